@@ -1,0 +1,7 @@
+//! Server functions: the only door from the browser to server code.
+//!
+//! Each is a public POST endpoint under `/api/<endpoint>`, callable with curl, so each one is
+//! thin: resolve the context, validate, call the domain, map errors. Endpoint names are stable
+//! and explicit so logs, docs and tests can name them.
+
+pub mod workspaces;

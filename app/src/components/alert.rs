@@ -1,0 +1,45 @@
+//! Messages about failures, in words a user can act on.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// A form-level message: shown when an error is not about one field.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <Show when=move || {
+            error.with(|e| matches!(e, Some(e) if ! matches!(e, AppError::Validation { .. })))
+        }>
+            <div class="alert alert-error" role="alert">
+                {move || error.get().map(|e| e.to_string())}
+            </div>
+        </Show>
+    }
+}
+
+/// The error page body used by the shell's error boundary.
+#[component]
+pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let messages = move || {
+        errors
+            .get()
+            .into_iter()
+            .map(|(_, e)| e.to_string())
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="error-page" aria-labelledby="error-title">
+            <p class="error-code">"Error"</p>
+            <h1 id="error-title">"Something went wrong"</h1>
+            <ul class="error-list">
+                {move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+            </ul>
+            <p>
+                <a class="btn" href="/">
+                    "Back to the overview"
+                </a>
+            </p>
+        </section>
+    }
+}

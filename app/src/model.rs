@@ -1,0 +1,72 @@
+//! Types that travel between server and browser. Response shapes only: request inputs are
+//! validated on the server into their own types (see `server::workspaces::WorkspaceName`).
+
+use serde::{Deserialize, Serialize};
+
+/// A workspace's id. Only the server mints one (from the database); the browser only echoes it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WorkspaceId(String);
+
+impl WorkspaceId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    #[cfg(feature = "ssr")]
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+impl std::fmt::Display for WorkspaceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub slug: String,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub created_at_ms: i64,
+}
+
+impl WorkspaceSummary {
+    /// The creation day in UTC (`2026-11-23`). Rendered identically on server and browser,
+    /// so hydration never sees a locale- or time-zone-dependent difference.
+    pub fn created_on(&self) -> String {
+        utc_date(self.created_at_ms)
+    }
+}
+
+/// The answer to "could a workspace be called this?".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameCheck {
+    /// The name as it would be stored (trimmed, whitespace collapsed).
+    pub name: String,
+    /// The address the workspace would get; differs from the plain slug when that is taken.
+    pub slug: String,
+    pub slug_was_taken: bool,
+}
+
+pub fn utc_date(unix_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_render_in_utc() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        // 2026-11-23T23:59:59.999Z stays on the 23rd whatever the machine's zone.
+        assert_eq!(utc_date(1_795_478_399_999), "2026-11-23");
+        assert_eq!(utc_date(1_795_478_400_000), "2026-11-24");
+    }
+}

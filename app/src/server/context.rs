@@ -1,0 +1,19 @@
+//! What a server function can reach: handed to Leptos by the server binary as context.
+
+use leptos::prelude::use_context;
+
+use super::{clock::Clock, db::Db};
+use crate::error::AppError;
+
+#[derive(Clone, Debug)]
+pub struct ServerContext {
+    pub db: Db,
+    pub clock: Clock,
+}
+
+/// The server context of the current request. Fails closed: a missing context is an internal
+/// error, never a panic and never a default.
+pub fn server_context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>()
+        .ok_or_else(|| AppError::internal("ServerContext missing from the Leptos context"))
+}

@@ -1,0 +1,39 @@
+//! The domain layer's error. Converted to [`AppError`] at the server-function boundary, where
+//! database detail is logged and replaced by a reference.
+
+use crate::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("invalid {field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl DomainError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid { field, message } => AppError::validation(field, message),
+            DomainError::Conflict(message) => AppError::Conflict { message },
+            DomainError::NotFound => AppError::NotFound,
+            DomainError::Database(e) => AppError::internal(e),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Server-only code: storage, domain logic and the context server functions run in.
+//!
+//! Domain modules are plain async Rust over [`db::Db`]; they know nothing of Leptos or HTTP and
+//! are tested directly against SQLite and PostgreSQL.
+
+pub mod clock;
+pub mod context;
+pub mod db;
+pub mod error;
+pub mod workspaces;
+#[cfg(feature = "test-support")]
+pub mod testing;

@@ -1,0 +1,88 @@
+//! Throwaway databases for integration tests: a fresh SQLite file per test and, when
+//! `GATEHOUSE_TEST_POSTGRES_URL` names a PostgreSQL server (an admin URL such as
+//! `postgres://postgres@127.0.0.1:54329/postgres`), a fresh PostgreSQL database per test too.
+//! Set `GATEHOUSE_REQUIRE_POSTGRES=1` to make a missing server an error rather than a skip;
+//! the project's test command does.
+
+use super::db::{Backend, Db};
+
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl TestDb {
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// A second, independent handle on the same database, as a restarted process would open.
+    pub async fn reopen(&self) -> Db {
+        Db::connect(&self.url).await.expect("reopen test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+/// A migrated, empty database on every backend this run tests.
+pub async fn backends() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite().await];
+    match std::env::var("GATEHOUSE_TEST_POSTGRES_URL") {
+        Ok(admin_url) => dbs.push(postgres(&admin_url).await),
+        Err(_) if std::env::var_os("GATEHOUSE_REQUIRE_POSTGRES").is_some() => {
+            panic!("GATEHOUSE_REQUIRE_POSTGRES is set but GATEHOUSE_TEST_POSTGRES_URL is not")
+        }
+        Err(_) => {}
+    }
+    dbs
+}
+
+pub async fn sqlite() -> TestDb {
+    let file = std::env::temp_dir().join(format!("gatehouse-test-{}.db", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}", file.display());
+    let db = Db::connect(&url).await.expect("open test SQLite database");
+    db.migrate().await.expect("migrate test SQLite database");
+    TestDb {
+        db,
+        url,
+        sqlite_file: Some(file),
+    }
+}
+
+/// Creates `gh_test_<uuid>` on the server at `admin_url` and connects to it. The databases are
+/// left behind on purpose: the test command's PostgreSQL cluster is itself thrown away.
+pub async fn postgres(admin_url: &str) -> TestDb {
+    use sqlx::{Connection, Executor};
+    let name = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::AnyConnection::connect(admin_url)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create a test database");
+    admin.close().await.ok();
+    let (base, query) = admin_url.split_once('?').unwrap_or((admin_url, ""));
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    let url = if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
+    };
+    let db = Db::connect(&url).await.expect("open test PostgreSQL database");
+    db.migrate().await.expect("migrate test PostgreSQL database");
+    TestDb {
+        db,
+        url,
+        sqlite_file: None,
+    }
+}

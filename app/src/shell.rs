@@ -1,0 +1,57 @@
+//! The HTML document and the root component with its routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::layout::AppShell;
+use crate::pages::{not_found::NotFound, overview::Overview, workspaces::WorkspacesPage};
+
+/// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
+/// server binary provides it as [`leptos::nonce::Nonce`]).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Effects run only in the browser, so this attribute appears exactly when the page has
+    // hydrated: end-to-end tests wait for it before they click.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gatehouse.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Router>
+            <AppShell>
+                // Async SSR: pages arrive complete, so they read well without JavaScript.
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=Overview ssr=SsrMode::Async />
+                    <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
+                </Routes>
+            </AppShell>
+        </Router>
+    }
+}

@@ -1,0 +1,320 @@
+//! Configuration from the command line and the environment. `server --help` documents each
+//! setting; an invalid one stops start-up with one line naming it (exit status 2).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "server",
+    version,
+    about = "Gatehouse — a multi-workspace CRM with access governance.",
+    long_about = "Gatehouse — a multi-workspace CRM with access governance.\n\n\
+        Every setting can also be given as the environment variable shown beside it. \
+        With no database URL, Gatehouse keeps its data in SQLite under the data directory."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Add the demo workspaces (safe to repeat) and exit.
+    Demo,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "GATEHOUSE_BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+
+    /// Directory for Gatehouse's own files: the SQLite database, outgoing mail in local runs.
+    /// Created on first run.
+    #[arg(long, env = "GATEHOUSE_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://path/file.db` or `postgres://user:pass@host/db`.
+    /// [default: sqlite://<data-dir>/gatehouse.db]
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Production mode: Secure `__Host-` cookies, HSTS, an https public URL required.
+    #[arg(long, env = "GATEHOUSE_PRODUCTION", global = true)]
+    pub production: bool,
+
+    /// Private directory for uploaded files (never served directly).
+    /// [default: <data-dir>/files]
+    #[arg(long, env = "GATEHOUSE_STORAGE_DIR", global = true)]
+    pub storage_dir: Option<PathBuf>,
+
+    /// SMTP server for outgoing mail: `smtp://host:port` (plain, for loopback test servers),
+    /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…` (TLS). Unset: each message is written
+    /// as an .eml file under <data-dir>/mail.
+    #[arg(long, env = "GATEHOUSE_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "GATEHOUSE_MAIL_FROM",
+        default_value = "Gatehouse <no-reply@gatehouse.localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// The address people reach Gatehouse at; links in mail point here and cross-site checks
+    /// compare against it. [default: http://<bind>]
+    #[arg(long, env = "GATEHOUSE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Log filter, in tracing's EnvFilter syntax: `info`, `debug`, `server=debug,sqlx=warn`.
+    #[arg(long, env = "GATEHOUSE_LOG", default_value = "info,sqlx=warn", global = true)]
+    pub log: String,
+
+    /// Log line format.
+    #[arg(long, env = "GATEHOUSE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Directory holding the compiled site (wasm, JS, CSS, public assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// Add the demo workspaces before serving (safe to repeat).
+    #[arg(long, env = "GATEHOUSE_SEED_DEMO", global = true)]
+    pub seed_demo: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Settings after validation.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub production: bool,
+    pub storage_dir: PathBuf,
+    pub smtp_url: Option<url::Url>,
+    pub mail_from: lettre::message::Mailbox,
+    pub public_url: url::Url,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub site_root: PathBuf,
+    pub seed_demo: bool,
+}
+
+/// One setting was wrong; `Display` is the single line printed before exiting.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        message: message.into(),
+    }
+}
+
+impl Config {
+    pub fn from_settings(s: Settings) -> Result<Self, ConfigError> {
+        let database_url = match s.database_url {
+            Some(url) if url.trim().is_empty() => {
+                return Err(invalid("DATABASE_URL (--database-url)", "is empty"))
+            }
+            Some(url) => url,
+            None => format!("sqlite://{}", s.data_dir.join("gatehouse.db").display()),
+        };
+        if app::server::db::Backend::from_url(&database_url).is_none() {
+            return Err(invalid(
+                "DATABASE_URL (--database-url)",
+                "must start with sqlite:// or postgres://",
+            ));
+        }
+
+        let smtp_url = s
+            .smtp_url
+            .filter(|u| !u.trim().is_empty())
+            .map(|raw| {
+                let url = url::Url::parse(&raw).map_err(|e| {
+                    invalid("GATEHOUSE_SMTP_URL (--smtp-url)", format!("not a URL ({e})"))
+                })?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+                    return Err(invalid(
+                        "GATEHOUSE_SMTP_URL (--smtp-url)",
+                        "use smtp://host:port or smtps://host:port",
+                    ));
+                }
+                Ok(url)
+            })
+            .transpose()?;
+
+        let mail_from = s.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| {
+            invalid(
+                "GATEHOUSE_MAIL_FROM (--mail-from)",
+                format!("not a mail address ({e})"),
+            )
+        })?;
+
+        let public_url = match s.public_url.filter(|u| !u.trim().is_empty()) {
+            Some(raw) => url::Url::parse(&raw).map_err(|e| {
+                invalid("GATEHOUSE_PUBLIC_URL (--public-url)", format!("not a URL ({e})"))
+            })?,
+            None => url::Url::parse(&format!("http://{}", s.bind)).map_err(|e| {
+                invalid("GATEHOUSE_BIND (--bind)", format!("cannot form a URL ({e})"))
+            })?,
+        };
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
+            return Err(invalid(
+                "GATEHOUSE_PUBLIC_URL (--public-url)",
+                "use http://host or https://host",
+            ));
+        }
+        if s.production && public_url.scheme() != "https" {
+            return Err(invalid(
+                "GATEHOUSE_PUBLIC_URL (--public-url)",
+                "production mode needs an https:// address",
+            ));
+        }
+
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log) {
+            return Err(invalid("GATEHOUSE_LOG (--log)", e.to_string()));
+        }
+
+        let storage_dir = s.storage_dir.unwrap_or_else(|| s.data_dir.join("files"));
+        Ok(Self {
+            bind: s.bind,
+            data_dir: s.data_dir,
+            database_url,
+            production: s.production,
+            storage_dir,
+            smtp_url,
+            mail_from,
+            public_url,
+            log: s.log,
+            log_format: s.log_format,
+            site_root: s.site_root,
+            seed_demo: s.seed_demo,
+        })
+    }
+}
+
+/// One line for a command-line error, naming the setting and its environment variable.
+pub fn describe_cli_error(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let arg = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => Some(arg.clone()),
+        _ => None,
+    };
+    let value = match err.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => Some(v.clone()),
+        _ => None,
+    };
+    let env = arg.as_deref().and_then(|arg| {
+        let long = arg.trim_start_matches("--").split([' ', '=']).next()?;
+        <Cli as clap::CommandFactory>::command()
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .and_then(|a| a.get_env().map(|e| e.to_string_lossy().into_owned()))
+    });
+    let rendered = err.render().to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("invalid command line")
+        .trim_start_matches("error: ");
+    match (env, value) {
+        (Some(env), Some(_)) => format!("{first} (also settable as {env})"),
+        _ => first.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        let cli = Cli::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+            .map_err(|e| describe_cli_error(&e))?;
+        Config::from_settings(cli.settings).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_put_sqlite_and_files_under_the_data_dir() {
+        let c = parse(&["--data-dir", "/srv/gh"]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///srv/gh/gatehouse.db");
+        assert_eq!(c.storage_dir, PathBuf::from("/srv/gh/files"));
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(!c.production);
+        assert!(c.smtp_url.is_none());
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["--bind", "nowhere"], "--bind"),
+            (&["--database-url", "mysql://x"], "DATABASE_URL"),
+            (&["--smtp-url", "http://mail"], "GATEHOUSE_SMTP_URL"),
+            (&["--smtp-url", "::"], "GATEHOUSE_SMTP_URL"),
+            (&["--mail-from", "not an address"], "GATEHOUSE_MAIL_FROM"),
+            (&["--public-url", "ftp://x"], "GATEHOUSE_PUBLIC_URL"),
+            (&["--production"], "GATEHOUSE_PUBLIC_URL"),
+            (&["--log", "info,[[["], "GATEHOUSE_LOG"),
+            (&["--log-format", "xml"], "--log-format"),
+        ];
+        for (args, named) in cases {
+            let err = parse(args).unwrap_err();
+            assert!(err.contains(named), "{args:?} gave {err:?}");
+            assert!(!err.contains('\n'), "{args:?} gave several lines: {err:?}");
+        }
+    }
+
+    #[test]
+    fn cli_errors_mention_the_environment_variable() {
+        let err = parse(&["--bind", "nowhere"]).unwrap_err();
+        assert!(err.contains("GATEHOUSE_BIND"), "{err}");
+    }
+
+    #[test]
+    fn production_with_https_is_accepted() {
+        let c = parse(&["--production", "--public-url", "https://crm.example.com"]).unwrap();
+        assert!(c.production);
+        assert_eq!(c.public_url.host_str(), Some("crm.example.com"));
+    }
+
+    #[test]
+    fn smtp_and_sender_are_parsed() {
+        let c = parse(&[
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "Ops <ops@example.com>",
+        ])
+        .unwrap();
+        assert_eq!(c.smtp_url.unwrap().port(), Some(2525));
+        assert_eq!(c.mail_from.email.to_string(), "ops@example.com");
+    }
+
+    #[test]
+    fn subcommands_accept_settings_after_them() {
+        let cli = Cli::try_parse_from(["server", "demo", "--data-dir", "x"]).unwrap();
+        assert_eq!(cli.command, Some(Command::Demo));
+        assert_eq!(cli.settings.data_dir, PathBuf::from("x"));
+    }
+}

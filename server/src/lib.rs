@@ -1,0 +1,148 @@
+//! Gatehouse's server: configuration, middleware, router assembly, start-up and shutdown.
+//! `main.rs` only parses the command line and calls [`run`].
+
+pub mod api;
+pub mod config;
+pub mod demo;
+pub mod health;
+pub mod router;
+pub mod security;
+pub mod shutdown;
+pub mod state;
+pub mod telemetry;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use app::server::clock::Clock;
+use app::server::context::ServerContext;
+use app::server::db::{Db, DbError};
+use app::server::error::DomainError;
+
+use config::{Command, Config};
+use security::HeaderPolicy;
+use state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("demo seed failed: {0}")]
+    Seed(#[from] DomainError),
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
+    private_dir(&config.data_dir)?;
+    private_dir(&config.storage_dir)?;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let clock = Clock::System;
+    match command {
+        Command::Migrate => {
+            tracing::info!(backend = db.backend().name(), "migrations applied");
+            return Ok(());
+        }
+        Command::Demo => {
+            let added = demo::seed(&db, &clock).await?;
+            tracing::info!(added, "demo data seeded");
+            return Ok(());
+        }
+        Command::Serve => {}
+    }
+    if config.seed_demo {
+        let added = demo::seed(&db, &clock).await?;
+        tracing::info!(added, "demo data seeded");
+    }
+
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    tracing::info!(
+        addr = %config.bind,
+        public_url = %config.public_url,
+        backend = db.backend().name(),
+        production = config.production,
+        "Gatehouse is listening"
+    );
+    let state = app_state(&config, db.clone(), clock);
+    serve(listener, state, shutdown::signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    db.close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+pub fn app_state(config: &Config, db: Db, clock: Clock) -> AppState {
+    let dev_reload_socket = (!config.production && std::env::var_os("LEPTOS_WATCH").is_some())
+        .then(|| {
+            let port = std::env::var("LEPTOS_RELOAD_PORT").unwrap_or_else(|_| "3001".into());
+            format!("ws://127.0.0.1:{port} ws://localhost:{port}")
+        });
+    AppState {
+        leptos_options: leptos_options(config),
+        ctx: ServerContext { db, clock },
+        headers: Arc::new(HeaderPolicy {
+            hsts: config.production,
+            dev_reload_socket,
+        }),
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router::build(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        // cargo-leptos names the bundle at build time; "gatehouse" is its name in Cargo.toml.
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("gatehouse"))
+        .site_root(config.site_root.display().to_string())
+        .site_addr(config.bind)
+        .build()
+}
+
+/// Creates `dir` readable by this user only: it holds the database and private uploads.
+fn private_dir(dir: &Path) -> Result<(), StartupError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|source| StartupError::CreateDir {
+            path: dir.to_owned(),
+            source,
+        })
+}

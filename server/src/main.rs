@@ -1,0 +1,48 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use server::config::{describe_cli_error, Cli, Command, Config};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("server: {}", describe_cli_error(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let config = match Config::from_settings(cli.settings) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    server::telemetry::init(&config.log, config.log_format);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("server: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    match runtime.block_on(server::run(command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped on error");
+            eprintln!("server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

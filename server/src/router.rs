@@ -1,0 +1,79 @@
+//! Assembles the axum router: pages, the server-function gate, assets, health, middleware.
+
+use axum::routing::{any, get};
+use axum::{middleware, Router};
+use http::StatusCode;
+use leptos::prelude::provide_context;
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list_with_exclusions, LeptosRoutes,
+};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+
+use app::error::AppError;
+use app::{shell, App};
+
+use crate::state::AppState;
+use crate::{api, health, security, telemetry};
+
+/// A backstop for every route; endpoints that accept more (uploads) raise it for themselves.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+pub fn build(state: AppState) -> Router {
+    // Server functions are served by `api::server_fn_gate`, not by Leptos's own routes.
+    let server_fns = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let pages = generate_route_list_with_exclusions(App, Some(server_fns));
+
+    let ctx = state.ctx.clone();
+    let render_context = move || {
+        provide_context(ctx.clone());
+        security::provide_request_nonce();
+    };
+    let options = state.leptos_options.clone();
+    let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/api/{*endpoint}", any(api::server_fn_gate))
+        // Only static assets are compressed: compressing pages that mix secrets with
+        // reflected input would open them to BREACH-style guessing.
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(CompressionLayer::new())
+                .service(ServeDir::new(pkg_dir)),
+        )
+        .leptos_routes_with_context(&state, pages, render_context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            render_context,
+            shell,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.headers.clone(),
+            security::security_headers,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::from_fn(telemetry::request_span))
+        .with_state(state)
+}
+
+/// A panic in a handler is a bug: log it, answer 500 with a reference, leak nothing.
+fn panic_response(detail: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let detail = detail
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| detail.downcast_ref::<&str>().copied())
+        .unwrap_or("non-string panic payload");
+    api::error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &AppError::internal(format!("panic: {detail}")),
+    )
+}

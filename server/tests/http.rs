@@ -1,0 +1,335 @@
+//! The server over real TCP with a real database: headers, status codes, the server-function
+//! gate, health, graceful shutdown.
+
+use std::time::Duration;
+
+use clap::Parser;
+use reqwest::{header, StatusCode};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+
+use app::server::clock::Clock;
+use app::server::testing::{self, TestDb};
+use server::config::{Cli, Config};
+
+struct TestServer {
+    base: String,
+    addr: std::net::SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    db: TestDb,
+}
+
+impl TestServer {
+    async fn start(db: TestDb, extra_args: &[&str]) -> Self {
+        let args = ["server", "--bind", "127.0.0.1:0"].iter().chain(extra_args);
+        let cli = Cli::try_parse_from(args).unwrap();
+        let config = Config::from_settings(cli.settings).unwrap();
+        server::demo::seed(&db.db, &Clock::System).await.unwrap();
+        let state = server::app_state(&config, db.db.clone(), Clock::System);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            base: format!("http://{addr}"),
+            addr,
+            stop: Some(stop),
+            task,
+            db,
+        }
+    }
+
+    async fn sqlite() -> Self {
+        Self::start(testing::sqlite().await, &[]).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.unwrap()
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("missing header {name}"))
+        .to_str()
+        .unwrap()
+}
+
+fn assert_security_headers(res: &reqwest::Response, cache: &str) {
+    let csp = header(res, "content-security-policy");
+    assert!(
+        csp.contains("script-src 'self' 'nonce-") && csp.contains("'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    for directive in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "CSP lacks {directive}: {csp}");
+    }
+    assert_eq!(header(res, "x-content-type-options"), "nosniff");
+    assert_eq!(header(res, "referrer-policy"), "same-origin");
+    assert_eq!(header(res, "x-frame-options"), "DENY");
+    assert!(header(res, "permissions-policy").contains("camera=()"));
+    assert_eq!(header(res, "cross-origin-opener-policy"), "same-origin");
+    assert_eq!(header(res, "cache-control"), cache);
+    assert!(res.headers().get("server").is_none(), "banner header sent");
+    assert!(res.headers().get("x-powered-by").is_none(), "banner header sent");
+    assert!(res.headers().get("strict-transport-security").is_none());
+    assert_eq!(header(res, "x-request-id").len(), 32);
+}
+
+fn csp_nonce(res: &reqwest::Response) -> String {
+    let csp = header(res, "content-security-policy");
+    let start = csp.find("'nonce-").unwrap() + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn home_page_renders_on_the_server_with_headers_and_a_matching_nonce() {
+    let s = TestServer::sqlite().await;
+    let res = client().get(s.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(header(&res, "content-type").starts_with("text/html"));
+    assert_security_headers(&res, "no-store");
+    let nonce = csp_nonce(&res);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("<h1>Overview</h1>"), "{body}");
+    // The workspace count is rendered on the server, not after hydration.
+    let count = server::demo::WORKSPACES.len().to_string();
+    assert!(body.contains(&format!("<span class=\"stat-value\">{count}</span>")));
+    // Every inline script carries this response's nonce; none goes without.
+    let scripts = body.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(body.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "{body}");
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn every_response_gets_a_fresh_nonce_and_request_id() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    let a = c.get(s.url("/workspaces")).header("x-request-id", "forged").send().await.unwrap();
+    let b = c.get(s.url("/workspaces")).send().await.unwrap();
+    assert_ne!(csp_nonce(&a), csp_nonce(&b));
+    assert_ne!(header(&a, "x-request-id"), "forged");
+    assert_ne!(header(&a, "x-request-id"), header(&b, "x-request-id"));
+    let body = a.text().await.unwrap();
+    for name in server::demo::WORKSPACES {
+        assert!(body.contains(name), "workspace {name} not rendered");
+    }
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn unknown_routes_get_the_styled_404() {
+    let s = TestServer::sqlite().await;
+    let res = client().get(s.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_security_headers(&res, "no-store");
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Page not found") && body.contains("class=\"error-page\""));
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn health_endpoints_carry_the_headers_too() {
+    let s = TestServer::sqlite().await;
+    let res = client().get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_security_headers(&res, "no-store");
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_on_every_backend() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let c = client();
+        let res = c.get(s.url("/readyz")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}");
+        let list: serde_json::Value = c
+            .post(s.url("/api/workspaces/list"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list.as_array().unwrap().len(), server::demo::WORKSPACES.len(), "{label}");
+        s.db.db.close().await;
+        let res = c.get(s.url("/readyz")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{label}");
+        assert_eq!(res.text().await.unwrap(), "database unavailable\n", "{label}");
+        s.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn production_mode_adds_hsts() {
+    let s = TestServer::start(
+        testing::sqlite().await,
+        &["--production", "--public-url", "https://crm.example.com"],
+    )
+    .await;
+    let res = client().get(s.url("/")).send().await.unwrap();
+    assert_eq!(
+        header(&res, "strict-transport-security"),
+        "max-age=63072000; includeSubDomains"
+    );
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn server_functions_answer_only_post() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    let paths: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(paths.len() >= 2, "server functions not registered: {paths:?}");
+    for (path, method) in paths {
+        assert_eq!(method, http::Method::POST, "{path} is not POST");
+        assert!(path.starts_with("/api/") && !path.contains(char::is_numeric), "{path} has no stable name");
+        let res = c.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "GET {path}");
+        assert_eq!(header(&res, "allow"), "POST");
+        assert_security_headers(&res, "no-store");
+    }
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn server_function_errors_have_the_right_status_and_a_clear_message() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    let check = s.url("/api/workspaces/check_name");
+
+    let ok = c.post(&check).form(&[("name", "Brand New Co")]).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let ok: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!(ok["slug"], "brand-new-co");
+
+    let invalid = c.post(&check).form(&[("name", "  ")]).send().await.unwrap();
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let invalid: serde_json::Value = invalid.json().await.unwrap();
+    assert_eq!(invalid["kind"], "validation");
+    assert_eq!(invalid["field"], "name");
+    assert_eq!(invalid["message"], "Enter a workspace name.");
+
+    let overlong = c.post(&check).form(&[("name", "x".repeat(10_000))]).send().await.unwrap();
+    assert_eq!(overlong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    for body in ["", "nam=x", "name=%ZZ%", "\u{0}\u{1}"] {
+        let res = c
+            .post(&check)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "body {body:?}");
+        let err: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(err["kind"], "bad_request", "body {body:?}");
+        assert!(err["message"].as_str().unwrap().len() < 300);
+    }
+
+    let unknown = c.post(s.url("/api/no/such/fn")).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let unknown: serde_json::Value = unknown.json().await.unwrap();
+    assert_eq!(unknown["kind"], "not_found");
+
+    // Nothing above created anything.
+    let list: Vec<serde_json::Value> =
+        c.post(s.url("/api/workspaces/list")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.len(), server::demo::WORKSPACES.len());
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413_declared_or_streamed() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    let big = format!("name={}", "x".repeat(server::api::MAX_SERVER_FN_BODY));
+    let res = c
+        .post(s.url("/api/workspaces/check_name"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Without a Content-Length the limit still holds: send it chunked by hand.
+    let mut tcp = TcpStream::connect(s.addr).await.unwrap();
+    let head = "POST /api/workspaces/check_name HTTP/1.1\r\nHost: x\r\n\
+        Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\
+        Connection: close\r\n\r\n";
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let chunk = format!("{:x}\r\n{big}\r\n0\r\n\r\n", big.len());
+    let _ = tcp.write_all(chunk.as_bytes()).await;
+    let mut answer = String::new();
+    let _ = tcp.read_to_string(&mut answer).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    let page = c.post(s.url("/")).body(vec![b'x'; 2 * 1024 * 1024]).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_finishes_the_request_in_flight() {
+    let s = TestServer::sqlite().await;
+    // Start a request and leave its body half-sent, so it is in flight when shutdown begins.
+    let body = "name=Halfway+There";
+    let mut tcp = TcpStream::connect(s.addr).await.unwrap();
+    let head = format!(
+        "POST /api/workspaces/check_name HTTP/1.1\r\nHost: x\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&body.as_bytes()[..5]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let addr = s.addr;
+    let stopping = tokio::spawn(s.stop());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!stopping.is_finished(), "server stopped with a request in flight");
+    // New connections are no longer accepted.
+    assert!(TcpStream::connect(addr).await.is_err());
+
+    tcp.write_all(&body.as_bytes()[5..]).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tcp.read(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("halfway-there"), "{answer}");
+    drop(tcp);
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .expect("server did not stop after the last request")
+        .unwrap()
+        .unwrap();
+}
