@@ -30,7 +30,9 @@ pub enum AppError {
     /// The browser could not reach the server, or could not read its answer.
     #[error("Couldn't reach Gatehouse. Check your connection and try again.")]
     Network,
-    #[error("Something went wrong on our side. If it keeps happening, quote reference {reference}.")]
+    #[error(
+        "Something went wrong on our side. If it keeps happening, quote reference {reference}."
+    )]
     Internal { reference: String },
 }
 

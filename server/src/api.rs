@@ -66,7 +66,7 @@ pub async fn server_fn_gate(State(state): State<AppState>, req: Request) -> Resp
         req,
     )
     .await;
-    with_error_status(response).await
+    with_error_status(response.into_response()).await
 }
 
 /// Server-function errors leave Leptos as 500 with the serialized [`AppError`]; give them the
@@ -95,7 +95,10 @@ pub fn error_response(status: StatusCode, err: &AppError) -> Response {
     let body = serde_json::to_vec(err).unwrap_or_default();
     (
         status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body,
     )
         .into_response()

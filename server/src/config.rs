@@ -35,12 +35,22 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 pub struct Settings {
     /// Address and port to listen on.
-    #[arg(long, env = "GATEHOUSE_BIND", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "GATEHOUSE_BIND",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub bind: SocketAddr,
 
     /// Directory for Gatehouse's own files: the SQLite database, outgoing mail in local runs.
     /// Created on first run.
-    #[arg(long, env = "GATEHOUSE_DATA_DIR", default_value = "data", global = true)]
+    #[arg(
+        long,
+        env = "GATEHOUSE_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// Database URL: `sqlite://path/file.db` or `postgres://user:pass@host/db`.
@@ -60,7 +70,12 @@ pub struct Settings {
     /// SMTP server for outgoing mail: `smtp://host:port` (plain, for loopback test servers),
     /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…` (TLS). Unset: each message is written
     /// as an .eml file under <data-dir>/mail.
-    #[arg(long, env = "GATEHOUSE_SMTP_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "GATEHOUSE_SMTP_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub smtp_url: Option<String>,
 
     /// Sender of outgoing mail.
@@ -78,7 +93,12 @@ pub struct Settings {
     pub public_url: Option<String>,
 
     /// Log filter, in tracing's EnvFilter syntax: `info`, `debug`, `server=debug,sqlx=warn`.
-    #[arg(long, env = "GATEHOUSE_LOG", default_value = "info,sqlx=warn", global = true)]
+    #[arg(
+        long,
+        env = "GATEHOUSE_LOG",
+        default_value = "info,sqlx=warn",
+        global = true
+    )]
     pub log: String,
 
     /// Log line format.
@@ -86,7 +106,12 @@ pub struct Settings {
     pub log_format: LogFormat,
 
     /// Directory holding the compiled site (wasm, JS, CSS, public assets).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// Add the demo workspaces before serving (safe to repeat).
@@ -153,7 +178,10 @@ impl Config {
             .filter(|u| !u.trim().is_empty())
             .map(|raw| {
                 let url = url::Url::parse(&raw).map_err(|e| {
-                    invalid("GATEHOUSE_SMTP_URL (--smtp-url)", format!("not a URL ({e})"))
+                    invalid(
+                        "GATEHOUSE_SMTP_URL (--smtp-url)",
+                        format!("not a URL ({e})"),
+                    )
                 })?;
                 if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
                     return Err(invalid(
@@ -165,19 +193,28 @@ impl Config {
             })
             .transpose()?;
 
-        let mail_from = s.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| {
-            invalid(
-                "GATEHOUSE_MAIL_FROM (--mail-from)",
-                format!("not a mail address ({e})"),
-            )
-        })?;
+        let mail_from = s
+            .mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| {
+                invalid(
+                    "GATEHOUSE_MAIL_FROM (--mail-from)",
+                    format!("not a mail address ({e})"),
+                )
+            })?;
 
         let public_url = match s.public_url.filter(|u| !u.trim().is_empty()) {
             Some(raw) => url::Url::parse(&raw).map_err(|e| {
-                invalid("GATEHOUSE_PUBLIC_URL (--public-url)", format!("not a URL ({e})"))
+                invalid(
+                    "GATEHOUSE_PUBLIC_URL (--public-url)",
+                    format!("not a URL ({e})"),
+                )
             })?,
             None => url::Url::parse(&format!("http://{}", s.bind)).map_err(|e| {
-                invalid("GATEHOUSE_BIND (--bind)", format!("cannot form a URL ({e})"))
+                invalid(
+                    "GATEHOUSE_BIND (--bind)",
+                    format!("cannot form a URL ({e})"),
+                )
             })?,
         };
         if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {

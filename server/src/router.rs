@@ -34,7 +34,8 @@ pub fn build(state: AppState) -> Router {
         security::provide_request_nonce();
     };
     let options = state.leptos_options.clone();
-    let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let pkg_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -132,7 +132,9 @@ mod tests {
         let (a, b) = (CspNonce::fresh(), CspNonce::fresh());
         assert_ne!(a.0, b.0);
         assert_eq!(a.0.len(), 24);
-        assert!(base64::engine::general_purpose::STANDARD.decode(&a.0).is_ok());
+        assert!(base64::engine::general_purpose::STANDARD
+            .decode(&a.0)
+            .is_ok());
     }
 
     #[test]

@@ -45,7 +45,12 @@ fn WorkspaceTable(list: Vec<WorkspaceSummary>) -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let visible = Memo::new(move |_| {
         query.with(|q| {
-            list.with_value(|l| l.iter().filter(|w| matches_filter(w, q)).cloned().collect::<Vec<_>>())
+            list.with_value(|l| {
+                l.iter()
+                    .filter(|w| matches_filter(w, q))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
         })
     });
     view! {

@@ -7,6 +7,6 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod error;
-pub mod workspaces;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod workspaces;

@@ -78,8 +78,12 @@ pub async fn postgres(admin_url: &str) -> TestDb {
     } else {
         format!("{server}/{name}?{query}")
     };
-    let db = Db::connect(&url).await.expect("open test PostgreSQL database");
-    db.migrate().await.expect("migrate test PostgreSQL database");
+    let db = Db::connect(&url)
+        .await
+        .expect("open test PostgreSQL database");
+    db.migrate()
+        .await
+        .expect("migrate test PostgreSQL database");
     TestDb {
         db,
         url,
