@@ -7,12 +7,20 @@ export async function gotoHydrated(page: Page, path: string) {
   return response;
 }
 
-/** Collects CSP violations and uncaught errors; call `assertClean()` at the end of a test. */
-export function watchConsole(page: Page) {
+/**
+ * Collects CSP violations, console errors and uncaught errors; call `assertClean()` at the end
+ * of a test. Chromium logs every non-2xx fetch as an error: pass the statuses the test provokes
+ * on purpose (a 422 for a validation error, say) in `expectedStatuses`.
+ */
+export function watchConsole(page: Page, expectedStatuses: number[] = []) {
   const problems: string[] = [];
+  const expected = (text: string) =>
+    expectedStatuses.some((s) => text.includes(`the server responded with a status of ${s} `));
   page.on("console", (msg) => {
     const text = msg.text();
-    if (msg.type() === "error" || /Content Security Policy/i.test(text)) problems.push(text);
+    if ((msg.type() === "error" && !expected(text)) || /Content Security Policy/i.test(text)) {
+      problems.push(text);
+    }
   });
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   return {

@@ -26,9 +26,9 @@ test("unknown addresses get the styled 404 page", async ({ page }) => {
 test("a form shows the server's message under the field and disables its button while pending", async ({
   page,
 }) => {
-  const console = watchConsole(page);
+  const console = watchConsole(page, [422]);
   await gotoHydrated(page, "/workspaces");
-  const field = page.getByLabel("Workspace name");
+  const field = page.getByLabel("Workspace name", { exact: true });
   const button = page.getByRole("button", { name: /Check name|Checking/ });
 
   // Hold the answer back so the pending state can be seen.
