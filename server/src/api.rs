@@ -44,9 +44,10 @@ pub async fn server_fn_gate(State(state): State<AppState>, req: Request) -> Resp
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
         .is_some_and(|len| len > MAX_SERVER_FN_BODY);
-    let bytes = match declared_too_big {
-        true => None,
-        false => to_bytes(body, MAX_SERVER_FN_BODY).await.ok(),
+    let bytes = if declared_too_big {
+        None
+    } else {
+        to_bytes(body, MAX_SERVER_FN_BODY).await.ok()
     };
     let Some(bytes) = bytes else {
         return error_response(

@@ -18,7 +18,8 @@ pub fn init(filter: &str, format: LogFormat) {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     // A second init (tests start several servers in one process) is harmless: keep the first.
     let _ = match format {
         LogFormat::Text => builder.compact().try_init(),
@@ -46,12 +47,12 @@ pub async fn request_span(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status().as_u16();
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     span.in_scope(|| {
         if status >= 500 {
-            tracing::error!(status, ms, "request failed");
+            tracing::error!(status, micros, "request failed");
         } else {
-            tracing::info!(status, ms, "request finished");
+            tracing::info!(status, micros, "request finished");
         }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
