@@ -44,7 +44,7 @@ test("a form shows the server's message under the field and disables its button 
   await expect(button).toBeDisabled();
   await expect(button).toHaveText("Checking…");
   release();
-  await expect(page.locator("#field-name-error")).toHaveText("Enter a workspace name.");
+  await expect(page.locator("#field-workspace_name-error")).toHaveText("Enter a workspace name.");
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await expect(button).toBeEnabled();
   await page.unroute("**/api/workspaces/check_name");

@@ -254,7 +254,7 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
 
     let ok = c
         .post(&check)
-        .form(&[("name", "Brand New Co")])
+        .form(&[("workspace_name", "Brand New Co")])
         .send()
         .await
         .unwrap();
@@ -262,22 +262,27 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
     let ok: serde_json::Value = ok.json().await.unwrap();
     assert_eq!(ok["slug"], "brand-new-co");
 
-    let invalid = c.post(&check).form(&[("name", "  ")]).send().await.unwrap();
+    let invalid = c
+        .post(&check)
+        .form(&[("workspace_name", "  ")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let invalid: serde_json::Value = invalid.json().await.unwrap();
     assert_eq!(invalid["kind"], "validation");
-    assert_eq!(invalid["field"], "name");
+    assert_eq!(invalid["field"], "workspace_name");
     assert_eq!(invalid["message"], "Enter a workspace name.");
 
     let overlong = c
         .post(&check)
-        .form(&[("name", "x".repeat(10_000))])
+        .form(&[("workspace_name", "x".repeat(10_000))])
         .send()
         .await
         .unwrap();
     assert_eq!(overlong.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    for body in ["", "nam=x", "\u{0}\u{1}", "name[a][b]=c"] {
+    for body in ["", "name=x", "\u{0}\u{1}", "workspace_name[a][b]=c"] {
         let res = c
             .post(&check)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -313,7 +318,10 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
 async fn oversized_bodies_get_413_declared_or_streamed() {
     let s = TestServer::sqlite().await;
     let c = client();
-    let big = format!("name={}", "x".repeat(server::api::MAX_SERVER_FN_BODY));
+    let big = format!(
+        "workspace_name={}",
+        "x".repeat(server::api::MAX_SERVER_FN_BODY)
+    );
     let res = c
         .post(s.url("/api/workspaces/check_name"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -349,7 +357,7 @@ async fn oversized_bodies_get_413_declared_or_streamed() {
 async fn shutdown_finishes_the_request_in_flight() {
     let s = TestServer::sqlite().await;
     // Start a request and leave its body half-sent, so it is in flight when shutdown begins.
-    let body = "name=Halfway+There";
+    let body = "workspace_name=Halfway+There";
     let mut tcp = TcpStream::connect(s.addr).await.unwrap();
     let head = format!(
         "POST /api/workspaces/check_name HTTP/1.1\r\nHost: x\r\n\

@@ -18,7 +18,7 @@ pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
 /// `POST /api/workspaces/check_name` — would this name be accepted, and which address would it
 /// get? Read-only; the sign-up form (#3) uses it to answer before submit.
 #[server(endpoint = "workspaces/check_name")]
-pub async fn check_workspace_name(name: String) -> Result<NameCheck, AppError> {
+pub async fn check_workspace_name(workspace_name: String) -> Result<NameCheck, AppError> {
     let ctx = crate::server::context::server_context()?;
-    Ok(crate::server::workspaces::check_name(&ctx.db, &name).await?)
+    Ok(crate::server::workspaces::check_name(&ctx.db, &workspace_name).await?)
 }

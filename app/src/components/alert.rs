@@ -43,3 +43,21 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_panel_shows_each_user_safe_message() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let mut errors = Errors::default();
+            errors.insert_with_default_key(AppError::NotFound);
+            let html = view! { <ErrorPanel errors=ArcRwSignal::new(errors) /> }.to_html();
+            assert!(html.contains("Something went wrong"), "{html}");
+            assert!(html.contains("find that."), "{html}");
+            assert!(html.contains("href=\"/\""), "{html}");
+        });
+    }
+}

@@ -122,7 +122,8 @@ fn NameCheckForm() -> impl IntoView {
     let check = ServerAction::<CheckWorkspaceName>::new();
     let result = check.value();
     let error = Signal::derive(move || result.get().and_then(Result::err));
-    let name_error = Signal::derive(move || error.get().and_then(|e| e.field_message("name")));
+    let name_error =
+        Signal::derive(move || error.get().and_then(|e| e.field_message("workspace_name")));
     view! {
         <section class="card" aria-labelledby="name-check-title">
             <h2 id="name-check-title">"Check a workspace name"</h2>
@@ -130,7 +131,7 @@ fn NameCheckForm() -> impl IntoView {
             <ActionForm action=check attr:class="form" attr:novalidate=true>
                 <TextField
                     label="Workspace name"
-                    name="name"
+                    name="workspace_name"
                     hint="Up to 80 characters, any language."
                     error=name_error
                     maxlength=200

@@ -197,4 +197,43 @@ mod tests {
         );
         std::fs::remove_dir_all(dir).unwrap();
     }
+
+    #[tokio::test]
+    async fn every_sqlite_connection_gets_the_durability_settings() {
+        use sqlx::Row;
+        let file = std::env::temp_dir().join(format!("gh-pragma-{}.db", uuid::Uuid::new_v4()));
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        // Hold several connections at once so more than the first one is inspected.
+        let mut conns = Vec::new();
+        for _ in 0..3 {
+            conns.push(db.pool().acquire().await.unwrap());
+        }
+        for conn in &mut conns {
+            let mode: String = sqlx::query("PRAGMA journal_mode")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(mode, "wal");
+            for (pragma, expected) in [
+                ("foreign_keys", 1),
+                ("busy_timeout", 5000),
+                ("synchronous", 2),
+            ] {
+                let value: i64 = sqlx::query(&format!("PRAGMA {pragma}"))
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap()
+                    .get(0);
+                assert_eq!(value, expected, "PRAGMA {pragma}");
+            }
+        }
+        drop(conns);
+        db.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
 }
