@@ -3,27 +3,53 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A workspace's id. Only the server mints one (from the database); the browser only echoes it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct WorkspaceId(String);
+/// Ids are newtypes so a user id can never be passed where a workspace id is expected. Only
+/// the server mints them (from the database or a fresh UUIDv7); the browser only echoes them.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
 
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            #[cfg(feature = "ssr")]
+            pub(crate) fn fresh() -> Self {
+                Self(uuid::Uuid::now_v7().to_string())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A workspace: the tenant boundary.
+    WorkspaceId
+);
+#[cfg(feature = "ssr")]
 impl WorkspaceId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    #[cfg(feature = "ssr")]
     pub(crate) fn from_db(raw: String) -> Self {
         Self(raw)
     }
 }
 
-impl std::fmt::Display for WorkspaceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+id_type!(
+    /// A person's account, shared by all the workspaces they belong to.
+    UserId
+);
+id_type!(
+    /// A role inside one workspace.
+    RoleId
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {

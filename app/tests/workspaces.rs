@@ -81,7 +81,13 @@ async fn bad_names_change_nothing() {
         for raw in ["", "   ", "a\nb", &"x".repeat(10_000)] {
             let err = workspaces::check_name(&t.db, raw).await.unwrap_err();
             assert!(
-                matches!(err, DomainError::Invalid { field: "name", .. }),
+                matches!(
+                    err,
+                    DomainError::Invalid {
+                        field: "workspace_name",
+                        ..
+                    }
+                ),
                 "{label}: {raw:?} gave {err:?}"
             );
         }

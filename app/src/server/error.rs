@@ -16,6 +16,9 @@ pub enum DomainError {
     NotFound,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A failure that is ours, not the caller's (a crashed worker, a corrupt stored value).
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl DomainError {
@@ -34,6 +37,7 @@ impl From<DomainError> for AppError {
             DomainError::Conflict(message) => AppError::Conflict { message },
             DomainError::NotFound => AppError::NotFound,
             DomainError::Database(e) => AppError::internal(e),
+            DomainError::Internal(detail) => AppError::internal(detail),
         }
     }
 }

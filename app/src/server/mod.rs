@@ -3,10 +3,15 @@
 //! Domain modules are plain async Rust over [`db::Db`]; they know nothing of Leptos or HTTP and
 //! are tested directly against SQLite and PostgreSQL.
 
+pub mod accounts;
 pub mod clock;
 pub mod context;
 pub mod db;
 pub mod error;
+pub mod password_policy;
+pub mod passwords;
+pub mod roles;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod text;
 pub mod workspaces;

@@ -17,6 +17,33 @@ impl TestDb {
         self.db.backend()
     }
 
+    /// Rows in each of `tables`, for asserting that a refused request changed nothing.
+    pub async fn row_counts(&self, tables: &[&str]) -> Vec<(String, i64)> {
+        let mut counts = Vec::new();
+        for table in tables {
+            let n: i64 = sqlx::Row::get(
+                &sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(self.db.pool())
+                    .await
+                    .expect("count rows"),
+                0,
+            );
+            counts.push(((*table).to_owned(), n));
+        }
+        counts
+    }
+
+    /// The first column of every row `sql` returns, as text.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        sqlx::query(sql)
+            .fetch_all(self.db.pool())
+            .await
+            .expect("run test query")
+            .iter()
+            .map(|row| sqlx::Row::get(row, 0))
+            .collect()
+    }
+
     /// A second, independent handle on the same database, as a restarted process would open.
     pub async fn reopen(&self) -> Db {
         Db::connect(&self.url).await.expect("reopen test database")

@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 
+use super::text::LineField;
 use super::{clock::Clock, db::Db, error::DomainError};
 use crate::model::{NameCheck, WorkspaceId, WorkspaceSummary};
 
@@ -17,26 +18,14 @@ pub struct WorkspaceName(String);
 
 impl WorkspaceName {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        if raw
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, ' ' | '\t'))
-        {
-            return Err(DomainError::invalid(
-                "name",
-                "The name can't contain line breaks or control characters.",
-            ));
+        LineField {
+            field: "workspace_name",
+            subject: "The name",
+            empty_message: "Enter a workspace name.",
+            max_chars: NAME_MAX_CHARS,
         }
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            return Err(DomainError::invalid("name", "Enter a workspace name."));
-        }
-        if name.chars().count() > NAME_MAX_CHARS {
-            return Err(DomainError::invalid(
-                "name",
-                format!("Use at most {NAME_MAX_CHARS} characters."),
-            ));
-        }
-        Ok(Self(name))
+        .clean(raw)
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -136,9 +125,20 @@ pub async fn create(
     name: &WorkspaceName,
 ) -> Result<WorkspaceSummary, DomainError> {
     let mut tx = db.pool().begin().await?;
-    let (slug, _) = free_slug(&mut tx, name).await?;
+    let workspace = insert(&mut tx, clock, name).await?;
+    tx.commit().await?;
+    Ok(workspace)
+}
+
+/// Creates a workspace inside the caller's transaction (sign-up creates its owner with it).
+pub(crate) async fn insert(
+    tx: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    name: &WorkspaceName,
+) -> Result<WorkspaceSummary, DomainError> {
+    let (slug, _) = free_slug(tx, name).await?;
     let workspace = WorkspaceSummary {
-        id: WorkspaceId::from_db(uuid::Uuid::now_v7().to_string()),
+        id: WorkspaceId::fresh(),
         name: name.as_str().to_owned(),
         slug,
         created_at_ms: clock.now_ms(),
@@ -152,17 +152,13 @@ pub async fn create(
             .execute(&mut *tx)
             .await;
     match inserted {
-        Ok(_) => {}
+        Ok(_) => Ok(workspace),
         // Two sign-ups raced for the same address; the loser asks again rather than guessing.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(DomainError::Conflict(
-                "That address was taken a moment ago. Please try again.".into(),
-            ))
-        }
-        Err(e) => return Err(e.into()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(DomainError::Conflict(
+            "That address was taken a moment ago. Please try again.".into(),
+        )),
+        Err(e) => Err(e.into()),
     }
-    tx.commit().await?;
-    Ok(workspace)
 }
 
 #[cfg(test)]
@@ -202,24 +198,24 @@ mod tests {
     fn bad_names_are_refused_with_the_rule() {
         assert_eq!(
             message(WorkspaceName::parse("   ").unwrap_err()),
-            "name: Enter a workspace name."
+            "workspace_name: Enter a workspace name."
         );
         assert_eq!(
             message(WorkspaceName::parse("a\nb").unwrap_err()),
-            "name: The name can't contain line breaks or control characters."
+            "workspace_name: The name can't contain line breaks or control characters."
         );
         assert_eq!(
             message(WorkspaceName::parse("a\u{7}b").unwrap_err()),
-            "name: The name can't contain line breaks or control characters."
+            "workspace_name: The name can't contain line breaks or control characters."
         );
         assert_eq!(
             message(WorkspaceName::parse(&"é".repeat(81)).unwrap_err()),
-            "name: Use at most 80 characters."
+            "workspace_name: Use at most 80 characters."
         );
         assert!(WorkspaceName::parse(&"é".repeat(80)).is_ok());
         assert_eq!(
             message(WorkspaceName::parse(&"x".repeat(10_000)).unwrap_err()),
-            "name: Use at most 80 characters."
+            "workspace_name: Use at most 80 characters."
         );
     }
 

@@ -1,0 +1,242 @@
+//! Accounts: people, their sign-up, and the workspaces they belong to.
+
+use std::str::FromStr;
+
+use super::clock::Clock;
+use super::db::Db;
+use super::error::DomainError;
+use super::password_policy::PasswordPolicy;
+use super::passwords::{Hasher, Password};
+use super::text::LineField;
+use super::{roles, workspaces};
+use crate::model::{UserId, WorkspaceSummary};
+use workspaces::WorkspaceName;
+
+pub const EMAIL_MAX_CHARS: usize = 254;
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// A syntactically valid address. `key` is the form uniqueness and look-ups use: addresses are
+/// compared without regard to case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailAddress {
+    address: String,
+    key: String,
+}
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let invalid = |m: &str| DomainError::invalid("email", m);
+        let address = raw.trim();
+        if address.is_empty() {
+            return Err(invalid("Enter your email address."));
+        }
+        if address.chars().count() > EMAIL_MAX_CHARS {
+            return Err(invalid("Use at most 254 characters."));
+        }
+        if address.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid(
+                "An email address can't contain spaces or control characters.",
+            ));
+        }
+        lettre::Address::from_str(address)
+            .map_err(|_| invalid("Enter an email address like name@example.com."))?;
+        Ok(Self {
+            address: address.to_owned(),
+            key: address.to_lowercase(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn local_part(&self) -> &str {
+        self.address.rsplit_once('@').map_or("", |(local, _)| local)
+    }
+}
+
+/// A person's name as they want it shown: any script, trimmed, 1–100 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        LineField {
+            field: "name",
+            subject: "Your name",
+            empty_message: "Enter your name.",
+            max_chars: NAME_MAX_CHARS,
+        }
+        .clean(raw)
+        .map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What the sign-up form sends.
+#[derive(Debug)]
+pub struct SignUp {
+    pub email: String,
+    pub name: String,
+    pub password: Password,
+    pub workspace_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub user_id: UserId,
+    pub workspace: WorkspaceSummary,
+}
+
+/// Creates the person, their workspace with its base roles, and makes them its Owner — all or
+/// nothing.
+pub async fn sign_up(
+    db: &Db,
+    clock: &Clock,
+    hasher: &Hasher,
+    input: SignUp,
+) -> Result<NewAccount, DomainError> {
+    let email = EmailAddress::parse(&input.email)?;
+    let name = DisplayName::parse(&input.name)?;
+    let workspace_name = WorkspaceName::parse(&input.workspace_name)?;
+    // A new workspace starts with the default policy; its Owner can tighten it afterwards.
+    PasswordPolicy::default().check(
+        input.password.expose(),
+        &[
+            name.as_str(),
+            email.as_str(),
+            email.local_part(),
+            workspace_name.as_str(),
+        ],
+    )?;
+    // Hash before the transaction opens: argon2 takes tens of milliseconds and a write
+    // transaction should not wait on it.
+    let hash = hasher.hash(&input.password).await?;
+
+    let now = clock.now_ms();
+    let user_id = UserId::fresh();
+    let mut tx = db.pool().begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, email_key, display_name, password_hash, \
+         password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(user_id.as_str())
+    .bind(email.as_str())
+    .bind(email.key())
+    .bind(name.as_str())
+    .bind(&hash)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(DomainError::invalid(
+                "email",
+                "An account with this email address already exists. Sign in instead.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let workspace = workspaces::insert(&mut tx, clock, &workspace_name).await?;
+    let owner = roles::create_base_roles(&mut tx, &workspace.id, now).await?;
+    sqlx::query("INSERT INTO memberships (workspace_id, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(workspace.id.as_str())
+        .bind(user_id.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO role_assignments (workspace_id, user_id, role_id, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(workspace.id.as_str())
+    .bind(user_id.as_str())
+    .bind(owner.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO password_history (id, user_id, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(user_id.as_str())
+    .bind(&hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(NewAccount { user_id, workspace })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email_error(raw: &str) -> String {
+        match EmailAddress::parse(raw) {
+            Err(DomainError::Invalid {
+                field: "email",
+                message,
+            }) => message,
+            other => panic!("{raw:?} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_keyed_without_case() {
+        let e = EmailAddress::parse("  Ada.Lovelace@Example.COM ").unwrap();
+        assert_eq!(e.as_str(), "Ada.Lovelace@Example.COM");
+        assert_eq!(e.key(), "ada.lovelace@example.com");
+        assert_eq!(e.local_part(), "Ada.Lovelace");
+    }
+
+    #[test]
+    fn bad_emails_are_refused_with_a_reason() {
+        assert_eq!(email_error(""), "Enter your email address.");
+        assert_eq!(
+            email_error("no-at-sign"),
+            "Enter an email address like name@example.com."
+        );
+        assert_eq!(
+            email_error("a@"),
+            "Enter an email address like name@example.com."
+        );
+        assert_eq!(
+            email_error("a b@example.com"),
+            "An email address can't contain spaces or control characters."
+        );
+        assert_eq!(
+            email_error("a\u{0}@example.com"),
+            "An email address can't contain spaces or control characters."
+        );
+        assert_eq!(
+            email_error(&format!("{}@example.com", "a".repeat(10_000))),
+            "Use at most 254 characters."
+        );
+    }
+
+    #[test]
+    fn names_accept_any_script_and_refuse_control_characters() {
+        assert_eq!(
+            DisplayName::parse("  李 小龍 ").unwrap().as_str(),
+            "李 小龍"
+        );
+        assert_eq!(
+            DisplayName::parse("Zoë O'Brien-Łukasz").unwrap().as_str(),
+            "Zoë O'Brien-Łukasz"
+        );
+        assert!(DisplayName::parse("a\u{1b}[31m").is_err());
+        assert!(DisplayName::parse(" ").is_err());
+        assert!(DisplayName::parse(&"n".repeat(101)).is_err());
+    }
+}

@@ -1,0 +1,76 @@
+//! Roles inside a workspace. Every workspace is created with the four base roles; their
+//! permission contents arrive with the authorization work.
+
+use crate::model::{RoleId, WorkspaceId};
+
+use super::error::DomainError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseRole {
+    Owner,
+    Manager,
+    Staff,
+    Guest,
+}
+
+impl BaseRole {
+    pub const ALL: [Self; 4] = [Self::Owner, Self::Manager, Self::Staff, Self::Guest];
+
+    /// The value stored in `roles.base_role`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Manager => "manager",
+            Self::Staff => "staff",
+            Self::Guest => "guest",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Manager => "Manager",
+            Self::Staff => "Staff",
+            Self::Guest => "Guest",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Owner => "Full access, including billing. Cannot be edited or deleted.",
+            Self::Manager => {
+                "Manages users, teams, customers, orders and reports. No billing or subscription settings."
+            }
+            Self::Staff => "Works on the customers assigned to them. Read-only reports.",
+            Self::Guest => "Read-only access to assigned records, without sensitive fields.",
+        }
+    }
+}
+
+/// Creates the four base roles in a new workspace; returns the Owner role's id.
+pub(crate) async fn create_base_roles(
+    tx: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    now_ms: i64,
+) -> Result<RoleId, DomainError> {
+    let mut owner = None;
+    for base in BaseRole::ALL {
+        let id = RoleId::fresh();
+        sqlx::query(
+            "INSERT INTO roles (id, workspace_id, name, description, base_role, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.as_str())
+        .bind(workspace.as_str())
+        .bind(base.name())
+        .bind(base.description())
+        .bind(base.key())
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        if base == BaseRole::Owner {
+            owner = Some(id);
+        }
+    }
+    owner.ok_or_else(|| DomainError::Internal("no Owner among the base roles".into()))
+}

@@ -1,0 +1,169 @@
+//! Sign-up against real SQLite and PostgreSQL.
+#![cfg(feature = "test-support")]
+
+use app::server::accounts::{self, SignUp};
+use app::server::clock::Clock;
+use app::server::error::DomainError;
+use app::server::passwords::{Hasher, Password};
+use app::server::testing::{backends, TestDb};
+
+const TABLES: &[&str] = &[
+    "users",
+    "workspaces",
+    "roles",
+    "memberships",
+    "role_assignments",
+    "password_history",
+];
+
+fn form(email: &str, password: &str) -> SignUp {
+    SignUp {
+        email: email.into(),
+        name: "Ada Lovelace".into(),
+        password: Password::new(password),
+        workspace_name: "Analytical Engines".into(),
+    }
+}
+
+async fn counts(t: &TestDb) -> Vec<(String, i64)> {
+    t.row_counts(TABLES).await
+}
+
+#[tokio::test]
+async fn sign_up_creates_the_person_their_workspace_base_roles_and_ownership() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let account = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            form("Ada@Example.com", "quiet lantern orbit mango"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(account.workspace.name, "Analytical Engines", "{label}");
+        assert_eq!(account.workspace.slug, "analytical-engines", "{label}");
+
+        let roles = t
+            .strings(&format!(
+                "SELECT name FROM roles WHERE workspace_id = '{}' ORDER BY name",
+                account.workspace.id
+            ))
+            .await;
+        assert_eq!(roles, ["Guest", "Manager", "Owner", "Staff"], "{label}");
+        let held = t
+            .strings(&format!(
+                "SELECT r.base_role FROM role_assignments a JOIN roles r ON r.id = a.role_id \
+                 WHERE a.user_id = '{}' AND a.workspace_id = '{}'",
+                account.user_id, account.workspace.id
+            ))
+            .await;
+        assert_eq!(held, ["owner"], "{label}");
+        let stored = t
+            .strings("SELECT email || ' ' || email_key || ' ' || password_hash FROM users")
+            .await;
+        assert_eq!(stored.len(), 1, "{label}");
+        assert!(
+            stored[0]
+                .starts_with("Ada@Example.com ada@example.com $argon2id$v=19$m=19456,t=2,p=1$"),
+            "{label}: {}",
+            stored[0]
+        );
+        assert!(
+            !stored[0].contains("quiet lantern"),
+            "{label}: plain password stored"
+        );
+        assert_eq!(
+            counts(&t).await.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            [1, 1, 4, 1, 1, 1],
+            "{label}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_second_sign_up_with_the_same_address_in_any_case_changes_nothing() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(0);
+        accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            form("ada@example.com", "quiet lantern orbit mango"),
+        )
+        .await
+        .unwrap();
+        let before = counts(&t).await;
+        let err = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            form("ADA@example.COM", "another fine passphrase"),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Invalid { field: "email", message } if message.contains("already exists")),
+            "{label}: {err:?}"
+        );
+        // The workspace insert came after the failed user insert in the same transaction:
+        // nothing of the second attempt may remain.
+        assert_eq!(counts(&t).await, before, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn each_bad_field_is_named_and_nothing_is_written() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(0);
+        let before = counts(&t).await;
+        let long = "x".repeat(10_000);
+        let cases: Vec<(SignUp, &str)> = vec![
+            (form("", "quiet lantern orbit mango"), "email"),
+            (form("not-an-address", "quiet lantern orbit mango"), "email"),
+            (form(&long, "quiet lantern orbit mango"), "email"),
+            (form("ada@example.com", ""), "password"),
+            (form("ada@example.com", "password1234"), "password"),
+            (form("ada@example.com", "adalovelace1"), "password"),
+            (form("ada@example.com", &long), "password"),
+            (
+                SignUp {
+                    name: "\u{7}".into(),
+                    ..form("ada@example.com", "quiet lantern orbit mango")
+                },
+                "name",
+            ),
+            (
+                SignUp {
+                    name: long.clone(),
+                    ..form("ada@example.com", "quiet lantern orbit mango")
+                },
+                "name",
+            ),
+            (
+                SignUp {
+                    workspace_name: "".into(),
+                    ..form("ada@example.com", "quiet lantern orbit mango")
+                },
+                "workspace_name",
+            ),
+        ];
+        for (input, field) in cases {
+            let shown = format!("{input:?}").chars().take(120).collect::<String>();
+            let err = accounts::sign_up(&t.db, &clock, &hasher, input)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, DomainError::Invalid { field: f, .. } if f == field),
+                "{label}: {shown} gave {err:?}, expected a {field} error"
+            );
+        }
+        assert_eq!(counts(&t).await, before, "{label}");
+    }
+}
