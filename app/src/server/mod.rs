@@ -11,6 +11,7 @@ pub mod error;
 pub mod password_policy;
 pub mod passwords;
 pub mod roles;
+pub mod sessions;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod text;

@@ -1,0 +1,116 @@
+//! The session store against real SQLite and PostgreSQL.
+#![cfg(feature = "test-support")]
+
+use std::time::Duration;
+
+use app::server::clock::Clock;
+use app::server::sessions::DbSessionStore;
+use app::server::testing::backends;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::SessionStore;
+
+const START_MS: i64 = 1_795_478_400_000;
+
+fn record(expires_in: Duration, value: &str) -> Record {
+    let expiry = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(START_MS) * 1_000_000)
+        .unwrap()
+        + expires_in;
+    let mut data = std::collections::HashMap::new();
+    data.insert("workspace".to_owned(), serde_json::json!(value));
+    Record {
+        id: Id::default(),
+        data,
+        expiry_date: expiry,
+    }
+}
+
+#[tokio::test]
+async fn a_session_round_trips_and_only_its_hash_is_stored() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let store = DbSessionStore::new(t.db.clone(), Clock::manual(START_MS));
+        let mut rec = record(Duration::from_secs(1800), "acme");
+        store.create(&mut rec).await.unwrap();
+        let loaded = store.load(&rec.id).await.unwrap().expect("session loads");
+        assert_eq!(loaded.data, rec.data, "{label}");
+        assert_eq!(loaded.expiry_date, rec.expiry_date, "{label}");
+
+        let stored = t.strings("SELECT id_hash FROM sessions").await;
+        assert_eq!(stored.len(), 1, "{label}");
+        assert_ne!(
+            stored[0],
+            rec.id.to_string(),
+            "{label}: raw session id stored"
+        );
+        assert!(
+            store.load(&Id::default()).await.unwrap().is_none(),
+            "{label}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn save_replaces_data_and_renews_expiry() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let store = DbSessionStore::new(t.db.clone(), clock.clone());
+        let mut rec = record(Duration::from_secs(60), "acme");
+        store.create(&mut rec).await.unwrap();
+
+        clock.advance(Duration::from_secs(50));
+        let mut renewed = record(Duration::ZERO, "globex");
+        renewed.id = rec.id;
+        renewed.expiry_date = rec.expiry_date + Duration::from_secs(50);
+        store.save(&renewed).await.unwrap();
+
+        clock.advance(Duration::from_secs(30));
+        let loaded = store
+            .load(&rec.id)
+            .await
+            .unwrap()
+            .expect("renewed session loads");
+        assert_eq!(loaded.data["workspace"], "globex", "{label}");
+        assert_eq!(t.row_counts(&["sessions"]).await[0].1, 1, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn expired_sessions_do_not_load_and_are_swept() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let store = DbSessionStore::new(t.db.clone(), clock.clone());
+        let mut short = record(Duration::from_secs(60), "a");
+        let mut long = record(Duration::from_secs(3600), "b");
+        store.create(&mut short).await.unwrap();
+        store.create(&mut long).await.unwrap();
+
+        clock.advance(Duration::from_secs(60));
+        assert!(store.load(&short.id).await.unwrap().is_none(), "{label}");
+        assert!(store.load(&long.id).await.unwrap().is_some(), "{label}");
+        assert_eq!(store.delete_expired().await.unwrap(), 1, "{label}");
+        assert_eq!(t.row_counts(&["sessions"]).await[0].1, 1, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_second_process_sees_the_session_and_a_deletion_ends_it_for_both() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let first = DbSessionStore::new(t.db.clone(), clock.clone());
+        // An independent pool on the same database, as a second server process would open.
+        let second = DbSessionStore::new(t.reopen().await, clock.clone());
+        let mut rec = record(Duration::from_secs(600), "acme");
+        first.create(&mut rec).await.unwrap();
+        assert_eq!(
+            second.load(&rec.id).await.unwrap().map(|r| r.data),
+            Some(rec.data.clone()),
+            "{label}"
+        );
+
+        second.delete(&rec.id).await.unwrap();
+        assert!(first.load(&rec.id).await.unwrap().is_none(), "{label}");
+    }
+}
