@@ -103,6 +103,7 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> AppState {
         leptos_options: leptos_options(config),
         ctx: ServerContext { db, clock },
         headers: Arc::new(HeaderPolicy {
+            public_origin: config.public_url.origin().ascii_serialization(),
             hsts: config.production,
             dev_reload_socket,
         }),

@@ -58,6 +58,10 @@ pub fn build(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.headers.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.headers.clone(),
             security::security_headers,
         ))
         .layer(CatchPanicLayer::custom(panic_response))

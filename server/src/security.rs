@@ -23,6 +23,8 @@ impl CspNonce {
 
 #[derive(Debug, Clone)]
 pub struct HeaderPolicy {
+    /// `scheme://host[:port]` of the public URL: the only origin allowed to change state.
+    pub public_origin: String,
     /// HSTS is sent only in production: on a plain-http development host it would pin the
     /// browser to https for a site that has none.
     pub hsts: bool,
@@ -112,6 +114,71 @@ pub async fn security_headers(
     response
 }
 
+/// Why a state-changing request was refused as cross-site, or `None` to let it through.
+///
+/// Browsers mark every request with `Sec-Fetch-Site`; when present it decides, and only
+/// `same-origin` passes (`same-site` would let a sibling subdomain post). Browsers without it
+/// still send `Origin` on POST, which must be the public origin. A request with neither comes
+/// from a non-browser client, which carries no ambient cookies to abuse; the session-bound
+/// token (with sign-in) is what guards those.
+fn cross_site_reason(headers: &http::HeaderMap, public_origin: &str) -> Option<&'static str> {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return (site != "same-origin").then_some("Sec-Fetch-Site is not same-origin");
+    }
+    match headers.get(header::ORIGIN) {
+        Some(origin)
+            if origin
+                .as_bytes()
+                .eq_ignore_ascii_case(public_origin.as_bytes()) =>
+        {
+            None
+        }
+        Some(_) => Some("Origin is not the public origin"),
+        None => None,
+    }
+}
+
+/// Refuses POST, PUT, PATCH and DELETE requests that a browser marks as coming from another
+/// site, before anything reads them: 403, and the refusal is logged as a security event.
+pub async fn refuse_cross_site(
+    State(policy): State<Arc<HeaderPolicy>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let changes_state = !matches!(
+        *req.method(),
+        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+    );
+    if changes_state {
+        if let Some(reason) = cross_site_reason(req.headers(), &policy.public_origin) {
+            tracing::warn!(
+                security_event = "cross_site_request_refused",
+                reason,
+                method = %req.method(),
+                path = %req.uri().path(),
+                "refused a cross-site request"
+            );
+            let mut response = crate::api::error_response(
+                http::StatusCode::FORBIDDEN,
+                &app::error::AppError::Forbidden,
+            );
+            response.headers_mut().insert(
+                header::VARY,
+                HeaderValue::from_static("Origin, Sec-Fetch-Site"),
+            );
+            return response;
+        }
+    }
+    let mut response = next.run(req).await;
+    if changes_state {
+        response.headers_mut().append(
+            header::VARY,
+            HeaderValue::from_static("Origin, Sec-Fetch-Site"),
+        );
+    }
+    response
+}
+
 /// Makes the request's nonce the one Leptos renders into its scripts. Runs inside the Leptos
 /// render context, where the request parts are available.
 pub fn provide_request_nonce() {
@@ -137,9 +204,39 @@ mod tests {
             .is_ok());
     }
 
+    fn headers(pairs: &[(&'static str, &'static str)]) -> http::HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn only_same_origin_browser_requests_and_non_browser_clients_pass() {
+        let origin = "https://crm.example.com";
+        let pass =
+            |h: &[(&'static str, &'static str)]| cross_site_reason(&headers(h), origin).is_none();
+        assert!(pass(&[("sec-fetch-site", "same-origin")]));
+        assert!(pass(&[("origin", "https://crm.example.com")]));
+        assert!(pass(&[("origin", "HTTPS://CRM.EXAMPLE.COM")]));
+        assert!(pass(&[]));
+        assert!(!pass(&[("sec-fetch-site", "cross-site")]));
+        assert!(!pass(&[("sec-fetch-site", "same-site")]));
+        assert!(!pass(&[("sec-fetch-site", "none")]));
+        // Fetch metadata decides when present, whatever Origin says.
+        assert!(!pass(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://crm.example.com")
+        ]));
+        assert!(!pass(&[("origin", "https://evil.example")]));
+        assert!(!pass(&[("origin", "null")]));
+        assert!(!pass(&[("origin", "https://crm.example.com.evil.example")]));
+    }
+
     #[test]
     fn csp_has_no_unsafe_inline_and_locks_down_the_rest() {
         let policy = HeaderPolicy {
+            public_origin: "http://127.0.0.1:3000".into(),
             hsts: false,
             dev_reload_socket: None,
         };

@@ -23,13 +23,18 @@ struct TestServer {
 
 impl TestServer {
     async fn start(db: TestDb, extra_args: &[&str]) -> Self {
-        let args = ["server", "--bind", "127.0.0.1:0"].iter().chain(extra_args);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let own_url = format!("http://{addr}");
+        let mut args = vec!["server", "--bind", "127.0.0.1:0"];
+        if !extra_args.contains(&"--public-url") {
+            args.extend(["--public-url", own_url.as_str()]);
+        }
+        args.extend(extra_args);
         let cli = Cli::try_parse_from(args).unwrap();
         let config = Config::from_settings(cli.settings).unwrap();
         server::demo::seed(&db.db, &Clock::System).await.unwrap();
         let state = server::app_state(&config, db.db.clone(), Clock::System);
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = stopped.await;
@@ -311,6 +316,62 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
         .await
         .unwrap();
     assert_eq!(list.len(), server::demo::WORKSPACES.len());
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused_before_the_handler_runs() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    let check = s.url("/api/workspaces/check_name");
+    let own_origin = s.base.clone();
+    let refused: &[&[(&str, &str)]] = &[
+        &[("sec-fetch-site", "cross-site")],
+        &[("sec-fetch-site", "same-site")],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", own_origin.as_str()),
+        ],
+        &[("origin", "http://evil.example")],
+        &[("origin", "null")],
+    ];
+    for headers in refused {
+        let mut req = c.post(&check).form(&[("workspace_name", "Acme")]);
+        for (name, value) in *headers {
+            req = req.header(*name, *value);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        assert_security_headers(&res, "no-store");
+        assert!(header(&res, "vary").contains("Sec-Fetch-Site"));
+        let err: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(err["kind"], "forbidden", "{headers:?}");
+    }
+    let allowed: &[&[(&str, &str)]] = &[
+        &[("sec-fetch-site", "same-origin")],
+        &[("origin", own_origin.as_str())],
+        // No browser marks at all: a non-browser client, which has no ambient cookies.
+        &[],
+    ];
+    for headers in allowed {
+        let mut req = c.post(&check).form(&[("workspace_name", "Acme")]);
+        for (name, value) in *headers {
+            req = req.header(*name, *value);
+        }
+        assert_eq!(
+            req.send().await.unwrap().status(),
+            StatusCode::OK,
+            "{headers:?}"
+        );
+    }
+    // Reads are not state changes: a cross-site GET of a page is an ordinary link.
+    let page = c
+        .get(s.url("/"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
     s.stop().await.unwrap();
 }
 
