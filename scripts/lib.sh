@@ -51,6 +51,17 @@ ensure_browser_tools() {
   fi
 }
 
+AIOSMTPD_VERSION=1.4.6
+
+# A real SMTP server for the mail tests: aiosmtpd from PyPI, in its own virtualenv.
+ensure_smtp_server() {
+  if ! "$TOOLS_DIR/smtp/bin/python" -c "import aiosmtpd; assert aiosmtpd.__version__ == '$AIOSMTPD_VERSION'" 2>/dev/null; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION (PyPI)"
+    python3 -m venv "$TOOLS_DIR/smtp"
+    "$TOOLS_DIR/smtp/bin/pip" install --quiet "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+}
+
 pg_bindir() {
   local dir
   for dir in "$(pg_config --bindir 2>/dev/null)" /usr/lib/postgresql/*/bin; do

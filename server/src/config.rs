@@ -67,9 +67,10 @@ pub struct Settings {
     #[arg(long, env = "GATEHOUSE_STORAGE_DIR", global = true)]
     pub storage_dir: Option<PathBuf>,
 
-    /// SMTP server for outgoing mail: `smtp://host:port` (plain, for loopback test servers),
-    /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…` (TLS). Unset: each message is written
-    /// as an .eml file under <data-dir>/mail.
+    /// SMTP server for outgoing mail: `smtps://user:pass@host:465` (TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), or `smtp://host:port` (unencrypted:
+    /// loopback only in production). Unset: each message is written as an .eml file under
+    /// <data-dir>/mail.
     #[arg(
         long,
         env = "GATEHOUSE_SMTP_URL",
@@ -187,6 +188,26 @@ impl Config {
                     return Err(invalid(
                         "GATEHOUSE_SMTP_URL (--smtp-url)",
                         "use smtp://host:port or smtps://host:port",
+                    ));
+                }
+                let encrypted = url.scheme() == "smtps"
+                    || url
+                        .query_pairs()
+                        .any(|(k, v)| k == "tls" && v == "required");
+                // `smtp:` is not a special scheme to the URL standard, so its host arrives as
+                // opaque text, IP literals included.
+                let loopback = url.host_str().is_some_and(|host| {
+                    host == "localhost"
+                        || host
+                            .trim_start_matches('[')
+                            .trim_end_matches(']')
+                            .parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                });
+                if s.production && !encrypted && !loopback {
+                    return Err(invalid(
+                        "GATEHOUSE_SMTP_URL (--smtp-url)",
+                        "production mode sends mail encrypted: use smtps:// or ?tls=required",
                     ));
                 }
                 Ok(url)
@@ -333,6 +354,28 @@ mod tests {
         let c = parse(&["--production", "--public-url", "https://crm.example.com"]).unwrap();
         assert!(c.production);
         assert_eq!(c.public_url.host_str(), Some("crm.example.com"));
+    }
+
+    #[test]
+    fn production_refuses_unencrypted_smtp_to_another_host() {
+        let prod = ["--production", "--public-url", "https://crm.example.com"];
+        let with = |smtp: &str| {
+            let mut args = prod.to_vec();
+            args.extend(["--smtp-url", smtp]);
+            parse(&args)
+        };
+        let err = with("smtp://mail.example.com:25").unwrap_err();
+        assert!(
+            err.contains("GATEHOUSE_SMTP_URL") && err.contains("encrypted"),
+            "{err}"
+        );
+        assert!(with("smtps://u:p@mail.example.com:465").is_ok());
+        assert!(with("smtp://u:p@mail.example.com:587?tls=required").is_ok());
+        assert!(with("smtp://127.0.0.1:2525").is_ok());
+        assert!(with("smtp://[::1]:2525").is_ok());
+        assert!(with("smtp://localhost:2525").is_ok());
+        assert!(with("smtp://127.0.0.1.example.com:25").is_err());
+        assert!(parse(&["--smtp-url", "smtp://mail.example.com:25"]).is_ok());
     }
 
     #[test]

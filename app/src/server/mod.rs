@@ -8,6 +8,7 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod error;
+pub mod mail;
 pub mod password_policy;
 pub mod passwords;
 pub mod roles;

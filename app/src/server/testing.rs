@@ -60,6 +60,39 @@ impl Drop for TestDb {
     }
 }
 
+/// The loopback SMTP server the test command starts (aiosmtpd writing to a maildir), as
+/// `(smtp_url, maildir)`; `None` when this run has none. `GATEHOUSE_REQUIRE_SMTP=1` makes a
+/// missing server an error rather than a skip.
+pub fn smtp_server() -> Option<(String, std::path::PathBuf)> {
+    match (
+        std::env::var("GATEHOUSE_TEST_SMTP_URL"),
+        std::env::var_os("GATEHOUSE_TEST_MAILDIR"),
+    ) {
+        (Ok(url), Some(dir)) => Some((url, dir.into())),
+        _ if std::env::var_os("GATEHOUSE_REQUIRE_SMTP").is_some() => panic!(
+            "GATEHOUSE_REQUIRE_SMTP is set but GATEHOUSE_TEST_SMTP_URL or GATEHOUSE_TEST_MAILDIR is not"
+        ),
+        _ => None,
+    }
+}
+
+/// Waits up to five seconds for a message containing `needle` to arrive in `maildir/new`.
+pub async fn received_mail(maildir: &std::path::Path, needle: &str) -> Option<String> {
+    for _ in 0..50 {
+        if let Ok(entries) = std::fs::read_dir(maildir.join("new")) {
+            for entry in entries.flatten() {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    if text.contains(needle) {
+                        return Some(text);
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    None
+}
+
 /// A migrated, empty database on every backend this run tests.
 pub async fn backends() -> Vec<TestDb> {
     let mut dbs = vec![sqlite().await];
