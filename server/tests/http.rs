@@ -335,12 +335,14 @@ async fn cross_site_state_changes_are_refused_before_the_handler_runs() {
         &[("origin", "http://evil.example")],
         &[("origin", "null")],
     ];
+    let post = |headers: &[(&str, &str)]| {
+        headers.iter().fold(
+            c.post(&check).form(&[("workspace_name", "Acme")]),
+            |req, (name, value)| req.header(*name, *value),
+        )
+    };
     for headers in refused {
-        let mut req = c.post(&check).form(&[("workspace_name", "Acme")]);
-        for (name, value) in *headers {
-            req = req.header(*name, *value);
-        }
-        let res = req.send().await.unwrap();
+        let res = post(headers).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
         assert_security_headers(&res, "no-store");
         assert!(header(&res, "vary").contains("Sec-Fetch-Site"));
@@ -354,15 +356,8 @@ async fn cross_site_state_changes_are_refused_before_the_handler_runs() {
         &[],
     ];
     for headers in allowed {
-        let mut req = c.post(&check).form(&[("workspace_name", "Acme")]);
-        for (name, value) in *headers {
-            req = req.header(*name, *value);
-        }
-        assert_eq!(
-            req.send().await.unwrap().status(),
-            StatusCode::OK,
-            "{headers:?}"
-        );
+        let res = post(headers).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{headers:?}");
     }
     // Reads are not state changes: a cross-site GET of a page is an ordinary link.
     let page = c

@@ -123,7 +123,7 @@ pub async fn sign_up(
     let now = clock.now_ms();
     let user_id = UserId::fresh();
     let mut tx = db.pool().begin().await?;
-    let inserted = sqlx::query(
+    sqlx::query(
         "INSERT INTO users (id, email, email_key, display_name, password_hash, \
          password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -135,17 +135,15 @@ pub async fn sign_up(
     .bind(now)
     .bind(now)
     .execute(&mut *tx)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(DomainError::invalid(
+    .await
+    .map_err(|e| {
+        DomainError::on_unique(e, || {
+            DomainError::invalid(
                 "email",
                 "An account with this email address already exists. Sign in instead.",
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    }
+            )
+        })
+    })?;
     let workspace = workspaces::insert(&mut tx, clock, &workspace_name).await?;
     let owner = roles::create_base_roles(&mut tx, &workspace.id, now).await?;
     sqlx::query("INSERT INTO memberships (workspace_id, user_id, created_at) VALUES ($1, $2, $3)")

@@ -22,6 +22,15 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// For inserts: a unique-constraint violation becomes `on_conflict()`, anything else stays
+    /// a database error.
+    pub(crate) fn on_unique(e: sqlx::Error, on_conflict: impl FnOnce() -> Self) -> Self {
+        match e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => on_conflict(),
+            other => other.into(),
+        }
+    }
+
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             field,

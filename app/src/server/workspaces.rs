@@ -143,22 +143,22 @@ pub(crate) async fn insert(
         slug,
         created_at_ms: clock.now_ms(),
     };
-    let inserted =
-        sqlx::query("INSERT INTO workspaces (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(workspace.id.as_str())
-            .bind(&workspace.name)
-            .bind(&workspace.slug)
-            .bind(workspace.created_at_ms)
-            .execute(&mut *tx)
-            .await;
-    match inserted {
-        Ok(_) => Ok(workspace),
+    sqlx::query("INSERT INTO workspaces (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(workspace.id.as_str())
+        .bind(&workspace.name)
+        .bind(&workspace.slug)
+        .bind(workspace.created_at_ms)
+        .execute(&mut *tx)
+        .await
         // Two sign-ups raced for the same address; the loser asks again rather than guessing.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(DomainError::Conflict(
-            "That address was taken a moment ago. Please try again.".into(),
-        )),
-        Err(e) => Err(e.into()),
-    }
+        .map_err(|e| {
+            DomainError::on_unique(e, || {
+                DomainError::Conflict(
+                    "That address was taken a moment ago. Please try again.".into(),
+                )
+            })
+        })?;
+    Ok(workspace)
 }
 
 #[cfg(test)]
