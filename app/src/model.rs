@@ -46,6 +46,13 @@ id_type!(
     /// A person's account, shared by all the workspaces they belong to.
     UserId
 );
+
+#[cfg(feature = "ssr")]
+impl UserId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+}
 id_type!(
     /// A role inside one workspace.
     RoleId
@@ -95,4 +102,14 @@ mod tests {
         assert_eq!(utc_date(1_795_478_399_999), "2026-11-23");
         assert_eq!(utc_date(1_795_478_400_000), "2026-11-24");
     }
+}
+
+/// The signed-in person and the workspace their session is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub workspace: WorkspaceSummary,
 }

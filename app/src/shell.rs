@@ -6,7 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
-use crate::pages::{not_found::NotFound, overview::Overview, workspaces::WorkspacesPage};
+use crate::pages::{
+    not_found::NotFound, overview::Overview, sign_in::SignInPage, sign_up::SignUpPage,
+    workspaces::WorkspacesPage,
+};
 
 /// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
 /// server binary provides it as [`leptos::nonce::Nonce`]).
@@ -50,6 +53,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Overview ssr=SsrMode::Async />
                     <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                 </Routes>
             </AppShell>
         </Router>

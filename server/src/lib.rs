@@ -23,6 +23,8 @@ use app::server::clock::Clock;
 use app::server::context::ServerContext;
 use app::server::db::{Db, DbError};
 use app::server::error::DomainError;
+use app::server::passwords::Hasher;
+use app::server::sessions::DbSessionStore;
 
 use config::{Command, Config};
 use security::HeaderPolicy;
@@ -84,10 +86,14 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         production = config.production,
         "Gatehouse is listening"
     );
+    let sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(
+        db.clone(),
+        clock.clone(),
+    )));
     let state = app_state(&config, db.clone(), clock);
-    serve(listener, state, shutdown::signal())
-        .await
-        .map_err(StartupError::Serve)?;
+    let served = serve(listener, state, shutdown::signal()).await;
+    sweeper.abort();
+    served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())
@@ -99,14 +105,35 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> AppState {
             let port = std::env::var("LEPTOS_RELOAD_PORT").unwrap_or_else(|_| "3001".into());
             format!("ws://127.0.0.1:{port} ws://localhost:{port}")
         });
+    // Each hash holds 19 MiB and a core for tens of milliseconds: one per core at most.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     AppState {
         leptos_options: leptos_options(config),
-        ctx: ServerContext { db, clock },
+        production: config.production,
+        ctx: ServerContext {
+            db,
+            clock,
+            hasher: Hasher::new(cores),
+        },
         headers: Arc::new(HeaderPolicy {
             public_origin: config.public_url.origin().ascii_serialization(),
             hsts: config.production,
             dev_reload_socket,
         }),
+    }
+}
+
+/// Deletes lapsed sessions every ten minutes; a lapsed session never loads anyway, this only
+/// keeps the table small.
+async fn sweep_expired_sessions(store: DbSessionStore) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired sessions deleted"),
+            Err(e) => tracing::warn!(error = %e, "expired-session sweep failed"),
+        }
     }
 }
 

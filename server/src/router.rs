@@ -11,12 +11,38 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_sessions::cookie::{time::Duration, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::server::sessions::DbSessionStore;
 
 use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
 use crate::{api, health, security, telemetry};
+
+/// Idle sessions end after this long; each request renews it.
+pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
+
+/// The session cookie: HttpOnly, SameSite=Lax, and in production `Secure` with the `__Host-`
+/// prefix (no Domain, Path=/, so no sibling host can set or read it).
+fn session_layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    let store = DbSessionStore::new(state.ctx.db.clone(), state.ctx.clock.clone());
+    SessionManagerLayer::new(store)
+        .with_name(if state.production {
+            "__Host-gatehouse_session"
+        } else {
+            "gatehouse_session"
+        })
+        .with_secure(state.production)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(
+            IDLE_TIMEOUT_MINUTES,
+        )))
+}
 
 /// A backstop for every route; endpoints that accept more (uploads) raise it for themselves.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -56,6 +82,7 @@ pub fn build(state: AppState) -> Router {
             render_context,
             shell,
         ))
+        .layer(session_layer(&state))
         .layer(middleware::from_fn_with_state(
             state.headers.clone(),
             security::refuse_cross_site,

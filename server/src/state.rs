@@ -14,6 +14,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ctx: ServerContext,
     pub headers: Arc<HeaderPolicy>,
+    /// Production mode: `__Host-` session cookie, `Secure`.
+    pub production: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -447,3 +447,165 @@ async fn shutdown_finishes_the_request_in_flight() {
         .unwrap()
         .unwrap();
 }
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("gatehouse_session="))
+        .map(str::to_owned)
+}
+
+async fn sign_up(c: &reqwest::Client, s: &TestServer, email: &str) -> reqwest::Response {
+    c.post(s.url("/api/accounts/sign_up"))
+        .form(&[
+            ("name", "Ada Lovelace"),
+            ("email", email),
+            ("password", "quiet lantern orbit mango"),
+            ("workspace_name", "Analytical Engines"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_up_signs_in_with_a_hardened_cookie_and_sign_out_ends_the_session() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+
+        let anonymous: serde_json::Value = c
+            .post(s.url("/api/accounts/me"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(anonymous.is_null(), "{label}");
+
+        let res = sign_up(&c, &s, "ada@example.com").await;
+        assert_eq!(res.status(), StatusCode::OK, "{label}");
+        let cookie = session_cookie(&res).expect("a session cookie is set");
+        assert!(
+            cookie.starts_with("gatehouse_session="),
+            "{label}: {cookie}"
+        );
+        for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(cookie.contains(attr), "{label}: {cookie} lacks {attr}");
+        }
+        assert!(
+            !cookie.contains("Secure"),
+            "{label}: Secure on plain http breaks local runs"
+        );
+
+        let me: serde_json::Value = c
+            .post(s.url("/api/accounts/me"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["name"], "Ada Lovelace", "{label}");
+        assert_eq!(me["workspace"]["name"], "Analytical Engines", "{label}");
+        // The store records whose session it is, and only a hash of its id.
+        let owners = s.db.strings("SELECT user_id FROM sessions").await;
+        assert_eq!(owners, [me["id"].as_str().unwrap()], "{label}");
+
+        let out = c
+            .post(s.url("/api/accounts/sign_out"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.status(), StatusCode::OK, "{label}");
+        assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 0, "{label}");
+        let after: serde_json::Value = c
+            .post(s.url("/api/accounts/me"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(after.is_null(), "{label}");
+        s.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_id_and_gives_one_message_for_every_failure() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    sign_up(&c, &s, "ada@example.com").await;
+
+    let attempt = |email: &'static str, password: &'static str, cookie: Option<String>| {
+        let mut req = c
+            .post(s.url("/api/accounts/sign_in"))
+            .form(&[("email", email), ("password", password)]);
+        if let Some(cookie) = cookie {
+            req = req.header(header::COOKIE, cookie);
+        }
+        req.send()
+    };
+    for (email, password) in [
+        ("ada@example.com", "wrong password here"),
+        ("nobody@example.com", "quiet lantern orbit mango"),
+        ("not an address", "quiet lantern orbit mango"),
+    ] {
+        let res = attempt(email, password, None).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{email}");
+        let err: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(err["field"], "password", "{email}");
+        assert_eq!(
+            err["message"], "The email address or password is incorrect.",
+            "{email}"
+        );
+    }
+
+    // A session id planted before sign-in must not survive it.
+    let planted = attempt("ada@example.com", "quiet lantern orbit mango", None)
+        .await
+        .unwrap();
+    let first = session_cookie(&planted).unwrap();
+    let first_id = first.split(';').next().unwrap().to_owned();
+    let again = attempt(
+        "ADA@example.com",
+        "quiet lantern orbit mango",
+        Some(first_id.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    let second_id = session_cookie(&again)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first_id, second_id);
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn production_session_cookies_are_secure_host_prefixed() {
+    let s = TestServer::start(
+        testing::sqlite().await,
+        &["--production", "--public-url", "https://crm.example.com"],
+    )
+    .await;
+    let res = sign_up(&client(), &s, "ada@example.com").await;
+    let cookie = session_cookie(&res).unwrap();
+    assert!(cookie.starts_with("__Host-gatehouse_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    s.stop().await.unwrap();
+}

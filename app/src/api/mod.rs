@@ -4,4 +4,5 @@
 //! thin: resolve the context, validate, call the domain, map errors. Endpoint names are stable
 //! and explicit so logs, docs and tests can name them.
 
+pub mod accounts;
 pub mod workspaces;

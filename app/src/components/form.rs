@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
+
 #[component]
 pub fn TextField(
     #[prop(into)] label: String,
@@ -69,4 +71,34 @@ pub fn SubmitButton(
             {move || if pending.get() { pending_label.clone() } else { label.clone() }}
         </button>
     }
+}
+
+/// The last result of a server action that returns nothing on success.
+pub trait ActionOutcome:
+    Get<Value = Option<Result<(), AppError>>> + Clone + Send + Sync + 'static
+{
+}
+impl<S> ActionOutcome for S where
+    S: Get<Value = Option<Result<(), AppError>>> + Clone + Send + Sync + 'static
+{
+}
+
+/// The message for `field` in the action's last error, if any.
+pub fn field_error(value: impl ActionOutcome, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        value
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.field_message(field))
+    })
+}
+
+/// After a successful sign-in or sign-out the whole page reloads, so every part of it —
+/// the top bar included — is rendered for the new session.
+pub fn reload_to_on_success(value: impl ActionOutcome, path: &'static str) {
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            let _ = window().location().set_href(path);
+        }
+    });
 }

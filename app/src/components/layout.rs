@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::alert::ErrorPanel;
+use super::form::reload_to_on_success;
+use crate::api::accounts::{me, SignOut};
 
 #[component]
 pub fn AppShell(children: Children) -> impl IntoView {
@@ -19,16 +21,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 <span class="brand-name">"Gatehouse"</span>
             </a>
             <div class="topbar-end">
-                // The accounts issue fills these in from the session.
-                <span class="workspace-switcher" title="Workspace">
-                    "No workspace"
-                </span>
-                <span class="user-chip">
-                    <span class="avatar" aria-hidden="true">
-                        "?"
-                    </span>
-                    <span class="user-name">"Not signed in"</span>
-                </span>
+                <UserMenu />
             </div>
         </header>
         <div class="layout">
@@ -50,6 +43,54 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 }>{children()}</ErrorBoundary>
             </main>
         </div>
+    }
+}
+
+/// The signed-in person and their workspace, or the way in.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let current = Resource::new(|| (), |_| me());
+    let sign_out = ServerAction::<SignOut>::new();
+    reload_to_on_success(sign_out.value(), "/signin");
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(Some(user)) => {
+                        let initial = user.name.chars().next().unwrap_or('?').to_string();
+                        view! {
+                            <span class="workspace-switcher" title="Workspace">
+                                {user.workspace.name}
+                            </span>
+                            <span class="user-chip">
+                                <span class="avatar" aria-hidden="true">
+                                    {initial}
+                                </span>
+                                <span class="user-name">{user.name}</span>
+                            </span>
+                            <ActionForm action=sign_out attr:class="inline-form">
+                                <button type="submit" class="btn btn-quiet">
+                                    "Sign out"
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    }
+                    // Anonymous — or the check failed, which must not look like being signed in.
+                    _ => {
+                        view! {
+                            <a class="btn btn-quiet" href="/signin">
+                                "Sign in"
+                            </a>
+                            <a class="btn btn-primary" href="/signup">
+                                "Create workspace"
+                            </a>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 

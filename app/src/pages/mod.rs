@@ -2,4 +2,6 @@
 
 pub mod not_found;
 pub mod overview;
+pub mod sign_in;
+pub mod sign_up;
 pub mod workspaces;

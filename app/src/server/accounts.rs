@@ -2,14 +2,17 @@
 
 use std::str::FromStr;
 
+use sqlx::Row;
+
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
 use super::password_policy::PasswordPolicy;
+use super::passwords::Verified;
 use super::passwords::{Hasher, Password};
 use super::text::LineField;
 use super::{roles, workspaces};
-use crate::model::{UserId, WorkspaceSummary};
+use crate::model::{CurrentUser, UserId, WorkspaceId, WorkspaceSummary};
 use workspaces::WorkspaceName;
 
 pub const EMAIL_MAX_CHARS: usize = 254;
@@ -174,6 +177,107 @@ pub async fn sign_up(
     .await?;
     tx.commit().await?;
     Ok(NewAccount { user_id, workspace })
+}
+
+/// Who signed in, and the workspace their session starts in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: UserId,
+    pub workspace_id: WorkspaceId,
+}
+
+/// The one message for every failed sign-in, so it never tells whether an address has an
+/// account.
+pub const WRONG_CREDENTIALS: &str = "The email address or password is incorrect.";
+
+/// Checks an email and password. An unknown address costs the same argon2 work as a wrong
+/// password and gets the same message. A hash with outdated parameters is replaced.
+pub async fn authenticate(
+    db: &Db,
+    hasher: &Hasher,
+    email: &str,
+    password: &Password,
+) -> Result<SignedIn, DomainError> {
+    let wrong = || DomainError::invalid("password", WRONG_CREDENTIALS);
+    let Ok(email) = EmailAddress::parse(email) else {
+        hasher.verify_nothing(password).await?;
+        return Err(wrong());
+    };
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email_key = $1")
+        .bind(email.key())
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else {
+        hasher.verify_nothing(password).await?;
+        return Err(wrong());
+    };
+    let user_id = UserId::from_db(row.try_get("id")?);
+    let stored: String = row.try_get("password_hash")?;
+    match hasher.verify(password, &stored).await? {
+        Verified::No => return Err(wrong()),
+        Verified::Yes { rehash: true } => {
+            let fresh = hasher.hash(password).await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(&fresh)
+                .bind(user_id.as_str())
+                .execute(db.pool())
+                .await?;
+        }
+        Verified::Yes { rehash: false } => {}
+    }
+    // The session starts in the workspace joined first among those still active.
+    let workspace = sqlx::query(
+        "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL \
+         ORDER BY created_at, workspace_id LIMIT 1",
+    )
+    .bind(user_id.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(workspace) = workspace else {
+        return Err(DomainError::invalid(
+            "email",
+            "This account has no active workspace. Ask a workspace admin to reactivate you.",
+        ));
+    };
+    Ok(SignedIn {
+        user_id,
+        workspace_id: WorkspaceId::from_db(workspace.try_get("workspace_id")?),
+    })
+}
+
+/// The person and workspace a session names, if the membership is still active.
+pub async fn current_user(
+    db: &Db,
+    user_id: &UserId,
+    workspace_id: &WorkspaceId,
+) -> Result<Option<CurrentUser>, DomainError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.display_name, u.email, u.email_verified_at, \
+                w.id AS workspace_id, w.name AS workspace_name, w.slug, w.created_at \
+         FROM users u \
+         JOIN memberships m ON m.user_id = u.id AND m.deactivated_at IS NULL \
+         JOIN workspaces w ON w.id = m.workspace_id \
+         WHERE u.id = $1 AND w.id = $2",
+    )
+    .bind(user_id.as_str())
+    .bind(workspace_id.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(CurrentUser {
+        id: UserId::from_db(row.try_get("id")?),
+        name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        workspace: WorkspaceSummary {
+            id: WorkspaceId::from_db(row.try_get("workspace_id")?),
+            name: row.try_get("workspace_name")?,
+            slug: row.try_get("slug")?,
+            created_at_ms: row.try_get("created_at")?,
+        },
+    }))
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 
 use leptos::prelude::use_context;
 
-use super::{clock::Clock, db::Db};
+use super::{clock::Clock, db::Db, passwords::Hasher};
 use crate::error::AppError;
 
 #[derive(Clone, Debug)]
 pub struct ServerContext {
     pub db: Db,
     pub clock: Clock,
+    pub hasher: Hasher,
 }
 
 /// The server context of the current request. Fails closed: a missing context is an internal

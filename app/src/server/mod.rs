@@ -4,6 +4,7 @@
 //! are tested directly against SQLite and PostgreSQL.
 
 pub mod accounts;
+pub mod auth;
 pub mod clock;
 pub mod context;
 pub mod db;

@@ -28,6 +28,16 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// The signed-in person, copied out of the data so all of someone's sessions can be found.
+fn user_id(record: &Record) -> Option<String> {
+    record
+        .data
+        .get(super::auth::SESSION_KEY)?
+        .get("user_id")?
+        .as_str()
+        .map(str::to_owned)
+}
+
 fn expiry_ms(record: &Record) -> i64 {
     i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
@@ -57,13 +67,14 @@ impl SessionStore for DbSessionStore {
         // overwrite someone else's session if it happens: draw again.
         loop {
             let inserted = sqlx::query(
-                "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $4)",
+                "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, user_id) \
+                 VALUES ($1, $2, $3, $4, $4, $5)",
             )
             .bind(id_hash(&record.id))
             .bind(&data)
             .bind(expiry_ms(record))
             .bind(now)
+            .bind(user_id(record))
             .execute(self.db.pool())
             .await;
             match inserted {
@@ -81,15 +92,17 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let now = self.clock.now_ms();
         sqlx::query(
-            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at) \
-             VALUES ($1, $2, $3, $4, $4) \
+            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, user_id) \
+             VALUES ($1, $2, $3, $4, $4, $5) \
              ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, \
-             expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at",
+             expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, \
+             user_id = excluded.user_id",
         )
         .bind(id_hash(&record.id))
         .bind(&data)
         .bind(expiry_ms(record))
         .bind(now)
+        .bind(user_id(record))
         .execute(self.db.pool())
         .await
         .map_err(backend)?;

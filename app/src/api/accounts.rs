@@ -1,0 +1,61 @@
+//! `accounts/*` endpoints: sign-up, sign-in, sign-out, and who is signed in.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+/// `POST /api/accounts/sign_up` — creates the person and their workspace, makes them its
+/// Owner and signs them in. Permission: none (anyone may sign up).
+#[server(endpoint = "accounts/sign_up")]
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    workspace_name: String,
+) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, context::server_context, passwords::Password};
+    let ctx = server_context()?;
+    let session = auth::request_session().await?;
+    let input = accounts::SignUp {
+        email,
+        name,
+        password: Password::new(password),
+        workspace_name,
+    };
+    let account = accounts::sign_up(&ctx.db, &ctx.clock, &ctx.hasher, input).await?;
+    let who = accounts::SignedIn {
+        user_id: account.user_id,
+        workspace_id: account.workspace.id,
+    };
+    auth::begin(&session, &ctx.clock, &who).await
+}
+
+/// `POST /api/accounts/sign_in` — checks the email and password and starts a session under a
+/// new id. Permission: none. Every failure gets the same message.
+#[server(endpoint = "accounts/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, context::server_context, passwords::Password};
+    let ctx = server_context()?;
+    let session = auth::request_session().await?;
+    let who =
+        accounts::authenticate(&ctx.db, &ctx.hasher, &email, &Password::new(password)).await?;
+    auth::begin(&session, &ctx.clock, &who).await
+}
+
+/// `POST /api/accounts/sign_out` — ends the caller's session, server side too.
+#[server(endpoint = "accounts/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::auth;
+    let session = auth::request_session().await?;
+    auth::end(&session).await
+}
+
+/// `POST /api/accounts/me` — the signed-in person and their workspace, or nothing.
+#[server(endpoint = "accounts/me")]
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
+    use crate::server::{auth, context::server_context};
+    let ctx = server_context()?;
+    let session = auth::request_session().await?;
+    auth::current(&session, &ctx).await
+}

@@ -1,0 +1,87 @@
+//! Who is calling: the signed-in person and workspace, kept in the server-side session.
+//!
+//! The session holds only ids and the sign-in time; everything else is read from the database
+//! on each request, so a deactivation takes effect at once.
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::accounts::SignedIn;
+use super::clock::Clock;
+use super::context::ServerContext;
+use crate::error::AppError;
+use crate::model::{CurrentUser, UserId, WorkspaceId};
+
+/// The session key; its `user_id` is also copied into the sessions table by the store.
+pub const SESSION_KEY: &str = "auth";
+
+/// Sessions end this long after sign-in however active they are.
+pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: String,
+    workspace_id: String,
+    signed_in_at_ms: i64,
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    AppError::internal(format!("session: {e}"))
+}
+
+/// Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
+pub async fn begin(session: &Session, clock: &Clock, who: &SignedIn) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(
+            SESSION_KEY,
+            SessionAuth {
+                user_id: who.user_id.as_str().to_owned(),
+                workspace_id: who.workspace_id.as_str().to_owned(),
+                signed_in_at_ms: clock.now_ms(),
+            },
+        )
+        .await
+        .map_err(session_error)
+}
+
+/// Ends the session here and in the store.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The signed-in person, or `None`: no session, a session past its absolute lifetime (which
+/// is then ended), or a membership that is no longer active.
+pub async fn current(
+    session: &Session,
+    ctx: &ServerContext,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(auth) = session
+        .get::<SessionAuth>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    if ctx.clock.now_ms() - auth.signed_in_at_ms >= ABSOLUTE_LIFETIME_MS {
+        end(session).await?;
+        return Ok(None);
+    }
+    let user = super::accounts::current_user(
+        &ctx.db,
+        &UserId::from_db(auth.user_id),
+        &WorkspaceId::from_db(auth.workspace_id),
+    )
+    .await?;
+    if user.is_none() {
+        end(session).await?;
+    }
+    Ok(user)
+}
+
+/// The session of the request being served. Fails closed when the session layer is missing.
+pub async fn request_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| AppError::internal(format!("no session layer: {e}")))
+}

@@ -1,0 +1,62 @@
+import { test, expect } from "@playwright/test";
+import { gotoHydrated, watchConsole } from "./helpers";
+
+const PASSWORD = "quiet lantern orbit mango";
+
+test("sign up, sign out, and sign in again", async ({ page, context }) => {
+  const console = watchConsole(page, [422]);
+  const email = `ada+${Date.now()}@example.com`;
+
+  await gotoHydrated(page, "/signup");
+  await page.getByLabel("Your name").fill("Ada Lovelace");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Workspace name", { exact: true }).fill("Analytical Engines");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+
+  await expect(page).toHaveURL(/\/$/);
+  const topbar = page.locator(".topbar");
+  await expect(topbar.locator(".user-name")).toHaveText("Ada Lovelace");
+  await expect(topbar.locator(".workspace-switcher")).toHaveText("Analytical Engines");
+
+  const session = (await context.cookies()).find((c) => c.name === "gatehouse_session");
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe("Lax");
+  // Page scripts cannot read it.
+  expect(await page.evaluate(() => document.cookie)).not.toContain("gatehouse_session");
+
+  await page.locator("html[data-hydrated=true]").waitFor();
+  await topbar.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect(topbar.getByRole("link", { name: "Sign in" })).toBeVisible();
+
+  await page.locator("html[data-hydrated=true]").waitFor();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("#field-password-error")).toHaveText(
+    "The email address or password is incorrect.",
+  );
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(topbar.locator(".user-name")).toHaveText("Ada Lovelace");
+  console.assertClean();
+});
+
+test("sign-up names the rule a weak password breaks and creates nothing", async ({ page }) => {
+  const console = watchConsole(page, [422]);
+  await gotoHydrated(page, "/signup");
+  await page.getByLabel("Your name").fill("Ada Lovelace");
+  await page.getByLabel("Work email").fill(`weak+${Date.now()}@example.com`);
+  await page.getByLabel("Password", { exact: true }).fill("password1234");
+  await page.getByLabel("Workspace name", { exact: true }).fill("Weak Co");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+
+  await expect(page.locator("#field-password-error")).toContainText("This password is too easy to guess.");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page).toHaveURL(/\/signup$/);
+  await expect(page.locator(".topbar").getByRole("link", { name: "Sign in" })).toBeVisible();
+  console.assertClean();
+});
