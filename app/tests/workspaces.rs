@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
+use app::server::accounts::{self, SignUp};
 use app::server::clock::Clock;
 use app::server::error::DomainError;
+use app::server::passwords::{Hasher, Password};
 use app::server::testing::backends;
 use app::server::workspaces::{self, WorkspaceName};
 
@@ -12,46 +14,60 @@ fn name(raw: &str) -> WorkspaceName {
     WorkspaceName::parse(raw).unwrap()
 }
 
+fn person(email: &str, workspace: &str) -> SignUp {
+    SignUp {
+        email: email.into(),
+        name: "Test Person".into(),
+        password: Password::new("quiet lantern orbit mango"),
+        workspace_name: workspace.into(),
+    }
+}
+
 #[tokio::test]
-async fn create_then_list_orders_by_name_and_keeps_unicode() {
+async fn members_see_their_own_workspaces_by_name_and_nobody_else_s() {
+    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
-        workspaces::create(&t.db, &clock, &name("Zürich Dental"))
+        let ada = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            person("ada@example.com", "Zürich Dental"),
+        )
+        .await
+        .unwrap();
+        clock.advance(Duration::from_secs(60));
+        accounts::create_workspace(&t.db, &clock, &ada.user_id, &name("Acme Corp"))
             .await
             .unwrap();
-        clock.advance(Duration::from_secs(60));
-        workspaces::create(&t.db, &clock, &name("Acme Corp"))
+        let bob = accounts::sign_up(&t.db, &clock, &hasher, person("bob@example.com", "Globex"))
             .await
             .unwrap();
 
-        let list = workspaces::list(&t.db).await.unwrap();
+        let list = workspaces::list_for_member(&t.db, &ada.user_id)
+            .await
+            .unwrap();
         let names: Vec<_> = list.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(names, ["Acme Corp", "Zürich Dental"], "{label}");
         assert_eq!(list[0].slug, "acme-corp", "{label}");
         assert_eq!(list[0].created_at_ms, 1_795_478_460_000, "{label}");
         assert_eq!(list[1].slug, "zurich-dental", "{label}");
 
-        let found = workspaces::find_by_slug(&t.db, "zurich-dental")
+        let bobs = workspaces::list_for_member(&t.db, &bob.user_id)
             .await
             .unwrap();
-        assert_eq!(found, list[1], "{label}");
-        assert!(
-            matches!(
-                workspaces::find_by_slug(&t.db, "nope").await,
-                Err(DomainError::NotFound)
-            ),
-            "{label}"
-        );
+        assert_eq!(bobs, [bob.workspace], "{label}");
     }
 }
 
 #[tokio::test]
 async fn same_name_gets_the_next_free_address() {
+    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(0);
-        let first = workspaces::create(&t.db, &clock, &name("Acme"))
+        let first = accounts::sign_up(&t.db, &clock, &hasher, person("a@example.com", "Acme"))
             .await
             .unwrap();
         let check = workspaces::check_name(&t.db, "  acme ").await.unwrap();
@@ -61,11 +77,11 @@ async fn same_name_gets_the_next_free_address() {
             "{label}"
         );
         assert_eq!(check.name, "acme", "{label}");
-        let second = workspaces::create(&t.db, &clock, &name("ACME"))
+        let second = accounts::create_workspace(&t.db, &clock, &first.user_id, &name("ACME"))
             .await
             .unwrap();
         assert_eq!(
-            (first.slug.as_str(), second.slug.as_str()),
+            (first.workspace.slug.as_str(), second.slug.as_str()),
             ("acme", "acme-2"),
             "{label}"
         );
@@ -91,35 +107,51 @@ async fn bad_names_change_nothing() {
                 "{label}: {raw:?} gave {err:?}"
             );
         }
-        assert!(workspaces::list(&t.db).await.unwrap().is_empty(), "{label}");
+        assert_eq!(t.row_counts(&["workspaces"]).await[0].1, 0, "{label}");
     }
 }
 
 #[tokio::test]
 async fn ids_are_uuid_v7() {
+    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
-        let w = workspaces::create(&t.db, &Clock::System, &name("Initech"))
-            .await
-            .unwrap();
-        let id = uuid::Uuid::parse_str(w.id.as_str()).unwrap();
-        assert_eq!(id.get_version_num(), 7, "{label}");
+        let account = accounts::sign_up(
+            &t.db,
+            &Clock::System,
+            &hasher,
+            person("i@example.com", "Initech"),
+        )
+        .await
+        .unwrap();
+        for id in [account.workspace.id.as_str(), account.user_id.as_str()] {
+            let id = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(id.get_version_num(), 7, "{label}");
+        }
     }
 }
 
 #[tokio::test]
 async fn committed_data_survives_closing_and_reopening() {
+    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         t.db.ping().await.unwrap();
-        workspaces::create(&t.db, &Clock::System, &name("Durable"))
-            .await
-            .unwrap();
+        let account = accounts::sign_up(
+            &t.db,
+            &Clock::System,
+            &hasher,
+            person("d@example.com", "Durable"),
+        )
+        .await
+        .unwrap();
         t.db.close().await;
         let reopened = t.reopen().await;
         // Migrating again is a no-op on an up-to-date database.
         reopened.migrate().await.unwrap();
-        let list = workspaces::list(&reopened).await.unwrap();
+        let list = workspaces::list_for_member(&reopened, &account.user_id)
+            .await
+            .unwrap();
         assert_eq!(list.len(), 1, "{label}");
         assert_eq!(list[0].name, "Durable", "{label}");
     }

@@ -19,6 +19,12 @@ test("sign up, sign out, and sign in again", async ({ page, context }) => {
   await expect(topbar.locator(".user-name")).toHaveText("Ada Lovelace");
   await expect(topbar.locator(".workspace-switcher")).toHaveText("Analytical Engines");
 
+  // A new account sees its own workspace and nobody else's.
+  await gotoHydrated(page, "/workspaces");
+  await expect(page.locator("table.table tbody tr")).toHaveCount(1);
+  await expect(page.locator("table.table tbody")).toContainText("Analytical Engines");
+  await expect(page.locator("table.table tbody")).not.toContainText("Northwind");
+
   const session = (await context.cookies()).find((c) => c.name === "gatehouse_session");
   expect(session?.httpOnly).toBe(true);
   expect(session?.sameSite).toBe("Lax");
@@ -29,6 +35,10 @@ test("sign up, sign out, and sign in again", async ({ page, context }) => {
   await topbar.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await expect(topbar.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/workspaces");
+  await expect(page.getByRole("link", { name: "Sign in" }).last()).toBeVisible();
+  await expect(page.locator("table.table")).toHaveCount(0);
+  await page.goto("/signin");
 
   await page.locator("html[data-hydrated=true]").waitFor();
   await page.getByLabel("Email").fill(email);

@@ -1,5 +1,14 @@
 import { expect, type Page } from "@playwright/test";
 
+/** The demo Owner the server seeds with GATEHOUSE_SEED_DEMO (see server/src/demo.rs). */
+export const DEMO = { email: "demo@gatehouse.test", password: "velvet orbit harbor lantern" };
+
+/** Signs the page's browser context in as the demo Owner, through the API. */
+export async function signInAsDemo(page: Page) {
+  const res = await page.request.post("/api/accounts/sign_in", { form: DEMO });
+  expect(res.status()).toBe(200);
+}
+
 /** Navigates and waits until the wasm has hydrated the page (set by an Effect in `App`). */
 export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);

@@ -1,16 +1,20 @@
-import { test, expect, type APIRequestContext } from "@playwright/test";
-import { gotoHydrated, watchConsole } from "./helpers";
+import { test, expect, type Page } from "@playwright/test";
+import { gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
 
-/** How many workspaces the server has now (other journeys, sign-up among them, add some). */
-async function workspaceCount(request: APIRequestContext): Promise<number> {
-  const res = await request.post("/api/workspaces/list");
+/** How many workspaces the signed-in demo Owner has. */
+async function workspaceCount(page: Page): Promise<number> {
+  const res = await page.request.post("/api/workspaces/list");
   expect(res.status()).toBe(200);
   return (await res.json()).length;
 }
 
-test("the workspace filter works once the page has hydrated, under the CSP", async ({ page, request }) => {
+test.beforeEach(async ({ page }) => {
+  await signInAsDemo(page);
+});
+
+test("the workspace filter works once the page has hydrated, under the CSP", async ({ page }) => {
   const console = watchConsole(page);
-  const total = await workspaceCount(request);
+  const total = await workspaceCount(page);
   await gotoHydrated(page, "/workspaces");
   const rows = page.locator("table.table tbody tr");
   await expect(rows).toHaveCount(total);
@@ -32,8 +36,8 @@ test("the workspace filter works once the page has hydrated, under the CSP", asy
 test.describe("with JavaScript disabled", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("pages are complete server-rendered documents", async ({ page, request }) => {
-    const total = await workspaceCount(request);
+  test("pages are complete server-rendered documents", async ({ page }) => {
+    const total = await workspaceCount(page);
     const response = await page.goto("/workspaces");
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { name: "Workspaces", level: 1 })).toBeVisible();
@@ -45,8 +49,8 @@ test.describe("with JavaScript disabled", () => {
     await expect(page.locator(".stat-value")).toHaveText(String(total));
   });
 
-  test("the filter is inert without hydration", async ({ page, request }) => {
-    const total = await workspaceCount(request);
+  test("the filter is inert without hydration", async ({ page }) => {
+    const total = await workspaceCount(page);
     await page.goto("/workspaces");
     await page.getByLabel("Filter workspaces").fill("zür");
     // Nothing hydrated, so nothing listens: every row stays.

@@ -2,7 +2,8 @@ import { test, expect } from "@playwright/test";
 import { gotoHydrated, watchConsole } from "./helpers";
 
 test("side navigation moves between pages and marks the current one", async ({ page }) => {
-  const console = watchConsole(page);
+  // Signed out, the workspace list answers 401 and the page shows a sign-in prompt.
+  const console = watchConsole(page, [401]);
   await gotoHydrated(page, "/");
   await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -11,6 +12,7 @@ test("side navigation moves between pages and marks the current one", async ({ p
   await expect(page.getByRole("heading", { name: "Workspaces", level: 1 })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Workspaces" })).toHaveAttribute("aria-current", "page");
   await expect(page).toHaveTitle("Workspaces · Gatehouse");
+  await expect(page.getByText("to see your workspaces")).toBeVisible();
   console.assertClean();
 });
 

@@ -255,6 +255,13 @@ impl Config {
             return Err(invalid("GATEHOUSE_LOG (--log)", e.to_string()));
         }
 
+        if s.production && s.seed_demo {
+            return Err(invalid(
+                "GATEHOUSE_SEED_DEMO (--seed-demo)",
+                "the demo account's password is published; it cannot be seeded in production mode",
+            ));
+        }
+
         let storage_dir = s.storage_dir.unwrap_or_else(|| s.data_dir.join("files"));
         Ok(Self {
             bind: s.bind,
@@ -333,6 +340,15 @@ mod tests {
             (&["--mail-from", "not an address"], "GATEHOUSE_MAIL_FROM"),
             (&["--public-url", "ftp://x"], "GATEHOUSE_PUBLIC_URL"),
             (&["--production"], "GATEHOUSE_PUBLIC_URL"),
+            (
+                &[
+                    "--production",
+                    "--public-url",
+                    "https://x.example",
+                    "--seed-demo",
+                ],
+                "GATEHOUSE_SEED_DEMO",
+            ),
             (&["--log", "info,[[["], "GATEHOUSE_LOG"),
             (&["--log-format", "xml"], "--log-format"),
         ];

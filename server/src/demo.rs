@@ -1,9 +1,15 @@
-//! The demo seed: enough data that a newcomer sees a populated app at once. Safe to repeat.
+//! The demo seed: a demo Owner of six workspaces, so a newcomer sees a populated app at once.
+//! Safe to repeat. Its password is published in the README, so production mode refuses it.
 
+use app::server::accounts::{self, SignUp};
 use app::server::clock::Clock;
 use app::server::db::Db;
 use app::server::error::DomainError;
+use app::server::passwords::{Hasher, Password};
 use app::server::workspaces::{self, WorkspaceName};
+
+pub const DEMO_EMAIL: &str = "demo@gatehouse.test";
+pub const DEMO_PASSWORD: &str = "velvet orbit harbor lantern";
 
 pub const WORKSPACES: &[&str] = &[
     "Northwind Traders",
@@ -15,16 +21,33 @@ pub const WORKSPACES: &[&str] = &[
 ];
 
 /// Returns how many workspaces it added.
-pub async fn seed(db: &Db, clock: &Clock) -> Result<usize, DomainError> {
+pub async fn seed(db: &Db, clock: &Clock, hasher: &Hasher) -> Result<usize, DomainError> {
+    let password = Password::new(DEMO_PASSWORD);
     let mut added = 0;
-    for raw in WORKSPACES {
-        let name = WorkspaceName::parse(raw)?;
-        match workspaces::find_by_slug(db, &name.base_slug()).await {
-            Ok(_) => continue,
-            Err(DomainError::NotFound) => {}
-            Err(e) => return Err(e),
+    let owner = match accounts::authenticate(db, hasher, DEMO_EMAIL, &password).await {
+        Ok(signed_in) => signed_in.user_id,
+        Err(DomainError::Invalid { .. }) => {
+            let input = SignUp {
+                email: DEMO_EMAIL.into(),
+                name: "Demo Owner".into(),
+                password,
+                workspace_name: WORKSPACES[0].into(),
+            };
+            added += 1;
+            accounts::sign_up(db, clock, hasher, input).await?.user_id
         }
-        workspaces::create(db, clock, &name).await?;
+        Err(e) => return Err(e),
+    };
+    let existing: Vec<String> = workspaces::list_for_member(db, &owner)
+        .await?
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
+    for raw in WORKSPACES {
+        if existing.iter().any(|name| name == raw) {
+            continue;
+        }
+        accounts::create_workspace(db, clock, &owner, &WorkspaceName::parse(raw)?).await?;
         added += 1;
     }
     Ok(added)

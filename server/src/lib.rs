@@ -62,14 +62,14 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             return Ok(());
         }
         Command::Demo => {
-            let added = demo::seed(&db, &clock).await?;
+            let added = demo::seed(&db, &clock, &Hasher::new(1)).await?;
             tracing::info!(added, "demo data seeded");
             return Ok(());
         }
         Command::Serve => {}
     }
     if config.seed_demo {
-        let added = demo::seed(&db, &clock).await?;
+        let added = demo::seed(&db, &clock, &Hasher::new(1)).await?;
         tracing::info!(added, "demo data seeded");
     }
 

@@ -24,6 +24,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if command == Command::Demo && config.production {
+        eprintln!("server: the demo account's password is published; `demo` is refused in production mode");
+        return ExitCode::from(2);
+    }
     server::telemetry::init(&config.log, config.log_format);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -36,7 +41,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = cli.command.unwrap_or(Command::Serve);
     match runtime.block_on(server::run(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

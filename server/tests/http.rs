@@ -10,6 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
 use app::server::clock::Clock;
+use app::server::passwords::Hasher;
 use app::server::testing::{self, TestDb};
 use server::config::{Cli, Config};
 
@@ -33,7 +34,9 @@ impl TestServer {
         args.extend(extra_args);
         let cli = Cli::try_parse_from(args).unwrap();
         let config = Config::from_settings(cli.settings).unwrap();
-        server::demo::seed(&db.db, &Clock::System).await.unwrap();
+        server::demo::seed(&db.db, &Clock::System, &Hasher::new(2))
+            .await
+            .unwrap();
         let state = server::app_state(&config, db.db.clone(), Clock::System);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
@@ -62,6 +65,39 @@ impl TestServer {
         }
         (&mut self.task).await.unwrap()
     }
+}
+
+/// A client signed in as the demo Owner of the six demo workspaces.
+async fn demo_client(s: &TestServer) -> reqwest::Client {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = c
+        .post(s.url("/api/accounts/sign_in"))
+        .form(&[
+            ("email", server::demo::DEMO_EMAIL),
+            ("password", server::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "demo sign-in");
+    c
+}
+
+async fn workspace_names(c: &reqwest::Client, s: &TestServer) -> Vec<String> {
+    let list: Vec<serde_json::Value> = c
+        .post(s.url("/api/workspaces/list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.iter()
+        .map(|w| w["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn client() -> reqwest::Client {
@@ -118,16 +154,23 @@ fn csp_nonce(res: &reqwest::Response) -> String {
 #[tokio::test]
 async fn home_page_renders_on_the_server_with_headers_and_a_matching_nonce() {
     let s = TestServer::sqlite().await;
-    let res = client().get(s.url("/")).send().await.unwrap();
+    let anonymous = client().get(s.url("/")).send().await.unwrap();
+    let body = anonymous.text().await.unwrap();
+    assert!(
+        body.contains("<span class=\"stat-value\">–</span>"),
+        "{body}"
+    );
+    let res = demo_client(&s).await.get(s.url("/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(header(&res, "content-type").starts_with("text/html"));
     assert_security_headers(&res, "no-store");
     let nonce = csp_nonce(&res);
     let body = res.text().await.unwrap();
     assert!(body.contains("<h1>Overview</h1>"), "{body}");
-    // The workspace count is rendered on the server, not after hydration.
+    // The caller's workspace count and name are rendered on the server, not after hydration.
     let count = server::demo::WORKSPACES.len().to_string();
     assert!(body.contains(&format!("<span class=\"stat-value\">{count}</span>")));
+    assert!(body.contains("Demo Owner"), "{body}");
     // Every inline script carries this response's nonce; none goes without.
     let scripts = body.matches("<script").count();
     assert!(scripts > 0);
@@ -142,7 +185,7 @@ async fn home_page_renders_on_the_server_with_headers_and_a_matching_nonce() {
 #[tokio::test]
 async fn every_response_gets_a_fresh_nonce_and_request_id() {
     let s = TestServer::sqlite().await;
-    let c = client();
+    let c = demo_client(&s).await;
     let a = c
         .get(s.url("/workspaces"))
         .header("x-request-id", "forged")
@@ -185,19 +228,11 @@ async fn readiness_follows_the_database_on_every_backend() {
     for db in testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
-        let c = client();
+        let c = demo_client(&s).await;
         let res = c.get(s.url("/readyz")).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{label}");
-        let list: serde_json::Value = c
-            .post(s.url("/api/workspaces/list"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
         assert_eq!(
-            list.as_array().unwrap().len(),
+            workspace_names(&c, &s).await.len(),
             server::demo::WORKSPACES.len(),
             "{label}"
         );
@@ -307,16 +342,65 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
     assert_eq!(unknown["kind"], "not_found");
 
     // Nothing above created anything.
-    let list: Vec<serde_json::Value> = c
-        .post(s.url("/api/workspaces/list"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list.len(), server::demo::WORKSPACES.len());
+    assert_eq!(s.db.row_counts(&["workspaces"]).await[0].1, 6);
     s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn each_person_sees_only_their_own_workspaces_and_strangers_see_none() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let anonymous = client()
+            .post(s.url("/api/workspaces/list"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{label}");
+        let err: serde_json::Value = anonymous.json().await.unwrap();
+        assert_eq!(err["kind"], "unauthenticated", "{label}");
+        let page = client().get(s.url("/workspaces")).send().await.unwrap();
+        let page = page.text().await.unwrap();
+        assert!(
+            !page.contains("Northwind"),
+            "{label}: a stranger saw a workspace"
+        );
+
+        let ada = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        assert_eq!(
+            sign_up(&ada, &s, "ada@example.com").await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            workspace_names(&ada, &s).await,
+            ["Analytical Engines"],
+            "{label}"
+        );
+        let page = ada
+            .get(s.url("/workspaces"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Analytical Engines") && !page.contains("Northwind"),
+            "{label}"
+        );
+
+        let demo = demo_client(&s).await;
+        let mut expected: Vec<String> = server::demo::WORKSPACES
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect();
+        expected.sort();
+        assert_eq!(workspace_names(&demo, &s).await, expected, "{label}");
+        s.stop().await.unwrap();
+    }
 }
 
 #[tokio::test]

@@ -5,14 +5,15 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{NameCheck, WorkspaceSummary};
 
-/// `POST /api/workspaces/list` — the workspaces on this server, by name.
+/// `POST /api/workspaces/list` — the workspaces the caller is an active member of, by name.
 ///
-/// Permission: none yet. The accounts issue (#3) replaces this with the caller's own
-/// memberships, resolved from the session.
+/// Permission: a signed-in caller (401 otherwise); only their own memberships, from the session.
 #[server(endpoint = "workspaces/list")]
 pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
-    let ctx = crate::server::context::server_context()?;
-    Ok(crate::server::workspaces::list(&ctx.db).await?)
+    use crate::server::{auth, context::server_context, workspaces};
+    let ctx = server_context()?;
+    let user = auth::require_user(&ctx).await?;
+    Ok(workspaces::list_for_member(&ctx.db, &user.id).await?)
 }
 
 /// `POST /api/workspaces/check_name` — would this name be accepted, and which address would it

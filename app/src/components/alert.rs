@@ -18,6 +18,19 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
+/// Shown where a list needs a signed-in person.
+#[component]
+pub fn SignInPrompt() -> impl IntoView {
+    view! {
+        <p class="empty-state">
+            <a href="/signin">"Sign in"</a>
+            " to see your workspaces, or "
+            <a href="/signup">"create one"</a>
+            "."
+        </p>
+    }
+}
+
 /// The error page body used by the shell's error boundary.
 #[component]
 pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {

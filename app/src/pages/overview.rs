@@ -15,15 +15,17 @@ pub fn Overview() -> impl IntoView {
         />
         <div class="card-grid">
             <a class="card stat-card" href="/workspaces">
-                <span class="stat-label">"Workspaces"</span>
+                <span class="stat-label">"Your workspaces"</span>
                 <Suspense fallback=|| view! { <span class="stat-value muted">"…"</span> }>
                     {move || Suspend::new(async move {
-                        workspaces
+                        // Signed out (or failing): a dash, never a number that could mislead.
+                        let count = workspaces
                             .await
-                            .map(|list| view! { <span class="stat-value">{list.len()}</span> })
+                            .map_or_else(|_| "–".to_owned(), |list| list.len().to_string());
+                        view! { <span class="stat-value">{count}</span> }
                     })}
                 </Suspense>
-                <span class="stat-foot">"See all workspaces →"</span>
+                <span class="stat-foot">"See your workspaces →"</span>
             </a>
             <section class="card">
                 <h2>"Built for access governance"</h2>

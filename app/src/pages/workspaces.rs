@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::workspaces::{list_workspaces, CheckWorkspaceName};
-use crate::components::alert::FormAlert;
+use crate::components::alert::{FormAlert, SignInPrompt};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::error::AppError;
 use crate::model::{NameCheck, WorkspaceSummary};
 
 /// Case-insensitive match on name or address; an empty query matches everything.
@@ -22,7 +23,7 @@ pub fn WorkspacesPage() -> impl IntoView {
         <Title text="Workspaces · Gatehouse" />
         <PageHeader
             title="Workspaces"
-            lead="Each organisation works in its own workspace. Nothing in one is visible from another."
+            lead="The workspaces you belong to. Each organisation works in its own; nothing in one is visible from another."
         />
         <section class="card" aria-labelledby="ws-list-title">
             <h2 id="ws-list-title" class="sr-only">
@@ -30,7 +31,18 @@ pub fn WorkspacesPage() -> impl IntoView {
             </h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading workspaces…"</p> }>
                 {move || Suspend::new(async move {
-                    workspaces.await.map(|list| view! { <WorkspaceTable list /> })
+                    match workspaces.await {
+                        Ok(list) => view! { <WorkspaceTable list /> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! { <SignInPrompt /> }.into_any(),
+                        Err(e) => {
+                            view! {
+                                <div class="alert alert-error" role="alert">
+                                    {e.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
                 })}
             </Suspense>
         </section>

@@ -147,24 +147,7 @@ pub async fn sign_up(
             )
         })
     })?;
-    let workspace = workspaces::insert(&mut tx, clock, &workspace_name).await?;
-    let owner = roles::create_base_roles(&mut tx, &workspace.id, now).await?;
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, created_at) VALUES ($1, $2, $3)")
-        .bind(workspace.id.as_str())
-        .bind(user_id.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO role_assignments (workspace_id, user_id, role_id, created_at) \
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(workspace.id.as_str())
-    .bind(user_id.as_str())
-    .bind(owner.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let workspace = found_workspace(&mut tx, clock, &user_id, &workspace_name).await?;
     sqlx::query(
         "INSERT INTO password_history (id, user_id, password_hash, created_at) \
          VALUES ($1, $2, $3, $4)",
@@ -177,6 +160,49 @@ pub async fn sign_up(
     .await?;
     tx.commit().await?;
     Ok(NewAccount { user_id, workspace })
+}
+
+/// Creates a workspace with its base roles and makes `owner` its Owner, inside the caller's
+/// transaction.
+async fn found_workspace(
+    tx: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    owner: &UserId,
+    name: &WorkspaceName,
+) -> Result<WorkspaceSummary, DomainError> {
+    let now = clock.now_ms();
+    let workspace = workspaces::insert(tx, clock, name).await?;
+    let owner_role = roles::create_base_roles(tx, &workspace.id, now).await?;
+    sqlx::query("INSERT INTO memberships (workspace_id, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(workspace.id.as_str())
+        .bind(owner.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO role_assignments (workspace_id, user_id, role_id, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(workspace.id.as_str())
+    .bind(owner.as_str())
+    .bind(owner_role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(workspace)
+}
+
+/// A further workspace for someone who already has an account; they become its Owner.
+pub async fn create_workspace(
+    db: &Db,
+    clock: &Clock,
+    owner: &UserId,
+    name: &WorkspaceName,
+) -> Result<WorkspaceSummary, DomainError> {
+    let mut tx = db.pool().begin().await?;
+    let workspace = found_workspace(&mut tx, clock, owner, name).await?;
+    tx.commit().await?;
+    Ok(workspace)
 }
 
 /// Who signed in, and the workspace their session starts in.

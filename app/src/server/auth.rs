@@ -79,6 +79,14 @@ pub async fn current(
     Ok(user)
 }
 
+/// The signed-in caller of this request, or `Unauthenticated`.
+pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> {
+    let session = request_session().await?;
+    current(&session, ctx)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
 /// The session of the request being served. Fails closed when the session layer is missing.
 pub async fn request_session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>()

@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::text::LineField;
 use super::{clock::Clock, db::Db, error::DomainError};
-use crate::model::{NameCheck, WorkspaceId, WorkspaceSummary};
+use crate::model::{NameCheck, UserId, WorkspaceId, WorkspaceSummary};
 
 pub const NAME_MAX_CHARS: usize = 80;
 const SLUG_MAX_CHARS: usize = 40;
@@ -45,8 +45,6 @@ impl WorkspaceName {
     }
 }
 
-const COLUMNS: &str = "id, name, slug, created_at";
-
 fn summary(row: &sqlx::any::AnyRow) -> Result<WorkspaceSummary, sqlx::Error> {
     Ok(WorkspaceSummary {
         id: WorkspaceId::from_db(row.try_get("id")?),
@@ -56,23 +54,19 @@ fn summary(row: &sqlx::any::AnyRow) -> Result<WorkspaceSummary, sqlx::Error> {
     })
 }
 
-/// All workspaces, by name. Bounded: this feeds a page, not an export.
-pub async fn list(db: &Db) -> Result<Vec<WorkspaceSummary>, DomainError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM workspaces ORDER BY name, id LIMIT 200"
-    ))
+/// The workspaces `user` is an active member of, by name. Never anyone else's: which
+/// organisations use this server is itself private.
+pub async fn list_for_member(db: &Db, user: &UserId) -> Result<Vec<WorkspaceSummary>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT w.id, w.name, w.slug, w.created_at FROM workspaces w \
+         JOIN memberships m ON m.workspace_id = w.id \
+         WHERE m.user_id = $1 AND m.deactivated_at IS NULL \
+         ORDER BY w.name, w.id LIMIT 500",
+    )
+    .bind(user.as_str())
     .fetch_all(db.pool())
     .await?;
     Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)
-}
-
-pub async fn find_by_slug(db: &Db, slug: &str) -> Result<WorkspaceSummary, DomainError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workspaces WHERE slug = $1"))
-        .bind(slug)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(DomainError::NotFound)?;
-    Ok(summary(&row)?)
 }
 
 async fn slug_taken<'e, E>(executor: E, slug: &str) -> Result<bool, sqlx::Error>
@@ -118,19 +112,7 @@ pub async fn check_name(db: &Db, raw: &str) -> Result<NameCheck, DomainError> {
     })
 }
 
-/// Creates a workspace with the first free address for its name.
-pub async fn create(
-    db: &Db,
-    clock: &Clock,
-    name: &WorkspaceName,
-) -> Result<WorkspaceSummary, DomainError> {
-    let mut tx = db.pool().begin().await?;
-    let workspace = insert(&mut tx, clock, name).await?;
-    tx.commit().await?;
-    Ok(workspace)
-}
-
-/// Creates a workspace inside the caller's transaction (sign-up creates its owner with it).
+/// Creates a workspace inside the caller's transaction, which also gives it an Owner.
 pub(crate) async fn insert(
     tx: &mut sqlx::AnyConnection,
     clock: &Clock,
