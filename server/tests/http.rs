@@ -55,6 +55,11 @@ impl TestServer {
         Self::start(testing::sqlite().await, &[]).await
     }
 
+    async fn production() -> Self {
+        let args = ["--production", "--public-url", "https://crm.example.com"];
+        Self::start(testing::sqlite().await, &args).await
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -250,11 +255,7 @@ async fn readiness_follows_the_database_on_every_backend() {
 
 #[tokio::test]
 async fn production_mode_adds_hsts() {
-    let s = TestServer::start(
-        testing::sqlite().await,
-        &["--production", "--public-url", "https://crm.example.com"],
-    )
-    .await;
+    let s = TestServer::production().await;
     let res = client().get(s.url("/")).send().await.unwrap();
     assert_eq!(
         header(&res, "strict-transport-security"),
@@ -679,11 +680,7 @@ async fn sign_in_rotates_the_session_id_and_gives_one_message_for_every_failure(
 
 #[tokio::test]
 async fn production_session_cookies_are_secure_host_prefixed() {
-    let s = TestServer::start(
-        testing::sqlite().await,
-        &["--production", "--public-url", "https://crm.example.com"],
-    )
-    .await;
+    let s = TestServer::production().await;
     let res = sign_up(&client(), &s, "ada@example.com").await;
     let cookie = session_cookie(&res).unwrap();
     assert!(cookie.starts_with("__Host-gatehouse_session="), "{cookie}");
