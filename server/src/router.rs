@@ -42,6 +42,10 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
         .with_expiry(Expiry::OnInactivity(Duration::minutes(
             IDLE_TIMEOUT_MINUTES,
         )))
+        // Without this an unmodified session is never saved again, so its expiry — and the
+        // cookie's — would not move: people would be signed out 30 minutes after signing in
+        // however busy they were. Only non-empty (signed-in) sessions are written.
+        .with_always_save(true)
 }
 
 /// A backstop for every route; endpoints that accept more (uploads) raise it for themselves.

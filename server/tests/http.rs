@@ -679,6 +679,32 @@ async fn sign_in_rotates_the_session_id_and_gives_one_message_for_every_failure(
 }
 
 #[tokio::test]
+async fn every_signed_in_request_renews_the_idle_expiry() {
+    let s = TestServer::sqlite().await;
+    let c = demo_client(&s).await;
+    let expiry = || async {
+        let rows =
+            s.db.strings("SELECT CAST(expires_at AS TEXT) FROM sessions")
+                .await;
+        rows[0].parse::<i64>().unwrap()
+    };
+    let before = expiry().await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let res = c.post(s.url("/api/accounts/me")).send().await.unwrap();
+    let cookie = session_cookie(&res).expect("the cookie is renewed on a plain request");
+    assert!(cookie.contains("Max-Age="), "{cookie}");
+    assert!(expiry().await > before, "the stored expiry did not move");
+    // A stranger's request creates no session at all.
+    client()
+        .post(s.url("/api/accounts/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 1);
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn production_session_cookies_are_secure_host_prefixed() {
     let s = TestServer::production().await;
     let res = sign_up(&client(), &s, "ada@example.com").await;
