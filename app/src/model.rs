@@ -85,6 +85,27 @@ pub struct NameCheck {
     pub slug_was_taken: bool,
 }
 
+/// One of the signed-in person's sessions, as their sessions page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Names the session for revoking: a hash of its id, useless as a cookie.
+    pub handle: String,
+    /// Browser and system, read from the user agent: "Chrome 156 on Linux".
+    pub device: String,
+    pub ip: Option<String>,
+    pub created_at_ms: i64,
+    pub last_seen_at_ms: i64,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// `2026-11-23 16:31 UTC`: the same text on server and browser, whatever their time zones.
+pub fn utc_datetime(unix_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
+        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
 pub fn utc_date(unix_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
         .map(|t| t.date().to_string())
@@ -101,6 +122,7 @@ mod tests {
         // 2026-11-23T23:59:59.999Z stays on the 23rd whatever the machine's zone.
         assert_eq!(utc_date(1_795_478_399_999), "2026-11-23");
         assert_eq!(utc_date(1_795_478_400_000), "2026-11-24");
+        assert_eq!(utc_datetime(1_795_478_399_999), "2026-11-23 23:59 UTC");
     }
 }
 

@@ -7,8 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
 use crate::pages::{
-    not_found::NotFound, overview::Overview, sign_in::SignInPage, sign_up::SignUpPage,
-    workspaces::WorkspacesPage,
+    not_found::NotFound, overview::Overview, sessions::SessionsPage, sign_in::SignInPage,
+    sign_up::SignUpPage, workspaces::WorkspacesPage,
 };
 
 /// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
                 </Routes>
             </AppShell>
         </Router>

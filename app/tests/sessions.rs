@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use app::server::clock::Clock;
+use app::server::error::DomainError;
 use app::server::sessions::DbSessionStore;
 use app::server::testing::backends;
 use tower_sessions::session::{Id, Record};
@@ -112,5 +113,93 @@ async fn a_second_process_sees_the_session_and_a_deletion_ends_it_for_both() {
 
         second.delete(&rec.id).await.unwrap();
         assert!(first.load(&rec.id).await.unwrap().is_none(), "{label}");
+    }
+}
+
+#[tokio::test]
+async fn people_list_and_revoke_only_their_own_sessions() {
+    use app::server::accounts::{self, SignUp};
+    use app::server::passwords::{Hasher, Password};
+    use app::server::sessions;
+
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let store = DbSessionStore::new(t.db.clone(), clock.clone());
+        let mut users = Vec::new();
+        for email in ["ada@example.com", "bob@example.com"] {
+            let input = SignUp {
+                email: email.into(),
+                name: "Someone".into(),
+                password: Password::new("quiet lantern orbit mango"),
+                workspace_name: "Place".into(),
+            };
+            users.push(
+                accounts::sign_up(&t.db, &clock, &hasher, input)
+                    .await
+                    .unwrap()
+                    .user_id,
+            );
+        }
+        let signed_in = |user: &app::model::UserId, ua: &str| {
+            let mut rec = record(Duration::from_secs(1800), "x");
+            rec.data.insert(
+                "auth".into(),
+                serde_json::json!({ "user_id": user.as_str(), "ip": "192.0.2.7", "user_agent": ua }),
+            );
+            rec
+        };
+        let mut ada_laptop = signed_in(
+            &users[0],
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        );
+        let mut ada_phone = signed_in(&users[0], "curl/8.5.0");
+        let mut bob = signed_in(&users[1], "curl/8.5.0");
+        for rec in [&mut ada_laptop, &mut ada_phone, &mut bob] {
+            store.create(rec).await.unwrap();
+        }
+
+        let listed = sessions::list_for_user(&t.db, &clock, &users[0], Some(ada_laptop.id))
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 2, "{label}");
+        let current: Vec<_> = listed.iter().filter(|s| s.current).collect();
+        assert_eq!(current.len(), 1, "{label}");
+        assert_eq!(current[0].device, "Firefox 128 on Windows 10", "{label}");
+        assert_eq!(current[0].ip.as_deref(), Some("192.0.2.7"), "{label}");
+
+        // Bob's session cannot be ended by Ada, and looks like one that does not exist.
+        let bobs = sessions::list_for_user(&t.db, &clock, &users[1], None)
+            .await
+            .unwrap();
+        let err = sessions::revoke(&t.db, &users[0], &bobs[0].handle)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::NotFound), "{label}: {err:?}");
+        assert!(store.load(&bob.id).await.unwrap().is_some(), "{label}");
+
+        let phone = listed.iter().find(|s| !s.current).unwrap();
+        sessions::revoke(&t.db, &users[0], &phone.handle)
+            .await
+            .unwrap();
+        assert!(
+            store.load(&ada_phone.id).await.unwrap().is_none(),
+            "{label}"
+        );
+
+        store.create(&mut ada_phone).await.unwrap();
+        assert_eq!(
+            sessions::revoke_others(&t.db, &users[0], Some(ada_laptop.id))
+                .await
+                .unwrap(),
+            1,
+            "{label}"
+        );
+        assert!(
+            store.load(&ada_laptop.id).await.unwrap().is_some(),
+            "{label}"
+        );
+        assert!(store.load(&bob.id).await.unwrap().is_some(), "{label}");
     }
 }

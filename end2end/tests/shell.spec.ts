@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { gotoHydrated, watchConsole } from "./helpers";
+import { gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
 
 test("side navigation moves between pages and marks the current one", async ({ page }) => {
   // Signed out, the workspace list answers 401 and the page shows a sign-in prompt.
@@ -61,7 +61,16 @@ test("a form shows the server's message under the field and disables its button 
 
 test("the shell fits a 375 px wide screen without sideways scrolling", async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
-  for (const path of ["/", "/workspaces", "/missing"]) {
+  for (const path of ["/signin", "/signup", "/missing"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+  // Signed in, the pages carry tables and the full top bar.
+  await signInAsDemo(page);
+  for (const path of ["/", "/workspaces", "/sessions"]) {
     await page.goto(path);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -716,3 +716,82 @@ async fn production_session_cookies_are_secure_host_prefixed() {
     );
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn people_see_and_end_their_own_sessions_only() {
+    let s = TestServer::sqlite().await;
+    let laptop = demo_client(&s).await;
+    let phone = demo_client(&s).await;
+    let stranger = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    sign_up(&stranger, &s, "eve@example.com").await;
+
+    let list = |c: &reqwest::Client| {
+        let req = c.post(s.url("/api/sessions/list"));
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+        }
+    };
+    let seen = list(&laptop).await;
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(seen.iter().all(|s| s["ip"] == "127.0.0.1"));
+    let other = seen.iter().find(|s| s["current"] == false).unwrap()["handle"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Someone else's session reference answers as if it did not exist.
+    let eves = list(&stranger).await;
+    let res = laptop
+        .post(s.url("/api/sessions/revoke"))
+        .form(&[("handle", eves[0]["handle"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = laptop
+        .post(s.url("/api/sessions/revoke"))
+        .form(&[("handle", "not-a-handle")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let anonymous = client()
+        .post(s.url("/api/sessions/list"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let res = laptop
+        .post(s.url("/api/sessions/revoke"))
+        .form(&[("handle", other.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let me: serde_json::Value = phone
+        .post(s.url("/api/accounts/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(me.is_null(), "the revoked session still works");
+    assert_eq!(list(&laptop).await.len(), 1);
+    assert_eq!(
+        list(&stranger).await.len(),
+        1,
+        "someone else's session was touched"
+    );
+    s.stop().await.unwrap();
+}

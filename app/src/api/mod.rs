@@ -5,4 +5,5 @@
 //! and explicit so logs, docs and tests can name them.
 
 pub mod accounts;
+pub mod sessions;
 pub mod workspaces;

@@ -18,14 +18,14 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
-/// Shown where a list needs a signed-in person.
+/// Shown where a page needs a signed-in person; `what` names what they would see.
 #[component]
-pub fn SignInPrompt() -> impl IntoView {
+pub fn SignInPrompt(what: &'static str) -> impl IntoView {
     view! {
         <p class="empty-state">
             <a href="/signin">"Sign in"</a>
-            " to see your workspaces, or "
-            <a href="/signup">"create one"</a>
+            {format!(" to see {what}, or ")}
+            <a href="/signup">"create a workspace"</a>
             "."
         </p>
     }

@@ -35,6 +35,9 @@ pub fn AppShell(children: Children) -> impl IntoView {
                     <li>
                         <A href="/workspaces">"Workspaces"</A>
                     </li>
+                    <li>
+                        <A href="/sessions">"Your sessions"</A>
+                    </li>
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">

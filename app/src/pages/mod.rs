@@ -2,6 +2,7 @@
 
 pub mod not_found;
 pub mod overview;
+pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
 pub mod workspaces;

@@ -33,7 +33,7 @@ pub fn WorkspacesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match workspaces.await {
                         Ok(list) => view! { <WorkspaceTable list /> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! { <SignInPrompt /> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! { <SignInPrompt what="your workspaces" /> }.into_any(),
                         Err(e) => {
                             view! {
                                 <div class="alert alert-error" role="alert">

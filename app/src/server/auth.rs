@@ -23,6 +23,31 @@ struct SessionAuth {
     user_id: String,
     workspace_id: String,
     signed_in_at_ms: i64,
+    /// Where the sign-in came from, for the person's list of sessions.
+    #[serde(default)]
+    ip: Option<String>,
+    #[serde(default)]
+    user_agent: Option<String>,
+}
+
+/// A user agent longer than this is cut: it is shown, never parsed for decisions.
+const USER_AGENT_MAX: usize = 512;
+
+/// The peer address and user agent of the request being served.
+fn client() -> (Option<String>, Option<String>) {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return (None, None);
+    };
+    let ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let user_agent = parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
+    (ip, user_agent)
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
@@ -32,6 +57,7 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
 pub async fn begin(session: &Session, clock: &Clock, who: &SignedIn) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    let (ip, user_agent) = client();
     session
         .insert(
             SESSION_KEY,
@@ -39,6 +65,8 @@ pub async fn begin(session: &Session, clock: &Clock, who: &SignedIn) -> Result<(
                 user_id: who.user_id.as_str().to_owned(),
                 workspace_id: who.workspace_id.as_str().to_owned(),
                 signed_in_at_ms: clock.now_ms(),
+                ip,
+                user_agent,
             },
         )
         .await

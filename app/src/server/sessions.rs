@@ -12,6 +12,8 @@ use tower_sessions::session_store::{self, SessionStore};
 
 use super::clock::Clock;
 use super::db::Db;
+use super::error::DomainError;
+use crate::model::{SessionInfo, UserId};
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -28,12 +30,13 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-/// The signed-in person, copied out of the data so all of someone's sessions can be found.
-fn user_id(record: &Record) -> Option<String> {
+/// A field of the signed-in part of the data (user id, IP, user agent), copied into its own
+/// column so someone's sessions can be found and listed without decoding every row.
+fn auth_field(record: &Record, field: &str) -> Option<String> {
     record
         .data
         .get(super::auth::SESSION_KEY)?
-        .get("user_id")?
+        .get(field)?
         .as_str()
         .map(str::to_owned)
 }
@@ -67,14 +70,16 @@ impl SessionStore for DbSessionStore {
         // overwrite someone else's session if it happens: draw again.
         loop {
             let inserted = sqlx::query(
-                "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, user_id) \
-                 VALUES ($1, $2, $3, $4, $4, $5)",
+                "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, \
+                 user_id, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
             )
             .bind(id_hash(&record.id))
             .bind(&data)
             .bind(expiry_ms(record))
             .bind(now)
-            .bind(user_id(record))
+            .bind(auth_field(record, "user_id"))
+            .bind(auth_field(record, "ip"))
+            .bind(auth_field(record, "user_agent"))
             .execute(self.db.pool())
             .await;
             match inserted {
@@ -92,17 +97,19 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let now = self.clock.now_ms();
         sqlx::query(
-            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, user_id) \
-             VALUES ($1, $2, $3, $4, $4, $5) \
+            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, \
+             user_id, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) \
              ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, \
              expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, \
-             user_id = excluded.user_id",
+             user_id = excluded.user_id, ip = excluded.ip, user_agent = excluded.user_agent",
         )
         .bind(id_hash(&record.id))
         .bind(&data)
         .bind(expiry_ms(record))
         .bind(now)
-        .bind(user_id(record))
+        .bind(auth_field(record, "user_id"))
+        .bind(auth_field(record, "ip"))
+        .bind(auth_field(record, "user_agent"))
         .execute(self.db.pool())
         .await
         .map_err(backend)?;
@@ -142,9 +149,104 @@ impl SessionStore for DbSessionStore {
     }
 }
 
+/// "Chrome 156 on Linux", or what little can be read from an unusual user agent.
+fn describe_device(user_agent: Option<&str>) -> String {
+    let Some(parsed) = user_agent.and_then(|ua| woothee::parser::Parser::new().parse(ua)) else {
+        return "Unknown browser".to_owned();
+    };
+    let major = parsed.version.split('.').next().unwrap_or_default();
+    let browser = if parsed.name == "UNKNOWN" {
+        "Unknown browser".to_owned()
+    } else if major.is_empty() || major == "UNKNOWN" {
+        parsed.name.to_owned()
+    } else {
+        format!("{} {major}", parsed.name)
+    };
+    if parsed.os == "UNKNOWN" {
+        browser
+    } else {
+        format!("{browser} on {}", parsed.os)
+    }
+}
+
+/// `user`'s live sessions, most recently used first; `current` is the caller's own.
+pub async fn list_for_user(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    current: Option<Id>,
+) -> Result<Vec<SessionInfo>, DomainError> {
+    let current = current.map(|id| id_hash(&id));
+    let rows = sqlx::query(
+        "SELECT id_hash, ip, user_agent, created_at, last_seen_at FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id_hash LIMIT 100",
+    )
+    .bind(user.as_str())
+    .bind(clock.now_ms())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let handle: String = row.try_get("id_hash")?;
+            let user_agent: Option<String> = row.try_get("user_agent")?;
+            Ok(SessionInfo {
+                current: current.as_deref() == Some(handle.as_str()),
+                device: describe_device(user_agent.as_deref()),
+                ip: row.try_get("ip")?,
+                created_at_ms: row.try_get("created_at")?,
+                last_seen_at_ms: row.try_get("last_seen_at")?,
+                handle,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DomainError::from)
+}
+
+/// Ends one of `user`'s sessions. Another person's session is `NotFound`, exactly as a
+/// session that does not exist: the handle is checked against the owner inside the statement.
+pub async fn revoke(db: &Db, user: &UserId, handle: &str) -> Result<(), DomainError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
+        .bind(user.as_str())
+        .bind(handle)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DomainError::NotFound);
+    }
+    Ok(())
+}
+
+/// Ends all of `user`'s sessions but `keep`; returns how many ended.
+pub async fn revoke_others(db: &Db, user: &UserId, keep: Option<Id>) -> Result<u64, DomainError> {
+    let keep = keep.map(|id| id_hash(&id)).unwrap_or_default();
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user.as_str())
+        .bind(keep)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_are_described_from_the_user_agent() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                      HeadlessChrome/156.0.0.0 Safari/537.36";
+        assert!(
+            describe_device(Some(chrome)).ends_with("on Linux"),
+            "{}",
+            describe_device(Some(chrome))
+        );
+        let firefox =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(describe_device(Some(firefox)), "Firefox 128 on Windows 10");
+        assert_eq!(describe_device(None), "Unknown browser");
+        assert!(describe_device(Some("curl/8.5.0")).contains("curl"));
+        assert_eq!(describe_device(Some("")), "Unknown browser");
+    }
 
     #[test]
     fn ids_are_stored_as_sha256_hex() {

@@ -1,0 +1,112 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
+use crate::components::alert::SignInPrompt;
+use crate::components::layout::PageHeader;
+use crate::error::AppError;
+use crate::model::{utc_datetime, SessionInfo};
+
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
+    // Reload the list after every revocation.
+    let sessions = Resource::new(
+        move || (revoke.version().get(), revoke_others.version().get()),
+        |_| list_sessions(),
+    );
+    view! {
+        <Title text="Your sessions · Gatehouse" />
+        <PageHeader
+            title="Your sessions"
+            lead="Everywhere you are signed in. End any you do not recognise."
+        />
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => view! { <SessionTable list revoke revoke_others /> }.into_any(),
+                        Err(AppError::Unauthenticated) => {
+                            view! { <SignInPrompt what="your sessions" /> }.into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <div class="alert alert-error" role="alert">
+                                    {e.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SessionTable(
+    list: Vec<SessionInfo>,
+    revoke: ServerAction<RevokeSession>,
+    revoke_others: ServerAction<RevokeOtherSessions>,
+) -> impl IntoView {
+    let others = list.iter().filter(|s| !s.current).count();
+    let rows = list
+        .into_iter()
+        .map(|s| {
+            let ip = s.ip.clone().unwrap_or_else(|| "—".to_owned());
+            view! {
+                <tr>
+                    <td class="strong">
+                        {s.device.clone()}
+                        {s.current.then(|| view! { <span class="badge">"This session"</span> })}
+                    </td>
+                    <td>
+                        <code>{ip}</code>
+                    </td>
+                    <td class="muted">{utc_datetime(s.created_at_ms)}</td>
+                    <td class="muted">{utc_datetime(s.last_seen_at_ms)}</td>
+                    <td>
+                        {(!s.current)
+                            .then(|| {
+                                view! {
+                                    <ActionForm action=revoke attr:class="inline-form">
+                                        <input type="hidden" name="handle" value=s.handle.clone() />
+                                        <button type="submit" class="btn btn-small">
+                                            "Sign out"
+                                        </button>
+                                    </ActionForm>
+                                }
+                            })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table sessions">
+                <thead>
+                    <tr>
+                        <th scope="col">"Browser"</th>
+                        <th scope="col">"IP address"</th>
+                        <th scope="col">"Signed in"</th>
+                        <th scope="col">"Last active"</th>
+                        <th scope="col">
+                            <span class="sr-only">"Actions"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <Show when=move || { others > 0 }>
+            <ActionForm action=revoke_others attr:class="form-actions">
+                <button type="submit" class="btn">
+                    "Sign out all other sessions"
+                </button>
+            </ActionForm>
+        </Show>
+    }
+}
