@@ -134,4 +134,6 @@ pub struct CurrentUser {
     pub email: String,
     pub email_verified: bool,
     pub workspace: WorkspaceSummary,
+    /// Every workspace they are an active member of, for the switcher.
+    pub workspaces: Vec<WorkspaceSummary>,
 }

@@ -17,7 +17,7 @@ test("sign up, sign out, and sign in again", async ({ page, context }) => {
   await expect(page).toHaveURL(/\/$/);
   const topbar = page.locator(".topbar");
   await expect(topbar.locator(".user-name")).toHaveText("Ada Lovelace");
-  await expect(topbar.locator(".workspace-switcher")).toHaveText("Analytical Engines");
+  await expect(topbar.locator(".workspace-switcher summary")).toHaveText("Analytical Engines");
 
   // A new account sees its own workspace and nobody else's.
   await gotoHydrated(page, "/workspaces");

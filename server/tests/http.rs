@@ -795,3 +795,93 @@ async fn people_see_and_end_their_own_sessions_only() {
     );
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
+    let s = TestServer::sqlite().await;
+    let demo = client();
+    let res = demo
+        .post(s.url("/api/accounts/sign_in"))
+        .form(&[
+            ("email", server::demo::DEMO_EMAIL),
+            ("password", server::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&res)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let me = |cookie: String| {
+        let req = demo
+            .post(s.url("/api/accounts/me"))
+            .header(header::COOKIE, cookie);
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let before = me(cookie.clone()).await;
+    assert_eq!(before["workspaces"].as_array().unwrap().len(), 6);
+    let target = before["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "Globex Consulting")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let ada = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    sign_up(&ada, &s, "ada@example.com").await;
+    let adas: serde_json::Value = ada
+        .post(s.url("/api/accounts/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let foreign = adas["workspace"]["id"].as_str().unwrap();
+    for id in [foreign, "no-such-workspace"] {
+        let res = demo
+            .post(s.url("/api/accounts/switch_workspace"))
+            .header(header::COOKIE, cookie.clone())
+            .form(&[("workspace_id", id)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{id}");
+    }
+    assert_eq!(me(cookie.clone()).await["workspace"], before["workspace"]);
+
+    let res = demo
+        .post(s.url("/api/accounts/switch_workspace"))
+        .header(header::COOKIE, cookie.clone())
+        .form(&[("workspace_id", target.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let rotated = session_cookie(&res)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(rotated, cookie, "the session id was not rotated");
+    assert_eq!(me(rotated).await["workspace"]["name"], "Globex Consulting");
+    assert!(me(cookie).await.is_null(), "the old session id still works");
+    s.stop().await.unwrap();
+}

@@ -43,6 +43,18 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     auth::begin(&session, &ctx.clock, &who).await
 }
 
+/// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active
+/// one. Permission: an active membership of that workspace; any other id answers 404.
+#[server(endpoint = "accounts/switch_workspace")]
+pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, context::server_context};
+    let ctx = server_context()?;
+    let user = auth::require_user(&ctx).await?;
+    let workspace = accounts::active_membership(&ctx.db, &user.id, &workspace_id).await?;
+    let session = auth::request_session().await?;
+    auth::switch_workspace(&session, &workspace).await
+}
+
 /// `POST /api/accounts/sign_out` — ends the caller's session, server side too.
 #[server(endpoint = "accounts/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {

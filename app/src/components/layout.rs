@@ -5,7 +5,8 @@ use leptos_router::components::A;
 
 use super::alert::ErrorPanel;
 use super::form::reload_to_on_success;
-use crate::api::accounts::{me, SignOut};
+use crate::api::accounts::{me, SignOut, SwitchWorkspace};
+use crate::model::CurrentUser;
 
 #[component]
 pub fn AppShell(children: Children) -> impl IntoView {
@@ -55,21 +56,22 @@ fn UserMenu() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
     let sign_out = ServerAction::<SignOut>::new();
     reload_to_on_success(sign_out.value(), "/signin");
+    let switch = ServerAction::<SwitchWorkspace>::new();
+    reload_to_on_success(switch.value(), "/");
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match current.await {
                     Ok(Some(user)) => {
                         let initial = user.name.chars().next().unwrap_or('?').to_string();
+                        let name = user.name.clone();
                         view! {
-                            <span class="workspace-switcher" title="Workspace">
-                                {user.workspace.name}
-                            </span>
+                            <WorkspaceSwitcher user switch />
                             <span class="user-chip">
                                 <span class="avatar" aria-hidden="true">
                                     {initial}
                                 </span>
-                                <span class="user-name">{user.name}</span>
+                                <span class="user-name">{name}</span>
                             </span>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="btn btn-quiet">
@@ -94,6 +96,41 @@ fn UserMenu() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The active workspace; opens to the person's other workspaces. A native `<details>`, so it
+/// works before hydration and without JavaScript.
+#[component]
+fn WorkspaceSwitcher(user: CurrentUser, switch: ServerAction<SwitchWorkspace>) -> impl IntoView {
+    let current = user.workspace.id.clone();
+    let others = user
+        .workspaces
+        .into_iter()
+        .filter(|w| w.id != current)
+        .map(|w| {
+            view! {
+                <li>
+                    <ActionForm action=switch>
+                        <input type="hidden" name="workspace_id" value=w.id.as_str().to_owned() />
+                        <button type="submit" class="switcher-item">
+                            {w.name}
+                        </button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let has_others = !others.is_empty();
+    view! {
+        <details class="workspace-switcher">
+            <summary title="Switch workspace">{user.workspace.name}</summary>
+            <div class="switcher-menu">
+                <p class="switcher-title">"Switch to"</p>
+                <ul>{others}</ul>
+                {(!has_others).then(|| view! { <p class="muted">"No other workspaces"</p> })}
+            </div>
+        </details>
     }
 }
 

@@ -271,6 +271,25 @@ pub async fn authenticate(
     })
 }
 
+/// `workspace_id` if `user` is an active member of it; otherwise `NotFound`, the same answer
+/// as for a workspace that does not exist.
+pub async fn active_membership(
+    db: &Db,
+    user: &UserId,
+    workspace_id: &str,
+) -> Result<WorkspaceId, DomainError> {
+    let row = sqlx::query(
+        "SELECT workspace_id FROM memberships \
+         WHERE user_id = $1 AND workspace_id = $2 AND deactivated_at IS NULL",
+    )
+    .bind(user.as_str())
+    .bind(workspace_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(DomainError::NotFound)?;
+    Ok(WorkspaceId::from_db(row.try_get("workspace_id")?))
+}
+
 /// The person and workspace a session names, if the membership is still active.
 pub async fn current_user(
     db: &Db,
@@ -290,7 +309,9 @@ pub async fn current_user(
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
+    let workspaces = workspaces::list_for_member(db, user_id).await?;
     Ok(Some(CurrentUser {
+        workspaces,
         id: UserId::from_db(row.try_get("id")?),
         name: row.try_get("display_name")?,
         email: row.try_get("email")?,

@@ -73,6 +73,22 @@ pub async fn begin(session: &Session, clock: &Clock, who: &SignedIn) -> Result<(
         .map_err(session_error)
 }
 
+/// Moves the session to another workspace. The caller checked the membership. The id is
+/// rotated as at any change of privilege; the sign-in time (and so the absolute lifetime) stays.
+pub async fn switch_workspace(session: &Session, workspace: &WorkspaceId) -> Result<(), AppError> {
+    let mut auth = session
+        .get::<SessionAuth>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+        .ok_or(AppError::Unauthenticated)?;
+    auth.workspace_id = workspace.as_str().to_owned();
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(SESSION_KEY, auth)
+        .await
+        .map_err(session_error)
+}
+
 /// Ends the session here and in the store.
 pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
