@@ -7,8 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
 use crate::pages::{
-    not_found::NotFound, overview::Overview, sessions::SessionsPage, sign_in::SignInPage,
-    sign_up::SignUpPage, workspaces::WorkspacesPage,
+    account::AccountPage, not_found::NotFound, overview::Overview, sessions::SessionsPage,
+    sign_in::SignInPage, sign_up::SignUpPage, workspaces::WorkspacesPage,
 };
 
 /// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </AppShell>
         </Router>

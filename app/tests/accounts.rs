@@ -167,3 +167,86 @@ async fn each_bad_field_is_named_and_nothing_is_written() {
         assert_eq!(counts(&t).await, before, "{label}");
     }
 }
+
+#[tokio::test]
+async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(0);
+        let account = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            form("ada@example.com", "quiet lantern orbit mango"),
+        )
+        .await
+        .unwrap();
+        let change = |current: &str, new: &str| {
+            let (current, new) = (Password::new(current), Password::new(new));
+            let (db, clock, hasher, user) = (&t.db, &clock, &hasher, &account.user_id);
+            async move { accounts::change_password(db, clock, hasher, user, &current, &new).await }
+        };
+        let field_of = |r: Result<(), DomainError>| match r {
+            Err(DomainError::Invalid { field, .. }) => field,
+            other => panic!("{label}: expected a field error, got {other:?}"),
+        };
+        let before = counts(&t).await;
+        assert_eq!(
+            field_of(change("wrong current", "brand new pass phrase").await),
+            "current_password"
+        );
+        assert_eq!(
+            field_of(change("quiet lantern orbit mango", "short").await),
+            "new_password"
+        );
+        assert_eq!(
+            field_of(change("quiet lantern orbit mango", "adalovelace12").await),
+            "new_password"
+        );
+        // The current password is the most recent one in the history.
+        assert_eq!(
+            field_of(change("quiet lantern orbit mango", "quiet lantern orbit mango").await),
+            "new_password"
+        );
+        assert_eq!(
+            counts(&t).await,
+            before,
+            "{label}: a refused change wrote something"
+        );
+
+        clock.advance(std::time::Duration::from_secs(1));
+        change("quiet lantern orbit mango", "copper meadow signal violet")
+            .await
+            .unwrap();
+        assert!(
+            accounts::authenticate(
+                &t.db,
+                &hasher,
+                "ada@example.com",
+                &Password::new("copper meadow signal violet")
+            )
+            .await
+            .is_ok(),
+            "{label}"
+        );
+        assert!(
+            accounts::authenticate(
+                &t.db,
+                &hasher,
+                "ada@example.com",
+                &Password::new("quiet lantern orbit mango")
+            )
+            .await
+            .is_err(),
+            "{label}"
+        );
+        // Going back to the first password counts as reuse.
+        clock.advance(std::time::Duration::from_secs(1));
+        assert_eq!(
+            field_of(change("copper meadow signal violet", "quiet lantern orbit mango").await),
+            "new_password"
+        );
+        assert_eq!(t.row_counts(&["password_history"]).await[0].1, 2, "{label}");
+    }
+}

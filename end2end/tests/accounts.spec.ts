@@ -1,20 +1,11 @@
 import { test, expect } from "@playwright/test";
-import { gotoHydrated, watchConsole } from "./helpers";
-
-const PASSWORD = "quiet lantern orbit mango";
+import { gotoHydrated, PASSWORD, signUp, watchConsole } from "./helpers";
 
 test("sign up, sign out, and sign in again", async ({ page, context }) => {
   const console = watchConsole(page, [422]);
   const email = `ada+${Date.now()}@example.com`;
 
-  await gotoHydrated(page, "/signup");
-  await page.getByLabel("Your name").fill("Ada Lovelace");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByLabel("Workspace name", { exact: true }).fill("Analytical Engines");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-
-  await expect(page).toHaveURL(/\/$/);
+  await signUp(page, email, "Ada Lovelace", "Analytical Engines");
   const topbar = page.locator(".topbar");
   await expect(topbar.locator(".user-name")).toHaveText("Ada Lovelace");
   await expect(topbar.locator(".workspace-switcher summary")).toHaveText("Analytical Engines");
@@ -68,5 +59,36 @@ test("sign-up names the rule a weak password breaks and creates nothing", async 
   await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/signup$/);
   await expect(page.locator(".topbar").getByRole("link", { name: "Sign in" })).toBeVisible();
+  console.assertClean();
+});
+
+test("changing the password keeps this session, and only the new password signs in", async ({ page }) => {
+  const console = watchConsole(page, [422]);
+  const email = `change+${Date.now()}@example.com`;
+  await signUp(page, email, "Ada Lovelace", "Analytical Engines");
+
+  await gotoHydrated(page, "/account");
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password").fill("copper meadow signal violet");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#field-current_password-error")).toHaveText("That is not your current password.");
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Password changed. Your other sessions have ended.");
+
+  await page.reload();
+  await expect(page.locator(".topbar .user-name")).toHaveText("Ada Lovelace");
+  await page.locator("html[data-hydrated=true]").waitFor();
+  await page.locator(".topbar").getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await page.locator("html[data-hydrated=true]").waitFor();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("#field-password-error")).toHaveText("The email address or password is incorrect.");
+  await page.getByLabel("Password").fill("copper meadow signal violet");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/$/);
   console.assertClean();
 });

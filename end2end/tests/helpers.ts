@@ -36,3 +36,16 @@ export function watchConsole(page: Page, expectedStatuses: number[] = []) {
     assertClean: () => expect(problems, problems.join("\n")).toEqual([]),
   };
 }
+
+export const PASSWORD = "quiet lantern orbit mango";
+
+/** Creates an account and workspace through the sign-up page; ends signed in on "/". */
+export async function signUp(page: Page, email: string, name: string, workspace: string) {
+  await gotoHydrated(page, "/signup");
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Workspace name", { exact: true }).fill(workspace);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}

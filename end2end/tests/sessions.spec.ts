@@ -1,7 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { gotoHydrated, watchConsole } from "./helpers";
-
-const PASSWORD = "quiet lantern orbit mango";
+import { gotoHydrated, PASSWORD, signUp, watchConsole } from "./helpers";
 
 async function signIn(page: Page, email: string) {
   await gotoHydrated(page, "/signin");
@@ -18,13 +16,7 @@ test("your sessions lists each browser, and ending one signs that browser out", 
 }) => {
   const console = watchConsole(page);
   const email = `sessions+${Date.now()}@example.com`;
-  await gotoHydrated(page, "/signup");
-  await page.getByLabel("Your name").fill("Grace Hopper");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByLabel("Workspace name", { exact: true }).fill("Compilers Inc");
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signUp(page, email, "Grace Hopper", "Compilers Inc");
 
   // A second browser signs in as the same person.
   const other = await browser.newContext({ baseURL });

@@ -885,3 +885,74 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
     assert!(me(cookie).await.is_null(), "the old session id still works");
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
+    let s = TestServer::sqlite().await;
+    let laptop = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    sign_up(&laptop, &s, "ada@example.com").await;
+    let phone = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = phone
+        .post(s.url("/api/accounts/sign_in"))
+        .form(&[
+            ("email", "ada@example.com"),
+            ("password", "quiet lantern orbit mango"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let wrong = laptop
+        .post(s.url("/api/accounts/change_password"))
+        .form(&[
+            ("current_password", "nope nope nope"),
+            ("new_password", "copper meadow signal violet"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let me = |c: &reqwest::Client| {
+        let req = c.post(s.url("/api/accounts/me"));
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        !me(&phone).await.is_null(),
+        "a refused change ended a session"
+    );
+
+    let res = laptop
+        .post(s.url("/api/accounts/change_password"))
+        .form(&[
+            ("current_password", "quiet lantern orbit mango"),
+            ("new_password", "copper meadow signal violet"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        session_cookie(&res).is_some(),
+        "the session id was not rotated"
+    );
+    assert_eq!(me(&laptop).await["name"], "Ada Lovelace");
+    assert!(
+        me(&phone).await.is_null(),
+        "the other session survived the change"
+    );
+    s.stop().await.unwrap();
+}

@@ -55,6 +55,28 @@ pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
     auth::switch_workspace(&session, &workspace).await
 }
 
+/// `POST /api/accounts/change_password` — needs the current password; the new one must meet
+/// the policy and not repeat a recent one. Afterwards this session continues under a new id
+/// and every other session of the caller ends. Permission: a signed-in caller.
+#[server(endpoint = "accounts/change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, context::server_context, passwords::Password, sessions};
+    let ctx = server_context()?;
+    let user = auth::require_user(&ctx).await?;
+    let (current, new) = (Password::new(current_password), Password::new(new_password));
+    accounts::change_password(&ctx.db, &ctx.clock, &ctx.hasher, &user.id, &current, &new).await?;
+    let session = auth::request_session().await?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))?;
+    sessions::revoke_others(&ctx.db, &user.id, session.id()).await?;
+    Ok(())
+}
+
 /// `POST /api/accounts/sign_out` — ends the caller's session, server side too.
 #[server(endpoint = "accounts/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {

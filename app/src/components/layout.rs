@@ -39,6 +39,9 @@ pub fn AppShell(children: Children) -> impl IntoView {
                     <li>
                         <A href="/sessions">"Your sessions"</A>
                     </li>
+                    <li>
+                        <A href="/account">"Your account"</A>
+                    </li>
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod account;
 pub mod not_found;
 pub mod overview;
 pub mod sessions;

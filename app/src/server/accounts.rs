@@ -111,6 +111,7 @@ pub async fn sign_up(
     let workspace_name = WorkspaceName::parse(&input.workspace_name)?;
     // A new workspace starts with the default policy; its Owner can tighten it afterwards.
     PasswordPolicy::default().check(
+        "password",
         input.password.expose(),
         &[
             name.as_str(),
@@ -203,6 +204,79 @@ pub async fn create_workspace(
     let workspace = found_workspace(&mut tx, clock, owner, name).await?;
     tx.commit().await?;
     Ok(workspace)
+}
+
+/// Replaces `user`'s password after checking the current one, the policy, and that the new
+/// one is not among the last `history` passwords. Ending other sessions is the caller's part:
+/// it knows which session to keep.
+pub async fn change_password(
+    db: &Db,
+    clock: &Clock,
+    hasher: &Hasher,
+    user: &UserId,
+    current: &Password,
+    new: &Password,
+) -> Result<(), DomainError> {
+    let row = sqlx::query("SELECT email, display_name, password_hash FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let stored: String = row.try_get("password_hash")?;
+    if hasher.verify(current, &stored).await? == Verified::No {
+        return Err(DomainError::invalid(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let email: String = row.try_get("email")?;
+    let name: String = row.try_get("display_name")?;
+    let local = email.rsplit_once('@').map_or("", |(l, _)| l).to_owned();
+    let policy = PasswordPolicy::default();
+    policy.check("new_password", new.expose(), &[&name, &email, &local])?;
+
+    let recent = sqlx::query(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT $2",
+    )
+    .bind(user.as_str())
+    .bind(i64::from(policy.history))
+    .fetch_all(db.pool())
+    .await?;
+    for old in &recent {
+        let old: String = old.try_get("password_hash")?;
+        if matches!(hasher.verify(new, &old).await?, Verified::Yes { .. }) {
+            return Err(DomainError::invalid(
+                "new_password",
+                format!(
+                    "Choose a password you have not used for your last {} changes.",
+                    policy.history
+                ),
+            ));
+        }
+    }
+
+    let hash = hasher.hash(new).await?;
+    let now = clock.now_ms();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(&hash)
+        .bind(now)
+        .bind(user.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO password_history (id, user_id, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(user.as_str())
+    .bind(&hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Who signed in, and the workspace their session starts in.

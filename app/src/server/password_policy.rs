@@ -39,15 +39,19 @@ impl Default for PasswordPolicy {
 /// Whether a character class is required, how to spot it, and how the message names it.
 type ClassRule = (bool, fn(char) -> bool, &'static str);
 
-fn refuse(message: impl Into<String>) -> DomainError {
-    DomainError::invalid("password", message)
-}
-
 impl PasswordPolicy {
     /// Checks the rules that need only the password itself. `personal` holds words a guesser
     /// would try first (the person's name, email, workspace), which lower the strength score.
     /// Reuse of earlier passwords is checked separately, against their hashes.
-    pub fn check(&self, password: &str, personal: &[&str]) -> Result<(), DomainError> {
+    ///
+    /// `field` names the form field the password came from (`password`, `new_password`).
+    pub fn check(
+        &self,
+        field: &'static str,
+        password: &str,
+        personal: &[&str],
+    ) -> Result<(), DomainError> {
+        let refuse = |message: String| DomainError::invalid(field, message);
         let chars = password.chars().count();
         if chars < usize::from(self.min_length) {
             return Err(refuse(format!(
@@ -61,7 +65,9 @@ impl PasswordPolicy {
             )));
         }
         if password.chars().any(char::is_control) {
-            return Err(refuse("The password can't contain control characters."));
+            return Err(refuse(
+                "The password can't contain control characters.".into(),
+            ));
         }
         let classes: [ClassRule; 4] = [
             (
@@ -130,7 +136,7 @@ mod tests {
     use super::*;
 
     fn message(policy: &PasswordPolicy, pw: &str) -> String {
-        match policy.check(pw, &["Ada Lovelace", "ada@example.com"]) {
+        match policy.check("password", pw, &["Ada Lovelace", "ada@example.com"]) {
             Ok(()) => "ok".into(),
             Err(DomainError::Invalid {
                 field: "password",

@@ -1,0 +1,74 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::accounts::{me, ChangePassword};
+use crate::components::alert::{FormAlert, SignInPrompt};
+use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::layout::PageHeader;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let current = Resource::new(|| (), |_| me());
+    view! {
+        <Title text="Your account · Gatehouse" />
+        <PageHeader title="Your account" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(Some(user)) => {
+                        view! {
+                            <section class="card">
+                                <h2>{user.name}</h2>
+                                <p class="muted">{user.email}</p>
+                            </section>
+                            <ChangePasswordForm />
+                        }
+                            .into_any()
+                    }
+                    _ => view! { <SignInPrompt what="your account" /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let value = action.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">"Change password"</h2>
+            <p class="muted">"Your other sessions end when you change it."</p>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <TextField
+                    label="Current password"
+                    name="current_password"
+                    input_type="password"
+                    error=field_error(value, "current_password")
+                    maxlength=300
+                    autocomplete="current-password"
+                />
+                <TextField
+                    label="New password"
+                    name="new_password"
+                    input_type="password"
+                    hint="At least 12 characters, not one you have used recently."
+                    error=field_error(value, "new_password")
+                    maxlength=300
+                    autocomplete="new-password"
+                />
+                <FormAlert error />
+                <div class="form-actions">
+                    <SubmitButton label="Change password" pending_label="Changing…" pending=action.pending() />
+                </div>
+            </ActionForm>
+            <Show when=move || matches!(value.get(), Some(Ok(())))>
+                <div class="alert alert-success" role="status">
+                    "Password changed. Your other sessions have ended."
+                </div>
+            </Show>
+        </section>
+    }
+}
