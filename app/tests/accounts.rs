@@ -250,3 +250,56 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
         assert_eq!(t.row_counts(&["password_history"]).await[0].1, 2, "{label}");
     }
 }
+
+#[tokio::test]
+async fn verification_links_work_once_and_expire_after_a_day() {
+    use app::server::email_tokens;
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_000_000);
+        let account = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            form("ada@example.com", "quiet lantern orbit mango"),
+        )
+        .await
+        .unwrap();
+        let verified = || async {
+            t.strings(
+                "SELECT CASE WHEN email_verified_at IS NULL THEN 'no' ELSE 'yes' END FROM users",
+            )
+            .await
+        };
+        let stale = email_tokens::issue_verify_email(&t.db, &clock, &account.user_id)
+            .await
+            .unwrap();
+        clock.advance(std::time::Duration::from_millis(
+            u64::try_from(email_tokens::VERIFY_EMAIL_TTL_MS).unwrap(),
+        ));
+        let fresh = email_tokens::issue_verify_email(&t.db, &clock, &account.user_id)
+            .await
+            .unwrap();
+        for token in [stale.as_str(), "", "unknown-token", &"x".repeat(10_000)] {
+            let err = email_tokens::verify_email(&t.db, &clock, token)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, DomainError::Invalid { field: "token", .. }),
+                "{label}: {err:?}"
+            );
+        }
+        assert_eq!(verified().await, ["no"], "{label}");
+        email_tokens::verify_email(&t.db, &clock, &fresh)
+            .await
+            .unwrap();
+        assert_eq!(verified().await, ["yes"], "{label}");
+        assert!(
+            email_tokens::verify_email(&t.db, &clock, &fresh)
+                .await
+                .is_err(),
+            "{label}: reused"
+        );
+    }
+}

@@ -75,7 +75,7 @@ test("changing the password keeps this session, and only the new password signs 
 
   await page.getByLabel("Current password").fill(PASSWORD);
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status")).toHaveText("Password changed. Your other sessions have ended.");
+  await expect(page.locator(".alert-success")).toHaveText("Password changed. Your other sessions have ended.");
 
   await page.reload();
   await expect(page.locator(".topbar .user-name")).toHaveText("Ada Lovelace");

@@ -23,6 +23,7 @@ use app::server::clock::Clock;
 use app::server::context::ServerContext;
 use app::server::db::{Db, DbError};
 use app::server::error::DomainError;
+use app::server::mail::{MailError, Mailer};
 use app::server::passwords::Hasher;
 use app::server::sessions::DbSessionStore;
 
@@ -48,6 +49,8 @@ pub enum StartupError {
     Seed(#[from] DomainError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error("mail: {0}")]
+    Mail(#[from] MailError),
 }
 
 pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
@@ -90,7 +93,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         db.clone(),
         clock.clone(),
     )));
-    let state = app_state(&config, db.clone(), clock);
+    let state = app_state(&config, db.clone(), clock)?;
     let served = serve(listener, state, shutdown::signal()).await;
     sweeper.abort();
     served.map_err(StartupError::Serve)?;
@@ -99,7 +102,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     Ok(())
 }
 
-pub fn app_state(config: &Config, db: Db, clock: Clock) -> AppState {
+pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, StartupError> {
     let dev_reload_socket = (!config.production && std::env::var_os("LEPTOS_WATCH").is_some())
         .then(|| {
             let port = std::env::var("LEPTOS_RELOAD_PORT").unwrap_or_else(|_| "3001".into());
@@ -107,20 +110,26 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> AppState {
         });
     // Each hash holds 19 MiB and a core for tens of milliseconds: one per core at most.
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    AppState {
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(url.as_str(), config.mail_from.clone())?,
+        None => Mailer::files(&config.data_dir.join("mail"), config.mail_from.clone())?,
+    };
+    Ok(AppState {
         leptos_options: leptos_options(config),
         production: config.production,
         ctx: ServerContext {
             db,
             clock,
             hasher: Hasher::new(cores),
+            mailer,
+            public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
         },
         headers: Arc::new(HeaderPolicy {
             public_origin: config.public_url.origin().ascii_serialization(),
             hsts: config.production,
             dev_reload_socket,
         }),
-    }
+    })
 }
 
 /// Deletes lapsed sessions every ten minutes; a lapsed session never loads anyway, this only

@@ -20,6 +20,8 @@ struct TestServer {
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     db: TestDb,
+    /// The data directory (outgoing mail lands in `mail/` without SMTP).
+    data: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -27,7 +29,15 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let own_url = format!("http://{addr}");
-        let mut args = vec!["server", "--bind", "127.0.0.1:0"];
+        let data = tempfile::tempdir().unwrap();
+        let data_dir = data.path().display().to_string();
+        let mut args = vec![
+            "server",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+            data_dir.as_str(),
+        ];
         if !extra_args.contains(&"--public-url") {
             args.extend(["--public-url", own_url.as_str()]);
         }
@@ -37,7 +47,7 @@ impl TestServer {
         server::demo::seed(&db.db, &Clock::System, &Hasher::new(2))
             .await
             .unwrap();
-        let state = server::app_state(&config, db.db.clone(), Clock::System);
+        let state = server::app_state(&config, db.db.clone(), Clock::System).unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = stopped.await;
@@ -48,6 +58,7 @@ impl TestServer {
             stop: Some(stop),
             task,
             db,
+            data,
         }
     }
 
@@ -954,5 +965,100 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
         me(&phone).await.is_null(),
         "the other session survived the change"
     );
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_up_mails_a_single_use_link_that_confirms_the_address() {
+    let smtp = testing::smtp_server();
+    let smtp_args: Vec<String> = match &smtp {
+        Some((url, _)) => vec!["--smtp-url".into(), url.clone()],
+        None => vec![],
+    };
+    let args: Vec<&str> = smtp_args.iter().map(String::as_str).collect();
+    let s = TestServer::start(testing::sqlite().await, &args).await;
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let email = format!("verify-{}@example.com", uuid::Uuid::new_v4().simple());
+    assert_eq!(sign_up(&c, &s, &email).await.status(), StatusCode::OK);
+    let me = || {
+        let req = c.post(s.url("/api/accounts/me"));
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(me().await["email_verified"], false);
+
+    // Through the real SMTP server when this run has one, else from the .eml file.
+    let message = match &smtp {
+        Some((_, maildir)) => testing::received_mail(maildir, &email)
+            .await
+            .expect("mail delivered"),
+        None => {
+            let dir = s.data.path().join("mail");
+            let file = std::fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .next()
+                .unwrap()
+                .path();
+            std::fs::read_to_string(file).unwrap()
+        }
+    };
+    // Long lines (the link) travel quoted-printable, as any mail client would decode them.
+    let message = String::from_utf8(
+        quoted_printable::decode(message.as_bytes(), quoted_printable::ParseMode::Robust).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        message.contains("Subject: Confirm your email address"),
+        "{message}"
+    );
+    let link_start = message
+        .find(&format!("{}/verify-email?token=", s.base))
+        .expect("link in mail");
+    let token: String = message[link_start..]
+        .split_once("token=")
+        .unwrap()
+        .1
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(token.len() >= 40, "{token}");
+    // The database keeps only a hash of it.
+    assert!(s
+        .db
+        .strings("SELECT token_hash FROM email_tokens")
+        .await
+        .iter()
+        .all(|h| h != &token));
+
+    let verify = |token: String| {
+        let req = c
+            .post(s.url("/api/accounts/verify_email"))
+            .form(&[("token", token)]);
+        async move { req.send().await.unwrap() }
+    };
+    assert_eq!(
+        verify("not-a-token".into()).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(verify(token.clone()).await.status(), StatusCode::OK);
+    assert_eq!(me().await["email_verified"], true);
+    let again = verify(token).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a used link worked twice"
+    );
+    let err: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(err["message"], "This link has expired or was already used.");
     s.stop().await.unwrap();
 }

@@ -28,7 +28,53 @@ pub async fn sign_up(
         user_id: account.user_id,
         workspace_id: account.workspace.id,
     };
-    auth::begin(&session, &ctx.clock, &who).await
+    auth::begin(&session, &ctx.clock, &who).await?;
+    // The account exists either way; an undelivered link is logged, and the banner stays.
+    if let Err(e) = send_verification(&ctx, &who.user_id).await {
+        tracing::error!(error = %e, "verification mail not sent");
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn send_verification(
+    ctx: &crate::server::context::ServerContext,
+    user: &crate::model::UserId,
+) -> Result<(), String> {
+    use crate::server::{email_tokens, mail::Mail};
+    let me = crate::server::accounts::profile(&ctx.db, user)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = email_tokens::issue_verify_email(&ctx.db, &ctx.clock, user)
+        .await
+        .map_err(|e| e.to_string())?;
+    let link = format!("{}/verify-email?token={token}", ctx.public_url);
+    let to = format!("{} <{}>", me.0, me.1)
+        .parse()
+        .or_else(|_| me.1.parse())
+        .map_err(|e: lettre::address::AddressError| e.to_string())?;
+    let text = format!(
+        "Hello {},\n\nConfirm this address for your Gatehouse account:\n\n{link}\n\n\
+         The link works once, for 24 hours. If you did not sign up, ignore this message.\n",
+        me.0
+    );
+    ctx.mailer
+        .send(Mail {
+            to,
+            subject: "Confirm your email address".into(),
+            text,
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `POST /api/accounts/verify_email` — confirms the address the token was sent to. The token
+/// is the credential; it works once, for a day. Permission: none.
+#[server(endpoint = "accounts/verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    use crate::server::{context::server_context, email_tokens};
+    let ctx = server_context()?;
+    Ok(email_tokens::verify_email(&ctx.db, &ctx.clock, &token).await?)
 }
 
 /// `POST /api/accounts/sign_in` — checks the email and password and starts a session under a

@@ -8,8 +8,12 @@ use super::form::reload_to_on_success;
 use crate::api::accounts::{me, SignOut, SwitchWorkspace};
 use crate::model::CurrentUser;
 
+/// The signed-in person, fetched once per page for the top bar and the banners.
+type Current = Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
+
 #[component]
 pub fn AppShell(children: Children) -> impl IntoView {
+    let current: Current = Resource::new(|| (), |_| me());
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -22,7 +26,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 <span class="brand-name">"Gatehouse"</span>
             </a>
             <div class="topbar-end">
-                <UserMenu />
+                <UserMenu current />
             </div>
         </header>
         <div class="layout">
@@ -45,6 +49,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
+                <UnverifiedBanner current />
                 <ErrorBoundary fallback=|errors| {
                     view! { <ErrorPanel errors /> }
                 }>{children()}</ErrorBoundary>
@@ -54,9 +59,34 @@ pub fn AppShell(children: Children) -> impl IntoView {
 }
 
 /// The signed-in person and their workspace, or the way in.
+/// Until the address is confirmed, a reminder on every page.
 #[component]
-fn UserMenu() -> impl IntoView {
-    let current = Resource::new(|| (), |_| me());
+fn UnverifiedBanner(current: Current) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                current
+                    .await
+                    .ok()
+                    .flatten()
+                    .filter(|user| !user.email_verified)
+                    .map(|user| {
+                        view! {
+                            <div class="alert alert-warning banner" role="status">
+                                {format!(
+                                    "Confirm your email address: we sent a link to {}.",
+                                    user.email,
+                                )}
+                            </div>
+                        }
+                    })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserMenu(current: Current) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     reload_to_on_success(sign_out.value(), "/signin");
     let switch = ServerAction::<SwitchWorkspace>::new();

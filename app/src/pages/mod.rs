@@ -6,4 +6,5 @@ pub mod overview;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
+pub mod verify_email;
 pub mod workspaces;

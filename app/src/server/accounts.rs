@@ -345,6 +345,16 @@ pub async fn authenticate(
     })
 }
 
+/// The display name and email address of `user`.
+pub async fn profile(db: &Db, user: &UserId) -> Result<(String, String), DomainError> {
+    let row = sqlx::query("SELECT display_name, email FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    Ok((row.try_get("display_name")?, row.try_get("email")?))
+}
+
 /// `workspace_id` if `user` is an active member of it; otherwise `NotFound`, the same answer
 /// as for a workspace that does not exist.
 pub async fn active_membership(

@@ -2,7 +2,7 @@
 
 use leptos::prelude::use_context;
 
-use super::{clock::Clock, db::Db, passwords::Hasher};
+use super::{clock::Clock, db::Db, mail::Mailer, passwords::Hasher};
 use crate::error::AppError;
 
 #[derive(Clone, Debug)]
@@ -10,6 +10,9 @@ pub struct ServerContext {
     pub db: Db,
     pub clock: Clock,
     pub hasher: Hasher,
+    pub mailer: Mailer,
+    /// Where people reach Gatehouse (`https://crm.example.com`), for links in mail.
+    pub public_url: String,
 }
 
 /// The server context of the current request. Fails closed: a missing context is an internal

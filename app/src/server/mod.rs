@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod context;
 pub mod db;
+pub mod email_tokens;
 pub mod error;
 pub mod mail;
 pub mod password_policy;

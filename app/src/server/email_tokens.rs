@@ -1,0 +1,75 @@
+//! Single-use, time-limited tokens carried by links in mail (email verification now, password
+//! reset later). The token travels only in the mail; the database keeps its SHA-256.
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::clock::Clock;
+use super::db::Db;
+use super::error::DomainError;
+use crate::model::UserId;
+
+/// Email verification links stay valid for a day.
+pub const VERIFY_EMAIL_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh email-verification token for `user`.
+pub async fn issue_verify_email(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+) -> Result<String, DomainError> {
+    let bytes: [u8; 32] = rand::random();
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = clock.now_ms();
+    sqlx::query(
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at, created_at) \
+         VALUES ($1, $2, 'verify_email', $3, $4)",
+    )
+    .bind(hash(&token))
+    .bind(user.as_str())
+    .bind(now + VERIFY_EMAIL_TTL_MS)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Marks the address of the token's owner verified and uses the token up. An unknown,
+/// expired or used token gets one answer.
+pub async fn verify_email(db: &Db, clock: &Clock, token: &str) -> Result<(), DomainError> {
+    let refused = || DomainError::invalid("token", "This link has expired or was already used.");
+    if token.is_empty() || token.len() > 100 {
+        return Err(refused());
+    }
+    let now = clock.now_ms();
+    let mut tx = db.pool().begin().await?;
+    // Claiming the token and reading its owner in one statement: two clicks cannot both win.
+    let row = sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 \
+         WHERE token_hash = $2 AND purpose = 'verify_email' AND used_at IS NULL AND expires_at > $1 \
+         RETURNING user_id",
+    )
+    .bind(now)
+    .bind(hash(token))
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(refused)?;
+    let user: String = row.try_get("user_id")?;
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+    )
+    .bind(now)
+    .bind(&user)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
