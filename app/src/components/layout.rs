@@ -8,12 +8,8 @@ use super::form::reload_to_on_success;
 use crate::api::accounts::{me, SignOut, SwitchWorkspace};
 use crate::model::CurrentUser;
 
-/// The signed-in person, fetched once per page for the top bar and the banners.
-type Current = Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
-
 #[component]
 pub fn AppShell(children: Children) -> impl IntoView {
-    let current: Current = Resource::new(|| (), |_| me());
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -26,7 +22,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 <span class="brand-name">"Gatehouse"</span>
             </a>
             <div class="topbar-end">
-                <UserMenu current />
+                <UserMenu />
             </div>
         </header>
         <div class="layout">
@@ -49,7 +45,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
-                <UnverifiedBanner current />
+                <UnverifiedBanner />
                 <ErrorBoundary fallback=|errors| {
                     view! { <ErrorPanel errors /> }
                 }>{children()}</ErrorBoundary>
@@ -60,8 +56,12 @@ pub fn AppShell(children: Children) -> impl IntoView {
 
 /// The signed-in person and their workspace, or the way in.
 /// Until the address is confirmed, a reminder on every page.
+///
+/// It asks for the signed-in person itself rather than sharing the top bar's resource: one
+/// resource awaited by two `Suspense` blocks hung server rendering intermittently.
 #[component]
-fn UnverifiedBanner(current: Current) -> impl IntoView {
+fn UnverifiedBanner() -> impl IntoView {
+    let current = Resource::new(|| (), |_| me());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -86,7 +86,8 @@ fn UnverifiedBanner(current: Current) -> impl IntoView {
 }
 
 #[component]
-fn UserMenu(current: Current) -> impl IntoView {
+fn UserMenu() -> impl IntoView {
+    let current = Resource::new(|| (), |_| me());
     let sign_out = ServerAction::<SignOut>::new();
     reload_to_on_success(sign_out.value(), "/signin");
     let switch = ServerAction::<SwitchWorkspace>::new();
