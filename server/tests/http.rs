@@ -83,12 +83,17 @@ impl TestServer {
     }
 }
 
-/// A client signed in as the demo Owner of the six demo workspaces.
-async fn demo_client(s: &TestServer) -> reqwest::Client {
-    let c = reqwest::Client::builder()
+/// A client that keeps cookies, as a browser does.
+fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// A client signed in as the demo Owner of the six demo workspaces.
+async fn demo_client(s: &TestServer) -> reqwest::Client {
+    let c = cookie_client();
     let res = c
         .post(s.url("/api/accounts/sign_in"))
         .form(&[
@@ -378,10 +383,7 @@ async fn each_person_sees_only_their_own_workspaces_and_strangers_see_none() {
             "{label}: a stranger saw a workspace"
         );
 
-        let ada = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
+        let ada = cookie_client();
         assert_eq!(
             sign_up(&ada, &s, "ada@example.com").await.status(),
             StatusCode::OK
@@ -571,10 +573,7 @@ async fn sign_up_signs_in_with_a_hardened_cookie_and_sign_out_ends_the_session()
     for db in testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
+        let c = cookie_client();
 
         let anonymous: serde_json::Value = c
             .post(s.url("/api/accounts/me"))
@@ -733,10 +732,7 @@ async fn people_see_and_end_their_own_sessions_only() {
     let s = TestServer::sqlite().await;
     let laptop = demo_client(&s).await;
     let phone = demo_client(&s).await;
-    let stranger = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let stranger = cookie_client();
     sign_up(&stranger, &s, "eve@example.com").await;
 
     let list = |c: &reqwest::Client| {
@@ -851,10 +847,7 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
         .unwrap()
         .to_owned();
 
-    let ada = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let ada = cookie_client();
     sign_up(&ada, &s, "ada@example.com").await;
     let adas: serde_json::Value = ada
         .post(s.url("/api/accounts/me"))
@@ -900,15 +893,9 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
 #[tokio::test]
 async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
     let s = TestServer::sqlite().await;
-    let laptop = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let laptop = cookie_client();
     sign_up(&laptop, &s, "ada@example.com").await;
-    let phone = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let phone = cookie_client();
     let res = phone
         .post(s.url("/api/accounts/sign_in"))
         .form(&[
@@ -977,10 +964,7 @@ async fn sign_up_mails_a_single_use_link_that_confirms_the_address() {
     };
     let args: Vec<&str> = smtp_args.iter().map(String::as_str).collect();
     let s = TestServer::start(testing::sqlite().await, &args).await;
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let c = cookie_client();
     let email = format!("verify-{}@example.com", uuid::Uuid::new_v4().simple());
     assert_eq!(sign_up(&c, &s, &email).await.status(), StatusCode::OK);
     let me = || {

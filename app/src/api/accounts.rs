@@ -115,10 +115,7 @@ pub async fn change_password(
     let (current, new) = (Password::new(current_password), Password::new(new_password));
     accounts::change_password(&ctx.db, &ctx.clock, &ctx.hasher, &user.id, &current, &new).await?;
     let session = auth::request_session().await?;
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| AppError::internal(format!("session: {e}")))?;
+    auth::rotate(&session).await?;
     sessions::revoke_others(&ctx.db, &user.id, session.id()).await?;
     Ok(())
 }

@@ -31,6 +31,20 @@ pub fn SignInPrompt(what: &'static str) -> impl IntoView {
     }
 }
 
+/// What a page shows instead of its list when loading it failed: a sign-in prompt for a
+/// signed-out visitor, the user-safe message otherwise.
+pub fn list_error(error: AppError, what: &'static str) -> AnyView {
+    match error {
+        AppError::Unauthenticated => view! { <SignInPrompt what /> }.into_any(),
+        e => view! {
+            <div class="alert alert-error" role="alert">
+                {e.to_string()}
+            </div>
+        }
+        .into_any(),
+    }
+}
+
 /// The error page body used by the shell's error boundary.
 #[component]
 pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {

@@ -2,9 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
-use crate::components::alert::SignInPrompt;
+use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
-use crate::error::AppError;
 use crate::model::{utc_datetime, SessionInfo};
 
 #[component]
@@ -27,17 +26,7 @@ pub fn SessionsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Ok(list) => view! { <SessionTable list revoke revoke_others /> }.into_any(),
-                        Err(AppError::Unauthenticated) => {
-                            view! { <SignInPrompt what="your sessions" /> }.into_any()
-                        }
-                        Err(e) => {
-                            view! {
-                                <div class="alert alert-error" role="alert">
-                                    {e.to_string()}
-                                </div>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => list_error(e, "your sessions"),
                     }
                 })}
             </Suspense>

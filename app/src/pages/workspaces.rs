@@ -2,10 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::workspaces::{list_workspaces, CheckWorkspaceName};
-use crate::components::alert::{FormAlert, SignInPrompt};
+use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::error::AppError;
 use crate::model::{NameCheck, WorkspaceSummary};
 
 /// Case-insensitive match on name or address; an empty query matches everything.
@@ -33,15 +32,7 @@ pub fn WorkspacesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match workspaces.await {
                         Ok(list) => view! { <WorkspaceTable list /> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! { <SignInPrompt what="your workspaces" /> }.into_any(),
-                        Err(e) => {
-                            view! {
-                                <div class="alert alert-error" role="alert">
-                                    {e.to_string()}
-                                </div>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => list_error(e, "your workspaces"),
                     }
                 })}
             </Suspense>

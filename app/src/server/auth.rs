@@ -89,6 +89,11 @@ pub async fn switch_workspace(session: &Session, workspace: &WorkspaceId) -> Res
         .map_err(session_error)
 }
 
+/// Gives the session a new id, as at any change of privilege or credentials.
+pub async fn rotate(session: &Session) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)
+}
+
 /// Ends the session here and in the store.
 pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)

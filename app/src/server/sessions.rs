@@ -50,6 +50,26 @@ impl DbSessionStore {
         Self { db, clock }
     }
 
+    /// Inserts `record`; `on_conflict` is empty (fail on an existing id) or an upsert clause.
+    async fn write(&self, record: &Record, on_conflict: &str) -> Result<(), sqlx::Error> {
+        let data =
+            serde_json::to_string(&record.data).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(&format!(
+            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, \
+             user_id, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7){on_conflict}"
+        ))
+        .bind(id_hash(&record.id))
+        .bind(data)
+        .bind(expiry_ms(record))
+        .bind(self.clock.now_ms())
+        .bind(auth_field(record, "user_id"))
+        .bind(auth_field(record, "ip"))
+        .bind(auth_field(record, "user_agent"))
+        .execute(self.db.pool())
+        .await
+        .map(drop)
+    }
+
     /// Removes sessions whose idle expiry has passed; returns how many.
     pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -63,27 +83,11 @@ impl DbSessionStore {
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let now = self.clock.now_ms();
         // A collision of 128-bit random ids is as good as impossible, but a store must not
         // overwrite someone else's session if it happens: draw again.
         loop {
-            let inserted = sqlx::query(
-                "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, \
-                 user_id, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
-            )
-            .bind(id_hash(&record.id))
-            .bind(&data)
-            .bind(expiry_ms(record))
-            .bind(now)
-            .bind(auth_field(record, "user_id"))
-            .bind(auth_field(record, "ip"))
-            .bind(auth_field(record, "user_agent"))
-            .execute(self.db.pool())
-            .await;
-            match inserted {
-                Ok(_) => return Ok(()),
+            match self.write(record, "").await {
+                Ok(()) => return Ok(()),
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     record.id = Id::default()
                 }
@@ -93,27 +97,14 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let now = self.clock.now_ms();
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, \
-             user_id, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) \
-             ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, \
+        self.write(
+            record,
+            " ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, \
              expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, \
              user_id = excluded.user_id, ip = excluded.ip, user_agent = excluded.user_agent",
         )
-        .bind(id_hash(&record.id))
-        .bind(&data)
-        .bind(expiry_ms(record))
-        .bind(now)
-        .bind(auth_field(record, "user_id"))
-        .bind(auth_field(record, "ip"))
-        .bind(auth_field(record, "user_agent"))
-        .execute(self.db.pool())
         .await
-        .map_err(backend)?;
-        Ok(())
+        .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
