@@ -16,6 +16,10 @@ pub enum AppError {
     Forbidden,
     #[error("We couldn't find that.")]
     NotFound,
+    /// A state-changing request without this session's CSRF token: a forged request, or a page
+    /// left open past its session.
+    #[error("This page has expired. Reload it and try again.")]
+    PageExpired,
     /// Bad input in one named field; the form shows `message` next to that field.
     #[error("{message}")]
     Validation { field: String, message: String },
@@ -48,7 +52,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::PageExpired => 403,
             Self::NotFound => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod components;
+pub mod csrf;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod permissions;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod shell;

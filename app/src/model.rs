@@ -52,11 +52,40 @@ impl UserId {
     pub(crate) fn from_db(raw: String) -> Self {
         Self(raw)
     }
+
+    /// A user id sent by the browser, checked for shape only: every look-up with it is bound
+    /// to the caller's workspace, where an unknown id is simply not found.
+    pub(crate) fn from_client(raw: String) -> Result<Self, crate::error::AppError> {
+        if raw.len() == 36 && raw.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            Ok(Self(raw))
+        } else {
+            Err(crate::error::AppError::NotFound)
+        }
+    }
 }
 id_type!(
     /// A role inside one workspace.
     RoleId
 );
+
+id_type!(
+    /// An invitation to join a workspace.
+    InvitationId
+);
+
+#[cfg(feature = "ssr")]
+impl RoleId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl InvitationId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {
@@ -136,4 +165,57 @@ pub struct CurrentUser {
     pub workspace: WorkspaceSummary,
     /// Every workspace they are an active member of, for the switcher.
     pub workspaces: Vec<WorkspaceSummary>,
+    /// What they may do in the active workspace; the UI hides the rest (the server checks
+    /// again on every call).
+    pub permissions: Vec<crate::permissions::Permission>,
+}
+
+impl CurrentUser {
+    pub fn can(&self, permission: crate::permissions::Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
+
+/// A member of the active workspace, as the team page lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: String,
+    /// Names of the roles held now (expired assignments left out).
+    pub roles: Vec<String>,
+    pub active: bool,
+    pub joined_at_ms: i64,
+    /// The caller themself: the page offers no actions against oneself.
+    pub is_you: bool,
+}
+
+/// An invitation not yet accepted or revoked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub id: InvitationId,
+    pub email: String,
+    pub role: String,
+    pub invited_by: Option<String>,
+    pub expires_at_ms: i64,
+    pub expired: bool,
+}
+
+/// A role that can be handed out in the workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleOption {
+    pub id: RoleId,
+    pub name: String,
+}
+
+/// What the invitation link shows before the invitee acts on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub workspace_name: String,
+    pub email: String,
+    pub role: String,
+    pub invited_by: Option<String>,
+    /// The address already has an account: the invitee confirms with its password instead of
+    /// choosing a name and password.
+    pub has_account: bool,
 }

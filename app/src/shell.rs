@@ -22,6 +22,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                // Read by the server-function client; the shell renders only on the server.
+                <meta name=crate::csrf::META_NAME content=crate::csrf::page_token() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

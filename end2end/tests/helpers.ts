@@ -3,9 +3,26 @@ import { expect, type Page } from "@playwright/test";
 /** The demo Owner the server seeds with GATEHOUSE_SEED_DEMO (see server/src/demo.rs). */
 export const DEMO = { email: "demo@gatehouse.test", password: "velvet orbit harbor lantern" };
 
+/**
+ * The CSRF token of the context's session, read from a page as the app's own scripts read it
+ * (fetching the page starts an anonymous session if there is none).
+ */
+export async function csrfToken(page: Page): Promise<string> {
+  const html = await (await page.request.get("/signin")).text();
+  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1];
+  expect(token, "the page carries a CSRF token").toBeTruthy();
+  return token!;
+}
+
+/** Calls a server function as the app's scripts do: with the session's CSRF token. */
+export async function callApi(page: Page, path: string, form: Record<string, string> = {}) {
+  const token = await csrfToken(page);
+  return page.request.post(path, { form, headers: { "x-csrf-token": token } });
+}
+
 /** Signs the page's browser context in as the demo Owner, through the API. */
 export async function signInAsDemo(page: Page) {
-  const res = await page.request.post("/api/accounts/sign_in", { form: DEMO });
+  const res = await callApi(page, "/api/accounts/sign_in", DEMO);
   expect(res.status()).toBe(200);
 }
 

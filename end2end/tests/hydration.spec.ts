@@ -1,9 +1,9 @@
 import { test, expect, type Page } from "@playwright/test";
-import { gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
+import { callApi, gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
 
 /** How many workspaces the signed-in demo Owner has. */
 async function workspaceCount(page: Page): Promise<number> {
-  const res = await page.request.post("/api/workspaces/list");
+  const res = await callApi(page, "/api/workspaces/list");
   expect(res.status()).toBe(200);
   return (await res.json()).length;
 }

@@ -2,7 +2,8 @@
 //!
 //! Leptos serves server functions without method, size or status policy of its own. Here:
 //! POST only (a GET could be triggered cross-site by a link or an image), a known endpoint
-//! (unknown ones get 404, not Leptos's diagnostic text), a bounded body (413), and an HTTP
+//! (unknown ones get 404, not Leptos's diagnostic text), a bounded body (413), the session's
+//! CSRF token (403 without it; the cross-site check ran before), and an HTTP
 //! status that matches the error (400/401/403/404/409/422/429, not always 500).
 
 use axum::body::{to_bytes, Body};
@@ -57,6 +58,9 @@ pub async fn server_fn_gate(State(state): State<AppState>, req: Request) -> Resp
             },
         );
     };
+    if let Err(refused) = crate::csrf::check(&parts, &bytes).await {
+        return refused;
+    }
     let req = Request::from_parts(parts, Body::from(bytes));
 
     let ctx = state.ctx.clone();

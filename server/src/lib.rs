@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod csrf;
 pub mod demo;
 pub mod health;
 pub mod router;

@@ -1,11 +1,14 @@
 //! Assembles the axum router: pages, the server-function gate, assets, health, middleware.
 
+use std::sync::OnceLock;
+
 use axum::routing::{any, get};
 use axum::{middleware, Router};
 use http::StatusCode;
 use leptos::prelude::provide_context;
 use leptos_axum::{
-    file_and_error_handler_with_context, generate_route_list_with_exclusions, LeptosRoutes,
+    file_and_error_handler_with_context, generate_route_list_with_exclusions, AxumRouteListing,
+    LeptosRoutes,
 };
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -20,7 +23,7 @@ use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
-use crate::{api, health, security, telemetry};
+use crate::{api, csrf, health, security, telemetry};
 
 /// Idle sessions end after this long; each request renews it.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -44,19 +47,34 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
         )))
         // Without this an unmodified session is never saved again, so its expiry — and the
         // cookie's — would not move: people would be signed out 30 minutes after signing in
-        // however busy they were. Only non-empty (signed-in) sessions are written.
+        // however busy they were. Only non-empty sessions are written: signed-in ones, and
+        // anonymous ones that rendered a page (they hold the CSRF token the sign-in form needs).
         .with_always_save(true)
 }
 
 /// A backstop for every route; endpoints that accept more (uploads) raise it for themselves.
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// The app's page routes, worked out once per process.
+///
+/// Leptos finds them by rendering the app with resource loading switched off by a
+/// process-wide flag; a page rendered by another server in the same process at that moment
+/// would wait forever (leptos-rs/leptos#4773). One server per process never sees this, but the
+/// integration tests run many: building the list once, before any server serves, closes the
+/// window.
+fn page_routes() -> &'static [AxumRouteListing] {
+    static PAGES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    PAGES.get_or_init(|| {
+        // Server functions are served by `api::server_fn_gate`, not by Leptos's own routes.
+        let server_fns = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.to_owned())
+            .collect();
+        generate_route_list_with_exclusions(App, Some(server_fns))
+    })
+}
+
 pub fn build(state: AppState) -> Router {
-    // Server functions are served by `api::server_fn_gate`, not by Leptos's own routes.
-    let server_fns = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.to_owned())
-        .collect();
-    let pages = generate_route_list_with_exclusions(App, Some(server_fns));
+    let pages = page_routes().to_vec();
 
     let ctx = state.ctx.clone();
     let render_context = move || {
@@ -86,6 +104,7 @@ pub fn build(state: AppState) -> Router {
             render_context,
             shell,
         ))
+        .layer(middleware::from_fn(csrf::page_token))
         .layer(session_layer(&state))
         .layer(middleware::from_fn_with_state(
             state.headers.clone(),

@@ -91,11 +91,64 @@ fn cookie_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The CSRF token of `c`'s session, read from a page as its scripts read it. Fetching the page
+/// starts an anonymous session when `c` has none.
+async fn csrf_token(c: &reqwest::Client, s: &TestServer) -> String {
+    let page = c
+        .get(s.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page
+        .find(r#"name="csrf-token" content=""#)
+        .expect("the page carries a CSRF token")
+        + r#"name="csrf-token" content=""#.len();
+    let len = page[start..].find('"').unwrap();
+    page[start..start + len].to_owned()
+}
+
+/// A server-function call as a page's script makes it: with the session's CSRF token.
+async fn api(c: &reqwest::Client, s: &TestServer, path: &str) -> reqwest::RequestBuilder {
+    let token = csrf_token(c, s).await;
+    c.post(s.url(path)).header("x-csrf-token", token)
+}
+
+/// For tests that handle cookies themselves: a page fetched with `cookie` (a fresh session when
+/// `None`), giving the session cookie in force afterwards and that session's CSRF token.
+async fn page_session(s: &TestServer, cookie: Option<String>) -> (String, String) {
+    let mut req = client().get(s.url("/"));
+    if let Some(cookie) = &cookie {
+        req = req.header(header::COOKIE, cookie);
+    }
+    let res = req.send().await.unwrap();
+    let cookie = session_cookie(&res)
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .or(cookie)
+        .expect("a page starts a session");
+    let page = res.text().await.unwrap();
+    let marker = r#"name="csrf-token" content=""#;
+    let start = page.find(marker).expect("the page carries a CSRF token") + marker.len();
+    let len = page[start..].find('"').unwrap();
+    (cookie, page[start..start + len].to_owned())
+}
+
+/// A server-function call carrying `cookie` and the token of its session.
+async fn api_with_cookie(s: &TestServer, path: &str, cookie: String) -> reqwest::RequestBuilder {
+    let (cookie, token) = page_session(s, Some(cookie)).await;
+    client()
+        .post(s.url(path))
+        .header(header::COOKIE, cookie)
+        .header("x-csrf-token", token)
+}
+
 /// A client signed in as the demo Owner of the six demo workspaces.
 async fn demo_client(s: &TestServer) -> reqwest::Client {
     let c = cookie_client();
-    let res = c
-        .post(s.url("/api/accounts/sign_in"))
+    let res = api(&c, s, "/api/accounts/sign_in")
+        .await
         .form(&[
             ("email", server::demo::DEMO_EMAIL),
             ("password", server::demo::DEMO_PASSWORD),
@@ -108,8 +161,8 @@ async fn demo_client(s: &TestServer) -> reqwest::Client {
 }
 
 async fn workspace_names(c: &reqwest::Client, s: &TestServer) -> Vec<String> {
-    let list: Vec<serde_json::Value> = c
-        .post(s.url("/api/workspaces/list"))
+    let list: Vec<serde_json::Value> = api(c, s, "/api/workspaces/list")
+        .await
         .send()
         .await
         .unwrap()
@@ -306,11 +359,11 @@ async fn server_functions_answer_only_post() {
 #[tokio::test]
 async fn server_function_errors_have_the_right_status_and_a_clear_message() {
     let s = TestServer::sqlite().await;
-    let c = client();
-    let check = s.url("/api/workspaces/check_name");
+    let c = cookie_client();
+    let check = "/api/workspaces/check_name";
 
-    let ok = c
-        .post(&check)
+    let ok = api(&c, &s, check)
+        .await
         .form(&[("workspace_name", "Brand New Co")])
         .send()
         .await
@@ -319,8 +372,8 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
     let ok: serde_json::Value = ok.json().await.unwrap();
     assert_eq!(ok["slug"], "brand-new-co");
 
-    let invalid = c
-        .post(&check)
+    let invalid = api(&c, &s, check)
+        .await
         .form(&[("workspace_name", "  ")])
         .send()
         .await
@@ -331,8 +384,8 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
     assert_eq!(invalid["field"], "workspace_name");
     assert_eq!(invalid["message"], "Enter a workspace name.");
 
-    let overlong = c
-        .post(&check)
+    let overlong = api(&c, &s, check)
+        .await
         .form(&[("workspace_name", "x".repeat(10_000))])
         .send()
         .await
@@ -340,8 +393,8 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
     assert_eq!(overlong.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     for body in ["", "name=x", "\u{0}\u{1}", "workspace_name[a][b]=c"] {
-        let res = c
-            .post(&check)
+        let res = api(&c, &s, check)
+            .await
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(body)
             .send()
@@ -353,7 +406,7 @@ async fn server_function_errors_have_the_right_status_and_a_clear_message() {
         assert!(err["message"].as_str().unwrap().len() < 300);
     }
 
-    let unknown = c.post(s.url("/api/no/such/fn")).send().await.unwrap();
+    let unknown = api(&c, &s, "/api/no/such/fn").await.send().await.unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     let unknown: serde_json::Value = unknown.json().await.unwrap();
     assert_eq!(unknown["kind"], "not_found");
@@ -368,8 +421,8 @@ async fn each_person_sees_only_their_own_workspaces_and_strangers_see_none() {
     for db in testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
-        let anonymous = client()
-            .post(s.url("/api/workspaces/list"))
+        let anonymous = api(&cookie_client(), &s, "/api/workspaces/list")
+            .await
             .send()
             .await
             .unwrap();
@@ -420,8 +473,8 @@ async fn each_person_sees_only_their_own_workspaces_and_strangers_see_none() {
 #[tokio::test]
 async fn cross_site_state_changes_are_refused_before_the_handler_runs() {
     let s = TestServer::sqlite().await;
-    let c = client();
-    let check = s.url("/api/workspaces/check_name");
+    let c = cookie_client();
+    let check = "/api/workspaces/check_name";
     let own_origin = s.base.clone();
     let refused: &[&[(&str, &str)]] = &[
         &[("sec-fetch-site", "cross-site")],
@@ -433,9 +486,12 @@ async fn cross_site_state_changes_are_refused_before_the_handler_runs() {
         &[("origin", "http://evil.example")],
         &[("origin", "null")],
     ];
+    let token = csrf_token(&c, &s).await;
     let post = |headers: &[(&str, &str)]| {
         headers.iter().fold(
-            c.post(&check).form(&[("workspace_name", "Acme")]),
+            c.post(s.url(check))
+                .header("x-csrf-token", &token)
+                .form(&[("workspace_name", "Acme")]),
             |req, (name, value)| req.header(*name, *value),
         )
     };
@@ -476,8 +532,8 @@ async fn oversized_bodies_get_413_declared_or_streamed() {
         "workspace_name={}",
         "x".repeat(server::api::MAX_SERVER_FN_BODY)
     );
-    let res = c
-        .post(s.url("/api/workspaces/check_name"))
+    let res = api(&c, &s, "/api/workspaces/check_name")
+        .await
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(big.clone())
         .send()
@@ -511,10 +567,12 @@ async fn oversized_bodies_get_413_declared_or_streamed() {
 async fn shutdown_finishes_the_request_in_flight() {
     let s = TestServer::sqlite().await;
     // Start a request and leave its body half-sent, so it is in flight when shutdown begins.
+    let (cookie, token) = page_session(&s, None).await;
     let body = "workspace_name=Halfway+There";
     let mut tcp = TcpStream::connect(s.addr).await.unwrap();
     let head = format!(
-        "POST /api/workspaces/check_name HTTP/1.1\r\nHost: x\r\n\
+        "POST /api/workspaces/check_name HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+         X-CSRF-Token: {token}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
@@ -556,7 +614,8 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
 }
 
 async fn sign_up(c: &reqwest::Client, s: &TestServer, email: &str) -> reqwest::Response {
-    c.post(s.url("/api/accounts/sign_up"))
+    api(c, s, "/api/accounts/sign_up")
+        .await
         .form(&[
             ("name", "Ada Lovelace"),
             ("email", email),
@@ -575,8 +634,8 @@ async fn sign_up_signs_in_with_a_hardened_cookie_and_sign_out_ends_the_session()
         let s = TestServer::start(db, &[]).await;
         let c = cookie_client();
 
-        let anonymous: serde_json::Value = c
-            .post(s.url("/api/accounts/me"))
+        let anonymous: serde_json::Value = api(&c, &s, "/api/accounts/me")
+            .await
             .send()
             .await
             .unwrap()
@@ -600,8 +659,8 @@ async fn sign_up_signs_in_with_a_hardened_cookie_and_sign_out_ends_the_session()
             "{label}: Secure on plain http breaks local runs"
         );
 
-        let me: serde_json::Value = c
-            .post(s.url("/api/accounts/me"))
+        let me: serde_json::Value = api(&c, &s, "/api/accounts/me")
+            .await
             .send()
             .await
             .unwrap()
@@ -614,15 +673,15 @@ async fn sign_up_signs_in_with_a_hardened_cookie_and_sign_out_ends_the_session()
         let owners = s.db.strings("SELECT user_id FROM sessions").await;
         assert_eq!(owners, [me["id"].as_str().unwrap()], "{label}");
 
-        let out = c
-            .post(s.url("/api/accounts/sign_out"))
+        let out = api(&c, &s, "/api/accounts/sign_out")
+            .await
             .send()
             .await
             .unwrap();
         assert_eq!(out.status(), StatusCode::OK, "{label}");
         assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 0, "{label}");
-        let after: serde_json::Value = c
-            .post(s.url("/api/accounts/me"))
+        let after: serde_json::Value = api(&c, &s, "/api/accounts/me")
+            .await
             .send()
             .await
             .unwrap()
@@ -637,17 +696,18 @@ async fn sign_up_signs_in_with_a_hardened_cookie_and_sign_out_ends_the_session()
 #[tokio::test]
 async fn sign_in_rotates_the_session_id_and_gives_one_message_for_every_failure() {
     let s = TestServer::sqlite().await;
-    let c = client();
-    sign_up(&c, &s, "ada@example.com").await;
+    sign_up(&cookie_client(), &s, "ada@example.com").await;
 
-    let attempt = |email: &'static str, password: &'static str, cookie: Option<String>| {
-        let mut req = c
-            .post(s.url("/api/accounts/sign_in"))
-            .form(&[("email", email), ("password", password)]);
-        if let Some(cookie) = cookie {
-            req = req.header(header::COOKIE, cookie);
-        }
-        req.send()
+    let srv = &s;
+    let attempt = |email: &'static str, password: &'static str, cookie: Option<String>| async move {
+        let (cookie, token) = page_session(srv, cookie).await;
+        client()
+            .post(srv.url("/api/accounts/sign_in"))
+            .header(header::COOKIE, cookie)
+            .header("x-csrf-token", token)
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
     };
     for (email, password) in [
         ("ada@example.com", "wrong password here"),
@@ -700,11 +760,11 @@ async fn every_signed_in_request_renews_the_idle_expiry() {
     };
     let before = expiry().await;
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let res = c.post(s.url("/api/accounts/me")).send().await.unwrap();
+    let res = api(&c, &s, "/api/accounts/me").await.send().await.unwrap();
     let cookie = session_cookie(&res).expect("the cookie is renewed on a plain request");
     assert!(cookie.contains("Max-Age="), "{cookie}");
     assert!(expiry().await > before, "the stored expiry did not move");
-    // A stranger's request creates no session at all.
+    // A stranger's call creates no session at all.
     client()
         .post(s.url("/api/accounts/me"))
         .send()
@@ -717,7 +777,26 @@ async fn every_signed_in_request_renews_the_idle_expiry() {
 #[tokio::test]
 async fn production_session_cookies_are_secure_host_prefixed() {
     let s = TestServer::production().await;
-    let res = sign_up(&client(), &s, "ada@example.com").await;
+    // The page's cookie is `Secure`, which a client keeps only over HTTPS: carry it by hand.
+    let (anonymous, token) = page_session(&s, None).await;
+    assert!(
+        anonymous.starts_with("__Host-gatehouse_session="),
+        "{anonymous}"
+    );
+    let res = client()
+        .post(s.url("/api/accounts/sign_up"))
+        .header(header::COOKIE, anonymous)
+        .header("x-csrf-token", token)
+        .form(&[
+            ("name", "Ada Lovelace"),
+            ("email", "ada@example.com"),
+            ("password", "quiet lantern orbit mango"),
+            ("workspace_name", "Analytical Engines"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
     let cookie = session_cookie(&res).unwrap();
     assert!(cookie.starts_with("__Host-gatehouse_session="), "{cookie}");
     assert!(
@@ -736,9 +815,11 @@ async fn people_see_and_end_their_own_sessions_only() {
     sign_up(&stranger, &s, "eve@example.com").await;
 
     let list = |c: &reqwest::Client| {
-        let req = c.post(s.url("/api/sessions/list"));
+        let (c, s) = (c.clone(), &s);
         async move {
-            req.send()
+            api(&c, s, "/api/sessions/list")
+                .await
+                .send()
                 .await
                 .unwrap()
                 .json::<Vec<serde_json::Value>>()
@@ -757,36 +838,36 @@ async fn people_see_and_end_their_own_sessions_only() {
 
     // Someone else's session reference answers as if it did not exist.
     let eves = list(&stranger).await;
-    let res = laptop
-        .post(s.url("/api/sessions/revoke"))
+    let res = api(&laptop, &s, "/api/sessions/revoke")
+        .await
         .form(&[("handle", eves[0]["handle"].as_str().unwrap())])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = laptop
-        .post(s.url("/api/sessions/revoke"))
+    let res = api(&laptop, &s, "/api/sessions/revoke")
+        .await
         .form(&[("handle", "not-a-handle")])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let anonymous = client()
-        .post(s.url("/api/sessions/list"))
+    let anonymous = api(&cookie_client(), &s, "/api/sessions/list")
+        .await
         .send()
         .await
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
-    let res = laptop
-        .post(s.url("/api/sessions/revoke"))
+    let res = api(&laptop, &s, "/api/sessions/revoke")
+        .await
         .form(&[("handle", other.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let me: serde_json::Value = phone
-        .post(s.url("/api/accounts/me"))
+    let me: serde_json::Value = api(&phone, &s, "/api/accounts/me")
+        .await
         .send()
         .await
         .unwrap()
@@ -806,9 +887,11 @@ async fn people_see_and_end_their_own_sessions_only() {
 #[tokio::test]
 async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
     let s = TestServer::sqlite().await;
-    let demo = client();
-    let res = demo
+    let (anonymous, token) = page_session(&s, None).await;
+    let res = client()
         .post(s.url("/api/accounts/sign_in"))
+        .header(header::COOKIE, anonymous)
+        .header("x-csrf-token", token)
         .form(&[
             ("email", server::demo::DEMO_EMAIL),
             ("password", server::demo::DEMO_PASSWORD),
@@ -822,12 +905,12 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
         .next()
         .unwrap()
         .to_owned();
-    let me = |cookie: String| {
-        let req = demo
-            .post(s.url("/api/accounts/me"))
-            .header(header::COOKIE, cookie);
-        async move {
-            req.send()
+    let srv = &s;
+    let me = |cookie: String| async move {
+        {
+            api_with_cookie(srv, "/api/accounts/me", cookie)
+                .await
+                .send()
                 .await
                 .unwrap()
                 .json::<serde_json::Value>()
@@ -849,8 +932,8 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
 
     let ada = cookie_client();
     sign_up(&ada, &s, "ada@example.com").await;
-    let adas: serde_json::Value = ada
-        .post(s.url("/api/accounts/me"))
+    let adas: serde_json::Value = api(&ada, &s, "/api/accounts/me")
+        .await
         .send()
         .await
         .unwrap()
@@ -859,9 +942,8 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
         .unwrap();
     let foreign = adas["workspace"]["id"].as_str().unwrap();
     for id in [foreign, "no-such-workspace"] {
-        let res = demo
-            .post(s.url("/api/accounts/switch_workspace"))
-            .header(header::COOKIE, cookie.clone())
+        let res = api_with_cookie(&s, "/api/accounts/switch_workspace", cookie.clone())
+            .await
             .form(&[("workspace_id", id)])
             .send()
             .await
@@ -870,9 +952,8 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
     }
     assert_eq!(me(cookie.clone()).await["workspace"], before["workspace"]);
 
-    let res = demo
-        .post(s.url("/api/accounts/switch_workspace"))
-        .header(header::COOKIE, cookie.clone())
+    let res = api_with_cookie(&s, "/api/accounts/switch_workspace", cookie.clone())
+        .await
         .form(&[("workspace_id", target.as_str())])
         .send()
         .await
@@ -896,8 +977,8 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
     let laptop = cookie_client();
     sign_up(&laptop, &s, "ada@example.com").await;
     let phone = cookie_client();
-    let res = phone
-        .post(s.url("/api/accounts/sign_in"))
+    let res = api(&phone, &s, "/api/accounts/sign_in")
+        .await
         .form(&[
             ("email", "ada@example.com"),
             ("password", "quiet lantern orbit mango"),
@@ -907,8 +988,8 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 
-    let wrong = laptop
-        .post(s.url("/api/accounts/change_password"))
+    let wrong = api(&laptop, &s, "/api/accounts/change_password")
+        .await
         .form(&[
             ("current_password", "nope nope nope"),
             ("new_password", "copper meadow signal violet"),
@@ -918,9 +999,11 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let me = |c: &reqwest::Client| {
-        let req = c.post(s.url("/api/accounts/me"));
+        let (c, s) = (c.clone(), &s);
         async move {
-            req.send()
+            api(&c, s, "/api/accounts/me")
+                .await
+                .send()
                 .await
                 .unwrap()
                 .json::<serde_json::Value>()
@@ -933,8 +1016,8 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
         "a refused change ended a session"
     );
 
-    let res = laptop
-        .post(s.url("/api/accounts/change_password"))
+    let res = api(&laptop, &s, "/api/accounts/change_password")
+        .await
         .form(&[
             ("current_password", "quiet lantern orbit mango"),
             ("new_password", "copper meadow signal violet"),
@@ -968,9 +1051,11 @@ async fn sign_up_mails_a_single_use_link_that_confirms_the_address() {
     let email = format!("verify-{}@example.com", uuid::Uuid::new_v4().simple());
     assert_eq!(sign_up(&c, &s, &email).await.status(), StatusCode::OK);
     let me = || {
-        let req = c.post(s.url("/api/accounts/me"));
+        let (c, s) = (c.clone(), &s);
         async move {
-            req.send()
+            api(&c, s, "/api/accounts/me")
+                .await
+                .send()
                 .await
                 .unwrap()
                 .json::<serde_json::Value>()
@@ -1025,10 +1110,15 @@ async fn sign_up_mails_a_single_use_link_that_confirms_the_address() {
         .all(|h| h != &token));
 
     let verify = |token: String| {
-        let req = c
-            .post(s.url("/api/accounts/verify_email"))
-            .form(&[("token", token)]);
-        async move { req.send().await.unwrap() }
+        let (c, s) = (c.clone(), &s);
+        async move {
+            api(&c, s, "/api/accounts/verify_email")
+                .await
+                .form(&[("token", token)])
+                .send()
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(
         verify("not-a-token".into()).await.status(),
@@ -1044,5 +1134,123 @@ async fn sign_up_mails_a_single_use_link_that_confirms_the_address() {
     );
     let err: serde_json::Value = again.json().await.unwrap();
     assert_eq!(err["message"], "This link has expired or was already used.");
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn server_functions_refuse_calls_without_the_sessions_csrf_token() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let users = || async { s.db.row_counts(&["users"]).await[0].1 };
+        let before = users().await;
+        let sign_up_form = [
+            ("name", "Mallory"),
+            ("email", "mallory@example.com"),
+            ("password", "quiet lantern orbit mango"),
+            ("workspace_name", "Forged Inc"),
+        ];
+
+        // No session at all: a same-origin-looking call with no cookie and no token.
+        let res = client()
+            .post(s.url("/api/accounts/sign_up"))
+            .form(&sign_up_form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{label}");
+        let err: app::error::AppError = res.json().await.unwrap();
+        assert_eq!(err, app::error::AppError::PageExpired, "{label}");
+        assert!(
+            err.to_string().contains("Reload"),
+            "{label}: the message says what to do"
+        );
+
+        // A session, but the token missing, wrong, from another session, or in a JSON body.
+        let c = cookie_client();
+        let own = csrf_token(&c, &s).await;
+        let other = csrf_token(&cookie_client(), &s).await;
+        assert_ne!(own, other, "{label}: sessions share a token");
+        let attempts = [
+            c.post(s.url("/api/accounts/sign_up")).form(&sign_up_form),
+            c.post(s.url("/api/accounts/sign_up"))
+                .header("x-csrf-token", "guess")
+                .form(&sign_up_form),
+            c.post(s.url("/api/accounts/sign_up"))
+                .header("x-csrf-token", &other)
+                .form(&sign_up_form),
+            c.post(s.url("/api/accounts/sign_up"))
+                .header("x-csrf-token", "")
+                .form(&sign_up_form),
+            c.post(s.url("/api/accounts/sign_up"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(format!(r#"{{"csrf_token":"{own}"}}"#)),
+        ];
+        for (i, attempt) in attempts.into_iter().enumerate() {
+            let res = attempt.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{label}: attempt {i}");
+        }
+        assert_eq!(
+            users().await,
+            before,
+            "{label}: a refused call changed data"
+        );
+
+        // The hidden field of a plain form post is accepted in place of the header.
+        let mut form = sign_up_form.to_vec();
+        form.push(("csrf_token", &own));
+        let res = c
+            .post(s.url("/api/accounts/sign_up"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}");
+        assert_eq!(users().await, before + 1, "{label}");
+
+        // Signing in (here: signing up) renews the token; the one seen before is dead.
+        let res = c
+            .post(s.url("/api/accounts/me"))
+            .header("x-csrf-token", &own)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{label}: token kept");
+        let fresh = csrf_token(&c, &s).await;
+        assert_ne!(fresh, own, "{label}");
+        let me: serde_json::Value = c
+            .post(s.url("/api/accounts/me"))
+            .header("x-csrf-token", &fresh)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["email"], "mallory@example.com", "{label}");
+        s.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn only_pages_start_anonymous_sessions() {
+    let s = TestServer::sqlite().await;
+    let c = client();
+    for path in ["/healthz", "/readyz", "/favicon.svg", "/pkg/gatehouse.css"] {
+        let res = c.get(s.url(path)).send().await.unwrap();
+        assert!(session_cookie(&res).is_none(), "{path} started a session");
+    }
+    let res = c.post(s.url("/api/accounts/me")).send().await.unwrap();
+    assert!(
+        session_cookie(&res).is_none(),
+        "a refused call started a session"
+    );
+    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 0);
+    let res = c.get(s.url("/signin")).send().await.unwrap();
+    assert!(
+        session_cookie(&res).is_some(),
+        "the sign-in page needs a token"
+    );
+    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 1);
     s.stop().await.unwrap();
 }

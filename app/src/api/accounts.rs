@@ -7,7 +7,7 @@ use crate::model::CurrentUser;
 
 /// `POST /api/accounts/sign_up` — creates the person and their workspace, makes them its
 /// Owner and signs them in. Permission: none (anyone may sign up).
-#[server(endpoint = "accounts/sign_up")]
+#[server(endpoint = "accounts/sign_up", client = crate::csrf::ApiClient)]
 pub async fn sign_up(
     name: String,
     email: String,
@@ -70,7 +70,7 @@ async fn send_verification(
 
 /// `POST /api/accounts/verify_email` — confirms the address the token was sent to. The token
 /// is the credential; it works once, for a day. Permission: none.
-#[server(endpoint = "accounts/verify_email")]
+#[server(endpoint = "accounts/verify_email", client = crate::csrf::ApiClient)]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     use crate::server::{context::server_context, email_tokens};
     let ctx = server_context()?;
@@ -79,7 +79,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 
 /// `POST /api/accounts/sign_in` — checks the email and password and starts a session under a
 /// new id. Permission: none. Every failure gets the same message.
-#[server(endpoint = "accounts/sign_in")]
+#[server(endpoint = "accounts/sign_in", client = crate::csrf::ApiClient)]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::server::{accounts, auth, context::server_context, passwords::Password};
     let ctx = server_context()?;
@@ -91,7 +91,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
 /// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active
 /// one. Permission: an active membership of that workspace; any other id answers 404.
-#[server(endpoint = "accounts/switch_workspace")]
+#[server(endpoint = "accounts/switch_workspace", client = crate::csrf::ApiClient)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
     use crate::server::{accounts, auth, context::server_context};
     let ctx = server_context()?;
@@ -104,7 +104,7 @@ pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
 /// `POST /api/accounts/change_password` — needs the current password; the new one must meet
 /// the policy and not repeat a recent one. Afterwards this session continues under a new id
 /// and every other session of the caller ends. Permission: a signed-in caller.
-#[server(endpoint = "accounts/change_password")]
+#[server(endpoint = "accounts/change_password", client = crate::csrf::ApiClient)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -121,7 +121,7 @@ pub async fn change_password(
 }
 
 /// `POST /api/accounts/sign_out` — ends the caller's session, server side too.
-#[server(endpoint = "accounts/sign_out")]
+#[server(endpoint = "accounts/sign_out", client = crate::csrf::ApiClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::auth;
     let session = auth::request_session().await?;
@@ -129,7 +129,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// `POST /api/accounts/me` — the signed-in person and their workspace, or nothing.
-#[server(endpoint = "accounts/me")]
+#[server(endpoint = "accounts/me", client = crate::csrf::ApiClient)]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
     use crate::server::{auth, context::server_context};
     let ctx = server_context()?;

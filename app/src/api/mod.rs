@@ -5,5 +5,7 @@
 //! and explicit so logs, docs and tests can name them.
 
 pub mod accounts;
+pub mod invitations;
 pub mod sessions;
+pub mod team;
 pub mod workspaces;

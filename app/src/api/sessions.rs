@@ -7,7 +7,7 @@ use crate::model::SessionInfo;
 
 /// `POST /api/sessions/list` — the caller's live sessions, theirs only.
 /// Permission: a signed-in caller.
-#[server(endpoint = "sessions/list")]
+#[server(endpoint = "sessions/list", client = crate::csrf::ApiClient)]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use crate::server::{auth, context::server_context, sessions};
     let ctx = server_context()?;
@@ -18,7 +18,7 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 
 /// `POST /api/sessions/revoke` — ends one of the caller's sessions; someone else's answers
 /// 404, as a session that does not exist. Permission: a signed-in caller.
-#[server(endpoint = "sessions/revoke")]
+#[server(endpoint = "sessions/revoke", client = crate::csrf::ApiClient)]
 pub async fn revoke_session(handle: String) -> Result<(), AppError> {
     use crate::server::{auth, context::server_context, sessions};
     let ctx = server_context()?;
@@ -34,7 +34,7 @@ pub async fn revoke_session(handle: String) -> Result<(), AppError> {
 
 /// `POST /api/sessions/revoke_others` — ends every session of the caller but this one.
 /// Permission: a signed-in caller.
-#[server(endpoint = "sessions/revoke_others")]
+#[server(endpoint = "sessions/revoke_others", client = crate::csrf::ApiClient)]
 pub async fn revoke_other_sessions() -> Result<(), AppError> {
     use crate::server::{auth, context::server_context, sessions};
     let ctx = server_context()?;

@@ -8,7 +8,7 @@ use crate::model::{NameCheck, WorkspaceSummary};
 /// `POST /api/workspaces/list` — the workspaces the caller is an active member of, by name.
 ///
 /// Permission: a signed-in caller (401 otherwise); only their own memberships, from the session.
-#[server(endpoint = "workspaces/list")]
+#[server(endpoint = "workspaces/list", client = crate::csrf::ApiClient)]
 pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
     use crate::server::{auth, context::server_context, workspaces};
     let ctx = server_context()?;
@@ -18,7 +18,7 @@ pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {
 
 /// `POST /api/workspaces/check_name` — would this name be accepted, and which address would it
 /// get? Read-only; the sign-up form (#3) uses it to answer before submit.
-#[server(endpoint = "workspaces/check_name")]
+#[server(endpoint = "workspaces/check_name", client = crate::csrf::ApiClient)]
 pub async fn check_workspace_name(workspace_name: String) -> Result<NameCheck, AppError> {
     let ctx = crate::server::context::server_context()?;
     Ok(crate::server::workspaces::check_name(&ctx.db, &workspace_name).await?)

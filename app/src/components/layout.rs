@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use super::alert::ErrorPanel;
 use super::form::reload_to_on_success;
 use crate::api::accounts::{me, SignOut, SwitchWorkspace};
+use crate::csrf::CsrfField;
 use crate::model::CurrentUser;
 
 #[component]
@@ -108,6 +109,7 @@ fn UserMenu() -> impl IntoView {
                                 <span class="user-name">{name}</span>
                             </span>
                             <ActionForm action=sign_out attr:class="inline-form">
+                                <CsrfField />
                                 <button type="submit" class="btn btn-quiet">
                                     "Sign out"
                                 </button>
@@ -146,6 +148,7 @@ fn WorkspaceSwitcher(user: CurrentUser, switch: ServerAction<SwitchWorkspace>) -
             view! {
                 <li>
                     <ActionForm action=switch>
+                        <CsrfField />
                         <input type="hidden" name="workspace_id" value=w.id.as_str().to_owned() />
                         <button type="submit" class="switcher-item">
                             {w.name}

@@ -5,6 +5,7 @@ use crate::api::accounts::{me, ChangePassword};
 use crate::components::alert::{FormAlert, SignInPrompt};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -42,6 +43,7 @@ fn ChangePasswordForm() -> impl IntoView {
             <h2 id="password-title">"Change password"</h2>
             <p class="muted">"Your other sessions end when you change it."</p>
             <ActionForm action attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <TextField
                     label="Current password"
                     name="current_password"

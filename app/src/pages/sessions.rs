@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
 use crate::model::{utc_datetime, SessionInfo};
 
 #[component]
@@ -61,6 +62,7 @@ fn SessionTable(
                             .then(|| {
                                 view! {
                                     <ActionForm action=revoke attr:class="inline-form">
+                                        <CsrfField />
                                         <input type="hidden" name="handle" value=s.handle.clone() />
                                         <button type="submit" class="btn btn-small">
                                             "Sign out"
@@ -92,6 +94,7 @@ fn SessionTable(
         </div>
         <Show when=move || { others > 0 }>
             <ActionForm action=revoke_others attr:class="form-actions">
+                <CsrfField />
                 <button type="submit" class="btn">
                     "Sign out all other sessions"
                 </button>

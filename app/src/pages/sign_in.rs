@@ -5,6 +5,7 @@ use crate::api::accounts::SignIn;
 use crate::components::alert::FormAlert;
 use crate::components::form::{field_error, reload_to_on_success, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -17,6 +18,7 @@ pub fn SignInPage() -> impl IntoView {
         <PageHeader title="Sign in" />
         <section class="card">
             <ActionForm action attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <TextField
                     label="Email"
                     name="email"

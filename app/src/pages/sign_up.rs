@@ -5,6 +5,7 @@ use crate::api::accounts::SignUp;
 use crate::components::alert::FormAlert;
 use crate::components::form::{field_error, reload_to_on_success, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
@@ -20,6 +21,7 @@ pub fn SignUpPage() -> impl IntoView {
         />
         <section class="card">
             <ActionForm action attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <TextField label="Your name" name="name" error=field_error(value, "name") maxlength=200 autocomplete="name" />
                 <TextField
                     label="Work email"

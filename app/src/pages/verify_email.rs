@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::accounts::VerifyEmail;
 use crate::components::form::field_error;
 use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
 
 /// Confirms with a button rather than on load: mail scanners that open links must not
 /// confirm an address for its owner.
@@ -23,6 +24,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <ActionForm action attr:class="form">
+                            <CsrfField />
                             <input type="hidden" name="token" value=token />
                             <p>"One click and your address is confirmed."</p>
                             <p class="field-error" role="alert">

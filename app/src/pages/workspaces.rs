@@ -5,6 +5,7 @@ use crate::api::workspaces::{list_workspaces, CheckWorkspaceName};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
 use crate::model::{NameCheck, WorkspaceSummary};
 
 /// Case-insensitive match on name or address; an empty query matches everything.
@@ -132,6 +133,7 @@ fn NameCheckForm() -> impl IntoView {
             <h2 id="name-check-title">"Check a workspace name"</h2>
             <p class="muted">"See whether a name is accepted and which address it would get."</p>
             <ActionForm action=check attr:class="form" attr:novalidate=true>
+                <CsrfField />
                 <TextField
                     label="Workspace name"
                     name="workspace_name"

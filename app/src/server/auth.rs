@@ -54,9 +54,11 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
     AppError::internal(format!("session: {e}"))
 }
 
-/// Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
+/// Starts a signed-in session under a new id and a new CSRF token, so an id or token planted
+/// or seen before sign-in is worthless.
 pub async fn begin(session: &Session, clock: &Clock, who: &SignedIn) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    super::csrf::renew(session).await?;
     let (ip, user_agent) = client();
     session
         .insert(
@@ -118,6 +120,7 @@ pub async fn current(
     }
     let user = super::accounts::current_user(
         &ctx.db,
+        &ctx.clock,
         &UserId::from_db(auth.user_id),
         &WorkspaceId::from_db(auth.workspace_id),
     )
@@ -134,6 +137,23 @@ pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> 
     current(&session, ctx)
         .await?
         .ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in caller, and proof that they hold `permission` in their active workspace.
+pub async fn require(
+    ctx: &ServerContext,
+    permission: crate::permissions::Permission,
+) -> Result<(CurrentUser, super::grants::Grant), AppError> {
+    let user = require_user(ctx).await?;
+    let grant = super::grants::require(
+        &ctx.db,
+        &ctx.clock,
+        &user.id,
+        &user.workspace.id,
+        permission,
+    )
+    .await?;
+    Ok((user, grant))
 }
 
 /// The session of the request being served. Fails closed when the session layer is missing.

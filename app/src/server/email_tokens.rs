@@ -13,11 +13,18 @@ use crate::model::UserId;
 /// Email verification links stay valid for a day.
 pub const VERIFY_EMAIL_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
-fn hash(token: &str) -> String {
+/// The SHA-256 of a token, hex: what the database keeps instead of the token.
+pub(crate) fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// 256 random bits, base64url: a link token nobody can guess.
+pub(crate) fn fresh() -> String {
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A fresh email-verification token for `user`.
@@ -26,8 +33,7 @@ pub async fn issue_verify_email(
     clock: &Clock,
     user: &UserId,
 ) -> Result<String, DomainError> {
-    let bytes: [u8; 32] = rand::random();
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let token = fresh();
     let now = clock.now_ms();
     sqlx::query(
         "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at, created_at) \

@@ -14,6 +14,9 @@ pub enum DomainError {
     Conflict(String),
     #[error("not found")]
     NotFound,
+    /// The caller lacks the permission; the check that said so has logged the denial.
+    #[error("forbidden")]
+    Forbidden,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     /// A failure that is ours, not the caller's (a crashed worker, a corrupt stored value).
@@ -45,6 +48,7 @@ impl From<DomainError> for AppError {
             DomainError::Invalid { field, message } => AppError::validation(field, message),
             DomainError::Conflict(message) => AppError::Conflict { message },
             DomainError::NotFound => AppError::NotFound,
+            DomainError::Forbidden => AppError::Forbidden,
             DomainError::Database(e) => AppError::internal(e),
             DomainError::Internal(detail) => AppError::internal(detail),
         }

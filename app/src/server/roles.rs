@@ -26,6 +26,10 @@ impl BaseRole {
         }
     }
 
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Owner => "Owner",
@@ -73,4 +77,31 @@ pub(crate) async fn create_base_roles(
         }
     }
     owner.ok_or_else(|| DomainError::Internal("no Owner among the base roles".into()))
+}
+
+/// The roles of the grant's workspace, for choosing one (invitations). Needs `team.read`.
+pub async fn options(
+    db: &super::db::Db,
+    grant: &super::grants::Grant,
+) -> Result<Vec<crate::model::RoleOption>, DomainError> {
+    use sqlx::Row;
+    let grant = grant.of(crate::permissions::Permission::TeamRead)?;
+    // Base roles in their fixed order (Owner first), then custom roles by name.
+    let rows = sqlx::query(
+        "SELECT id, name FROM roles WHERE workspace_id = $1 ORDER BY \
+         CASE base_role WHEN 'owner' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 \
+         WHEN 'guest' THEN 3 ELSE 4 END, name",
+    )
+    .bind(grant.workspace().as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::model::RoleOption {
+                id: RoleId::from_db(r.try_get("id")?),
+                name: r.try_get("name")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DomainError::from)
 }

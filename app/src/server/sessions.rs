@@ -13,7 +13,7 @@ use tower_sessions::session_store::{self, SessionStore};
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
-use crate::model::{SessionInfo, UserId};
+use crate::model::{SessionInfo, UserId, WorkspaceId};
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -30,7 +30,7 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-/// A field of the signed-in part of the data (user id, IP, user agent), copied into its own
+/// A field of the signed-in part of the data (user, workspace, IP, user agent), copied into its own
 /// column so someone's sessions can be found and listed without decoding every row.
 fn auth_field(record: &Record, field: &str) -> Option<String> {
     record
@@ -56,13 +56,15 @@ impl DbSessionStore {
             serde_json::to_string(&record.data).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         sqlx::query(&format!(
             "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, \
-             user_id, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7){on_conflict}"
+             user_id, workspace_id, ip, user_agent) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8){on_conflict}"
         ))
         .bind(id_hash(&record.id))
         .bind(data)
         .bind(expiry_ms(record))
         .bind(self.clock.now_ms())
         .bind(auth_field(record, "user_id"))
+        .bind(auth_field(record, "workspace_id"))
         .bind(auth_field(record, "ip"))
         .bind(auth_field(record, "user_agent"))
         .execute(self.db.pool())
@@ -101,7 +103,8 @@ impl SessionStore for DbSessionStore {
             record,
             " ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, \
              expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, \
-             user_id = excluded.user_id, ip = excluded.ip, user_agent = excluded.user_agent",
+             user_id = excluded.user_id, workspace_id = excluded.workspace_id, \
+             ip = excluded.ip, user_agent = excluded.user_agent",
         )
         .await
         .map_err(backend)
@@ -213,6 +216,21 @@ pub async fn revoke_others(db: &Db, user: &UserId, keep: Option<Id>) -> Result<u
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
         .bind(user.as_str())
         .bind(keep)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends every session `user` has open in `workspace` (their sessions in other workspaces
+/// stay); returns how many ended.
+pub async fn revoke_in_workspace(
+    db: &Db,
+    workspace: &WorkspaceId,
+    user: &UserId,
+) -> Result<u64, DomainError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2")
+        .bind(workspace.as_str())
+        .bind(user.as_str())
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected())

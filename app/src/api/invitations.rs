@@ -1,0 +1,46 @@
+//! `invitations/*` endpoints: what an invitee does with the mailed link. The link's token is
+//! the credential, so none of these needs a session; accepting starts one.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::InvitationPreview;
+
+/// `POST /api/invitations/preview` — the workspace, role and address an open invitation is
+/// for. Permission: the token.
+#[server(endpoint = "invitations/preview", client = crate::csrf::ApiClient)]
+pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppError> {
+    use crate::server::{context::server_context, invitations};
+    let ctx = server_context()?;
+    Ok(invitations::preview(&ctx.db, &ctx.clock, &token).await?)
+}
+
+/// `POST /api/invitations/accept_new` — creates the invitee's account (the password must meet
+/// the policy), joins the workspace and signs in there. Permission: the token.
+#[server(endpoint = "invitations/accept_new", client = crate::csrf::ApiClient)]
+pub async fn accept_invitation_new(
+    token: String,
+    name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, context::server_context, invitations, passwords::Password};
+    let ctx = server_context()?;
+    let password = Password::new(password);
+    let who =
+        invitations::accept_new(&ctx.db, &ctx.clock, &ctx.hasher, &token, &name, &password).await?;
+    let session = auth::request_session().await?;
+    auth::begin(&session, &ctx.clock, &who).await
+}
+
+/// `POST /api/invitations/accept_existing` — the invitee confirms their existing account with
+/// its password, joins the workspace and signs in there. Permission: the token.
+#[server(endpoint = "invitations/accept_existing", client = crate::csrf::ApiClient)]
+pub async fn accept_invitation_existing(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::{auth, context::server_context, invitations, passwords::Password};
+    let ctx = server_context()?;
+    let password = Password::new(password);
+    let who =
+        invitations::accept_existing(&ctx.db, &ctx.clock, &ctx.hasher, &token, &password).await?;
+    let session = auth::request_session().await?;
+    auth::begin(&session, &ctx.clock, &who).await
+}

@@ -1,0 +1,138 @@
+//! `team/*` endpoints: the active workspace's members and invitations. Each one names the
+//! permission it needs; the workspace always comes from the caller's session.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{Member, PendingInvitation, RoleOption};
+
+/// `POST /api/team/members` — the workspace's members. Permission: `team.read`.
+#[server(endpoint = "team/members", client = crate::csrf::ApiClient)]
+pub async fn list_members() -> Result<Vec<Member>, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, members};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamRead).await?;
+    Ok(members::list(&ctx.db, &ctx.clock, &grant).await?)
+}
+
+/// `POST /api/team/invitations` — open invitations. Permission: `team.read`.
+#[server(endpoint = "team/invitations", client = crate::csrf::ApiClient)]
+pub async fn list_invitations() -> Result<Vec<PendingInvitation>, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, invitations};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamRead).await?;
+    Ok(invitations::list_pending(&ctx.db, &ctx.clock, &grant).await?)
+}
+
+/// `POST /api/team/roles` — the roles an invitation can carry. Permission: `team.read`.
+#[server(endpoint = "team/roles", client = crate::csrf::ApiClient)]
+pub async fn list_roles() -> Result<Vec<RoleOption>, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, roles};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamRead).await?;
+    Ok(roles::options(&ctx.db, &grant).await?)
+}
+
+/// `POST /api/team/invite` — invites an address with a role and mails the link.
+/// Permission: `team.write`, and the caller's own address confirmed.
+#[server(endpoint = "team/invite", client = crate::csrf::ApiClient)]
+pub async fn invite(email: String, role_id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, invitations};
+    let ctx = server_context()?;
+    let (user, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let input = invitations::Invite { email, role_id };
+    let sent = invitations::invite(&ctx.db, &ctx.clock, &grant, user.email_verified, input).await?;
+    mail_invitation(&ctx, &user.name, &sent).await
+}
+
+/// `POST /api/team/resend_invitation` — a new link and a new week for an open invitation; the
+/// old link stops working. Permission: `team.write`.
+#[server(endpoint = "team/resend_invitation", client = crate::csrf::ApiClient)]
+pub async fn resend_invitation(id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, invitations};
+    let ctx = server_context()?;
+    let (user, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let sent = invitations::resend(&ctx.db, &ctx.clock, &grant, &id).await?;
+    mail_invitation(&ctx, &user.name, &sent).await
+}
+
+/// `POST /api/team/revoke_invitation` — withdraws an open invitation. Permission: `team.write`.
+#[server(endpoint = "team/revoke_invitation", client = crate::csrf::ApiClient)]
+pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, invitations};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    Ok(invitations::revoke(&ctx.db, &ctx.clock, &grant, &id).await?)
+}
+
+/// `POST /api/team/deactivate` — the member can no longer sign in to this workspace and their
+/// sessions in it end now. Not oneself, not the last Owner; Owners only by Owners.
+/// Permission: `team.write`.
+#[server(endpoint = "team/deactivate", client = crate::csrf::ApiClient)]
+pub async fn deactivate_member(user_id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, members};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let member = crate::model::UserId::from_client(user_id)?;
+    Ok(members::deactivate(&ctx.db, &ctx.clock, &grant, &member).await?)
+}
+
+/// `POST /api/team/reactivate` — lets a deactivated member sign in again.
+/// Permission: `team.write`.
+#[server(endpoint = "team/reactivate", client = crate::csrf::ApiClient)]
+pub async fn reactivate_member(user_id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, members};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let member = crate::model::UserId::from_client(user_id)?;
+    Ok(members::reactivate(&ctx.db, &ctx.clock, &grant, &member).await?)
+}
+
+/// `POST /api/team/end_sessions` — signs the member out of this workspace everywhere.
+/// Permission: `team.write`.
+#[server(endpoint = "team/end_sessions", client = crate::csrf::ApiClient)]
+pub async fn end_member_sessions(user_id: String) -> Result<u64, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, members};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let member = crate::model::UserId::from_client(user_id)?;
+    Ok(members::end_sessions(&ctx.db, &ctx.clock, &grant, &member).await?)
+}
+
+#[cfg(feature = "ssr")]
+async fn mail_invitation(
+    ctx: &crate::server::context::ServerContext,
+    inviter: &str,
+    sent: &crate::server::invitations::Sent,
+) -> Result<(), AppError> {
+    use crate::server::mail::Mail;
+    let link = format!("{}/invitation?token={}", ctx.public_url, sent.token);
+    let text = format!(
+        "Hello,\n\n{inviter} invited you to the {} workspace on Gatehouse as {}.\n\n\
+         Accept the invitation here:\n\n{link}\n\n\
+         The link works once, for 7 days. If you did not expect this, ignore this message.\n",
+        sent.workspace_name, sent.role
+    );
+    let to = sent
+        .email
+        .parse()
+        .map_err(|e| AppError::internal(format!("invitation address: {e}")))?;
+    // The invitation exists either way; the admin can resend it if the mail did not go.
+    ctx.mailer
+        .send(Mail {
+            to,
+            subject: format!("{inviter} invited you to {}", sent.workspace_name),
+            text,
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("invitation mail: {e}")))
+}
