@@ -7,9 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
 use crate::pages::{
-    account::AccountPage, not_found::NotFound, overview::Overview, sessions::SessionsPage,
-    sign_in::SignInPage, sign_up::SignUpPage, verify_email::VerifyEmailPage,
-    workspaces::WorkspacesPage,
+    account::AccountPage, invitation::InvitationPage, not_found::NotFound, overview::Overview,
+    sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage, team::TeamPage,
+    verify_email::VerifyEmailPage, workspaces::WorkspacesPage,
 };
 
 /// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
@@ -60,6 +60,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
                 </Routes>
             </AppShell>

@@ -1,4 +1,6 @@
 import { expect, type Page } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
 
 /** The demo Owner the server seeds with GATEHOUSE_SEED_DEMO (see server/src/demo.rs). */
 export const DEMO = { email: "demo@gatehouse.test", password: "velvet orbit harbor lantern" };
@@ -65,4 +67,49 @@ export async function signUp(page: Page, email: string, name: string, workspace:
   await page.getByLabel("Workspace name", { exact: true }).fill(workspace);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await expect(page).toHaveURL(/\/$/);
+}
+
+/**
+ * The raw message sent to `address`: from the test SMTP server's maildir when the test command
+ * runs one (GATEHOUSE_TEST_MAILDIR), else from the `.eml` files the server writes without SMTP.
+ */
+export function mailTo(address: string): string | undefined {
+  return mailsTo(address)[0];
+}
+
+/** Every raw message sent to `address`, from the same places as `mailTo`. */
+export function mailsTo(address: string): string[] {
+  const dirs = [
+    process.env.GATEHOUSE_TEST_MAILDIR && path.join(process.env.GATEHOUSE_TEST_MAILDIR, "new"),
+    process.env.GATEHOUSE_DATA_DIR && path.join(process.env.GATEHOUSE_DATA_DIR, "mail"),
+  ].filter((d): d is string => !!d && fs.existsSync(d));
+  return dirs.flatMap((dir) =>
+    fs
+      .readdirSync(dir)
+      .map((file) => fs.readFileSync(path.join(dir, file), "utf8"))
+      .filter((text) => text.includes(address)),
+  );
+}
+
+/** Undoes quoted-printable, which carries the long link line. */
+export function decodeQuotedPrintable(text: string): string {
+  return text
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The link to `route` (e.g. "/invitation") in the mail sent to `address` (tests use each address once). */
+export async function linkMailedTo(address: string, route: string): Promise<string> {
+  let link: string | undefined;
+  const pattern = new RegExp(`https?://\\S+${route}\\?token=[\\w-]+`);
+  await expect
+    .poll(
+      () =>
+        (link = mailsTo(address)
+          .map((raw) => decodeQuotedPrintable(raw).match(pattern)?.[0])
+          .find(Boolean)),
+      { timeout: 10_000 },
+    )
+    .toBeTruthy();
+  return link!;
 }

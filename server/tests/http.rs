@@ -1254,3 +1254,110 @@ async fn only_pages_start_anonymous_sessions() {
     assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 1);
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn team_endpoints_take_the_workspace_from_the_session_and_check_permissions() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let anonymous = cookie_client();
+        for path in [
+            "/api/team/members",
+            "/api/team/invitations",
+            "/api/team/roles",
+        ] {
+            let res = api(&anonymous, &s, path).await.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{label}: {path}");
+        }
+
+        // The demo Owner's own id, as seen by the demo.
+        let demo = demo_client(&s).await;
+        let members: Vec<serde_json::Value> = api(&demo, &s, "/api/team/members")
+            .await
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(members.len(), 1, "{label}");
+        let demo_id = members[0]["user_id"].as_str().unwrap().to_owned();
+
+        // Someone from another workspace aims at the demo Owner by id: not found, unchanged.
+        let eve = cookie_client();
+        sign_up(&eve, &s, "eve@example.com").await;
+        for path in ["/api/team/deactivate", "/api/team/end_sessions"] {
+            let res = api(&eve, &s, path)
+                .await
+                .form(&[("user_id", demo_id.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{label}: {path}");
+        }
+        let me: serde_json::Value = api(&demo, &s, "/api/accounts/me")
+            .await
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            me["email"],
+            server::demo::DEMO_EMAIL,
+            "{label}: demo signed out"
+        );
+
+        // Eve owns her workspace but has not confirmed her address: no invitations yet.
+        let roles: Vec<serde_json::Value> = api(&eve, &s, "/api/team/roles")
+            .await
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let staff = roles.iter().find(|r| r["name"] == "Staff").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let res = api(&eve, &s, "/api/team/invite")
+            .await
+            .form(&[("email", "friend@example.com"), ("role_id", staff.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CONFLICT, "{label}");
+        let err: serde_json::Value = res.json().await.unwrap();
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("Confirm your own email"),
+            "{label}: {err}"
+        );
+        // A role id from the demo's workspace is no role in Eve's.
+        let demo_roles: Vec<serde_json::Value> = api(&demo, &s, "/api/team/roles")
+            .await
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let res = api(&demo, &s, "/api/team/invite")
+            .await
+            .form(&[("email", "friend@example.com"), ("role_id", staff.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(
+            demo_roles.iter().all(|r| r["id"] != staff.as_str()),
+            "{label}"
+        );
+        assert_eq!(s.db.row_counts(&["invitations"]).await[0].1, 0, "{label}");
+        s.stop().await.unwrap();
+    }
+}

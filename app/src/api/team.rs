@@ -99,13 +99,14 @@ pub async fn reactivate_member(user_id: String) -> Result<(), AppError> {
 /// `POST /api/team/end_sessions` — signs the member out of this workspace everywhere.
 /// Permission: `team.write`.
 #[server(endpoint = "team/end_sessions", client = crate::csrf::ApiClient)]
-pub async fn end_member_sessions(user_id: String) -> Result<u64, AppError> {
+pub async fn end_member_sessions(user_id: String) -> Result<(), AppError> {
     use crate::permissions::Permission;
     use crate::server::{auth, context::server_context, members};
     let ctx = server_context()?;
     let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
     let member = crate::model::UserId::from_client(user_id)?;
-    Ok(members::end_sessions(&ctx.db, &ctx.clock, &grant, &member).await?)
+    members::end_sessions(&ctx.db, &ctx.clock, &grant, &member).await?;
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

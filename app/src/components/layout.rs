@@ -37,6 +37,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                     <li>
                         <A href="/workspaces">"Workspaces"</A>
                     </li>
+                    <TeamNavLink />
                     <li>
                         <A href="/sessions">"Your sessions"</A>
                     </li>
@@ -52,6 +53,24 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 }>{children()}</ErrorBoundary>
             </main>
         </div>
+    }
+}
+
+/// "Team", for those who may see it (the server checks again on every call).
+#[component]
+fn TeamNavLink() -> impl IntoView {
+    let current = Resource::new(|| (), |_| me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                current
+                    .await
+                    .ok()
+                    .flatten()
+                    .filter(|user| user.can(crate::permissions::Permission::TeamRead))
+                    .map(|_| view! { <li><A href="/team">"Team"</A></li> })
+            })}
+        </Suspense>
     }
 }
 

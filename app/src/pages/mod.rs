@@ -1,10 +1,12 @@
 //! One module per route.
 
 pub mod account;
+pub mod invitation;
 pub mod not_found;
 pub mod overview;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
+pub mod team;
 pub mod verify_email;
 pub mod workspaces;
