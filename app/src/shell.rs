@@ -7,7 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
 use crate::pages::{
-    account::AccountPage, invitation::InvitationPage, not_found::NotFound, overview::Overview,
+    account::AccountPage, forgot_password::ForgotPasswordPage, invitation::InvitationPage,
+    not_found::NotFound, overview::Overview, reset_password::ResetPasswordPage,
     sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage, team::TeamPage,
     verify_email::VerifyEmailPage, workspaces::WorkspacesPage,
 };
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
                 </Routes>
             </AppShell>

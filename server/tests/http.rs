@@ -1361,3 +1361,39 @@ async fn team_endpoints_take_the_workspace_from_the_session_and_check_permission
         s.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn reset_requests_answer_the_same_for_known_and_unknown_addresses() {
+    let s = TestServer::sqlite().await;
+    let c = cookie_client();
+    let mut answers = Vec::new();
+    for email in [
+        server::demo::DEMO_EMAIL,
+        "nobody@example.com",
+        "not an address",
+    ] {
+        let res = api(&c, &s, "/api/accounts/request_password_reset")
+            .await
+            .form(&[("email", email)])
+            .send()
+            .await
+            .unwrap();
+        answers.push((res.status(), res.text().await.unwrap()));
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
+    assert_eq!(answers[0].0, StatusCode::OK);
+    // The known address got its link (sent after the answer).
+    let issued = || async {
+        s.db.strings("SELECT purpose FROM email_tokens WHERE purpose = 'reset_password'")
+            .await
+            .len()
+    };
+    for _ in 0..50 {
+        if issued().await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(issued().await, 1);
+    s.stop().await.unwrap();
+}

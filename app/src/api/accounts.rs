@@ -136,3 +136,87 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
     let session = auth::request_session().await?;
     auth::current(&session, &ctx).await
 }
+
+/// `POST /api/accounts/resend_verification` — mails a fresh confirmation link to the caller's
+/// address. Permission: a signed-in caller whose address is not yet confirmed.
+#[server(endpoint = "accounts/resend_verification", client = crate::csrf::ApiClient)]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use crate::server::{auth, context::server_context};
+    let ctx = server_context()?;
+    let user = auth::require_user(&ctx).await?;
+    if user.email_verified {
+        return Err(AppError::Conflict {
+            message: "Your email address is already confirmed.".into(),
+        });
+    }
+    send_verification(&ctx, &user.id)
+        .await
+        .map_err(|e| AppError::internal(format!("verification mail: {e}")))
+}
+
+/// `POST /api/accounts/request_password_reset` — mails a reset link if the address has an
+/// account. The answer, and how long it takes, are the same either way: the mail is sent
+/// after the response. Permission: none.
+#[server(endpoint = "accounts/request_password_reset", client = crate::csrf::ApiClient)]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{context::server_context, email_tokens};
+    let ctx = server_context()?;
+    if email.trim().is_empty() {
+        return Err(AppError::validation("email", "Enter your email address."));
+    }
+    let ctx2 = ctx.clone();
+    tokio::spawn(async move {
+        let ctx = ctx2;
+        let link = match email_tokens::issue_reset(&ctx.db, &ctx.clock, &email).await {
+            Ok(Some(link)) => link,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::error!(error = %e, "password reset not issued");
+                return;
+            }
+        };
+        if let Err(e) = mail_reset(&ctx, &link).await {
+            tracing::error!(error = %e, "password reset mail not sent");
+        }
+    });
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn mail_reset(
+    ctx: &crate::server::context::ServerContext,
+    link: &crate::server::email_tokens::ResetLink,
+) -> Result<(), String> {
+    use crate::server::mail::Mail;
+    let url = format!("{}/reset-password?token={}", ctx.public_url, link.token);
+    let to = link
+        .email
+        .parse()
+        .map_err(|e: lettre::address::AddressError| e.to_string())?;
+    let text = format!(
+        "Hello {},\n\nSomeone asked to reset the password of your Gatehouse account. \
+         Choose a new one here:\n\n{url}\n\n\
+         The link works once, for 45 minutes. If it was not you, ignore this message: \
+         your password stays as it is.\n",
+        link.name
+    );
+    ctx.mailer
+        .send(Mail {
+            to,
+            subject: "Reset your Gatehouse password".into(),
+            text,
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `POST /api/accounts/reset_password` — sets a new password with a mailed reset link and ends
+/// every session of the account; it does not sign in. Permission: the token.
+#[server(endpoint = "accounts/reset_password", client = crate::csrf::ApiClient)]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::{context::server_context, email_tokens, passwords::Password};
+    let ctx = server_context()?;
+    let new = Password::new(new_password);
+    email_tokens::reset_password(&ctx.db, &ctx.clock, &ctx.hasher, &token, &new).await?;
+    Ok(())
+}

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use super::alert::ErrorPanel;
 use super::form::reload_to_on_success;
-use crate::api::accounts::{me, SignOut, SwitchWorkspace};
+use crate::api::accounts::{me, ResendVerification, SignOut, SwitchWorkspace};
 use crate::csrf::CsrfField;
 use crate::model::CurrentUser;
 
@@ -82,6 +82,8 @@ fn TeamNavLink() -> impl IntoView {
 #[component]
 fn UnverifiedBanner() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
+    let resend = ServerAction::<ResendVerification>::new();
+    let resent = resend.value();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -94,9 +96,22 @@ fn UnverifiedBanner() -> impl IntoView {
                         view! {
                             <div class="alert alert-warning banner" role="status">
                                 {format!(
-                                    "Confirm your email address: we sent a link to {}.",
+                                    "Confirm your email address: we sent a link to {}. ",
                                     user.email,
                                 )}
+                                {move || match resent.get() {
+                                    Some(Ok(())) => view! { <span>"We sent a new link."</span> }.into_any(),
+                                    Some(Err(e)) => view! { <span>{e.to_string()}</span> }.into_any(),
+                                    None => {
+                                        view! {
+                                            <ActionForm action=resend attr:class="inline-form">
+                                                <CsrfField />
+                                                <button type="submit" class="btn-link">"Send it again"</button>
+                                            </ActionForm>
+                                        }
+                                            .into_any()
+                                    }
+                                }}
                             </div>
                         }
                     })

@@ -1,9 +1,11 @@
 //! One module per route.
 
 pub mod account;
+pub mod forgot_password;
 pub mod invitation;
 pub mod not_found;
 pub mod overview;
+pub mod reset_password;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;

@@ -38,6 +38,7 @@ pub fn SignInPage() -> impl IntoView {
                 <FormAlert error />
                 <div class="form-actions">
                     <SubmitButton label="Sign in" pending_label="Signing in…" pending=action.pending() />
+                    <a href="/forgot-password">"Forgot your password?"</a>
                     <a href="/signup">"Create a workspace"</a>
                 </div>
             </ActionForm>

@@ -217,23 +217,44 @@ pub async fn change_password(
     current: &Password,
     new: &Password,
 ) -> Result<(), DomainError> {
-    let row = sqlx::query("SELECT email, display_name, password_hash FROM users WHERE id = $1")
+    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(user.as_str())
         .fetch_optional(db.pool())
         .await?
-        .ok_or(DomainError::NotFound)?;
-    let stored: String = row.try_get("password_hash")?;
+        .ok_or(DomainError::NotFound)?
+        .try_get("password_hash")?;
     if hasher.verify(current, &stored).await? == Verified::No {
         return Err(DomainError::invalid(
             "current_password",
             "That is not your current password.",
         ));
     }
+    let hash = vet_new_password(db, hasher, user, new, "new_password").await?;
+    let mut tx = db.pool().begin().await?;
+    store_password(&mut tx, clock, user, &hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a new password for `user` against the policy and their recent passwords; returns its
+/// hash. `field` is the form field errors name. Nothing is written.
+pub(crate) async fn vet_new_password(
+    db: &Db,
+    hasher: &Hasher,
+    user: &UserId,
+    new: &Password,
+    field: &'static str,
+) -> Result<String, DomainError> {
+    let row = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?;
     let email: String = row.try_get("email")?;
     let name: String = row.try_get("display_name")?;
     let local = email.rsplit_once('@').map_or("", |(l, _)| l).to_owned();
     let policy = PasswordPolicy::default();
-    policy.check("new_password", new.expose(), &[&name, &email, &local])?;
+    policy.check(field, new.expose(), &[&name, &email, &local])?;
 
     let recent = sqlx::query(
         "SELECT password_hash FROM password_history WHERE user_id = $1 \
@@ -247,7 +268,7 @@ pub async fn change_password(
         let old: String = old.try_get("password_hash")?;
         if matches!(hasher.verify(new, &old).await?, Verified::Yes { .. }) {
             return Err(DomainError::invalid(
-                "new_password",
+                field,
                 format!(
                     "Choose a password you have not used for your last {} changes.",
                     policy.history
@@ -255,12 +276,20 @@ pub async fn change_password(
             ));
         }
     }
+    hasher.hash(new).await
+}
 
-    let hash = hasher.hash(new).await?;
+/// Writes a vetted password hash inside the caller's transaction: the user row, the history,
+/// and every outstanding reset link of theirs, which dies with the old password.
+pub(crate) async fn store_password(
+    tx: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    user: &UserId,
+    hash: &str,
+) -> Result<(), DomainError> {
     let now = clock.now_ms();
-    let mut tx = db.pool().begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-        .bind(&hash)
+        .bind(hash)
         .bind(now)
         .bind(user.as_str())
         .execute(&mut *tx)
@@ -271,11 +300,18 @@ pub async fn change_password(
     )
     .bind(uuid::Uuid::now_v7().to_string())
     .bind(user.as_str())
-    .bind(&hash)
+    .bind(hash)
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
+    sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 \
+         WHERE user_id = $2 AND purpose = 'reset_password' AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user.as_str())
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Single-use, time-limited tokens carried by links in mail (email verification now, password
-//! reset later). The token travels only in the mail; the database keeps its SHA-256.
+//! Single-use, time-limited tokens carried by links in mail: email verification and password
+//! reset. The token travels only in the mail; the database keeps its SHA-256.
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -78,4 +78,116 @@ pub async fn verify_email(db: &Db, clock: &Clock, token: &str) -> Result<(), Dom
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Password-reset links work for 45 minutes.
+pub const RESET_PASSWORD_TTL_MS: i64 = 45 * 60 * 1000;
+
+/// Whom to mail a reset link, and the link's token.
+#[derive(Debug)]
+pub struct ResetLink {
+    pub name: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// A reset link for the account with `email`, or `None` when there is none (the caller answers
+/// the same either way). Earlier unused reset links of that account stop working.
+pub async fn issue_reset(
+    db: &Db,
+    clock: &Clock,
+    email: &str,
+) -> Result<Option<ResetLink>, DomainError> {
+    let Ok(address) = super::accounts::EmailAddress::parse(email) else {
+        return Ok(None);
+    };
+    let Some(row) = sqlx::query("SELECT id, display_name, email FROM users WHERE email_key = $1")
+        .bind(address.key())
+        .fetch_optional(db.pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user: String = row.try_get("id")?;
+    let token = fresh();
+    let now = clock.now_ms();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 \
+         WHERE user_id = $2 AND purpose = 'reset_password' AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(&user)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at, created_at) \
+         VALUES ($1, $2, 'reset_password', $3, $4)",
+    )
+    .bind(hash(&token))
+    .bind(&user)
+    .bind(now + RESET_PASSWORD_TTL_MS)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(ResetLink {
+        name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        token,
+    }))
+}
+
+/// Sets a new password with a reset link: the policy and history apply, the link is used up
+/// with the password change in one transaction, and every session of the account ends. It
+/// does not sign in: the next sign-in goes through every factor the account has.
+pub async fn reset_password(
+    db: &Db,
+    clock: &Clock,
+    hasher: &super::passwords::Hasher,
+    token: &str,
+    new: &super::passwords::Password,
+) -> Result<UserId, DomainError> {
+    let refused = || {
+        DomainError::invalid(
+            "token",
+            "This reset link has expired or was already used. Ask for a new one.",
+        )
+    };
+    if token.is_empty() || token.len() > 100 {
+        return Err(refused());
+    }
+    let user = sqlx::query(
+        "SELECT user_id FROM email_tokens WHERE token_hash = $1 AND purpose = 'reset_password' \
+         AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(hash(token))
+    .bind(clock.now_ms())
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(refused)?;
+    let user = UserId::from_db(user.try_get("user_id")?);
+    let new_hash =
+        super::accounts::vet_new_password(db, hasher, &user, new, "new_password").await?;
+    let now = clock.now_ms();
+    let mut tx = db.pool().begin().await?;
+    // Claimed again inside the transaction: of two uses racing, one wins.
+    let claimed = sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+         AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(hash(token))
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Err(refused());
+    }
+    super::accounts::store_password(&mut tx, clock, &user, &new_hash).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(user)
 }

@@ -44,6 +44,14 @@ impl TestDb {
             .collect()
     }
 
+    /// Runs a statement for setting up a test (rows the code under test would find).
+    pub async fn db_exec(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(self.db.pool())
+            .await
+            .expect("run test statement");
+    }
+
     /// A second, independent handle on the same database, as a restarted process would open.
     pub async fn reopen(&self) -> Db {
         Db::connect(&self.url).await.expect("reopen test database")
