@@ -20,6 +20,10 @@ pub enum AppError {
     /// left open past its session.
     #[error("This page has expired. Reload it and try again.")]
     PageExpired,
+    /// The workspace's policy says the caller's password is too old: only changing it (and
+    /// signing out) works until they do.
+    #[error("Your password has expired. Change it on your account page to continue.")]
+    PasswordExpired,
     /// Bad input in one named field; the form shows `message` next to that field.
     #[error("{message}")]
     Validation { field: String, message: String },
@@ -52,7 +56,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden | Self::PageExpired => 403,
+            Self::Forbidden | Self::PageExpired | Self::PasswordExpired => 403,
             Self::NotFound => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

@@ -168,6 +168,12 @@ pub struct CurrentUser {
     /// What they may do in the active workspace; the UI hides the rest (the server checks
     /// again on every call).
     pub permissions: Vec<crate::permissions::Permission>,
+    /// When the password stops working under the policy of the person's workspaces.
+    pub password_expires_at_ms: Option<i64>,
+    /// Past `password_expires_at_ms`: the server refuses everything but a password change.
+    pub password_expired: bool,
+    /// Within the notice period before expiry: every page shows a reminder.
+    pub password_expires_soon: bool,
 }
 
 impl CurrentUser {
@@ -218,4 +224,42 @@ pub struct InvitationPreview {
     /// The address already has an account: the invitee confirms with its password instead of
     /// choosing a name and password.
     pub has_account: bool,
+}
+
+/// A workspace's security settings, as the settings page shows and edits them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    pub password_min_length: u16,
+    pub password_require_lowercase: bool,
+    pub password_require_uppercase: bool,
+    pub password_require_digit: bool,
+    pub password_require_symbol: bool,
+    /// zxcvbn score a password must reach, 0–4.
+    pub password_min_strength: u8,
+    /// How many previous passwords may not be reused (0–24).
+    pub password_history: u8,
+    /// Days a password stays valid; `None`: no expiry.
+    pub password_expiry_days: Option<u16>,
+    pub session_idle_minutes: u16,
+    pub session_absolute_hours: u16,
+    /// Most sessions one person may have at once; `None`: no limit.
+    pub max_sessions_per_user: Option<u16>,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        Self {
+            password_min_length: 12,
+            password_require_lowercase: false,
+            password_require_uppercase: false,
+            password_require_digit: false,
+            password_require_symbol: false,
+            password_min_strength: 3,
+            password_history: 5,
+            password_expiry_days: None,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            max_sessions_per_user: None,
+        }
+    }
 }

@@ -28,7 +28,7 @@ pub async fn sign_up(
         user_id: account.user_id,
         workspace_id: account.workspace.id,
     };
-    auth::begin(&session, &ctx.clock, &who).await?;
+    auth::begin(&session, &ctx, &who).await?;
     // The account exists either way; an undelivered link is logged, and the banner stays.
     if let Err(e) = send_verification(&ctx, &who.user_id).await {
         tracing::error!(error = %e, "verification mail not sent");
@@ -86,7 +86,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let session = auth::request_session().await?;
     let who =
         accounts::authenticate(&ctx.db, &ctx.hasher, &email, &Password::new(password)).await?;
-    auth::begin(&session, &ctx.clock, &who).await
+    auth::begin(&session, &ctx, &who).await
 }
 
 /// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active
@@ -111,7 +111,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::server::{accounts, auth, context::server_context, passwords::Password, sessions};
     let ctx = server_context()?;
-    let user = auth::require_user(&ctx).await?;
+    let user = auth::require_user_with_expired_password(&ctx).await?;
     let (current, new) = (Password::new(current_password), Password::new(new_password));
     accounts::change_password(&ctx.db, &ctx.clock, &ctx.hasher, &user.id, &current, &new).await?;
     let session = auth::request_session().await?;

@@ -29,7 +29,7 @@ pub async fn accept_invitation_new(
     let who =
         invitations::accept_new(&ctx.db, &ctx.clock, &ctx.hasher, &token, &name, &password).await?;
     let session = auth::request_session().await?;
-    auth::begin(&session, &ctx.clock, &who).await
+    auth::begin(&session, &ctx, &who).await
 }
 
 /// `POST /api/invitations/accept_existing` — the invitee confirms their existing account with
@@ -42,5 +42,5 @@ pub async fn accept_invitation_existing(token: String, password: String) -> Resu
     let who =
         invitations::accept_existing(&ctx.db, &ctx.clock, &ctx.hasher, &token, &password).await?;
     let session = auth::request_session().await?;
-    auth::begin(&session, &ctx.clock, &who).await
+    auth::begin(&session, &ctx, &who).await
 }

@@ -7,5 +7,6 @@
 pub mod accounts;
 pub mod invitations;
 pub mod sessions;
+pub mod settings;
 pub mod team;
 pub mod workspaces;

@@ -16,6 +16,10 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] autocomplete: Option<&'static str>,
+    /// The value the field starts with (settings forms show what is saved).
+    #[prop(optional, into)]
+    value: Option<String>,
+    #[prop(optional)] inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
@@ -45,6 +49,8 @@ pub fn TextField(
                 maxlength=maxlength
                 required=required
                 autocomplete=autocomplete
+                value=value
+                inputmode=inputmode
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 aria-describedby=described_by
             />

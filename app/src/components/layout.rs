@@ -37,7 +37,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                     <li>
                         <A href="/workspaces">"Workspaces"</A>
                     </li>
-                    <TeamNavLink />
+                    <AdminNavLinks />
                     <li>
                         <A href="/sessions">"Your sessions"</A>
                     </li>
@@ -56,26 +56,29 @@ pub fn AppShell(children: Children) -> impl IntoView {
     }
 }
 
-/// "Team", for those who may see it (the server checks again on every call).
+/// "Team" and "Security settings", for those who may use them (the server checks again on
+/// every call).
 #[component]
-fn TeamNavLink() -> impl IntoView {
+fn AdminNavLinks() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                current
-                    .await
-                    .ok()
-                    .flatten()
-                    .filter(|user| user.can(crate::permissions::Permission::TeamRead))
-                    .map(|_| view! { <li><A href="/team">"Team"</A></li> })
+                use crate::permissions::Permission;
+                let user = current.await.ok().flatten();
+                let can = |p| user.as_ref().is_some_and(|u| u.can(p));
+                view! {
+                    {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
+                    {can(Permission::SettingsWrite)
+                        .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
+                }
             })}
         </Suspense>
     }
 }
 
 /// The signed-in person and their workspace, or the way in.
-/// Until the address is confirmed, a reminder on every page.
+/// Reminders on every page: an address to confirm, a password about to expire or expired.
 ///
 /// It asks for the signed-in person itself rather than sharing the top bar's resource: one
 /// resource awaited by two `Suspense` blocks hung server rendering intermittently.
@@ -87,12 +90,10 @@ fn UnverifiedBanner() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                current
-                    .await
-                    .ok()
-                    .flatten()
-                    .filter(|user| !user.email_verified)
-                    .map(|user| {
+                let user = current.await.ok().flatten()?;
+                let expiry = password_notice(&user);
+                let unverified = (!user.email_verified)
+                    .then(|| {
                         view! {
                             <div class="alert alert-warning banner" role="status">
                                 {format!(
@@ -114,9 +115,38 @@ fn UnverifiedBanner() -> impl IntoView {
                                 }}
                             </div>
                         }
-                    })
+                    });
+                Some(view! { {expiry} {unverified} })
             })}
         </Suspense>
+    }
+}
+
+/// The password-expiry reminder, if one is due.
+fn password_notice(user: &CurrentUser) -> Option<AnyView> {
+    let date = user.password_expires_at_ms.map(crate::model::utc_date)?;
+    if user.password_expired {
+        Some(
+            view! {
+                <div class="alert alert-error banner" role="alert">
+                    "Your password has expired. "
+                    <a href="/account">"Change it to continue"</a>
+                </div>
+            }
+            .into_any(),
+        )
+    } else if user.password_expires_soon {
+        Some(
+            view! {
+                <div class="alert alert-warning banner" role="status">
+                    {format!("Your password expires on {date}. ")}
+                    <a href="/account">"Change it now"</a>
+                </div>
+            }
+            .into_any(),
+        )
+    } else {
+        None
     }
 }
 

@@ -56,7 +56,7 @@ fn ChangePasswordForm() -> impl IntoView {
                     label="New password"
                     name="new_password"
                     input_type="password"
-                    hint="At least 12 characters, not one you have used recently."
+                    hint="Not one you have used recently; your workspace’s password rules apply."
                     error=field_error(value, "new_password")
                     maxlength=300
                     autocomplete="new-password"

@@ -7,6 +7,7 @@ pub mod not_found;
 pub mod overview;
 pub mod reset_password;
 pub mod sessions;
+pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
 pub mod team;

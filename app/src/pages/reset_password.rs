@@ -33,7 +33,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                 name="new_password"
                                 input_type="password"
                                 error=field_error(value, "new_password")
-                                hint="At least 12 characters, not one of your last five. A few unrelated words make a strong, memorable password."
+                                hint="Not one you have used recently; your workspace’s password rules apply. A few unrelated words make a strong, memorable password."
                                 maxlength=300
                                 autocomplete="new-password"
                             />

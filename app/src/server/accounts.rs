@@ -16,6 +16,8 @@ use crate::model::{CurrentUser, UserId, WorkspaceId, WorkspaceSummary};
 use workspaces::WorkspaceName;
 
 pub const EMAIL_MAX_CHARS: usize = 254;
+/// People are reminded this long before their password expires.
+pub const PASSWORD_EXPIRY_NOTICE_MS: i64 = 14 * 24 * 60 * 60 * 1000;
 pub const NAME_MAX_CHARS: usize = 100;
 
 /// A syntactically valid address. `key` is the form uniqueness and look-ups use: addresses are
@@ -253,7 +255,7 @@ pub(crate) async fn vet_new_password(
     let email: String = row.try_get("email")?;
     let name: String = row.try_get("display_name")?;
     let local = email.rsplit_once('@').map_or("", |(l, _)| l).to_owned();
-    let policy = PasswordPolicy::default();
+    let policy = super::settings::policy_for_user(db, user).await?;
     policy.check(field, new.expose(), &[&name, &email, &local])?;
 
     let recent = sqlx::query(
@@ -431,7 +433,7 @@ pub async fn current_user(
     workspace_id: &WorkspaceId,
 ) -> Result<Option<CurrentUser>, DomainError> {
     let row = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, u.email_verified_at, \
+        "SELECT u.id, u.display_name, u.email, u.email_verified_at, u.password_changed_at, \
                 w.id AS workspace_id, w.name AS workspace_name, w.slug, w.created_at \
          FROM users u \
          JOIN memberships m ON m.user_id = u.id AND m.deactivated_at IS NULL \
@@ -448,9 +450,19 @@ pub async fn current_user(
         .await?
         .into_iter()
         .collect();
+    let changed_at: i64 = row.try_get("password_changed_at")?;
+    let password_expires_at_ms = super::settings::policy_for_user(db, user_id)
+        .await?
+        .expiry_days
+        .map(|days| changed_at + i64::from(days) * 24 * 60 * 60 * 1000);
+    let now = clock.now_ms();
     Ok(Some(CurrentUser {
         workspaces,
         permissions,
+        password_expired: password_expires_at_ms.is_some_and(|at| now >= at),
+        password_expires_soon: password_expires_at_ms
+            .is_some_and(|at| now < at && at - now <= PASSWORD_EXPIRY_NOTICE_MS),
+        password_expires_at_ms,
         id: UserId::from_db(row.try_get("id")?),
         name: row.try_get("display_name")?,
         email: row.try_get("email")?,

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::accounts::SignedIn;
-use super::clock::Clock;
 use super::context::ServerContext;
 use crate::error::AppError;
 use crate::model::{CurrentUser, UserId, WorkspaceId};
@@ -15,14 +14,15 @@ use crate::model::{CurrentUser, UserId, WorkspaceId};
 /// The session key; its `user_id` is also copied into the sessions table by the store.
 pub const SESSION_KEY: &str = "auth";
 
-/// Sessions end this long after sign-in however active they are.
-pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
-
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SessionAuth {
     user_id: String,
     workspace_id: String,
     signed_in_at_ms: i64,
+    /// The last request this session made, for the workspace's idle timeout (kept here, on the
+    /// application's clock, so the rule is tested without waiting).
+    #[serde(default)]
+    last_seen_ms: i64,
     /// Where the sign-in came from, for the person's list of sessions.
     #[serde(default)]
     ip: Option<String>,
@@ -56,23 +56,42 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 
 /// Starts a signed-in session under a new id and a new CSRF token, so an id or token planted
 /// or seen before sign-in is worthless.
-pub async fn begin(session: &Session, clock: &Clock, who: &SignedIn) -> Result<(), AppError> {
+///
+/// With a concurrent-session limit in the workspace, the person's oldest sessions end so that
+/// this one is within it.
+pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
     super::csrf::renew(session).await?;
+    let settings = super::settings::load(&ctx.db, &who.workspace_id).await?;
+    if let Some(limit) = settings.max_sessions_per_user {
+        // This session is not stored yet: keep one fewer of the others.
+        super::sessions::keep_newest(&ctx.db, &who.user_id, u32::from(limit) - 1).await?;
+    }
+    apply_idle_expiry(session, settings.session_idle_minutes);
     let (ip, user_agent) = client();
+    let now = ctx.clock.now_ms();
     session
         .insert(
             SESSION_KEY,
             SessionAuth {
                 user_id: who.user_id.as_str().to_owned(),
                 workspace_id: who.workspace_id.as_str().to_owned(),
-                signed_in_at_ms: clock.now_ms(),
+                signed_in_at_ms: now,
+                last_seen_ms: now,
                 ip,
                 user_agent,
             },
         )
         .await
         .map_err(session_error)
+}
+
+/// The cookie and the stored record lapse after the workspace's idle timeout (the layer's
+/// default covers anonymous sessions).
+fn apply_idle_expiry(session: &Session, minutes: u16) {
+    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::minutes(i64::from(minutes)),
+    )));
 }
 
 /// Moves the session to another workspace. The caller checked the membership. The id is
@@ -101,38 +120,65 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// The signed-in person, or `None`: no session, a session past its absolute lifetime (which
-/// is then ended), or a membership that is no longer active.
+/// The signed-in person, or `None`: no session, a session past the workspace's idle timeout
+/// or absolute lifetime (which is then ended), or a membership that is no longer active.
+/// A live session's last-seen time moves to now.
 pub async fn current(
     session: &Session,
     ctx: &ServerContext,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(auth) = session
+    let Some(mut auth) = session
         .get::<SessionAuth>(SESSION_KEY)
         .await
         .map_err(session_error)?
     else {
         return Ok(None);
     };
-    if ctx.clock.now_ms() - auth.signed_in_at_ms >= ABSOLUTE_LIFETIME_MS {
+    let workspace = WorkspaceId::from_db(auth.workspace_id.clone());
+    let settings = super::settings::load(&ctx.db, &workspace).await?;
+    let now = ctx.clock.now_ms();
+    let absolute_ms = i64::from(settings.session_absolute_hours) * 60 * 60 * 1000;
+    let idle_ms = i64::from(settings.session_idle_minutes) * 60 * 1000;
+    // Sessions from before `last_seen_ms` existed count from their sign-in.
+    let last_seen = auth.last_seen_ms.max(auth.signed_in_at_ms);
+    if now - auth.signed_in_at_ms >= absolute_ms || now - last_seen >= idle_ms {
         end(session).await?;
         return Ok(None);
     }
     let user = super::accounts::current_user(
         &ctx.db,
         &ctx.clock,
-        &UserId::from_db(auth.user_id),
-        &WorkspaceId::from_db(auth.workspace_id),
+        &UserId::from_db(auth.user_id.clone()),
+        &workspace,
     )
     .await?;
     if user.is_none() {
         end(session).await?;
+        return Ok(None);
+    }
+    auth.last_seen_ms = now;
+    session
+        .insert(SESSION_KEY, auth)
+        .await
+        .map_err(session_error)?;
+    apply_idle_expiry(session, settings.session_idle_minutes);
+    Ok(user)
+}
+
+/// The signed-in caller of this request, or `Unauthenticated`. A caller whose password has
+/// expired gets `PasswordExpired` until they change it.
+pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> {
+    let user = require_user_with_expired_password(ctx).await?;
+    if user.password_expired {
+        return Err(AppError::PasswordExpired);
     }
     Ok(user)
 }
 
-/// The signed-in caller of this request, or `Unauthenticated`.
-pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> {
+/// The signed-in caller even if their password has expired: only for changing it.
+pub async fn require_user_with_expired_password(
+    ctx: &ServerContext,
+) -> Result<CurrentUser, AppError> {
     let session = request_session().await?;
     current(&session, ctx)
         .await?

@@ -10,7 +10,6 @@ use super::db::Db;
 use super::email_tokens::{fresh, hash};
 use super::error::DomainError;
 use super::grants::{self, Grant};
-use super::password_policy::PasswordPolicy;
 use super::passwords::{Hasher, Password, Verified};
 use crate::model::{
     InvitationId, InvitationPreview, PendingInvitation, RoleId, UserId, WorkspaceId,
@@ -372,7 +371,7 @@ pub async fn accept_new(
     };
     let name = DisplayName::parse(name)?;
     let email = EmailAddress::parse(&open.email)?;
-    PasswordPolicy::default().check(
+    super::settings::policy(&super::settings::load(db, &open.workspace_id).await?).check(
         "password",
         password.expose(),
         &[

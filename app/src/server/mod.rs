@@ -19,6 +19,7 @@ pub mod password_policy;
 pub mod passwords;
 pub mod roles;
 pub mod sessions;
+pub mod settings;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod text;

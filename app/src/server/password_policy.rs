@@ -40,6 +40,24 @@ impl Default for PasswordPolicy {
 type ClassRule = (bool, fn(char) -> bool, &'static str);
 
 impl PasswordPolicy {
+    /// A policy at least as strict as both: the longer minimum, every required class, the
+    /// higher strength and history, the sooner expiry.
+    pub fn stricter(&self, other: &Self) -> Self {
+        Self {
+            min_length: self.min_length.max(other.min_length),
+            require_lowercase: self.require_lowercase || other.require_lowercase,
+            require_uppercase: self.require_uppercase || other.require_uppercase,
+            require_digit: self.require_digit || other.require_digit,
+            require_symbol: self.require_symbol || other.require_symbol,
+            min_strength: self.min_strength.max(other.min_strength),
+            history: self.history.max(other.history),
+            expiry_days: match (self.expiry_days, other.expiry_days) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+
     /// Checks the rules that need only the password itself. `personal` holds words a guesser
     /// would try first (the person's name, email, workspace), which lower the strength score.
     /// Reuse of earlier passwords is checked separately, against their hashes.
@@ -134,6 +152,33 @@ fn personal_words(inputs: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stricter_of_two_policies_takes_the_tighter_side_of_each_rule() {
+        let a = PasswordPolicy {
+            min_length: 16,
+            require_digit: true,
+            expiry_days: Some(90),
+            history: 2,
+            ..PasswordPolicy::default()
+        };
+        let b = PasswordPolicy {
+            min_length: 12,
+            require_symbol: true,
+            min_strength: 4,
+            expiry_days: Some(30),
+            ..PasswordPolicy::default()
+        };
+        let s = a.stricter(&b);
+        assert_eq!(s.min_length, 16);
+        assert!(s.require_digit && s.require_symbol && !s.require_uppercase);
+        assert_eq!((s.min_strength, s.history, s.expiry_days), (4, 5, Some(30)));
+        assert_eq!(
+            PasswordPolicy::default().stricter(&a).expiry_days,
+            Some(90),
+            "no expiry is the looser side"
+        );
+    }
 
     fn message(policy: &PasswordPolicy, pw: &str) -> String {
         match policy.check("password", pw, &["Ada Lovelace", "ada@example.com"]) {

@@ -41,8 +41,18 @@ fn auth_field(record: &Record, field: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn expiry_ms(record: &Record) -> i64 {
-    i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+/// tower-sessions dates a record's expiry on the system clock; the store keeps it on the
+/// application's clock (the same instant in production), so expiry follows an injected clock
+/// in tests like every other time rule. These two translate between the two.
+fn expiry_ms(record: &Record, clock: &Clock) -> i64 {
+    let remaining = record.expiry_date - time::OffsetDateTime::now_utc();
+    let remaining_ms = i64::try_from(remaining.whole_milliseconds()).unwrap_or(i64::MAX / 2);
+    clock.now_ms().saturating_add(remaining_ms)
+}
+
+fn expiry_date(expires_at_ms: i64, clock: &Clock) -> time::OffsetDateTime {
+    let remaining = time::Duration::milliseconds(expires_at_ms.saturating_sub(clock.now_ms()));
+    time::OffsetDateTime::now_utc().saturating_add(remaining)
 }
 
 impl DbSessionStore {
@@ -61,7 +71,7 @@ impl DbSessionStore {
         ))
         .bind(id_hash(&record.id))
         .bind(data)
-        .bind(expiry_ms(record))
+        .bind(expiry_ms(record, &self.clock))
         .bind(self.clock.now_ms())
         .bind(auth_field(record, "user_id"))
         .bind(auth_field(record, "workspace_id"))
@@ -122,9 +132,7 @@ impl SessionStore for DbSessionStore {
         let Some(row) = row else { return Ok(None) };
         let data: String = row.try_get("data").map_err(backend)?;
         let expires_at: i64 = row.try_get("expires_at").map_err(backend)?;
-        let expiry_date =
-            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
-                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = expiry_date(expires_at, &self.clock);
         Ok(Some(Record {
             id: *id,
             data: serde_json::from_str(&data)
@@ -219,6 +227,27 @@ pub async fn revoke_others(db: &Db, user: &UserId, keep: Option<Id>) -> Result<u
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Ends `user`'s oldest sessions so that at most `keep` remain; returns how many ended.
+pub async fn keep_newest(db: &Db, user: &UserId, keep: u32) -> Result<u64, DomainError> {
+    let rows = sqlx::query(
+        "SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id_hash",
+    )
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut ended = 0;
+    for row in rows.iter().skip(keep as usize) {
+        let handle: String = row.try_get("id_hash")?;
+        ended += sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
+            .bind(user.as_str())
+            .bind(handle)
+            .execute(db.pool())
+            .await?
+            .rows_affected();
+    }
+    Ok(ended)
 }
 
 /// Ends every session `user` has open in `workspace` (their sessions in other workspaces

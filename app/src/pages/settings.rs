@@ -1,0 +1,144 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::settings::{get_security_settings, UpdateSecuritySettings};
+use crate::components::alert::{list_error, FormAlert};
+use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
+use crate::model::SecuritySettings;
+
+/// The workspace's password policy and session limits.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let action = ServerAction::<UpdateSecuritySettings>::new();
+    let saved = Resource::new(move || action.version().get(), |_| get_security_settings());
+    view! {
+        <Title text="Security settings · Gatehouse" />
+        <PageHeader
+            title="Security settings"
+            lead="Password rules and session limits for everyone in this workspace. People in several workspaces meet the strictest rules among them."
+        />
+        <Suspense fallback=|| view! { <p class="muted">"Loading settings…"</p> }>
+            {move || Suspend::new(async move {
+                match saved.await {
+                    Ok(current) => view! { <SettingsForm current action /> }.into_any(),
+                    Err(e) => list_error(e, "the security settings"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn text(n: impl ToString) -> String {
+    n.to_string()
+}
+
+fn optional(n: Option<u16>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+#[component]
+fn Checkbox(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
+    let id = format!("field-{name}");
+    view! {
+        <div class="check">
+            <input type="checkbox" id=id.clone() name=name value="on" checked=checked />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+#[component]
+fn SettingsForm(
+    current: SecuritySettings,
+    action: ServerAction<UpdateSecuritySettings>,
+) -> impl IntoView {
+    let value = action.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <ActionForm action attr:class="form settings-form" attr:novalidate=true>
+            <CsrfField />
+            <section class="card" aria-labelledby="password-heading">
+                <h2 id="password-heading">"Passwords"</h2>
+                <div class="field-grid">
+                    <TextField
+                        label="Minimum length"
+                        name="password_min_length"
+                        hint="Characters, 8 to 128. Longer passwords are never cut."
+                        value=text(current.password_min_length)
+                        inputmode="numeric"
+                        error=field_error(value, "password_min_length")
+                    />
+                    <TextField
+                        label="Minimum strength"
+                        name="password_min_strength"
+                        hint="0 (anything) to 4 (very hard to guess), as estimated by zxcvbn."
+                        value=text(current.password_min_strength)
+                        inputmode="numeric"
+                        error=field_error(value, "password_min_strength")
+                    />
+                    <TextField
+                        label="Remembered passwords"
+                        name="password_history"
+                        hint="How many previous passwords may not be used again, 0 to 24."
+                        value=text(current.password_history)
+                        inputmode="numeric"
+                        error=field_error(value, "password_history")
+                    />
+                    <TextField
+                        label="Expire after (days)"
+                        name="password_expiry_days"
+                        hint="Empty: passwords do not expire. People are told 14 days ahead."
+                        value=optional(current.password_expiry_days)
+                        inputmode="numeric"
+                        error=field_error(value, "password_expiry_days")
+                    />
+                </div>
+                <fieldset class="checks">
+                    <legend>"Every password must contain"</legend>
+                    <Checkbox name="password_require_lowercase" label="a lowercase letter" checked=current.password_require_lowercase />
+                    <Checkbox name="password_require_uppercase" label="an uppercase letter" checked=current.password_require_uppercase />
+                    <Checkbox name="password_require_digit" label="a digit" checked=current.password_require_digit />
+                    <Checkbox name="password_require_symbol" label="a symbol" checked=current.password_require_symbol />
+                </fieldset>
+            </section>
+            <section class="card" aria-labelledby="sessions-heading">
+                <h2 id="sessions-heading">"Sessions"</h2>
+                <div class="field-grid">
+                    <TextField
+                        label="Idle timeout (minutes)"
+                        name="session_idle_minutes"
+                        hint="Signed out after this long without a request, 5 to 1440."
+                        value=text(current.session_idle_minutes)
+                        inputmode="numeric"
+                        error=field_error(value, "session_idle_minutes")
+                    />
+                    <TextField
+                        label="Absolute lifetime (hours)"
+                        name="session_absolute_hours"
+                        hint="Signed out this long after signing in, however active, 1 to 720."
+                        value=text(current.session_absolute_hours)
+                        inputmode="numeric"
+                        error=field_error(value, "session_absolute_hours")
+                    />
+                    <TextField
+                        label="Sessions per person"
+                        name="max_sessions_per_user"
+                        hint="Empty: no limit. When a new sign-in goes over it, the oldest session ends."
+                        value=optional(current.max_sessions_per_user)
+                        inputmode="numeric"
+                        error=field_error(value, "max_sessions_per_user")
+                    />
+                </div>
+            </section>
+            <FormAlert error />
+            <Show when=move || matches!(value.get(), Some(Ok(())))>
+                <p class="alert alert-success" role="status">"Settings saved."</p>
+            </Show>
+            <div class="form-actions">
+                <SubmitButton label="Save settings" pending_label="Saving…" pending=action.pending() />
+            </div>
+        </ActionForm>
+    }
+}
