@@ -1397,3 +1397,68 @@ async fn reset_requests_answer_the_same_for_known_and_unknown_addresses() {
     assert_eq!(issued().await, 1);
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_expired_password_allows_nothing_but_changing_it() {
+    let s = TestServer::sqlite().await;
+    let c = cookie_client();
+    sign_up(&c, &s, "ada@example.com").await;
+    let me: serde_json::Value = api(&c, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let workspace = me["workspace"]["id"].as_str().unwrap().to_owned();
+    // A 30-day policy, and a password last changed 31 days ago.
+    s.db.db_exec(&format!(
+        "INSERT INTO workspace_settings (workspace_id, password_expiry_days, updated_at) \
+         VALUES ('{workspace}', 30, 0)"
+    ))
+    .await;
+    s.db.db_exec(&format!(
+        "UPDATE users SET password_changed_at = {}",
+        now_ms() - 31 * 24 * 60 * 60 * 1000
+    ))
+    .await;
+
+    let me: serde_json::Value = api(&c, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["password_expired"], true);
+    let refused = api(&c, &s, "/api/team/members").await.send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let err: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(err["kind"], "password_expired");
+
+    let changed = api(&c, &s, "/api/accounts/change_password")
+        .await
+        .form(&[
+            ("current_password", "quiet lantern orbit mango"),
+            ("new_password", "copper meadow violin tundra"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let members = api(&c, &s, "/api/team/members").await.send().await.unwrap();
+    assert_eq!(members.status(), StatusCode::OK);
+    s.stop().await.unwrap();
+}
+
+fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
