@@ -126,43 +126,60 @@ pub async fn sign_up(
     // transaction should not wait on it.
     let hash = hasher.hash(&input.password).await?;
 
-    let now = clock.now_ms();
-    let user_id = UserId::fresh();
     let mut tx = db.pool().begin().await?;
+    let user_id = insert_user(
+        &mut tx,
+        clock,
+        &email,
+        &name,
+        &hash,
+        "email",
+        "An account with this email address already exists. Sign in instead.",
+    )
+    .await?;
+    let workspace = found_workspace(&mut tx, clock, &user_id, &workspace_name).await?;
+    tx.commit().await?;
+    Ok(NewAccount { user_id, workspace })
+}
+
+/// Inserts a person and their first password-history entry inside the caller's transaction.
+/// An address already taken is refused on `field` with the message `taken`.
+pub(crate) async fn insert_user(
+    tx: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    email: &EmailAddress,
+    name: &DisplayName,
+    password_hash: &str,
+    field: &'static str,
+    taken: &'static str,
+) -> Result<UserId, DomainError> {
+    let now = clock.now_ms();
+    let user = UserId::fresh();
     sqlx::query(
         "INSERT INTO users (id, email, email_key, display_name, password_hash, \
          password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(user_id.as_str())
+    .bind(user.as_str())
     .bind(email.as_str())
     .bind(email.key())
     .bind(name.as_str())
-    .bind(&hash)
+    .bind(password_hash)
     .bind(now)
     .bind(now)
     .execute(&mut *tx)
     .await
-    .map_err(|e| {
-        DomainError::on_unique(e, || {
-            DomainError::invalid(
-                "email",
-                "An account with this email address already exists. Sign in instead.",
-            )
-        })
-    })?;
-    let workspace = found_workspace(&mut tx, clock, &user_id, &workspace_name).await?;
+    .map_err(|e| DomainError::on_unique(e, || DomainError::invalid(field, taken)))?;
     sqlx::query(
         "INSERT INTO password_history (id, user_id, password_hash, created_at) \
          VALUES ($1, $2, $3, $4)",
     )
     .bind(uuid::Uuid::now_v7().to_string())
-    .bind(user_id.as_str())
-    .bind(&hash)
+    .bind(user.as_str())
+    .bind(password_hash)
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(NewAccount { user_id, workspace })
+    Ok(user)
 }
 
 /// Creates a workspace with its base roles and makes `owner` its Owner, inside the caller's

@@ -382,39 +382,16 @@ pub async fn accept_new(
         ],
     )?;
     let hash = hasher.hash(password).await?;
-    let now = clock.now_ms();
-    let user = UserId::fresh();
     let mut tx = db.pool().begin().await?;
-    sqlx::query(
-        "INSERT INTO users (id, email, email_key, display_name, password_hash, \
-         password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let user = super::accounts::insert_user(
+        &mut tx,
+        clock,
+        &email,
+        &name,
+        &hash,
+        "password",
+        "This address has an account now. Reload the page and enter its password.",
     )
-    .bind(user.as_str())
-    .bind(email.as_str())
-    .bind(email.key())
-    .bind(name.as_str())
-    .bind(&hash)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        DomainError::on_unique(e, || {
-            DomainError::invalid(
-                "password",
-                "This address has an account now. Reload the page and enter its password.",
-            )
-        })
-    })?;
-    sqlx::query(
-        "INSERT INTO password_history (id, user_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(user.as_str())
-    .bind(&hash)
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     join(&mut tx, clock, &open, &user).await?;
     tx.commit().await?;
