@@ -192,6 +192,8 @@ pub struct Member {
     pub roles: Vec<String>,
     pub active: bool,
     pub joined_at_ms: i64,
+    /// Set while repeated failed sign-ins keep the account locked.
+    pub locked_until_ms: Option<i64>,
     /// The caller themself: the page offers no actions against oneself.
     pub is_you: bool,
 }
@@ -244,6 +246,10 @@ pub struct SecuritySettings {
     pub session_absolute_hours: u16,
     /// Most sessions one person may have at once; `None`: no limit.
     pub max_sessions_per_user: Option<u16>,
+    /// Consecutive failed sign-ins that lock an account (1–50).
+    pub lockout_threshold: u16,
+    /// How long a locked account stays locked unless an admin unlocks it (1–1440 minutes).
+    pub lockout_minutes: u16,
 }
 
 impl Default for SecuritySettings {
@@ -260,6 +266,8 @@ impl Default for SecuritySettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             max_sessions_per_user: None,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
         }
     }
 }

@@ -222,9 +222,11 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
         assert!(
             accounts::authenticate(
                 &t.db,
+                &clock,
                 &hasher,
                 "ada@example.com",
-                &Password::new("copper meadow signal violet")
+                &Password::new("copper meadow signal violet"),
+                None,
             )
             .await
             .is_ok(),
@@ -233,9 +235,11 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
         assert!(
             accounts::authenticate(
                 &t.db,
+                &clock,
                 &hasher,
                 "ada@example.com",
-                &Password::new("quiet lantern orbit mango")
+                &Password::new("quiet lantern orbit mango"),
+                None,
             )
             .await
             .is_err(),

@@ -105,16 +105,26 @@ async fn a_reset_link_sets_a_vetted_password_once_and_ends_every_session() {
             0,
             "{label}: sessions survived"
         );
-        assert!(
-            accounts::authenticate(&t.db, &hasher, "ada@example.com", &Password::new(NEW))
-                .await
-                .is_ok()
-        );
-        assert!(
-            accounts::authenticate(&t.db, &hasher, "ada@example.com", &Password::new(OLD))
-                .await
-                .is_err()
-        );
+        assert!(accounts::authenticate(
+            &t.db,
+            &clock,
+            &hasher,
+            "ada@example.com",
+            &Password::new(NEW),
+            None
+        )
+        .await
+        .is_ok());
+        assert!(accounts::authenticate(
+            &t.db,
+            &clock,
+            &hasher,
+            "ada@example.com",
+            &Password::new(OLD),
+            None
+        )
+        .await
+        .is_err());
         let reused = email_tokens::reset_password(
             &t.db,
             &clock,

@@ -41,6 +41,8 @@ fn form(s: &SecuritySettings) -> SettingsForm {
         session_idle_minutes: s.session_idle_minutes.to_string(),
         session_absolute_hours: s.session_absolute_hours.to_string(),
         max_sessions_per_user: opt(s.max_sessions_per_user),
+        lockout_threshold: s.lockout_threshold.to_string(),
+        lockout_minutes: s.lockout_minutes.to_string(),
     }
 }
 
@@ -168,6 +170,14 @@ async fn every_bad_value_is_refused_by_name_and_nothing_is_saved() {
             (
                 "max_sessions_per_user",
                 Box::new(|f| f.max_sessions_per_user = "101".into()),
+            ),
+            (
+                "lockout_threshold",
+                Box::new(|f| f.lockout_threshold = "0".into()),
+            ),
+            (
+                "lockout_minutes",
+                Box::new(|f| f.lockout_minutes = "1441".into()),
             ),
             (
                 "session_absolute_hours",

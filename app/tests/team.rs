@@ -114,7 +114,15 @@ impl World {
     }
 
     async fn sign_in(&self, email: &str) -> Result<SignedIn, DomainError> {
-        accounts::authenticate(self.db(), &self.hasher, email, &Password::new(PASSWORD)).await
+        accounts::authenticate(
+            self.db(),
+            &self.clock,
+            &self.hasher,
+            email,
+            &Password::new(PASSWORD),
+            None,
+        )
+        .await
     }
 }
 

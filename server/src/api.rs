@@ -58,6 +58,21 @@ pub async fn server_fn_gate(State(state): State<AppState>, req: Request) -> Resp
             },
         );
     };
+    let ip = parts
+        .extensions
+        .get::<app::server::auth::ClientIp>()
+        .map(|ip| ip.0);
+    if let Err(wait) = state.rate_limits.check(parts.uri.path(), ip, &bytes) {
+        tracing::warn!(target: "security", event = "rate_limited", path = %parts.uri.path(), ip = ?ip);
+        let retry_after_secs = wait.as_secs().max(1);
+        let mut res = error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &AppError::RateLimited { retry_after_secs },
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        return res;
+    }
     if let Err(refused) = crate::csrf::check(&parts, &bytes).await {
         return refused;
     }

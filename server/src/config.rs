@@ -118,6 +118,11 @@ pub struct Settings {
     /// Add the demo workspaces before serving (safe to repeat).
     #[arg(long, env = "GATEHOUSE_SEED_DEMO", global = true)]
     pub seed_demo: bool,
+
+    /// Behind a reverse proxy: the header it puts the client's address in (`X-Forwarded-For`,
+    /// `X-Real-IP`). Unset, the TCP peer address is used and such headers are ignored.
+    #[arg(long, env = "GATEHOUSE_CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<String>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +146,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub site_root: PathBuf,
     pub seed_demo: bool,
+    pub client_ip_header: Option<String>,
 }
 
 /// One setting was wrong; `Display` is the single line printed before exiting.
@@ -262,6 +268,15 @@ impl Config {
             ));
         }
 
+        if let Some(name) = &s.client_ip_header {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(invalid(
+                    "GATEHOUSE_CLIENT_IP_HEADER (--client-ip-header)",
+                    "not a valid header name",
+                ));
+            }
+        }
+
         let storage_dir = s.storage_dir.unwrap_or_else(|| s.data_dir.join("files"));
         Ok(Self {
             bind: s.bind,
@@ -276,6 +291,7 @@ impl Config {
             log_format: s.log_format,
             site_root: s.site_root,
             seed_demo: s.seed_demo,
+            client_ip_header: s.client_ip_header.map(|h| h.to_ascii_lowercase()),
         })
     }
 }
@@ -328,6 +344,12 @@ mod tests {
         assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(!c.production);
         assert!(c.smtp_url.is_none());
+        assert!(
+            c.client_ip_header.is_none(),
+            "no proxy header is trusted by default"
+        );
+        let proxied = parse(&["--client-ip-header", "X-Real-IP"]).unwrap();
+        assert_eq!(proxied.client_ip_header.as_deref(), Some("x-real-ip"));
     }
 
     #[test]
@@ -351,6 +373,10 @@ mod tests {
             ),
             (&["--log", "info,[[["], "GATEHOUSE_LOG"),
             (&["--log-format", "xml"], "--log-format"),
+            (
+                &["--client-ip-header", "bad header"],
+                "GATEHOUSE_CLIENT_IP_HEADER",
+            ),
         ];
         for (args, named) in cases {
             let err = parse(args).unwrap_err();

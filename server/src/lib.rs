@@ -2,10 +2,12 @@
 //! `main.rs` only parses the command line and calls [`run`].
 
 pub mod api;
+pub mod client_ip;
 pub mod config;
 pub mod csrf;
 pub mod demo;
 pub mod health;
+pub mod rate_limits;
 pub mod router;
 pub mod security;
 pub mod shutdown;
@@ -95,8 +97,17 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         clock.clone(),
     )));
     let state = app_state(&config, db.clone(), clock)?;
+    let limits = state.rate_limits.clone();
+    let forgetter = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            limits.forget_idle();
+        }
+    });
     let served = serve(listener, state, shutdown::signal()).await;
     sweeper.abort();
+    forgetter.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -130,6 +141,8 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
             hsts: config.production,
             dev_reload_socket,
         }),
+        client_ip_header: config.client_ip_header.clone(),
+        rate_limits: Arc::new(rate_limits::RateLimits::default()),
     })
 }
 

@@ -23,7 +23,7 @@ use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
-use crate::{api, csrf, health, security, telemetry};
+use crate::{api, client_ip, csrf, health, security, telemetry};
 
 /// Idle sessions end after this long; each request renews it.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -113,6 +113,10 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.headers.clone(),
             security::security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.client_ip_header.clone(),
+            client_ip::client_ip,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))

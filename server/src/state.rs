@@ -16,6 +16,9 @@ pub struct AppState {
     pub headers: Arc<HeaderPolicy>,
     /// Production mode: `__Host-` session cookie, `Secure`.
     pub production: bool,
+    /// The trusted reverse proxy's client-address header, if configured.
+    pub client_ip_header: Option<String>,
+    pub rate_limits: Arc<crate::rate_limits::RateLimits>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -84,8 +84,15 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::server::{accounts, auth, context::server_context, passwords::Password};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
-    let who =
-        accounts::authenticate(&ctx.db, &ctx.hasher, &email, &Password::new(password)).await?;
+    let who = accounts::authenticate(
+        &ctx.db,
+        &ctx.clock,
+        &ctx.hasher,
+        &email,
+        &Password::new(password),
+        auth::client_ip().as_deref(),
+    )
+    .await?;
     auth::begin(&session, &ctx, &who).await
 }
 

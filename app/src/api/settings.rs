@@ -36,6 +36,8 @@ pub async fn update_security_settings(
     session_idle_minutes: String,
     session_absolute_hours: String,
     max_sessions_per_user: String,
+    lockout_threshold: String,
+    lockout_minutes: String,
 ) -> Result<(), AppError> {
     use crate::permissions::Permission;
     use crate::server::{auth, context::server_context, settings};
@@ -54,6 +56,8 @@ pub async fn update_security_settings(
         session_idle_minutes,
         session_absolute_hours,
         max_sessions_per_user,
+        lockout_threshold,
+        lockout_minutes,
     };
     settings::update(&ctx.db, &ctx.clock, &grant, &form).await?;
     Ok(())

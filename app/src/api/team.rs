@@ -109,6 +109,18 @@ pub async fn end_member_sessions(user_id: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// `POST /api/team/unlock` — lifts a lockout after repeated failed sign-ins before it runs
+/// out. Permission: `team.write`.
+#[server(endpoint = "team/unlock", client = crate::csrf::ApiClient)]
+pub async fn unlock_member(user_id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, members};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let member = crate::model::UserId::from_client(user_id)?;
+    Ok(members::unlock(&ctx.db, &ctx.clock, &grant, &member).await?)
+}
+
 #[cfg(feature = "ssr")]
 async fn mail_invitation(
     ctx: &crate::server::context::ServerContext,

@@ -132,6 +132,27 @@ fn SettingsForm(
                     />
                 </div>
             </section>
+            <section class="card" aria-labelledby="lockout-heading">
+                <h2 id="lockout-heading">"Lockout"</h2>
+                <div class="field-grid">
+                    <TextField
+                        label="Failed sign-ins before lockout"
+                        name="lockout_threshold"
+                        hint="Consecutive wrong passwords that lock the account, 1 to 50."
+                        value=text(current.lockout_threshold)
+                        inputmode="numeric"
+                        error=field_error(value, "lockout_threshold")
+                    />
+                    <TextField
+                        label="Lockout duration (minutes)"
+                        name="lockout_minutes"
+                        hint="Until then sign-in is refused, unless an admin unlocks the account; 1 to 1440."
+                        value=text(current.lockout_minutes)
+                        inputmode="numeric"
+                        error=field_error(value, "lockout_minutes")
+                    />
+                </div>
+            </section>
             <FormAlert error />
             <Show when=move || matches!(value.get(), Some(Ok(())))>
                 <p class="alert alert-success" role="status">"Settings saved."</p>

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::api::accounts::me;
 use crate::api::team::{
     list_invitations, list_members, list_roles, DeactivateMember, EndMemberSessions, Invite,
-    ReactivateMember, ResendInvitation, RevokeInvitation,
+    ReactivateMember, ResendInvitation, RevokeInvitation, UnlockMember,
 };
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
@@ -22,11 +22,13 @@ struct TeamActions {
     deactivate: ServerAction<DeactivateMember>,
     reactivate: ServerAction<ReactivateMember>,
     end_sessions: ServerAction<EndMemberSessions>,
+    unlock: ServerAction<UnlockMember>,
 }
 
 impl TeamActions {
-    fn version(&self) -> (usize, usize, usize, usize, usize, usize) {
+    fn version(&self) -> (usize, usize, usize, usize, usize, usize, usize) {
         (
+            self.unlock.version().get(),
             self.invite.version().get(),
             self.resend.version().get(),
             self.revoke.version().get(),
@@ -44,6 +46,7 @@ impl TeamActions {
             self.deactivate.value().get(),
             self.reactivate.value().get(),
             self.end_sessions.value().get(),
+            self.unlock.value().get(),
         ]
         .into_iter()
         .flatten()
@@ -60,6 +63,7 @@ pub fn TeamPage() -> impl IntoView {
         deactivate: ServerAction::new(),
         reactivate: ServerAction::new(),
         end_sessions: ServerAction::new(),
+        unlock: ServerAction::new(),
     };
     let caller = Resource::new(|| (), |_| me());
     view! {
@@ -278,6 +282,8 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
             let end_id = m.user_id.as_str().to_owned();
             let deactivate_id = end_id.clone();
             let reactivate_id = end_id.clone();
+            let unlock_id = end_id.clone();
+            let locked = m.locked_until_ms.map(|until| format!("Locked until {}", utc_datetime(until)));
             let status = if m.active { "Active" } else { "Deactivated" };
             let manage = can_write && !m.is_you;
             view! {
@@ -288,7 +294,10 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
                     </td>
                     <td>{m.email}</td>
                     <td>{m.roles.join(", ")}</td>
-                    <td>{status}</td>
+                    <td>
+                        {status}
+                        {locked.clone().map(|l| view! { <span class="badge badge-danger">{l}</span> })}
+                    </td>
                     <td class="muted">{utc_date(m.joined_at_ms)}</td>
                     <td class="actions-cell">
                         <div class="row-actions">
@@ -304,6 +313,16 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
                                             <CsrfField />
                                             <input type="hidden" name="user_id" value=deactivate_id.clone() />
                                             <button type="submit" class="btn btn-small btn-danger">"Deactivate"</button>
+                                        </ActionForm>
+                                    }
+                                })}
+                            {(manage && locked.is_some())
+                                .then(|| {
+                                    view! {
+                                        <ActionForm action=actions.unlock attr:class="inline-form">
+                                            <CsrfField />
+                                            <input type="hidden" name="user_id" value=unlock_id.clone() />
+                                            <button type="submit" class="btn btn-small">"Unlock"</button>
                                         </ActionForm>
                                     }
                                 })}

@@ -345,40 +345,100 @@ pub struct SignedIn {
 /// account.
 pub const WRONG_CREDENTIALS: &str = "The email address or password is incorrect.";
 
-/// Checks an email and password. An unknown address costs the same argon2 work as a wrong
-/// password and gets the same message. A hash with outdated parameters is replaced.
+/// Checks an email and password. An unknown address, a wrong password and a locked account get
+/// the same message after the same argon2 work, so none of them can be told apart. A hash with
+/// outdated parameters is replaced.
+///
+/// Consecutive failures count towards the lockout rule of the person's workspaces; reaching it
+/// locks the account for its duration. Failures, lockouts and attempts on a locked account are
+/// recorded as security events.
 pub async fn authenticate(
     db: &Db,
+    clock: &Clock,
     hasher: &Hasher,
     email: &str,
     password: &Password,
+    ip: Option<&str>,
 ) -> Result<SignedIn, DomainError> {
+    use super::security_events::{record, EventKind, Subject};
     let wrong = || DomainError::invalid("password", WRONG_CREDENTIALS);
-    let Ok(email) = EmailAddress::parse(email) else {
-        hasher.verify_nothing(password).await?;
-        return Err(wrong());
+    let row = match EmailAddress::parse(email) {
+        Ok(email) => {
+            sqlx::query("SELECT id, password_hash, locked_until FROM users WHERE email_key = $1")
+                .bind(email.key())
+                .fetch_optional(db.pool())
+                .await?
+        }
+        Err(_) => None,
     };
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email_key = $1")
-        .bind(email.key())
-        .fetch_optional(db.pool())
-        .await?;
     let Some(row) = row else {
         hasher.verify_nothing(password).await?;
+        let mut conn = db.pool().acquire().await?;
+        let subject = Subject {
+            ip,
+            ..Subject::default()
+        };
+        record(&mut conn, clock, EventKind::SignInFailed, subject).await?;
         return Err(wrong());
     };
     let user_id = UserId::from_db(row.try_get("id")?);
     let stored: String = row.try_get("password_hash")?;
-    match hasher.verify(password, &stored).await? {
-        Verified::No => return Err(wrong()),
-        Verified::Yes { rehash: true } => {
-            let fresh = hasher.hash(password).await?;
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(&fresh)
+    let locked_until: Option<i64> = row.try_get("locked_until")?;
+    let verified = hasher.verify(password, &stored).await?;
+    let now = clock.now_ms();
+    let subject = || Subject {
+        user: Some(&user_id),
+        ip,
+        ..Subject::default()
+    };
+
+    if locked_until.is_some_and(|until| until > now) {
+        let mut conn = db.pool().acquire().await?;
+        record(&mut conn, clock, EventKind::SignInWhileLocked, subject()).await?;
+        return Err(wrong());
+    }
+    match verified {
+        Verified::No => {
+            let (threshold, minutes) = super::settings::lockout_for_user(db, &user_id).await?;
+            let mut tx = db.pool().begin().await?;
+            // Counted in the database, so concurrent attempts all count.
+            let failures: i64 = sqlx::query(
+                "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
+                 RETURNING failed_sign_ins",
+            )
+            .bind(user_id.as_str())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("failed_sign_ins")?;
+            record(&mut tx, clock, EventKind::SignInFailed, subject()).await?;
+            if failures >= i64::from(threshold) {
+                sqlx::query(
+                    "UPDATE users SET locked_until = $1, failed_sign_ins = 0 WHERE id = $2",
+                )
+                .bind(now + i64::from(minutes) * 60 * 1000)
                 .bind(user_id.as_str())
-                .execute(db.pool())
+                .execute(&mut *tx)
                 .await?;
+                record(&mut tx, clock, EventKind::AccountLocked, subject()).await?;
+            }
+            tx.commit().await?;
+            return Err(wrong());
         }
-        Verified::Yes { rehash: false } => {}
+        Verified::Yes { rehash } => {
+            let fresh = if rehash {
+                Some(hasher.hash(password).await?)
+            } else {
+                None
+            };
+            sqlx::query(
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, \
+                 password_hash = COALESCE($1, password_hash) WHERE id = $2",
+            )
+            .bind(fresh)
+            .bind(user_id.as_str())
+            .execute(db.pool())
+            .await?;
+        }
     }
     // The session starts in the workspace joined first among those still active.
     let workspace = sqlx::query(
@@ -411,6 +471,17 @@ pub async fn mark_email_verified(db: &Db, clock: &Clock, user: &UserId) -> Resul
     .execute(db.pool())
     .await?;
     Ok(())
+}
+
+/// The account with this address, if any (for seeding; sign-in goes through `authenticate`).
+pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<UserId>, DomainError> {
+    let email = EmailAddress::parse(email)?;
+    let row = sqlx::query("SELECT id FROM users WHERE email_key = $1")
+        .bind(email.key())
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| Ok(UserId::from_db(r.try_get("id")?)))
+        .transpose()
 }
 
 /// The display name and email address of `user`.

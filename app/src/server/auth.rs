@@ -33,15 +33,28 @@ struct SessionAuth {
 /// A user agent longer than this is cut: it is shown, never parsed for decisions.
 const USER_AGENT_MAX: usize = 512;
 
-/// The peer address and user agent of the request being served.
+/// The client's address as the server binary determined it: the peer address, or behind a
+/// reverse proxy the configured trusted header. Put into each request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The client address of the request being served, if known.
+pub fn client_ip() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<ClientIp>()
+        .map(|ip| ip.0.to_string())
+}
+
+/// The client address and user agent of the request being served.
 fn client() -> (Option<String>, Option<String>) {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return (None, None);
     };
     let ip = parts
         .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .get::<ClientIp>()
+        .map(|ip| ip.0.to_string());
     let user_agent = parts
         .headers
         .get(http::header::USER_AGENT)

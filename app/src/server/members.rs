@@ -15,7 +15,8 @@ use crate::permissions::Permission;
 pub async fn list(db: &Db, clock: &Clock, grant: &Grant) -> Result<Vec<Member>, DomainError> {
     let grant = grant.of(Permission::TeamRead)?;
     let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, m.deactivated_at, m.created_at FROM memberships m \
+        "SELECT u.id, u.display_name, u.email, u.locked_until, m.deactivated_at, m.created_at \
+         FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 \
          ORDER BY CASE WHEN m.deactivated_at IS NULL THEN 0 ELSE 1 END, u.display_name, u.id \
          LIMIT 1000",
@@ -49,6 +50,9 @@ pub async fn list(db: &Db, clock: &Clock, grant: &Grant) -> Result<Vec<Member>, 
             roles: held,
             active: row.try_get::<Option<i64>, _>("deactivated_at")?.is_none(),
             joined_at_ms: row.try_get("created_at")?,
+            locked_until_ms: row
+                .try_get::<Option<i64>, _>("locked_until")?
+                .filter(|until| *until > clock.now_ms()),
         });
     }
     Ok(members)
@@ -159,4 +163,31 @@ pub async fn end_sessions(
         check_target(&mut conn, clock, grant, member, "sign out").await?;
     }
     sessions::revoke_in_workspace(db, grant.workspace(), member).await
+}
+
+/// Lifts a lockout of `member`'s account before it runs out, and records who did. Needs
+/// `team.write`; not oneself, an Owner only by an Owner.
+pub async fn unlock(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    member: &UserId,
+) -> Result<(), DomainError> {
+    use super::security_events::{record, EventKind, Subject};
+    let grant = grant.of(Permission::TeamWrite)?;
+    let mut tx = db.pool().begin().await?;
+    check_target(&mut tx, clock, grant, member, "unlock").await?;
+    sqlx::query("UPDATE users SET locked_until = NULL, failed_sign_ins = 0 WHERE id = $1")
+        .bind(member.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let subject = Subject {
+        user: Some(member),
+        workspace: Some(grant.workspace()),
+        actor: Some(grant.user()),
+        ip: None,
+    };
+    record(&mut tx, clock, EventKind::AccountUnlocked, subject).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod members;
 pub mod password_policy;
 pub mod passwords;
 pub mod roles;
+pub mod security_events;
 pub mod sessions;
 pub mod settings;
 #[cfg(feature = "test-support")]

@@ -27,6 +27,8 @@ pub struct SettingsForm {
     pub session_idle_minutes: String,
     pub session_absolute_hours: String,
     pub max_sessions_per_user: String,
+    pub lockout_threshold: String,
+    pub lockout_minutes: String,
 }
 
 fn number(field: &'static str, raw: &str, min: u16, max: u16) -> Result<u16, DomainError> {
@@ -92,6 +94,8 @@ impl SettingsForm {
                 1,
                 100,
             )?,
+            lockout_threshold: number("lockout_threshold", &self.lockout_threshold, 1, 50)?,
+            lockout_minutes: number("lockout_minutes", &self.lockout_minutes, 1, 1440)?,
         };
         if u32::from(settings.session_absolute_hours) * 60
             < u32::from(settings.session_idle_minutes)
@@ -155,6 +159,8 @@ pub async fn load(db: &Db, workspace: &WorkspaceId) -> Result<SecuritySettings, 
         session_idle_minutes: small(&row, "session_idle_minutes")?,
         session_absolute_hours: small(&row, "session_absolute_hours")?,
         max_sessions_per_user: small_opt(&row, "max_sessions_per_user")?,
+        lockout_threshold: small(&row, "lockout_threshold")?,
+        lockout_minutes: small(&row, "lockout_minutes")?,
     })
 }
 
@@ -172,8 +178,9 @@ pub async fn update(
         "INSERT INTO workspace_settings (workspace_id, password_min_length, \
          password_require_lowercase, password_require_uppercase, password_require_digit, \
          password_require_symbol, password_min_strength, password_history, password_expiry_days, \
-         session_idle_minutes, session_absolute_hours, max_sessions_per_user, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         session_idle_minutes, session_absolute_hours, max_sessions_per_user, lockout_threshold, \
+         lockout_minutes, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          ON CONFLICT (workspace_id) DO UPDATE SET \
          password_min_length = excluded.password_min_length, \
          password_require_lowercase = excluded.password_require_lowercase, \
@@ -186,6 +193,8 @@ pub async fn update(
          session_idle_minutes = excluded.session_idle_minutes, \
          session_absolute_hours = excluded.session_absolute_hours, \
          max_sessions_per_user = excluded.max_sessions_per_user, \
+         lockout_threshold = excluded.lockout_threshold, \
+         lockout_minutes = excluded.lockout_minutes, \
          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
     )
     .bind(grant.workspace().as_str())
@@ -200,6 +209,8 @@ pub async fn update(
     .bind(i64::from(s.session_idle_minutes))
     .bind(i64::from(s.session_absolute_hours))
     .bind(s.max_sessions_per_user.map(i64::from))
+    .bind(i64::from(s.lockout_threshold))
+    .bind(i64::from(s.lockout_minutes))
     .bind(clock.now_ms())
     .bind(grant.user().as_str())
     .execute(db.pool())
@@ -225,4 +236,25 @@ pub async fn policy_for_user(db: &Db, user: &UserId) -> Result<PasswordPolicy, D
         first = false;
     }
     Ok(strictest)
+}
+
+/// The lockout rule for `user`: the strictest among their workspaces (fewest failures, longest
+/// lock); the defaults for an account with no active membership.
+pub async fn lockout_for_user(db: &Db, user: &UserId) -> Result<(u16, u16), DomainError> {
+    let rows = sqlx::query(
+        "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL",
+    )
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let default = SecuritySettings::default();
+    let mut rule: Option<(u16, u16)> = None;
+    for row in rows {
+        let s = load(db, &WorkspaceId::from_db(row.try_get("workspace_id")?)).await?;
+        rule = Some(match rule {
+            None => (s.lockout_threshold, s.lockout_minutes),
+            Some((n, m)) => (n.min(s.lockout_threshold), m.max(s.lockout_minutes)),
+        });
+    }
+    Ok(rule.unwrap_or((default.lockout_threshold, default.lockout_minutes)))
 }

@@ -1,0 +1,193 @@
+//! Account lockout against real SQLite and PostgreSQL, on an injected clock.
+#![cfg(feature = "test-support")]
+
+use std::time::Duration;
+
+use app::model::SecuritySettings;
+use app::permissions::Permission;
+use app::server::accounts::{self, SignUp, WRONG_CREDENTIALS};
+use app::server::clock::Clock;
+use app::server::error::DomainError;
+use app::server::grants;
+use app::server::invitations::{self, Invite};
+use app::server::members;
+use app::server::passwords::{Hasher, Password};
+use app::server::settings::{self, SettingsForm};
+use app::server::testing::backends;
+
+const PASSWORD: &str = "quiet lantern orbit mango";
+
+fn message(e: DomainError) -> String {
+    match e {
+        DomainError::Invalid { field, message } => format!("{field}: {message}"),
+        other => panic!("expected the sign-in message, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let owner = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            SignUp {
+                email: "ada@example.com".into(),
+                name: "Ada Lovelace".into(),
+                password: Password::new(PASSWORD),
+                workspace_name: "Analytical Engines".into(),
+            },
+        )
+        .await
+        .unwrap();
+        accounts::mark_email_verified(&t.db, &clock, &owner.user_id)
+            .await
+            .unwrap();
+        let grant = |p| grants::require(&t.db, &clock, &owner.user_id, &owner.workspace.id, p);
+        // Three failures, ten minutes, for this workspace.
+        let s = SecuritySettings {
+            lockout_threshold: 3,
+            lockout_minutes: 10,
+            ..SecuritySettings::default()
+        };
+        let form = SettingsForm {
+            password_min_length: s.password_min_length.to_string(),
+            password_min_strength: s.password_min_strength.to_string(),
+            password_history: s.password_history.to_string(),
+            session_idle_minutes: s.session_idle_minutes.to_string(),
+            session_absolute_hours: s.session_absolute_hours.to_string(),
+            lockout_threshold: "3".into(),
+            lockout_minutes: "10".into(),
+            ..SettingsForm::default()
+        };
+        settings::update(
+            &t.db,
+            &clock,
+            &grant(Permission::SettingsWrite).await.unwrap(),
+            &form,
+        )
+        .await
+        .unwrap();
+        // A member to lock out.
+        let role = app::server::roles::options(&t.db, &grant(Permission::TeamRead).await.unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.name == "Staff")
+            .unwrap();
+        let sent = invitations::invite(
+            &t.db,
+            &clock,
+            &grant(Permission::TeamWrite).await.unwrap(),
+            true,
+            Invite {
+                email: "grace@example.com".into(),
+                role_id: role.id.as_str().to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+        let grace = invitations::accept_new(
+            &t.db,
+            &clock,
+            &hasher,
+            &sent.token,
+            "Grace Hopper",
+            &Password::new(PASSWORD),
+        )
+        .await
+        .unwrap()
+        .user_id;
+        let (db, clock_ref, hasher_ref) = (&t.db, &clock, &hasher);
+        let sign_in = |password: &'static str| async move {
+            accounts::authenticate(
+                db,
+                clock_ref,
+                hasher_ref,
+                "grace@example.com",
+                &Password::new(password),
+                Some("203.0.113.7"),
+            )
+            .await
+        };
+        let wrong = "wrong horse battery staple";
+        let expected = format!("password: {WRONG_CREDENTIALS}");
+        for _ in 0..2 {
+            assert_eq!(
+                message(sign_in(wrong).await.unwrap_err()),
+                expected,
+                "{label}"
+            );
+        }
+        // A success resets the count.
+        sign_in(PASSWORD).await.unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                message(sign_in(wrong).await.unwrap_err()),
+                expected,
+                "{label}"
+            );
+        }
+        // Locked: the right password gets exactly the wrong password's answer.
+        assert_eq!(
+            message(sign_in(PASSWORD).await.unwrap_err()),
+            expected,
+            "{label}"
+        );
+        let unknown = accounts::authenticate(
+            &t.db,
+            &clock,
+            &hasher,
+            "nobody@example.com",
+            &Password::new(PASSWORD),
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(message(unknown), expected, "{label}: unknown address");
+
+        // The team page shows the lock; time lifts it.
+        let listed = members::list(&t.db, &clock, &grant(Permission::TeamRead).await.unwrap())
+            .await
+            .unwrap();
+        assert!(listed
+            .iter()
+            .find(|m| m.user_id == grace)
+            .unwrap()
+            .locked_until_ms
+            .is_some());
+        clock.advance(Duration::from_secs(10 * 60));
+        sign_in(PASSWORD).await.unwrap();
+
+        // Locked again, then lifted by an admin.
+        for _ in 0..3 {
+            sign_in(wrong).await.unwrap_err();
+        }
+        sign_in(PASSWORD).await.unwrap_err();
+        members::unlock(
+            &t.db,
+            &clock,
+            &grant(Permission::TeamWrite).await.unwrap(),
+            &grace,
+        )
+        .await
+        .unwrap();
+        sign_in(PASSWORD).await.unwrap();
+
+        let kinds = t
+            .strings("SELECT kind FROM security_events ORDER BY created_at, id")
+            .await;
+        let count = |k: &str| kinds.iter().filter(|x| *x == k).count();
+        assert_eq!(count("sign_in_failed"), 9, "{label}: {kinds:?}");
+        assert_eq!(count("account_locked"), 2, "{label}");
+        assert_eq!(count("sign_in_while_locked"), 2, "{label}");
+        assert_eq!(count("account_unlocked"), 1, "{label}");
+        let ips = t
+            .strings("SELECT ip FROM security_events WHERE kind = 'account_locked'")
+            .await;
+        assert!(ips.iter().all(|ip| ip == "203.0.113.7"), "{label}");
+    }
+}
