@@ -15,6 +15,7 @@ pub mod grants;
 pub mod invitations;
 pub mod mail;
 pub mod members;
+pub mod mfa;
 pub mod password_policy;
 pub mod passwords;
 pub mod roles;
