@@ -94,18 +94,14 @@ fn cookie_client() -> reqwest::Client {
 /// The CSRF token of `c`'s session, read from a page as its scripts read it. Fetching the page
 /// starts an anonymous session when `c` has none.
 async fn csrf_token(c: &reqwest::Client, s: &TestServer) -> String {
-    let page = c
-        .get(s.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page
-        .find(r#"name="csrf-token" content=""#)
-        .expect("the page carries a CSRF token")
-        + r#"name="csrf-token" content=""#.len();
+    let page = c.get(s.url("/")).send().await.unwrap();
+    page_token(&page.text().await.unwrap())
+}
+
+/// The token in a page's `<meta name="csrf-token">`.
+fn page_token(page: &str) -> String {
+    let marker = r#"name="csrf-token" content=""#;
+    let start = page.find(marker).expect("the page carries a CSRF token") + marker.len();
     let len = page[start..].find('"').unwrap();
     page[start..start + len].to_owned()
 }
@@ -129,10 +125,7 @@ async fn page_session(s: &TestServer, cookie: Option<String>) -> (String, String
         .or(cookie)
         .expect("a page starts a session");
     let page = res.text().await.unwrap();
-    let marker = r#"name="csrf-token" content=""#;
-    let start = page.find(marker).expect("the page carries a CSRF token") + marker.len();
-    let len = page[start..].find('"').unwrap();
-    (cookie, page[start..start + len].to_owned())
+    (cookie, page_token(&page))
 }
 
 /// A server-function call carrying `cookie` and the token of its session.
@@ -1337,7 +1330,7 @@ async fn team_endpoints_take_the_workspace_from_the_session_and_check_permission
                 .contains("Confirm your own email"),
             "{label}: {err}"
         );
-        // A role id from the demo's workspace is no role in Eve's.
+        // A role id from Eve's workspace is no role in the demo's.
         let demo_roles: Vec<serde_json::Value> = api(&demo, &s, "/api/team/roles")
             .await
             .send()
@@ -1420,7 +1413,7 @@ async fn an_expired_password_allows_nothing_but_changing_it() {
     .await;
     s.db.db_exec(&format!(
         "UPDATE users SET password_changed_at = {}",
-        now_ms() - 31 * 24 * 60 * 60 * 1000
+        app::server::clock::Clock::System.now_ms() - 31 * 24 * 60 * 60 * 1000
     ))
     .await;
 
@@ -1451,16 +1444,6 @@ async fn an_expired_password_allows_nothing_but_changing_it() {
     let members = api(&c, &s, "/api/team/members").await.send().await.unwrap();
     assert_eq!(members.status(), StatusCode::OK);
     s.stop().await.unwrap();
-}
-
-fn now_ms() -> i64 {
-    i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis(),
-    )
-    .unwrap()
 }
 
 #[tokio::test]

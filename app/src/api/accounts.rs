@@ -171,9 +171,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     if email.trim().is_empty() {
         return Err(AppError::validation("email", "Enter your email address."));
     }
-    let ctx2 = ctx.clone();
     tokio::spawn(async move {
-        let ctx = ctx2;
         let link = match email_tokens::issue_reset(&ctx.db, &ctx.clock, &email).await {
             Ok(Some(link)) => link,
             Ok(None) => return,

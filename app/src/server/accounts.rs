@@ -463,12 +463,23 @@ pub async fn authenticate(
 /// Marks `user`'s address confirmed without a mailed link. Only for accounts whose address is
 /// known good by other means: the demo seed (its address is undeliverable by design).
 pub async fn mark_email_verified(db: &Db, clock: &Clock, user: &UserId) -> Result<(), DomainError> {
+    let mut conn = db.pool().acquire().await?;
+    confirm_email(&mut conn, clock, user).await
+}
+
+/// Records `user`'s address as confirmed (once; a later confirmation keeps the first date),
+/// inside the caller's connection or transaction.
+pub(crate) async fn confirm_email(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    user: &UserId,
+) -> Result<(), DomainError> {
     sqlx::query(
         "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
     )
     .bind(clock.now_ms())
     .bind(user.as_str())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -51,16 +51,12 @@ fn client() -> (Option<String>, Option<String>) {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return (None, None);
     };
-    let ip = parts
-        .extensions
-        .get::<ClientIp>()
-        .map(|ip| ip.0.to_string());
     let user_agent = parts
         .headers
         .get(http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
-    (ip, user_agent)
+    (client_ip(), user_agent)
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {

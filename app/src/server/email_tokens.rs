@@ -68,14 +68,8 @@ pub async fn verify_email(db: &Db, clock: &Clock, token: &str) -> Result<(), Dom
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(refused)?;
-    let user: String = row.try_get("user_id")?;
-    sqlx::query(
-        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
-    )
-    .bind(now)
-    .bind(&user)
-    .execute(&mut *tx)
-    .await?;
+    let user = UserId::from_db(row.try_get("user_id")?);
+    super::accounts::confirm_email(&mut tx, clock, &user).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -345,14 +345,7 @@ async fn join(
     .execute(&mut *tx)
     .await?;
     // Following the mailed link proves the address.
-    sqlx::query(
-        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
-    )
-    .bind(now)
-    .bind(user.as_str())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    super::accounts::confirm_email(tx, clock, user).await
 }
 
 /// Accepts for an address without an account: creates it with `name` and `password` (which

@@ -119,11 +119,7 @@ pub async fn deactivate(
     .bind(member.as_str())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2")
-        .bind(grant.workspace().as_str())
-        .bind(member.as_str())
-        .execute(&mut *tx)
-        .await?;
+    sessions::revoke_in_workspace(&mut tx, grant.workspace(), member).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -158,11 +154,9 @@ pub async fn end_sessions(
     member: &UserId,
 ) -> Result<u64, DomainError> {
     let grant = grant.of(Permission::TeamWrite)?;
-    {
-        let mut conn = db.pool().acquire().await?;
-        check_target(&mut conn, clock, grant, member, "sign out").await?;
-    }
-    sessions::revoke_in_workspace(db, grant.workspace(), member).await
+    let mut conn = db.pool().acquire().await?;
+    check_target(&mut conn, clock, grant, member, "sign out").await?;
+    sessions::revoke_in_workspace(&mut conn, grant.workspace(), member).await
 }
 
 /// Lifts a lockout of `member`'s account before it runs out, and records who did. Needs

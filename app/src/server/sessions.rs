@@ -251,16 +251,16 @@ pub async fn keep_newest(db: &Db, user: &UserId, keep: u32) -> Result<u64, Domai
 }
 
 /// Ends every session `user` has open in `workspace` (their sessions in other workspaces
-/// stay); returns how many ended.
+/// stay), inside the caller's connection or transaction; returns how many ended.
 pub async fn revoke_in_workspace(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     workspace: &WorkspaceId,
     user: &UserId,
 ) -> Result<u64, DomainError> {
     let done = sqlx::query("DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2")
         .bind(workspace.as_str())
         .bind(user.as_str())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }

@@ -218,43 +218,40 @@ pub async fn update(
     Ok(s)
 }
 
+/// The settings of every workspace `user` is an active member of.
+async fn member_settings(db: &Db, user: &UserId) -> Result<Vec<SecuritySettings>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL",
+    )
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut all = Vec::with_capacity(rows.len());
+    for row in rows {
+        all.push(load(db, &WorkspaceId::from_db(row.try_get("workspace_id")?)).await?);
+    }
+    Ok(all)
+}
+
 /// The policy a new password of `user` must meet: the strictest of the workspaces they are an
 /// active member of, since one password guards all of them.
 pub async fn policy_for_user(db: &Db, user: &UserId) -> Result<PasswordPolicy, DomainError> {
-    let rows = sqlx::query(
-        "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL",
-    )
-    .bind(user.as_str())
-    .fetch_all(db.pool())
-    .await?;
-    let mut strictest = PasswordPolicy::default();
-    let mut first = true;
-    for row in rows {
-        let workspace = WorkspaceId::from_db(row.try_get("workspace_id")?);
-        let p = policy(&load(db, &workspace).await?);
-        strictest = if first { p } else { strictest.stricter(&p) };
-        first = false;
-    }
-    Ok(strictest)
+    Ok(member_settings(db, user)
+        .await?
+        .iter()
+        .map(policy)
+        .reduce(|a, b| a.stricter(&b))
+        .unwrap_or_default())
 }
 
-/// The lockout rule for `user`: the strictest among their workspaces (fewest failures, longest
-/// lock); the defaults for an account with no active membership.
+/// The lockout rule for `user` as (failures, minutes): the strictest among their workspaces
+/// (fewest failures, longest lock); the defaults for an account with no active membership.
 pub async fn lockout_for_user(db: &Db, user: &UserId) -> Result<(u16, u16), DomainError> {
-    let rows = sqlx::query(
-        "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL",
-    )
-    .bind(user.as_str())
-    .fetch_all(db.pool())
-    .await?;
     let default = SecuritySettings::default();
-    let mut rule: Option<(u16, u16)> = None;
-    for row in rows {
-        let s = load(db, &WorkspaceId::from_db(row.try_get("workspace_id")?)).await?;
-        rule = Some(match rule {
-            None => (s.lockout_threshold, s.lockout_minutes),
-            Some((n, m)) => (n.min(s.lockout_threshold), m.max(s.lockout_minutes)),
-        });
-    }
-    Ok(rule.unwrap_or((default.lockout_threshold, default.lockout_minutes)))
+    Ok(member_settings(db, user)
+        .await?
+        .iter()
+        .map(|s| (s.lockout_threshold, s.lockout_minutes))
+        .reduce(|(n, m), (n2, m2)| (n.min(n2), m.max(m2)))
+        .unwrap_or((default.lockout_threshold, default.lockout_minutes)))
 }
