@@ -24,6 +24,12 @@ pub enum AppError {
     /// signing out) works until they do.
     #[error("Your password has expired. Change it on your account page to continue.")]
     PasswordExpired,
+    /// A workspace of the caller's requires a second factor they have not set up: only setting
+    /// one up (and signing out) works until they do.
+    #[error(
+        "Your workspace requires two-step sign-in. Set it up on your account page to continue."
+    )]
+    MfaRequired,
     /// Bad input in one named field; the form shows `message` next to that field.
     #[error("{message}")]
     Validation { field: String, message: String },
@@ -56,7 +62,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden | Self::PageExpired | Self::PasswordExpired => 403,
+            Self::Forbidden | Self::PageExpired | Self::PasswordExpired | Self::MfaRequired => 403,
             Self::NotFound => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

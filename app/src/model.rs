@@ -174,6 +174,9 @@ pub struct CurrentUser {
     pub password_expired: bool,
     /// Within the notice period before expiry: every page shows a reminder.
     pub password_expires_soon: bool,
+    /// A workspace requires a second factor of this person and they have none: the server
+    /// refuses everything but setting one up (and signing out).
+    pub mfa_enrolment_required: bool,
 }
 
 impl CurrentUser {
@@ -250,6 +253,8 @@ pub struct SecuritySettings {
     pub lockout_threshold: u16,
     /// How long a locked account stays locked unless an admin unlocks it (1–1440 minutes).
     pub lockout_minutes: u16,
+    /// Who must sign in with a second factor.
+    pub mfa_policy: MfaPolicy,
 }
 
 impl Default for SecuritySettings {
@@ -268,6 +273,106 @@ impl Default for SecuritySettings {
             max_sessions_per_user: None,
             lockout_threshold: 5,
             lockout_minutes: 15,
+            mfa_policy: MfaPolicy::Optional,
         }
     }
+}
+
+/// A workspace's rule on second factors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaPolicy {
+    /// Each person decides.
+    #[default]
+    Optional,
+    /// Every member.
+    Everyone,
+    /// Members whose roles hold an administrative permission
+    /// (`Permission::is_administrative`).
+    Admins,
+}
+
+impl MfaPolicy {
+    pub const ALL: [MfaPolicy; 3] = [Self::Optional, Self::Everyone, Self::Admins];
+
+    /// The stored and submitted form.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Optional => "optional",
+            Self::Everyone => "everyone",
+            Self::Admins => "admins",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Optional => "Optional — each person decides",
+            Self::Everyone => "Required for everyone",
+            Self::Admins => "Required for administrators",
+        }
+    }
+}
+
+/// A person's second factors, as their account page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactors {
+    /// An authenticator app is in force.
+    pub app: bool,
+    /// Codes by email are in force.
+    pub email: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: i64,
+    /// A workspace of theirs requires a second factor.
+    pub required: bool,
+}
+
+impl SecondFactors {
+    pub fn any(&self) -> bool {
+        self.app || self.email
+    }
+}
+
+/// Setting up an authenticator app: what the page shows until a code confirms it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSetup {
+    /// The key to type into the app, in groups of four for reading.
+    pub key: String,
+    pub otpauth_url: String,
+    /// The `otpauth://` URL as a QR code, an SVG document made on the server.
+    pub qr_svg: String,
+}
+
+/// What sign-in needs next after a right password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInStep {
+    /// Signed in.
+    Done,
+    /// A second factor is needed; the page offers these methods.
+    SecondFactor(SecondFactorMethods),
+    /// Signed in, but a workspace requires a second factor they have not set up: that comes
+    /// first.
+    SetUpSecondFactor,
+}
+
+impl SignInStep {
+    /// Where the browser goes next.
+    pub fn next_page(&self) -> &'static str {
+        match self {
+            Self::Done => "/",
+            Self::SecondFactor(_) => "/signin/verify",
+            Self::SetUpSecondFactor => "/account#two-step",
+        }
+    }
+}
+
+/// The ways someone half-way through sign-in can give their second factor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorMethods {
+    pub app: bool,
+    pub email: bool,
+    pub recovery_code: bool,
 }

@@ -40,6 +40,13 @@ macro_rules! catalogue {
                 match self { $(Permission::$variant => $sensitive,)* }
             }
 
+            /// Administrative permissions change who can do what, or see who did: the
+            /// sensitive keys of the Administration category. A workspace can require a second
+            /// factor of everyone holding one.
+            pub fn is_administrative(self) -> bool {
+                self.category() == "Administration" && self.is_sensitive()
+            }
+
             pub fn from_key(key: &str) -> Option<Self> {
                 match key { $($key => Some(Permission::$variant),)* _ => None }
             }

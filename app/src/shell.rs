@@ -9,8 +9,8 @@ use crate::components::layout::AppShell;
 use crate::pages::{
     account::AccountPage, forgot_password::ForgotPasswordPage, invitation::InvitationPage,
     not_found::NotFound, overview::Overview, reset_password::ResetPasswordPage,
-    sessions::SessionsPage, settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
-    team::TeamPage, verify_email::VerifyEmailPage, workspaces::WorkspacesPage,
+    sessions::SessionsPage, settings::SettingsPage, sign_in::SecondFactorPage, sign_in::SignInPage,
+    sign_up::SignUpPage, team::TeamPage, verify_email::VerifyEmailPage, workspaces::WorkspacesPage,
 };
 
 /// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/signin/verify") view=SecondFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />

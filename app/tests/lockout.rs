@@ -61,6 +61,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             session_absolute_hours: s.session_absolute_hours.to_string(),
             lockout_threshold: "3".into(),
             lockout_minutes: "10".into(),
+            mfa_policy: "optional".into(),
             ..SettingsForm::default()
         };
         settings::update(

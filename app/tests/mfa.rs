@@ -3,12 +3,56 @@
 
 use std::time::Duration;
 
+use app::model::UserId;
+use app::model::{MfaPolicy, SecondFactorMethods, SecuritySettings};
+use app::permissions::Permission;
 use app::server::accounts::{self, SignUp};
 use app::server::clock::Clock;
+use app::server::db::Db;
 use app::server::error::DomainError;
-use app::server::mfa;
+use app::server::invitations::{self, Invite};
 use app::server::passwords::{Hasher, Password};
+use app::server::settings::{self, SettingsForm};
 use app::server::testing::backends;
+use app::server::{grants, mfa};
+
+const PASSWORD: &str = "quiet lantern orbit mango";
+const START_MS: i64 = 1_795_478_400_000;
+
+async fn sign_up(db: &Db, clock: &Clock, hasher: &Hasher) -> accounts::NewAccount {
+    accounts::sign_up(
+        db,
+        clock,
+        hasher,
+        SignUp {
+            email: "ada@example.com".into(),
+            name: "Ada Lovelace".into(),
+            password: Password::new(PASSWORD),
+            workspace_name: "Analytical Engines".into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Counts of each kind of security event about anyone.
+async fn events(t: &app::server::testing::TestDb, kind: &str) -> usize {
+    t.strings(&format!(
+        "SELECT kind FROM security_events WHERE kind = '{kind}'"
+    ))
+    .await
+    .len()
+}
+
+/// An app enrolled for `user`; returns its key.
+async fn enrol_app(db: &Db, clock: &Clock, user: &UserId) -> String {
+    let e = mfa::start_totp(db, clock, user, "ada@example.com")
+        .await
+        .unwrap();
+    let code = app_code(&e.secret_base32, clock, 0);
+    mfa::confirm_totp(db, clock, user, &code).await.unwrap();
+    e.secret_base32
+}
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// What an authenticator app shows for `secret` at the clock's time (+ `ahead` steps).
@@ -121,11 +165,272 @@ async fn an_app_is_enrolled_with_a_valid_code_and_codes_work_once() {
             "{label}"
         );
         mfa::verify(&t.db, &clock, &user, &fresh[0]).await.unwrap();
-        mfa::disable(&t.db, &user).await.unwrap();
+        mfa::disable_app(&t.db, &user).await.unwrap();
         assert!(!mfa::has_totp(&t.db, &user).await.unwrap());
         assert_eq!(
             t.row_counts(&["recovery_codes", "totp_factors"]).await[0].1,
             0
+        );
+    }
+}
+
+#[tokio::test]
+async fn mailed_codes_work_once_and_for_ten_minutes() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let user = sign_up(&t.db, &clock, &hasher).await.user_id;
+        assert_eq!(mfa::methods(&t.db, &user).await.unwrap(), None, "{label}");
+
+        // Turning codes by email on needs a mailed code back.
+        let code = mfa::issue_email_code(&t.db, &clock, &user).await.unwrap();
+        assert!(
+            code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+            "{code}"
+        );
+        let wrong = if code == "000000" { "000001" } else { "000000" };
+        for bad in [wrong, "abcdef", "", &"1".repeat(500)] {
+            let e = mfa::confirm_email_factor(&t.db, &clock, &user, bad)
+                .await
+                .unwrap_err();
+            assert_eq!(field(e), "code", "{label}: {bad:.10}");
+        }
+        mfa::confirm_email_factor(&t.db, &clock, &user, &code)
+            .await
+            .unwrap();
+        assert_eq!(
+            mfa::methods(&t.db, &user).await.unwrap(),
+            Some(SecondFactorMethods {
+                app: false,
+                email: true,
+                recovery_code: false
+            }),
+            "{label}"
+        );
+        assert_eq!(
+            t.strings("SELECT code_hash FROM email_codes").await,
+            Vec::<String>::new(),
+            "{label}: the code was used up"
+        );
+
+        // At sign-in: once.
+        let code = mfa::issue_email_code(&t.db, &clock, &user).await.unwrap();
+        assert!(!t.strings("SELECT code_hash FROM email_codes").await[0].contains(&code));
+        mfa::verify(&t.db, &clock, &user, &code).await.unwrap();
+        assert!(
+            mfa::verify(&t.db, &clock, &user, &code).await.is_err(),
+            "{label}: replay"
+        );
+
+        // A newer code replaces the older one.
+        let older = mfa::issue_email_code(&t.db, &clock, &user).await.unwrap();
+        let newer = mfa::issue_email_code(&t.db, &clock, &user).await.unwrap();
+        if older != newer {
+            assert!(
+                mfa::verify(&t.db, &clock, &user, &older).await.is_err(),
+                "{label}"
+            );
+        }
+        mfa::verify(&t.db, &clock, &user, &newer).await.unwrap();
+
+        // Ten minutes on, a code is dead; a second less, it works.
+        let code = mfa::issue_email_code(&t.db, &clock, &user).await.unwrap();
+        clock.advance(Duration::from_secs(10 * 60 - 1));
+        mfa::verify(&t.db, &clock, &user, &code).await.unwrap();
+        let code = mfa::issue_email_code(&t.db, &clock, &user).await.unwrap();
+        clock.advance(Duration::from_secs(10 * 60));
+        assert!(
+            mfa::verify(&t.db, &clock, &user, &code).await.is_err(),
+            "{label}: expired"
+        );
+
+        mfa::disable_email(&t.db, &user).await.unwrap();
+        assert_eq!(mfa::methods(&t.db, &user).await.unwrap(), None, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let user = sign_up(&t.db, &clock, &hasher).await.user_id;
+        let key = enrol_app(&t.db, &clock, &user).await;
+        clock.advance(Duration::from_secs(30));
+        let ip = Some("203.0.113.9");
+        let password_step = || async {
+            accounts::authenticate(
+                &t.db,
+                &clock,
+                &hasher,
+                "ada@example.com",
+                &Password::new(PASSWORD),
+                ip,
+            )
+            .await
+            .unwrap()
+        };
+        let checked = password_step().await;
+        assert_eq!(checked.who.user_id, user);
+        assert_eq!(
+            checked.second_factor,
+            Some(SecondFactorMethods {
+                app: true,
+                email: false,
+                recovery_code: true
+            }),
+            "{label}"
+        );
+
+        // Two wrong codes, a right password again, two more wrong codes: the right password
+        // did not wipe the count, and the fifth failure (default rule) locks.
+        for _ in 0..2 {
+            assert_eq!(
+                field(
+                    mfa::check(&t.db, &clock, &user, "000000", ip)
+                        .await
+                        .unwrap_err()
+                ),
+                "code"
+            );
+        }
+        password_step().await;
+        for bad in ["12345", "abcdef"] {
+            assert_eq!(
+                field(mfa::check(&t.db, &clock, &user, bad, ip).await.unwrap_err()),
+                "code"
+            );
+        }
+        let e = mfa::check(&t.db, &clock, &user, &"9".repeat(65), ip)
+            .await
+            .unwrap_err();
+        match e {
+            DomainError::Invalid { message, .. } => assert_eq!(message, mfa::LOCKED, "{label}"),
+            other => panic!("{other:?}"),
+        }
+        // Locked: even the right code is refused.
+        let right = app_code(&key, &clock, 0);
+        assert!(
+            mfa::check(&t.db, &clock, &user, &right, ip).await.is_err(),
+            "{label}"
+        );
+        assert_eq!(events(&t, "second_factor_failed").await, 5, "{label}");
+        assert_eq!(events(&t, "account_locked").await, 1, "{label}");
+        // An empty code is a typing slip, not a guess.
+        clock.advance(Duration::from_secs(15 * 60));
+        assert!(mfa::check(&t.db, &clock, &user, " ", ip).await.is_err());
+        assert_eq!(events(&t, "second_factor_failed").await, 5, "{label}");
+        // When the lock lapses, the right code works.
+        let right = app_code(&key, &clock, 0);
+        mfa::check(&t.db, &clock, &user, &right, ip).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START_MS);
+        let owner = sign_up(&t.db, &clock, &hasher).await;
+        accounts::mark_email_verified(&t.db, &clock, &owner.user_id)
+            .await
+            .unwrap();
+        let grant = |p| grants::require(&t.db, &clock, &owner.user_id, &owner.workspace.id, p);
+        let staff_role =
+            app::server::roles::options(&t.db, &grant(Permission::TeamRead).await.unwrap())
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| r.name == "Staff")
+                .unwrap();
+        let sent = invitations::invite(
+            &t.db,
+            &clock,
+            &grant(Permission::TeamWrite).await.unwrap(),
+            true,
+            Invite {
+                email: "grace@example.com".into(),
+                role_id: staff_role.id.as_str().to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+        let staff = invitations::accept_new(
+            &t.db,
+            &clock,
+            &hasher,
+            &sent.token,
+            "Grace Hopper",
+            &Password::new(PASSWORD),
+        )
+        .await
+        .unwrap()
+        .user_id;
+        let set_policy = |policy: MfaPolicy| {
+            let grant = &grant;
+            let (db, clock) = (&t.db, &clock);
+            async move {
+                let s = SecuritySettings::default();
+                let form = SettingsForm {
+                    password_min_length: s.password_min_length.to_string(),
+                    password_min_strength: s.password_min_strength.to_string(),
+                    password_history: s.password_history.to_string(),
+                    session_idle_minutes: s.session_idle_minutes.to_string(),
+                    session_absolute_hours: s.session_absolute_hours.to_string(),
+                    lockout_threshold: s.lockout_threshold.to_string(),
+                    lockout_minutes: s.lockout_minutes.to_string(),
+                    mfa_policy: policy.key().into(),
+                    ..SettingsForm::default()
+                };
+                let g = grant(Permission::SettingsWrite).await.unwrap();
+                settings::update(db, clock, &g, &form).await.unwrap();
+            }
+        };
+        let required = |user: UserId| {
+            let (db, clock, ws) = (&t.db, &clock, owner.workspace.id.clone());
+            async move {
+                let by_rule = settings::mfa_required_for_user(db, clock, &user)
+                    .await
+                    .unwrap();
+                let me = accounts::current_user(db, clock, &user, &ws)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(
+                    by_rule,
+                    me.mfa_enrolment_required || mfa::methods(db, &user).await.unwrap().is_some()
+                );
+                me.mfa_enrolment_required
+            }
+        };
+        assert!(!required(owner.user_id.clone()).await, "{label}: optional");
+        assert!(!required(staff.clone()).await, "{label}: optional");
+
+        set_policy(MfaPolicy::Admins).await;
+        assert!(
+            required(owner.user_id.clone()).await,
+            "{label}: the Owner administers"
+        );
+        assert!(!required(staff.clone()).await, "{label}: Staff does not");
+
+        set_policy(MfaPolicy::Everyone).await;
+        assert!(required(staff.clone()).await, "{label}: everyone");
+
+        // Once they have a factor, nothing more is required of them.
+        let code = mfa::issue_email_code(&t.db, &clock, &staff).await.unwrap();
+        mfa::confirm_email_factor(&t.db, &clock, &staff, &code)
+            .await
+            .unwrap();
+        assert!(!required(staff.clone()).await, "{label}: enrolled");
+        assert_eq!(
+            settings::load(&t.db, &owner.workspace.id)
+                .await
+                .unwrap()
+                .mfa_policy,
+            MfaPolicy::Everyone
         );
     }
 }

@@ -43,6 +43,7 @@ fn form(s: &SecuritySettings) -> SettingsForm {
         max_sessions_per_user: opt(s.max_sessions_per_user),
         lockout_threshold: s.lockout_threshold.to_string(),
         lockout_minutes: s.lockout_minutes.to_string(),
+        mfa_policy: s.mfa_policy.key().into(),
     }
 }
 

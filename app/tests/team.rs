@@ -123,6 +123,7 @@ impl World {
             None,
         )
         .await
+        .map(|checked| checked.who)
     }
 }
 

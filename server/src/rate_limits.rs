@@ -1,5 +1,5 @@
 //! Rate limits on the endpoints people can be attacked through: sign-in, sign-up, password
-//! reset, mailed links and invitation acceptance. Each has a budget per client address and per
+//! reset, mailed links, invitation acceptance and second-factor codes. Each has a budget per client address and per
 //! account (the email, or the link's token, in the form). The check runs in the gate before
 //! the server function, so a refused request costs no argon2 work and no database write.
 
@@ -24,6 +24,7 @@ enum Group {
     SignUp,
     PasswordReset,
     MailedLink,
+    SecondFactor,
 }
 
 fn group(path: &str) -> Option<Group> {
@@ -37,6 +38,16 @@ fn group(path: &str) -> Option<Group> {
         | "/api/invitations/preview"
         | "/api/invitations/accept_new"
         | "/api/invitations/accept_existing" => Group::MailedLink,
+        // Codes are guessable in principle: every place one is checked, and every place that
+        // mails one.
+        "/api/accounts/verify_second_factor"
+        | "/api/accounts/send_sign_in_code"
+        | "/api/mfa/confirm_app"
+        | "/api/mfa/send_email_code"
+        | "/api/mfa/confirm_email"
+        | "/api/mfa/disable_app"
+        | "/api/mfa/disable_email"
+        | "/api/mfa/regenerate_recovery_codes" => Group::SecondFactor,
         _ => return None,
     })
 }

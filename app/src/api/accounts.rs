@@ -1,9 +1,9 @@
-//! `accounts/*` endpoints: sign-up, sign-in, sign-out, and who is signed in.
+//! `accounts/*` endpoints: sign-up, sign-in (both steps), sign-out, and who is signed in.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, SecondFactorMethods, SignInStep};
 
 /// `POST /api/accounts/sign_up` — creates the person and their workspace, makes them its
 /// Owner and signs them in. Permission: none (anyone may sign up).
@@ -77,14 +77,15 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     Ok(email_tokens::verify_email(&ctx.db, &ctx.clock, &token).await?)
 }
 
-/// `POST /api/accounts/sign_in` — checks the email and password and starts a session under a
-/// new id. Permission: none. Every failure gets the same message.
+/// `POST /api/accounts/sign_in` — checks the email and password. Without a second factor the
+/// session starts under a new id; with one, the session (under a new id too) waits for it.
+/// Permission: none. Every failure gets the same message.
 #[server(endpoint = "accounts/sign_in", client = crate::csrf::ApiClient)]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context, passwords::Password};
+pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
+    use crate::server::{accounts, auth, context::server_context, passwords::Password, settings};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
-    let who = accounts::authenticate(
+    let checked = accounts::authenticate(
         &ctx.db,
         &ctx.clock,
         &ctx.hasher,
@@ -93,7 +94,86 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         auth::client_ip().as_deref(),
     )
     .await?;
+    match checked.second_factor {
+        None => {
+            auth::begin(&session, &ctx, &checked.who).await?;
+            let must_enrol =
+                settings::mfa_required_for_user(&ctx.db, &ctx.clock, &checked.who.user_id).await?;
+            Ok(if must_enrol {
+                SignInStep::SetUpSecondFactor
+            } else {
+                SignInStep::Done
+            })
+        }
+        Some(methods) => {
+            auth::begin_second_step(&session, &ctx, &checked.who).await?;
+            Ok(SignInStep::SecondFactor(methods))
+        }
+    }
+}
+
+/// `POST /api/accounts/pending_second_factor` — how the person half-way through signing in
+/// can give their second factor, or nothing when no sign-in is waiting for one.
+/// Permission: a right password in this session, within the last 10 minutes.
+#[server(endpoint = "accounts/pending_second_factor", client = crate::csrf::ApiClient)]
+pub async fn pending_second_factor() -> Result<Option<SecondFactorMethods>, AppError> {
+    use crate::server::{auth, context::server_context, mfa};
+    let ctx = server_context()?;
+    let session = auth::request_session().await?;
+    let Some(who) = auth::second_step(&session, &ctx).await? else {
+        return Ok(None);
+    };
+    Ok(mfa::methods(&ctx.db, &who.user_id).await?)
+}
+
+/// `POST /api/accounts/send_sign_in_code` — mails a one-time code to the person half-way
+/// through signing in, if codes by email is one of their second factors.
+/// Permission: a right password in this session, within the last 10 minutes.
+#[server(endpoint = "accounts/send_sign_in_code", client = crate::csrf::ApiClient)]
+pub async fn send_sign_in_code() -> Result<(), AppError> {
+    use crate::server::{auth, context::server_context, mfa};
+    let ctx = server_context()?;
+    let session = auth::request_session().await?;
+    let who = auth::second_step(&session, &ctx)
+        .await?
+        .ok_or_else(second_step_over)?;
+    if !mfa::methods(&ctx.db, &who.user_id)
+        .await?
+        .is_some_and(|m| m.email)
+    {
+        return Err(AppError::Forbidden);
+    }
+    crate::api::mfa::mail_code(&ctx, &who.user_id).await
+}
+
+/// `POST /api/accounts/verify_second_factor` — finishes signing in with an app code, the
+/// mailed code or a recovery code; the session continues under a new id. Wrong codes count
+/// towards the lockout rule; once locked, the sign-in must start again.
+/// Permission: a right password in this session, within the last 10 minutes.
+#[server(endpoint = "accounts/verify_second_factor", client = crate::csrf::ApiClient)]
+pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, context::server_context, mfa};
+    let ctx = server_context()?;
+    let session = auth::request_session().await?;
+    let who = auth::second_step(&session, &ctx)
+        .await?
+        .ok_or_else(second_step_over)?;
+    let ip = auth::client_ip();
+    if let Err(e) = mfa::check(&ctx.db, &ctx.clock, &who.user_id, &code, ip.as_deref()).await {
+        if accounts::is_locked(&ctx.db, &ctx.clock, &who.user_id).await? {
+            auth::abandon_second_step(&session).await?;
+        }
+        return Err(e.into());
+    }
+    accounts::reset_failures(&ctx.db, &who.user_id).await?;
     auth::begin(&session, &ctx, &who).await
+}
+
+#[cfg(feature = "ssr")]
+fn second_step_over() -> AppError {
+    AppError::Conflict {
+        message: "Your sign-in has timed out. Sign in again.".into(),
+    }
 }
 
 /// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active

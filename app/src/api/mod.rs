@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod invitations;
+pub mod mfa;
 pub mod sessions;
 pub mod settings;
 pub mod team;

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::SecuritySettings;
 
-/// `POST /api/settings/security` — the password policy and session limits.
+/// `POST /api/settings/security` — the password policy, session limits, lockout rule and
+/// second-factor rule.
 /// Permission: `settings.write`.
 #[server(endpoint = "settings/security", client = crate::csrf::ApiClient)]
 pub async fn get_security_settings() -> Result<SecuritySettings, AppError> {
@@ -38,6 +39,7 @@ pub async fn update_security_settings(
     max_sessions_per_user: String,
     lockout_threshold: String,
     lockout_minutes: String,
+    mfa_policy: String,
 ) -> Result<(), AppError> {
     use crate::permissions::Permission;
     use crate::server::{auth, context::server_context, settings};
@@ -58,6 +60,7 @@ pub async fn update_security_settings(
         max_sessions_per_user,
         lockout_threshold,
         lockout_minutes,
+        mfa_policy,
     };
     settings::update(&ctx.db, &ctx.clock, &grant, &form).await?;
     Ok(())

@@ -79,18 +79,21 @@ pub fn SubmitButton(
     }
 }
 
-/// The last result of a server action that returns nothing on success.
-pub trait ActionOutcome:
-    Get<Value = Option<Result<(), AppError>>> + Clone + Send + Sync + 'static
+/// The last result of a server action (by default one that returns nothing on success).
+pub trait ActionOutcome<T = ()>:
+    Get<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static
 {
 }
-impl<S> ActionOutcome for S where
-    S: Get<Value = Option<Result<(), AppError>>> + Clone + Send + Sync + 'static
+impl<T, S> ActionOutcome<T> for S where
+    S: Get<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static
 {
 }
 
 /// The message for `field` in the action's last error, if any.
-pub fn field_error(value: impl ActionOutcome, field: &'static str) -> Signal<Option<String>> {
+pub fn field_error<T: 'static>(
+    value: impl ActionOutcome<T>,
+    field: &'static str,
+) -> Signal<Option<String>> {
     Signal::derive(move || {
         value
             .get()

@@ -116,7 +116,17 @@ fn UnverifiedBanner() -> impl IntoView {
                             </div>
                         }
                     });
-                Some(view! { {expiry} {unverified} })
+                let mfa = user
+                    .mfa_enrolment_required
+                    .then(|| {
+                        view! {
+                            <div class="alert alert-error banner" role="alert">
+                                "Your workspace requires two-step sign-in. "
+                                <a href="/account#two-step">"Set it up to continue"</a>
+                            </div>
+                        }
+                    });
+                Some(view! { {mfa} {expiry} {unverified} })
             })}
         </Suspense>
     }

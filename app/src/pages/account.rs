@@ -6,6 +6,7 @@ use crate::components::alert::{FormAlert, SignInPrompt};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
+use crate::pages::two_step::TwoStepCard;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -20,8 +21,9 @@ pub fn AccountPage() -> impl IntoView {
                         view! {
                             <section class="card">
                                 <h2>{user.name}</h2>
-                                <p class="muted">{user.email}</p>
+                                <p class="muted">{user.email.clone()}</p>
                             </section>
+                            <TwoStepCard email=user.email />
                             <ChangePasswordForm />
                         }
                             .into_any()

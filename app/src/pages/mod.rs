@@ -1,4 +1,4 @@
-//! One module per route.
+//! One module per route (`two_step` is the account page's two-step sign-in card).
 
 pub mod account;
 pub mod forgot_password;
@@ -11,5 +11,6 @@ pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
 pub mod team;
+pub mod two_step;
 pub mod verify_email;
 pub mod workspaces;

@@ -6,7 +6,7 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
-use crate::model::SecuritySettings;
+use crate::model::{MfaPolicy, SecuritySettings};
 
 /// The workspace's password policy and session limits.
 #[component]
@@ -17,7 +17,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Security settings · Gatehouse" />
         <PageHeader
             title="Security settings"
-            lead="Password rules and session limits for everyone in this workspace. People in several workspaces meet the strictest rules among them."
+            lead="Password rules, session limits, lockout and two-step sign-in for everyone in this workspace. People in several workspaces meet the strictest rules among them."
         />
         <Suspense fallback=|| view! { <p class="muted">"Loading settings…"</p> }>
             {move || Suspend::new(async move {
@@ -152,6 +152,39 @@ fn SettingsForm(
                         error=field_error(value, "lockout_minutes")
                     />
                 </div>
+            </section>
+            <section class="card" aria-labelledby="mfa-heading">
+                <h2 id="mfa-heading">"Two-step sign-in"</h2>
+                <fieldset class="checks" aria-describedby="mfa_policy-hint">
+                    <legend>"Who must sign in with a second factor"</legend>
+                    {MfaPolicy::ALL
+                        .into_iter()
+                        .map(|policy| {
+                            view! {
+                                <div class="check">
+                                    <input
+                                        type="radio"
+                                        id=format!("mfa_policy-{}", policy.key())
+                                        name="mfa_policy"
+                                        value=policy.key()
+                                        checked=current.mfa_policy == policy
+                                    />
+                                    <label for=format!("mfa_policy-{}", policy.key())>
+                                        {policy.label()}
+                                    </label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <p class="field-hint" id="mfa_policy-hint">
+                    "Administrators are members whose roles can manage the team, roles, settings or billing, or read the audit trail. Whoever must and has no second factor is asked to set one up right after their password, and can do nothing else until then."
+                </p>
+                {move || {
+                    field_error(value, "mfa_policy")
+                        .get()
+                        .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+                }}
             </section>
             <FormAlert error />
             <Show when=move || matches!(value.get(), Some(Ok(())))>

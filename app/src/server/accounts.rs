@@ -12,7 +12,7 @@ use super::passwords::Verified;
 use super::passwords::{Hasher, Password};
 use super::text::LineField;
 use super::{roles, workspaces};
-use crate::model::{CurrentUser, UserId, WorkspaceId, WorkspaceSummary};
+use crate::model::{CurrentUser, SecondFactorMethods, UserId, WorkspaceId, WorkspaceSummary};
 use workspaces::WorkspaceName;
 
 pub const EMAIL_MAX_CHARS: usize = 254;
@@ -341,11 +341,18 @@ pub struct SignedIn {
     pub workspace_id: WorkspaceId,
 }
 
+/// A right password: who it is, and the second factor still to come, if they have one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordChecked {
+    pub who: SignedIn,
+    pub second_factor: Option<SecondFactorMethods>,
+}
+
 /// The one message for every failed sign-in, so it never tells whether an address has an
 /// account.
 pub const WRONG_CREDENTIALS: &str = "The email address or password is incorrect.";
 
-/// Checks an email and password. An unknown address, a wrong password and a locked account get
+/// Checks an email and password — the first step of signing in. An unknown address, a wrong password and a locked account get
 /// the same message after the same argon2 work, so none of them can be told apart. A hash with
 /// outdated parameters is replaced.
 ///
@@ -359,7 +366,7 @@ pub async fn authenticate(
     email: &str,
     password: &Password,
     ip: Option<&str>,
-) -> Result<SignedIn, DomainError> {
+) -> Result<PasswordChecked, DomainError> {
     use super::security_events::{record, EventKind, Subject};
     let wrong = || DomainError::invalid("password", WRONG_CREDENTIALS);
     let row = match EmailAddress::parse(email) {
@@ -399,29 +406,7 @@ pub async fn authenticate(
     }
     match verified {
         Verified::No => {
-            let (threshold, minutes) = super::settings::lockout_for_user(db, &user_id).await?;
-            let mut tx = db.pool().begin().await?;
-            // Counted in the database, so concurrent attempts all count.
-            let failures: i64 = sqlx::query(
-                "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
-                 RETURNING failed_sign_ins",
-            )
-            .bind(user_id.as_str())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("failed_sign_ins")?;
-            record(&mut tx, clock, EventKind::SignInFailed, subject()).await?;
-            if failures >= i64::from(threshold) {
-                sqlx::query(
-                    "UPDATE users SET locked_until = $1, failed_sign_ins = 0 WHERE id = $2",
-                )
-                .bind(now + i64::from(minutes) * 60 * 1000)
-                .bind(user_id.as_str())
-                .execute(&mut *tx)
-                .await?;
-                record(&mut tx, clock, EventKind::AccountLocked, subject()).await?;
-            }
-            tx.commit().await?;
+            count_failure(db, clock, &user_id, ip, EventKind::SignInFailed).await?;
             return Err(wrong());
         }
         Verified::Yes { rehash } => {
@@ -431,7 +416,7 @@ pub async fn authenticate(
                 None
             };
             sqlx::query(
-                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, \
+                "UPDATE users SET locked_until = NULL, \
                  password_hash = COALESCE($1, password_hash) WHERE id = $2",
             )
             .bind(fresh)
@@ -439,6 +424,12 @@ pub async fn authenticate(
             .execute(db.pool())
             .await?;
         }
+    }
+    // With a second factor to come, failures keep counting across both steps: a right
+    // password must not buy a fresh set of guesses at the code.
+    let second_factor = super::mfa::methods(db, &user_id).await?;
+    if second_factor.is_none() {
+        reset_failures(db, &user_id).await?;
     }
     // The session starts in the workspace joined first among those still active.
     let workspace = sqlx::query(
@@ -454,10 +445,102 @@ pub async fn authenticate(
             "This account has no active workspace. Ask a workspace admin to reactivate you.",
         ));
     };
-    Ok(SignedIn {
-        user_id,
-        workspace_id: WorkspaceId::from_db(workspace.try_get("workspace_id")?),
+    Ok(PasswordChecked {
+        who: SignedIn {
+            user_id,
+            workspace_id: WorkspaceId::from_db(workspace.try_get("workspace_id")?),
+        },
+        second_factor,
     })
+}
+
+/// Counts a failed sign-in step (a wrong password, or a wrong second-factor code) towards the
+/// lockout rule, records it as `kind`, and locks the account when the count reaches the
+/// threshold.
+pub(crate) async fn count_failure(
+    db: &Db,
+    clock: &Clock,
+    user_id: &UserId,
+    ip: Option<&str>,
+    kind: super::security_events::EventKind,
+) -> Result<(), DomainError> {
+    use super::security_events::{record, EventKind, Subject};
+    let subject = || Subject {
+        user: Some(user_id),
+        ip,
+        ..Subject::default()
+    };
+    let (threshold, minutes) = super::settings::lockout_for_user(db, user_id).await?;
+    let mut tx = db.pool().begin().await?;
+    // Counted in the database, so concurrent attempts all count.
+    let failures: i64 = sqlx::query(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
+         RETURNING failed_sign_ins",
+    )
+    .bind(user_id.as_str())
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("failed_sign_ins")?;
+    record(&mut tx, clock, kind, subject()).await?;
+    if failures >= i64::from(threshold) {
+        sqlx::query("UPDATE users SET locked_until = $1, failed_sign_ins = 0 WHERE id = $2")
+            .bind(clock.now_ms() + i64::from(minutes) * 60 * 1000)
+            .bind(user_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, clock, EventKind::AccountLocked, subject()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Re-checks `user`'s password before a change to how they sign in. A wrong one counts towards
+/// the lockout rule, as at sign-in; a locked account is refused.
+pub async fn confirm_password(
+    db: &Db,
+    clock: &Clock,
+    hasher: &Hasher,
+    user: &UserId,
+    password: &Password,
+    ip: Option<&str>,
+) -> Result<(), DomainError> {
+    let wrong = || DomainError::invalid("password", "That is not your password.");
+    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .try_get("password_hash")?;
+    let verified = hasher.verify(password, &stored).await?;
+    if is_locked(db, clock, user).await? {
+        return Err(DomainError::invalid("password", super::mfa::LOCKED));
+    }
+    if verified == Verified::No {
+        use super::security_events::EventKind;
+        count_failure(db, clock, user, ip, EventKind::SignInFailed).await?;
+        return Err(wrong());
+    }
+    Ok(())
+}
+
+/// Whether `user` is locked out now.
+pub(crate) async fn is_locked(db: &Db, clock: &Clock, user: &UserId) -> Result<bool, DomainError> {
+    let until: Option<i64> = sqlx::query("SELECT locked_until FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .try_get("locked_until")?;
+    Ok(until.is_some_and(|until| until > clock.now_ms()))
+}
+
+/// Clears the failure count after a complete, successful sign-in step.
+pub(crate) async fn reset_failures(db: &Db, user: &UserId) -> Result<(), DomainError> {
+    sqlx::query("UPDATE users SET failed_sign_ins = 0 WHERE id = $1")
+        .bind(user.as_str())
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Marks `user`'s address confirmed without a mailed link. Only for accounts whose address is
@@ -555,7 +638,10 @@ pub async fn current_user(
         .expiry_days
         .map(|days| changed_at + i64::from(days) * 24 * 60 * 60 * 1000);
     let now = clock.now_ms();
+    let mfa_enrolment_required = super::settings::mfa_required_for_user(db, clock, user_id).await?
+        && super::mfa::methods(db, user_id).await?.is_none();
     Ok(Some(CurrentUser {
+        mfa_enrolment_required,
         workspaces,
         permissions,
         password_expired: password_expires_at_ms.is_some_and(|at| now >= at),

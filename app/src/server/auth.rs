@@ -30,6 +30,20 @@ struct SessionAuth {
     user_agent: Option<String>,
 }
 
+/// The session key for someone who gave the right password and still owes a second factor.
+/// It grants nothing: `current` looks only at `SESSION_KEY`.
+const PENDING_KEY: &str = "second_factor_pending";
+
+/// How long the second step may take after the password.
+pub const SECOND_STEP_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PendingSecondFactor {
+    user_id: String,
+    workspace_id: String,
+    password_at_ms: i64,
+}
+
 /// A user agent longer than this is cut: it is shown, never parsed for decisions.
 const USER_AGENT_MAX: usize = 512;
 
@@ -70,6 +84,10 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// this one is within it.
 pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
     super::csrf::renew(session).await?;
     let settings = super::settings::load(&ctx.db, &who.workspace_id).await?;
     if let Some(limit) = settings.max_sessions_per_user {
@@ -92,6 +110,64 @@ pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Re
             },
         )
         .await
+        .map_err(session_error)
+}
+
+/// Records a right password for someone with a second factor: the session (under a new id and
+/// CSRF token, and no longer signed in as anyone) waits for the code.
+pub async fn begin_second_step(
+    session: &Session,
+    ctx: &ServerContext,
+    who: &SignedIn,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    super::csrf::renew(session).await?;
+    session
+        .remove_value(SESSION_KEY)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(
+            PENDING_KEY,
+            PendingSecondFactor {
+                user_id: who.user_id.as_str().to_owned(),
+                workspace_id: who.workspace_id.as_str().to_owned(),
+                password_at_ms: ctx.clock.now_ms(),
+            },
+        )
+        .await
+        .map_err(session_error)
+}
+
+/// Who this session gave the right password for, if they still owe a second factor and the
+/// password was given less than `SECOND_STEP_MS` ago.
+pub async fn second_step(
+    session: &Session,
+    ctx: &ServerContext,
+) -> Result<Option<SignedIn>, AppError> {
+    let Some(pending) = session
+        .get::<PendingSecondFactor>(PENDING_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    if ctx.clock.now_ms() - pending.password_at_ms >= SECOND_STEP_MS {
+        abandon_second_step(session).await?;
+        return Ok(None);
+    }
+    Ok(Some(SignedIn {
+        user_id: UserId::from_db(pending.user_id),
+        workspace_id: WorkspaceId::from_db(pending.workspace_id),
+    }))
+}
+
+/// Forgets a half-finished sign-in: the next attempt starts with the password.
+pub async fn abandon_second_step(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map(drop)
         .map_err(session_error)
 }
 
@@ -175,8 +251,19 @@ pub async fn current(
 }
 
 /// The signed-in caller of this request, or `Unauthenticated`. A caller whose password has
-/// expired gets `PasswordExpired` until they change it.
+/// expired gets `PasswordExpired` until they change it; one who must set up a second factor
+/// gets `MfaRequired` until they do.
 pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> {
+    let user = require_user_enrolling(ctx).await?;
+    if user.mfa_enrolment_required {
+        return Err(AppError::MfaRequired);
+    }
+    Ok(user)
+}
+
+/// The signed-in caller even if a workspace requires a second factor they have not set up yet:
+/// only for setting one up.
+pub async fn require_user_enrolling(ctx: &ServerContext) -> Result<CurrentUser, AppError> {
     let user = require_user_with_expired_password(ctx).await?;
     if user.password_expired {
         return Err(AppError::PasswordExpired);
@@ -184,7 +271,8 @@ pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> 
     Ok(user)
 }
 
-/// The signed-in caller even if their password has expired: only for changing it.
+/// The signed-in caller even if their password has expired (or a second factor is due): only
+/// for changing the password.
 pub async fn require_user_with_expired_password(
     ctx: &ServerContext,
 ) -> Result<CurrentUser, AppError> {

@@ -1,5 +1,9 @@
 //! Second factors: an authenticator app (TOTP, RFC 6238: SHA-1, 6 digits, 30-second steps,
-//! one step of clock skew either way) and single-use recovery codes.
+//! one step of clock skew either way), codes by email, and single-use recovery codes.
+//!
+//! A mailed code is 6 random digits, valid for 10 minutes and once; a person holds at most one
+//! (a newer one replaces it). Guessing is bounded by the lockout rule: every wrong code counts
+//! as a failed sign-in.
 //!
 //! A code's time step is stored when it is used, so the same code — or any older one — cannot
 //! be used twice. Recovery codes are 80 random bits; only their SHA-256 is stored (their entropy
@@ -12,12 +16,13 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
-use crate::model::UserId;
+use crate::model::{SecondFactorMethods, SecondFactors, UserId};
 
 pub const DIGITS: usize = 6;
 pub const STEP_SECS: u64 = 30;
 pub const SKEW_STEPS: u8 = 1;
 pub const RECOVERY_CODES: usize = 10;
+pub const EMAIL_CODE_MINUTES: i64 = 10;
 const ISSUER: &str = "Gatehouse";
 
 fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP, DomainError> {
@@ -216,8 +221,8 @@ async fn replace_recovery_codes(
     Ok(codes)
 }
 
-/// Checks a second factor: a current app code not used before, or an unused recovery code
-/// (which is then used up). The step of an accepted app code is stored in the same statement
+/// Checks a second factor: a current app code not used before, the mailed code, or an unused
+/// recovery code (the last two are then used up). The step of an accepted app code is stored in the same statement
 /// that checks it, so two racing uses of one code cannot both pass.
 pub async fn verify(db: &Db, clock: &Clock, user: &UserId, code: &str) -> Result<(), DomainError> {
     if code.len() > 64 {
@@ -248,6 +253,9 @@ pub async fn verify(db: &Db, clock: &Clock, user: &UserId, code: &str) -> Result
             };
         }
     }
+    if take_email_code(db, clock, user, code).await? {
+        return Ok(());
+    }
     let used = sqlx::query(
         "UPDATE recovery_codes SET used_at = $1 \
          WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
@@ -264,6 +272,44 @@ pub async fn verify(db: &Db, clock: &Clock, user: &UserId, code: &str) -> Result
     }
 }
 
+/// `verify`, for a person proving who they are (at sign-in, or before changing their second
+/// factors): refused while the account is locked, and every wrong code counts towards the
+/// lockout rule like a wrong password.
+pub async fn check(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    code: &str,
+    ip: Option<&str>,
+) -> Result<(), DomainError> {
+    use super::security_events::EventKind;
+    if code.trim().is_empty() {
+        return Err(DomainError::invalid("code", "Enter the code."));
+    }
+    if super::accounts::is_locked(db, clock, user).await? {
+        return Err(locked());
+    }
+    match verify(db, clock, user, code).await {
+        Err(DomainError::Invalid { field, message }) => {
+            super::accounts::count_failure(db, clock, user, ip, EventKind::SecondFactorFailed)
+                .await?;
+            if super::accounts::is_locked(db, clock, user).await? {
+                return Err(locked());
+            }
+            Err(DomainError::Invalid { field, message })
+        }
+        other => other,
+    }
+}
+
+/// The answer once wrong codes have locked the account.
+pub const LOCKED: &str =
+    "Too many wrong attempts: sign-in is locked for now. Try again later or ask a workspace admin.";
+
+fn locked() -> DomainError {
+    DomainError::invalid("code", LOCKED)
+}
+
 /// Unused recovery codes left.
 pub async fn recovery_codes_left(db: &Db, user: &UserId) -> Result<i64, DomainError> {
     Ok(sqlx::query(
@@ -277,15 +323,130 @@ pub async fn recovery_codes_left(db: &Db, user: &UserId) -> Result<i64, DomainEr
 
 /// Turns the authenticator app off and deletes the recovery codes. The caller has checked the
 /// password and a current code.
-pub async fn disable(db: &Db, user: &UserId) -> Result<(), DomainError> {
+pub async fn disable_app(db: &Db, user: &UserId) -> Result<(), DomainError> {
+    delete_rows(
+        db,
+        user,
+        &["totp_factors", "recovery_codes", "totp_enrolments"],
+    )
+    .await
+}
+
+/// Turns codes by email off. The caller has checked the password and a current code.
+pub async fn disable_email(db: &Db, user: &UserId) -> Result<(), DomainError> {
+    delete_rows(db, user, &["email_factors", "email_codes"]).await
+}
+
+async fn delete_rows(db: &Db, user: &UserId, tables: &[&str]) -> Result<(), DomainError> {
     let mut tx = db.pool().begin().await?;
-    for table in ["totp_factors", "recovery_codes", "totp_enrolments"] {
+    for table in tables {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(user.as_str())
             .execute(&mut *tx)
             .await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// The second factors `user` has, and whether a workspace requires one of them.
+pub async fn factors(db: &Db, clock: &Clock, user: &UserId) -> Result<SecondFactors, DomainError> {
+    let methods = methods(db, user).await?.unwrap_or_default();
+    Ok(SecondFactors {
+        app: methods.app,
+        email: methods.email,
+        recovery_codes_left: recovery_codes_left(db, user).await?,
+        required: super::settings::mfa_required_for_user(db, clock, user).await?,
+    })
+}
+
+/// How `user` can give a second factor at sign-in, or `None` when they have none.
+pub async fn methods(db: &Db, user: &UserId) -> Result<Option<SecondFactorMethods>, DomainError> {
+    let email = sqlx::query("SELECT 1 FROM email_factors WHERE user_id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .is_some();
+    let app = has_totp(db, user).await?;
+    if !app && !email {
+        return Ok(None);
+    }
+    Ok(Some(SecondFactorMethods {
+        app,
+        email,
+        recovery_code: recovery_codes_left(db, user).await? > 0,
+    }))
+}
+
+/// A fresh 6-digit code for `user` to be mailed, replacing any earlier one. The caller sends
+/// it; only its hash is kept.
+pub async fn issue_email_code(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+) -> Result<String, DomainError> {
+    let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+    let now = clock.now_ms();
+    sqlx::query(
+        "INSERT INTO email_codes (user_id, code_hash, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO UPDATE SET \
+         code_hash = excluded.code_hash, expires_at = excluded.expires_at, \
+         created_at = excluded.created_at",
+    )
+    .bind(user.as_str())
+    .bind(hash_code(&code))
+    .bind(now + EMAIL_CODE_MINUTES * 60 * 1000)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(code)
+}
+
+/// Uses up `user`'s mailed code if `code` is it and it has not expired. Deleting is the check,
+/// so one code cannot pass twice.
+async fn take_email_code(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    code: &str,
+) -> Result<bool, DomainError> {
+    let code = code.trim();
+    if code.len() != DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(false);
+    }
+    let taken = sqlx::query(
+        "DELETE FROM email_codes WHERE user_id = $1 AND code_hash = $2 AND expires_at > $3",
+    )
+    .bind(user.as_str())
+    .bind(hash_code(code))
+    .bind(clock.now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// Turns on codes by email once `code`, mailed by `issue_email_code`, comes back: that proves
+/// the mailbox is theirs.
+pub async fn confirm_email_factor(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    code: &str,
+) -> Result<(), DomainError> {
+    if !take_email_code(db, clock, user, code).await? {
+        return Err(DomainError::invalid(
+            "code",
+            "That code is not right, or it has expired. Send a new one.",
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO email_factors (user_id, created_at) VALUES ($1, $2) \
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user.as_str())
+    .bind(clock.now_ms())
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! Security events: failed sign-ins, lockouts and unlocks, persisted for the audit viewer.
+//! Security events: failed sign-ins, lockouts and unlocks, changes to second factors,
+//! persisted for the audit viewer.
 
 use super::clock::Clock;
 use super::error::DomainError;
@@ -12,6 +13,11 @@ pub enum EventKind {
     SignInWhileLocked,
     AccountLocked,
     AccountUnlocked,
+    /// A wrong second-factor code at sign-in or when confirming a change.
+    SecondFactorFailed,
+    SecondFactorAdded,
+    SecondFactorRemoved,
+    RecoveryCodesRegenerated,
 }
 
 impl EventKind {
@@ -21,6 +27,10 @@ impl EventKind {
             Self::SignInWhileLocked => "sign_in_while_locked",
             Self::AccountLocked => "account_locked",
             Self::AccountUnlocked => "account_unlocked",
+            Self::SecondFactorFailed => "second_factor_failed",
+            Self::SecondFactorAdded => "second_factor_added",
+            Self::SecondFactorRemoved => "second_factor_removed",
+            Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
         }
     }
 }
@@ -32,6 +42,17 @@ pub struct Subject<'a> {
     pub workspace: Option<&'a WorkspaceId>,
     pub actor: Option<&'a UserId>,
     pub ip: Option<&'a str>,
+}
+
+/// Records one event on a connection of its own, and logs it.
+pub async fn record_alone(
+    db: &super::db::Db,
+    clock: &Clock,
+    kind: EventKind,
+    subject: Subject<'_>,
+) -> Result<(), DomainError> {
+    let mut conn = db.pool().acquire().await?;
+    record(&mut conn, clock, kind, subject).await
 }
 
 /// Records one event inside the caller's connection or transaction, and logs it.

@@ -9,7 +9,7 @@ use super::db::Db;
 use super::error::DomainError;
 use super::grants::Grant;
 use super::password_policy::PasswordPolicy;
-use crate::model::{SecuritySettings, UserId, WorkspaceId};
+use crate::model::{MfaPolicy, SecuritySettings, UserId, WorkspaceId};
 use crate::permissions::Permission;
 
 /// The settings form as sent: numbers as text (so a bad one gets a message naming it),
@@ -29,6 +29,7 @@ pub struct SettingsForm {
     pub max_sessions_per_user: String,
     pub lockout_threshold: String,
     pub lockout_minutes: String,
+    pub mfa_policy: String,
 }
 
 fn number(field: &'static str, raw: &str, min: u16, max: u16) -> Result<u16, DomainError> {
@@ -96,6 +97,9 @@ impl SettingsForm {
             )?,
             lockout_threshold: number("lockout_threshold", &self.lockout_threshold, 1, 50)?,
             lockout_minutes: number("lockout_minutes", &self.lockout_minutes, 1, 1440)?,
+            mfa_policy: MfaPolicy::from_key(self.mfa_policy.trim()).ok_or_else(|| {
+                DomainError::invalid("mfa_policy", "Choose who must use a second factor.")
+            })?,
         };
         if u32::from(settings.session_absolute_hours) * 60
             < u32::from(settings.session_idle_minutes)
@@ -161,6 +165,12 @@ pub async fn load(db: &Db, workspace: &WorkspaceId) -> Result<SecuritySettings, 
         max_sessions_per_user: small_opt(&row, "max_sessions_per_user")?,
         lockout_threshold: small(&row, "lockout_threshold")?,
         lockout_minutes: small(&row, "lockout_minutes")?,
+        mfa_policy: {
+            let key: String = row.try_get("mfa_policy")?;
+            MfaPolicy::from_key(&key).ok_or_else(|| {
+                DomainError::Internal(format!("unknown mfa_policy {key:?} in workspace_settings"))
+            })?
+        },
     })
 }
 
@@ -179,8 +189,8 @@ pub async fn update(
          password_require_lowercase, password_require_uppercase, password_require_digit, \
          password_require_symbol, password_min_strength, password_history, password_expiry_days, \
          session_idle_minutes, session_absolute_hours, max_sessions_per_user, lockout_threshold, \
-         lockout_minutes, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         lockout_minutes, mfa_policy, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (workspace_id) DO UPDATE SET \
          password_min_length = excluded.password_min_length, \
          password_require_lowercase = excluded.password_require_lowercase, \
@@ -195,6 +205,7 @@ pub async fn update(
          max_sessions_per_user = excluded.max_sessions_per_user, \
          lockout_threshold = excluded.lockout_threshold, \
          lockout_minutes = excluded.lockout_minutes, \
+         mfa_policy = excluded.mfa_policy, \
          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
     )
     .bind(grant.workspace().as_str())
@@ -211,6 +222,7 @@ pub async fn update(
     .bind(s.max_sessions_per_user.map(i64::from))
     .bind(i64::from(s.lockout_threshold))
     .bind(i64::from(s.lockout_minutes))
+    .bind(s.mfa_policy.key())
     .bind(clock.now_ms())
     .bind(grant.user().as_str())
     .execute(db.pool())
@@ -219,7 +231,10 @@ pub async fn update(
 }
 
 /// The settings of every workspace `user` is an active member of.
-async fn member_settings(db: &Db, user: &UserId) -> Result<Vec<SecuritySettings>, DomainError> {
+async fn member_settings(
+    db: &Db,
+    user: &UserId,
+) -> Result<Vec<(WorkspaceId, SecuritySettings)>, DomainError> {
     let rows = sqlx::query(
         "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL",
     )
@@ -228,7 +243,9 @@ async fn member_settings(db: &Db, user: &UserId) -> Result<Vec<SecuritySettings>
     .await?;
     let mut all = Vec::with_capacity(rows.len());
     for row in rows {
-        all.push(load(db, &WorkspaceId::from_db(row.try_get("workspace_id")?)).await?);
+        let workspace = WorkspaceId::from_db(row.try_get("workspace_id")?);
+        let settings = load(db, &workspace).await?;
+        all.push((workspace, settings));
     }
     Ok(all)
 }
@@ -239,7 +256,7 @@ pub async fn policy_for_user(db: &Db, user: &UserId) -> Result<PasswordPolicy, D
     Ok(member_settings(db, user)
         .await?
         .iter()
-        .map(policy)
+        .map(|(_, s)| policy(s))
         .reduce(|a, b| a.stricter(&b))
         .unwrap_or_default())
 }
@@ -251,7 +268,31 @@ pub async fn lockout_for_user(db: &Db, user: &UserId) -> Result<(u16, u16), Doma
     Ok(member_settings(db, user)
         .await?
         .iter()
-        .map(|s| (s.lockout_threshold, s.lockout_minutes))
+        .map(|(_, s)| (s.lockout_threshold, s.lockout_minutes))
         .reduce(|(n, m), (n2, m2)| (n.min(n2), m.max(m2)))
         .unwrap_or((default.lockout_threshold, default.lockout_minutes)))
+}
+
+/// Whether any workspace `user` is an active member of requires a second factor of them: one
+/// requiring it of everyone, or of administrators while their roles there hold an
+/// administrative permission.
+pub async fn mfa_required_for_user(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+) -> Result<bool, DomainError> {
+    for (workspace, settings) in member_settings(db, user).await? {
+        let required = match settings.mfa_policy {
+            MfaPolicy::Optional => false,
+            MfaPolicy::Everyone => true,
+            MfaPolicy::Admins => super::grants::effective(db, clock, user, &workspace)
+                .await?
+                .into_iter()
+                .any(Permission::is_administrative),
+        };
+        if required {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -1,0 +1,379 @@
+//! The account page's two-step sign-in card: set up or turn off an authenticator app and codes
+//! by email, and see or replace recovery codes.
+
+use leptos::prelude::*;
+
+use crate::api::mfa::{
+    mfa_status, ConfirmApp, ConfirmEmailCodes, DisableApp, DisableEmailCodes,
+    RegenerateRecoveryCodes, SendEmailCode, StartApp,
+};
+use crate::components::alert::{list_error, FormAlert};
+use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::csrf::CsrfField;
+use crate::model::SecondFactors;
+
+#[component]
+pub fn TwoStepCard(email: String) -> impl IntoView {
+    let confirm_app = ServerAction::<ConfirmApp>::new();
+    let confirm_email = ServerAction::<ConfirmEmailCodes>::new();
+    let disable_app = ServerAction::<DisableApp>::new();
+    let disable_email = ServerAction::<DisableEmailCodes>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let status = Resource::new(
+        move || {
+            (
+                confirm_app.version().get(),
+                confirm_email.version().get(),
+                disable_app.version().get(),
+                disable_email.version().get(),
+                regenerate.version().get(),
+            )
+        },
+        |_| mfa_status(),
+    );
+    // Shown once, whichever action produced them; they survive the status reloading below.
+    let fresh_codes = Signal::derive(move || {
+        regenerate
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| confirm_app.value().get().and_then(Result::ok))
+    });
+    view! {
+        <section class="card" id="two-step" aria-labelledby="two-step-title">
+            <h2 id="two-step-title">"Two-step sign-in"</h2>
+            <p class="muted">
+                "After your password, Gatehouse asks for a code only you can give: from an authenticator app on your phone, or from an email."
+            </p>
+            <RecoveryCodes codes=fresh_codes />
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let email = email.clone();
+                    Suspend::new(async move {
+                    match status.await {
+                        Ok(factors) => {
+                            view! {
+                                <Factors
+                                    factors
+                                    email
+                                    confirm_app
+                                    confirm_email
+                                    disable_app
+                                    disable_email
+                                    regenerate
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(e) => list_error(e, "your second factors"),
+                    }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RecoveryCodes(codes: Signal<Option<Vec<String>>>) -> impl IntoView {
+    move || {
+        codes.get().map(|codes| {
+            view! {
+                <div class="alert alert-success recovery-codes" role="status">
+                    <p>
+                        <strong>"Your recovery codes."</strong>
+                        " Keep them somewhere safe, apart from your phone: each one signs you in once if you lose your app. They are shown only now."
+                    </p>
+                    <ol class="code-list">
+                        {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                    </ol>
+                </div>
+            }
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[component]
+fn Factors(
+    factors: SecondFactors,
+    email: String,
+    confirm_app: ServerAction<ConfirmApp>,
+    confirm_email: ServerAction<ConfirmEmailCodes>,
+    disable_app: ServerAction<DisableApp>,
+    disable_email: ServerAction<DisableEmailCodes>,
+    regenerate: ServerAction<RegenerateRecoveryCodes>,
+) -> impl IntoView {
+    let required = (factors.required && !factors.any()).then(|| {
+        view! {
+            <p class="alert alert-warning" role="alert">
+                "Your workspace requires two-step sign-in. Set up an authenticator app or codes by email to continue."
+            </p>
+        }
+    });
+    let email_on = factors.email;
+    view! {
+        {required}
+        <div class="factor">
+            <h3>"Authenticator app"</h3>
+            {if factors.app {
+                view! {
+                    <p>
+                        <span class="badge badge-first">"On"</span>
+                        {format!(" {} recovery codes left.", factors.recovery_codes_left)}
+                    </p>
+                    <details>
+                        <summary>"Get new recovery codes"</summary>
+                        <RegenerateForm action=regenerate email_on />
+                    </details>
+                    <details>
+                        <summary>"Turn off the authenticator app"</summary>
+                        <DisableAppForm action=disable_app email_on />
+                    </details>
+                }
+                    .into_any()
+            } else {
+                view! { <AppSetupForm confirm=confirm_app /> }.into_any()
+            }}
+        </div>
+        <div class="factor">
+            <h3>"Codes by email"</h3>
+            {if factors.email {
+                view! {
+                    <p>
+                        <span class="badge badge-first">"On"</span>
+                        {format!(" Codes go to {email}.")}
+                    </p>
+                    <details>
+                        <summary>"Turn off codes by email"</summary>
+                        <DisableEmailForm action=disable_email />
+                    </details>
+                }
+                    .into_any()
+            } else {
+                view! { <EmailSetupForm confirm=confirm_email email /> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// Setting up an app: fetch a key, show it, confirm with a code.
+#[component]
+fn AppSetupForm(confirm: ServerAction<ConfirmApp>) -> impl IntoView {
+    let start = ServerAction::<StartApp>::new();
+    let setup = start.value();
+    let value = confirm.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        {move || match setup.get() {
+            Some(Ok(setup)) => {
+                view! {
+                    <ol class="steps">
+                        <li>
+                            "Scan this code with your authenticator app (Google Authenticator, 1Password, Authy, …)."
+                            <div class="qr" inner_html=setup.qr_svg></div>
+                        </li>
+                        <li>
+                            "Or type this key into it: "
+                            <code class="setup-key" data-testid="totp-key">{setup.key}</code>
+                        </li>
+                        <li>"Enter the 6-digit code the app shows."</li>
+                    </ol>
+                    <ActionForm action=confirm attr:class="form" attr:novalidate=true>
+                        <CsrfField />
+                        <TextField
+                            label="Code from the app"
+                            name="code"
+                            error=field_error(value, "code")
+                            maxlength=64
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                        />
+                        <SignOutOthers />
+                        <FormAlert error />
+                        <div class="form-actions">
+                            <SubmitButton label="Turn on" pending_label="Checking…" pending=confirm.pending() />
+                        </div>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+            other => {
+                view! {
+                    <p class="muted">"Off. Works without a signal, and is the safest choice."</p>
+                    {other.and_then(Result::err).map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+                    <ActionForm action=start attr:class="inline-form">
+                        <CsrfField />
+                        <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>
+                            "Set up an authenticator app"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// Setting up codes by email: mail a code, confirm with it.
+#[component]
+fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> impl IntoView {
+    let send = ServerAction::<SendEmailCode>::new();
+    let sent = send.value();
+    let value = confirm.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        {move || match sent.get() {
+            Some(Ok(())) => {
+                view! {
+                    <p class="alert alert-success" role="status">
+                        {format!("We sent a code to {email}. It works for 10 minutes.")}
+                    </p>
+                    <ActionForm action=confirm attr:class="form" attr:novalidate=true>
+                        <CsrfField />
+                        <TextField
+                            label="Code from the email"
+                            name="code"
+                            error=field_error(value, "code")
+                            maxlength=64
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                        />
+                        <SignOutOthers />
+                        <FormAlert error />
+                        <div class="form-actions">
+                            <SubmitButton label="Turn on" pending_label="Checking…" pending=confirm.pending() />
+                        </div>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+            other => {
+                view! {
+                    <p class="muted">"Off. Each sign-in mails a code to your address."</p>
+                    {other.and_then(Result::err).map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+                    <ActionForm action=send attr:class="inline-form">
+                        <CsrfField />
+                        <button type="submit" class="btn btn-quiet" disabled=move || send.pending().get()>
+                            "Set up codes by email"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// "Adding or removing a factor offers to end other sessions": ticked by default, since a
+/// change to how one signs in is often a reaction to a lost phone or a leaked password.
+#[component]
+fn SignOutOthers() -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="checkbox" id="field-end_other_sessions" name="end_other_sessions" value="on" checked=true />
+            <label for="field-end_other_sessions">"Sign out my other sessions"</label>
+        </div>
+    }
+}
+
+/// The password and a current code, which every change to an active factor asks for; with
+/// codes by email on, a button to mail one (its own form, before the change's form).
+#[component]
+fn PasswordAndCode(
+    password_error: Signal<Option<String>>,
+    code_error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label="Your password"
+            name="password"
+            input_type="password"
+            error=password_error
+            maxlength=300
+            autocomplete="current-password"
+        />
+        <TextField
+            label="Current code"
+            name="code"
+            hint="From your authenticator app or the email, or a recovery code."
+            error=code_error
+            maxlength=64
+            autocomplete="one-time-code"
+        />
+    }
+}
+
+#[component]
+fn MailCodeButton(email_on: bool) -> impl IntoView {
+    let send = ServerAction::<SendEmailCode>::new();
+    email_on.then(|| {
+        view! {
+            <ActionForm action=send attr:class="inline-form">
+                <CsrfField />
+                <button type="submit" class="btn btn-quiet" disabled=move || send.pending().get()>
+                    "Email me a code"
+                </button>
+                {move || {
+                    send.value().get().map(|r| match r {
+                        Ok(()) => view! { <span class="muted">" Sent."</span> }.into_any(),
+                        Err(e) => view! { <span class="field-error">{e.to_string()}</span> }.into_any(),
+                    })
+                }}
+            </ActionForm>
+        }
+    })
+}
+
+#[component]
+fn RegenerateForm(action: ServerAction<RegenerateRecoveryCodes>, email_on: bool) -> impl IntoView {
+    let value = action.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <MailCodeButton email_on />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <CsrfField />
+            <PasswordAndCode password_error=field_error(value, "password") code_error=field_error(value, "code") />
+            <FormAlert error />
+            <div class="form-actions">
+                <SubmitButton label="Get new codes" pending_label="Checking…" pending=action.pending() />
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn DisableAppForm(action: ServerAction<DisableApp>, email_on: bool) -> impl IntoView {
+    let value = action.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <MailCodeButton email_on />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <CsrfField />
+            <PasswordAndCode password_error=field_error(value, "password") code_error=field_error(value, "code") />
+            <SignOutOthers />
+            <FormAlert error />
+            <div class="form-actions">
+                <SubmitButton label="Turn off" pending_label="Checking…" pending=action.pending() />
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn DisableEmailForm(action: ServerAction<DisableEmailCodes>) -> impl IntoView {
+    let value = action.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <MailCodeButton email_on=true />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <CsrfField />
+            <PasswordAndCode password_error=field_error(value, "password") code_error=field_error(value, "code") />
+            <SignOutOthers />
+            <FormAlert error />
+            <div class="form-actions">
+                <SubmitButton label="Turn off" pending_label="Checking…" pending=action.pending() />
+            </div>
+        </ActionForm>
+    }
+}
