@@ -44,6 +44,22 @@ async fn events(t: &app::server::testing::TestDb, kind: &str) -> usize {
     .len()
 }
 
+/// The default settings, as the form sends them.
+fn settings_form() -> SettingsForm {
+    let s = SecuritySettings::default();
+    SettingsForm {
+        password_min_length: s.password_min_length.to_string(),
+        password_min_strength: s.password_min_strength.to_string(),
+        password_history: s.password_history.to_string(),
+        session_idle_minutes: s.session_idle_minutes.to_string(),
+        session_absolute_hours: s.session_absolute_hours.to_string(),
+        lockout_threshold: s.lockout_threshold.to_string(),
+        lockout_minutes: s.lockout_minutes.to_string(),
+        mfa_policy: s.mfa_policy.key().into(),
+        ..SettingsForm::default()
+    }
+}
+
 /// An app enrolled for `user`; returns its key.
 async fn enrol_app(db: &Db, clock: &Clock, user: &UserId) -> String {
     let e = mfa::start_totp(db, clock, user, "ada@example.com")
@@ -373,17 +389,9 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
             let grant = &grant;
             let (db, clock) = (&t.db, &clock);
             async move {
-                let s = SecuritySettings::default();
                 let form = SettingsForm {
-                    password_min_length: s.password_min_length.to_string(),
-                    password_min_strength: s.password_min_strength.to_string(),
-                    password_history: s.password_history.to_string(),
-                    session_idle_minutes: s.session_idle_minutes.to_string(),
-                    session_absolute_hours: s.session_absolute_hours.to_string(),
-                    lockout_threshold: s.lockout_threshold.to_string(),
-                    lockout_minutes: s.lockout_minutes.to_string(),
                     mfa_policy: policy.key().into(),
-                    ..SettingsForm::default()
+                    ..settings_form()
                 };
                 let g = grant(Permission::SettingsWrite).await.unwrap();
                 settings::update(db, clock, &g, &form).await.unwrap();
@@ -409,10 +417,35 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
         assert!(!required(owner.user_id.clone()).await, "{label}: optional");
         assert!(!required(staff.clone()).await, "{label}: optional");
 
+        // The editor must have a second factor before requiring one.
+        let form = SettingsForm {
+            mfa_policy: "admins".into(),
+            ..settings_form()
+        };
+        let g = grant(Permission::SettingsWrite).await.unwrap();
+        let e = settings::update(&t.db, &clock, &g, &form)
+            .await
+            .unwrap_err();
+        assert_eq!(field(e), "mfa_policy", "{label}");
+        assert_eq!(
+            settings::load(&t.db, &owner.workspace.id)
+                .await
+                .unwrap()
+                .mfa_policy,
+            MfaPolicy::Optional
+        );
+        enrol_app(&t.db, &clock, &owner.user_id).await;
+
         set_policy(MfaPolicy::Admins).await;
         assert!(
-            required(owner.user_id.clone()).await,
+            settings::mfa_required_for_user(&t.db, &clock, &owner.user_id)
+                .await
+                .unwrap(),
             "{label}: the Owner administers"
+        );
+        assert!(
+            !required(owner.user_id.clone()).await,
+            "{label}: and has an app"
         );
         assert!(!required(staff.clone()).await, "{label}: Staff does not");
 

@@ -1,6 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
+import crypto from "node:crypto";
 
 /** The demo Owner the server seeds with GATEHOUSE_SEED_DEMO (see server/src/demo.rs). */
 export const DEMO = { email: "demo@gatehouse.test", password: "velvet orbit harbor lantern" };
@@ -112,4 +113,52 @@ export async function linkMailedTo(address: string, route: string): Promise<stri
     )
     .toBeTruthy();
   return link!;
+}
+
+/** Decodes RFC 4648 base32, ignoring the spaces the page groups a key with. */
+function base32Decode(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const c of text.replace(/[\s=]/g, "").toUpperCase()) {
+    const index = alphabet.indexOf(c);
+    if (index < 0) throw new Error(`not base32: ${c}`);
+    value = ((value << 5) | index) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * What an authenticator app shows for `key` (RFC 6238: HMAC-SHA1, 6 digits, 30 s), `ahead`
+ * steps from now. Computed here, independently of the server's implementation.
+ */
+export function totpCode(key: string, ahead = 0): string {
+  const step = Math.floor(Date.now() / 30_000) + ahead;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac("sha1", base32Decode(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+/** The one-time codes mailed to `address` so far. */
+export function codesMailedTo(address: string): string[] {
+  return mailsTo(address)
+    .map((raw) => /Your Gatehouse code: (\d{6})/.exec(raw)?.[1])
+    .filter((c): c is string => !!c);
+}
+
+/** Waits for a code mailed to `address` that is not among `seen`, and returns it. */
+export async function newCodeMailedTo(address: string, seen: string[]): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(() => (code = codesMailedTo(address).find((c) => !seen.includes(c))), { timeout: 10_000 })
+    .toBeTruthy();
+  return code!;
 }

@@ -167,4 +167,30 @@ mod tests {
             )
             .is_err());
     }
+
+    #[test]
+    fn every_place_a_code_is_checked_or_mailed_is_limited() {
+        for path in [
+            "/api/accounts/verify_second_factor",
+            "/api/accounts/send_sign_in_code",
+            "/api/mfa/confirm_app",
+            "/api/mfa/send_email_code",
+            "/api/mfa/confirm_email",
+            "/api/mfa/disable_app",
+            "/api/mfa/disable_email",
+            "/api/mfa/regenerate_recovery_codes",
+        ] {
+            assert_eq!(group(path), Some(Group::SecondFactor), "{path}");
+        }
+        let limits = RateLimits::default();
+        let ip: IpAddr = "203.0.113.2".parse().unwrap();
+        for _ in 0..PER_IP_BURST {
+            assert!(limits
+                .check("/api/accounts/verify_second_factor", Some(ip), b"code=1")
+                .is_ok());
+        }
+        assert!(limits
+            .check("/api/mfa/confirm_app", Some(ip), b"code=1")
+            .is_err());
+    }
 }

@@ -108,11 +108,13 @@ pub async fn disable_app(
     code: String,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{context::server_context, mfa};
+    use crate::server::{auth, context::server_context, mfa};
     let ctx = server_context()?;
-    let user = confirm_change(&ctx, password, &code).await?;
+    let user = auth::require_user_enrolling(&ctx).await?;
+    // Before the code is checked, so a refused attempt does not use up a recovery code.
     let factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
     refuse_last_required(&factors, factors.email)?;
+    confirm_change(&ctx, &user, password, &code).await?;
     mfa::disable_app(&ctx.db, &user.id).await?;
     after_removal(&ctx, &user.id, end_other_sessions).await
 }
@@ -126,11 +128,13 @@ pub async fn disable_email_codes(
     code: String,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{context::server_context, mfa};
+    use crate::server::{auth, context::server_context, mfa};
     let ctx = server_context()?;
-    let user = confirm_change(&ctx, password, &code).await?;
+    let user = auth::require_user_enrolling(&ctx).await?;
+    // Before the code is checked, so a refused attempt does not use up a recovery code.
     let factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
     refuse_last_required(&factors, factors.app)?;
+    confirm_change(&ctx, &user, password, &code).await?;
     mfa::disable_email(&ctx.db, &user.id).await?;
     after_removal(&ctx, &user.id, end_other_sessions).await
 }
@@ -145,12 +149,13 @@ pub async fn regenerate_recovery_codes(
 ) -> Result<Vec<String>, AppError> {
     use crate::server::{auth, context::server_context, mfa, security_events};
     let ctx = server_context()?;
-    let user = confirm_change(&ctx, password, &code).await?;
+    let user = auth::require_user_enrolling(&ctx).await?;
     if !mfa::has_totp(&ctx.db, &user.id).await? {
         return Err(AppError::Conflict {
             message: "Recovery codes come with an authenticator app. Set one up first.".into(),
         });
     }
+    confirm_change(&ctx, &user, password, &code).await?;
     let codes = mfa::regenerate_recovery_codes(&ctx.db, &ctx.clock, &user.id).await?;
     let ip = auth::client_ip();
     let subject = security_events::Subject {
@@ -168,15 +173,15 @@ pub async fn regenerate_recovery_codes(
     Ok(codes)
 }
 
-/// The signed-in caller, once their password and a current second-factor code check out.
+/// Checks the caller's password and a current second-factor code.
 #[cfg(feature = "ssr")]
 async fn confirm_change(
     ctx: &crate::server::context::ServerContext,
+    user: &crate::model::CurrentUser,
     password: String,
     code: &str,
-) -> Result<crate::model::CurrentUser, AppError> {
+) -> Result<(), AppError> {
     use crate::server::{accounts, auth, mfa, passwords::Password};
-    let user = auth::require_user_enrolling(ctx).await?;
     let ip = auth::client_ip();
     let password = Password::new(password);
     accounts::confirm_password(
@@ -189,7 +194,7 @@ async fn confirm_change(
     )
     .await?;
     mfa::check(&ctx.db, &ctx.clock, &user.id, code, ip.as_deref()).await?;
-    Ok(user)
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

@@ -20,8 +20,14 @@ pub fn TextField(
     #[prop(optional, into)]
     value: Option<String>,
     #[prop(optional)] inputmode: Option<&'static str>,
+    /// Tells apart same-named fields of several forms on one page (element ids must be unique).
+    #[prop(optional)]
+    scope: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = match scope {
+        Some(scope) => format!("field-{scope}-{name}"),
+        None => format!("field-{name}"),
+    };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described_by = {

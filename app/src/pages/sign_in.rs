@@ -103,7 +103,7 @@ fn CodeForm(methods: SecondFactorMethods) -> impl IntoView {
         view! {
             <ActionForm action=send attr:class="inline-form">
                 <CsrfField />
-                <button type="submit" class="btn btn-quiet" disabled=move || send.pending().get()>
+                <button type="submit" class="btn" disabled=move || send.pending().get()>
                     {move || {
                         if sent.get().is_some() { "Email me a new code" } else { "Email me a code" }
                     }}

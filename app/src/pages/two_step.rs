@@ -8,7 +8,7 @@ use crate::api::mfa::{
     RegenerateRecoveryCodes, SendEmailCode, StartApp,
 };
 use crate::components::alert::{list_error, FormAlert};
-use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::form::{field_error, ActionOutcome, SubmitButton, TextField};
 use crate::csrf::CsrfField;
 use crate::model::SecondFactors;
 
@@ -19,18 +19,14 @@ pub fn TwoStepCard(email: String) -> impl IntoView {
     let disable_app = ServerAction::<DisableApp>::new();
     let disable_email = ServerAction::<DisableEmailCodes>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
-    let status = Resource::new(
-        move || {
-            (
-                confirm_app.version().get(),
-                confirm_email.version().get(),
-                disable_app.version().get(),
-                disable_email.version().get(),
-                regenerate.version().get(),
-            )
-        },
-        |_| mfa_status(),
-    );
+    // The status reloads after each successful change; a refused attempt keeps the form as is.
+    let changed = RwSignal::new(0u32);
+    count_successes(confirm_app.value(), changed);
+    count_successes(confirm_email.value(), changed);
+    count_successes(disable_app.value(), changed);
+    count_successes(disable_email.value(), changed);
+    count_successes(regenerate.value(), changed);
+    let status = Resource::new(move || changed.get(), |_| mfa_status());
     // Shown once, whichever action produced them; they survive the status reloading below.
     let fresh_codes = Signal::derive(move || {
         regenerate
@@ -72,6 +68,14 @@ pub fn TwoStepCard(email: String) -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+fn count_successes<T: 'static>(value: impl ActionOutcome<T>, changed: RwSignal<u32>) {
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
 }
 
 #[component]
@@ -184,12 +188,13 @@ fn AppSetupForm(confirm: ServerAction<ConfirmApp>) -> impl IntoView {
                         <TextField
                             label="Code from the app"
                             name="code"
+                            scope="app"
                             error=field_error(value, "code")
                             maxlength=64
                             inputmode="numeric"
                             autocomplete="one-time-code"
                         />
-                        <SignOutOthers />
+                        <SignOutOthers scope="app" />
                         <FormAlert error />
                         <div class="form-actions">
                             <SubmitButton label="Turn on" pending_label="Checking…" pending=confirm.pending() />
@@ -234,12 +239,13 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
                         <TextField
                             label="Code from the email"
                             name="code"
+                            scope="email"
                             error=field_error(value, "code")
                             maxlength=64
                             inputmode="numeric"
                             autocomplete="one-time-code"
                         />
-                        <SignOutOthers />
+                        <SignOutOthers scope="email" />
                         <FormAlert error />
                         <div class="form-actions">
                             <SubmitButton label="Turn on" pending_label="Checking…" pending=confirm.pending() />
@@ -254,7 +260,7 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
                     {other.and_then(Result::err).map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
                     <ActionForm action=send attr:class="inline-form">
                         <CsrfField />
-                        <button type="submit" class="btn btn-quiet" disabled=move || send.pending().get()>
+                        <button type="submit" class="btn" disabled=move || send.pending().get()>
                             "Set up codes by email"
                         </button>
                     </ActionForm>
@@ -268,11 +274,12 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
 /// "Adding or removing a factor offers to end other sessions": ticked by default, since a
 /// change to how one signs in is often a reaction to a lost phone or a leaked password.
 #[component]
-fn SignOutOthers() -> impl IntoView {
+fn SignOutOthers(scope: &'static str) -> impl IntoView {
+    let id = format!("field-{scope}-end_other_sessions");
     view! {
         <div class="check">
-            <input type="checkbox" id="field-end_other_sessions" name="end_other_sessions" value="on" checked=true />
-            <label for="field-end_other_sessions">"Sign out my other sessions"</label>
+            <input type="checkbox" id=id.clone() name="end_other_sessions" value="on" checked=true />
+            <label for=id>"Sign out my other sessions"</label>
         </div>
     }
 }
@@ -281,6 +288,7 @@ fn SignOutOthers() -> impl IntoView {
 /// codes by email on, a button to mail one (its own form, before the change's form).
 #[component]
 fn PasswordAndCode(
+    scope: &'static str,
     password_error: Signal<Option<String>>,
     code_error: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -288,6 +296,7 @@ fn PasswordAndCode(
         <TextField
             label="Your password"
             name="password"
+            scope=scope
             input_type="password"
             error=password_error
             maxlength=300
@@ -296,6 +305,7 @@ fn PasswordAndCode(
         <TextField
             label="Current code"
             name="code"
+            scope=scope
             hint="From your authenticator app or the email, or a recovery code."
             error=code_error
             maxlength=64
@@ -311,7 +321,7 @@ fn MailCodeButton(email_on: bool) -> impl IntoView {
         view! {
             <ActionForm action=send attr:class="inline-form">
                 <CsrfField />
-                <button type="submit" class="btn btn-quiet" disabled=move || send.pending().get()>
+                <button type="submit" class="btn" disabled=move || send.pending().get()>
                     "Email me a code"
                 </button>
                 {move || {
@@ -333,7 +343,7 @@ fn RegenerateForm(action: ServerAction<RegenerateRecoveryCodes>, email_on: bool)
         <MailCodeButton email_on />
         <ActionForm action attr:class="form" attr:novalidate=true>
             <CsrfField />
-            <PasswordAndCode password_error=field_error(value, "password") code_error=field_error(value, "code") />
+            <PasswordAndCode scope="regenerate" password_error=field_error(value, "password") code_error=field_error(value, "code") />
             <FormAlert error />
             <div class="form-actions">
                 <SubmitButton label="Get new codes" pending_label="Checking…" pending=action.pending() />
@@ -350,8 +360,8 @@ fn DisableAppForm(action: ServerAction<DisableApp>, email_on: bool) -> impl Into
         <MailCodeButton email_on />
         <ActionForm action attr:class="form" attr:novalidate=true>
             <CsrfField />
-            <PasswordAndCode password_error=field_error(value, "password") code_error=field_error(value, "code") />
-            <SignOutOthers />
+            <PasswordAndCode scope="disable-app" password_error=field_error(value, "password") code_error=field_error(value, "code") />
+            <SignOutOthers scope="disable-app" />
             <FormAlert error />
             <div class="form-actions">
                 <SubmitButton label="Turn off" pending_label="Checking…" pending=action.pending() />
@@ -368,8 +378,8 @@ fn DisableEmailForm(action: ServerAction<DisableEmailCodes>) -> impl IntoView {
         <MailCodeButton email_on=true />
         <ActionForm action attr:class="form" attr:novalidate=true>
             <CsrfField />
-            <PasswordAndCode password_error=field_error(value, "password") code_error=field_error(value, "code") />
-            <SignOutOthers />
+            <PasswordAndCode scope="disable-email" password_error=field_error(value, "password") code_error=field_error(value, "code") />
+            <SignOutOthers scope="disable-email" />
             <FormAlert error />
             <div class="form-actions">
                 <SubmitButton label="Turn off" pending_label="Checking…" pending=action.pending() />

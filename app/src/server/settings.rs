@@ -183,6 +183,15 @@ pub async fn update(
 ) -> Result<SecuritySettings, DomainError> {
     let grant = grant.of(Permission::SettingsWrite)?;
     let s = form.parse()?;
+    // Either rule covers whoever edits it (`settings.write` is administrative): requiring a
+    // second factor without having one would lock the editor out of this very page.
+    if s.mfa_policy != MfaPolicy::Optional && super::mfa::methods(db, grant.user()).await?.is_none()
+    {
+        return Err(DomainError::invalid(
+            "mfa_policy",
+            "Set up two-step sign-in for yourself first, on your account page: this rule applies to you too.",
+        ));
+    }
     let b = |v: bool| i64::from(v);
     sqlx::query(
         "INSERT INTO workspace_settings (workspace_id, password_min_length, \

@@ -158,3 +158,24 @@ pub async fn postgres(admin_url: &str) -> TestDb {
         sqlite_file: None,
     }
 }
+
+/// What an authenticator app shows at `at_ms` for `key` (base32, spaces allowed), `ahead`
+/// steps on: for tests that drive enrolment and sign-in from outside.
+pub fn totp_code(key: &str, at_ms: i64, ahead: u64) -> String {
+    let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = totp_rs::Secret::Encoded(key)
+        .to_bytes()
+        .expect("a base32 key");
+    let t = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        super::mfa::DIGITS,
+        super::mfa::SKEW_STEPS,
+        super::mfa::STEP_SECS,
+        bytes,
+        None,
+        String::new(),
+    );
+    t.generate(
+        u64::try_from(at_ms / 1000).expect("a time after 1970") + ahead * super::mfa::STEP_SECS,
+    )
+}
