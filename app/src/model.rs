@@ -376,3 +376,56 @@ pub struct SecondFactorMethods {
     pub email: bool,
     pub recovery_code: bool,
 }
+
+/// Whether a network entry lets addresses in or keeps them out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IpRuleKind {
+    Allow,
+    Deny,
+}
+
+impl IpRuleKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key {
+            "allow" => Some(Self::Allow),
+            "deny" => Some(Self::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of a workspace's network rules, as the settings page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpRule {
+    pub id: String,
+    pub kind: IpRuleKind,
+    pub cidr: String,
+    /// The person it applies to (name and address), or `None` for everyone.
+    pub person: Option<String>,
+    pub note: String,
+    pub created_at_ms: i64,
+}
+
+/// The settings page's network card: the rules, the members they can name, and the caller's
+/// own address (so an admin sees what a rule would do to them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkAccess {
+    pub rules: Vec<IpRule>,
+    pub members: Vec<MemberOption>,
+    pub your_address: Option<String>,
+}
+
+/// A member to pick in a form: their id and "Name <address>".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOption {
+    pub user_id: UserId,
+    pub label: String,
+}

@@ -1753,3 +1753,96 @@ async fn a_required_second_factor_allows_nothing_but_setting_one_up() {
     );
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_session_that_moves_to_a_denied_network_ends() {
+    let s = TestServer::start(
+        testing::sqlite().await,
+        &["--client-ip-header", "X-Forwarded-For"],
+    )
+    .await;
+    let from = |ip: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        headers
+    };
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let at = |ip: &str| {
+        reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .default_headers(from(ip))
+            .build()
+            .unwrap()
+    };
+    let office = at("203.0.113.10");
+    sign_up(&office, &s, "ada@example.com").await;
+
+    // Denying the range one is in needs the confirmation, by name.
+    let refused = api(&office, &s, "/api/settings/add_ip_rule")
+        .await
+        .form(&[
+            ("kind", "deny"),
+            ("cidr", "203.0.113.0/24"),
+            ("user_id", ""),
+            ("note", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(err["field"], "block_me_too");
+    let added = api(&office, &s, "/api/settings/add_ip_rule")
+        .await
+        .form(&[
+            ("kind", "deny"),
+            ("cidr", "198.51.100.0/24"),
+            ("user_id", ""),
+            ("note", "Café"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::OK);
+    let access: serde_json::Value = api(&office, &s, "/api/settings/network")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(access["your_address"], "203.0.113.10");
+    assert_eq!(access["rules"][0]["cidr"], "198.51.100.0/24");
+
+    // The same session from the denied network: the page renders signed out, and the session
+    // stays ended when the person is back at the office.
+    let cafe = at("198.51.100.7");
+    let page = cafe
+        .get(s.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Ada Lovelace"));
+    let me = api(&cafe, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.text().await.unwrap(), "null");
+    let back = api(&office, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.text().await.unwrap(), "null");
+    assert_eq!(
+        s.db.strings("SELECT DISTINCT ip FROM security_events WHERE kind = 'network_denied'")
+            .await,
+        ["198.51.100.7"]
+    );
+    s.stop().await.unwrap();
+}

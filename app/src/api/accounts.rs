@@ -177,13 +177,19 @@ fn second_step_over() -> AppError {
 }
 
 /// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active
-/// one. Permission: an active membership of that workspace; any other id answers 404.
+/// one. Permission: an active membership of that workspace, whose network rules let the
+/// caller's address in; any other id answers 404.
 #[server(endpoint = "accounts/switch_workspace", client = crate::csrf::ApiClient)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context};
+    use crate::server::{accounts, auth, context::server_context, ip_rules};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     let workspace = accounts::active_membership(&ctx.db, &user.id, &workspace_id).await?;
+    if !ip_rules::allows(&ctx.db, &workspace, &user.id, auth::client_addr()).await? {
+        return Err(AppError::Conflict {
+            message: "That workspace does not allow access from your network.".into(),
+        });
+    }
     let session = auth::request_session().await?;
     auth::switch_workspace(&session, &workspace).await
 }

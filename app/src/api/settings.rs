@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::SecuritySettings;
+use crate::model::{NetworkAccess, SecuritySettings};
 
 /// `POST /api/settings/security` — the password policy, session limits, lockout rule and
 /// second-factor rule.
@@ -63,5 +63,60 @@ pub async fn update_security_settings(
         mfa_policy,
     };
     settings::update(&ctx.db, &ctx.clock, &grant, &form).await?;
+    Ok(())
+}
+
+/// `POST /api/settings/network` — the workspace's network rules, the members they can name and
+/// the caller's own address. Permission: `settings.write`.
+#[server(endpoint = "settings/network", client = crate::csrf::ApiClient)]
+pub async fn get_network_access() -> Result<NetworkAccess, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, ip_rules};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    Ok(NetworkAccess {
+        rules: ip_rules::list(&ctx.db, &grant).await?,
+        members: ip_rules::member_options(&ctx.db, &grant).await?,
+        your_address: auth::client_addr().map(|ip| ip.to_canonical().to_string()),
+    })
+}
+
+/// `POST /api/settings/add_ip_rule` — adds an allow or deny entry (an address or CIDR range,
+/// IPv4 or IPv6) for everyone or one member. An entry that would block the caller's own
+/// address needs `block_me_too`. Permission: `settings.write`.
+#[server(endpoint = "settings/add_ip_rule", client = crate::csrf::ApiClient)]
+pub async fn add_ip_rule(
+    kind: String,
+    cidr: String,
+    user_id: String,
+    note: String,
+    block_me_too: Option<String>,
+) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, ip_rules};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let form = ip_rules::NewRule {
+        kind,
+        cidr,
+        user_id,
+        note,
+        block_me_too: block_me_too.is_some(),
+    };
+    ip_rules::add(&ctx.db, &ctx.clock, &grant, &form, auth::client_addr()).await?;
+    Ok(())
+}
+
+/// `POST /api/settings/remove_ip_rule` — removes an entry; one of another workspace answers
+/// 404. Removing the allow entry that lets the caller in is refused (409).
+/// Permission: `settings.write`.
+#[server(endpoint = "settings/remove_ip_rule", client = crate::csrf::ApiClient)]
+pub async fn remove_ip_rule(id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, ip_rules};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let ip = auth::client_addr();
+    ip_rules::remove(&ctx.db, &grant, &id, ip).await?;
     Ok(())
 }

@@ -1,8 +1,10 @@
-//! One module per route (`two_step` is the account page's two-step sign-in card).
+//! One module per route, plus the cards that make up the bigger pages: `two_step` (account)
+//! and `network` (settings).
 
 pub mod account;
 pub mod forgot_password;
 pub mod invitation;
+pub mod network;
 pub mod not_found;
 pub mod overview;
 pub mod reset_password;

@@ -7,6 +7,7 @@ use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
 use crate::model::{MfaPolicy, SecuritySettings};
+use crate::pages::network::NetworkCard;
 
 /// The workspace's password policy and session limits.
 #[component]
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <NetworkCard />
     }
 }
 

@@ -348,6 +348,10 @@ pub struct PasswordChecked {
     pub second_factor: Option<SecondFactorMethods>,
 }
 
+/// A right password from an address the person's workspaces do not let in.
+pub const NETWORK_DENIED: &str =
+    "Your workspace does not allow sign-in from this network. Ask a workspace admin.";
+
 /// The one message for every failed sign-in, so it never tells whether an address has an
 /// account.
 pub const WRONG_CREDENTIALS: &str = "The email address or password is incorrect.";
@@ -431,24 +435,39 @@ pub async fn authenticate(
     if second_factor.is_none() {
         reset_failures(db, &user_id).await?;
     }
-    // The session starts in the workspace joined first among those still active.
-    let workspace = sqlx::query(
+    // The session starts in the workspace joined first among those still active whose network
+    // rules let this address in.
+    let memberships = sqlx::query(
         "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL \
-         ORDER BY created_at, workspace_id LIMIT 1",
+         ORDER BY created_at, workspace_id",
     )
     .bind(user_id.as_str())
-    .fetch_optional(db.pool())
+    .fetch_all(db.pool())
     .await?;
-    let Some(workspace) = workspace else {
+    if memberships.is_empty() {
         return Err(DomainError::invalid(
             "email",
             "This account has no active workspace. Ask a workspace admin to reactivate you.",
         ));
+    }
+    let addr = ip.and_then(|ip| ip.parse().ok());
+    let mut workspace = None;
+    for row in &memberships {
+        let candidate = WorkspaceId::from_db(row.try_get("workspace_id")?);
+        if super::ip_rules::allows(db, &candidate, &user_id, addr).await? {
+            workspace = Some(candidate);
+            break;
+        }
+    }
+    let Some(workspace) = workspace else {
+        let mut conn = db.pool().acquire().await?;
+        record(&mut conn, clock, EventKind::NetworkDenied, subject()).await?;
+        return Err(DomainError::invalid("email", NETWORK_DENIED));
     };
     Ok(PasswordChecked {
         who: SignedIn {
             user_id,
-            workspace_id: WorkspaceId::from_db(workspace.try_get("workspace_id")?),
+            workspace_id: workspace,
         },
         second_factor,
     })

@@ -53,11 +53,16 @@ const USER_AGENT_MAX: usize = 512;
 pub struct ClientIp(pub std::net::IpAddr);
 
 /// The client address of the request being served, if known.
-pub fn client_ip() -> Option<String> {
+pub fn client_addr() -> Option<std::net::IpAddr> {
     leptos::prelude::use_context::<http::request::Parts>()?
         .extensions
         .get::<ClientIp>()
-        .map(|ip| ip.0.to_string())
+        .map(|ip| ip.0)
+}
+
+/// `client_addr` as text, for records.
+pub fn client_ip() -> Option<String> {
+    client_addr().map(|ip| ip.to_string())
 }
 
 /// The client address and user agent of the request being served.
@@ -206,7 +211,8 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 }
 
 /// The signed-in person, or `None`: no session, a session past the workspace's idle timeout
-/// or absolute lifetime (which is then ended), or a membership that is no longer active.
+/// or absolute lifetime, a membership that is no longer active, or a request from an address
+/// the workspace's network rules keep out (the session is then ended).
 /// A live session's last-seen time moves to now.
 pub async fn current(
     session: &Session,
@@ -237,7 +243,22 @@ pub async fn current(
         &workspace,
     )
     .await?;
-    if user.is_none() {
+    let Some(user) = user else {
+        end(session).await?;
+        return Ok(None);
+    };
+    // A session that moves to a network the workspace keeps out ends there.
+    let addr = client_addr();
+    if !super::ip_rules::allows(&ctx.db, &workspace, &user.id, addr).await? {
+        use super::security_events::{record_alone, EventKind, Subject};
+        let ip = addr.map(|a| a.to_string());
+        let subject = Subject {
+            user: Some(&user.id),
+            workspace: Some(&workspace),
+            ip: ip.as_deref(),
+            ..Subject::default()
+        };
+        record_alone(&ctx.db, &ctx.clock, EventKind::NetworkDenied, subject).await?;
         end(session).await?;
         return Ok(None);
     }
@@ -247,7 +268,7 @@ pub async fn current(
         .await
         .map_err(session_error)?;
     apply_idle_expiry(session, settings.session_idle_minutes);
-    Ok(user)
+    Ok(Some(user))
 }
 
 /// The signed-in caller of this request, or `Unauthenticated`. A caller whose password has

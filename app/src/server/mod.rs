@@ -13,6 +13,7 @@ pub mod email_tokens;
 pub mod error;
 pub mod grants;
 pub mod invitations;
+pub mod ip_rules;
 pub mod mail;
 pub mod members;
 pub mod mfa;

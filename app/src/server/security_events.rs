@@ -18,6 +18,8 @@ pub enum EventKind {
     SecondFactorAdded,
     SecondFactorRemoved,
     RecoveryCodesRegenerated,
+    /// A sign-in or a session from an address the workspace's network rules keep out.
+    NetworkDenied,
 }
 
 impl EventKind {
@@ -31,6 +33,7 @@ impl EventKind {
             Self::SecondFactorAdded => "second_factor_added",
             Self::SecondFactorRemoved => "second_factor_removed",
             Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            Self::NetworkDenied => "network_denied",
         }
     }
 }

@@ -36,4 +36,13 @@ impl LineField {
         }
         Ok(value)
     }
+
+    /// `clean` for a field that may be left empty: `None` when it is.
+    pub fn clean_optional(&self, raw: &str) -> Result<Option<String>, DomainError> {
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            self.clean(raw).map(Some)
+        }
+    }
 }

@@ -1,0 +1,233 @@
+//! Network rules against real SQLite and PostgreSQL.
+#![cfg(feature = "test-support")]
+
+use app::permissions::Permission;
+use app::server::accounts::{self, SignUp, NETWORK_DENIED};
+use app::server::clock::Clock;
+use app::server::error::DomainError;
+use app::server::grants;
+use app::server::ip_rules::{self, NewRule};
+use app::server::passwords::{Hasher, Password};
+use app::server::testing::backends;
+use app::server::workspaces::WorkspaceName;
+
+const PASSWORD: &str = "quiet lantern orbit mango";
+
+fn field(e: DomainError) -> String {
+    match e {
+        DomainError::Invalid { field, message } => format!("{field}: {message}"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+fn entry(kind: &str, cidr: &str) -> NewRule {
+    NewRule {
+        kind: kind.into(),
+        cidr: cidr.into(),
+        ..NewRule::default()
+    }
+}
+
+#[tokio::test]
+async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let owner = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            SignUp {
+                email: "ada@example.com".into(),
+                name: "Ada Lovelace".into(),
+                password: Password::new(PASSWORD),
+                workspace_name: "Analytical Engines".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let grant = grants::require(
+            &t.db,
+            &clock,
+            &owner.user_id,
+            &owner.workspace.id,
+            Permission::SettingsWrite,
+        )
+        .await
+        .unwrap();
+        let office = Some("203.0.113.10".parse().unwrap());
+
+        // Malformed entries, bad kinds and strangers are refused by field; nothing is stored.
+        for (form, expected) in [
+            (entry("deny", "203.0.113.0/33"), "cidr"),
+            (entry("deny", "not-an-address"), "cidr"),
+            (entry("deny", ""), "cidr"),
+            (entry("deny", "2001:db8::/129"), "cidr"),
+            (entry("maybe", "203.0.113.0/24"), "kind"),
+            (
+                NewRule {
+                    user_id: "someone-else".into(),
+                    ..entry("deny", "198.51.100.0/24")
+                },
+                "user_id",
+            ),
+            (
+                NewRule {
+                    note: "line\nbreak".into(),
+                    ..entry("deny", "198.51.100.0/24")
+                },
+                "note",
+            ),
+        ] {
+            let e = ip_rules::add(&t.db, &clock, &grant, &form, office)
+                .await
+                .unwrap_err();
+            assert!(field(e).starts_with(expected), "{label}: {form:?}");
+        }
+        assert_eq!(t.row_counts(&["ip_rules"]).await[0].1, 0, "{label}");
+
+        // Denying the editor's own range needs their confirmation.
+        let e = ip_rules::add(
+            &t.db,
+            &clock,
+            &grant,
+            &entry("deny", "203.0.113.0/24"),
+            office,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            field(e).starts_with(
+                "block_me_too: This entry would block your own address (203.0.113.10)"
+            ),
+            "{label}"
+        );
+        assert_eq!(t.row_counts(&["ip_rules"]).await[0].1, 0, "{label}");
+
+        // An allow list with the office: the editor stays in; then a home address elsewhere.
+        ip_rules::add(
+            &t.db,
+            &clock,
+            &grant,
+            &entry("allow", "203.0.113.0/24"),
+            office,
+        )
+        .await
+        .unwrap();
+        let dup = ip_rules::add(
+            &t.db,
+            &clock,
+            &grant,
+            &entry("allow", "203.0.113.7/24"),
+            office,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            field(dup).starts_with("cidr: This entry is already"),
+            "{label}"
+        );
+        ip_rules::add(
+            &t.db,
+            &clock,
+            &grant,
+            &NewRule {
+                user_id: owner.user_id.as_str().into(),
+                note: "Home".into(),
+                ..entry("allow", "2001:db8:1::/48")
+            },
+            office,
+        )
+        .await
+        .unwrap();
+        let listed = ip_rules::list(&t.db, &grant).await.unwrap();
+        assert_eq!(listed.len(), 2, "{label}");
+        assert_eq!(
+            listed[1].person.as_deref(),
+            Some("Ada Lovelace <ada@example.com>")
+        );
+
+        let sign_in = |ip: &'static str| {
+            let (db, clock, hasher) = (&t.db, &clock, &hasher);
+            async move {
+                accounts::authenticate(
+                    db,
+                    clock,
+                    hasher,
+                    "ada@example.com",
+                    &Password::new(PASSWORD),
+                    Some(ip),
+                )
+                .await
+            }
+        };
+        sign_in("203.0.113.99").await.unwrap();
+        sign_in("2001:db8:1::5").await.unwrap();
+        sign_in("::ffff:203.0.113.99").await.unwrap();
+        let e = sign_in("198.51.100.1").await.unwrap_err();
+        assert_eq!(field(e), format!("email: {NETWORK_DENIED}"), "{label}");
+        assert_eq!(
+            t.strings("SELECT ip FROM security_events WHERE kind = 'network_denied'")
+                .await,
+            vec!["198.51.100.1".to_owned()],
+            "{label}"
+        );
+        // A wrong password from a denied network still gets the usual answer first.
+        let wrong = accounts::authenticate(
+            &t.db,
+            &clock,
+            &hasher,
+            "ada@example.com",
+            &Password::new("wrong horse battery staple"),
+            Some("198.51.100.1"),
+        )
+        .await
+        .unwrap_err();
+        assert!(field(wrong).starts_with("password:"), "{label}");
+
+        // Removing the office entry would shut the editor out: refused.
+        let office_rule = listed.iter().find(|r| r.cidr == "203.0.113.0/24").unwrap();
+        let e = ip_rules::remove(&t.db, &grant, &office_rule.id, office)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, DomainError::Conflict(_)), "{label}: {e:?}");
+        // From home it is fine (the personal entry still lets them in).
+        ip_rules::remove(
+            &t.db,
+            &grant,
+            &office_rule.id,
+            Some("2001:db8:1::5".parse().unwrap()),
+        )
+        .await
+        .unwrap();
+
+        // A second workspace with no rules: a sign-in from elsewhere lands there instead.
+        let other = accounts::create_workspace(
+            &t.db,
+            &clock,
+            &owner.user_id,
+            &WorkspaceName::parse("Difference Engines").unwrap(),
+        )
+        .await
+        .unwrap();
+        let who = sign_in("198.51.100.1").await.unwrap().who;
+        assert_eq!(who.workspace_id, other.id, "{label}");
+        // Its settings grant cannot remove the first workspace's entries.
+        let other_grant = grants::require(
+            &t.db,
+            &clock,
+            &owner.user_id,
+            &other.id,
+            Permission::SettingsWrite,
+        )
+        .await
+        .unwrap();
+        let home = ip_rules::list(&t.db, &grant).await.unwrap()[0].id.clone();
+        assert!(matches!(
+            ip_rules::remove(&t.db, &other_grant, &home, None).await,
+            Err(DomainError::NotFound)
+        ));
+        assert_eq!(t.row_counts(&["ip_rules"]).await[0].1, 1, "{label}");
+    }
+}
