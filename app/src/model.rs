@@ -429,3 +429,50 @@ pub struct MemberOption {
     pub user_id: UserId,
     pub label: String,
 }
+
+/// A role's login hours: weekdays (bit 0 = Monday … bit 6 = Sunday) and a daily window
+/// `[start, end)` as `HH:MM` in the workspace's time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginHours {
+    pub days: u8,
+    pub start: String,
+    pub end: String,
+}
+
+/// Weekday names in the order of `LoginHours::days`' bits.
+pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+impl LoginHours {
+    pub fn has_day(&self, index: usize) -> bool {
+        self.days & (1 << index) != 0
+    }
+
+    /// "Mon, Tue, Wed 08:00–18:00".
+    pub fn describe(&self) -> String {
+        let days: Vec<&str> = WEEKDAYS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.has_day(*i))
+            .map(|(_, d)| *d)
+            .collect();
+        format!("{} {}–{}", days.join(", "), self.start, self.end)
+    }
+}
+
+/// One role's row on the login-hours card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleHours {
+    pub role_id: RoleId,
+    pub name: String,
+    /// Owners can always sign in, so a workspace cannot lock itself out.
+    pub is_owner: bool,
+    /// `None`: any time.
+    pub hours: Option<LoginHours>,
+}
+
+/// The login-hours card: the workspace's time zone and each role's hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginHoursView {
+    pub time_zone: String,
+    pub roles: Vec<RoleHours>,
+}

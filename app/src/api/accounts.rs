@@ -178,10 +178,10 @@ fn second_step_over() -> AppError {
 
 /// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active
 /// one. Permission: an active membership of that workspace, whose network rules let the
-/// caller's address in; any other id answers 404.
+/// caller's address in and whose login hours are open to them; any other id answers 404.
 #[server(endpoint = "accounts/switch_workspace", client = crate::csrf::ApiClient)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context, ip_rules};
+    use crate::server::{accounts, auth, context::server_context, ip_rules, login_hours};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     let workspace = accounts::active_membership(&ctx.db, &user.id, &workspace_id).await?;
@@ -189,6 +189,11 @@ pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
         return Err(AppError::Conflict {
             message: "That workspace does not allow access from your network.".into(),
         });
+    }
+    if let Some(message) =
+        login_hours::closed_message(&ctx.db, &ctx.clock, &workspace, &user.id).await?
+    {
+        return Err(AppError::Conflict { message });
     }
     let session = auth::request_session().await?;
     auth::switch_workspace(&session, &workspace).await

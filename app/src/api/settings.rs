@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{NetworkAccess, SecuritySettings};
+use crate::model::{LoginHoursView, NetworkAccess, SecuritySettings};
 
 /// `POST /api/settings/security` — the password policy, session limits, lockout rule and
 /// second-factor rule.
@@ -119,4 +119,66 @@ pub async fn remove_ip_rule(id: String) -> Result<(), AppError> {
     let ip = auth::client_addr();
     ip_rules::remove(&ctx.db, &grant, &id, ip).await?;
     Ok(())
+}
+
+/// `POST /api/settings/login_hours` — the workspace's time zone and each role's login hours.
+/// Permission: `settings.write`.
+#[server(endpoint = "settings/login_hours", client = crate::csrf::ApiClient)]
+pub async fn get_login_hours() -> Result<LoginHoursView, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, login_hours};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    Ok(login_hours::view(&ctx.db, &grant).await?)
+}
+
+/// `POST /api/settings/set_time_zone` — the zone login hours are read in (an IANA name).
+/// Permission: `settings.write`.
+#[server(endpoint = "settings/set_time_zone", client = crate::csrf::ApiClient)]
+pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, login_hours};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    Ok(login_hours::set_time_zone(&ctx.db, &ctx.clock, &grant, &time_zone).await?)
+}
+
+/// `POST /api/settings/set_login_hours` — the weekdays (`mon` … `sun` ticked) and daily window
+/// (`HH:MM`, end exclusive, `24:00` allowed) a role's holders may use the workspace in; not for
+/// the Owner role. Permission: `settings.write`.
+#[server(endpoint = "settings/set_login_hours", client = crate::csrf::ApiClient)]
+pub async fn set_login_hours(
+    role_id: String,
+    start: String,
+    end: String,
+    mon: Option<String>,
+    tue: Option<String>,
+    wed: Option<String>,
+    thu: Option<String>,
+    fri: Option<String>,
+    sat: Option<String>,
+    sun: Option<String>,
+) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, login_hours};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let form = login_hours::HoursForm {
+        role_id,
+        days: [mon, tue, wed, thu, fri, sat, sun].map(|d| d.is_some()),
+        start,
+        end,
+    };
+    Ok(login_hours::set(&ctx.db, &ctx.clock, &grant, &form).await?)
+}
+
+/// `POST /api/settings/clear_login_hours` — lets a role's holders in at any time again.
+/// Permission: `settings.write`.
+#[server(endpoint = "settings/clear_login_hours", client = crate::csrf::ApiClient)]
+pub async fn clear_login_hours(role_id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, login_hours};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    Ok(login_hours::clear(&ctx.db, &grant, &role_id).await?)
 }

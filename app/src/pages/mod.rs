@@ -1,9 +1,10 @@
-//! One module per route, plus the cards that make up the bigger pages: `two_step` (account)
-//! and `network` (settings).
+//! One module per route, plus the cards that make up the bigger pages: `two_step` (account),
+//! `network` and `login_hours` (settings).
 
 pub mod account;
 pub mod forgot_password;
 pub mod invitation;
+pub mod login_hours;
 pub mod network;
 pub mod not_found;
 pub mod overview;

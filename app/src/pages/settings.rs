@@ -7,6 +7,7 @@ use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
 use crate::model::{MfaPolicy, SecuritySettings};
+use crate::pages::login_hours::LoginHoursCard;
 use crate::pages::network::NetworkCard;
 
 /// The workspace's password policy and session limits.
@@ -29,6 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
             })}
         </Suspense>
         <NetworkCard />
+        <LoginHoursCard />
     }
 }
 

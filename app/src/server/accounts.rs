@@ -436,7 +436,7 @@ pub async fn authenticate(
         reset_failures(db, &user_id).await?;
     }
     // The session starts in the workspace joined first among those still active whose network
-    // rules let this address in.
+    // rules let this address in and whose login hours are open to this person now.
     let memberships = sqlx::query(
         "SELECT workspace_id FROM memberships WHERE user_id = $1 AND deactivated_at IS NULL \
          ORDER BY created_at, workspace_id",
@@ -452,17 +452,28 @@ pub async fn authenticate(
     }
     let addr = ip.and_then(|ip| ip.parse().ok());
     let mut workspace = None;
+    let mut closed = None;
     for row in &memberships {
         let candidate = WorkspaceId::from_db(row.try_get("workspace_id")?);
-        if super::ip_rules::allows(db, &candidate, &user_id, addr).await? {
-            workspace = Some(candidate);
-            break;
+        if !super::ip_rules::allows(db, &candidate, &user_id, addr).await? {
+            continue;
+        }
+        match super::login_hours::closed_message(db, clock, &candidate, &user_id).await? {
+            None => {
+                workspace = Some(candidate);
+                break;
+            }
+            Some(message) => closed = closed.or(Some(message)),
         }
     }
     let Some(workspace) = workspace else {
+        let (kind, message) = match closed {
+            Some(message) => (EventKind::OutsideLoginHours, message),
+            None => (EventKind::NetworkDenied, NETWORK_DENIED.to_owned()),
+        };
         let mut conn = db.pool().acquire().await?;
-        record(&mut conn, clock, EventKind::NetworkDenied, subject()).await?;
-        return Err(DomainError::invalid("email", NETWORK_DENIED));
+        record(&mut conn, clock, kind, subject()).await?;
+        return Err(DomainError::invalid("email", message));
     };
     Ok(PasswordChecked {
         who: SignedIn {

@@ -211,8 +211,9 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 }
 
 /// The signed-in person, or `None`: no session, a session past the workspace's idle timeout
-/// or absolute lifetime, a membership that is no longer active, or a request from an address
-/// the workspace's network rules keep out (the session is then ended).
+/// or absolute lifetime, a membership that is no longer active, a request from an address
+/// the workspace's network rules keep out, or one outside the person's login hours (the
+/// session is then ended).
 /// A live session's last-seen time moves to now.
 pub async fn current(
     session: &Session,
@@ -259,6 +260,14 @@ pub async fn current(
             ..Subject::default()
         };
         record_alone(&ctx.db, &ctx.clock, EventKind::NetworkDenied, subject).await?;
+        end(session).await?;
+        return Ok(None);
+    }
+    // So does one whose login hours have closed.
+    if super::login_hours::closed_message(&ctx.db, &ctx.clock, &workspace, &user.id)
+        .await?
+        .is_some()
+    {
         end(session).await?;
         return Ok(None);
     }

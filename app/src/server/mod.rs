@@ -14,6 +14,7 @@ pub mod error;
 pub mod grants;
 pub mod invitations;
 pub mod ip_rules;
+pub mod login_hours;
 pub mod mail;
 pub mod members;
 pub mod mfa;

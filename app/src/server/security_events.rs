@@ -20,6 +20,8 @@ pub enum EventKind {
     RecoveryCodesRegenerated,
     /// A sign-in or a session from an address the workspace's network rules keep out.
     NetworkDenied,
+    /// A right password outside the login hours of every role the person holds.
+    OutsideLoginHours,
 }
 
 impl EventKind {
@@ -34,6 +36,7 @@ impl EventKind {
             Self::SecondFactorRemoved => "second_factor_removed",
             Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
             Self::NetworkDenied => "network_denied",
+            Self::OutsideLoginHours => "outside_login_hours",
         }
     }
 }

@@ -1,0 +1,237 @@
+//! Login hours against real SQLite and PostgreSQL, on an injected clock.
+#![cfg(feature = "test-support")]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::permissions::Permission;
+use app::server::accounts::{self, SignUp, SignedIn};
+use app::server::auth;
+use app::server::clock::Clock;
+use app::server::context::ServerContext;
+use app::server::error::DomainError;
+use app::server::grants;
+use app::server::invitations::{self, Invite};
+use app::server::login_hours::{self, HoursForm};
+use app::server::mail::Mailer;
+use app::server::passwords::{Hasher, Password};
+use app::server::sessions::DbSessionStore;
+use app::server::testing::backends;
+use tower_sessions::Session;
+
+const PASSWORD: &str = "quiet lantern orbit mango";
+/// Monday 2026-11-23 08:00 in New York (13:00 UTC).
+const MONDAY_8AM_NEW_YORK: i64 = 1_795_438_800_000;
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn message(e: DomainError) -> String {
+    match e {
+        DomainError::Invalid { field, message } => format!("{field}: {message}"),
+        DomainError::Conflict(message) => format!("conflict: {message}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn weekdays(role_id: &str, start: &str, end: &str) -> HoursForm {
+    HoursForm {
+        role_id: role_id.into(),
+        days: [true, true, true, true, true, false, false],
+        start: start.into(),
+        end: end.into(),
+    }
+}
+
+#[tokio::test]
+async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closing() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(MONDAY_8AM_NEW_YORK);
+        let mail = tempfile::tempdir().unwrap();
+        let ctx = ServerContext {
+            db: t.db.clone(),
+            clock: clock.clone(),
+            hasher: hasher.clone(),
+            mailer: Mailer::files(
+                mail.path(),
+                "Gatehouse <no-reply@gatehouse.test>".parse().unwrap(),
+            )
+            .unwrap(),
+            public_url: "http://gatehouse.test".into(),
+        };
+        let owner = accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            SignUp {
+                email: "ada@example.com".into(),
+                name: "Ada Lovelace".into(),
+                password: Password::new(PASSWORD),
+                workspace_name: "Analytical Engines".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let grant = |p| grants::require(&t.db, &clock, &owner.user_id, &owner.workspace.id, p);
+        let settings_grant = grant(Permission::SettingsWrite).await.unwrap();
+        let roles = login_hours::view(&t.db, &settings_grant)
+            .await
+            .unwrap()
+            .roles;
+        let role = |name: &str| {
+            roles
+                .iter()
+                .find(|r| r.name == name)
+                .unwrap()
+                .role_id
+                .as_str()
+                .to_owned()
+        };
+        let sent = invitations::invite(
+            &t.db,
+            &clock,
+            &grant(Permission::TeamWrite).await.unwrap(),
+            true,
+            Invite {
+                email: "grace@example.com".into(),
+                role_id: role("Staff"),
+            },
+        )
+        .await
+        .unwrap();
+        let grace = invitations::accept_new(
+            &t.db,
+            &clock,
+            &hasher,
+            &sent.token,
+            "Grace Hopper",
+            &Password::new(PASSWORD),
+        )
+        .await
+        .unwrap()
+        .user_id;
+
+        // Bad input is refused by field and changes nothing.
+        for (form, expected) in [
+            (
+                HoursForm {
+                    days: [false; 7],
+                    ..weekdays(&role("Staff"), "09:00", "17:00")
+                },
+                "days",
+            ),
+            (weekdays(&role("Staff"), "9am", "17:00"), "start"),
+            (weekdays(&role("Staff"), "09:00", "25:00"), "end"),
+            (
+                weekdays(&role("Staff"), "17:00", "09:00"),
+                "end: The end must be later",
+            ),
+            (
+                weekdays(&role("Owner"), "09:00", "17:00"),
+                "conflict: Owners can always sign in",
+            ),
+        ] {
+            let e = login_hours::set(&t.db, &clock, &settings_grant, &form)
+                .await
+                .unwrap_err();
+            assert!(message(e).starts_with(expected), "{label}: {form:?}");
+        }
+        assert!(matches!(
+            login_hours::set(
+                &t.db,
+                &clock,
+                &settings_grant,
+                &weekdays("no-such-role", "09:00", "17:00")
+            )
+            .await,
+            Err(DomainError::NotFound)
+        ));
+        let bad_zone = login_hours::set_time_zone(&t.db, &clock, &settings_grant, "Mars/Olympus")
+            .await
+            .unwrap_err();
+        assert!(message(bad_zone).starts_with("time_zone"), "{label}");
+        assert_eq!(t.row_counts(&["login_hours"]).await[0].1, 0, "{label}");
+
+        login_hours::set_time_zone(&t.db, &clock, &settings_grant, "America/New_York")
+            .await
+            .unwrap();
+        login_hours::set(
+            &t.db,
+            &clock,
+            &settings_grant,
+            &weekdays(&role("Staff"), "09:00", "17:00"),
+        )
+        .await
+        .unwrap();
+        let view = login_hours::view(&t.db, &settings_grant).await.unwrap();
+        assert_eq!(view.time_zone, "America/New_York");
+        let staff = view.roles.iter().find(|r| r.name == "Staff").unwrap();
+        assert_eq!(
+            staff.hours.as_ref().unwrap().describe(),
+            "Mon, Tue, Wed, Thu, Fri 09:00–17:00"
+        );
+
+        let sign_in = |email: &'static str| {
+            let (db, clock, hasher) = (&t.db, &clock, &hasher);
+            async move {
+                accounts::authenticate(
+                    db,
+                    clock,
+                    hasher,
+                    email,
+                    &Password::new(PASSWORD),
+                    Some("203.0.113.4"),
+                )
+                .await
+            }
+        };
+        // 08:00 in New York: closed, with the opening named; the Owner is never restricted.
+        let e = sign_in("grace@example.com").await.unwrap_err();
+        assert_eq!(
+            message(e),
+            "email: Your access to this workspace opens at Mon 09:00 (America/New_York).",
+            "{label}"
+        );
+        assert_eq!(
+            t.strings("SELECT kind FROM security_events WHERE kind = 'outside_login_hours'")
+                .await
+                .len(),
+            1
+        );
+        sign_in("ada@example.com").await.unwrap();
+
+        // 09:00: open. A session started at 16:40 works at 16:59 and ends at 17:00.
+        clock.advance(HOUR);
+        sign_in("grace@example.com").await.unwrap();
+        clock.advance(7 * HOUR + Duration::from_secs(40 * 60));
+        let store = DbSessionStore::new(t.db.clone(), clock.clone());
+        let session = Session::new(None, Arc::new(store), None);
+        let who = SignedIn {
+            user_id: grace.clone(),
+            workspace_id: owner.workspace.id.clone(),
+        };
+        auth::begin(&session, &ctx, &who).await.unwrap();
+        session.save().await.unwrap();
+        clock.advance(Duration::from_secs(19 * 60));
+        assert!(
+            auth::current(&session, &ctx).await.unwrap().is_some(),
+            "{label}: 16:59"
+        );
+        clock.advance(Duration::from_secs(60));
+        assert!(
+            auth::current(&session, &ctx).await.unwrap().is_none(),
+            "{label}: 17:00"
+        );
+        let e = sign_in("grace@example.com").await.unwrap_err();
+        assert!(
+            message(e).ends_with("opens at Tue 09:00 (America/New_York)."),
+            "{label}"
+        );
+
+        // Back to any time.
+        login_hours::clear(&t.db, &settings_grant, &role("Staff"))
+            .await
+            .unwrap();
+        sign_in("grace@example.com").await.unwrap();
+    }
+}
