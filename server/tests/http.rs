@@ -1846,3 +1846,113 @@ async fn a_session_that_moves_to_a_denied_network_ends() {
     );
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor() {
+    use app::permissions::Permission;
+    use app::server::invitations::{self, Invite};
+    use app::server::testing::totp_code;
+    let s = TestServer::sqlite().await;
+    let (owner, invitee) = (cookie_client(), cookie_client());
+    sign_up(&owner, &s, "ada@example.com").await;
+    sign_up(&invitee, &s, "grace@example.com").await;
+    let setup: serde_json::Value = api(&invitee, &s, "/api/mfa/start_app")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = setup["key"].as_str().unwrap().to_owned();
+    let on = api(&invitee, &s, "/api/mfa/confirm_app")
+        .await
+        .form(&[("code", totp_code(&key, Clock::System.now_ms(), 0))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on.status(), StatusCode::OK);
+    api(&invitee, &s, "/api/accounts/sign_out")
+        .await
+        .send()
+        .await
+        .unwrap();
+
+    // Ada invites Grace's address (straight through the domain: the mail is not the point).
+    let db = &s.db.db;
+    let clock = Clock::System;
+    let ada = app::server::accounts::user_by_email(db, "ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    app::server::accounts::mark_email_verified(db, &clock, &ada)
+        .await
+        .unwrap();
+    let workspace = app::server::workspaces::list_for_member(db, &ada)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let grant = app::server::grants::require(db, &clock, &ada, &workspace, Permission::TeamWrite)
+        .await
+        .unwrap();
+    let read = app::server::grants::require(db, &clock, &ada, &workspace, Permission::TeamRead)
+        .await
+        .unwrap();
+    let staff = app::server::roles::options(db, &read)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "Staff")
+        .unwrap();
+    let sent = invitations::invite(
+        db,
+        &clock,
+        &grant,
+        true,
+        Invite {
+            email: "grace@example.com".into(),
+            role_id: staff.id.as_str().to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // The token and the password join the workspace, but signing in there waits for the code.
+    let step: serde_json::Value = api(&invitee, &s, "/api/invitations/accept_existing")
+        .await
+        .form(&[
+            ("token", sent.token.as_str()),
+            ("password", "quiet lantern orbit mango"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(step["SecondFactor"]["app"], true, "{step}");
+    let me = api(&invitee, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.text().await.unwrap(), "null");
+    let done = api(&invitee, &s, "/api/accounts/verify_second_factor")
+        .await
+        .form(&[("code", totp_code(&key, Clock::System.now_ms(), 1))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    let me: serde_json::Value = api(&invitee, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["workspace"]["id"], workspace.as_str());
+    s.stop().await.unwrap();
+}

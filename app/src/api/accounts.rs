@@ -82,7 +82,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 /// Permission: none. Every failure gets the same message.
 #[server(endpoint = "accounts/sign_in", client = crate::csrf::ApiClient)]
 pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
-    use crate::server::{accounts, auth, context::server_context, passwords::Password, settings};
+    use crate::server::{accounts, auth, context::server_context, passwords::Password};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     let checked = accounts::authenticate(
@@ -94,22 +94,30 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
         auth::client_ip().as_deref(),
     )
     .await?;
-    match checked.second_factor {
-        None => {
-            auth::begin(&session, &ctx, &checked.who).await?;
-            let must_enrol =
-                settings::mfa_required_for_user(&ctx.db, &ctx.clock, &checked.who.user_id).await?;
-            Ok(if must_enrol {
-                SignInStep::SetUpSecondFactor
-            } else {
-                SignInStep::Done
-            })
-        }
-        Some(methods) => {
-            auth::begin_second_step(&session, &ctx, &checked.who).await?;
-            Ok(SignInStep::SecondFactor(methods))
-        }
+    start_session(&ctx, &session, &checked.who).await
+}
+
+/// After a right password (or a password and an invitation): the second step if the person has
+/// a second factor, else a session — flagged for set-up when a workspace requires a factor.
+#[cfg(feature = "ssr")]
+pub(crate) async fn start_session(
+    ctx: &crate::server::context::ServerContext,
+    session: &tower_sessions::Session,
+    who: &crate::server::accounts::SignedIn,
+) -> Result<SignInStep, AppError> {
+    use crate::server::{auth, mfa, settings};
+    if let Some(methods) = mfa::methods(&ctx.db, &who.user_id).await? {
+        auth::begin_second_step(session, ctx, who).await?;
+        return Ok(SignInStep::SecondFactor(methods));
     }
+    auth::begin(session, ctx, who).await?;
+    Ok(
+        if settings::mfa_required_for_user(&ctx.db, &ctx.clock, &who.user_id).await? {
+            SignInStep::SetUpSecondFactor
+        } else {
+            SignInStep::Done
+        },
+    )
 }
 
 /// `POST /api/accounts/pending_second_factor` — how the person half-way through signing in

@@ -117,3 +117,13 @@ pub fn reload_to_on_success(value: impl ActionOutcome, path: &'static str) {
         }
     });
 }
+
+/// After a sign-in (or an accepted invitation) the whole page loads the next step's page:
+/// home, the second step, or second-factor set-up.
+pub fn go_to_next_step(value: impl ActionOutcome<crate::model::SignInStep>) {
+    Effect::new(move |_| {
+        if let Some(Ok(step)) = value.get() {
+            let _ = window().location().set_href(step.next_page());
+        }
+    });
+}

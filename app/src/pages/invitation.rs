@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::{preview_invitation, AcceptInvitationExisting, AcceptInvitationNew};
 use crate::components::alert::FormAlert;
-use crate::components::form::{field_error, reload_to_on_success, SubmitButton, TextField};
+use crate::components::form::{field_error, go_to_next_step, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
 use crate::model::InvitationPreview;
@@ -66,7 +66,7 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
 fn NewAccount(token: String, join_label: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationNew>::new();
     let value = action.value();
-    reload_to_on_success(value, "/");
+    go_to_next_step(value);
     let token_error = field_error(value, "token");
     let error = Signal::derive(move || value.get().and_then(Result::err));
     view! {
@@ -96,7 +96,7 @@ fn NewAccount(token: String, join_label: String) -> impl IntoView {
 fn ExistingAccount(token: String, join_label: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationExisting>::new();
     let value = action.value();
-    reload_to_on_success(value, "/");
+    go_to_next_step(value);
     let token_error = field_error(value, "token");
     let error = Signal::derive(move || value.get().and_then(Result::err));
     view! {

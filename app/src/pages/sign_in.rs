@@ -3,7 +3,9 @@ use leptos_meta::Title;
 
 use crate::api::accounts::{pending_second_factor, SendSignInCode, SignIn, VerifySecondFactor};
 use crate::components::alert::FormAlert;
-use crate::components::form::{field_error, reload_to_on_success, SubmitButton, TextField};
+use crate::components::form::{
+    field_error, go_to_next_step, reload_to_on_success, SubmitButton, TextField,
+};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
 use crate::model::SecondFactorMethods;
@@ -12,13 +14,7 @@ use crate::model::SecondFactorMethods;
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let value = action.value();
-    // The whole page reloads, so every part of it is rendered for the new session (and the
-    // next form carries the session's new CSRF token).
-    Effect::new(move |_| {
-        if let Some(Ok(step)) = value.get() {
-            let _ = window().location().set_href(step.next_page());
-        }
-    });
+    go_to_next_step(value);
     let error = Signal::derive(move || value.get().and_then(Result::err));
     view! {
         <Title text="Sign in · Gatehouse" />
