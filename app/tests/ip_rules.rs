@@ -2,16 +2,14 @@
 #![cfg(feature = "test-support")]
 
 use app::permissions::Permission;
-use app::server::accounts::{self, SignUp, NETWORK_DENIED};
+use app::server::accounts::{self, NETWORK_DENIED};
 use app::server::clock::Clock;
 use app::server::error::DomainError;
 use app::server::grants;
 use app::server::ip_rules::{self, NewRule};
-use app::server::passwords::{Hasher, Password};
-use app::server::testing::backends;
+use app::server::passwords::Password;
+use app::server::testing::{backends, Fixture};
 use app::server::workspaces::WorkspaceName;
-
-const PASSWORD: &str = "quiet lantern orbit mango";
 
 fn field(e: DomainError) -> String {
     match e {
@@ -30,32 +28,11 @@ fn entry(kind: &str, cidr: &str) -> NewRule {
 
 #[tokio::test]
 async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
-    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
-        let owner = accounts::sign_up(
-            &t.db,
-            &clock,
-            &hasher,
-            SignUp {
-                email: "ada@example.com".into(),
-                name: "Ada Lovelace".into(),
-                password: Password::new(PASSWORD),
-                workspace_name: "Analytical Engines".into(),
-            },
-        )
-        .await
-        .unwrap();
-        let grant = grants::require(
-            &t.db,
-            &clock,
-            &owner.user_id,
-            &owner.workspace.id,
-            Permission::SettingsWrite,
-        )
-        .await
-        .unwrap();
+        let f = Fixture::new(&t.db, &clock).await;
+        let grant = f.grant(Permission::SettingsWrite).await;
         let office = Some("203.0.113.10".parse().unwrap());
 
         // Malformed entries, bad kinds and strangers are refused by field; nothing is stored.
@@ -133,7 +110,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
             &clock,
             &grant,
             &NewRule {
-                user_id: owner.user_id.as_str().into(),
+                user_id: f.owner.as_str().into(),
                 note: "Home".into(),
                 ..entry("allow", "2001:db8:1::/48")
             },
@@ -148,20 +125,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
             Some("Ada Lovelace <ada@example.com>")
         );
 
-        let sign_in = |ip: &'static str| {
-            let (db, clock, hasher) = (&t.db, &clock, &hasher);
-            async move {
-                accounts::authenticate(
-                    db,
-                    clock,
-                    hasher,
-                    "ada@example.com",
-                    &Password::new(PASSWORD),
-                    Some(ip),
-                )
-                .await
-            }
-        };
+        let sign_in = |ip: &'static str| f.sign_in("ada@example.com", ip);
         sign_in("203.0.113.99").await.unwrap();
         sign_in("2001:db8:1::5").await.unwrap();
         sign_in("::ffff:203.0.113.99").await.unwrap();
@@ -177,7 +141,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
         let wrong = accounts::authenticate(
             &t.db,
             &clock,
-            &hasher,
+            &f.hasher,
             "ada@example.com",
             &Password::new("wrong horse battery staple"),
             Some("198.51.100.1"),
@@ -206,7 +170,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
         let other = accounts::create_workspace(
             &t.db,
             &clock,
-            &owner.user_id,
+            &f.owner,
             &WorkspaceName::parse("Difference Engines").unwrap(),
         )
         .await
@@ -217,7 +181,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
         let other_grant = grants::require(
             &t.db,
             &clock,
-            &owner.user_id,
+            &f.owner,
             &other.id,
             Permission::SettingsWrite,
         )

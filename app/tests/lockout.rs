@@ -5,15 +5,13 @@ use std::time::Duration;
 
 use app::model::SecuritySettings;
 use app::permissions::Permission;
-use app::server::accounts::{self, SignUp, WRONG_CREDENTIALS};
+use app::server::accounts::{self, WRONG_CREDENTIALS};
 use app::server::clock::Clock;
 use app::server::error::DomainError;
-use app::server::grants;
-use app::server::invitations::{self, Invite};
 use app::server::members;
-use app::server::passwords::{Hasher, Password};
+use app::server::passwords::Password;
 use app::server::settings::{self, SettingsForm};
-use app::server::testing::backends;
+use app::server::testing::{backends, Fixture};
 
 const PASSWORD: &str = "quiet lantern orbit mango";
 
@@ -26,33 +24,14 @@ fn message(e: DomainError) -> String {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
-    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
-        let owner = accounts::sign_up(
-            &t.db,
-            &clock,
-            &hasher,
-            SignUp {
-                email: "ada@example.com".into(),
-                name: "Ada Lovelace".into(),
-                password: Password::new(PASSWORD),
-                workspace_name: "Analytical Engines".into(),
-            },
-        )
-        .await
-        .unwrap();
-        accounts::mark_email_verified(&t.db, &clock, &owner.user_id)
-            .await
-            .unwrap();
-        let grant = |p| grants::require(&t.db, &clock, &owner.user_id, &owner.workspace.id, p);
+        let f = Fixture::new(&t.db, &clock).await;
+        let hasher = f.hasher.clone();
+        let grant = |p| f.grant(p);
         // Three failures, ten minutes, for this workspace.
-        let s = SecuritySettings {
-            lockout_threshold: 3,
-            lockout_minutes: 10,
-            ..SecuritySettings::default()
-        };
+        let s = SecuritySettings::default();
         let form = SettingsForm {
             password_min_length: s.password_min_length.to_string(),
             password_min_strength: s.password_min_strength.to_string(),
@@ -67,41 +46,15 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
         settings::update(
             &t.db,
             &clock,
-            &grant(Permission::SettingsWrite).await.unwrap(),
+            &grant(Permission::SettingsWrite).await,
             &form,
         )
         .await
         .unwrap();
         // A member to lock out.
-        let role = app::server::roles::options(&t.db, &grant(Permission::TeamRead).await.unwrap())
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|r| r.name == "Staff")
-            .unwrap();
-        let sent = invitations::invite(
-            &t.db,
-            &clock,
-            &grant(Permission::TeamWrite).await.unwrap(),
-            true,
-            Invite {
-                email: "grace@example.com".into(),
-                role_id: role.id.as_str().to_owned(),
-            },
-        )
-        .await
-        .unwrap();
-        let grace = invitations::accept_new(
-            &t.db,
-            &clock,
-            &hasher,
-            &sent.token,
-            "Grace Hopper",
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap()
-        .user_id;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
         let (db, clock_ref, hasher_ref) = (&t.db, &clock, &hasher);
         let sign_in = |password: &'static str| async move {
             accounts::authenticate(
@@ -151,7 +104,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
         assert_eq!(message(unknown), expected, "{label}: unknown address");
 
         // The team page shows the lock; time lifts it.
-        let listed = members::list(&t.db, &clock, &grant(Permission::TeamRead).await.unwrap())
+        let listed = members::list(&t.db, &clock, &grant(Permission::TeamRead).await)
             .await
             .unwrap();
         assert!(listed
@@ -168,14 +121,9 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             sign_in(wrong).await.unwrap_err();
         }
         sign_in(PASSWORD).await.unwrap_err();
-        members::unlock(
-            &t.db,
-            &clock,
-            &grant(Permission::TeamWrite).await.unwrap(),
-            &grace,
-        )
-        .await
-        .unwrap();
+        members::unlock(&t.db, &clock, &grant(Permission::TeamWrite).await, &grace)
+            .await
+            .unwrap();
         sign_in(PASSWORD).await.unwrap();
 
         let kinds = t

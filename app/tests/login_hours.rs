@@ -5,21 +5,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::permissions::Permission;
-use app::server::accounts::{self, SignUp, SignedIn};
+use app::server::accounts::SignedIn;
 use app::server::auth;
 use app::server::clock::Clock;
 use app::server::context::ServerContext;
 use app::server::error::DomainError;
-use app::server::grants;
-use app::server::invitations::{self, Invite};
 use app::server::login_hours::{self, HoursForm};
 use app::server::mail::Mailer;
-use app::server::passwords::{Hasher, Password};
 use app::server::sessions::DbSessionStore;
-use app::server::testing::backends;
+use app::server::testing::{backends, Fixture};
 use tower_sessions::Session;
 
-const PASSWORD: &str = "quiet lantern orbit mango";
 /// Monday 2026-11-23 08:00 in New York (13:00 UTC).
 const MONDAY_8AM_NEW_YORK: i64 = 1_795_438_800_000;
 const HOUR: Duration = Duration::from_secs(3600);
@@ -43,15 +39,15 @@ fn weekdays(role_id: &str, start: &str, end: &str) -> HoursForm {
 
 #[tokio::test]
 async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closing() {
-    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(MONDAY_8AM_NEW_YORK);
+        let f = Fixture::new(&t.db, &clock).await;
         let mail = tempfile::tempdir().unwrap();
         let ctx = ServerContext {
             db: t.db.clone(),
             clock: clock.clone(),
-            hasher: hasher.clone(),
+            hasher: f.hasher.clone(),
             mailer: Mailer::files(
                 mail.path(),
                 "Gatehouse <no-reply@gatehouse.test>".parse().unwrap(),
@@ -59,75 +55,30 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
             .unwrap(),
             public_url: "http://gatehouse.test".into(),
         };
-        let owner = accounts::sign_up(
-            &t.db,
-            &clock,
-            &hasher,
-            SignUp {
-                email: "ada@example.com".into(),
-                name: "Ada Lovelace".into(),
-                password: Password::new(PASSWORD),
-                workspace_name: "Analytical Engines".into(),
-            },
-        )
-        .await
-        .unwrap();
-        let grant = |p| grants::require(&t.db, &clock, &owner.user_id, &owner.workspace.id, p);
-        let settings_grant = grant(Permission::SettingsWrite).await.unwrap();
-        let roles = login_hours::view(&t.db, &settings_grant)
-            .await
-            .unwrap()
-            .roles;
-        let role = |name: &str| {
-            roles
-                .iter()
-                .find(|r| r.name == name)
-                .unwrap()
-                .role_id
-                .as_str()
-                .to_owned()
-        };
-        let sent = invitations::invite(
-            &t.db,
-            &clock,
-            &grant(Permission::TeamWrite).await.unwrap(),
-            true,
-            Invite {
-                email: "grace@example.com".into(),
-                role_id: role("Staff"),
-            },
-        )
-        .await
-        .unwrap();
-        let grace = invitations::accept_new(
-            &t.db,
-            &clock,
-            &hasher,
-            &sent.token,
-            "Grace Hopper",
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap()
-        .user_id;
+        let settings_grant = f.grant(Permission::SettingsWrite).await;
+        let staff_role = f.role("Staff").await.as_str().to_owned();
+        let owner_role = f.role("Owner").await.as_str().to_owned();
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
 
         // Bad input is refused by field and changes nothing.
         for (form, expected) in [
             (
                 HoursForm {
                     days: [false; 7],
-                    ..weekdays(&role("Staff"), "09:00", "17:00")
+                    ..weekdays(&staff_role, "09:00", "17:00")
                 },
                 "days",
             ),
-            (weekdays(&role("Staff"), "9am", "17:00"), "start"),
-            (weekdays(&role("Staff"), "09:00", "25:00"), "end"),
+            (weekdays(&staff_role, "9am", "17:00"), "start"),
+            (weekdays(&staff_role, "09:00", "25:00"), "end"),
             (
-                weekdays(&role("Staff"), "17:00", "09:00"),
+                weekdays(&staff_role, "17:00", "09:00"),
                 "end: The end must be later",
             ),
             (
-                weekdays(&role("Owner"), "09:00", "17:00"),
+                weekdays(&owner_role, "09:00", "17:00"),
                 "conflict: Owners can always sign in",
             ),
         ] {
@@ -159,7 +110,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
             &t.db,
             &clock,
             &settings_grant,
-            &weekdays(&role("Staff"), "09:00", "17:00"),
+            &weekdays(&staff_role, "09:00", "17:00"),
         )
         .await
         .unwrap();
@@ -171,20 +122,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
             "Mon, Tue, Wed, Thu, Fri 09:00–17:00"
         );
 
-        let sign_in = |email: &'static str| {
-            let (db, clock, hasher) = (&t.db, &clock, &hasher);
-            async move {
-                accounts::authenticate(
-                    db,
-                    clock,
-                    hasher,
-                    email,
-                    &Password::new(PASSWORD),
-                    Some("203.0.113.4"),
-                )
-                .await
-            }
-        };
+        let sign_in = |email: &'static str| f.sign_in(email, "203.0.113.4");
         // 08:00 in New York: closed, with the opening named; the Owner is never restricted.
         let e = sign_in("grace@example.com").await.unwrap_err();
         assert_eq!(
@@ -208,7 +146,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
         let session = Session::new(None, Arc::new(store), None);
         let who = SignedIn {
             user_id: grace.clone(),
-            workspace_id: owner.workspace.id.clone(),
+            workspace_id: f.workspace.clone(),
         };
         auth::begin(&session, &ctx, &who).await.unwrap();
         session.save().await.unwrap();
@@ -229,7 +167,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
         );
 
         // Back to any time.
-        login_hours::clear(&t.db, &settings_grant, &role("Staff"))
+        login_hours::clear(&t.db, &settings_grant, &staff_role)
             .await
             .unwrap();
         sign_in("grace@example.com").await.unwrap();

@@ -10,11 +10,10 @@ use app::server::accounts::{self, SignUp};
 use app::server::clock::Clock;
 use app::server::db::Db;
 use app::server::error::DomainError;
-use app::server::invitations::{self, Invite};
+use app::server::mfa;
 use app::server::passwords::{Hasher, Password};
 use app::server::settings::{self, SettingsForm};
-use app::server::testing::backends;
-use app::server::{grants, mfa};
+use app::server::testing::{backends, Fixture};
 
 const PASSWORD: &str = "quiet lantern orbit mango";
 const START_MS: i64 = 1_795_478_400_000;
@@ -346,59 +345,26 @@ async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
 
 #[tokio::test]
 async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
-    let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(START_MS);
-        let owner = sign_up(&t.db, &clock, &hasher).await;
-        accounts::mark_email_verified(&t.db, &clock, &owner.user_id)
-            .await
-            .unwrap();
-        let grant = |p| grants::require(&t.db, &clock, &owner.user_id, &owner.workspace.id, p);
-        let staff_role =
-            app::server::roles::options(&t.db, &grant(Permission::TeamRead).await.unwrap())
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|r| r.name == "Staff")
-                .unwrap();
-        let sent = invitations::invite(
-            &t.db,
-            &clock,
-            &grant(Permission::TeamWrite).await.unwrap(),
-            true,
-            Invite {
-                email: "grace@example.com".into(),
-                role_id: staff_role.id.as_str().to_owned(),
-            },
-        )
-        .await
-        .unwrap();
-        let staff = invitations::accept_new(
-            &t.db,
-            &clock,
-            &hasher,
-            &sent.token,
-            "Grace Hopper",
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap()
-        .user_id;
+        let f = Fixture::new(&t.db, &clock).await;
+        let staff = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
         let set_policy = |policy: MfaPolicy| {
-            let grant = &grant;
-            let (db, clock) = (&t.db, &clock);
+            let f = &f;
             async move {
                 let form = SettingsForm {
                     mfa_policy: policy.key().into(),
                     ..settings_form()
                 };
-                let g = grant(Permission::SettingsWrite).await.unwrap();
-                settings::update(db, clock, &g, &form).await.unwrap();
+                let g = f.grant(Permission::SettingsWrite).await;
+                settings::update(&f.db, &f.clock, &g, &form).await.unwrap();
             }
         };
         let required = |user: UserId| {
-            let (db, clock, ws) = (&t.db, &clock, owner.workspace.id.clone());
+            let (db, clock, ws) = (&t.db, &clock, f.workspace.clone());
             async move {
                 let by_rule = settings::mfa_required_for_user(db, clock, &user)
                     .await
@@ -414,7 +380,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
                 me.mfa_enrolment_required
             }
         };
-        assert!(!required(owner.user_id.clone()).await, "{label}: optional");
+        assert!(!required(f.owner.clone()).await, "{label}: optional");
         assert!(!required(staff.clone()).await, "{label}: optional");
 
         // The editor must have a second factor before requiring one.
@@ -422,31 +388,28 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
             mfa_policy: "admins".into(),
             ..settings_form()
         };
-        let g = grant(Permission::SettingsWrite).await.unwrap();
+        let g = f.grant(Permission::SettingsWrite).await;
         let e = settings::update(&t.db, &clock, &g, &form)
             .await
             .unwrap_err();
         assert_eq!(field(e), "mfa_policy", "{label}");
         assert_eq!(
-            settings::load(&t.db, &owner.workspace.id)
+            settings::load(&t.db, &f.workspace)
                 .await
                 .unwrap()
                 .mfa_policy,
             MfaPolicy::Optional
         );
-        enrol_app(&t.db, &clock, &owner.user_id).await;
+        enrol_app(&t.db, &clock, &f.owner).await;
 
         set_policy(MfaPolicy::Admins).await;
         assert!(
-            settings::mfa_required_for_user(&t.db, &clock, &owner.user_id)
+            settings::mfa_required_for_user(&t.db, &clock, &f.owner)
                 .await
                 .unwrap(),
             "{label}: the Owner administers"
         );
-        assert!(
-            !required(owner.user_id.clone()).await,
-            "{label}: and has an app"
-        );
+        assert!(!required(f.owner.clone()).await, "{label}: and has an app");
         assert!(!required(staff.clone()).await, "{label}: Staff does not");
 
         set_policy(MfaPolicy::Everyone).await;
@@ -459,7 +422,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
             .unwrap();
         assert!(!required(staff.clone()).await, "{label}: enrolled");
         assert_eq!(
-            settings::load(&t.db, &owner.workspace.id)
+            settings::load(&t.db, &f.workspace)
                 .await
                 .unwrap()
                 .mfa_policy,

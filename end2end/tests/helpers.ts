@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
@@ -161,4 +161,33 @@ export async function newCodeMailedTo(address: string, seen: string[]): Promise<
     .poll(() => (code = codesMailedTo(address).find((c) => !seen.includes(c))), { timeout: 10_000 })
     .toBeTruthy();
   return code!;
+}
+
+/**
+ * A fresh workspace with a confirmed Owner (signed in on `page`) and a Staff member who joined
+ * from the mailed invitation in a browser context of their own. Close `context` at the end.
+ */
+export async function ownerWithMember(
+  page: Page,
+  browser: Browser,
+  who: { owner: string; ownerName: string; member: string; memberName: string; workspace: string },
+) {
+  await signUp(page, who.owner, who.ownerName, who.workspace);
+  await gotoHydrated(page, await linkMailedTo(who.owner, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page.locator(".alert-success")).toContainText("Your email address is confirmed.");
+  await gotoHydrated(page, "/team");
+  await page.getByLabel("Email").fill(who.member);
+  await page.getByLabel("Role").selectOption({ label: "Staff" });
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Invitation sent.")).toBeVisible();
+
+  const context = await browser.newContext();
+  const member = await context.newPage();
+  await gotoHydrated(member, await linkMailedTo(who.member, "/invitation"));
+  await member.getByLabel("Your name").fill(who.memberName);
+  await member.getByLabel("Choose a password").fill(PASSWORD);
+  await member.getByRole("button", { name: /^Join / }).click();
+  await expect(member.locator(".topbar")).toContainText(who.memberName);
+  return { context, member };
 }

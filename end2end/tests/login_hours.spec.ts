@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { PASSWORD, gotoHydrated, linkMailedTo, signUp, watchConsole } from "./helpers";
+import { PASSWORD, gotoHydrated, ownerWithMember, watchConsole } from "./helpers";
 
 async function signIn(page: Page, email: string) {
   await gotoHydrated(page, "/signin");
@@ -16,24 +16,14 @@ test("login hours close a role out, end its running sessions and say when access
   const stamp = Date.now();
   const owner = `hours-owner+${stamp}@example.com`;
   const member = `hours-member+${stamp}@example.com`;
-  await signUp(page, owner, "Annie Easley", `Rocket Fuel ${stamp}`);
-  await gotoHydrated(page, await linkMailedTo(owner, "/verify-email"));
-  await page.getByRole("button", { name: "Confirm my address" }).click();
-  await expect(page.locator(".alert-success")).toContainText("Your email address is confirmed.");
-  await gotoHydrated(page, "/team");
-  await page.getByLabel("Email").fill(member);
-  await page.getByLabel("Role").selectOption({ label: "Staff" });
-  await page.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.getByText("Invitation sent.")).toBeVisible();
-
-  const theirs = await browser.newContext();
-  const them = await theirs.newPage();
+  const { context: theirs, member: them } = await ownerWithMember(page, browser, {
+    owner,
+    ownerName: "Annie Easley",
+    member,
+    memberName: "Melba Roy",
+    workspace: `Rocket Fuel ${stamp}`,
+  });
   const theirConsole = watchConsole(them, [422]);
-  await gotoHydrated(them, await linkMailedTo(member, "/invitation"));
-  await them.getByLabel("Your name").fill("Melba Roy");
-  await them.getByLabel("Choose a password").fill(PASSWORD);
-  await them.getByRole("button", { name: /^Join / }).click();
-  await expect(them.locator(".topbar")).toContainText("Melba Roy");
 
   // Staff may work every day but today (the workspace's zone is UTC until set).
   await gotoHydrated(page, "/settings");

@@ -3,8 +3,8 @@ import {
   PASSWORD,
   codesMailedTo,
   gotoHydrated,
-  linkMailedTo,
   newCodeMailedTo,
+  ownerWithMember,
   signUp,
   totpCode,
   watchConsole,
@@ -120,25 +120,14 @@ test("a workspace that requires a second factor sends a member straight to set-u
   const stamp = Date.now();
   const owner = `mfa-owner+${stamp}@example.com`;
   const member = `mfa-member+${stamp}@example.com`;
-  await signUp(page, owner, "Mary Jackson", `Wind Tunnel ${stamp}`);
-  await gotoHydrated(page, await linkMailedTo(owner, "/verify-email"));
-  await page.getByRole("button", { name: "Confirm my address" }).click();
-  await expect(page.locator(".alert-success")).toContainText("Your email address is confirmed.");
-
-  // The Owner invites a member, who joins in a browser of their own.
-  await gotoHydrated(page, "/team");
-  await page.getByLabel("Email").fill(member);
-  await page.getByLabel("Role").selectOption({ label: "Staff" });
-  await page.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.getByText("Invitation sent.")).toBeVisible();
-  const theirs = await browser.newContext();
-  const them = await theirs.newPage();
+  const { context: theirs, member: them } = await ownerWithMember(page, browser, {
+    owner,
+    ownerName: "Mary Jackson",
+    member,
+    memberName: "Dorothy Vaughan",
+    workspace: `Wind Tunnel ${stamp}`,
+  });
   const theirConsole = watchConsole(them, [403, 422]);
-  await gotoHydrated(them, await linkMailedTo(member, "/invitation"));
-  await them.getByLabel("Your name").fill("Dorothy Vaughan");
-  await them.getByLabel("Choose a password").fill(PASSWORD);
-  await them.getByRole("button", { name: /^Join / }).click();
-  await expect(them).toHaveURL(/\/$/);
 
   // Requiring a second factor of everyone includes the Owner: they must have one first.
   await gotoHydrated(page, "/settings");
@@ -165,7 +154,7 @@ test("a workspace that requires a second factor sends a member straight to set-u
   await expect(page.getByLabel("Required for everyone")).toBeChecked();
 
   // The member's next sign-in goes from the password straight to set-up; nothing else works.
-  await them.getByRole("button", { name: "Sign out" }).click();
+  await signOut(them);
   await signInWithPassword(them, member);
   await expect(them).toHaveURL(/\/account#two-step$/);
   await expect(them.locator("#two-step")).toContainText("Your workspace requires two-step sign-in.");

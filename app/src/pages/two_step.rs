@@ -185,20 +185,13 @@ fn AppSetupForm(confirm: ServerAction<ConfirmApp>) -> impl IntoView {
                     </ol>
                     <ActionForm action=confirm attr:class="form" attr:novalidate=true>
                         <CsrfField />
-                        <TextField
+                        <TurnOnFields
                             label="Code from the app"
-                            name="code"
                             scope="app"
-                            error=field_error(value, "code")
-                            maxlength=64
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
+                            code_error=field_error(value, "code")
+                            error
+                            pending=confirm.pending()
                         />
-                        <SignOutOthers scope="app" />
-                        <FormAlert error />
-                        <div class="form-actions">
-                            <SubmitButton label="Turn on" pending_label="Checking…" pending=confirm.pending() />
-                        </div>
                     </ActionForm>
                 }
                     .into_any()
@@ -236,20 +229,13 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
                     </p>
                     <ActionForm action=confirm attr:class="form" attr:novalidate=true>
                         <CsrfField />
-                        <TextField
+                        <TurnOnFields
                             label="Code from the email"
-                            name="code"
                             scope="email"
-                            error=field_error(value, "code")
-                            maxlength=64
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
+                            code_error=field_error(value, "code")
+                            error
+                            pending=confirm.pending()
                         />
-                        <SignOutOthers scope="email" />
-                        <FormAlert error />
-                        <div class="form-actions">
-                            <SubmitButton label="Turn on" pending_label="Checking…" pending=confirm.pending() />
-                        </div>
                     </ActionForm>
                 }
                     .into_any()
@@ -268,6 +254,33 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
                     .into_any()
             }
         }}
+    }
+}
+
+/// The fields that turn a new factor on: its first code, and the offer to end other sessions.
+#[component]
+fn TurnOnFields(
+    label: &'static str,
+    scope: &'static str,
+    code_error: Signal<Option<String>>,
+    error: Signal<Option<crate::error::AppError>>,
+    pending: Memo<bool>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label=label
+            name="code"
+            scope=scope
+            error=code_error
+            maxlength=64
+            inputmode="numeric"
+            autocomplete="one-time-code"
+        />
+        <SignOutOthers scope />
+        <FormAlert error />
+        <div class="form-actions">
+            <SubmitButton label="Turn on" pending_label="Checking…" pending />
+        </div>
     }
 }
 

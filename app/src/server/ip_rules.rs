@@ -98,22 +98,23 @@ pub async fn rules(db: &Db, workspace: &WorkspaceId) -> Result<Vec<Rule>, Domain
         .bind(workspace.as_str())
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
-        .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            let cidr: String = row.try_get("cidr")?;
-            Ok(Rule {
-                kind: IpRuleKind::from_key(&kind)
-                    .ok_or_else(|| DomainError::Internal(format!("ip_rules.kind {kind:?}")))?,
-                net: cidr
-                    .parse()
-                    .map_err(|e| DomainError::Internal(format!("ip_rules.cidr {cidr:?}: {e}")))?,
-                user: row
-                    .try_get::<Option<String>, _>("user_id")?
-                    .map(UserId::from_db),
-            })
-        })
-        .collect()
+    rows.iter().map(rule_from_row).collect()
+}
+
+/// A stored entry (columns `kind`, `cidr`, `user_id`).
+fn rule_from_row(row: &sqlx::any::AnyRow) -> Result<Rule, DomainError> {
+    let kind: String = row.try_get("kind")?;
+    let cidr: String = row.try_get("cidr")?;
+    Ok(Rule {
+        kind: IpRuleKind::from_key(&kind)
+            .ok_or_else(|| DomainError::Internal(format!("ip_rules.kind {kind:?}")))?,
+        net: cidr
+            .parse()
+            .map_err(|e| DomainError::Internal(format!("ip_rules.cidr {cidr:?}: {e}")))?,
+        user: row
+            .try_get::<Option<String>, _>("user_id")?
+            .map(UserId::from_db),
+    })
 }
 
 /// Whether `user` may use `workspace` from `ip`. An unknown address (no client address in the
@@ -290,18 +291,7 @@ pub async fn remove(
             .fetch_optional(db.pool())
             .await?
             .ok_or(DomainError::NotFound)?;
-    let kind: String = row.try_get("kind")?;
-    let cidr: String = row.try_get("cidr")?;
-    let gone = Rule {
-        kind: IpRuleKind::from_key(&kind)
-            .ok_or_else(|| DomainError::Internal(format!("ip_rules.kind {kind:?}")))?,
-        net: cidr
-            .parse()
-            .map_err(|e| DomainError::Internal(format!("ip_rules.cidr {cidr:?}: {e}")))?,
-        user: row
-            .try_get::<Option<String>, _>("user_id")?
-            .map(UserId::from_db),
-    };
+    let gone = rule_from_row(&row)?;
     let mut after = rules(db, grant.workspace()).await?;
     if let Some(i) = after.iter().position(|r| *r == gone) {
         after.remove(i);

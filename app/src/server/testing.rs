@@ -179,3 +179,119 @@ pub fn totp_code(key: &str, at_ms: i64, ahead: u64) -> String {
         u64::try_from(at_ms / 1000).expect("a time after 1970") + ahead * super::mfa::STEP_SECS,
     )
 }
+
+/// The password every fixture account uses.
+pub const FIXTURE_PASSWORD: &str = "quiet lantern orbit mango";
+
+/// A workspace for domain tests: Ada Lovelace (ada@example.com, address confirmed) owns
+/// "Analytical Engines"; members are invited and accept through the real code paths.
+pub struct Fixture {
+    pub db: super::db::Db,
+    pub clock: super::clock::Clock,
+    pub hasher: super::passwords::Hasher,
+    pub owner: crate::model::UserId,
+    pub workspace: crate::model::WorkspaceId,
+}
+
+impl Fixture {
+    pub async fn new(db: &super::db::Db, clock: &super::clock::Clock) -> Self {
+        use super::accounts::{self, SignUp};
+        use super::passwords::{Hasher, Password};
+        let hasher = Hasher::new(2);
+        let account = accounts::sign_up(
+            db,
+            clock,
+            &hasher,
+            SignUp {
+                email: "ada@example.com".into(),
+                name: "Ada Lovelace".into(),
+                password: Password::new(FIXTURE_PASSWORD),
+                workspace_name: "Analytical Engines".into(),
+            },
+        )
+        .await
+        .expect("sign up the fixture owner");
+        accounts::mark_email_verified(db, clock, &account.user_id)
+            .await
+            .expect("confirm the fixture owner's address");
+        Self {
+            db: db.clone(),
+            clock: clock.clone(),
+            hasher,
+            owner: account.user_id,
+            workspace: account.workspace.id,
+        }
+    }
+
+    /// The owner's grant of `permission` in the workspace.
+    pub async fn grant(&self, permission: crate::permissions::Permission) -> super::grants::Grant {
+        super::grants::require(
+            &self.db,
+            &self.clock,
+            &self.owner,
+            &self.workspace,
+            permission,
+        )
+        .await
+        .expect("the owner holds every permission")
+    }
+
+    /// The id of the workspace's role called `name`.
+    pub async fn role(&self, name: &str) -> crate::model::RoleId {
+        let read = self.grant(crate::permissions::Permission::TeamRead).await;
+        super::roles::options(&self.db, &read)
+            .await
+            .expect("list roles")
+            .into_iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("no role {name}"))
+            .id
+    }
+
+    /// Invites `email` with the role `role` and accepts as `name`; returns the new member.
+    pub async fn add_member(&self, email: &str, name: &str, role: &str) -> crate::model::UserId {
+        use super::invitations::{self, Invite};
+        let role_id = self.role(role).await;
+        let write = self.grant(crate::permissions::Permission::TeamWrite).await;
+        let sent = invitations::invite(
+            &self.db,
+            &self.clock,
+            &write,
+            true,
+            Invite {
+                email: email.into(),
+                role_id: role_id.as_str().to_owned(),
+            },
+        )
+        .await
+        .expect("invite a fixture member");
+        invitations::accept_new(
+            &self.db,
+            &self.clock,
+            &self.hasher,
+            &sent.token,
+            name,
+            &super::passwords::Password::new(FIXTURE_PASSWORD),
+        )
+        .await
+        .expect("accept the fixture invitation")
+        .user_id
+    }
+
+    /// The password step of signing in as `email` from `ip`.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        ip: &str,
+    ) -> Result<super::accounts::PasswordChecked, super::error::DomainError> {
+        super::accounts::authenticate(
+            &self.db,
+            &self.clock,
+            &self.hasher,
+            email,
+            &super::passwords::Password::new(FIXTURE_PASSWORD),
+            Some(ip),
+        )
+        .await
+    }
+}
