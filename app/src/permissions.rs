@@ -1,9 +1,9 @@
 //! The permission catalogue: every key a role can hold, in one place, used by the server's
 //! checks and by the UI to decide what to show.
 //!
-//! Adding a key is one line in `catalogue!` below. The authorization work fills in the other
-//! areas (customers, orders, payments, …); today's keys are the administration ones that team
-//! management and security settings need.
+//! Adding a key is one entry in `catalogue!` below: its id, category, label, whether it is
+//! sensitive, and a description. Keys named after a [`Resource`] (`customers.read`) are limited
+//! by the role's data scope for that resource.
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,80 @@ macro_rules! catalogue {
 }
 
 catalogue! {
+    CustomersRead = "customers.read", "Customers", "View customers", false,
+        "See customer records within the role's data scope.";
+    CustomersWrite = "customers.write", "Customers", "Edit customers", false,
+        "Create customers and change their details and assignment.";
+    CustomersDelete = "customers.delete", "Customers", "Delete customers", true,
+        "Delete customer records.";
+    CustomersExport = "customers.export", "Customers", "Export customers", true,
+        "Download customer lists.";
+    CustomersImport = "customers.import", "Customers", "Import customers", true,
+        "Create customers in bulk from a file.";
+    CustomersSensitive = "customers.sensitive", "Customers", "See sensitive customer fields", true,
+        "See tax ids and other sensitive customer details; without it they are removed on the server.";
+    OrdersRead = "orders.read", "Orders", "View orders", false,
+        "See orders within the role's data scope.";
+    OrdersWrite = "orders.write", "Orders", "Edit orders", false,
+        "Create and change orders.";
+    OrdersProcess = "orders.process", "Orders", "Process orders", false,
+        "Move orders through fulfilment.";
+    OrdersRefund = "orders.refund", "Orders", "Refund orders", true,
+        "Issue refunds on orders.";
+    OrdersCancel = "orders.cancel", "Orders", "Cancel orders", true,
+        "Cancel orders.";
+    PaymentsRead = "payments.read", "Payments", "View payments", true,
+        "See payments and payment details.";
+    PaymentsProcess = "payments.process", "Payments", "Process payments", true,
+        "Take and record payments.";
+    PaymentsRefund = "payments.refund", "Payments", "Refund payments", true,
+        "Return money to customers.";
+    PaymentsReconcile = "payments.reconcile", "Payments", "Reconcile payments", true,
+        "Match payments against bank statements.";
+    PaymentsExport = "payments.export", "Payments", "Export payments", true,
+        "Download payment data.";
+    ProductsRead = "products.read", "Products", "View products", false,
+        "See the product catalogue.";
+    ProductsWrite = "products.write", "Products", "Edit products", false,
+        "Create and change products.";
+    ProductsDelete = "products.delete", "Products", "Delete products", true,
+        "Delete products.";
+    ProductsPricing = "products.pricing", "Products", "Set prices", true,
+        "Change prices and discounts.";
+    ProductsInventory = "products.inventory", "Products", "Manage inventory", false,
+        "Change stock levels.";
+    QuotesRead = "quotes.read", "Quotes", "View quotes", false,
+        "See quotes within the role's data scope.";
+    QuotesWrite = "quotes.write", "Quotes", "Edit quotes", false,
+        "Create and change quotes.";
+    TicketsRead = "tickets.read", "Support", "View tickets", false,
+        "See support tickets within the role's data scope.";
+    TicketsWrite = "tickets.write", "Support", "Work on tickets", false,
+        "Create, answer and close support tickets.";
+    ReportsRead = "reports.read", "Reports", "View reports", false,
+        "See reports and the dashboard.";
+    ReportsCreate = "reports.create", "Reports", "Create reports", false,
+        "Build and save reports.";
+    AnalyticsRead = "analytics.read", "Reports", "View analytics", false,
+        "See analytics.";
+    AnalyticsExport = "analytics.export", "Reports", "Export analytics", true,
+        "Download analytics data.";
+    AnalyticsAdvanced = "analytics.advanced", "Reports", "Advanced analytics", false,
+        "Use advanced analytics.";
+    LicencesRead = "licences.read", "Licences", "View licences", false,
+        "See licences within the role's data scope.";
+    LicencesWrite = "licences.write", "Licences", "Manage licences", true,
+        "Issue, renew and revoke licences.";
+    DocumentsRead = "documents.read", "Documents", "View documents", false,
+        "See and download documents within the role's data scope.";
+    DocumentsWrite = "documents.write", "Documents", "Upload documents", false,
+        "Upload and replace documents.";
+    DocumentsDelete = "documents.delete", "Documents", "Delete documents", true,
+        "Delete documents.";
+    PrivacyRead = "privacy.read", "Privacy", "View privacy requests", true,
+        "See data access and erasure requests.";
+    PrivacyProcess = "privacy.process", "Privacy", "Handle privacy requests", true,
+        "Export or erase a person's data on request.";
     TeamRead = "team.read", "Administration", "View the team", false,
         "See the workspace's members, their roles and pending invitations.";
     TeamWrite = "team.write", "Administration", "Manage the team", true,
@@ -64,11 +138,89 @@ catalogue! {
     RolesWrite = "roles.write", "Administration", "Manage roles", true,
         "Create, edit and delete roles.";
     SettingsWrite = "settings.write", "Administration", "Change security settings", true,
-        "Edit the workspace's password policy and session limits.";
+        "Edit the workspace's password policy, session limits and sign-in rules.";
     BillingManage = "billing.manage", "Administration", "Manage billing", true,
         "Change the subscription and payment details.";
     AuditRead = "audit.read", "Administration", "Read the audit trail", true,
         "See who did what in the workspace.";
+}
+
+/// The kinds of workspace record a role has a data scope for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    Customers,
+    Orders,
+    Quotes,
+    Tickets,
+    Licences,
+    Documents,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 6] = [
+        Self::Customers,
+        Self::Orders,
+        Self::Quotes,
+        Self::Tickets,
+        Self::Licences,
+        Self::Documents,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Customers => "customers",
+            Self::Orders => "orders",
+            Self::Quotes => "quotes",
+            Self::Tickets => "tickets",
+            Self::Licences => "licences",
+            Self::Documents => "documents",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+impl Permission {
+    /// The record kind this permission's data scope applies to, if it is about records.
+    pub fn resource(self) -> Option<Resource> {
+        let area = self.key().split_once('.').map_or("", |(area, _)| area);
+        Resource::from_key(area)
+    }
+}
+
+/// How much of a resource a role reaches. Ordered from narrowest to widest: when several roles
+/// apply, the widest wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Records assigned to the person.
+    Assigned,
+    /// Records of the person's teams (and their own).
+    Team,
+    /// Records assigned to anyone in the person's department (and their own).
+    Department,
+    /// Every record of the workspace.
+    All,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Self::All, Self::Department, Self::Team, Self::Assigned];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Assigned => "assigned",
+            Self::Team => "team",
+            Self::Department => "department",
+            Self::All => "all",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
 }
 
 #[cfg(test)]
@@ -90,5 +242,22 @@ mod tests {
             assert!(!p.label().is_empty() && p.description().ends_with('.'));
         }
         assert_eq!(Permission::from_key("team.everything"), None);
+    }
+
+    #[test]
+    fn record_permissions_know_their_resource_and_scopes_order_by_reach() {
+        assert_eq!(
+            Permission::CustomersExport.resource(),
+            Some(Resource::Customers)
+        );
+        assert_eq!(Permission::TeamWrite.resource(), None);
+        assert!(Scope::All > Scope::Department && Scope::Department > Scope::Team);
+        assert!(Scope::Team > Scope::Assigned);
+        for s in Scope::ALL {
+            assert_eq!(Scope::from_key(s.key()), Some(s));
+        }
+        for r in Resource::ALL {
+            assert_eq!(Resource::from_key(r.key()), Some(r));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! permission contents arrive with the authorization work.
 
 use crate::model::{RoleId, WorkspaceId};
+use crate::permissions::{Permission, Resource, Scope};
 
 use super::error::DomainError;
 
@@ -52,6 +53,89 @@ impl BaseRole {
 }
 
 /// Creates the four base roles in a new workspace; returns the Owner role's id.
+impl BaseRole {
+    /// What the role grants in a new workspace. The Owner role stores nothing: it holds every
+    /// key, including keys added later. The others are starting points an admin can edit.
+    pub fn default_permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Self::Owner => &[],
+            Self::Manager => &[
+                CustomersRead,
+                CustomersWrite,
+                CustomersDelete,
+                CustomersExport,
+                CustomersImport,
+                CustomersSensitive,
+                OrdersRead,
+                OrdersWrite,
+                OrdersProcess,
+                OrdersRefund,
+                OrdersCancel,
+                PaymentsRead,
+                ProductsRead,
+                ProductsWrite,
+                ProductsInventory,
+                QuotesRead,
+                QuotesWrite,
+                TicketsRead,
+                TicketsWrite,
+                ReportsRead,
+                ReportsCreate,
+                AnalyticsRead,
+                LicencesRead,
+                DocumentsRead,
+                DocumentsWrite,
+                TeamRead,
+                TeamWrite,
+                RolesRead,
+                RolesWrite,
+                SettingsWrite,
+                AuditRead,
+            ],
+            Self::Staff => &[
+                CustomersRead,
+                CustomersWrite,
+                OrdersRead,
+                OrdersWrite,
+                ProductsRead,
+                QuotesRead,
+                QuotesWrite,
+                TicketsRead,
+                TicketsWrite,
+                ReportsRead,
+                DocumentsRead,
+                DocumentsWrite,
+                TeamRead,
+            ],
+            Self::Guest => &[
+                CustomersRead,
+                OrdersRead,
+                ProductsRead,
+                QuotesRead,
+                TicketsRead,
+                DocumentsRead,
+            ],
+        }
+    }
+
+    /// Whether the role starts allowed to export data and to act on many records at once.
+    pub fn default_restrictions(self) -> (bool, bool) {
+        match self {
+            Self::Owner | Self::Manager => (true, true),
+            Self::Staff | Self::Guest => (false, false),
+        }
+    }
+
+    /// The data scope the role starts with for every resource.
+    pub fn default_scope(self) -> Scope {
+        match self {
+            Self::Owner | Self::Manager => Scope::All,
+            Self::Staff | Self::Guest => Scope::Assigned,
+        }
+    }
+}
+
 pub(crate) async fn create_base_roles(
     tx: &mut sqlx::AnyConnection,
     workspace: &WorkspaceId,
@@ -61,8 +145,8 @@ pub(crate) async fn create_base_roles(
     for base in BaseRole::ALL {
         let id = RoleId::fresh();
         sqlx::query(
-            "INSERT INTO roles (id, workspace_id, name, description, base_role, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO roles (id, workspace_id, name, description, base_role, created_at, \
+             allow_export, allow_bulk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id.as_str())
         .bind(workspace.as_str())
@@ -70,8 +154,35 @@ pub(crate) async fn create_base_roles(
         .bind(base.description())
         .bind(base.key())
         .bind(now_ms)
+        .bind(i64::from(base.default_restrictions().0))
+        .bind(i64::from(base.default_restrictions().1))
         .execute(&mut *tx)
         .await?;
+        for permission in base.default_permissions() {
+            sqlx::query(
+                "INSERT INTO role_permissions (workspace_id, role_id, permission) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(workspace.as_str())
+            .bind(id.as_str())
+            .bind(permission.key())
+            .execute(&mut *tx)
+            .await?;
+        }
+        if base != BaseRole::Owner {
+            for resource in Resource::ALL {
+                sqlx::query(
+                    "INSERT INTO role_scopes (workspace_id, role_id, resource, scope) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(workspace.as_str())
+                .bind(id.as_str())
+                .bind(resource.key())
+                .bind(base.default_scope().key())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         if base == BaseRole::Owner {
             owner = Some(id);
         }
