@@ -476,3 +476,69 @@ pub struct LoginHoursView {
     pub time_zone: String,
     pub roles: Vec<RoleHours>,
 }
+
+id_type!(
+    /// A customer record.
+    CustomerId
+);
+
+#[cfg(feature = "ssr")]
+impl CustomerId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+id_type!(
+    /// A team of members, backing the `team` data scope.
+    TeamId
+);
+
+#[cfg(feature = "ssr")]
+impl TeamId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+/// A customer as the caller may see it. Sensitive fields are `None` when the caller's roles
+/// lack `customers.sensitive` — removed on the server, not hidden by the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub company: String,
+    pub tax_id: Option<String>,
+    pub notes: String,
+    pub assigned_user_id: Option<UserId>,
+    /// The assignee's display name.
+    pub assigned_to: Option<String>,
+    pub team_id: Option<TeamId>,
+    pub team: Option<String>,
+    pub updated_at_ms: i64,
+}
+
+/// One page of a customer list, and where the next one starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub items: Vec<Customer>,
+    /// Pass back as `after` for the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// Who and which team a customer can be assigned to, for the customer form; and what the
+/// caller may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerFormOptions {
+    pub members: Vec<MemberOption>,
+    pub teams: Vec<TeamOption>,
+    pub sees_sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamOption {
+    pub id: TeamId,
+    pub name: String,
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod context;
 pub mod csrf;
+pub mod customers;
 pub mod db;
 pub mod email_tokens;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod roles;
 pub mod security_events;
 pub mod sessions;
 pub mod settings;
+pub mod teams;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod text;

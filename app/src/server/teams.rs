@@ -1,0 +1,87 @@
+//! Teams: groups of members that back the `team` data scope. A member may be in several.
+
+use sqlx::Row;
+
+use super::clock::Clock;
+use super::db::Db;
+use super::error::DomainError;
+use super::grants::Grant;
+use super::text::LineField;
+use crate::model::{TeamId, TeamOption};
+use crate::permissions::Permission;
+
+/// Creates a team in the grant's workspace. Needs `team.write`.
+pub async fn create(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    name: &str,
+) -> Result<TeamId, DomainError> {
+    let grant = grant.of(Permission::TeamWrite)?;
+    let name = LineField {
+        field: "name",
+        subject: "The team name",
+        empty_message: "Name the team.",
+        max_chars: 60,
+    }
+    .clean(name)?;
+    let id = TeamId::fresh();
+    sqlx::query("INSERT INTO teams (id, workspace_id, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id.as_str())
+        .bind(grant.workspace().as_str())
+        .bind(&name)
+        .bind(clock.now_ms())
+        .execute(db.pool())
+        .await
+        .map_err(|e| {
+            DomainError::on_unique(e, || {
+                DomainError::invalid("name", "A team with this name already exists.")
+            })
+        })?;
+    Ok(id)
+}
+
+/// Puts an active member of the grant's workspace into one of its teams; ids from elsewhere
+/// answer `NotFound`. Needs `team.write`.
+pub async fn add_member(db: &Db, grant: &Grant, team: &str, user: &str) -> Result<(), DomainError> {
+    let grant = grant.of(Permission::TeamWrite)?;
+    let found = sqlx::query(
+        "SELECT t.id FROM teams t JOIN memberships m ON m.workspace_id = t.workspace_id \
+         WHERE t.workspace_id = $1 AND t.id = $2 AND m.user_id = $3 AND m.deactivated_at IS NULL",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(team)
+    .bind(user)
+    .fetch_optional(db.pool())
+    .await?;
+    if found.is_none() {
+        return Err(DomainError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO team_members (workspace_id, team_id, user_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (team_id, user_id) DO NOTHING",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(team)
+    .bind(user)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The teams of the grant's workspace. Needs `team.read`.
+pub async fn list(db: &Db, grant: &Grant) -> Result<Vec<TeamOption>, DomainError> {
+    let grant = grant.of(Permission::TeamRead)?;
+    sqlx::query("SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id")
+        .bind(grant.workspace().as_str())
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(TeamOption {
+                id: TeamId::from_db(row.try_get("id")?),
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
