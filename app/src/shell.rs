@@ -7,10 +7,21 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
 use crate::pages::{
-    account::AccountPage, forgot_password::ForgotPasswordPage, invitation::InvitationPage,
-    not_found::NotFound, overview::Overview, reset_password::ResetPasswordPage,
-    sessions::SessionsPage, settings::SettingsPage, sign_in::SecondFactorPage, sign_in::SignInPage,
-    sign_up::SignUpPage, team::TeamPage, verify_email::VerifyEmailPage, workspaces::WorkspacesPage,
+    account::AccountPage,
+    customers::{CustomerPage, CustomersPage, NewCustomerPage},
+    forgot_password::ForgotPasswordPage,
+    invitation::InvitationPage,
+    not_found::NotFound,
+    overview::Overview,
+    reset_password::ResetPasswordPage,
+    sessions::SessionsPage,
+    settings::SettingsPage,
+    sign_in::SecondFactorPage,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    team::TeamPage,
+    verify_email::VerifyEmailPage,
+    workspaces::WorkspacesPage,
 };
 
 /// The whole document, rendered on the server. Scripts carry the request's CSP nonce (the
@@ -57,6 +68,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Overview ssr=SsrMode::Async />
                     <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
+                    <Route path=path!("/customers/new") view=NewCustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("/customers/:id") view=CustomerPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view=SecondFactorPage ssr=SsrMode::Async />

@@ -1956,3 +1956,79 @@ async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor()
     assert_eq!(me["workspace"]["id"], workspace.as_str());
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn customers_of_another_workspace_answer_404_to_every_endpoint() {
+    let s = TestServer::sqlite().await;
+    let (ada, eve) = (cookie_client(), cookie_client());
+    sign_up(&ada, &s, "ada@example.com").await;
+    sign_up(&eve, &s, "eve@example.com").await;
+    let created: serde_json::Value = api(&ada, &s, "/api/customers/create")
+        .await
+        .form(&[
+            ("name", "Babbage & Co"),
+            ("email", ""),
+            ("phone", ""),
+            ("company", ""),
+            ("tax_id", "GB 1"),
+            ("notes", ""),
+            ("assigned_user_id", ""),
+            ("team_id", ""),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["tax_id"], "GB 1");
+    let before = s.db.strings("SELECT name || tax_id FROM customers").await;
+
+    let fields = [
+        ("id", id.as_str()),
+        ("name", "Mine now"),
+        ("email", ""),
+        ("phone", ""),
+        ("company", ""),
+        ("tax_id", ""),
+        ("notes", ""),
+        ("assigned_user_id", ""),
+        ("team_id", ""),
+    ];
+    for path in [
+        "/api/customers/get",
+        "/api/customers/update",
+        "/api/customers/delete",
+    ] {
+        let res = api(&eve, &s, path)
+            .await
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        let anonymous = api(&cookie_client(), &s, path)
+            .await
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let theirs: serde_json::Value = api(&eve, &s, "/api/customers/list")
+        .await
+        .form(&[("search", "")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["items"], serde_json::json!([]));
+    assert_eq!(
+        s.db.strings("SELECT name || tax_id FROM customers").await,
+        before
+    );
+    s.stop().await.unwrap();
+}

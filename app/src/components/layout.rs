@@ -56,7 +56,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
     }
 }
 
-/// "Team" and "Security settings", for those who may use them (the server checks again on
+/// "Customers", "Team" and "Security settings", for those who may use them (the server checks again on
 /// every call).
 #[component]
 fn AdminNavLinks() -> impl IntoView {
@@ -68,6 +68,8 @@ fn AdminNavLinks() -> impl IntoView {
                 let user = current.await.ok().flatten();
                 let can = |p| user.as_ref().is_some_and(|u| u.can(p));
                 view! {
+                    {can(Permission::CustomersRead)
+                        .then(|| view! { <li><A href="/customers">"Customers"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
                     {can(Permission::SettingsWrite)
                         .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}

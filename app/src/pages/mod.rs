@@ -2,6 +2,7 @@
 //! `network` and `login_hours` (settings).
 
 pub mod account;
+pub mod customers;
 pub mod forgot_password;
 pub mod invitation;
 pub mod login_hours;

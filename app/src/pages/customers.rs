@@ -1,0 +1,397 @@
+//! Customers: the list (search, keyset pages in the address, so the back button and links
+//! work), a new-customer form, and one customer's page with its edit form.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::accounts::me;
+use crate::api::customers::{
+    get_customer, get_customer_form_options, list_customers, CreateCustomer, DeleteCustomer,
+    UpdateCustomer,
+};
+use crate::components::alert::{list_error, FormAlert};
+use crate::components::form::{SubmitButton, TextField};
+use crate::components::layout::PageHeader;
+use crate::csrf::CsrfField;
+use crate::error::AppError;
+use crate::model::{Customer, CustomerFormOptions, CustomerPage};
+use crate::permissions::Permission;
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let after = move || query.with(|q| q.get("after"));
+    let page = Resource::new(
+        move || (search(), after()),
+        |(search, after)| list_customers(search, after),
+    );
+    let current = Resource::new(|| (), |_| me());
+    view! {
+        <Title text="Customers · Gatehouse" />
+        <PageHeader title="Customers" lead="The customers your roles reach in this workspace." />
+        <section class="card">
+            <div class="toolbar">
+                <form method="get" action="/customers" class="search-form" role="search">
+                    <label for="customer-search" class="sr-only">"Search customers"</label>
+                    <input
+                        id="customer-search"
+                        type="search"
+                        name="q"
+                        placeholder="Name, email or company"
+                        value=search
+                        maxlength=100
+                    />
+                    <button type="submit" class="btn">"Search"</button>
+                </form>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let can_write = current
+                            .await
+                            .ok()
+                            .flatten()
+                            .is_some_and(|u| u.can(Permission::CustomersWrite));
+                        can_write
+                            .then(|| {
+                                view! { <a class="btn btn-primary" href="/customers/new">"New customer"</a> }
+                            })
+                    })}
+                </Suspense>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading customers…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <CustomerTable page search=search() /> }.into_any(),
+                        Err(e) => list_error(e, "customers"),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
+    if page.items.is_empty() {
+        let text = if search.is_empty() {
+            "No customers yet."
+        } else {
+            "No customers match your search."
+        };
+        return view! { <p class="empty-state">{text}</p> }.into_any();
+    }
+    let next = page.next.map(|after| {
+        let href = format!(
+            "/customers?q={}&after={}",
+            urlencoding(&search),
+            urlencoding(&after)
+        );
+        view! {
+            <p class="pager">
+                <a href=href rel="next">"Next page →"</a>
+            </p>
+        }
+    });
+    let rows = page
+        .items
+        .into_iter()
+        .map(|c| {
+            let href = format!("/customers/{}", c.id);
+            view! {
+                <tr>
+                    <td><a href=href>{c.name}</a></td>
+                    <td>{c.company}</td>
+                    <td>{c.email}</td>
+                    <td>{c.assigned_to.unwrap_or_else(|| "—".into())}</td>
+                    <td>{c.team.unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Company"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Assigned to"</th>
+                        <th scope="col">"Team"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {next}
+    }
+    .into_any()
+}
+
+/// Percent-encodes a query value (the page builds links without a URL library in the wasm).
+fn urlencoding(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn NewCustomerPage() -> impl IntoView {
+    let options = Resource::new(|| (), |_| get_customer_form_options());
+    let action = ServerAction::<CreateCustomer>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(customer)) = value.get() {
+            let _ = window()
+                .location()
+                .set_href(&format!("/customers/{}", customer.id));
+        }
+    });
+    let errors = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <Title text="New customer · Gatehouse" />
+        <PageHeader title="New customer" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match options.await {
+                    Ok(options) => {
+                        view! {
+                            <section class="card">
+                                <ActionForm action attr:class="form" attr:novalidate=true>
+                                    <CsrfField />
+                                    <CustomerFields options current=None errors />
+                                    <FormAlert error=errors />
+                                    <div class="form-actions">
+                                        <SubmitButton label="Create customer" pending_label="Creating…" pending=action.pending() />
+                                        <a href="/customers">"Cancel"</a>
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => list_error(e, "the customer form"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The fields both customer forms share; `current` fills them for editing.
+#[component]
+fn CustomerFields(
+    options: CustomerFormOptions,
+    current: Option<Customer>,
+    errors: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let message = move |field: &'static str| {
+        Signal::derive(move || errors.get().and_then(|e| e.field_message(field)))
+    };
+    let value = |f: fn(&Customer) -> String| current.as_ref().map(f).unwrap_or_default();
+    let assigned = current.as_ref().and_then(|c| c.assigned_user_id.clone());
+    let team = current.as_ref().and_then(|c| c.team_id.clone());
+    let tax_id = options.sees_sensitive.then(|| {
+        view! {
+            <TextField
+                label="Tax id"
+                name="tax_id"
+                hint="Sensitive: only roles that may see sensitive customer fields see this."
+                value=value(|c| c.tax_id.clone().unwrap_or_default())
+                error=message("tax_id")
+                maxlength=50
+            />
+        }
+    });
+    view! {
+        <div class="field-grid">
+            <TextField label="Name" name="name" value=value(|c| c.name.clone()) error=message("name") maxlength=200 />
+            <TextField label="Company" name="company" value=value(|c| c.company.clone()) error=message("company") maxlength=200 />
+            <TextField label="Email" name="email" input_type="email" value=value(|c| c.email.clone()) error=message("email") maxlength=254 />
+            <TextField label="Phone" name="phone" input_type="tel" value=value(|c| c.phone.clone()) error=message("phone") maxlength=40 />
+            {tax_id}
+            <div class="field">
+                <label for="field-assigned_user_id">"Assigned to"</label>
+                <select id="field-assigned_user_id" name="assigned_user_id">
+                    <option value="">"Me"</option>
+                    {options
+                        .members
+                        .into_iter()
+                        .map(|m| {
+                            let selected = assigned.as_ref() == Some(&m.user_id);
+                            view! { <option value=m.user_id.as_str().to_owned() selected=selected>{m.label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="field-error" id="field-assigned_user_id-error" aria-live="polite">
+                    {move || message("assigned_user_id").get()}
+                </p>
+            </div>
+            <div class="field">
+                <label for="field-team_id">"Team"</label>
+                <select id="field-team_id" name="team_id">
+                    <option value="">"No team"</option>
+                    {options
+                        .teams
+                        .into_iter()
+                        .map(|t| {
+                            let selected = team.as_ref() == Some(&t.id);
+                            view! { <option value=t.id.as_str().to_owned() selected=selected>{t.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="field-error" aria-live="polite">{move || message("team_id").get()}</p>
+            </div>
+        </div>
+        <div class="field">
+            <label for="field-notes">"Notes"</label>
+            <textarea id="field-notes" name="notes" rows=4 maxlength=2000>
+                {value(|c| c.notes.clone())}
+            </textarea>
+            <p class="field-error" aria-live="polite">{move || message("notes").get()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let update = ServerAction::<UpdateCustomer>::new();
+    let delete = ServerAction::<DeleteCustomer>::new();
+    let customer = Resource::new(
+        move || (id(), update.version().get()),
+        |(id, _)| get_customer(id),
+    );
+    let current = Resource::new(|| (), |_| me());
+    Effect::new(move |_| {
+        if matches!(delete.value().get(), Some(Ok(()))) {
+            let _ = window().location().set_href("/customers");
+        }
+    });
+    view! {
+        <Title text="Customer · Gatehouse" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let user = current.await.ok().flatten();
+                let can = |p| user.as_ref().is_some_and(|u| u.can(p));
+                let (can_write, can_delete) = (
+                    can(Permission::CustomersWrite),
+                    can(Permission::CustomersDelete),
+                );
+                match customer.await {
+                    Ok(c) => {
+                        view! { <CustomerDetail customer=c can_write can_delete update delete /> }
+                            .into_any()
+                    }
+                    Err(e) => list_error(e, "this customer"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CustomerDetail(
+    customer: Customer,
+    can_write: bool,
+    can_delete: bool,
+    update: ServerAction<UpdateCustomer>,
+    delete: ServerAction<DeleteCustomer>,
+) -> impl IntoView {
+    let id = customer.id.as_str().to_owned();
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "—".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    let tax = customer
+        .tax_id
+        .clone()
+        .map(|t| view! { <dt>"Tax id"</dt><dd>{dash(&t)}</dd> });
+    let edit = can_write.then(|| {
+        let customer = customer.clone();
+        let id = id.clone();
+        view! { <EditCustomer customer id update /> }
+    });
+    let remove = can_delete.then(|| {
+        let error = Signal::derive(move || delete.value().get().and_then(Result::err));
+        view! {
+            <section class="card danger-zone" aria-labelledby="delete-heading">
+                <h2 id="delete-heading">"Delete"</h2>
+                <ActionForm action=delete attr:class="inline-form">
+                    <CsrfField />
+                    <input type="hidden" name="id" value=id.clone() />
+                    <button type="submit" class="btn btn-danger">"Delete this customer"</button>
+                </ActionForm>
+                <FormAlert error />
+            </section>
+        }
+    });
+    view! {
+        <PageHeader title=customer.name.clone() lead=customer.company.clone() />
+        <section class="card">
+            <dl class="details">
+                <dt>"Email"</dt><dd>{dash(&customer.email)}</dd>
+                <dt>"Phone"</dt><dd>{dash(&customer.phone)}</dd>
+                {tax}
+                <dt>"Assigned to"</dt><dd>{customer.assigned_to.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Team"</dt><dd>{customer.team.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Notes"</dt><dd class="notes">{dash(&customer.notes)}</dd>
+            </dl>
+            <p><a href="/customers">"← All customers"</a></p>
+        </section>
+        {edit}
+        {remove}
+    }
+}
+
+#[component]
+fn EditCustomer(
+    customer: Customer,
+    id: String,
+    update: ServerAction<UpdateCustomer>,
+) -> impl IntoView {
+    let options = Resource::new(|| (), |_| get_customer_form_options());
+    let value = update.value();
+    let errors = Signal::derive(move || value.get().and_then(Result::err));
+    let customer = StoredValue::new(customer);
+    let id = StoredValue::new(id);
+    view! {
+        <section class="card" aria-labelledby="edit-heading">
+            <h2 id="edit-heading">"Edit"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match options.await {
+                        Ok(options) => {
+                            view! {
+                                <ActionForm action=update attr:class="form" attr:novalidate=true>
+                                    <CsrfField />
+                                    <input type="hidden" name="id" value=id.get_value() />
+                                    <CustomerFields options current=Some(customer.get_value()) errors />
+                                    <FormAlert error=errors />
+                                    <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                                        <p class="alert alert-success" role="status">"Saved."</p>
+                                    </Show>
+                                    <div class="form-actions">
+                                        <SubmitButton label="Save changes" pending_label="Saving…" pending=update.pending() />
+                                    </div>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => list_error(e, "the customer form"),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
