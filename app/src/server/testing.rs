@@ -44,6 +44,36 @@ impl TestDb {
             .collect()
     }
 
+    /// Every row `sql` returns, each as `column=value` pairs, sorted: for comparing a table's
+    /// contents before and after.
+    pub async fn rows_as_text(&self, sql: &str) -> Vec<String> {
+        use sqlx::{Column, Row};
+        let rows = sqlx::query(sql)
+            .fetch_all(self.db.pool())
+            .await
+            .expect("run test query");
+        let mut lines: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                row.columns()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, column)| {
+                        let value = row
+                            .try_get::<Option<String>, _>(i)
+                            .map(|v| format!("{v:?}"))
+                            .or_else(|_| row.try_get::<Option<i64>, _>(i).map(|v| format!("{v:?}")))
+                            .unwrap_or_else(|e| format!("<{e}>"));
+                        format!("{}={value}", column.name())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        lines.sort();
+        lines
+    }
+
     /// Runs a statement for setting up a test (rows the code under test would find).
     pub async fn db_exec(&self, sql: &str) {
         sqlx::query(sql)

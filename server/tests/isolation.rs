@@ -1,0 +1,549 @@
+//! The isolation matrix: every registered server function, called by strangers — no session, and
+//! each base role of another workspace — with the ids of a victim workspace's records. None may
+//! change a row of the victim workspace or show any of its data; the test enumerates the
+//! registered functions, so a new one without an entry here fails it.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+
+use app::permissions::Permission;
+use app::server::clock::Clock;
+use app::server::db::Db;
+use app::server::testing::{self, Fixture, FIXTURE_PASSWORD};
+
+mod support;
+use support::{api, cookie_client, TestServer};
+
+/// Values the victim workspace holds; a payload names them by role.
+#[derive(Clone, Copy)]
+enum V {
+    Text(&'static str),
+    Customer,
+    Member,
+    Invitation,
+    IpRule,
+    Role,
+    Team,
+    Workspace,
+}
+use V::*;
+
+/// Every registered endpoint and what a stranger sends it. Identity-changing calls come last.
+const MATRIX: &[(&str, &[(&str, V)])] = &[
+    ("/api/accounts/me", &[]),
+    ("/api/accounts/pending_second_factor", &[]),
+    ("/api/accounts/send_sign_in_code", &[]),
+    (
+        "/api/accounts/verify_second_factor",
+        &[("code", Text("123456"))],
+    ),
+    (
+        "/api/accounts/switch_workspace",
+        &[("workspace_id", Workspace)],
+    ),
+    (
+        "/api/accounts/change_password",
+        &[
+            ("current_password", Text("not the password at all")),
+            ("new_password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    ("/api/accounts/resend_verification", &[]),
+    (
+        "/api/accounts/request_password_reset",
+        &[("email", Text("nobody@example.com"))],
+    ),
+    (
+        "/api/accounts/reset_password",
+        &[
+            ("token", Text("forged-token")),
+            ("new_password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    (
+        "/api/accounts/verify_email",
+        &[("token", Text("forged-token"))],
+    ),
+    (
+        "/api/customers/list",
+        &[("search", Text("Secret")), ("after", Customer)],
+    ),
+    ("/api/customers/get", &[("id", Customer)]),
+    ("/api/customers/form_options", &[]),
+    (
+        "/api/customers/create",
+        &[
+            ("name", Text("Planted")),
+            ("email", Text("")),
+            ("phone", Text("")),
+            ("company", Text("")),
+            ("tax_id", Text("")),
+            ("notes", Text("")),
+            ("assigned_user_id", Member),
+            ("team_id", Team),
+        ],
+    ),
+    (
+        "/api/customers/update",
+        &[
+            ("id", Customer),
+            ("name", Text("Hijacked")),
+            ("email", Text("")),
+            ("phone", Text("")),
+            ("company", Text("")),
+            ("tax_id", Text("")),
+            ("notes", Text("")),
+            ("assigned_user_id", Text("")),
+            ("team_id", Text("")),
+        ],
+    ),
+    ("/api/customers/delete", &[("id", Customer)]),
+    (
+        "/api/invitations/preview",
+        &[("token", Text("forged-token"))],
+    ),
+    (
+        "/api/invitations/accept_new",
+        &[
+            ("token", Text("forged-token")),
+            ("name", Text("Mallory")),
+            ("password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    (
+        "/api/invitations/accept_existing",
+        &[
+            ("token", Text("forged-token")),
+            ("password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    ("/api/mfa/status", &[]),
+    ("/api/mfa/start_app", &[]),
+    ("/api/mfa/confirm_app", &[("code", Text("123456"))]),
+    ("/api/mfa/send_email_code", &[]),
+    ("/api/mfa/confirm_email", &[("code", Text("123456"))]),
+    (
+        "/api/mfa/disable_app",
+        &[
+            ("password", Text("wrong password here")),
+            ("code", Text("123456")),
+        ],
+    ),
+    (
+        "/api/mfa/disable_email",
+        &[
+            ("password", Text("wrong password here")),
+            ("code", Text("123456")),
+        ],
+    ),
+    (
+        "/api/mfa/regenerate_recovery_codes",
+        &[
+            ("password", Text("wrong password here")),
+            ("code", Text("123456")),
+        ],
+    ),
+    ("/api/sessions/list", &[]),
+    (
+        "/api/sessions/revoke",
+        &[(
+            "handle",
+            Text("0000000000000000000000000000000000000000000000000000000000000000"),
+        )],
+    ),
+    ("/api/sessions/revoke_others", &[]),
+    ("/api/settings/security", &[]),
+    (
+        "/api/settings/update_security",
+        &[
+            ("password_min_length", Text("12")),
+            ("password_min_strength", Text("3")),
+            ("password_history", Text("5")),
+            ("password_expiry_days", Text("")),
+            ("session_idle_minutes", Text("30")),
+            ("session_absolute_hours", Text("12")),
+            ("max_sessions_per_user", Text("")),
+            ("lockout_threshold", Text("5")),
+            ("lockout_minutes", Text("15")),
+            ("mfa_policy", Text("optional")),
+        ],
+    ),
+    ("/api/settings/network", &[]),
+    (
+        "/api/settings/add_ip_rule",
+        &[
+            ("kind", Text("deny")),
+            ("cidr", Text("198.51.100.0/24")),
+            ("user_id", Member),
+            ("note", Text("")),
+        ],
+    ),
+    ("/api/settings/remove_ip_rule", &[("id", IpRule)]),
+    ("/api/settings/login_hours", &[]),
+    (
+        "/api/settings/set_time_zone",
+        &[("time_zone", Text("Europe/Berlin"))],
+    ),
+    (
+        "/api/settings/set_login_hours",
+        &[
+            ("role_id", Role),
+            ("start", Text("09:00")),
+            ("end", Text("10:00")),
+            ("mon", Text("on")),
+        ],
+    ),
+    ("/api/settings/clear_login_hours", &[("role_id", Role)]),
+    ("/api/team/members", &[]),
+    ("/api/team/invitations", &[]),
+    ("/api/team/roles", &[]),
+    (
+        "/api/team/invite",
+        &[("email", Text("planted@example.com")), ("role_id", Role)],
+    ),
+    ("/api/team/resend_invitation", &[("id", Invitation)]),
+    ("/api/team/revoke_invitation", &[("id", Invitation)]),
+    ("/api/team/deactivate", &[("user_id", Member)]),
+    ("/api/team/reactivate", &[("user_id", Member)]),
+    ("/api/team/end_sessions", &[("user_id", Member)]),
+    ("/api/team/unlock", &[("user_id", Member)]),
+    ("/api/workspaces/list", &[]),
+    (
+        "/api/workspaces/check_name",
+        &[("workspace_name", Text("Analytical Engines"))],
+    ),
+    (
+        "/api/accounts/sign_in",
+        &[
+            ("email", Text("nobody@example.com")),
+            ("password", Text("wrong password here")),
+        ],
+    ),
+    (
+        "/api/accounts/sign_up",
+        &[
+            ("name", Text("Mallory")),
+            ("email", Text("mallory-new@example.com")),
+            ("password", Text("copper meadow violin tundra")),
+            ("workspace_name", Text("Mallory Inc")),
+        ],
+    ),
+    ("/api/accounts/sign_out", &[]),
+];
+
+/// Text that belongs to the victim workspace and must never reach a stranger.
+const SECRETS: &[&str] = &[
+    "Secret Customer A",
+    "A-TAX-SECRET",
+    "grace@example.com",
+    "A Team Secret",
+    "A-NOTE-SECRET",
+    "pending-a@example.com",
+];
+
+struct Victim {
+    customer: String,
+    member: String,
+    invitation: String,
+    ip_rule: String,
+    role: String,
+    team: String,
+    workspace: String,
+    members: Vec<String>,
+}
+
+async fn victim(db: &Db) -> Victim {
+    use app::server::{customers, invitations, ip_rules, login_hours, teams};
+    let clock = Clock::System;
+    let f = Fixture::new(db, &clock).await;
+    let grace = f
+        .add_member("grace@example.com", "Grace Hopper", "Staff")
+        .await;
+    let team = teams::create(
+        db,
+        &clock,
+        &f.grant(Permission::TeamWrite).await,
+        "A Team Secret",
+    )
+    .await
+    .unwrap();
+    teams::add_member(
+        db,
+        &f.grant(Permission::TeamWrite).await,
+        team.as_str(),
+        grace.as_str(),
+    )
+    .await
+    .unwrap();
+    let customer = customers::create(
+        db,
+        &clock,
+        &f.grant(Permission::CustomersWrite).await,
+        &customers::CustomerForm {
+            name: "Secret Customer A".into(),
+            tax_id: "A-TAX-SECRET".into(),
+            assigned_user_id: grace.as_str().into(),
+            team_id: team.as_str().into(),
+            ..customers::CustomerForm::default()
+        },
+    )
+    .await
+    .unwrap();
+    invitations::invite(
+        db,
+        &clock,
+        &f.grant(Permission::TeamWrite).await,
+        true,
+        invitations::Invite {
+            email: "pending-a@example.com".into(),
+            role_id: f.role("Guest").await.as_str().into(),
+        },
+    )
+    .await
+    .unwrap();
+    let invitation = invitations::list_pending(db, &clock, &f.grant(Permission::TeamRead).await)
+        .await
+        .unwrap()[0]
+        .id
+        .as_str()
+        .to_owned();
+    let settings = f.grant(Permission::SettingsWrite).await;
+    ip_rules::add(
+        db,
+        &clock,
+        &settings,
+        &ip_rules::NewRule {
+            kind: "deny".into(),
+            cidr: "203.0.113.0/24".into(),
+            note: "A-NOTE-SECRET".into(),
+            ..ip_rules::NewRule::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let ip_rule = ip_rules::list(db, &settings).await.unwrap()[0].id.clone();
+    let staff = f.role("Staff").await;
+    login_hours::set(
+        db,
+        &clock,
+        &settings,
+        &login_hours::HoursForm {
+            role_id: staff.as_str().into(),
+            days: [true; 7],
+            start: "00:00".into(),
+            end: "24:00".into(),
+        },
+    )
+    .await
+    .unwrap();
+    Victim {
+        customer: customer.id.as_str().into(),
+        member: grace.as_str().into(),
+        invitation,
+        ip_rule,
+        role: staff.as_str().into(),
+        team: team.as_str().into(),
+        workspace: f.workspace.as_str().into(),
+        members: vec![f.owner.as_str().into(), grace.as_str().into()],
+    }
+}
+
+/// Every row of the victim workspace (and its people's accounts), as text, in a stable order.
+async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
+    let ws = &v.workspace;
+    let people = v
+        .members
+        .iter()
+        .map(|m| format!("'{m}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut queries = vec![format!("SELECT * FROM workspaces WHERE id = '{ws}'")];
+    for table in [
+        "memberships",
+        "roles",
+        "role_assignments",
+        "role_permissions",
+        "role_scopes",
+        "invitations",
+        "workspace_settings",
+        "ip_rules",
+        "login_hours",
+        "customers",
+        "teams",
+        "team_members",
+        "departments",
+    ] {
+        queries.push(format!("SELECT * FROM {table} WHERE workspace_id = '{ws}'"));
+    }
+    for table in [
+        "sessions",
+        "totp_factors",
+        "recovery_codes",
+        "email_factors",
+        "email_codes",
+        "password_history",
+    ] {
+        queries.push(format!("SELECT * FROM {table} WHERE user_id IN ({people})"));
+    }
+    queries.push(format!("SELECT * FROM users WHERE id IN ({people})"));
+    let mut out = Vec::new();
+    for sql in queries {
+        let lines = t.rows_as_text(&sql).await;
+        out.push(format!("{sql}: {} rows", lines.len()));
+        out.extend(lines);
+    }
+    out
+}
+
+/// The other workspace: an Owner and one member of each other base role, signed in over HTTP.
+async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
+    use app::server::{accounts, grants, invitations, passwords::Hasher, roles};
+    let db = &s.db.db;
+    let clock = Clock::System;
+    let hasher = Hasher::new(2);
+    let owner = accounts::sign_up(
+        db,
+        &clock,
+        &hasher,
+        accounts::SignUp {
+            email: "bob@example.com".into(),
+            name: "Bob Stranger".into(),
+            password: app::server::passwords::Password::new(FIXTURE_PASSWORD),
+            workspace_name: "Elsewhere".into(),
+        },
+    )
+    .await
+    .unwrap();
+    accounts::mark_email_verified(db, &clock, &owner.user_id)
+        .await
+        .unwrap();
+    let grant = |p| grants::require(db, &clock, &owner.user_id, &owner.workspace.id, p);
+    let options = roles::options(db, &grant(Permission::TeamRead).await.unwrap())
+        .await
+        .unwrap();
+    let mut callers = vec![("nobody", cookie_client())];
+    for (role, email) in [
+        ("Owner", "bob@example.com"),
+        ("Manager", "mallory@example.com"),
+        ("Staff", "sam@example.com"),
+        ("Guest", "gus@example.com"),
+    ] {
+        if role != "Owner" {
+            let role_id = options
+                .iter()
+                .find(|r| r.name == role)
+                .unwrap()
+                .id
+                .as_str()
+                .to_owned();
+            let sent = invitations::invite(
+                db,
+                &clock,
+                &grant(Permission::TeamWrite).await.unwrap(),
+                true,
+                invitations::Invite {
+                    email: email.into(),
+                    role_id,
+                },
+            )
+            .await
+            .unwrap();
+            invitations::accept_new(
+                db,
+                &clock,
+                &hasher,
+                &sent.token,
+                role,
+                &app::server::passwords::Password::new(FIXTURE_PASSWORD),
+            )
+            .await
+            .unwrap();
+        }
+        let c = cookie_client();
+        let res = api(&c, s, "/api/accounts/sign_in")
+            .await
+            .form(&[("email", email), ("password", FIXTURE_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{role} signs in");
+        callers.push((role, c));
+    }
+    callers
+}
+
+#[tokio::test]
+async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endpoint() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let covered: BTreeSet<String> = MATRIX.iter().map(|(p, _)| (*p).to_owned()).collect();
+    assert_eq!(
+        registered, covered,
+        "every registered server function needs an entry in the isolation matrix"
+    );
+
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let v = victim(&s.db.db).await;
+        let before = snapshot(&s.db, &v).await;
+        assert!(
+            SECRETS
+                .iter()
+                .all(|secret| before.iter().any(|row| row.contains(secret))),
+            "{label}: the snapshot covers every secret's row"
+        );
+        let callers = strangers(&s).await;
+        let value = |x: V| -> String {
+            match x {
+                Text(t) => t.to_owned(),
+                Customer => v.customer.clone(),
+                Member => v.member.clone(),
+                Invitation => v.invitation.clone(),
+                IpRule => v.ip_rule.clone(),
+                Role => v.role.clone(),
+                Team => v.team.clone(),
+                Workspace => v.workspace.clone(),
+            }
+        };
+        let mut calls = 0;
+        for (who, c) in &callers {
+            for (path, fields) in MATRIX {
+                let form: Vec<(&str, String)> =
+                    fields.iter().map(|(k, x)| (*k, value(*x))).collect();
+                let res = api(c, &s, path).await.form(&form).send().await.unwrap();
+                let status = res.status();
+                let body = res.text().await.unwrap();
+                for secret in SECRETS {
+                    assert!(
+                        !body.contains(secret),
+                        "{label}: {who} read {secret:?} through {path} ({status}): {body}"
+                    );
+                }
+                assert!(
+                    status != StatusCode::INTERNAL_SERVER_ERROR,
+                    "{label}: {who} {path}: {body}"
+                );
+                // The callers are who they claim: refused for the right reason.
+                let expected = match (*who, *path) {
+                    ("nobody", "/api/customers/get" | "/api/team/deactivate") => Some(401),
+                    (_, "/api/customers/get") => Some(404),
+                    ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
+                    ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
+                    _ => None,
+                };
+                if let Some(expected) = expected {
+                    assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
+                }
+                calls += 1;
+            }
+        }
+        assert_eq!(calls, MATRIX.len() * 5);
+        let after = snapshot(&s.db, &v).await;
+        assert_eq!(before, after, "{label}: the victim workspace changed");
+        s.stop().await.unwrap();
+    }
+}
