@@ -145,6 +145,74 @@ catalogue! {
         "See who did what in the workspace.";
 }
 
+/// A set of permissions as bits, one per catalogue entry: combining roles is an OR and a check
+/// is one bit test, however many roles a workspace has.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PermissionSet(u128);
+
+const _: () = assert!(
+    Permission::ALL.len() <= 128,
+    "PermissionSet holds at most 128 keys"
+);
+
+impl PermissionSet {
+    pub fn all() -> Self {
+        Permission::ALL.iter().copied().collect()
+    }
+
+    fn bit(p: Permission) -> u128 {
+        1 << (p as u32)
+    }
+
+    pub fn insert(&mut self, p: Permission) {
+        self.0 |= Self::bit(p);
+    }
+
+    pub fn contains(self, p: Permission) -> bool {
+        self.0 & Self::bit(p) != 0
+    }
+
+    pub fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The keys in catalogue order.
+    pub fn iter(self) -> impl Iterator<Item = Permission> {
+        Permission::ALL
+            .iter()
+            .copied()
+            .filter(move |p| self.contains(*p))
+    }
+}
+
+impl FromIterator<Permission> for PermissionSet {
+    fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
+        let mut set = Self::default();
+        set.extend(iter);
+        set
+    }
+}
+
+impl Extend<Permission> for PermissionSet {
+    fn extend<I: IntoIterator<Item = Permission>>(&mut self, iter: I) {
+        for p in iter {
+            self.insert(p);
+        }
+    }
+}
+
+impl std::fmt::Debug for PermissionSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set()
+            .entries(self.iter().map(Permission::key))
+            .finish()
+    }
+}
+
 /// The kinds of workspace record a role has a data scope for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -242,6 +310,24 @@ mod tests {
             assert!(!p.label().is_empty() && p.description().ends_with('.'));
         }
         assert_eq!(Permission::from_key("team.everything"), None);
+    }
+
+    #[test]
+    fn permission_sets_hold_exactly_what_was_put_in() {
+        let mut set = PermissionSet::default();
+        assert!(set.is_empty());
+        set.insert(Permission::AuditRead);
+        set.insert(Permission::CustomersRead);
+        assert!(set.contains(Permission::AuditRead) && set.contains(Permission::CustomersRead));
+        assert!(!set.contains(Permission::CustomersWrite));
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [Permission::CustomersRead, Permission::AuditRead],
+            "catalogue order"
+        );
+        assert_eq!(PermissionSet::all().iter().count(), Permission::ALL.len());
+        let other: PermissionSet = [Permission::TeamRead].into_iter().collect();
+        assert_eq!(set.union(other).iter().count(), 3);
     }
 
     #[test]

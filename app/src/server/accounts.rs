@@ -660,7 +660,7 @@ pub async fn current_user(
     let workspaces = workspaces::list_for_member(db, user_id).await?;
     let permissions = super::grants::effective(db, clock, user_id, workspace_id)
         .await?
-        .into_iter()
+        .iter()
         .collect();
     let changed_at: i64 = row.try_get("password_changed_at")?;
     let password_expires_at_ms = super::settings::policy_for_user(db, user_id)

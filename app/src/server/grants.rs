@@ -3,7 +3,7 @@
 //! be reached without the check, and it takes the workspace from the grant rather than from
 //! anything the client sent.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::Row;
 
@@ -12,7 +12,7 @@ use super::db::Db;
 use super::error::DomainError;
 use super::roles::BaseRole;
 use crate::model::{UserId, WorkspaceId};
-use crate::permissions::{Permission, Resource, Scope};
+use crate::permissions::{Permission, PermissionSet, Resource, Scope};
 
 /// Proof that `user` holds `permission` in `workspace`, as of the check, with the rest of their
 /// access there (data scopes, restrictions, the other keys — field-level security reads those).
@@ -49,7 +49,7 @@ impl Grant {
     /// Whether the holder also holds `other` — for what a response may show (sensitive fields),
     /// never to widen what the grant authorises.
     pub fn also_holds(&self, other: Permission) -> bool {
-        self.access.permissions.contains(&other)
+        self.access.permissions.contains(other)
     }
 
     pub fn restrictions(&self) -> Restrictions {
@@ -140,7 +140,7 @@ impl Restrictions {
 /// roles' parents). Per resource the widest scope wins.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Access {
-    pub permissions: BTreeSet<Permission>,
+    pub permissions: PermissionSet,
     pub scopes: BTreeMap<Resource, Scope>,
     pub restrictions: Restrictions,
 }
@@ -149,7 +149,7 @@ impl Access {
     /// The Owner's access: every key, every record.
     pub fn everything() -> Self {
         Access {
-            permissions: Permission::ALL.iter().copied().collect(),
+            permissions: PermissionSet::all(),
             scopes: Resource::ALL.iter().map(|r| (*r, Scope::All)).collect(),
             restrictions: Restrictions {
                 allow_export: true,
@@ -174,7 +174,7 @@ impl Access {
 pub struct RoleContents {
     pub parent: Option<String>,
     pub owner: bool,
-    pub permissions: Vec<Permission>,
+    pub permissions: PermissionSet,
     pub scopes: Vec<(Resource, Scope)>,
     pub restrictions: Restrictions,
 }
@@ -203,7 +203,7 @@ pub fn combine(held: &[&str], roles: &HashMap<String, RoleContents>) -> Access {
             if role.owner {
                 return Access::everything();
             }
-            access.permissions.extend(role.permissions.iter().copied());
+            access.permissions = access.permissions.union(role.permissions);
             for (resource, scope) in &role.scopes {
                 let entry = access.scopes.entry(*resource).or_insert(*scope);
                 *entry = (*entry).max(*scope);
@@ -216,66 +216,84 @@ pub fn combine(held: &[&str], roles: &HashMap<String, RoleContents>) -> Access {
     access
 }
 
-/// The stored contents of every role in `workspace`.
+/// The stored contents of one role of `workspace`, if it exists there.
+async fn load_role(
+    db: &Db,
+    workspace: &WorkspaceId,
+    id: &str,
+) -> Result<Option<RoleContents>, DomainError> {
+    let Some(row) = sqlx::query(
+        "SELECT base_role, parent_role_id, allow_export, allow_bulk, max_records \
+         FROM roles WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let max: Option<i64> = row.try_get("max_records")?;
+    let mut role = RoleContents {
+        parent: row.try_get("parent_role_id")?,
+        owner: row.try_get::<Option<String>, _>("base_role")?.as_deref()
+            == Some(BaseRole::Owner.key()),
+        permissions: PermissionSet::default(),
+        scopes: Vec::new(),
+        restrictions: Restrictions {
+            allow_export: row.try_get::<i64, _>("allow_export")? != 0,
+            allow_bulk: row.try_get::<i64, _>("allow_bulk")? != 0,
+            max_records: max.and_then(|n| u32::try_from(n).ok()),
+        },
+    };
+    let keys = sqlx::query("SELECT permission FROM role_permissions WHERE role_id = $1")
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+    for row in keys {
+        // A key no longer in the catalogue grants nothing.
+        if let Some(p) = Permission::from_key(&row.try_get::<String, _>("permission")?) {
+            role.permissions.insert(p);
+        }
+    }
+    let scopes = sqlx::query("SELECT resource, scope FROM role_scopes WHERE role_id = $1")
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+    for row in scopes {
+        let resource: String = row.try_get("resource")?;
+        let scope: String = row.try_get("scope")?;
+        if let (Some(r), Some(s)) = (Resource::from_key(&resource), Scope::from_key(&scope)) {
+            role.scopes.push((r, s));
+        }
+    }
+    Ok(Some(role))
+}
+
+/// The stored contents of the roles `held` and their ancestors — only those, so a check costs
+/// the same however many roles the workspace has.
 pub async fn role_contents(
     db: &Db,
     workspace: &WorkspaceId,
+    held: &[String],
 ) -> Result<HashMap<String, RoleContents>, DomainError> {
-    let mut roles: HashMap<String, RoleContents> = HashMap::new();
-    let rows = sqlx::query(
-        "SELECT id, base_role, parent_role_id, allow_export, allow_bulk, max_records \
-         FROM roles WHERE workspace_id = $1",
-    )
-    .bind(workspace.as_str())
-    .fetch_all(db.pool())
-    .await?;
-    for row in rows {
-        let max: Option<i64> = row.try_get("max_records")?;
-        roles.insert(
-            row.try_get("id")?,
-            RoleContents {
-                parent: row.try_get("parent_role_id")?,
-                owner: row.try_get::<Option<String>, _>("base_role")?.as_deref()
-                    == Some(BaseRole::Owner.key()),
-                permissions: Vec::new(),
-                scopes: Vec::new(),
-                restrictions: Restrictions {
-                    allow_export: row.try_get::<i64, _>("allow_export")? != 0,
-                    allow_bulk: row.try_get::<i64, _>("allow_bulk")? != 0,
-                    max_records: max.and_then(|n| u32::try_from(n).ok()),
-                },
-            },
-        );
-    }
-    let rows =
-        sqlx::query("SELECT role_id, permission FROM role_permissions WHERE workspace_id = $1")
-            .bind(workspace.as_str())
-            .fetch_all(db.pool())
-            .await?;
-    for row in rows {
-        let role: String = row.try_get("role_id")?;
-        let key: String = row.try_get("permission")?;
-        // A key no longer in the catalogue grants nothing.
-        if let (Some(contents), Some(p)) = (roles.get_mut(&role), Permission::from_key(&key)) {
-            contents.permissions.push(p);
+    let mut roles = HashMap::new();
+    let mut wanted: Vec<String> = held.to_vec();
+    for _ in 0..=MAX_PARENT_DEPTH {
+        let mut parents = Vec::new();
+        for id in wanted.drain(..) {
+            if roles.contains_key(&id) {
+                continue;
+            }
+            if let Some(role) = load_role(db, workspace, &id).await? {
+                parents.extend(role.parent.clone());
+                roles.insert(id, role);
+            }
         }
-    }
-    let rows =
-        sqlx::query("SELECT role_id, resource, scope FROM role_scopes WHERE workspace_id = $1")
-            .bind(workspace.as_str())
-            .fetch_all(db.pool())
-            .await?;
-    for row in rows {
-        let role: String = row.try_get("role_id")?;
-        let resource: String = row.try_get("resource")?;
-        let scope: String = row.try_get("scope")?;
-        if let (Some(contents), Some(r), Some(s)) = (
-            roles.get_mut(&role),
-            Resource::from_key(&resource),
-            Scope::from_key(&scope),
-        ) {
-            contents.scopes.push((r, s));
+        if parents.is_empty() {
+            break;
         }
+        wanted = parents;
     }
     Ok(roles)
 }
@@ -306,8 +324,9 @@ pub async fn access(
         .iter()
         .map(|r| r.try_get("role_id"))
         .collect::<Result<_, _>>()?;
+    let roles = role_contents(db, workspace, &held).await?;
     let held: Vec<&str> = held.iter().map(String::as_str).collect();
-    Ok(combine(&held, &role_contents(db, workspace).await?))
+    Ok(combine(&held, &roles))
 }
 
 /// The keys `user` holds in `workspace` now.
@@ -316,7 +335,7 @@ pub async fn effective(
     clock: &Clock,
     user: &UserId,
     workspace: &WorkspaceId,
-) -> Result<BTreeSet<Permission>, DomainError> {
+) -> Result<PermissionSet, DomainError> {
     Ok(access(db, clock, user, workspace).await?.permissions)
 }
 
@@ -330,7 +349,7 @@ pub async fn require(
     permission: Permission,
 ) -> Result<Grant, DomainError> {
     let access = access(db, clock, user, workspace).await?;
-    if access.permissions.contains(&permission) {
+    if access.permissions.contains(permission) {
         return Ok(Grant {
             user: user.clone(),
             workspace: workspace.clone(),
@@ -357,7 +376,7 @@ mod tests {
         RoleContents {
             parent: parent.map(str::to_owned),
             owner: false,
-            permissions: permissions.to_vec(),
+            permissions: permissions.iter().copied().collect(),
             scopes: vec![(Resource::Customers, scope)],
             restrictions: Restrictions::default(),
         }
@@ -381,8 +400,8 @@ mod tests {
             },
         );
         let a = combine(&["child"], &roles);
-        assert!(a.permissions.contains(&CustomersRead), "inherited");
-        assert!(a.permissions.contains(&CustomersWrite));
+        assert!(a.permissions.contains(CustomersRead), "inherited");
+        assert!(a.permissions.contains(CustomersWrite));
         assert_eq!(
             a.scope(Resource::Customers),
             Scope::Team,
@@ -394,7 +413,7 @@ mod tests {
             "unset: least privilege"
         );
         let both = combine(&["child", "other"], &roles);
-        assert!(both.permissions.contains(&OrdersRead));
+        assert!(both.permissions.contains(OrdersRead));
         assert_eq!(combine(&["owner"], &roles), Access::everything());
         assert_eq!(combine(&[], &roles), Access::default());
         assert_eq!(combine(&["missing"], &roles), Access::default());
@@ -403,7 +422,7 @@ mod tests {
         roles.insert("a".into(), role(Some("b"), &[TicketsRead], Scope::Assigned));
         roles.insert("b".into(), role(Some("a"), &[QuotesRead], Scope::Assigned));
         let cyclic = combine(&["a"], &roles);
-        assert!(cyclic.permissions.contains(&QuotesRead));
+        assert!(cyclic.permissions.contains(QuotesRead));
     }
 
     #[test]

@@ -296,7 +296,7 @@ pub async fn mfa_required_for_user(
             MfaPolicy::Everyone => true,
             MfaPolicy::Admins => super::grants::effective(db, clock, user, &workspace)
                 .await?
-                .into_iter()
+                .iter()
                 .any(Permission::is_administrative),
         };
         if required {
