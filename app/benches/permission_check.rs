@@ -25,7 +25,7 @@ const BASE_KEYS: [Permission; 3] = [
 ];
 
 fn holds_export(n: usize) -> bool {
-    n % 7 == 0
+    n.is_multiple_of(7)
 }
 
 fn gatehouse_roles(count: usize) -> HashMap<String, RoleContents> {
