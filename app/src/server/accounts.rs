@@ -193,6 +193,7 @@ async fn found_workspace(
     let now = clock.now_ms();
     let workspace = workspaces::insert(tx, clock, name).await?;
     let owner_role = roles::create_base_roles(tx, &workspace.id, now).await?;
+    super::sod::seed(tx, &workspace.id, now).await?;
     sqlx::query("INSERT INTO memberships (workspace_id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(workspace.id.as_str())
         .bind(owner.as_str())

@@ -4,6 +4,7 @@
 //! are tested directly against SQLite and PostgreSQL.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod context;
@@ -21,10 +22,12 @@ pub mod members;
 pub mod mfa;
 pub mod password_policy;
 pub mod passwords;
+pub mod role_editor;
 pub mod roles;
 pub mod security_events;
 pub mod sessions;
 pub mod settings;
+pub mod sod;
 pub mod teams;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -1,0 +1,552 @@
+//! Creating and editing roles, with the guardrails: nobody grants what they do not hold (Owners
+//! excepted), nobody edits a role they hold, the Owner role is fixed, no role or person ends up
+//! holding both keys of a segregation-of-duties pair, parents form no cycle — and every change
+//! is in the audit log with the state before and after.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::Row;
+
+use super::audit::{self, Change};
+use super::clock::Clock;
+use super::db::Db;
+use super::error::DomainError;
+use super::grants::{self, Access, Grant, Restrictions, RoleContents};
+use super::roles::BaseRole;
+use super::sod;
+use super::text::LineField;
+use crate::model::{RoleId, UserId, WorkspaceId};
+use crate::permissions::{Permission, PermissionSet, Resource, Scope};
+
+/// A role as the editor sends it.
+#[derive(Debug, Clone, Default)]
+pub struct RoleDraft {
+    pub name: String,
+    pub description: String,
+    /// Permission keys, e.g. `customers.export`.
+    pub permissions: Vec<String>,
+    /// (resource, scope) keys, e.g. (`customers`, `team`).
+    pub scopes: Vec<(String, String)>,
+    pub allow_export: bool,
+    pub allow_bulk: bool,
+    /// Empty: no cap.
+    pub max_records: String,
+    /// Empty: no parent.
+    pub parent_role_id: String,
+}
+
+/// What saving a draft changes: keys it grants and revokes (inherited ones included), and how
+/// many people hold the role (directly or through a role inheriting from it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleDiff {
+    pub grants: Vec<Permission>,
+    pub revokes: Vec<Permission>,
+    pub affected_users: usize,
+}
+
+impl RoleDiff {
+    /// "grants customers.export, revokes orders.refund — affects 14 users".
+    pub fn describe(&self) -> String {
+        let keys = |ps: &[Permission]| ps.iter().map(|p| p.key()).collect::<Vec<_>>().join(", ");
+        let mut parts = Vec::new();
+        if !self.grants.is_empty() {
+            parts.push(format!("grants {}", keys(&self.grants)));
+        }
+        if !self.revokes.is_empty() {
+            parts.push(format!("revokes {}", keys(&self.revokes)));
+        }
+        if parts.is_empty() {
+            parts.push("changes no permission".into());
+        }
+        let people = match self.affected_users {
+            1 => "1 user".to_owned(),
+            n => format!("{n} users"),
+        };
+        format!("{} — affects {people}", parts.join(", "))
+    }
+}
+
+struct Parsed {
+    name: String,
+    description: String,
+    contents: RoleContents,
+}
+
+fn parse(draft: &RoleDraft) -> Result<Parsed, DomainError> {
+    let name = LineField {
+        field: "name",
+        subject: "The role name",
+        empty_message: "Name the role.",
+        max_chars: 60,
+    }
+    .clean(&draft.name)?;
+    let description = LineField {
+        field: "description",
+        subject: "The description",
+        empty_message: "",
+        max_chars: 300,
+    }
+    .clean_optional(&draft.description)?
+    .unwrap_or_default();
+    let mut permissions = PermissionSet::default();
+    for key in &draft.permissions {
+        permissions.insert(Permission::from_key(key.trim()).ok_or_else(|| {
+            DomainError::invalid("permissions", format!("Unknown permission {key:?}."))
+        })?);
+    }
+    let mut scopes = Vec::new();
+    for (resource, scope) in &draft.scopes {
+        let r = Resource::from_key(resource).ok_or_else(|| {
+            DomainError::invalid("scopes", format!("Unknown resource {resource:?}."))
+        })?;
+        let s = Scope::from_key(scope)
+            .ok_or_else(|| DomainError::invalid("scopes", format!("Unknown scope {scope:?}.")))?;
+        scopes.push((r, s));
+    }
+    let max_records = match draft.max_records.trim() {
+        "" => None,
+        raw => Some(
+            raw.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    DomainError::invalid(
+                        "max_records",
+                        "Enter a whole number from 1 to 1000000, or leave it empty.",
+                    )
+                })?,
+        ),
+    };
+    let parent = Some(draft.parent_role_id.trim().to_owned()).filter(|p| !p.is_empty());
+    Ok(Parsed {
+        name,
+        description,
+        contents: RoleContents {
+            parent,
+            owner: false,
+            permissions,
+            scopes,
+            restrictions: Restrictions {
+                allow_export: draft.allow_export,
+                allow_bulk: draft.allow_bulk,
+                max_records,
+            },
+        },
+    })
+}
+
+/// Every role of the workspace with its parent and whether it is the Owner role.
+async fn family(
+    db: &Db,
+    workspace: &WorkspaceId,
+) -> Result<HashMap<String, (Option<String>, Option<String>)>, DomainError> {
+    let rows =
+        sqlx::query("SELECT id, parent_role_id, base_role FROM roles WHERE workspace_id = $1")
+            .bind(workspace.as_str())
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                (r.try_get("parent_role_id")?, r.try_get("base_role")?),
+            ))
+        })
+        .collect()
+}
+
+/// `role` and every role that inherits from it, however indirectly.
+fn descendants(
+    family: &HashMap<String, (Option<String>, Option<String>)>,
+    role: &str,
+) -> HashSet<String> {
+    let mut found: HashSet<String> = [role.to_owned()].into();
+    loop {
+        let before = found.len();
+        for (id, (parent, _)) in family {
+            if parent.as_ref().is_some_and(|p| found.contains(p)) {
+                found.insert(id.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// The access a draft (saved as `id`) gives on its own, parents included.
+async fn draft_access(
+    db: &Db,
+    workspace: &WorkspaceId,
+    id: &str,
+    contents: &RoleContents,
+) -> Result<Access, DomainError> {
+    let mut roles = match &contents.parent {
+        Some(parent) => grants::role_contents(db, workspace, std::slice::from_ref(parent)).await?,
+        None => HashMap::new(),
+    };
+    roles.insert(id.to_owned(), contents.clone());
+    Ok(grants::combine(&[id], &roles))
+}
+
+/// The checks every save makes; returns what the role will grant.
+async fn guard(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    id: &str,
+    contents: &RoleContents,
+) -> Result<Access, DomainError> {
+    let workspace = grant.workspace();
+    let family = family(db, workspace).await?;
+    if let Some(parent) = &contents.parent {
+        match family.get(parent) {
+            None => {
+                return Err(DomainError::invalid(
+                    "parent_role_id",
+                    "Choose a role of this workspace.",
+                ))
+            }
+            Some((_, base)) if base.as_deref() == Some(BaseRole::Owner.key()) => {
+                return Err(DomainError::invalid(
+                    "parent_role_id",
+                    "The Owner role can't be a parent: it holds everything.",
+                ))
+            }
+            _ => {}
+        }
+        if descendants(&family, id).contains(parent) {
+            return Err(DomainError::invalid(
+                "parent_role_id",
+                "That parent inherits from this role: roles can't inherit in a circle.",
+            ));
+        }
+    }
+    let after = draft_access(db, workspace, id, contents).await?;
+
+    // No escalation: the editor must hold everything the role would grant.
+    let mut conn = db.pool().acquire().await?;
+    let owner = grants::is_owner(&mut conn, clock, workspace, grant.user()).await?;
+    drop(conn);
+    if !owner {
+        let mine = grants::access(db, clock, grant.user(), workspace).await?;
+        if let Some(p) = after
+            .permissions
+            .iter()
+            .find(|p| !mine.permissions.contains(*p))
+        {
+            return Err(DomainError::invalid(
+                "permissions",
+                format!("You can't grant {}: you don't hold it yourself.", p.key()),
+            ));
+        }
+        for resource in Resource::ALL {
+            if after.scopes.contains_key(&resource) && after.scope(resource) > mine.scope(resource)
+            {
+                return Err(DomainError::invalid(
+                    "scopes",
+                    format!(
+                        "You can't give the scope {} for {}: yours is {}.",
+                        after.scope(resource).key(),
+                        resource.key(),
+                        mine.scope(resource).key()
+                    ),
+                ));
+            }
+        }
+        let (r, m) = (contents.restrictions, mine.restrictions);
+        let wider_cap = match (r.max_records, m.max_records) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => a > b,
+        };
+        if (r.allow_export && !m.allow_export) || (r.allow_bulk && !m.allow_bulk) || wider_cap {
+            return Err(DomainError::invalid(
+                "restrictions",
+                "You can't give restrictions looser than your own.",
+            ));
+        }
+    }
+
+    // Segregation of duties, for the role itself and for everyone it would reach.
+    let rules = sod::rules(db, workspace).await?;
+    if let Some(pair) = sod::conflict(after.permissions, &rules) {
+        return Err(sod::refusal("this role's holders", pair));
+    }
+    let reach = descendants(&family, id);
+    for (user, name) in holders(db, clock, workspace, &reach).await? {
+        let held = held_roles(db, clock, workspace, &user).await?;
+        let mut roles = grants::role_contents(db, workspace, &held).await?;
+        if let Some(parent) = &contents.parent {
+            roles.extend(grants::role_contents(db, workspace, std::slice::from_ref(parent)).await?);
+        }
+        roles.insert(id.to_owned(), contents.clone());
+        let held: Vec<&str> = held.iter().map(String::as_str).collect();
+        if let Some(pair) = sod::conflict(grants::combine(&held, &roles).permissions, &rules) {
+            return Err(sod::refusal(&name, pair));
+        }
+    }
+    Ok(after)
+}
+
+/// People holding any of `roles` now (unexpired, active membership): id and name.
+async fn holders(
+    db: &Db,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+    roles: &HashSet<String>,
+) -> Result<Vec<(UserId, String)>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT a.user_id, a.role_id, u.display_name FROM role_assignments a \
+         JOIN memberships m ON m.workspace_id = a.workspace_id AND m.user_id = a.user_id \
+         JOIN users u ON u.id = a.user_id \
+         WHERE a.workspace_id = $1 AND m.deactivated_at IS NULL \
+           AND (a.expires_at IS NULL OR a.expires_at > $2)",
+    )
+    .bind(workspace.as_str())
+    .bind(clock.now_ms())
+    .fetch_all(db.pool())
+    .await?;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let role: String = row.try_get("role_id")?;
+        let user: String = row.try_get("user_id")?;
+        if roles.contains(&role) && seen.insert(user.clone()) {
+            out.push((UserId::from_db(user), row.try_get("display_name")?));
+        }
+    }
+    Ok(out)
+}
+
+async fn held_roles(
+    db: &Db,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+    user: &UserId,
+) -> Result<Vec<String>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT role_id FROM role_assignments WHERE workspace_id = $1 AND user_id = $2 \
+         AND (expires_at IS NULL OR expires_at > $3)",
+    )
+    .bind(workspace.as_str())
+    .bind(user.as_str())
+    .bind(clock.now_ms())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("role_id")?)).collect()
+}
+
+fn state(name: &str, contents: &RoleContents) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "permissions": contents.permissions.iter().map(Permission::key).collect::<Vec<_>>(),
+        "scopes": contents.scopes.iter().map(|(r, s)| (r.key(), s.key())).collect::<HashMap<_, _>>(),
+        "allow_export": contents.restrictions.allow_export,
+        "allow_bulk": contents.restrictions.allow_bulk,
+        "max_records": contents.restrictions.max_records,
+        "parent_role_id": contents.parent,
+    })
+}
+
+async fn write_contents(
+    tx: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    id: &str,
+    contents: &RoleContents,
+) -> Result<(), DomainError> {
+    for table in ["role_permissions", "role_scopes"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE workspace_id = $1 AND role_id = $2"
+        ))
+        .bind(workspace.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for p in contents.permissions.iter() {
+        sqlx::query(
+            "INSERT INTO role_permissions (workspace_id, role_id, permission) VALUES ($1, $2, $3)",
+        )
+        .bind(workspace.as_str())
+        .bind(id)
+        .bind(p.key())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (r, s) in &contents.scopes {
+        sqlx::query("INSERT INTO role_scopes (workspace_id, role_id, resource, scope) VALUES ($1, $2, $3, $4)")
+            .bind(workspace.as_str())
+            .bind(id)
+            .bind(r.key())
+            .bind(s.key())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Creates a custom role. Needs `roles.write`.
+pub async fn create(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    draft: &RoleDraft,
+) -> Result<RoleId, DomainError> {
+    let grant = grant.of(Permission::RolesWrite)?;
+    let parsed = parse(draft)?;
+    let id = RoleId::fresh();
+    guard(db, clock, grant, id.as_str(), &parsed.contents).await?;
+    let r = parsed.contents.restrictions;
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO roles (id, workspace_id, name, description, created_at, parent_role_id, \
+         allow_export, allow_bulk, max_records) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id.as_str())
+    .bind(grant.workspace().as_str())
+    .bind(&parsed.name)
+    .bind(&parsed.description)
+    .bind(clock.now_ms())
+    .bind(parsed.contents.parent.clone())
+    .bind(i64::from(r.allow_export))
+    .bind(i64::from(r.allow_bulk))
+    .bind(r.max_records.map(i64::from))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        DomainError::on_unique(e, || {
+            DomainError::invalid("name", "A role with this name already exists.")
+        })
+    })?;
+    write_contents(&mut tx, grant.workspace(), id.as_str(), &parsed.contents).await?;
+    audit::record(
+        &mut tx,
+        clock,
+        grant.workspace(),
+        grant.user(),
+        Change {
+            action: "role.create",
+            target: id.as_str(),
+            before: None,
+            after: Some(state(&parsed.name, &parsed.contents)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The role `id` of the grant's workspace as stored: name and contents. `NotFound` elsewhere.
+async fn stored(
+    db: &Db,
+    workspace: &WorkspaceId,
+    id: &str,
+) -> Result<(String, Option<String>, RoleContents), DomainError> {
+    let row = sqlx::query("SELECT name, base_role FROM roles WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace.as_str())
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let contents = grants::role_contents(db, workspace, &[id.to_owned()])
+        .await?
+        .remove(id)
+        .ok_or(DomainError::NotFound)?;
+    Ok((row.try_get("name")?, row.try_get("base_role")?, contents))
+}
+
+/// What saving `draft` over role `id` would change. Needs `roles.write`.
+pub async fn preview(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    id: &str,
+    draft: &RoleDraft,
+) -> Result<RoleDiff, DomainError> {
+    let grant = grant.of(Permission::RolesWrite)?;
+    let parsed = parse(draft)?;
+    let (_, _, before) = stored(db, grant.workspace(), id).await?;
+    let before = draft_access(db, grant.workspace(), id, &before)
+        .await?
+        .permissions;
+    let after = draft_access(db, grant.workspace(), id, &parsed.contents)
+        .await?
+        .permissions;
+    let family = family(db, grant.workspace()).await?;
+    let affected = holders(db, clock, grant.workspace(), &descendants(&family, id))
+        .await?
+        .len();
+    Ok(RoleDiff {
+        grants: after.iter().filter(|p| !before.contains(*p)).collect(),
+        revokes: before.iter().filter(|p| !after.contains(*p)).collect(),
+        affected_users: affected,
+    })
+}
+
+/// Saves `draft` over role `id` and returns what changed. Needs `roles.write`; refused for the
+/// Owner role and for a role the editor holds.
+pub async fn update(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    id: &str,
+    draft: &RoleDraft,
+) -> Result<RoleDiff, DomainError> {
+    let grant = grant.of(Permission::RolesWrite)?;
+    let (old_name, base, old) = stored(db, grant.workspace(), id).await?;
+    if base.as_deref() == Some(BaseRole::Owner.key()) {
+        return Err(DomainError::Conflict(
+            "The Owner role can't be edited: it holds everything.".into(),
+        ));
+    }
+    if held_roles(db, clock, grant.workspace(), grant.user())
+        .await?
+        .iter()
+        .any(|r| r == id)
+    {
+        return Err(DomainError::Conflict(
+            "You can't edit a role you hold. Ask another admin.".into(),
+        ));
+    }
+    let parsed = parse(draft)?;
+    let diff = preview(db, clock, grant, id, draft).await?;
+    guard(db, clock, grant, id, &parsed.contents).await?;
+    let r = parsed.contents.restrictions;
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "UPDATE roles SET name = $1, description = $2, parent_role_id = $3, allow_export = $4, \
+         allow_bulk = $5, max_records = $6 WHERE workspace_id = $7 AND id = $8",
+    )
+    .bind(&parsed.name)
+    .bind(&parsed.description)
+    .bind(parsed.contents.parent.clone())
+    .bind(i64::from(r.allow_export))
+    .bind(i64::from(r.allow_bulk))
+    .bind(r.max_records.map(i64::from))
+    .bind(grant.workspace().as_str())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        DomainError::on_unique(e, || {
+            DomainError::invalid("name", "A role with this name already exists.")
+        })
+    })?;
+    write_contents(&mut tx, grant.workspace(), id, &parsed.contents).await?;
+    audit::record(
+        &mut tx,
+        clock,
+        grant.workspace(),
+        grant.user(),
+        Change {
+            action: "role.update",
+            target: id,
+            before: Some(state(&old_name, &old)),
+            after: Some(state(&parsed.name, &parsed.contents)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(diff)
+}

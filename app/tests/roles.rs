@@ -1,0 +1,286 @@
+//! Editing roles against real SQLite and PostgreSQL: the guardrails and the audit log.
+#![cfg(feature = "test-support")]
+
+use app::permissions::Permission;
+use app::server::clock::Clock;
+use app::server::error::DomainError;
+use app::server::grants;
+use app::server::role_editor::{self, RoleDraft};
+use app::server::testing::{backends, Fixture};
+
+fn draft(name: &str, keys: &[&str]) -> RoleDraft {
+    RoleDraft {
+        name: name.into(),
+        permissions: keys.iter().map(|k| (*k).to_owned()).collect(),
+        ..RoleDraft::default()
+    }
+}
+
+fn message(e: DomainError) -> String {
+    match e {
+        DomainError::Invalid { field, message } => format!("{field}: {message}"),
+        DomainError::Conflict(message) => format!("conflict: {message}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn guardrails_hold_and_every_change_is_audited() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+        let mallory = f
+            .add_member("mallory@example.com", "Mallory Manager", "Manager")
+            .await;
+        let owner = f.grant(Permission::RolesWrite).await;
+        let roles_write = |user: &app::model::UserId| {
+            let (db, clock, ws, user) = (&t.db, &clock, f.workspace.clone(), user.clone());
+            async move {
+                grants::require(db, clock, &user, &ws, Permission::RolesWrite)
+                    .await
+                    .unwrap()
+            }
+        };
+
+        // The Owner creates a role; it is audited.
+        let auditor = role_editor::create(
+            &t.db,
+            &clock,
+            &owner,
+            &RoleDraft {
+                scopes: vec![("customers".into(), "team".into())],
+                ..draft("Auditor", &["customers.read", "audit.read"])
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            t.strings("SELECT action FROM audit_log").await,
+            ["role.create"],
+            "{label}"
+        );
+
+        // Bad drafts are refused by field.
+        for (bad, expected) in [
+            (draft("", &[]), "name: Name the role."),
+            (
+                draft("Auditor", &[]),
+                "name: A role with this name already exists.",
+            ),
+            (
+                draft("X", &["customers.everything"]),
+                "permissions: Unknown permission",
+            ),
+            (
+                RoleDraft {
+                    max_records: "0".into(),
+                    ..draft("X", &[])
+                },
+                "max_records",
+            ),
+            (
+                RoleDraft {
+                    parent_role_id: f.role("Owner").await.as_str().into(),
+                    ..draft("X", &[])
+                },
+                "parent_role_id: The Owner role can't be a parent",
+            ),
+        ] {
+            let e = role_editor::create(&t.db, &clock, &owner, &bad)
+                .await
+                .unwrap_err();
+            assert!(message(e).starts_with(expected), "{label}: {bad:?}");
+        }
+
+        // Segregation of duties, within one role…
+        let e = role_editor::create(
+            &t.db,
+            &clock,
+            &owner,
+            &draft("Cashier", &["payments.process", "payments.reconcile"]),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            message(e),
+            "conflict: Segregation of duties: this role's holders would hold both payments.process and payments.reconcile, which this workspace keeps apart.",
+            "{label}"
+        );
+        // …and across a person's roles.
+        let processor = role_editor::create(
+            &t.db,
+            &clock,
+            &owner,
+            &draft("Processor", &["payments.process"]),
+        )
+        .await
+        .unwrap();
+        t.db_exec(&format!(
+            "INSERT INTO role_assignments (workspace_id, user_id, role_id, created_at) \
+             VALUES ('{}', '{}', '{}', 0)",
+            f.workspace.as_str(),
+            grace.as_str(),
+            processor.as_str()
+        ))
+        .await;
+        let staff = f.role("Staff").await;
+        let staff_keys: Vec<&str> = app::server::roles::BaseRole::Staff
+            .default_permissions()
+            .iter()
+            .map(|p| p.key())
+            .collect();
+        let mut with_reconcile = staff_keys.clone();
+        with_reconcile.push("payments.reconcile");
+        let e = role_editor::update(
+            &t.db,
+            &clock,
+            &owner,
+            staff.as_str(),
+            &draft("Staff", &with_reconcile),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            message(e)
+                .contains("Grace Hopper would hold both payments.process and payments.reconcile"),
+            "{label}"
+        );
+
+        // No escalation: the Manager holds no billing.manage, and may not hand it out.
+        let manager = roles_write(&mallory).await;
+        let e = role_editor::create(
+            &t.db,
+            &clock,
+            &manager,
+            &draft("Biller", &["billing.manage"]),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            message(e),
+            "permissions: You can't grant billing.manage: you don't hold it yourself.",
+            "{label}"
+        );
+        // Nor edit a role they hold, nor the Owner role.
+        let e = role_editor::update(
+            &t.db,
+            &clock,
+            &manager,
+            f.role("Manager").await.as_str(),
+            &draft("Manager", &[]),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            message(e),
+            "conflict: You can't edit a role you hold. Ask another admin.",
+            "{label}"
+        );
+        let e = role_editor::update(
+            &t.db,
+            &clock,
+            &owner,
+            f.role("Owner").await.as_str(),
+            &draft("Owner", &[]),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            message(e).starts_with("conflict: The Owner role can't be edited"),
+            "{label}"
+        );
+
+        // No cycles: Child inherits from Auditor, so Auditor can't inherit from Child.
+        let child = role_editor::create(
+            &t.db,
+            &clock,
+            &owner,
+            &RoleDraft {
+                parent_role_id: auditor.as_str().into(),
+                ..draft("Child", &["tickets.read"])
+            },
+        )
+        .await
+        .unwrap();
+        let e = role_editor::update(
+            &t.db,
+            &clock,
+            &owner,
+            auditor.as_str(),
+            &RoleDraft {
+                parent_role_id: child.as_str().into(),
+                ..draft("Auditor", &["customers.read", "audit.read"])
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            message(e).starts_with("parent_role_id: That parent inherits from this role"),
+            "{label}"
+        );
+
+        // A change shows its diff first and is audited with before and after.
+        let mut edited: Vec<&str> = staff_keys
+            .iter()
+            .copied()
+            .filter(|k| *k != "tickets.write")
+            .collect();
+        edited.push("customers.export");
+        let preview = role_editor::preview(
+            &t.db,
+            &clock,
+            &owner,
+            staff.as_str(),
+            &draft("Staff", &edited),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            preview.describe(),
+            "grants customers.export, revokes tickets.write — affects 1 user",
+            "{label}"
+        );
+        let saved = role_editor::update(
+            &t.db,
+            &clock,
+            &owner,
+            staff.as_str(),
+            &draft("Staff", &edited),
+        )
+        .await
+        .unwrap();
+        assert_eq!(saved, preview);
+        let grace_access = grants::access(&t.db, &clock, &grace, &f.workspace)
+            .await
+            .unwrap();
+        assert!(
+            grace_access
+                .permissions
+                .contains(Permission::CustomersExport),
+            "{label}"
+        );
+        assert!(
+            !grace_access.permissions.contains(Permission::TicketsWrite),
+            "{label}"
+        );
+        let audit = t
+            .rows_as_text("SELECT action, before_state, after_state FROM audit_log WHERE action = 'role.update'")
+            .await;
+        assert_eq!(audit.len(), 1, "{label}");
+        assert!(
+            audit[0].contains("tickets.write") && audit[0].contains("customers.export"),
+            "{label}: {}",
+            audit[0]
+        );
+        // Refused attempts left no trace but the successful ones.
+        assert_eq!(
+            t.row_counts(&["audit_log"]).await[0].1,
+            4,
+            "{label}: Auditor, Processor, Child, Staff — and nothing refused"
+        );
+    }
+}
