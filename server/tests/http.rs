@@ -1933,3 +1933,69 @@ async fn customers_of_another_workspace_answer_404_to_every_endpoint() {
     );
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_role_endpoints_refuse_escalation_and_self_edit_however_they_are_called() {
+    use app::server::testing::{Fixture, FIXTURE_PASSWORD};
+    let s = TestServer::sqlite().await;
+    let f = Fixture::new(&s.db.db, &Clock::System).await;
+    f.add_member("mallory@example.com", "Mallory Manager", "Manager")
+        .await;
+    let c = cookie_client();
+    let signed_in = api(&c, &s, "/api/accounts/sign_in")
+        .await
+        .form(&[
+            ("email", "mallory@example.com"),
+            ("password", FIXTURE_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let call = |path: &'static str, body: serde_json::Value| {
+        let c = c.clone();
+        let s = &s;
+        async move {
+            let res = api(&c, s, path).await.json(&body).send().await.unwrap();
+            let status = res.status();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, err) = call(
+        "/api/roles/create",
+        serde_json::json!({"role": {"name": "Biller", "permissions": ["billing.manage"]}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["field"], "permissions");
+    let manager = f.role("Manager").await;
+    let (status, err) = call(
+        "/api/roles/update",
+        serde_json::json!({"id": manager.as_str(), "role": {"name": "Manager", "permissions": ["billing.manage"]}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        err["message"],
+        "You can't edit a role you hold. Ask another admin."
+    );
+    let (status, id) = call(
+        "/api/roles/create",
+        serde_json::json!({"role": {"name": "Readers", "permissions": ["customers.read"], "scopes": ["customers:team"]}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, diff) = call(
+        "/api/roles/preview",
+        serde_json::json!({"id": id, "role": {"name": "Readers", "permissions": ["customers.read", "customers.export"]}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(diff, "grants customers.export — affects 0 users");
+    assert_eq!(
+        s.db.strings("SELECT action FROM audit_log").await,
+        ["role.create"],
+        "refusals change nothing"
+    );
+    s.stop().await.unwrap();
+}

@@ -232,6 +232,22 @@ const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/accounts/sign_out", &[]),
 ];
 
+/// JSON endpoints and their bodies; `ROLE` stands for the victim's role id.
+const JSON_MATRIX: &[(&str, &str)] = &[
+    (
+        "/api/roles/create",
+        r#"{"role": {"name": "Planted", "permissions": ["customers.read"], "parent_role_id": "ROLE"}}"#,
+    ),
+    (
+        "/api/roles/preview",
+        r#"{"id": "ROLE", "role": {"name": "Staff"}}"#,
+    ),
+    (
+        "/api/roles/update",
+        r#"{"id": "ROLE", "role": {"name": "Hijacked", "permissions": ["billing.manage"]}}"#,
+    ),
+];
+
 /// Text that belongs to the victim workspace and must never reach a stranger.
 const SECRETS: &[&str] = &[
     "Secret Customer A",
@@ -479,7 +495,12 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
         .collect();
-    let covered: BTreeSet<String> = MATRIX.iter().map(|(p, _)| (*p).to_owned()).collect();
+    let covered: BTreeSet<String> = MATRIX
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(JSON_MATRIX.iter().map(|(p, _)| *p))
+        .map(str::to_owned)
+        .collect();
     assert_eq!(
         registered, covered,
         "every registered server function needs an entry in the isolation matrix"
@@ -510,6 +531,38 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
             }
         };
         let mut calls = 0;
+        // JSON endpoints first: the form table ends by signing the callers out.
+        for (who, c) in &callers {
+            for (path, body) in JSON_MATRIX {
+                let res = api(c, &s, path)
+                    .await
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.replace("ROLE", &v.role))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body = res.text().await.unwrap();
+                let expected = match (*who, *path) {
+                    ("nobody", _) => 401,
+                    ("Staff" | "Guest", _) => 403,
+                    (_, "/api/roles/create") => 422,
+                    _ => 404,
+                };
+                assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
+                assert!(
+                    status != StatusCode::INTERNAL_SERVER_ERROR,
+                    "{label}: {who} {path}: {body}"
+                );
+                for secret in SECRETS {
+                    assert!(
+                        !body.contains(secret),
+                        "{label}: {who} read {secret:?} through {path}"
+                    );
+                }
+                calls += 1;
+            }
+        }
         for (who, c) in &callers {
             for (path, fields) in MATRIX {
                 let form: Vec<(&str, String)> =
@@ -541,7 +594,7 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
                 calls += 1;
             }
         }
-        assert_eq!(calls, MATRIX.len() * 5);
+        assert_eq!(calls, (MATRIX.len() + JSON_MATRIX.len()) * 5);
         let after = snapshot(&s.db, &v).await;
         assert_eq!(before, after, "{label}: the victim workspace changed");
         s.stop().await.unwrap();

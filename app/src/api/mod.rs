@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod customers;
 pub mod invitations;
 pub mod mfa;
+pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod team;

@@ -1,0 +1,90 @@
+//! `roles/*` endpoints: creating and editing roles. The guardrails live in
+//! `server::role_editor`; these only authenticate, require `roles.write` and translate the form.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// A role as the editor submits it: keys as a list, scopes as `resource:scope` pairs.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct RoleInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub allow_export: bool,
+    #[serde(default)]
+    pub allow_bulk: bool,
+    #[serde(default)]
+    pub max_records: String,
+    #[serde(default)]
+    pub parent_role_id: String,
+}
+
+#[cfg(feature = "ssr")]
+impl RoleInput {
+    fn draft(self) -> Result<crate::server::role_editor::RoleDraft, AppError> {
+        let scopes = self
+            .scopes
+            .iter()
+            .map(|pair| {
+                pair.split_once(':')
+                    .map(|(r, s)| (r.to_owned(), s.to_owned()))
+                    .ok_or_else(|| {
+                        AppError::validation("scopes", "Give each scope as resource:scope.")
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(crate::server::role_editor::RoleDraft {
+            name: self.name,
+            description: self.description,
+            permissions: self.permissions,
+            scopes,
+            allow_export: self.allow_export,
+            allow_bulk: self.allow_bulk,
+            max_records: self.max_records,
+            parent_role_id: self.parent_role_id,
+        })
+    }
+}
+
+/// `POST /api/roles/create` — a new custom role; returns its id. Permission: `roles.write`,
+/// and holding everything it grants (Owners excepted).
+#[server(endpoint = "roles/create", client = crate::csrf::ApiClient, input = server_fn::codec::Json)]
+pub async fn create_role(role: RoleInput) -> Result<String, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, role_editor};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
+    let id = role_editor::create(&ctx.db, &ctx.clock, &grant, &role.draft()?).await?;
+    Ok(id.as_str().to_owned())
+}
+
+/// `POST /api/roles/preview` — what saving `role` over role `id` would change, as
+/// "grants …, revokes … — affects N users". Permission: `roles.write`.
+#[server(endpoint = "roles/preview", client = crate::csrf::ApiClient, input = server_fn::codec::Json)]
+pub async fn preview_role(id: String, role: RoleInput) -> Result<String, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, role_editor};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
+    let diff = role_editor::preview(&ctx.db, &ctx.clock, &grant, &id, &role.draft()?).await?;
+    Ok(diff.describe())
+}
+
+/// `POST /api/roles/update` — saves `role` over role `id` and returns the change described.
+/// Permission: `roles.write`; not the Owner role, not a role the caller holds, nothing the
+/// caller does not hold.
+#[server(endpoint = "roles/update", client = crate::csrf::ApiClient, input = server_fn::codec::Json)]
+pub async fn update_role(id: String, role: RoleInput) -> Result<String, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, role_editor};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
+    let diff = role_editor::update(&ctx.db, &ctx.clock, &grant, &id, &role.draft()?).await?;
+    Ok(diff.describe())
+}
