@@ -542,3 +542,21 @@ pub struct TeamOption {
     pub id: TeamId,
     pub name: String,
 }
+
+/// Where a person's access in a workspace comes from, for the explain page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub name: String,
+    /// Each key held, with the roles it comes from ("Auditor", "Auditor via Reviewer",
+    /// "Temp (until 2026-12-01)").
+    pub permissions: Vec<(String, Vec<String>)>,
+    /// Each resource's scope and the role that gives the widest one.
+    pub scopes: Vec<(String, String)>,
+}
+
+/// The answer of the "why" check: allowed or not, and the chain of reasons.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub allowed: bool,
+    pub reasons: Vec<String>,
+}

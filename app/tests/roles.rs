@@ -284,3 +284,147 @@ async fn guardrails_hold_and_every_change_is_audited() {
         );
     }
 }
+
+#[tokio::test]
+async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
+    use app::server::customers::{self, CustomerForm};
+    use app::server::explain;
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+        let owner = f.grant(Permission::RolesWrite).await;
+        let auditor =
+            role_editor::create(&t.db, &clock, &owner, &draft("Auditor", &["audit.read"]))
+                .await
+                .unwrap();
+        let reviewer = role_editor::create(
+            &t.db,
+            &clock,
+            &owner,
+            &RoleDraft {
+                parent_role_id: auditor.as_str().into(),
+                ..draft("Reviewer", &["reports.read"])
+            },
+        )
+        .await
+        .unwrap();
+        // Reviewer for Grace until 2026-12-01.
+        t.db_exec(&format!(
+            "INSERT INTO role_assignments (workspace_id, user_id, role_id, expires_at, created_at) \
+             VALUES ('{}', '{}', '{}', 1796083200000, 0)",
+            f.workspace.as_str(),
+            grace.as_str(),
+            reviewer.as_str()
+        ))
+        .await;
+        let read = f.grant(Permission::RolesRead).await;
+        let e = explain::explain(&t.db, &clock, &read, grace.as_str())
+            .await
+            .unwrap();
+        assert_eq!(e.name, "Grace Hopper");
+        let source = |key: &str| {
+            e.permissions
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, s)| s.clone())
+        };
+        assert_eq!(
+            source("audit.read"),
+            Some(vec!["Auditor via Reviewer (until 2026-12-01)".to_owned()]),
+            "{label}"
+        );
+        assert_eq!(
+            source("reports.read").unwrap().len(),
+            2,
+            "{label}: Staff and Reviewer"
+        );
+        assert_eq!(source("customers.export"), None, "{label}");
+        assert!(e
+            .scopes
+            .contains(&("customers".to_owned(), "assigned".to_owned())));
+
+        let hers = customers::create(
+            &t.db,
+            &clock,
+            &f.grant(Permission::CustomersWrite).await,
+            &CustomerForm {
+                name: "Hers".into(),
+                assigned_user_id: grace.as_str().into(),
+                ..CustomerForm::default()
+            },
+        )
+        .await
+        .unwrap();
+        let not_hers = customers::create(
+            &t.db,
+            &clock,
+            &f.grant(Permission::CustomersWrite).await,
+            &CustomerForm {
+                name: "Not hers".into(),
+                ..CustomerForm::default()
+            },
+        )
+        .await
+        .unwrap();
+        let why = |key: &'static str, record: Option<String>| {
+            let (db, clock, read, grace) = (&t.db, &clock, &read, grace.clone());
+            async move { explain::why(db, clock, read, grace.as_str(), key, record.as_deref()).await }
+        };
+        let v = why("customers.export", None).await.unwrap();
+        assert!(!v.allowed);
+        assert_eq!(
+            v.reasons,
+            ["None of Grace Hopper's roles grants customers.export."],
+            "{label}"
+        );
+        let v = why("customers.read", Some(hers.id.as_str().into()))
+            .await
+            .unwrap();
+        assert!(v.allowed, "{label}: {v:?}");
+        assert_eq!(
+            v.reasons,
+            [
+                "customers.read comes from Staff.",
+                "Grace Hopper's scope for customers is assigned.",
+                "The customer is within that scope."
+            ],
+            "{label}"
+        );
+        let v = why("customers.read", Some(not_hers.id.as_str().into()))
+            .await
+            .unwrap();
+        assert!(!v.allowed);
+        assert_eq!(
+            v.reasons.last().unwrap(),
+            "The customer is outside that scope."
+        );
+        assert!(matches!(
+            why("customers.everything", None).await,
+            Err(DomainError::Invalid {
+                field: "permission",
+                ..
+            })
+        ));
+
+        // Someone of another workspace is not found.
+        let other = app::server::accounts::create_workspace(
+            &t.db,
+            &clock,
+            &f.owner,
+            &app::server::workspaces::WorkspaceName::parse("Elsewhere").unwrap(),
+        )
+        .await
+        .unwrap();
+        let elsewhere = grants::require(&t.db, &clock, &f.owner, &other.id, Permission::RolesRead)
+            .await
+            .unwrap();
+        assert!(matches!(
+            explain::explain(&t.db, &clock, &elsewhere, grace.as_str()).await,
+            Err(DomainError::NotFound)
+        ));
+    }
+}

@@ -13,6 +13,7 @@ pub mod customers;
 pub mod db;
 pub mod email_tokens;
 pub mod error;
+pub mod explain;
 pub mod grants;
 pub mod invitations;
 pub mod ip_rules;
