@@ -208,6 +208,15 @@ const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/team/reactivate", &[("user_id", Member)]),
     ("/api/team/end_sessions", &[("user_id", Member)]),
     ("/api/team/unlock", &[("user_id", Member)]),
+    ("/api/roles/explain", &[("user_id", Member)]),
+    (
+        "/api/roles/why",
+        &[
+            ("user_id", Member),
+            ("permission", Text("customers.read")),
+            ("record", Customer),
+        ],
+    ),
     ("/api/workspaces/list", &[]),
     (
         "/api/workspaces/check_name",
@@ -586,6 +595,7 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
                     (_, "/api/customers/get") => Some(404),
                     ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
                     ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
+                    ("Owner" | "Manager", "/api/roles/explain") => Some(404),
                     _ => None,
                 };
                 if let Some(expected) = expected {

@@ -88,3 +88,30 @@ pub async fn update_role(id: String, role: RoleInput) -> Result<String, AppError
     let diff = role_editor::update(&ctx.db, &ctx.clock, &grant, &id, &role.draft()?).await?;
     Ok(diff.describe())
 }
+
+/// `POST /api/roles/explain` — a member's keys and scopes with their sources; a member of
+/// another workspace answers 404. Permission: `roles.read`.
+#[server(endpoint = "roles/explain", client = crate::csrf::ApiClient)]
+pub async fn explain_access(user_id: String) -> Result<crate::model::Explanation, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, explain};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesRead).await?;
+    Ok(explain::explain(&ctx.db, &ctx.clock, &grant, &user_id).await?)
+}
+
+/// `POST /api/roles/why` — would the member pass a check of `permission` (on customer
+/// `record`, if given)? Permission: `roles.read` (and `customers.read` for a record).
+#[server(endpoint = "roles/why", client = crate::csrf::ApiClient)]
+pub async fn why_access(
+    user_id: String,
+    permission: String,
+    record: String,
+) -> Result<crate::model::Verdict, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, explain};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesRead).await?;
+    let record = Some(record.as_str()).filter(|r| !r.trim().is_empty());
+    Ok(explain::why(&ctx.db, &ctx.clock, &grant, &user_id, &permission, record).await?)
+}
