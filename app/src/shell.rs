@@ -7,6 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppShell;
 use crate::pages::{
+    access::AccessPage,
     account::AccountPage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     forgot_password::ForgotPasswordPage,
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/team/access/:id") view=AccessPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />

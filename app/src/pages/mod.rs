@@ -1,6 +1,7 @@
 //! One module per route, plus the cards that make up the bigger pages: `two_step` (account),
 //! `network` and `login_hours` (settings).
 
+pub mod access;
 pub mod account;
 pub mod customers;
 pub mod forgot_password;

@@ -289,7 +289,9 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
             view! {
                 <tr class:row-inactive=!m.active>
                     <td class="strong">
-                        {m.name}
+                        <a href=format!("/team/access/{}", m.user_id) title="Where this member's access comes from">
+                            {m.name}
+                        </a>
                         {m.is_you.then(|| view! { <span class="badge">"You"</span> })}
                     </td>
                     <td>{m.email}</td>
