@@ -83,6 +83,7 @@ async fn main() {
             .unwrap();
         teams::add_member(
             &t.db,
+            &clock,
             &f.grant(Permission::TeamWrite).await,
             team.as_str(),
             grace.as_str(),

@@ -176,6 +176,7 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         .unwrap();
         teams::add_member(
             &t.db,
+            &clock,
             &f.grant(Permission::TeamWrite).await,
             team.as_str(),
             grace.as_str(),
@@ -195,6 +196,12 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         )
         .await
         .unwrap();
+        assert_eq!(
+            t.strings("SELECT action FROM audit_log ORDER BY created_at, action")
+                .await,
+            ["team.add_member", "team.create"],
+            "{label}: team changes are audited"
+        );
         let grace_read = grant_of(&grace, Permission::CustomersRead).await.unwrap();
         assert_eq!(grace_read.scope(), app::permissions::Scope::Team);
         assert_eq!(

@@ -295,6 +295,7 @@ async fn victim(db: &Db) -> Victim {
     .unwrap();
     teams::add_member(
         db,
+        &clock,
         &f.grant(Permission::TeamWrite).await,
         team.as_str(),
         grace.as_str(),

@@ -1,7 +1,9 @@
 //! Teams: groups of members that back the `team` data scope. A member may be in several.
+//! Every change is in the audit log.
 
 use sqlx::Row;
 
+use super::audit::{self, Change};
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
@@ -26,24 +28,39 @@ pub async fn create(
     }
     .clean(name)?;
     let id = TeamId::fresh();
+    let mut tx = db.pool().begin().await?;
     sqlx::query("INSERT INTO teams (id, workspace_id, name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(id.as_str())
         .bind(grant.workspace().as_str())
         .bind(&name)
         .bind(clock.now_ms())
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await
         .map_err(|e| {
             DomainError::on_unique(e, || {
                 DomainError::invalid("name", "A team with this name already exists.")
             })
         })?;
+    let change = Change {
+        action: "team.create",
+        target: id.as_str(),
+        before: None,
+        after: Some(serde_json::json!({ "name": name })),
+    };
+    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
 /// Puts an active member of the grant's workspace into one of its teams; ids from elsewhere
 /// answer `NotFound`. Needs `team.write`.
-pub async fn add_member(db: &Db, grant: &Grant, team: &str, user: &str) -> Result<(), DomainError> {
+pub async fn add_member(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    team: &str,
+    user: &str,
+) -> Result<(), DomainError> {
     let grant = grant.of(Permission::TeamWrite)?;
     let found = sqlx::query(
         "SELECT t.id FROM teams t JOIN memberships m ON m.workspace_id = t.workspace_id \
@@ -57,15 +74,26 @@ pub async fn add_member(db: &Db, grant: &Grant, team: &str, user: &str) -> Resul
     if found.is_none() {
         return Err(DomainError::NotFound);
     }
-    sqlx::query(
+    let mut tx = db.pool().begin().await?;
+    let added = sqlx::query(
         "INSERT INTO team_members (workspace_id, team_id, user_id) VALUES ($1, $2, $3) \
          ON CONFLICT (team_id, user_id) DO NOTHING",
     )
     .bind(grant.workspace().as_str())
     .bind(team)
     .bind(user)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    if added.rows_affected() == 1 {
+        let change = Change {
+            action: "team.add_member",
+            target: team,
+            before: None,
+            after: Some(serde_json::json!({ "user_id": user })),
+        };
+        audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
