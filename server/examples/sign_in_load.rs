@@ -15,11 +15,16 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "quiet lantern orbit mango";
 const ACCOUNTS: usize = 25;
 const SAMPLES: usize = 100;
-const FLOOD_TASKS: usize = 16;
-/// The flood's pace, above the 1,000 requests per second. Paced rather than flat out:
-/// the load generator shares the machine, and a flood it could not sustain would measure its
-/// own CPU hunger.
-const FLOOD_PER_SECOND: u64 = 1_100;
+/// The flood's connections and pace (override with `FLOOD_TASKS` / `FLOOD_PER_SECOND`): above
+/// the 1,000 requests per second, and paced rather than flat out — the load generator
+/// shares the machine, and a flood it could not sustain would measure its own CPU hunger.
+fn flood_setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
 
 /// A fresh anonymous session: its cookie and CSRF token.
 async fn session(c: &reqwest::Client, base: &str, ip: &str) -> (String, String) {
@@ -104,8 +109,10 @@ async fn main() {
     let base = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "http://127.0.0.1:3900".into());
+    let flood_tasks = flood_setting("FLOOD_TASKS", 16);
+    let flood_per_second = flood_setting("FLOOD_PER_SECOND", 1_100);
     let c = reqwest::Client::builder()
-        .pool_max_idle_per_host(FLOOD_TASKS * 2)
+        .pool_max_idle_per_host(flood_tasks as usize * 2)
         .build()
         .unwrap();
 
@@ -141,12 +148,12 @@ async fn main() {
     let limited = Arc::new(AtomicU64::new(0));
     let flood_session = session(&c, &base, "192.0.2.66").await;
     let mut tasks = Vec::new();
-    for _ in 0..FLOOD_TASKS {
+    for _ in 0..flood_tasks {
         let (c, base, s) = (c.clone(), base.clone(), flood_session.clone());
         let (stop, sent, limited) = (stop.clone(), sent.clone(), limited.clone());
         tasks.push(tokio::spawn(async move {
             let mut pace = tokio::time::interval(Duration::from_micros(
-                1_000_000 * FLOOD_TASKS as u64 / FLOOD_PER_SECOND,
+                (1_000_000 * flood_tasks / flood_per_second).max(1),
             ));
             pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             while !stop.load(Ordering::Relaxed) {

@@ -108,15 +108,7 @@ pub async fn disable_app(
     code: String,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, mfa};
-    let ctx = server_context()?;
-    let user = auth::require_user_enrolling(&ctx).await?;
-    // Before the code is checked, so a refused attempt does not use up a recovery code.
-    let factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
-    refuse_last_required(&factors, factors.email)?;
-    confirm_change(&ctx, &user, password, &code).await?;
-    mfa::disable_app(&ctx.db, &user.id).await?;
-    after_removal(&ctx, &user.id, end_other_sessions).await
+    remove_factor(Factor::App, password, code, end_other_sessions).await
 }
 
 /// `POST /api/mfa/disable_email` — turns codes by email off. Needs the password and a current
@@ -128,15 +120,7 @@ pub async fn disable_email_codes(
     code: String,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, mfa};
-    let ctx = server_context()?;
-    let user = auth::require_user_enrolling(&ctx).await?;
-    // Before the code is checked, so a refused attempt does not use up a recovery code.
-    let factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
-    refuse_last_required(&factors, factors.app)?;
-    confirm_change(&ctx, &user, password, &code).await?;
-    mfa::disable_email(&ctx.db, &user.id).await?;
-    after_removal(&ctx, &user.id, end_other_sessions).await
+    remove_factor(Factor::Email, password, code, end_other_sessions).await
 }
 
 /// `POST /api/mfa/regenerate_recovery_codes` — ten new recovery codes, shown once; the old ones
@@ -198,10 +182,28 @@ async fn confirm_change(
 }
 
 #[cfg(feature = "ssr")]
-fn refuse_last_required(
-    factors: &crate::model::SecondFactors,
-    another_left: bool,
+enum Factor {
+    App,
+    Email,
+}
+
+/// Turns one factor off: never the last one a workspace requires (checked before the code,
+/// so a refused attempt does not use up a recovery code), then password and current code.
+#[cfg(feature = "ssr")]
+async fn remove_factor(
+    factor: Factor,
+    password: String,
+    code: String,
+    end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
+    let ctx = server_context()?;
+    let user = auth::require_user_enrolling(&ctx).await?;
+    let factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
+    let another_left = match factor {
+        Factor::App => factors.email,
+        Factor::Email => factors.app,
+    };
     if factors.required && !another_left {
         return Err(AppError::Conflict {
             message: "Your workspace requires a second factor. Set up another one before you \
@@ -209,19 +211,14 @@ fn refuse_last_required(
                 .into(),
         });
     }
-    Ok(())
-}
-
-#[cfg(feature = "ssr")]
-async fn after_removal(
-    ctx: &crate::server::context::ServerContext,
-    user: &crate::model::UserId,
-    end_other_sessions: Option<String>,
-) -> Result<(), AppError> {
-    use crate::server::security_events::EventKind;
+    confirm_change(&ctx, &user, password, &code).await?;
+    match factor {
+        Factor::App => mfa::disable_app(&ctx.db, &user.id).await?,
+        Factor::Email => mfa::disable_email(&ctx.db, &user.id).await?,
+    }
     after_change(
-        ctx,
-        user,
+        &ctx,
+        &user.id,
         EventKind::SecondFactorRemoved,
         end_other_sessions,
     )

@@ -16,8 +16,7 @@ use super::error::DomainError;
 use super::grants::Grant;
 use super::text::LineField;
 use crate::model::{
-    Customer, CustomerFormOptions, CustomerId, CustomerPage, MemberOption, TeamId, TeamOption,
-    UserId,
+    Customer, CustomerFormOptions, CustomerId, CustomerPage, TeamId, TeamOption, UserId,
 };
 use crate::permissions::{Permission, Scope};
 
@@ -525,23 +524,7 @@ pub async fn delete(db: &Db, grant: &Grant, id: &str) -> Result<(), DomainError>
 /// The members and teams a customer can be assigned to. Needs `customers.write`.
 pub async fn form_options(db: &Db, grant: &Grant) -> Result<CustomerFormOptions, DomainError> {
     let grant = grant.of(Permission::CustomersWrite)?;
-    let members = sqlx::query(
-        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
-    )
-    .bind(grant.workspace().as_str())
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|row| {
-        let name: String = row.try_get("display_name")?;
-        let email: String = row.try_get("email")?;
-        Ok(MemberOption {
-            user_id: UserId::from_db(row.try_get("id")?),
-            label: format!("{name} <{email}>"),
-        })
-    })
-    .collect::<Result<Vec<_>, DomainError>>()?;
+    let members = super::members::options(db, grant.workspace()).await?;
     let teams = sqlx::query("SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id")
         .bind(grant.workspace().as_str())
         .fetch_all(db.pool())

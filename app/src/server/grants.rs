@@ -298,14 +298,14 @@ pub async fn role_contents(
     Ok(roles)
 }
 
-/// Everything `user` may do in `workspace` now: their unexpired role assignments through an
-/// active membership, combined; nothing at all without one.
-pub async fn access(
+/// The roles `user` holds in `workspace` now: unexpired assignments through an active
+/// membership.
+pub async fn held_role_ids(
     db: &Db,
     clock: &Clock,
     user: &UserId,
     workspace: &WorkspaceId,
-) -> Result<Access, DomainError> {
+) -> Result<Vec<String>, DomainError> {
     let rows = sqlx::query(
         "SELECT a.role_id FROM role_assignments a \
          JOIN memberships m ON m.workspace_id = a.workspace_id AND m.user_id = a.user_id \
@@ -317,13 +317,24 @@ pub async fn access(
     .bind(clock.now_ms())
     .fetch_all(db.pool())
     .await?;
-    if rows.is_empty() {
-        return Ok(Access::default());
-    }
-    let held: Vec<String> = rows
+    Ok(rows
         .iter()
         .map(|r| r.try_get("role_id"))
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, _>>()?)
+}
+
+/// Everything `user` may do in `workspace` now: their unexpired role assignments through an
+/// active membership, combined; nothing at all without one.
+pub async fn access(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    workspace: &WorkspaceId,
+) -> Result<Access, DomainError> {
+    let held = held_role_ids(db, clock, user, workspace).await?;
+    if held.is_empty() {
+        return Ok(Access::default());
+    }
     let roles = role_contents(db, workspace, &held).await?;
     let held: Vec<&str> = held.iter().map(String::as_str).collect();
     Ok(combine(&held, &roles))

@@ -161,23 +161,7 @@ pub async fn list(db: &Db, grant: &Grant) -> Result<Vec<IpRule>, DomainError> {
 /// Active members an entry can name. Needs `settings.write`.
 pub async fn member_options(db: &Db, grant: &Grant) -> Result<Vec<MemberOption>, DomainError> {
     let grant = grant.of(Permission::SettingsWrite)?;
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
-    )
-    .bind(grant.workspace().as_str())
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let name: String = row.try_get("display_name")?;
-            let email: String = row.try_get("email")?;
-            Ok(MemberOption {
-                user_id: UserId::from_db(row.try_get("id")?),
-                label: format!("{name} <{email}>"),
-            })
-        })
-        .collect()
+    super::members::options(db, grant.workspace()).await
 }
 
 /// A new entry as the form sends it.

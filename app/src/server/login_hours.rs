@@ -187,11 +187,12 @@ pub async fn closed_message(
 /// The card's content: the time zone and every role's hours. Needs `settings.write`.
 pub async fn view(db: &Db, grant: &Grant) -> Result<LoginHoursView, DomainError> {
     let grant = grant.of(Permission::SettingsWrite)?;
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT r.id, r.name, r.base_role, h.days, h.start_minute, h.end_minute \
          FROM roles r LEFT JOIN login_hours h ON h.role_id = r.id \
-         WHERE r.workspace_id = $1 ORDER BY r.created_at, r.name",
-    )
+         WHERE r.workspace_id = $1 ORDER BY {}",
+        super::roles::display_order("r")
+    ))
     .bind(grant.workspace().as_str())
     .fetch_all(db.pool())
     .await?;
@@ -213,23 +214,13 @@ pub async fn view(db: &Db, grant: &Grant) -> Result<LoginHoursView, DomainError>
                 )
             }
         };
-        let rank = base
-            .as_deref()
-            .and_then(|key| BaseRole::ALL.iter().position(|b| b.key() == key))
-            .unwrap_or(BaseRole::ALL.len());
-        roles.push((
-            rank,
-            RoleHours {
-                role_id: RoleId::from_db(row.try_get("id")?),
-                name: row.try_get("name")?,
-                is_owner: base.as_deref() == Some(BaseRole::Owner.key()),
-                hours,
-            },
-        ));
+        roles.push(RoleHours {
+            role_id: RoleId::from_db(row.try_get("id")?),
+            name: row.try_get("name")?,
+            is_owner: base.as_deref() == Some(BaseRole::Owner.key()),
+            hours,
+        });
     }
-    // Base roles first, from most to least powerful; then custom roles by name.
-    roles.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.name.cmp(&y.name)));
-    let roles = roles.into_iter().map(|(_, r)| r).collect();
     Ok(LoginHoursView {
         time_zone: time_zone(db, grant.workspace()).await?.name().to_owned(),
         roles,

@@ -185,3 +185,28 @@ pub async fn unlock(
     tx.commit().await?;
     Ok(())
 }
+
+/// The workspace's active members as form options ("Name <address>"), by name. The caller has
+/// checked the permission its form needs.
+pub(crate) async fn options(
+    db: &Db,
+    workspace: &crate::model::WorkspaceId,
+) -> Result<Vec<crate::model::MemberOption>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let name: String = row.try_get("display_name")?;
+            let email: String = row.try_get("email")?;
+            Ok(crate::model::MemberOption {
+                user_id: UserId::from_db(row.try_get("id")?),
+                label: format!("{name} <{email}>"),
+            })
+        })
+        .collect()
+}

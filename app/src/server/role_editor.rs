@@ -275,7 +275,7 @@ async fn guard(
     }
     let reach = descendants(&family, id);
     for (user, name) in holders(db, clock, workspace, &reach).await? {
-        let held = held_roles(db, clock, workspace, &user).await?;
+        let held = grants::held_role_ids(db, clock, &user, workspace).await?;
         let mut roles = grants::role_contents(db, workspace, &held).await?;
         if let Some(parent) = &contents.parent {
             roles.extend(grants::role_contents(db, workspace, std::slice::from_ref(parent)).await?);
@@ -317,24 +317,6 @@ async fn holders(
         }
     }
     Ok(out)
-}
-
-async fn held_roles(
-    db: &Db,
-    clock: &Clock,
-    workspace: &WorkspaceId,
-    user: &UserId,
-) -> Result<Vec<String>, DomainError> {
-    let rows = sqlx::query(
-        "SELECT role_id FROM role_assignments WHERE workspace_id = $1 AND user_id = $2 \
-         AND (expires_at IS NULL OR expires_at > $3)",
-    )
-    .bind(workspace.as_str())
-    .bind(user.as_str())
-    .bind(clock.now_ms())
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get("role_id")?)).collect()
 }
 
 fn state(name: &str, contents: &RoleContents) -> serde_json::Value {
@@ -500,7 +482,7 @@ pub async fn update(
             "The Owner role can't be edited: it holds everything.".into(),
         ));
     }
-    if held_roles(db, clock, grant.workspace(), grant.user())
+    if grants::held_role_ids(db, clock, grant.user(), grant.workspace())
         .await?
         .iter()
         .any(|r| r == id)

@@ -191,18 +191,25 @@ pub(crate) async fn create_base_roles(
 }
 
 /// The roles of the grant's workspace, for choosing one (invitations). Needs `team.read`.
+/// How role lists are ordered: base roles from most to least powerful, then custom roles by
+/// name. `table` is the roles table's name or alias in the query.
+pub(crate) fn display_order(table: &str) -> String {
+    format!(
+        "CASE {table}.base_role WHEN 'owner' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 \
+         WHEN 'guest' THEN 3 ELSE 4 END, {table}.name, {table}.id"
+    )
+}
+
 pub async fn options(
     db: &super::db::Db,
     grant: &super::grants::Grant,
 ) -> Result<Vec<crate::model::RoleOption>, DomainError> {
     use sqlx::Row;
     let grant = grant.of(crate::permissions::Permission::TeamRead)?;
-    // Base roles in their fixed order (Owner first), then custom roles by name.
-    let rows = sqlx::query(
-        "SELECT id, name FROM roles WHERE workspace_id = $1 ORDER BY \
-         CASE base_role WHEN 'owner' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 \
-         WHEN 'guest' THEN 3 ELSE 4 END, name",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT id, name FROM roles WHERE workspace_id = $1 ORDER BY {}",
+        display_order("roles")
+    ))
     .bind(grant.workspace().as_str())
     .fetch_all(db.pool())
     .await?;

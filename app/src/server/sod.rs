@@ -46,14 +46,16 @@ pub async fn rules(
             .bind(workspace.as_str())
             .fetch_all(db.pool())
             .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|row| {
-            let a: String = row.try_get("permission_a").ok()?;
-            let b: String = row.try_get("permission_b").ok()?;
-            Some((Permission::from_key(&a)?, Permission::from_key(&b)?))
+    rows.iter()
+        .map(|row| {
+            let key = |column: &str| -> Result<Permission, DomainError> {
+                let key: String = row.try_get(column)?;
+                Permission::from_key(&key)
+                    .ok_or_else(|| DomainError::Internal(format!("sod_rules.{column} {key:?}")))
+            };
+            Ok((key("permission_a")?, key("permission_b")?))
         })
-        .collect())
+        .collect()
 }
 
 /// The first pair `held` contains both keys of, if any.
