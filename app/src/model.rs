@@ -78,6 +78,11 @@ impl RoleId {
     pub(crate) fn from_db(raw: String) -> Self {
         Self(raw)
     }
+
+    /// A role id sent by the browser, checked for shape only (see [`UserId::from_client`]).
+    pub(crate) fn from_client(raw: String) -> Result<Self, crate::error::AppError> {
+        UserId::from_client(raw).map(|u| Self(u.0))
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -191,8 +196,8 @@ pub struct Member {
     pub user_id: UserId,
     pub name: String,
     pub email: String,
-    /// Names of the roles held now (expired assignments left out).
-    pub roles: Vec<String>,
+    /// The roles held now (expired assignments left out), by name.
+    pub roles: Vec<MemberRole>,
     pub active: bool,
     pub joined_at_ms: i64,
     /// Set while repeated failed sign-ins keep the account locked.
@@ -547,6 +552,8 @@ pub struct TeamOption {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     pub name: String,
+    /// The roles assigned to them now, with their expiry.
+    pub roles: Vec<MemberRole>,
     /// Each key held, with the roles it comes from ("Auditor", "Auditor via Reviewer",
     /// "Temp (until 2026-12-01)").
     pub permissions: Vec<(String, Vec<String>)>,
@@ -559,4 +566,61 @@ pub struct Explanation {
 pub struct Verdict {
     pub allowed: bool,
     pub reasons: Vec<String>,
+}
+
+/// A role as the roles page and the role editor see it: its own contents (a parent's keys are
+/// the parent's), who holds it, and whether the caller may change it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleView {
+    pub id: RoleId,
+    pub name: String,
+    pub description: String,
+    /// `owner`, `manager`, `staff` or `guest` for the base roles; `None` for custom ones.
+    pub base_role: Option<String>,
+    /// The role's own keys in catalogue order; the Owner role lists every key.
+    pub permissions: Vec<crate::permissions::Permission>,
+    pub scopes: Vec<(crate::permissions::Resource, crate::permissions::Scope)>,
+    pub allow_export: bool,
+    pub allow_bulk: bool,
+    pub max_records: Option<u32>,
+    pub parent_role_id: Option<RoleId>,
+    /// People holding it now (unexpired assignments, active memberships).
+    pub holders: usize,
+    /// The caller holds it: they may not edit or delete it.
+    pub held_by_you: bool,
+}
+
+impl RoleView {
+    pub fn is_owner(&self) -> bool {
+        self.base_role.as_deref() == Some("owner")
+    }
+}
+
+/// One role a member holds, with its expiry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRole {
+    pub role_id: RoleId,
+    pub name: String,
+    /// The last day it counts, in the workspace's time zone; `None`: until removed.
+    pub until: Option<String>,
+}
+
+/// One entry of the audit log, for the audit page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at_ms: i64,
+    /// The actor's display name; `None` once their account is gone.
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A page of the audit log, newest first; `next` continues after the last entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next: Option<String>,
 }

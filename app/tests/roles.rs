@@ -234,7 +234,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
             &t.db,
             &clock,
             &owner,
-            staff.as_str(),
+            Some(staff.as_str()),
             &draft("Staff", &edited),
         )
         .await
@@ -312,7 +312,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         )
         .await
         .unwrap();
-        // Reviewer for Grace until 2026-12-01.
+        // Reviewer for Grace through 2026-11-30: it stops counting at midnight UTC.
         t.db_exec(&format!(
             "INSERT INTO role_assignments (workspace_id, user_id, role_id, expires_at, created_at) \
              VALUES ('{}', '{}', '{}', 1796083200000, 0)",
@@ -334,7 +334,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         };
         assert_eq!(
             source("audit.read"),
-            Some(vec!["Auditor via Reviewer (until 2026-12-01)".to_owned()]),
+            Some(vec!["Auditor via Reviewer (until 2026-11-30)".to_owned()]),
             "{label}"
         );
         assert_eq!(

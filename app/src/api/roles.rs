@@ -64,15 +64,16 @@ pub async fn create_role(role: RoleInput) -> Result<String, AppError> {
     Ok(id.as_str().to_owned())
 }
 
-/// `POST /api/roles/preview` — what saving `role` over role `id` would change, as
-/// "grants …, revokes … — affects N users". Permission: `roles.write`.
+/// `POST /api/roles/preview` — what saving `role` over role `id` (an empty `id`: as a new
+/// role) would change, as "grants …, revokes … — affects N users", after the checks saving
+/// makes. Permission: `roles.write`.
 #[server(endpoint = "roles/preview", client = crate::csrf::ApiClient, input = server_fn::codec::Json)]
 pub async fn preview_role(id: String, role: RoleInput) -> Result<String, AppError> {
     use crate::permissions::Permission;
     use crate::server::{auth, context::server_context, role_editor};
     let ctx = server_context()?;
     let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
-    let diff = role_editor::preview(&ctx.db, &ctx.clock, &grant, &id, &role.draft()?).await?;
+    let diff = role_editor::preview(&ctx.db, &ctx.clock, &grant, Some(id.as_str()).filter(|i| !i.is_empty()), &role.draft()?).await?;
     Ok(diff.describe())
 }
 
@@ -114,4 +115,27 @@ pub async fn why_access(
     let (_, grant) = auth::require(&ctx, Permission::RolesRead).await?;
     let record = Some(record.as_str()).filter(|r| !r.trim().is_empty());
     Ok(explain::why(&ctx.db, &ctx.clock, &grant, &user_id, &permission, record).await?)
+}
+
+/// `POST /api/roles/list` — every role of the workspace with its own contents and how many
+/// people hold it. Permission: `roles.read`.
+#[server(endpoint = "roles/list", client = crate::csrf::ApiClient)]
+pub async fn list_roles() -> Result<Vec<crate::model::RoleView>, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, roles};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesRead).await?;
+    Ok(roles::list(&ctx.db, &ctx.clock, &grant).await?)
+}
+
+/// `POST /api/roles/delete` — deletes custom role `id`; its holders and open invitations move
+/// to `reassign_to` (required when there are any). Permission: `roles.write`; not a base role,
+/// not a role the caller holds, not a move that would escalate or break segregation of duties.
+#[server(endpoint = "roles/delete", client = crate::csrf::ApiClient)]
+pub async fn delete_role(id: String, reassign_to: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, role_editor};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
+    Ok(role_editor::delete(&ctx.db, &ctx.clock, &grant, &id, Some(reassign_to.as_str())).await?)
 }

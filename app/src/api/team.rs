@@ -149,3 +149,30 @@ async fn mail_invitation(
         .await
         .map_err(|e| AppError::internal(format!("invitation mail: {e}")))
 }
+
+/// `POST /api/team/assign_role` — gives a member a role, until the end of `until` (a date in
+/// the workspace's time zone; empty: until removed). Permission: `team.write`, and holding
+/// everything the role grants (Owners excepted); not oneself; Owner role only by Owners; no
+/// segregation-of-duties conflict for the member.
+#[server(endpoint = "team/assign_role", client = crate::csrf::ApiClient)]
+pub async fn assign_role(user_id: String, role_id: String, until: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{assignments, auth, context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let member = crate::model::UserId::from_client(user_id)?;
+    Ok(assignments::assign(&ctx.db, &ctx.clock, &grant, &member, &role_id, &until).await?)
+}
+
+/// `POST /api/team/unassign_role` — takes a role away from a member. Permission: `team.write`;
+/// not oneself; an Owner only by Owners; never the last Owner's Owner role.
+#[server(endpoint = "team/unassign_role", client = crate::csrf::ApiClient)]
+pub async fn unassign_role(user_id: String, role_id: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{assignments, auth, context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::TeamWrite).await?;
+    let member = crate::model::UserId::from_client(user_id)?;
+    let role = crate::model::RoleId::from_client(role_id)?;
+    Ok(assignments::unassign(&ctx.db, &ctx.clock, &grant, &member, &role).await?)
+}

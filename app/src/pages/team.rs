@@ -295,7 +295,17 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
                         {m.is_you.then(|| view! { <span class="badge">"You"</span> })}
                     </td>
                     <td>{m.email}</td>
-                    <td>{m.roles.join(", ")}</td>
+                    <td>
+                        {m
+                            .roles
+                            .iter()
+                            .map(|r| match &r.until {
+                                Some(until) => format!("{} (until {until})", r.name),
+                                None => r.name.clone(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")}
+                    </td>
                     <td>
                         {status}
                         {locked.clone().map(|l| view! { <span class="badge badge-danger">{l}</span> })}

@@ -8,12 +8,14 @@ use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
 use super::grants::{self, Grant};
-use crate::model::{Explanation, UserId, Verdict};
+use crate::model::{Explanation, MemberRole, RoleId, UserId, Verdict};
 use crate::permissions::{Permission, Resource};
 
 /// One held role, and the chain of roles it passes keys through.
 struct Held {
     label: String,
+    /// The last day the assignment counts, in the workspace's time zone.
+    until: Option<String>,
     /// The role and its ancestors, nearest first, with their names.
     chain: Vec<(String, String)>,
 }
@@ -58,6 +60,7 @@ async fn held(
                 ))
             })
             .collect::<Result<_, DomainError>>()?;
+    let tz = super::login_hours::time_zone(db, grant.workspace()).await?;
     let mut out = Vec::new();
     for row in rows {
         let role: String = row.try_get("role_id")?;
@@ -74,11 +77,16 @@ async fn held(
             }
         }
         let first = chain.first().map(|(_, n)| n.clone()).unwrap_or_default();
-        let label = match expires {
-            Some(at) => format!("{first} (until {})", crate::model::utc_date(at)),
+        let until = expires.map(|at| super::assignments::last_day(at, tz));
+        let label = match &until {
+            Some(day) => format!("{first} (until {day})"),
             None => first,
         };
-        out.push(Held { label, chain });
+        out.push(Held {
+            label,
+            until,
+            chain,
+        });
     }
     Ok((name, out))
 }
@@ -131,8 +139,19 @@ pub async fn explain(
         .iter()
         .map(|r| (r.key().to_owned(), access.scope(*r).key().to_owned()))
         .collect();
+    let held = roles
+        .iter()
+        .filter_map(|h| {
+            h.chain.first().map(|(id, name)| MemberRole {
+                role_id: RoleId::from_db(id.clone()),
+                name: name.clone(),
+                until: h.until.clone(),
+            })
+        })
+        .collect();
     Ok(Explanation {
         name,
+        roles: held,
         permissions,
         scopes,
     })

@@ -3,12 +3,13 @@
 
 use sqlx::Row;
 
+use super::assignments;
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
 use super::grants::{self, Grant};
 use super::sessions;
-use crate::model::{Member, UserId};
+use crate::model::{Member, MemberRole, RoleId, UserId};
 use crate::permissions::Permission;
 
 /// The workspace's members, active first, then by name. Needs `team.read`.
@@ -25,7 +26,7 @@ pub async fn list(db: &Db, clock: &Clock, grant: &Grant) -> Result<Vec<Member>, 
     .fetch_all(db.pool())
     .await?;
     let roles = sqlx::query(
-        "SELECT a.user_id, r.name FROM role_assignments a \
+        "SELECT a.user_id, a.role_id, a.expires_at, r.name FROM role_assignments a \
          JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.role_id \
          WHERE a.workspace_id = $1 AND (a.expires_at IS NULL OR a.expires_at > $2) \
          ORDER BY r.name",
@@ -34,14 +35,23 @@ pub async fn list(db: &Db, clock: &Clock, grant: &Grant) -> Result<Vec<Member>, 
     .bind(clock.now_ms())
     .fetch_all(db.pool())
     .await?;
+    let tz = super::login_hours::time_zone(db, grant.workspace()).await?;
     let mut members = Vec::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get("id")?;
         let held = roles
             .iter()
             .filter(|r| r.try_get::<String, _>("user_id").is_ok_and(|u| u == id))
-            .map(|r| r.try_get("name"))
-            .collect::<Result<Vec<String>, _>>()?;
+            .map(|r| {
+                Ok(MemberRole {
+                    role_id: RoleId::from_db(r.try_get("role_id")?),
+                    name: r.try_get("name")?,
+                    until: r
+                        .try_get::<Option<i64>, _>("expires_at")?
+                        .map(|at| assignments::last_day(at, tz)),
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
         members.push(Member {
             is_you: id == grant.user().as_str(),
             user_id: UserId::from_db(id),
@@ -60,7 +70,7 @@ pub async fn list(db: &Db, clock: &Clock, grant: &Grant) -> Result<Vec<Member>, 
 
 /// The checks every change to another member passes: not oneself, a member of this
 /// workspace, and an Owner only by an Owner.
-async fn check_target(
+pub(crate) async fn check_target(
     conn: &mut sqlx::AnyConnection,
     clock: &Clock,
     grant: &Grant,

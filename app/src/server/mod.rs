@@ -4,6 +4,7 @@
 //! are tested directly against SQLite and PostgreSQL.
 
 pub mod accounts;
+pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod clock;

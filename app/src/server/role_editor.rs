@@ -189,6 +189,64 @@ async fn draft_access(
     Ok(grants::combine(&[id], &roles))
 }
 
+/// The editor's own access, or `None` for an Owner: Owners may hand out anything.
+pub(crate) async fn editor_access(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+) -> Result<Option<Access>, DomainError> {
+    let mut conn = db.pool().acquire().await?;
+    if grants::is_owner(&mut conn, clock, grant.workspace(), grant.user()).await? {
+        return Ok(None);
+    }
+    drop(conn);
+    Ok(Some(
+        grants::access(db, clock, grant.user(), grant.workspace()).await?,
+    ))
+}
+
+/// No escalation: `granted` (a role's access, parents included) must lie within `mine` —
+/// every key, every scope it names, and restrictions no looser.
+pub(crate) fn within(mine: &Access, granted: &Access) -> Result<(), DomainError> {
+    if let Some(p) = granted
+        .permissions
+        .iter()
+        .find(|p| !mine.permissions.contains(*p))
+    {
+        return Err(DomainError::invalid(
+            "permissions",
+            format!("You can't grant {}: you don't hold it yourself.", p.key()),
+        ));
+    }
+    for resource in Resource::ALL {
+        if granted.scopes.contains_key(&resource) && granted.scope(resource) > mine.scope(resource)
+        {
+            return Err(DomainError::invalid(
+                "scopes",
+                format!(
+                    "You can't give the scope {} for {}: yours is {}.",
+                    granted.scope(resource).key(),
+                    resource.key(),
+                    mine.scope(resource).key()
+                ),
+            ));
+        }
+    }
+    let (r, m) = (granted.restrictions, mine.restrictions);
+    let wider_cap = match (r.max_records, m.max_records) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(a), Some(b)) => a > b,
+    };
+    if (r.allow_export && !m.allow_export) || (r.allow_bulk && !m.allow_bulk) || wider_cap {
+        return Err(DomainError::invalid(
+            "restrictions",
+            "You can't give restrictions looser than your own.",
+        ));
+    }
+    Ok(())
+}
+
 /// The checks every save makes; returns what the role will grant.
 async fn guard(
     db: &Db,
@@ -223,49 +281,8 @@ async fn guard(
         }
     }
     let after = draft_access(db, workspace, id, contents).await?;
-
-    // No escalation: the editor must hold everything the role would grant.
-    let mut conn = db.pool().acquire().await?;
-    let owner = grants::is_owner(&mut conn, clock, workspace, grant.user()).await?;
-    drop(conn);
-    if !owner {
-        let mine = grants::access(db, clock, grant.user(), workspace).await?;
-        if let Some(p) = after
-            .permissions
-            .iter()
-            .find(|p| !mine.permissions.contains(*p))
-        {
-            return Err(DomainError::invalid(
-                "permissions",
-                format!("You can't grant {}: you don't hold it yourself.", p.key()),
-            ));
-        }
-        for resource in Resource::ALL {
-            if after.scopes.contains_key(&resource) && after.scope(resource) > mine.scope(resource)
-            {
-                return Err(DomainError::invalid(
-                    "scopes",
-                    format!(
-                        "You can't give the scope {} for {}: yours is {}.",
-                        after.scope(resource).key(),
-                        resource.key(),
-                        mine.scope(resource).key()
-                    ),
-                ));
-            }
-        }
-        let (r, m) = (contents.restrictions, mine.restrictions);
-        let wider_cap = match (r.max_records, m.max_records) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(a), Some(b)) => a > b,
-        };
-        if (r.allow_export && !m.allow_export) || (r.allow_bulk && !m.allow_bulk) || wider_cap {
-            return Err(DomainError::invalid(
-                "restrictions",
-                "You can't give restrictions looser than your own.",
-            ));
-        }
+    if let Some(mine) = editor_access(db, clock, grant).await? {
+        within(&mine, &after)?;
     }
 
     // Segregation of duties, for the role itself and for everyone it would reach.
@@ -438,21 +455,58 @@ async fn stored(
     Ok((row.try_get("name")?, row.try_get("base_role")?, contents))
 }
 
-/// What saving `draft` over role `id` would change. Needs `roles.write`.
-pub async fn preview(
+/// The refusals that apply to changing a stored role whatever the change: the Owner role is
+/// fixed, and nobody changes a role they hold (they would be granting themselves).
+async fn check_changeable(
     db: &Db,
     clock: &Clock,
     grant: &Grant,
     id: &str,
+    base: Option<&str>,
+    (verb, done): (&str, &str),
+) -> Result<(), DomainError> {
+    if base == Some(BaseRole::Owner.key()) {
+        return Err(DomainError::Conflict(format!(
+            "The Owner role can't be {done}: it holds everything."
+        )));
+    }
+    if grants::held_role_ids(db, clock, grant.user(), grant.workspace())
+        .await?
+        .iter()
+        .any(|r| r == id)
+    {
+        return Err(DomainError::Conflict(format!(
+            "You can't {verb} a role you hold. Ask another admin."
+        )));
+    }
+    Ok(())
+}
+
+/// What saving `draft` would change — over role `id`, or as a new role when `id` is `None` —
+/// after every check saving makes, so the editor shows a refusal before the admin confirms.
+/// Needs `roles.write`.
+pub async fn preview(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    id: Option<&str>,
     draft: &RoleDraft,
 ) -> Result<RoleDiff, DomainError> {
     let grant = grant.of(Permission::RolesWrite)?;
     let parsed = parse(draft)?;
-    let (_, _, before) = stored(db, grant.workspace(), id).await?;
+    let Some(id) = id else {
+        let fresh = RoleId::fresh();
+        let after = guard(db, clock, grant, fresh.as_str(), &parsed.contents).await?;
+        return Ok(RoleDiff {
+            grants: after.permissions.iter().collect(),
+            revokes: Vec::new(),
+            affected_users: 0,
+        });
+    };
+    let (_, base, before) = stored(db, grant.workspace(), id).await?;
+    check_changeable(db, clock, grant, id, base.as_deref(), ("edit", "edited")).await?;
+    let after = guard(db, clock, grant, id, &parsed.contents).await?.permissions;
     let before = draft_access(db, grant.workspace(), id, &before)
-        .await?
-        .permissions;
-    let after = draft_access(db, grant.workspace(), id, &parsed.contents)
         .await?
         .permissions;
     let family = family(db, grant.workspace()).await?;
@@ -476,24 +530,9 @@ pub async fn update(
     draft: &RoleDraft,
 ) -> Result<RoleDiff, DomainError> {
     let grant = grant.of(Permission::RolesWrite)?;
-    let (old_name, base, old) = stored(db, grant.workspace(), id).await?;
-    if base.as_deref() == Some(BaseRole::Owner.key()) {
-        return Err(DomainError::Conflict(
-            "The Owner role can't be edited: it holds everything.".into(),
-        ));
-    }
-    if grants::held_role_ids(db, clock, grant.user(), grant.workspace())
-        .await?
-        .iter()
-        .any(|r| r == id)
-    {
-        return Err(DomainError::Conflict(
-            "You can't edit a role you hold. Ask another admin.".into(),
-        ));
-    }
+    let diff = preview(db, clock, grant, Some(id), draft).await?;
+    let (old_name, _, old) = stored(db, grant.workspace(), id).await?;
     let parsed = parse(draft)?;
-    let diff = preview(db, clock, grant, id, draft).await?;
-    guard(db, clock, grant, id, &parsed.contents).await?;
     let r = parsed.contents.restrictions;
     let mut tx = db.pool().begin().await?;
     sqlx::query(
@@ -531,4 +570,184 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(diff)
+}
+
+/// Deletes custom role `id`. Its holders (and open invitations carrying it) move to
+/// `reassign_to`, which must be given when there are any; that move is an assignment, so it
+/// passes the same checks (no escalation, segregation of duties). Base roles stay; so does a
+/// role others inherit from. Needs `roles.write`.
+pub async fn delete(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    id: &str,
+    reassign_to: Option<&str>,
+) -> Result<(), DomainError> {
+    let grant = grant.of(Permission::RolesWrite)?;
+    let workspace = grant.workspace();
+    let (name, base, contents) = stored(db, workspace, id).await?;
+    check_changeable(db, clock, grant, id, base.as_deref(), ("delete", "deleted")).await?;
+    if base.is_some() {
+        return Err(DomainError::Conflict(
+            "Base roles can't be deleted; edit what they grant instead.".into(),
+        ));
+    }
+    let family = family(db, workspace).await?;
+    let mut heirs: Vec<&str> = family
+        .iter()
+        .filter(|(_, (parent, _))| parent.as_deref() == Some(id))
+        .map(|(child, _)| child.as_str())
+        .collect();
+    if !heirs.is_empty() {
+        heirs.sort_unstable();
+        let names = role_names(db, workspace, &heirs).await?;
+        return Err(DomainError::Conflict(format!(
+            "{} inherit{} from this role: give {} another parent first.",
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" },
+            if names.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    let holders: Vec<String> = sqlx::query(
+        "SELECT user_id FROM role_assignments WHERE workspace_id = $1 AND role_id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| r.try_get("user_id"))
+    .collect::<Result<_, _>>()?;
+    let invited: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM invitations WHERE workspace_id = $1 AND role_id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    let target = match reassign_to.map(str::trim).filter(|t| !t.is_empty()) {
+        _ if holders.is_empty() && invited == 0 => None,
+        None => {
+            return Err(DomainError::invalid(
+                "reassign_to",
+                "People hold this role: choose the role they move to.",
+            ))
+        }
+        Some(t) if t == id => {
+            return Err(DomainError::invalid(
+                "reassign_to",
+                "Choose another role for its holders.",
+            ))
+        }
+        Some(t) => {
+            let (_, target_base, _) = stored(db, workspace, t)
+                .await
+                .map_err(|_| DomainError::invalid("reassign_to", "Choose a role of this workspace."))?;
+            let mut conn = db.pool().acquire().await?;
+            let owner = grants::is_owner(&mut conn, clock, workspace, grant.user()).await?;
+            drop(conn);
+            if target_base.as_deref() == Some(BaseRole::Owner.key()) && !owner {
+                return Err(DomainError::invalid(
+                    "reassign_to",
+                    "Only an Owner can make others Owners.",
+                ));
+            }
+            if let Some(mine) = editor_access(db, clock, grant).await? {
+                let theirs = grants::role_contents(db, workspace, &[t.to_owned()]).await?;
+                within(&mine, &grants::combine(&[t], &theirs))?;
+            }
+            let rules = sod::rules(db, workspace).await?;
+            for user in &holders {
+                let user = UserId::from_db(user.clone());
+                let mut held = grants::held_role_ids(db, clock, &user, workspace).await?;
+                held.retain(|r| r != id);
+                held.push(t.to_owned());
+                let roles = grants::role_contents(db, workspace, &held).await?;
+                let held: Vec<&str> = held.iter().map(String::as_str).collect();
+                if let Some(pair) = sod::conflict(grants::combine(&held, &roles).permissions, &rules)
+                {
+                    return Err(sod::refusal(&person_name(db, &user).await?, pair));
+                }
+            }
+            Some(t.to_owned())
+        }
+    };
+    let mut tx = db.pool().begin().await?;
+    if let Some(target) = &target {
+        // Someone holding both keeps the target assignment as it is.
+        sqlx::query(
+            "DELETE FROM role_assignments WHERE workspace_id = $1 AND role_id = $2 AND user_id IN \
+             (SELECT user_id FROM role_assignments WHERE workspace_id = $1 AND role_id = $3)",
+        )
+        .bind(workspace.as_str())
+        .bind(id)
+        .bind(target)
+        .execute(&mut *tx)
+        .await?;
+        for table in ["role_assignments", "invitations"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET role_id = $1 WHERE workspace_id = $2 AND role_id = $3"
+            ))
+            .bind(target)
+            .bind(workspace.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    for table in ["role_permissions", "role_scopes"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE workspace_id = $1 AND role_id = $2"
+        ))
+        .bind(workspace.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM roles WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        clock,
+        workspace,
+        grant.user(),
+        Change {
+            action: "role.delete",
+            target: id,
+            before: Some(state(&name, &contents)),
+            after: Some(serde_json::json!({
+                "reassigned_to": target,
+                "holders_moved": holders.len(),
+                "invitations_moved": invited,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn role_names(db: &Db, workspace: &WorkspaceId, ids: &[&str]) -> Result<Vec<String>, DomainError> {
+    let mut names = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query("SELECT name FROM roles WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace.as_str())
+            .bind(*id)
+            .fetch_one(db.pool())
+            .await?;
+        names.push(row.try_get("name")?);
+    }
+    Ok(names)
+}
+
+pub(crate) async fn person_name(db: &Db, user: &UserId) -> Result<String, DomainError> {
+    Ok(sqlx::query("SELECT display_name FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_one(db.pool())
+        .await?
+        .try_get("display_name")?)
 }

@@ -52,7 +52,6 @@ impl BaseRole {
     }
 }
 
-/// Creates the four base roles in a new workspace; returns the Owner role's id.
 impl BaseRole {
     /// What the role grants in a new workspace. The Owner role stores nothing: it holds every
     /// key, including keys added later. The others are starting points an admin can edit.
@@ -136,6 +135,7 @@ impl BaseRole {
     }
 }
 
+/// Creates the four base roles in a new workspace; returns the Owner role's id.
 pub(crate) async fn create_base_roles(
     tx: &mut sqlx::AnyConnection,
     workspace: &WorkspaceId,
@@ -190,7 +190,6 @@ pub(crate) async fn create_base_roles(
     owner.ok_or_else(|| DomainError::Internal("no Owner among the base roles".into()))
 }
 
-/// The roles of the grant's workspace, for choosing one (invitations). Needs `team.read`.
 /// How role lists are ordered: base roles from most to least powerful, then custom roles by
 /// name. `table` is the roles table's name or alias in the query.
 pub(crate) fn display_order(table: &str) -> String {
@@ -200,6 +199,7 @@ pub(crate) fn display_order(table: &str) -> String {
     )
 }
 
+/// The roles of the grant's workspace, for choosing one (invitations). Needs `team.read`.
 pub async fn options(
     db: &super::db::Db,
     grant: &super::grants::Grant,
@@ -222,4 +222,101 @@ pub async fn options(
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DomainError::from)
+}
+
+/// Every role of the grant's workspace with its own contents, holder count and whether the
+/// caller holds it, in display order. Needs `roles.read`.
+pub async fn list(
+    db: &super::db::Db,
+    clock: &super::clock::Clock,
+    grant: &super::grants::Grant,
+) -> Result<Vec<crate::model::RoleView>, DomainError> {
+    use crate::model::RoleView;
+    use sqlx::Row;
+    use std::collections::HashMap;
+    let grant = grant.of(Permission::RolesRead)?;
+    let workspace = grant.workspace().as_str();
+    let rows = sqlx::query(&format!(
+        "SELECT id, name, description, base_role, parent_role_id, allow_export, allow_bulk, \
+         max_records FROM roles WHERE workspace_id = $1 ORDER BY {}",
+        display_order("roles")
+    ))
+    .bind(workspace)
+    .fetch_all(db.pool())
+    .await?;
+    let mut keys: HashMap<String, Vec<Permission>> = HashMap::new();
+    for row in sqlx::query("SELECT role_id, permission FROM role_permissions WHERE workspace_id = $1")
+        .bind(workspace)
+        .fetch_all(db.pool())
+        .await?
+    {
+        if let Some(p) = Permission::from_key(&row.try_get::<String, _>("permission")?) {
+            keys.entry(row.try_get("role_id")?).or_default().push(p);
+        }
+    }
+    let mut scopes: HashMap<String, Vec<(Resource, Scope)>> = HashMap::new();
+    for row in sqlx::query("SELECT role_id, resource, scope FROM role_scopes WHERE workspace_id = $1")
+        .bind(workspace)
+        .fetch_all(db.pool())
+        .await?
+    {
+        let (r, s): (String, String) = (row.try_get("resource")?, row.try_get("scope")?);
+        if let (Some(r), Some(s)) = (Resource::from_key(&r), Scope::from_key(&s)) {
+            scopes.entry(row.try_get("role_id")?).or_default().push((r, s));
+        }
+    }
+    let mut holders: HashMap<String, usize> = HashMap::new();
+    let mut mine = Vec::new();
+    for row in sqlx::query(
+        "SELECT a.role_id, a.user_id FROM role_assignments a \
+         JOIN memberships m ON m.workspace_id = a.workspace_id AND m.user_id = a.user_id \
+         WHERE a.workspace_id = $1 AND m.deactivated_at IS NULL \
+           AND (a.expires_at IS NULL OR a.expires_at > $2)",
+    )
+    .bind(workspace)
+    .bind(clock.now_ms())
+    .fetch_all(db.pool())
+    .await?
+    {
+        let role: String = row.try_get("role_id")?;
+        if row.try_get::<String, _>("user_id")? == grant.user().as_str() {
+            mine.push(role.clone());
+        }
+        *holders.entry(role).or_default() += 1;
+    }
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get("id")?;
+            let base_role: Option<String> = r.try_get("base_role")?;
+            let owner = base_role.as_deref() == Some(BaseRole::Owner.key());
+            let mut permissions = if owner {
+                Permission::ALL.to_vec()
+            } else {
+                keys.remove(&id).unwrap_or_default()
+            };
+            permissions.sort_by_key(|p| Permission::ALL.iter().position(|q| q == p));
+            let mut role_scopes = if owner {
+                Resource::ALL.iter().map(|r| (*r, Scope::All)).collect()
+            } else {
+                scopes.remove(&id).unwrap_or_default()
+            };
+            role_scopes.sort();
+            Ok(RoleView {
+                name: r.try_get("name")?,
+                description: r.try_get("description")?,
+                permissions,
+                scopes: role_scopes,
+                allow_export: owner || r.try_get::<i64, _>("allow_export")? != 0,
+                allow_bulk: owner || r.try_get::<i64, _>("allow_bulk")? != 0,
+                max_records: r
+                    .try_get::<Option<i64>, _>("max_records")?
+                    .and_then(|n| u32::try_from(n).ok()),
+                parent_role_id: r.try_get::<Option<String>, _>("parent_role_id")?.map(RoleId::from_db),
+                holders: holders.get(&id).copied().unwrap_or(0),
+                held_by_you: mine.contains(&id),
+                base_role,
+                id: RoleId::from_db(id),
+            })
+        })
+        .collect()
 }

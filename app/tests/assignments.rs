@@ -1,0 +1,354 @@
+//! Assigning roles (with expiry) and deleting roles with reassignment, against real SQLite and
+//! PostgreSQL: the guardrails, the expiry taking effect by itself, and the audit log.
+#![cfg(feature = "test-support")]
+
+use std::time::Duration;
+
+use app::model::{RoleId, UserId};
+use app::permissions::Permission;
+use app::server::assignments;
+use app::server::clock::Clock;
+use app::server::error::DomainError;
+use app::server::grants::{self, Grant};
+use app::server::role_editor::{self, RoleDraft};
+use app::server::testing::{backends, Fixture};
+use app::server::{explain, members};
+
+const NOW: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
+const DAY: i64 = 86_400_000;
+
+fn draft(name: &str, keys: &[&str]) -> RoleDraft {
+    RoleDraft {
+        name: name.into(),
+        permissions: keys.iter().map(|k| (*k).to_owned()).collect(),
+        ..RoleDraft::default()
+    }
+}
+
+fn message(e: DomainError) -> String {
+    match e {
+        DomainError::Invalid { field, message } => format!("{field}: {message}"),
+        DomainError::Conflict(message) => format!("conflict: {message}"),
+        other => format!("{other:?}"),
+    }
+}
+
+async fn grant_of(f: &Fixture, user: &UserId, p: Permission) -> Grant {
+    grants::require(&f.db, &f.clock, user, &f.workspace, p)
+        .await
+        .unwrap()
+}
+
+async fn delete(
+    db: &app::server::db::Db,
+    clock: &Clock,
+    grant: &Grant,
+    id: RoleId,
+    to: Option<RoleId>,
+) -> Result<(), DomainError> {
+    role_editor::delete(db, clock, grant, id.as_str(), to.as_ref().map(RoleId::as_str)).await
+}
+
+#[tokio::test]
+async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(NOW);
+        let f = Fixture::new(&t.db, &clock).await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+        let mallory = f
+            .add_member("mallory@example.com", "Mallory Manager", "Manager")
+            .await;
+        let owner_roles = f.grant(Permission::RolesWrite).await;
+        let owner_team = f.grant(Permission::TeamWrite).await;
+        let reviewer = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Reviewer", &["roles.read", "audit.read"]),
+        )
+        .await
+        .unwrap();
+
+        // Grace holds Staff only: no roles.read.
+        let keys = |u: UserId| {
+            let (db, clock, ws) = (&t.db, &clock, f.workspace.clone());
+            async move { grants::effective(db, clock, &u, &ws).await.unwrap() }
+        };
+        assert!(!keys(grace.clone()).await.contains(Permission::RolesRead), "{label}");
+
+        // Bad dates are refused by field and write nothing.
+        let before = t.row_counts(&["role_assignments", "audit_log"]).await;
+        for (until, expected) in [
+            ("next week", "until: Enter a date as YYYY-MM-DD"),
+            ("2026-11-23", "until: Choose today or a later date."),
+        ] {
+            let e = assignments::assign(&t.db, &clock, &owner_team, &grace, reviewer.as_str(), until)
+                .await
+                .unwrap_err();
+            assert!(message(e).starts_with(expected), "{label}: {until}");
+        }
+        assert_eq!(t.row_counts(&["role_assignments", "audit_log"]).await, before, "{label}");
+
+        // Until 2026-11-30: the keys add up to Staff's, and the list shows the last day.
+        assignments::assign(&t.db, &clock, &owner_team, &grace, reviewer.as_str(), "2026-11-30")
+            .await
+            .unwrap();
+        let held = keys(grace.clone()).await;
+        assert!(held.contains(Permission::RolesRead), "{label}");
+        assert!(held.contains(Permission::CustomersWrite), "{label}: Staff still counts");
+        let listed = members::list(&t.db, &clock, &f.grant(Permission::TeamRead).await)
+            .await
+            .unwrap();
+        let row = listed.iter().find(|m| m.user_id == grace).unwrap();
+        let reviewer_row = row.roles.iter().find(|r| r.name == "Reviewer").unwrap();
+        assert_eq!(reviewer_row.until.as_deref(), Some("2026-11-30"), "{label}");
+        let explained = explain::explain(
+            &t.db,
+            &clock,
+            &f.grant(Permission::RolesRead).await,
+            grace.as_str(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            explained
+                .permissions
+                .iter()
+                .any(|(k, from)| k == "audit.read" && from == &["Reviewer (until 2026-11-30)"]),
+            "{label}: {explained:?}"
+        );
+
+        // No escalation: a Manager can't hand out a key they lack, nor the Owner role, nor
+        // change their own roles.
+        let billing = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Billing", &["billing.manage"]),
+        )
+        .await
+        .unwrap();
+        let mallory_team = grant_of(&f, &mallory, Permission::TeamWrite).await;
+        for (who, role, expected) in [
+            (
+                &grace,
+                billing.clone(),
+                "role_id: You can't grant billing.manage: you don't hold it yourself.",
+            ),
+            (
+                &grace,
+                f.role("Owner").await,
+                "role_id: Only an Owner can make someone an Owner.",
+            ),
+            (
+                &mallory,
+                reviewer.clone(),
+                "conflict: You can't change the roles of yourself.",
+            ),
+            (&f.owner, reviewer.clone(), "Forbidden"),
+        ] {
+            let e = assignments::assign(&t.db, &clock, &mallory_team, who, role.as_str(), "")
+                .await
+                .unwrap_err();
+            assert_eq!(message(e), expected, "{label}");
+        }
+        // …but may hand out what they hold.
+        let reader = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Reader", &["reports.read"]),
+        )
+        .await
+        .unwrap();
+        assignments::assign(&t.db, &clock, &mallory_team, &grace, reader.as_str(), "")
+            .await
+            .unwrap();
+
+        // Segregation of duties across a person's roles, naming the person and the pair.
+        let processor = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Processor", &["payments.process"]),
+        )
+        .await
+        .unwrap();
+        let reconciler = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Reconciler", &["payments.reconcile"]),
+        )
+        .await
+        .unwrap();
+        assignments::assign(&t.db, &clock, &owner_team, &grace, processor.as_str(), "")
+            .await
+            .unwrap();
+        let e = assignments::assign(&t.db, &clock, &owner_team, &grace, reconciler.as_str(), "")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            message(e),
+            "conflict: Segregation of duties: Grace Hopper would hold both payments.process and payments.reconcile, which this workspace keeps apart.",
+            "{label}"
+        );
+
+        // A role of no workspace, a member of no workspace.
+        let e = assignments::assign(
+            &t.db,
+            &clock,
+            &owner_team,
+            &grace,
+            "0190a0a0-0000-7000-8000-000000000000",
+            "",
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(message(e), "role_id: Choose a role of this workspace.", "{label}");
+        let stranger: UserId =
+            serde_json::from_str("\"0190a0a0-0000-7000-8000-000000000001\"").unwrap();
+        let e = assignments::assign(&t.db, &clock, &owner_team, &stranger, reviewer.as_str(), "")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, DomainError::NotFound), "{label}");
+
+        // Taking a role away; the Owner role only from an Owner, never one's own.
+        assignments::unassign(&t.db, &clock, &owner_team, &grace, &processor)
+            .await
+            .unwrap();
+        assert!(!keys(grace.clone()).await.contains(Permission::PaymentsProcess), "{label}");
+        let e = assignments::unassign(&t.db, &clock, &owner_team, &grace, &processor)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, DomainError::NotFound), "{label}");
+        let e = assignments::unassign(&t.db, &clock, &owner_team, &f.owner, &f.role("Owner").await)
+            .await
+            .unwrap_err();
+        assert_eq!(message(e), "conflict: You can't change the roles of yourself.", "{label}");
+
+        assert_eq!(
+            t.strings("SELECT action FROM audit_log WHERE action LIKE 'role.%assign' ORDER BY created_at, action")
+                .await
+                .len(),
+            4,
+            "{label}: three assignments and one removal"
+        );
+
+        // It counts through the 30th and stops by itself at midnight.
+        clock.advance(Duration::from_millis((7 * DAY - 1) as u64));
+        assert!(keys(grace.clone()).await.contains(Permission::RolesRead), "{label}");
+        clock.advance(Duration::from_millis(1));
+        assert!(!keys(grace.clone()).await.contains(Permission::RolesRead), "{label}");
+        assert!(keys(grace.clone()).await.contains(Permission::ReportsRead), "{label}");
+
+    }
+}
+
+#[tokio::test]
+async fn deleting_a_role_in_use_moves_its_holders() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(NOW);
+        let f = Fixture::new(&t.db, &clock).await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+        let mallory = f
+            .add_member("mallory@example.com", "Mallory Manager", "Manager")
+            .await;
+        let owner_roles = f.grant(Permission::RolesWrite).await;
+        let owner_team = f.grant(Permission::TeamWrite).await;
+        let temp = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Temp", &["customers.read"]),
+        )
+        .await
+        .unwrap();
+        let child = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &RoleDraft {
+                parent_role_id: temp.as_str().into(),
+                ..draft("Temp plus", &["orders.read"])
+            },
+        )
+        .await
+        .unwrap();
+        assignments::assign(&t.db, &clock, &owner_team, &grace, temp.as_str(), "2026-12-31")
+            .await
+            .unwrap();
+
+        let before = t.row_counts(&["roles", "role_assignments", "audit_log"]).await;
+        for (id, to, expected) in [
+            (f.role("Owner").await, None, "conflict: The Owner role can't be deleted: it holds everything."),
+            (f.role("Staff").await, None, "conflict: Base roles can't be deleted; edit what they grant instead."),
+            (temp.clone(), None, "conflict: Temp plus inherits from this role: give it another parent first."),
+        ] {
+            let e = delete(&t.db, &clock, &owner_roles, id, to).await.unwrap_err();
+            assert_eq!(message(e), expected, "{label}");
+        }
+        assert_eq!(t.row_counts(&["roles", "role_assignments", "audit_log"]).await, before);
+        delete(&t.db, &clock, &owner_roles, child, None).await.unwrap();
+        let before = t.row_counts(&["roles", "role_assignments", "audit_log"]).await;
+        let e = delete(&t.db, &clock, &owner_roles, temp.clone(), None).await.unwrap_err();
+        assert_eq!(
+            message(e),
+            "reassign_to: People hold this role: choose the role they move to.",
+            "{label}"
+        );
+        // A Manager can't move holders to a role they could not hand out.
+        let mallory_roles = grant_of(&f, &mallory, Permission::RolesWrite).await;
+        let e = delete(&t.db, &clock, &mallory_roles, temp.clone(), Some(f.role("Owner").await))
+            .await
+            .unwrap_err();
+        assert_eq!(message(e), "reassign_to: Only an Owner can make others Owners.", "{label}");
+        assert_eq!(
+            t.row_counts(&["roles", "role_assignments", "audit_log"]).await,
+            before,
+            "{label}: refusals change no assignment and write no audit row"
+        );
+
+        // Moving to Guest: Grace holds Staff and Guest (with Temp's expiry), Temp is gone.
+        delete(&t.db, &clock, &owner_roles, temp.clone(), Some(f.role("Guest").await))
+            .await
+            .unwrap();
+        let listed = members::list(&t.db, &clock, &f.grant(Permission::TeamRead).await)
+            .await
+            .unwrap();
+        let mut held: Vec<(String, Option<String>)> = listed
+            .iter()
+            .find(|m| m.user_id == grace)
+            .unwrap()
+            .roles
+            .iter()
+            .map(|r| (r.name.clone(), r.until.clone()))
+            .collect();
+        held.sort();
+        assert_eq!(
+            held,
+            [
+                ("Guest".to_owned(), Some("2026-12-31".to_owned())),
+                ("Staff".to_owned(), None)
+            ],
+            "{label}"
+        );
+        assert_eq!(
+            t.strings(&format!("SELECT name FROM roles WHERE id = '{}'", temp.as_str()))
+                .await,
+            Vec::<String>::new(),
+            "{label}"
+        );
+        let audit = t
+            .strings("SELECT after_state FROM audit_log WHERE action = 'role.delete' ORDER BY created_at")
+            .await;
+        assert_eq!(audit.len(), 2, "{label}");
+        assert!(audit[1].contains("\"holders_moved\":1"), "{label}: {}", audit[1]);
+    }
+}
