@@ -168,6 +168,10 @@ impl PermissionSet {
         self.0 |= Self::bit(p);
     }
 
+    pub fn remove(&mut self, p: Permission) {
+        self.0 &= !Self::bit(p);
+    }
+
     pub fn contains(self, p: Permission) -> bool {
         self.0 & Self::bit(p) != 0
     }

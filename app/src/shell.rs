@@ -15,6 +15,8 @@ use crate::pages::{
     not_found::NotFound,
     overview::Overview,
     reset_password::ResetPasswordPage,
+    role_editor::RoleEditorPage,
+    roles::RolesPage,
     sessions::SessionsPage,
     settings::SettingsPage,
     sign_in::SecondFactorPage,
@@ -79,6 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/team/access/:id") view=AccessPage ssr=SsrMode::Async />
+                    <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async />
+                    <Route path=path!("/roles/new") view=RoleEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/roles/:id") view=RoleEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />

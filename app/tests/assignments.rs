@@ -46,7 +46,14 @@ async fn delete(
     id: RoleId,
     to: Option<RoleId>,
 ) -> Result<(), DomainError> {
-    role_editor::delete(db, clock, grant, id.as_str(), to.as_ref().map(RoleId::as_str)).await
+    role_editor::delete(
+        db,
+        clock,
+        grant,
+        id.as_str(),
+        to.as_ref().map(RoleId::as_str),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -77,7 +84,10 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
             let (db, clock, ws) = (&t.db, &clock, f.workspace.clone());
             async move { grants::effective(db, clock, &u, &ws).await.unwrap() }
         };
-        assert!(!keys(grace.clone()).await.contains(Permission::RolesRead), "{label}");
+        assert!(
+            !keys(grace.clone()).await.contains(Permission::RolesRead),
+            "{label}"
+        );
 
         // Bad dates are refused by field and write nothing.
         let before = t.row_counts(&["role_assignments", "audit_log"]).await;
@@ -85,20 +95,35 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
             ("next week", "until: Enter a date as YYYY-MM-DD"),
             ("2026-11-23", "until: Choose today or a later date."),
         ] {
-            let e = assignments::assign(&t.db, &clock, &owner_team, &grace, reviewer.as_str(), until)
-                .await
-                .unwrap_err();
+            let e =
+                assignments::assign(&t.db, &clock, &owner_team, &grace, reviewer.as_str(), until)
+                    .await
+                    .unwrap_err();
             assert!(message(e).starts_with(expected), "{label}: {until}");
         }
-        assert_eq!(t.row_counts(&["role_assignments", "audit_log"]).await, before, "{label}");
+        assert_eq!(
+            t.row_counts(&["role_assignments", "audit_log"]).await,
+            before,
+            "{label}"
+        );
 
         // Until 2026-11-30: the keys add up to Staff's, and the list shows the last day.
-        assignments::assign(&t.db, &clock, &owner_team, &grace, reviewer.as_str(), "2026-11-30")
-            .await
-            .unwrap();
+        assignments::assign(
+            &t.db,
+            &clock,
+            &owner_team,
+            &grace,
+            reviewer.as_str(),
+            "2026-11-30",
+        )
+        .await
+        .unwrap();
         let held = keys(grace.clone()).await;
         assert!(held.contains(Permission::RolesRead), "{label}");
-        assert!(held.contains(Permission::CustomersWrite), "{label}: Staff still counts");
+        assert!(
+            held.contains(Permission::CustomersWrite),
+            "{label}: Staff still counts"
+        );
         let listed = members::list(&t.db, &clock, &f.grant(Permission::TeamRead).await)
             .await
             .unwrap();
@@ -208,7 +233,11 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         )
         .await
         .unwrap_err();
-        assert_eq!(message(e), "role_id: Choose a role of this workspace.", "{label}");
+        assert_eq!(
+            message(e),
+            "role_id: Choose a role of this workspace.",
+            "{label}"
+        );
         let stranger: UserId =
             serde_json::from_str("\"0190a0a0-0000-7000-8000-000000000001\"").unwrap();
         let e = assignments::assign(&t.db, &clock, &owner_team, &stranger, reviewer.as_str(), "")
@@ -220,7 +249,12 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         assignments::unassign(&t.db, &clock, &owner_team, &grace, &processor)
             .await
             .unwrap();
-        assert!(!keys(grace.clone()).await.contains(Permission::PaymentsProcess), "{label}");
+        assert!(
+            !keys(grace.clone())
+                .await
+                .contains(Permission::PaymentsProcess),
+            "{label}"
+        );
         let e = assignments::unassign(&t.db, &clock, &owner_team, &grace, &processor)
             .await
             .unwrap_err();
@@ -228,7 +262,11 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         let e = assignments::unassign(&t.db, &clock, &owner_team, &f.owner, &f.role("Owner").await)
             .await
             .unwrap_err();
-        assert_eq!(message(e), "conflict: You can't change the roles of yourself.", "{label}");
+        assert_eq!(
+            message(e),
+            "conflict: You can't change the roles of yourself.",
+            "{label}"
+        );
 
         assert_eq!(
             t.strings("SELECT action FROM audit_log WHERE action LIKE 'role.%assign' ORDER BY created_at, action")
@@ -240,11 +278,19 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
 
         // It counts through the 30th and stops by itself at midnight.
         clock.advance(Duration::from_millis((7 * DAY - 1) as u64));
-        assert!(keys(grace.clone()).await.contains(Permission::RolesRead), "{label}");
+        assert!(
+            keys(grace.clone()).await.contains(Permission::RolesRead),
+            "{label}"
+        );
         clock.advance(Duration::from_millis(1));
-        assert!(!keys(grace.clone()).await.contains(Permission::RolesRead), "{label}");
-        assert!(keys(grace.clone()).await.contains(Permission::ReportsRead), "{label}");
-
+        assert!(
+            !keys(grace.clone()).await.contains(Permission::RolesRead),
+            "{label}"
+        );
+        assert!(
+            keys(grace.clone()).await.contains(Permission::ReportsRead),
+            "{label}"
+        );
     }
 }
 
@@ -281,23 +327,56 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         )
         .await
         .unwrap();
-        assignments::assign(&t.db, &clock, &owner_team, &grace, temp.as_str(), "2026-12-31")
-            .await
-            .unwrap();
+        assignments::assign(
+            &t.db,
+            &clock,
+            &owner_team,
+            &grace,
+            temp.as_str(),
+            "2026-12-31",
+        )
+        .await
+        .unwrap();
 
-        let before = t.row_counts(&["roles", "role_assignments", "audit_log"]).await;
+        let before = t
+            .row_counts(&["roles", "role_assignments", "audit_log"])
+            .await;
         for (id, to, expected) in [
-            (f.role("Owner").await, None, "conflict: The Owner role can't be deleted: it holds everything."),
-            (f.role("Staff").await, None, "conflict: Base roles can't be deleted; edit what they grant instead."),
-            (temp.clone(), None, "conflict: Temp plus inherits from this role: give it another parent first."),
+            (
+                f.role("Owner").await,
+                None,
+                "conflict: The Owner role can't be deleted: it holds everything.",
+            ),
+            (
+                f.role("Staff").await,
+                None,
+                "conflict: Base roles can't be deleted; edit what they grant instead.",
+            ),
+            (
+                temp.clone(),
+                None,
+                "conflict: Temp plus inherits from this role: give it another parent first.",
+            ),
         ] {
-            let e = delete(&t.db, &clock, &owner_roles, id, to).await.unwrap_err();
+            let e = delete(&t.db, &clock, &owner_roles, id, to)
+                .await
+                .unwrap_err();
             assert_eq!(message(e), expected, "{label}");
         }
-        assert_eq!(t.row_counts(&["roles", "role_assignments", "audit_log"]).await, before);
-        delete(&t.db, &clock, &owner_roles, child, None).await.unwrap();
-        let before = t.row_counts(&["roles", "role_assignments", "audit_log"]).await;
-        let e = delete(&t.db, &clock, &owner_roles, temp.clone(), None).await.unwrap_err();
+        assert_eq!(
+            t.row_counts(&["roles", "role_assignments", "audit_log"])
+                .await,
+            before
+        );
+        delete(&t.db, &clock, &owner_roles, child, None)
+            .await
+            .unwrap();
+        let before = t
+            .row_counts(&["roles", "role_assignments", "audit_log"])
+            .await;
+        let e = delete(&t.db, &clock, &owner_roles, temp.clone(), None)
+            .await
+            .unwrap_err();
         assert_eq!(
             message(e),
             "reassign_to: People hold this role: choose the role they move to.",
@@ -305,20 +384,37 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         );
         // A Manager can't move holders to a role they could not hand out.
         let mallory_roles = grant_of(&f, &mallory, Permission::RolesWrite).await;
-        let e = delete(&t.db, &clock, &mallory_roles, temp.clone(), Some(f.role("Owner").await))
-            .await
-            .unwrap_err();
-        assert_eq!(message(e), "reassign_to: Only an Owner can make others Owners.", "{label}");
+        let e = delete(
+            &t.db,
+            &clock,
+            &mallory_roles,
+            temp.clone(),
+            Some(f.role("Owner").await),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
-            t.row_counts(&["roles", "role_assignments", "audit_log"]).await,
+            message(e),
+            "reassign_to: Only an Owner can make others Owners.",
+            "{label}"
+        );
+        assert_eq!(
+            t.row_counts(&["roles", "role_assignments", "audit_log"])
+                .await,
             before,
             "{label}: refusals change no assignment and write no audit row"
         );
 
         // Moving to Guest: Grace holds Staff and Guest (with Temp's expiry), Temp is gone.
-        delete(&t.db, &clock, &owner_roles, temp.clone(), Some(f.role("Guest").await))
-            .await
-            .unwrap();
+        delete(
+            &t.db,
+            &clock,
+            &owner_roles,
+            temp.clone(),
+            Some(f.role("Guest").await),
+        )
+        .await
+        .unwrap();
         let listed = members::list(&t.db, &clock, &f.grant(Permission::TeamRead).await)
             .await
             .unwrap();
@@ -340,8 +436,11 @@ async fn deleting_a_role_in_use_moves_its_holders() {
             "{label}"
         );
         assert_eq!(
-            t.strings(&format!("SELECT name FROM roles WHERE id = '{}'", temp.as_str()))
-                .await,
+            t.strings(&format!(
+                "SELECT name FROM roles WHERE id = '{}'",
+                temp.as_str()
+            ))
+            .await,
             Vec::<String>::new(),
             "{label}"
         );
@@ -349,6 +448,10 @@ async fn deleting_a_role_in_use_moves_its_holders() {
             .strings("SELECT after_state FROM audit_log WHERE action = 'role.delete' ORDER BY created_at")
             .await;
         assert_eq!(audit.len(), 2, "{label}");
-        assert!(audit[1].contains("\"holders_moved\":1"), "{label}: {}", audit[1]);
+        assert!(
+            audit[1].contains("\"holders_moved\":1"),
+            "{label}: {}",
+            audit[1]
+        );
     }
 }

@@ -208,7 +208,17 @@ const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/team/reactivate", &[("user_id", Member)]),
     ("/api/team/end_sessions", &[("user_id", Member)]),
     ("/api/team/unlock", &[("user_id", Member)]),
+    (
+        "/api/team/assign_role",
+        &[("user_id", Member), ("role_id", Role), ("until", Text(""))],
+    ),
+    (
+        "/api/team/unassign_role",
+        &[("user_id", Member), ("role_id", Role)],
+    ),
     ("/api/roles/explain", &[("user_id", Member)]),
+    ("/api/roles/list", &[]),
+    ("/api/roles/delete", &[("id", Role), ("reassign_to", Role)]),
     (
         "/api/roles/why",
         &[
@@ -596,7 +606,10 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
                     (_, "/api/customers/get") => Some(404),
                     ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
                     ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
-                    ("Owner" | "Manager", "/api/roles/explain") => Some(404),
+                    ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
+                    ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => {
+                        Some(404)
+                    }
                     _ => None,
                 };
                 if let Some(expected) = expected {

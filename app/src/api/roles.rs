@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// A role as the editor submits it: keys as a list, scopes as `resource:scope` pairs.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoleInput {
     pub name: String,
     #[serde(default)]
@@ -73,7 +73,14 @@ pub async fn preview_role(id: String, role: RoleInput) -> Result<String, AppErro
     use crate::server::{auth, context::server_context, role_editor};
     let ctx = server_context()?;
     let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
-    let diff = role_editor::preview(&ctx.db, &ctx.clock, &grant, Some(id.as_str()).filter(|i| !i.is_empty()), &role.draft()?).await?;
+    let diff = role_editor::preview(
+        &ctx.db,
+        &ctx.clock,
+        &grant,
+        Some(id.as_str()).filter(|i| !i.is_empty()),
+        &role.draft()?,
+    )
+    .await?;
     Ok(diff.describe())
 }
 

@@ -71,6 +71,7 @@ fn AdminNavLinks() -> impl IntoView {
                     {can(Permission::CustomersRead)
                         .then(|| view! { <li><A href="/customers">"Customers"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
+                    {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">"Roles"</A></li> })}
                     {can(Permission::SettingsWrite)
                         .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
                 }

@@ -5,25 +5,42 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::accounts::me;
 use crate::api::roles::{explain_access, WhyAccess};
+use crate::api::team::{list_roles, AssignRole, UnassignRole};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
-use crate::model::Explanation;
+use crate::model::{Explanation, RoleOption};
 use crate::permissions::Permission;
 
 #[component]
 pub fn AccessPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let explained = Resource::new(id, explain_access);
+    let assign = ServerAction::<AssignRole>::new();
+    let unassign = ServerAction::<UnassignRole>::new();
+    let explained = Resource::new(
+        move || (id(), assign.version().get(), unassign.version().get()),
+        |(id, _, _)| explain_access(id),
+    );
+    let caller = Resource::new(|| (), |_| me());
+    let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <Title text="Access · Gatehouse" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let caller = caller.await.ok().flatten();
+                let manage = caller
+                    .as_ref()
+                    .is_some_and(|u| u.can(Permission::TeamWrite) && u.id.as_str() != id());
+                let options = if manage { roles.await.unwrap_or_default() } else { Vec::new() };
                 match explained.await {
-                    Ok(e) => view! { <Explained e user_id=id() /> }.into_any(),
+                    Ok(e) => view! {
+                        <Explained e user_id=id() manage options assign unassign />
+                    }
+                    .into_any(),
                     Err(e) => list_error(e, "this member's access"),
                 }
             })}
@@ -32,7 +49,91 @@ pub fn AccessPage() -> impl IntoView {
 }
 
 #[component]
-fn Explained(e: Explanation, user_id: String) -> impl IntoView {
+fn Explained(
+    e: Explanation,
+    user_id: String,
+    /// The caller may change this member's roles (not their own).
+    manage: bool,
+    options: Vec<RoleOption>,
+    assign: ServerAction<AssignRole>,
+    unassign: ServerAction<UnassignRole>,
+) -> impl IntoView {
+    let held = e
+        .roles
+        .iter()
+        .map(|r| {
+            let (user_id, role_id) = (user_id.clone(), r.role_id.to_string());
+            let remove_label = format!("Remove {}", r.name);
+            view! {
+                <li>
+                    <strong>{r.name.clone()}</strong>
+                    {match &r.until {
+                        Some(day) => format!(" — until {day}"),
+                        None => " — until removed".to_owned(),
+                    }}
+                    {manage
+                        .then(|| {
+                            view! {
+                                <ActionForm action=unassign attr:class="inline-form">
+                                    <CsrfField />
+                                    <input type="hidden" name="user_id" value=user_id />
+                                    <input type="hidden" name="role_id" value=role_id />
+                                    <button type="submit" class="btn btn-small">
+                                        {remove_label}
+                                    </button>
+                                </ActionForm>
+                            }
+                        })}
+                </li>
+            }
+        })
+        .collect_view();
+    let assigned = assign.value();
+    let assign_error = Signal::derive(move || {
+        assigned
+            .get()
+            .and_then(Result::err)
+            .or_else(|| unassign.value().get().and_then(Result::err))
+    });
+    let role_error = field_error(assigned, "role_id");
+    let assign_user = user_id.clone();
+    let roles_card = view! {
+        <section class="card" aria-labelledby="roles-heading">
+            <h2 id="roles-heading">"Roles"</h2>
+            <ul class="held-roles">{held}</ul>
+            {e.roles.is_empty().then(|| view! { <p class="muted">"No roles: this member can't do anything here."</p> })}
+            {manage
+                .then(|| {
+                    view! {
+                        <ActionForm action=assign attr:class="form form-inline">
+                            <CsrfField />
+                            <input type="hidden" name="user_id" value=assign_user />
+                            <div class="field" class:field-invalid=move || role_error.with(Option::is_some)>
+                                <label for="field-role_id">"Give a role"</label>
+                                <select id="field-role_id" name="role_id">
+                                    {options
+                                        .into_iter()
+                                        .map(|r| view! { <option value=r.id.to_string()>{r.name}</option> })
+                                        .collect_view()}
+                                </select>
+                                <p class="field-error" aria-live="polite">{move || role_error.get()}</p>
+                            </div>
+                            <TextField
+                                label="Until (optional)"
+                                name="until"
+                                input_type="date"
+                                hint="Last day it counts, in the workspace's time zone."
+                                error=field_error(assigned, "until")
+                            />
+                            <FormAlert error=assign_error />
+                            <div class="form-actions">
+                                <SubmitButton label="Give role" pending_label="Giving…" pending=assign.pending() />
+                            </div>
+                        </ActionForm>
+                    }
+                })}
+        </section>
+    };
     let rows = e
         .permissions
         .iter()
@@ -59,6 +160,7 @@ fn Explained(e: Explanation, user_id: String) -> impl IntoView {
     let error = Signal::derive(move || value.get().and_then(Result::err));
     view! {
         <PageHeader title=format!("Access of {}", e.name) lead="What this member may do here, and where each permission comes from." />
+        {roles_card}
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Permissions"</h2>
             <div class="table-wrap">

@@ -11,6 +11,8 @@ pub mod network;
 pub mod not_found;
 pub mod overview;
 pub mod reset_password;
+pub mod role_editor;
+pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;

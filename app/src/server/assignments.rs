@@ -39,11 +39,17 @@ pub fn expiry_from_date(raw: &str, tz: Tz, now_ms: i64) -> Result<Option<i64>, D
     let at = tz
         .from_local_datetime(&midnight)
         .earliest()
-        .or_else(|| tz.from_local_datetime(&(midnight + Duration::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(midnight + Duration::hours(1)))
+                .earliest()
+        })
         .ok_or_else(bad)?
         .timestamp_millis();
     if at <= now_ms {
-        return Err(DomainError::invalid("until", "Choose today or a later date."));
+        return Err(DomainError::invalid(
+            "until",
+            "Choose today or a later date.",
+        ));
     }
     if at - now_ms > MAX_DAYS_AHEAD * 86_400_000 {
         return Err(DomainError::invalid(
@@ -119,7 +125,10 @@ pub async fn assign(
     let held_refs: Vec<&str> = held.iter().map(String::as_str).collect();
     let rules = sod::rules(db, workspace).await?;
     if let Some(pair) = sod::conflict(grants::combine(&held_refs, &roles).permissions, &rules) {
-        return Err(sod::refusal(&role_editor::person_name(db, member).await?, pair));
+        return Err(sod::refusal(
+            &role_editor::person_name(db, member).await?,
+            pair,
+        ));
     }
 
     let mut tx = db.pool().begin().await?;
@@ -239,7 +248,9 @@ mod tests {
 
     #[test]
     fn an_expiry_date_runs_through_that_day_in_the_workspace_zone() {
-        let utc = expiry_from_date("2026-12-01", Tz::UTC, NOW).unwrap().unwrap();
+        let utc = expiry_from_date("2026-12-01", Tz::UTC, NOW)
+            .unwrap()
+            .unwrap();
         assert_eq!(utc, 1_796_169_600_000); // 2026-12-02T00:00:00Z
         let ny = expiry_from_date("2026-12-01", chrono_tz::America::New_York, NOW)
             .unwrap()
@@ -252,13 +263,21 @@ mod tests {
 
     #[test]
     fn bad_or_past_dates_are_refused_on_the_field() {
-        for raw in ["tomorrow", "2026-13-01", "01/12/2026", "2026-11-22", "2040-01-01"] {
+        for raw in [
+            "tomorrow",
+            "2026-13-01",
+            "01/12/2026",
+            "2026-11-22",
+            "2040-01-01",
+        ] {
             match expiry_from_date(raw, Tz::UTC, NOW) {
                 Err(DomainError::Invalid { field, .. }) => assert_eq!(field, "until", "{raw}"),
                 other => panic!("{raw}: {other:?}"),
             }
         }
         // Today still counts: it runs to the end of the day.
-        assert!(expiry_from_date("2026-11-24", Tz::UTC, NOW).unwrap().is_some());
+        assert!(expiry_from_date("2026-11-24", Tz::UTC, NOW)
+            .unwrap()
+            .is_some());
     }
 }

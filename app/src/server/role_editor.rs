@@ -505,7 +505,9 @@ pub async fn preview(
     };
     let (_, base, before) = stored(db, grant.workspace(), id).await?;
     check_changeable(db, clock, grant, id, base.as_deref(), ("edit", "edited")).await?;
-    let after = guard(db, clock, grant, id, &parsed.contents).await?.permissions;
+    let after = guard(db, clock, grant, id, &parsed.contents)
+        .await?
+        .permissions;
     let before = draft_access(db, grant.workspace(), id, &before)
         .await?
         .permissions;
@@ -641,9 +643,9 @@ pub async fn delete(
             ))
         }
         Some(t) => {
-            let (_, target_base, _) = stored(db, workspace, t)
-                .await
-                .map_err(|_| DomainError::invalid("reassign_to", "Choose a role of this workspace."))?;
+            let (_, target_base, _) = stored(db, workspace, t).await.map_err(|_| {
+                DomainError::invalid("reassign_to", "Choose a role of this workspace.")
+            })?;
             let mut conn = db.pool().acquire().await?;
             let owner = grants::is_owner(&mut conn, clock, workspace, grant.user()).await?;
             drop(conn);
@@ -665,7 +667,8 @@ pub async fn delete(
                 held.push(t.to_owned());
                 let roles = grants::role_contents(db, workspace, &held).await?;
                 let held: Vec<&str> = held.iter().map(String::as_str).collect();
-                if let Some(pair) = sod::conflict(grants::combine(&held, &roles).permissions, &rules)
+                if let Some(pair) =
+                    sod::conflict(grants::combine(&held, &roles).permissions, &rules)
                 {
                     return Err(sod::refusal(&person_name(db, &user).await?, pair));
                 }
@@ -731,7 +734,11 @@ pub async fn delete(
     Ok(())
 }
 
-async fn role_names(db: &Db, workspace: &WorkspaceId, ids: &[&str]) -> Result<Vec<String>, DomainError> {
+async fn role_names(
+    db: &Db,
+    workspace: &WorkspaceId,
+    ids: &[&str],
+) -> Result<Vec<String>, DomainError> {
     let mut names = Vec::with_capacity(ids.len());
     for id in ids {
         let row = sqlx::query("SELECT name FROM roles WHERE workspace_id = $1 AND id = $2")

@@ -245,24 +245,29 @@ pub async fn list(
     .fetch_all(db.pool())
     .await?;
     let mut keys: HashMap<String, Vec<Permission>> = HashMap::new();
-    for row in sqlx::query("SELECT role_id, permission FROM role_permissions WHERE workspace_id = $1")
-        .bind(workspace)
-        .fetch_all(db.pool())
-        .await?
+    for row in
+        sqlx::query("SELECT role_id, permission FROM role_permissions WHERE workspace_id = $1")
+            .bind(workspace)
+            .fetch_all(db.pool())
+            .await?
     {
         if let Some(p) = Permission::from_key(&row.try_get::<String, _>("permission")?) {
             keys.entry(row.try_get("role_id")?).or_default().push(p);
         }
     }
     let mut scopes: HashMap<String, Vec<(Resource, Scope)>> = HashMap::new();
-    for row in sqlx::query("SELECT role_id, resource, scope FROM role_scopes WHERE workspace_id = $1")
-        .bind(workspace)
-        .fetch_all(db.pool())
-        .await?
+    for row in
+        sqlx::query("SELECT role_id, resource, scope FROM role_scopes WHERE workspace_id = $1")
+            .bind(workspace)
+            .fetch_all(db.pool())
+            .await?
     {
         let (r, s): (String, String) = (row.try_get("resource")?, row.try_get("scope")?);
         if let (Some(r), Some(s)) = (Resource::from_key(&r), Scope::from_key(&s)) {
-            scopes.entry(row.try_get("role_id")?).or_default().push((r, s));
+            scopes
+                .entry(row.try_get("role_id")?)
+                .or_default()
+                .push((r, s));
         }
     }
     let mut holders: HashMap<String, usize> = HashMap::new();
@@ -311,7 +316,9 @@ pub async fn list(
                 max_records: r
                     .try_get::<Option<i64>, _>("max_records")?
                     .and_then(|n| u32::try_from(n).ok()),
-                parent_role_id: r.try_get::<Option<String>, _>("parent_role_id")?.map(RoleId::from_db),
+                parent_role_id: r
+                    .try_get::<Option<String>, _>("parent_role_id")?
+                    .map(RoleId::from_db),
                 holders: holders.get(&id).copied().unwrap_or(0),
                 held_by_you: mine.contains(&id),
                 base_role,

@@ -1,0 +1,127 @@
+import { test, expect } from "@playwright/test";
+import { gotoHydrated, ownerWithMember, watchConsole } from "./helpers";
+
+/** Tomorrow as YYYY-MM-DD in UTC: a new workspace's time zone is UTC. */
+function tomorrow(): string {
+  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+}
+
+test("an admin builds a role in the editor, assigns it with an expiry, and the member's UI follows", async ({
+  page,
+  browser,
+}) => {
+  // Deleting the role without choosing where its holder goes answers 422 on purpose.
+  const console = watchConsole(page, [422]);
+  const stamp = Date.now();
+  const { context, member } = await ownerWithMember(page, browser, {
+    owner: `roles-owner+${stamp}@example.com`,
+    ownerName: "Olive Owner",
+    member: `roles-member+${stamp}@example.com`,
+    memberName: "Sam Staff",
+    workspace: "Role Makers",
+  });
+
+  // Staff cannot see roles: no menu entry.
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".sidenav")).toContainText("Team");
+  await expect(member.locator(".sidenav")).not.toContainText("Roles");
+
+  // The editor: a parent's keys come greyed with their source, groups count, "all" toggles.
+  await gotoHydrated(page, "/roles");
+  await page.getByRole("link", { name: "New role" }).click();
+  await expect(page.locator("h1")).toHaveText("New role");
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Name", { exact: true }).fill("Auditor");
+  await page.getByLabel("Description").fill("Reads roles and reports.");
+  await page.getByLabel("Inherits from").selectOption({ label: "Guest" });
+  const customersRead = page.locator("[data-key='customers.read']");
+  await expect(customersRead).toBeChecked();
+  await expect(customersRead).toBeDisabled();
+  await expect(page.locator(".perm", { has: customersRead })).toContainText("Inherited from Guest.");
+
+  const reports = page.locator(".perm-group", { hasText: "Reports" });
+  await expect(reports.locator(".count")).toHaveText("0 of 5");
+  await page.getByLabel("All Reports permissions").check();
+  await expect(reports.locator(".count")).toHaveText("5 of 5");
+  await page.locator("[data-key='analytics.advanced']").uncheck();
+  await expect(reports.locator(".count")).toHaveText("4 of 5");
+  await page.locator("[data-key='roles.read']").check();
+
+  await page.getByLabel("Data scope for customers").selectOption("team");
+  await page.getByLabel("Data export allowed").check();
+  await page.getByLabel("Max records visible").fill("500");
+
+  // Saving shows the diff first; saving is impossible until it has been reviewed.
+  const save = page.getByRole("button", { name: "Save role" });
+  await expect(save).toBeDisabled();
+  await page.getByRole("button", { name: "Review changes" }).click();
+  const diff = page.locator(".diff");
+  await expect(diff).toContainText("grants customers.read");
+  await expect(diff).toContainText("roles.read");
+  await expect(diff).toContainText("affects 0 users");
+  await expect(diff).not.toContainText("analytics.advanced");
+  // An edit after the review hides the diff again.
+  await page.locator("[data-key='audit.read']").check();
+  await expect(diff).toHaveCount(0);
+  await expect(save).toBeDisabled();
+  await page.getByRole("button", { name: "Review changes" }).click();
+  await expect(diff).toContainText("audit.read");
+  await save.click();
+  await expect(page).toHaveURL(/\/roles$/);
+  const row = page.locator("tbody tr", { hasText: "Auditor" });
+  await expect(row).toContainText("Reads roles and reports. Inherits from Guest.");
+  await expect(row).toContainText("Nobody");
+
+  // Assign it to the member until tomorrow, from their access page.
+  await gotoHydrated(page, "/team");
+  await page.getByRole("link", { name: "Sam Staff" }).click();
+  await expect(page.locator("h1")).toHaveText("Access of Sam Staff");
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Give a role").selectOption({ label: "Auditor" });
+  await page.getByLabel("Until (optional)").fill(tomorrow());
+  await page.getByRole("button", { name: "Give role" }).click();
+  const held = page.locator(".held-roles");
+  await expect(held).toContainText(`Auditor — until ${tomorrow()}`);
+  await expect(held).toContainText("Staff — until removed");
+  await expect(page.locator("tbody tr", { hasText: "audit.read" })).toContainText(
+    `Auditor (until ${tomorrow()})`,
+  );
+
+  // The member's next page load has the new menu entry and the role's read-only view.
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".sidenav")).toContainText("Roles");
+  await member.locator(".sidenav").getByRole("link", { name: "Roles" }).click();
+  await expect(member.locator("tbody tr", { hasText: "Auditor" })).toContainText("1 person");
+  await expect(member.getByRole("link", { name: "New role" })).toHaveCount(0);
+  await member.getByRole("link", { name: "Auditor" }).click();
+  await expect(member.locator(".alert-warning")).toContainText("You can see this role but not change it.");
+  await expect(member.getByRole("button", { name: "Save role" })).toHaveCount(0);
+
+  // Editing a role in use names what changes and for how many.
+  await gotoHydrated(page, "/roles");
+  await page.locator("tbody tr", { hasText: "Auditor" }).getByRole("link", { name: "Edit" }).click();
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await expect(page.getByLabel("Max records visible")).toHaveValue("500");
+  await expect(page.getByLabel("Data scope for customers")).toHaveValue("team");
+  await page.locator("[data-key='audit.read']").uncheck();
+  await page.getByRole("button", { name: "Review changes" }).click();
+  await expect(diff).toHaveText("Saving this role revokes audit.read — affects 1 user");
+  await page.getByRole("button", { name: "Save role" }).click();
+  await expect(page).toHaveURL(/\/roles$/);
+
+  // Deleting it asks where its holder goes.
+  await page.locator("tbody tr", { hasText: "Auditor" }).getByRole("button", { name: "Delete" }).click();
+  const panel = page.locator(".danger-zone");
+  await expect(panel).toContainText("1 person holds it.");
+  await panel.getByRole("button", { name: "Delete role" }).click();
+  await expect(panel).toContainText("People hold this role: choose the role they move to.");
+  await panel.getByLabel("Move holders to").selectOption({ label: "Guest" });
+  await panel.getByRole("button", { name: "Delete role" }).click();
+  await expect(page.locator("tbody tr", { hasText: "Auditor" })).toHaveCount(0);
+  await expect(page.locator("tbody tr", { hasText: "Guest" })).toContainText("1 person");
+
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".sidenav")).not.toContainText("Roles");
+  await context.close();
+  console.assertClean();
+});
