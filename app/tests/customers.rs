@@ -415,3 +415,93 @@ async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
         assert_eq!(t.row_counts(&["customers"]).await, before, "{label}");
     }
 }
+
+#[tokio::test]
+async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
+    use app::server::assignments;
+    use app::server::role_editor::{self, RoleDraft};
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+        let write = f.grant(Permission::CustomersWrite).await;
+        let mut ids = Vec::new();
+        for name in ["Alpha", "Bravo", "Charlie"] {
+            let made = customers::create(&t.db, &clock, &write, &form(name, ""))
+                .await
+                .unwrap();
+            ids.push(made.id);
+        }
+        // Grace holds only "Peek": every customer, at most two of them.
+        let peek = role_editor::create(
+            &t.db,
+            &clock,
+            &f.grant(Permission::RolesWrite).await,
+            &RoleDraft {
+                name: "Peek".into(),
+                permissions: vec!["customers.read".into()],
+                scopes: vec![("customers".into(), "all".into())],
+                max_records: "2".into(),
+                ..RoleDraft::default()
+            },
+        )
+        .await
+        .unwrap();
+        let team = f.grant(Permission::TeamWrite).await;
+        assignments::assign(&t.db, &clock, &team, &grace, peek.as_str(), "")
+            .await
+            .unwrap();
+        assignments::unassign(&t.db, &clock, &team, &grace, &f.role("Staff").await)
+            .await
+            .unwrap();
+
+        let read = grants::require(
+            &t.db,
+            &clock,
+            &grace,
+            &f.workspace,
+            Permission::CustomersRead,
+        )
+        .await
+        .unwrap();
+        let page = customers::list(&t.db, &read, &ListQuery::default())
+            .await
+            .unwrap();
+        let names: Vec<&str> = page.items.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Alpha", "Bravo"], "{label}");
+        assert_eq!(page.next, None, "{label}: the window ends the list");
+        assert_eq!(customers::count(&t.db, &read).await.unwrap(), 2, "{label}");
+        let hidden = customers::get(&t.db, &read, ids[2].as_str()).await;
+        assert!(matches!(hidden, Err(DomainError::NotFound)), "{label}");
+        // Pages of one keep to the same window.
+        let first = customers::list(
+            &t.db,
+            &read,
+            &ListQuery {
+                limit: Some(1),
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+        let second = customers::list(
+            &t.db,
+            &read,
+            &ListQuery {
+                limit: Some(1),
+                after: first.next.clone(),
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(second.items[0].name, "Bravo", "{label}");
+        assert_eq!(second.next, None, "{label}");
+        // The Owner, uncapped, sees all three.
+        let owner = f.grant(Permission::CustomersRead).await;
+        assert_eq!(customers::count(&t.db, &owner).await.unwrap(), 3, "{label}");
+    }
+}

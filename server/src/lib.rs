@@ -61,6 +61,14 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     private_dir(&config.storage_dir)?;
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    if db.bypasses_row_security().await.unwrap_or(false) {
+        // Migrating needs an owner anyway; serving as one leaves a single wall standing.
+        tracing::warn!(
+            target: "security",
+            "the database role bypasses row-level security (superuser or BYPASSRLS): serve \
+             Gatehouse as an ordinary role so the policies stand behind the queries"
+        );
+    }
     let clock = Clock::System;
     match command {
         Command::Migrate => {

@@ -13,7 +13,8 @@ pub struct Change<'a> {
 }
 
 /// Records one change inside the caller's transaction, so the change and its record land
-/// together or not at all.
+/// together or not at all. The record is written as the workspace's (PostgreSQL's row-level
+/// security admits it for the rest of that transaction).
 pub async fn record(
     conn: &mut sqlx::AnyConnection,
     clock: &Clock,
@@ -21,6 +22,7 @@ pub async fn record(
     actor: &UserId,
     change: Change<'_>,
 ) -> Result<(), DomainError> {
+    super::db::set_workspace(conn, workspace).await?;
     sqlx::query(
         "INSERT INTO audit_log (id, workspace_id, actor_id, action, target, before_state, \
          after_state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -110,6 +110,18 @@ fn scope_filter(sql: &mut Sql, grant: &Grant) {
     }
 }
 
+/// With a "max records visible" restriction, confines `c` to the first that many records of
+/// the grant's reach in list order: lists, counts and look-ups by id see the same window.
+fn cap_filter(sql: &mut Sql, grant: &Grant) {
+    if let Some(cap) = grant.restrictions().max_records {
+        sql.push(" AND c.id IN (SELECT c.id FROM customers c WHERE");
+        scope_filter(sql, grant);
+        sql.push(" ORDER BY c.name_key, c.id LIMIT ")
+            .int(i64::from(cap))
+            .push(")");
+    }
+}
+
 const COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.company, c.tax_id, c.notes, \
      c.assigned_user_id, c.team_id, c.updated_at, u.display_name AS assignee, t.name AS team_name \
      FROM customers c LEFT JOIN users u ON u.id = c.assigned_user_id \
@@ -170,6 +182,7 @@ pub async fn list(db: &Db, grant: &Grant, query: &ListQuery) -> Result<CustomerP
     let mut sql = Sql::default();
     sql.push("SELECT ").push(COLUMNS).push(" WHERE");
     scope_filter(&mut sql, grant);
+    cap_filter(&mut sql, grant);
     if !query.search.trim().is_empty() {
         let pattern = like_pattern(&query.search);
         sql.push(" AND (c.name_key LIKE ")
@@ -193,7 +206,9 @@ pub async fn list(db: &Db, grant: &Grant, query: &ListQuery) -> Result<CustomerP
     }
     sql.push(" ORDER BY c.name_key, c.id LIMIT ")
         .int(i64::from(limit) + 1);
-    let rows = sql.query().fetch_all(db.pool()).await?;
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     let sensitive = grant.also_holds(Permission::CustomersSensitive);
     let mut items = rows
         .iter()
@@ -214,17 +229,26 @@ pub async fn count(db: &Db, grant: &Grant) -> Result<i64, DomainError> {
     let mut sql = Sql::default();
     sql.push("SELECT COUNT(*) AS n FROM customers c WHERE");
     scope_filter(&mut sql, grant);
-    Ok(sql.query().fetch_one(db.pool()).await?.try_get("n")?)
+    cap_filter(&mut sql, grant);
+    let mut tx = grant.begin(db, false).await?;
+    let n = sql.query().fetch_one(&mut *tx).await?.try_get("n")?;
+    tx.commit().await?;
+    Ok(n)
 }
 
-async fn find(db: &Db, grant: &Grant, id: &str) -> Result<Customer, DomainError> {
+async fn find(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant,
+    id: &str,
+) -> Result<Customer, DomainError> {
     let mut sql = Sql::default();
     sql.push("SELECT ").push(COLUMNS).push(" WHERE");
     scope_filter(&mut sql, grant);
+    cap_filter(&mut sql, grant);
     sql.push(" AND c.id = ").arg(id);
     let row = sql
         .query()
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(DomainError::NotFound)?;
     from_row(&row, grant.also_holds(Permission::CustomersSensitive))
@@ -232,7 +256,11 @@ async fn find(db: &Db, grant: &Grant, id: &str) -> Result<Customer, DomainError>
 
 /// One customer, if the grant reaches it; otherwise `NotFound`. Needs `customers.read`.
 pub async fn get(db: &Db, grant: &Grant, id: &str) -> Result<Customer, DomainError> {
-    find(db, grant.of(Permission::CustomersRead)?, id).await
+    let grant = grant.of(Permission::CustomersRead)?;
+    let mut tx = grant.begin(db, false).await?;
+    let customer = find(&mut tx, grant, id).await?;
+    tx.commit().await?;
+    Ok(customer)
 }
 
 /// The customer form as sent.
@@ -279,7 +307,11 @@ fn optional_line(
 
 /// Checks every field, the assignee and team against the workspace, and that the record stays
 /// within the caller's scope.
-async fn validate(db: &Db, grant: &Grant, form: &CustomerForm) -> Result<Valid, DomainError> {
+async fn validate(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant,
+    form: &CustomerForm,
+) -> Result<Valid, DomainError> {
     let name = LineField {
         field: "name",
         subject: "The name",
@@ -329,7 +361,7 @@ async fn validate(db: &Db, grant: &Grant, form: &CustomerForm) -> Result<Valid, 
             )
             .bind(grant.workspace().as_str())
             .bind(id)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| {
                 DomainError::invalid(
@@ -346,7 +378,7 @@ async fn validate(db: &Db, grant: &Grant, form: &CustomerForm) -> Result<Valid, 
             let row = sqlx::query("SELECT id FROM teams WHERE workspace_id = $1 AND id = $2")
                 .bind(grant.workspace().as_str())
                 .bind(id)
-                .fetch_optional(db.pool())
+                .fetch_optional(&mut *conn)
                 .await?
                 .ok_or_else(|| {
                     DomainError::invalid("team_id", "Choose a team of this workspace.")
@@ -354,7 +386,7 @@ async fn validate(db: &Db, grant: &Grant, form: &CustomerForm) -> Result<Valid, 
             Some(TeamId::from_db(row.try_get("id")?))
         }
     };
-    if !within_scope(db, grant, &assigned, team.as_ref()).await? {
+    if !within_scope(conn, grant, &assigned, team.as_ref()).await? {
         return Err(DomainError::invalid(
             "assigned_user_id",
             match grant.scope() {
@@ -378,7 +410,7 @@ async fn validate(db: &Db, grant: &Grant, form: &CustomerForm) -> Result<Valid, 
 /// Whether a record assigned to `assigned` (and `team`) is within the grant's scope, by the
 /// same rules `scope_filter` applies to stored rows.
 async fn within_scope(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     grant: &Grant,
     assigned: &UserId,
     team: Option<&TeamId>,
@@ -395,7 +427,7 @@ async fn within_scope(
             .bind(grant.workspace().as_str())
             .bind(team.as_str())
             .bind(grant.user().as_str())
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?;
             if mine.is_some() {
                 return Ok(true);
@@ -411,7 +443,7 @@ async fn within_scope(
         .bind(grant.workspace().as_str())
         .bind(grant.user().as_str())
         .bind(assigned.as_str())
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
         return Ok(peer.is_some());
     }
@@ -426,7 +458,8 @@ pub async fn create(
     form: &CustomerForm,
 ) -> Result<Customer, DomainError> {
     let grant = grant.of(Permission::CustomersWrite)?;
-    let v = validate(db, grant, form).await?;
+    let mut tx = grant.begin(db, true).await?;
+    let v = validate(&mut tx, grant, form).await?;
     // Without customers.sensitive one cannot see the field, so one does not set it either.
     let tax_id = if grant.also_holds(Permission::CustomersSensitive) {
         v.tax_id
@@ -454,9 +487,11 @@ pub async fn create(
     .bind(now)
     .bind(now)
     .bind(grant.user().as_str())
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    find(db, grant, id.as_str()).await
+    let customer = find(&mut tx, grant, id.as_str()).await?;
+    tx.commit().await?;
+    Ok(customer)
 }
 
 /// Changes a customer the grant reaches (else `NotFound`); it must stay within reach.
@@ -470,8 +505,9 @@ pub async fn update(
     form: &CustomerForm,
 ) -> Result<Customer, DomainError> {
     let grant = grant.of(Permission::CustomersWrite)?;
-    find(db, grant, id).await?;
-    let v = validate(db, grant, form).await?;
+    let mut tx = grant.begin(db, true).await?;
+    find(&mut tx, grant, id).await?;
+    let v = validate(&mut tx, grant, form).await?;
     let sensitive = grant.also_holds(Permission::CustomersSensitive);
     let mut sql = Sql::default();
     sql.push("UPDATE customers SET name = ")
@@ -501,11 +537,13 @@ pub async fn update(
         .push(" WHERE id IN (SELECT c.id FROM customers c WHERE");
     scope_filter(&mut sql, grant);
     sql.push(" AND c.id = ").arg(id).push(")");
-    let done = sql.query().execute(db.pool()).await?;
+    let done = sql.query().execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Err(DomainError::NotFound);
     }
-    find(db, grant, id).await
+    let customer = find(&mut tx, grant, id).await?;
+    tx.commit().await?;
+    Ok(customer)
 }
 
 /// Deletes a customer the grant reaches (else `NotFound`). Needs `customers.delete`.
@@ -514,10 +552,13 @@ pub async fn delete(db: &Db, grant: &Grant, id: &str) -> Result<(), DomainError>
     let mut sql = Sql::default();
     sql.push("DELETE FROM customers WHERE id IN (SELECT c.id FROM customers c WHERE");
     scope_filter(&mut sql, grant);
+    cap_filter(&mut sql, grant);
     sql.push(" AND c.id = ").arg(id).push(")");
-    if sql.query().execute(db.pool()).await?.rows_affected() == 0 {
+    let mut tx = grant.begin(db, true).await?;
+    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(DomainError::NotFound);
     }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -525,9 +566,10 @@ pub async fn delete(db: &Db, grant: &Grant, id: &str) -> Result<(), DomainError>
 pub async fn form_options(db: &Db, grant: &Grant) -> Result<CustomerFormOptions, DomainError> {
     let grant = grant.of(Permission::CustomersWrite)?;
     let members = super::members::options(db, grant.workspace()).await?;
+    let mut tx = grant.begin(db, false).await?;
     let teams = sqlx::query("SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id")
         .bind(grant.workspace().as_str())
-        .fetch_all(db.pool())
+        .fetch_all(&mut *tx)
         .await?
         .iter()
         .map(|row| {
@@ -537,6 +579,7 @@ pub async fn form_options(db: &Db, grant: &Grant) -> Result<CustomerFormOptions,
             })
         })
         .collect::<Result<Vec<_>, DomainError>>()?;
+    tx.commit().await?;
     Ok(CustomerFormOptions {
         members,
         teams,

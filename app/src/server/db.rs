@@ -133,6 +133,56 @@ impl Db {
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
+
+    /// A transaction confined to `workspace`. On PostgreSQL the workspace id is set for this
+    /// transaction only (`gatehouse.workspace_id`), and the row-level security policies of the
+    /// workspace-owned tables show and accept only that workspace's rows: a statement run
+    /// outside such a transaction sees none. `write` takes SQLite's write lock up front, so a
+    /// read-then-write transaction cannot fail half-way on a busy database. Reach it through
+    /// [`super::grants::Grant::begin`]: only a checked grant names the workspace.
+    pub(crate) async fn begin_in(
+        &self,
+        workspace: &crate::model::WorkspaceId,
+        write: bool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let begin = match (self.backend, write) {
+            (Backend::Sqlite, true) => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        };
+        let mut tx = self.pool.begin_with(begin).await?;
+        set_workspace(&mut tx, workspace).await?;
+        Ok(tx)
+    }
+
+    /// Whether the database role bypasses row-level security (a superuser, a `BYPASSRLS` role):
+    /// then the policies are no second wall, and the server says so at start. Always `false`
+    /// on SQLite, which has no such policies.
+    pub async fn bypasses_row_security(&self) -> Result<bool, sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(false);
+        }
+        let row = sqlx::query(
+            "SELECT (rolsuper OR rolbypassrls) AS bypass FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        sqlx::Row::try_get(&row, "bypass")
+    }
+}
+
+/// Sets the workspace the row-level security policies admit, for the rest of the transaction
+/// `conn` is in (PostgreSQL; nothing on SQLite).
+pub(crate) async fn set_workspace(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &crate::model::WorkspaceId,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT set_config('gatehouse.workspace_id', $1, true)")
+            .bind(workspace.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Creates the file's directory and asks SQLite to create the file itself (`mode=rwc`).

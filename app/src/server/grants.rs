@@ -56,6 +56,16 @@ impl Grant {
         self.access.restrictions
     }
 
+    /// A transaction inside the grant's workspace — the only way into the tables behind
+    /// PostgreSQL's row-level security (see [`Db::begin_in`]). `write`: the transaction writes.
+    pub async fn begin(
+        &self,
+        db: &Db,
+        write: bool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, DomainError> {
+        Ok(db.begin_in(&self.workspace, write).await?)
+    }
+
     /// This grant, if it is for `permission`: a domain function states the permission it needs,
     /// so a read grant cannot be handed to a write.
     pub fn of(&self, permission: Permission) -> Result<&Self, DomainError> {

@@ -20,6 +20,7 @@ pub(crate) async fn seed(
     workspace: &WorkspaceId,
     now_ms: i64,
 ) -> Result<(), DomainError> {
+    super::db::set_workspace(tx, workspace).await?;
     for (a, b) in DEFAULT_RULES {
         let (a, b) = if a.key() < b.key() { (a, b) } else { (b, a) };
         sqlx::query(
@@ -41,11 +42,13 @@ pub async fn rules(
     db: &Db,
     workspace: &WorkspaceId,
 ) -> Result<Vec<(Permission, Permission)>, DomainError> {
+    let mut tx = db.begin_in(workspace, false).await?;
     let rows =
         sqlx::query("SELECT permission_a, permission_b FROM sod_rules WHERE workspace_id = $1")
             .bind(workspace.as_str())
-            .fetch_all(db.pool())
+            .fetch_all(&mut *tx)
             .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|row| {
             let key = |column: &str| -> Result<Permission, DomainError> {

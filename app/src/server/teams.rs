@@ -28,7 +28,7 @@ pub async fn create(
     }
     .clean(name)?;
     let id = TeamId::fresh();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = grant.begin(db, true).await?;
     sqlx::query("INSERT INTO teams (id, workspace_id, name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(id.as_str())
         .bind(grant.workspace().as_str())
@@ -62,6 +62,7 @@ pub async fn add_member(
     user: &str,
 ) -> Result<(), DomainError> {
     let grant = grant.of(Permission::TeamWrite)?;
+    let mut tx = grant.begin(db, true).await?;
     let found = sqlx::query(
         "SELECT t.id FROM teams t JOIN memberships m ON m.workspace_id = t.workspace_id \
          WHERE t.workspace_id = $1 AND t.id = $2 AND m.user_id = $3 AND m.deactivated_at IS NULL",
@@ -69,12 +70,11 @@ pub async fn add_member(
     .bind(grant.workspace().as_str())
     .bind(team)
     .bind(user)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *tx)
     .await?;
     if found.is_none() {
         return Err(DomainError::NotFound);
     }
-    let mut tx = db.pool().begin().await?;
     let added = sqlx::query(
         "INSERT INTO team_members (workspace_id, team_id, user_id) VALUES ($1, $2, $3) \
          ON CONFLICT (team_id, user_id) DO NOTHING",
@@ -100,9 +100,10 @@ pub async fn add_member(
 /// The teams of the grant's workspace. Needs `team.read`.
 pub async fn list(db: &Db, grant: &Grant) -> Result<Vec<TeamOption>, DomainError> {
     let grant = grant.of(Permission::TeamRead)?;
-    sqlx::query("SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id")
+    let mut tx = grant.begin(db, false).await?;
+    let teams = sqlx::query("SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id")
         .bind(grant.workspace().as_str())
-        .fetch_all(db.pool())
+        .fetch_all(&mut *tx)
         .await?
         .iter()
         .map(|row| {
@@ -111,5 +112,7 @@ pub async fn list(db: &Db, grant: &Grant) -> Result<Vec<TeamOption>, DomainError
                 name: row.try_get("name")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, DomainError>>()?;
+    tx.commit().await?;
+    Ok(teams)
 }

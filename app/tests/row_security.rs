@@ -1,0 +1,207 @@
+//! PostgreSQL's row-level security as the second wall: connected as an ordinary role (not the
+//! superuser the tests otherwise use, which skips policies), a query outside a workspace
+//! transaction sees no workspace-owned rows and can write none; inside one it sees that
+//! workspace's rows only; and the application's own functions work through it.
+#![cfg(feature = "test-support")]
+
+use app::model::WorkspaceId;
+use app::permissions::Permission;
+use app::server::accounts;
+use app::server::clock::Clock;
+use app::server::customers::{self, CustomerForm, ListQuery};
+use app::server::db::{Backend, Db};
+use app::server::grants;
+use app::server::testing::{backends, Fixture};
+use app::server::workspaces::WorkspaceName;
+use sqlx::{Connection, Executor, Row};
+
+const TABLES: [&str; 6] = [
+    "customers",
+    "teams",
+    "team_members",
+    "departments",
+    "audit_log",
+    "sod_rules",
+];
+
+async fn count(conn: &mut sqlx::AnyConnection, table: &str) -> i64 {
+    conn.fetch_one(format!("SELECT COUNT(*) AS n FROM {table}").as_str())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+fn customer(name: &str) -> CustomerForm {
+    CustomerForm {
+        name: name.into(),
+        ..CustomerForm::default()
+    }
+}
+
+#[tokio::test]
+async fn without_a_workspace_postgres_shows_no_workspace_rows() {
+    for t in backends().await {
+        if t.backend() != Backend::Postgres {
+            continue; // SQLite has no row-level security; its wall is the grant-bound queries.
+        }
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let other = accounts::create_workspace(
+            &t.db,
+            &clock,
+            &f.owner,
+            &WorkspaceName::parse("Difference Engines").unwrap(),
+        )
+        .await
+        .unwrap();
+        // Data in both workspaces, written by the application as the superuser.
+        let write = f.grant(Permission::CustomersWrite).await;
+        customers::create(&t.db, &clock, &write, &customer("Babbage & Co"))
+            .await
+            .unwrap();
+        let write_other = grants::require(
+            &t.db,
+            &clock,
+            &f.owner,
+            &other.id,
+            Permission::CustomersWrite,
+        )
+        .await
+        .unwrap();
+        customers::create(&t.db, &clock, &write_other, &customer("Scheutz AB"))
+            .await
+            .unwrap();
+        app::server::teams::create(
+            &t.db,
+            &clock,
+            &f.grant(Permission::TeamWrite).await,
+            "North",
+        )
+        .await
+        .unwrap();
+
+        // An ordinary role, as a deployment runs the server.
+        let role = format!("gh_app_{}", uuid::Uuid::new_v4().simple());
+        let database = t.url.rsplit('/').next().unwrap().split('?').next().unwrap();
+        t.db_exec(&format!("CREATE ROLE {role} LOGIN PASSWORD 'app-password'"))
+            .await;
+        t.db_exec(&format!("GRANT CONNECT ON DATABASE {database} TO {role}"))
+            .await;
+        t.db_exec(&format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        ))
+        .await;
+        let (scheme, rest) = t.url.split_once("://").unwrap();
+        let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+        let app_url = format!("{scheme}://{role}:app-password@{host}");
+
+        let mut conn = sqlx::AnyConnection::connect(&app_url).await.unwrap();
+        let superuser_sees = {
+            let mut admin = sqlx::AnyConnection::connect(&t.url).await.unwrap();
+            let mut n = Vec::new();
+            for table in TABLES {
+                n.push(count(&mut admin, table).await);
+            }
+            n
+        };
+        assert!(
+            superuser_sees[0] == 2 && superuser_sees[1] == 1,
+            "{superuser_sees:?}"
+        );
+        assert!(
+            superuser_sees[4] > 0 && superuser_sees[5] == 4,
+            "{superuser_sees:?}"
+        );
+
+        // Outside a workspace transaction: nothing, in every table.
+        for table in TABLES {
+            assert_eq!(
+                count(&mut conn, table).await,
+                0,
+                "{table} without a workspace"
+            );
+        }
+        let planted = conn
+            .execute(
+                format!(
+                    "INSERT INTO customers (id, workspace_id, name, name_key, created_at, updated_at) \
+                     VALUES ('planted', '{}', 'Planted', 'planted', 0, 0)",
+                    f.workspace.as_str()
+                )
+                .as_str(),
+            )
+            .await;
+        assert!(planted.is_err(), "a write without a workspace is refused");
+
+        // Inside one: that workspace's rows only; writing into another is refused.
+        let mut tx = conn.begin().await.unwrap();
+        tx.execute(
+            format!(
+                "SELECT set_config('gatehouse.workspace_id', '{}', true)",
+                f.workspace.as_str()
+            )
+            .as_str(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(count(&mut tx, "customers").await, 1);
+        assert_eq!(count(&mut tx, "teams").await, 1);
+        assert_eq!(count(&mut tx, "sod_rules").await, 2);
+        let names: Vec<String> = tx
+            .fetch_all("SELECT name FROM customers")
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("name").unwrap())
+            .collect();
+        assert_eq!(names, ["Babbage & Co"]);
+        let foreign = tx
+            .execute(
+                format!(
+                    "INSERT INTO customers (id, workspace_id, name, name_key, created_at, updated_at) \
+                     VALUES ('planted', '{}', 'Planted', 'planted', 0, 0)",
+                    other.id.as_str()
+                )
+                .as_str(),
+            )
+            .await;
+        assert!(foreign.is_err(), "a row of another workspace is refused");
+        tx.rollback().await.unwrap();
+        // The setting lasted for that transaction only.
+        assert_eq!(count(&mut conn, "customers").await, 0);
+        conn.close().await.ok();
+
+        // The application's own functions go through the wall: every one sets its workspace.
+        let app_db = Db::connect(&app_url).await.unwrap();
+        assert!(!app_db.bypasses_row_security().await.unwrap());
+        assert!(
+            t.db.bypasses_row_security().await.unwrap(),
+            "the test superuser"
+        );
+        let grant_in = |ws: WorkspaceId, p: Permission| {
+            let (db, clock, owner) = (app_db.clone(), clock.clone(), f.owner.clone());
+            async move { grants::require(&db, &clock, &owner, &ws, p).await.unwrap() }
+        };
+        let read = grant_in(f.workspace.clone(), Permission::CustomersRead).await;
+        let page = customers::list(&app_db, &read, &ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(customers::count(&app_db, &read).await.unwrap(), 1);
+        let write = grant_in(f.workspace.clone(), Permission::CustomersWrite).await;
+        let made = customers::create(&app_db, &clock, &write, &customer("Lovelace Ltd"))
+            .await
+            .unwrap();
+        assert_eq!(
+            customers::get(&app_db, &read, made.id.as_str())
+                .await
+                .unwrap()
+                .name,
+            "Lovelace Ltd"
+        );
+        let read_other = grant_in(other.id.clone(), Permission::CustomersRead).await;
+        assert_eq!(customers::count(&app_db, &read_other).await.unwrap(), 1);
+        app_db.close().await;
+    }
+}
