@@ -9,6 +9,7 @@ use crate::components::layout::AppShell;
 use crate::pages::{
     access::AccessPage,
     account::AccountPage,
+    audit::AuditPage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     forgot_password::ForgotPasswordPage,
     invitation::InvitationPage,
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/team/access/:id") view=AccessPage ssr=SsrMode::Async />
                     <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/roles/new") view=RoleEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/roles/:id") view=RoleEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />

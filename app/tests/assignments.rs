@@ -455,3 +455,167 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         );
     }
 }
+
+#[tokio::test]
+async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back() {
+    use app::server::{audit, sod};
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(NOW);
+        let f = Fixture::new(&t.db, &clock).await;
+        f.add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+        let roles = f.grant(Permission::RolesWrite).await;
+        let read = f.grant(Permission::RolesRead).await;
+        assert_eq!(
+            sod::list(&t.db, &read).await.unwrap().len(),
+            2,
+            "{label}: the seeded pairs"
+        );
+
+        // Bad pairs by field; nothing written.
+        let before = t.row_counts(&["sod_rules", "audit_log"]).await;
+        for (a, b, expected) in [
+            ("customers.everything", "customers.export", "permission_a: Choose a permission from the list."),
+            ("customers.export", "customers.export", "permission_b: Choose two different permissions."),
+            ("payments.reconcile", "payments.process", "permission_b: That pair is already kept apart."),
+            // Staff holds both already: the rule would stand broken.
+            ("customers.read", "customers.write", "conflict: Grace Hopper <grace@example.com> already holds both customers.read and customers.write: change their roles first."),
+        ] {
+            let e = sod::add(&t.db, &clock, &roles, a, b).await.unwrap_err();
+            assert_eq!(message(e), expected, "{label}");
+        }
+        assert_eq!(
+            t.row_counts(&["sod_rules", "audit_log"]).await,
+            before,
+            "{label}"
+        );
+
+        // Added (either order), then enforced on roles; an Owner (holding everything by
+        // design) is exempt and still gets roles; removed; both audited.
+        sod::add(
+            &t.db,
+            &clock,
+            &roles,
+            "customers.export",
+            "customers.delete",
+        )
+        .await
+        .unwrap();
+        assert!(
+            sod::list(&t.db, &read)
+                .await
+                .unwrap()
+                .contains(&("customers.delete".into(), "customers.export".into())),
+            "{label}"
+        );
+        let exporter = role_editor::create(
+            &t.db,
+            &clock,
+            &roles,
+            &draft("Exporter", &["customers.export", "customers.delete"]),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            message(exporter).contains("customers.delete and customers.export"),
+            "{label}"
+        );
+        let deleter = role_editor::create(
+            &t.db,
+            &clock,
+            &roles,
+            &draft("Deleter", &["customers.delete"]),
+        )
+        .await
+        .unwrap();
+        let bea = f.add_member("bea@example.com", "Bea Owner", "Owner").await;
+        assignments::assign(
+            &t.db,
+            &clock,
+            &f.grant(Permission::TeamWrite).await,
+            &bea,
+            deleter.as_str(),
+            "",
+        )
+        .await
+        .unwrap();
+        sod::remove(
+            &t.db,
+            &clock,
+            &roles,
+            "customers.delete",
+            "customers.export",
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            sod::remove(
+                &t.db,
+                &clock,
+                &roles,
+                "customers.delete",
+                "customers.export"
+            )
+            .await,
+            Err(DomainError::NotFound)
+        ));
+
+        let log = audit::list(&t.db, &f.grant(Permission::AuditRead).await, None)
+            .await
+            .unwrap();
+        let actions: Vec<&str> = log.entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions[..2],
+            ["sod.remove", "role.assign"],
+            "{label}: newest first"
+        );
+        assert_eq!(actions.last(), Some(&"sod.add"), "{label}");
+        assert_eq!(
+            log.entries[0].actor.as_deref(),
+            Some("Ada Lovelace"),
+            "{label}"
+        );
+        assert!(
+            log.entries
+                .last()
+                .unwrap()
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains("customers.delete")),
+            "{label}"
+        );
+        assert_eq!(log.next, None, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_pages_newest_first() {
+    use app::server::{audit, teams};
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(NOW);
+        let f = Fixture::new(&t.db, &clock).await;
+        let write = f.grant(Permission::TeamWrite).await;
+        let total = audit::PAGE_SIZE + 3;
+        for n in 0..total {
+            teams::create(&t.db, &clock, &write, &format!("Team {n:03}"))
+                .await
+                .unwrap();
+        }
+        let read = f.grant(Permission::AuditRead).await;
+        let first = audit::list(&t.db, &read, None).await.unwrap();
+        assert_eq!(first.entries.len() as i64, audit::PAGE_SIZE, "{label}");
+        assert_eq!(
+            first.entries[0].target,
+            format!("Team {:03}", total - 1),
+            "{label}"
+        );
+        let second = audit::list(&t.db, &read, first.next.as_deref())
+            .await
+            .unwrap();
+        let names: Vec<&str> = second.entries.iter().map(|e| e.target.as_str()).collect();
+        assert_eq!(names, ["Team 002", "Team 001", "Team 000"], "{label}");
+        assert_eq!(second.next, None, "{label}");
+    }
+}

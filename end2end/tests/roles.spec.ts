@@ -10,8 +10,9 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   page,
   browser,
 }) => {
-  // Deleting the role without choosing where its holder goes answers 422 on purpose.
-  const console = watchConsole(page, [422]);
+  // Deleting the role without choosing where its holder goes answers 422 and the broken
+  // segregation pair 409, on purpose.
+  const console = watchConsole(page, [409, 422]);
   const stamp = Date.now();
   const { context, member } = await ownerWithMember(page, browser, {
     owner: `roles-owner+${stamp}@example.com`,
@@ -123,5 +124,32 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await gotoHydrated(member, "/");
   await expect(member.locator(".sidenav")).not.toContainText("Roles");
   await context.close();
+
+  // Segregation of duties: a pair someone (the Staff member) already breaks is refused; a new
+  // pair is kept apart, then released.
+  const sod = page.locator("section", { has: page.locator("#sod-heading") });
+  await expect(sod).toContainText("payments.process ↔ payments.reconcile");
+  await sod.getByLabel("Permission", { exact: true }).selectOption("customers.read");
+  await sod.getByLabel("Never together with").selectOption("customers.write");
+  await sod.getByRole("button", { name: "Keep apart" }).click();
+  await expect(sod.locator(".alert-error")).toContainText("already holds both customers.read and customers.write");
+  await sod.getByLabel("Permission", { exact: true }).selectOption("customers.export");
+  await sod.getByLabel("Never together with").selectOption("customers.delete");
+  await sod.getByRole("button", { name: "Keep apart" }).click();
+  await expect(sod).toContainText("customers.delete ↔ customers.export");
+  await sod.getByRole("button", { name: "Stop keeping customers.delete and customers.export apart" }).click();
+  await expect(sod).not.toContainText("customers.delete ↔ customers.export");
+
+  // The audit log shows every change, newest first, with the state before and after.
+  await page.locator(".sidenav").getByRole("link", { name: "Audit log" }).click();
+  await expect(page.locator("h1")).toHaveText("Audit log");
+  const entries = page.locator("tbody tr");
+  await expect(entries.first()).toContainText("Stopped keeping permissions apart");
+  const deleted = page.locator("tbody tr", { hasText: "Deleted role" });
+  await expect(deleted).toContainText("Olive Owner");
+  await deleted.getByText("Before and after").click();
+  await expect(deleted.locator("pre.state").first()).toContainText('"name": "Auditor"');
+  await expect(page.locator("tbody tr", { hasText: "Gave a role" })).toContainText("Sam Staff");
+  await expect(page.locator("tbody tr", { hasText: "Created role" })).toHaveCount(1);
   console.assertClean();
 });

@@ -218,6 +218,22 @@ const MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     ("/api/roles/explain", &[("user_id", Member)]),
     ("/api/roles/list", &[]),
+    ("/api/roles/sod_rules", &[]),
+    (
+        "/api/roles/add_sod_rule",
+        &[
+            ("permission_a", Text("customers.delete")),
+            ("permission_b", Text("customers.export")),
+        ],
+    ),
+    (
+        "/api/roles/remove_sod_rule",
+        &[
+            ("permission_a", Text("payments.process")),
+            ("permission_b", Text("payments.reconcile")),
+        ],
+    ),
+    ("/api/audit/list", &[("before", Text(""))]),
     ("/api/roles/delete", &[("id", Role), ("reassign_to", Role)]),
     (
         "/api/roles/why",

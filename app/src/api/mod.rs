@@ -5,6 +5,7 @@
 //! and explicit so logs, docs and tests can name them.
 
 pub mod accounts;
+pub mod audit;
 pub mod customers;
 pub mod invitations;
 pub mod mfa;

@@ -146,3 +146,36 @@ pub async fn delete_role(id: String, reassign_to: String) -> Result<(), AppError
     let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
     Ok(role_editor::delete(&ctx.db, &ctx.clock, &grant, &id, Some(reassign_to.as_str())).await?)
 }
+
+/// `POST /api/roles/sod_rules` — the pairs of permissions this workspace keeps apart.
+/// Permission: `roles.read`.
+#[server(endpoint = "roles/sod_rules", client = crate::csrf::ApiClient)]
+pub async fn list_sod_rules() -> Result<Vec<(String, String)>, AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, sod};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesRead).await?;
+    Ok(sod::list(&ctx.db, &grant).await?)
+}
+
+/// `POST /api/roles/add_sod_rule` — keeps two permissions apart from now on; refused while
+/// someone holds both. Permission: `roles.write`.
+#[server(endpoint = "roles/add_sod_rule", client = crate::csrf::ApiClient)]
+pub async fn add_sod_rule(permission_a: String, permission_b: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, sod};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
+    Ok(sod::add(&ctx.db, &ctx.clock, &grant, &permission_a, &permission_b).await?)
+}
+
+/// `POST /api/roles/remove_sod_rule` — stops keeping two permissions apart.
+/// Permission: `roles.write`.
+#[server(endpoint = "roles/remove_sod_rule", client = crate::csrf::ApiClient)]
+pub async fn remove_sod_rule(permission_a: String, permission_b: String) -> Result<(), AppError> {
+    use crate::permissions::Permission;
+    use crate::server::{auth, context::server_context, sod};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
+    Ok(sod::remove(&ctx.db, &ctx.clock, &grant, &permission_a, &permission_b).await?)
+}

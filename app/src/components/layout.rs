@@ -72,6 +72,7 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/customers">"Customers"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
                     {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">"Roles"</A></li> })}
+                    {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">"Audit log"</A></li> })}
                     {can(Permission::SettingsWrite)
                         .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
                 }

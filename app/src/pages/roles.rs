@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::accounts::me;
-use crate::api::roles::{list_roles, DeleteRole};
+use crate::api::roles::{list_roles, list_sod_rules, AddSodRule, DeleteRole, RemoveSodRule};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton};
 use crate::components::layout::PageHeader;
@@ -48,12 +48,96 @@ pub fn RolesPage() -> impl IntoView {
                     .is_some_and(|u| u.can(Permission::RolesWrite));
                 match roles.await {
                     Ok(list) => {
-                        view! { <RoleTable list can_write deleting delete /> }.into_any()
+                        view! {
+                            <RoleTable list can_write deleting delete />
+                            <SodRules can_write />
+                        }
+                        .into_any()
                     }
                     Err(e) => list_error(e, "roles"),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The pairs of permissions nobody may hold together, with adding and removing.
+#[component]
+fn SodRules(can_write: bool) -> impl IntoView {
+    let add = ServerAction::<AddSodRule>::new();
+    let remove = ServerAction::<RemoveSodRule>::new();
+    let rules = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        |_| list_sod_rules(),
+    );
+    let added = add.value();
+    let error = Signal::derive(move || {
+        added
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    });
+    let options = || {
+        Permission::ALL
+            .iter()
+            .map(|p| view! { <option value=p.key()>{format!("{} — {}", p.key(), p.label())}</option> })
+            .collect_view()
+    };
+    view! {
+        <section class="card" aria-labelledby="sod-heading">
+            <h2 id="sod-heading">"Segregation of duties"</h2>
+            <p class="muted">
+                "Pairs of permissions nobody may hold together, through any mix of roles; role edits and assignments that would break one are refused. Owners hold everything by design and are exempt."
+            </p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let pairs = rules.await.unwrap_or_default();
+                    let empty = pairs.is_empty();
+                    let items = pairs
+                        .into_iter()
+                        .map(|(a, b)| {
+                            let label = format!("{a} ↔ {b}");
+                            let remove_label = format!("Stop keeping {a} and {b} apart");
+                            view! {
+                                <li>
+                                    <code>{label}</code>
+                                    {can_write.then(|| view! {
+                                        <ActionForm action=remove attr:class="inline-form">
+                                            <CsrfField />
+                                            <input type="hidden" name="permission_a" value=a />
+                                            <input type="hidden" name="permission_b" value=b />
+                                            <button type="submit" class="btn btn-small" aria-label=remove_label>"Remove"</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <ul class="sod-list">{items}</ul>
+                        {empty.then(|| view! { <p class="muted">"No pairs are kept apart."</p> })}
+                    }
+                })}
+            </Suspense>
+            {can_write.then(|| view! {
+                <ActionForm action=add attr:class="form form-inline">
+                    <CsrfField />
+                    <div class="field">
+                        <label for="field-permission_a">"Permission"</label>
+                        <select id="field-permission_a" name="permission_a">{options()}</select>
+                    </div>
+                    <div class="field" class:field-invalid=move || field_error(added, "permission_b").with(Option::is_some)>
+                        <label for="field-permission_b">"Never together with"</label>
+                        <select id="field-permission_b" name="permission_b">{options()}</select>
+                        <p class="field-error" aria-live="polite">{move || field_error(added, "permission_b").get()}</p>
+                    </div>
+                    <FormAlert error />
+                    <div class="form-actions">
+                        <SubmitButton label="Keep apart" pending_label="Saving…" pending=add.pending() />
+                    </div>
+                </ActionForm>
+            })}
+        </section>
     }
 }
 

@@ -124,7 +124,9 @@ pub async fn assign(
     let roles = grants::role_contents(db, workspace, &held).await?;
     let held_refs: Vec<&str> = held.iter().map(String::as_str).collect();
     let rules = sod::rules(db, workspace).await?;
-    if let Some(pair) = sod::conflict(grants::combine(&held_refs, &roles).permissions, &rules) {
+    if let Some(pair) =
+        sod::person_conflict(grants::combine(&held_refs, &roles).permissions, &rules)
+    {
         return Err(sod::refusal(
             &role_editor::person_name(db, member).await?,
             pair,

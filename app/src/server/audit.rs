@@ -1,8 +1,16 @@
 //! The audit log: who changed who may do what, with the state before and after.
 
+use sqlx::Row;
+
 use super::clock::Clock;
+use super::db::Db;
 use super::error::DomainError;
-use crate::model::{UserId, WorkspaceId};
+use super::grants::Grant;
+use crate::model::{AuditEntry, AuditPage, UserId, WorkspaceId};
+use crate::permissions::Permission;
+
+/// Entries per page of the audit page.
+pub const PAGE_SIZE: i64 = 50;
 
 /// One change: what was done (`role.update`), to what (an id), and the state around it.
 pub struct Change<'a> {
@@ -38,4 +46,43 @@ pub async fn record(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The workspace's audit log, newest first, `PAGE_SIZE` entries after `before` (an entry id;
+/// ids are time-ordered UUIDv7). Targets are named where they still exist. Needs `audit.read`.
+pub async fn list(db: &Db, grant: &Grant, before: Option<&str>) -> Result<AuditPage, DomainError> {
+    let grant = grant.of(Permission::AuditRead)?;
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sqlx::query(
+        "SELECT a.id, a.created_at, a.action, a.target, a.before_state, a.after_state,          u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS target_name          FROM audit_log a          LEFT JOIN users u ON u.id = a.actor_id          LEFT JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.target          LEFT JOIN users tu ON tu.id = a.target          LEFT JOIN teams t ON t.workspace_id = a.workspace_id AND t.id = a.target          WHERE a.workspace_id = $1 AND ($2 = '' OR a.id < $2)          ORDER BY a.id DESC LIMIT $3",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(before.unwrap_or(""))
+    .bind(PAGE_SIZE + 1)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut entries = rows
+        .iter()
+        .map(|r| {
+            let target: String = r.try_get("target")?;
+            let name: Option<String> = r.try_get("target_name")?;
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                at_ms: r.try_get("created_at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                target: name.unwrap_or(target),
+                before: r.try_get("before_state")?,
+                after: r.try_get("after_state")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next = if entries.len() as i64 > PAGE_SIZE {
+        entries.truncate(PAGE_SIZE as usize);
+        entries.last().map(|e| e.id.clone())
+    } else {
+        None
+    };
+    Ok(AuditPage { entries, next })
 }

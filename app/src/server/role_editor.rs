@@ -299,7 +299,8 @@ async fn guard(
         }
         roles.insert(id.to_owned(), contents.clone());
         let held: Vec<&str> = held.iter().map(String::as_str).collect();
-        if let Some(pair) = sod::conflict(grants::combine(&held, &roles).permissions, &rules) {
+        if let Some(pair) = sod::person_conflict(grants::combine(&held, &roles).permissions, &rules)
+        {
             return Err(sod::refusal(&name, pair));
         }
     }
@@ -668,7 +669,7 @@ pub async fn delete(
                 let roles = grants::role_contents(db, workspace, &held).await?;
                 let held: Vec<&str> = held.iter().map(String::as_str).collect();
                 if let Some(pair) =
-                    sod::conflict(grants::combine(&held, &roles).permissions, &rules)
+                    sod::person_conflict(grants::combine(&held, &roles).permissions, &rules)
                 {
                     return Err(sod::refusal(&person_name(db, &user).await?, pair));
                 }

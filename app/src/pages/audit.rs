@@ -1,0 +1,109 @@
+//! The audit page: who changed who may do what, newest first, with the state before and after.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::audit::list_audit;
+use crate::components::alert::list_error;
+use crate::components::layout::PageHeader;
+use crate::model::{utc_datetime, AuditEntry};
+
+/// What an action code means, in words.
+fn action_label(action: &str) -> &str {
+    match action {
+        "role.create" => "Created role",
+        "role.update" => "Changed role",
+        "role.delete" => "Deleted role",
+        "role.assign" => "Gave a role",
+        "role.unassign" => "Took a role away",
+        "team.create" => "Created team",
+        "team.add_member" => "Added to team",
+        "sod.add" => "Kept permissions apart",
+        "sod.remove" => "Stopped keeping permissions apart",
+        other => other,
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let before = move || query.with(|q| q.get("before").unwrap_or_default());
+    let page = Resource::new(before, list_audit);
+    view! {
+        <Title text="Audit log · Gatehouse" />
+        <PageHeader
+            title="Audit log"
+            lead="Every change to roles, assignments, teams and segregation rules: who, when, and the state before and after."
+        />
+        <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        let empty = page.entries.is_empty();
+                        let rows = page.entries.into_iter().map(entry_row).collect_view();
+                        view! {
+                            <section class="card">
+                                {empty.then(|| view! { <p class="empty-state">"Nothing recorded yet."</p> })}
+                                <div class="table-wrap">
+                                    <table class="table audit-table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"When"</th>
+                                                <th scope="col">"Who"</th>
+                                                <th scope="col">"What"</th>
+                                                <th scope="col">"Of"</th>
+                                                <th scope="col">"Change"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>{rows}</tbody>
+                                    </table>
+                                </div>
+                                {page.next.map(|next| view! {
+                                    <nav class="pager" aria-label="Audit log pages">
+                                        <a class="btn" href=format!("/audit?before={next}")>"Older entries"</a>
+                                    </nav>
+                                })}
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => list_error(e, "the audit log"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A recorded state, indented for reading (it is stored as compact JSON).
+fn pretty(state: String) -> String {
+    serde_json::from_str::<serde_json::Value>(&state)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or(state)
+}
+
+fn entry_row(e: AuditEntry) -> AnyView {
+    let change = match (&e.before, &e.after) {
+        (None, None) => None,
+        (before, after) => Some((before.clone(), after.clone())),
+    };
+    view! {
+        <tr>
+            <td class="muted">{utc_datetime(e.at_ms)}</td>
+            <td>{e.actor.unwrap_or_else(|| "A removed account".to_owned())}</td>
+            <td data-action=e.action.clone()>{action_label(&e.action).to_owned()}</td>
+            <td class="strong">{e.target}</td>
+            <td class="cell-wrap">
+                {change.map(|(before, after)| view! {
+                    <details>
+                        <summary>"Before and after"</summary>
+                        {before.map(|b| view! { <p class="muted">"Before"</p><pre class="state">{pretty(b)}</pre> })}
+                        {after.map(|a| view! { <p class="muted">"After"</p><pre class="state">{pretty(a)}</pre> })}
+                    </details>
+                })}
+            </td>
+        </tr>
+    }
+    .into_any()
+}
