@@ -1,7 +1,8 @@
 //! Scoped customer lists at 1,000,000 customers in one workspace: the first page and a deep
 //! keyset page, for a Staff member (scope `assigned`, 100,000 of them are theirs), for the same
 //! member with scope `team` (their team holds another 100,000), and for the Owner (scope `all`),
-//! on SQLite and — with `GATEHOUSE_TEST_POSTGRES_URL` — PostgreSQL.
+//! on SQLite and — with `GATEHOUSE_TEST_POSTGRES_URL` — PostgreSQL, where the lists are read
+//! as an ordinary role so the row-level security policies are in force.
 //!
 //! Run: `cargo run --release -p app --features ssr,test-support --example scoped_list`
 //! (add `GATEHOUSE_TEST_POSTGRES_URL=postgres://…/postgres` for PostgreSQL too).
@@ -99,6 +100,16 @@ async fn main() {
         )
         .await;
 
+        // On PostgreSQL, read as a deployment does: an ordinary role, policies in force.
+        let reader = match t.backend() {
+            app::server::db::Backend::Postgres => {
+                app::server::db::Db::connect(&t.ordinary_role_url().await)
+                    .await
+                    .unwrap()
+            }
+            app::server::db::Backend::Sqlite => t.db.clone(),
+        };
+        assert!(!reader.bypasses_row_security().await.unwrap());
         let staff = f.role("Staff").await;
         for (who, scope) in [("Staff", "assigned"), ("Staff", "team"), ("Owner", "all")] {
             if who == "Staff" {
@@ -113,7 +124,7 @@ async fn main() {
                 grants::require(&t.db, &clock, user, &f.workspace, Permission::CustomersRead)
                     .await
                     .unwrap();
-            let reachable = customers::count(&t.db, &grant).await.unwrap();
+            let reachable = customers::count(&reader, &grant).await.unwrap();
             // A cursor nine tenths of the way through what this caller reaches.
             let mut query = ListQuery {
                 limit: Some(200),
@@ -122,13 +133,13 @@ async fn main() {
             let deep_at = reachable * 9 / 10;
             let mut seen = 0;
             while seen + 200 < deep_at {
-                let page = customers::list(&t.db, &grant, &query).await.unwrap();
+                let page = customers::list(&reader, &grant, &query).await.unwrap();
                 seen += page.items.len() as i64;
                 query.after = page.next;
             }
             let deep = query.after.clone();
             let (first50, first95) = measure(|| async {
-                let page = customers::list(&t.db, &grant, &ListQuery::default())
+                let page = customers::list(&reader, &grant, &ListQuery::default())
                     .await
                     .unwrap();
                 assert_eq!(page.items.len(), 50);
@@ -139,7 +150,7 @@ async fn main() {
                     after: deep.clone(),
                     ..ListQuery::default()
                 };
-                let page = customers::list(&t.db, &grant, &q).await.unwrap();
+                let page = customers::list(&reader, &grant, &q).await.unwrap();
                 assert_eq!(page.items.len(), 50);
             })
             .await;

@@ -624,3 +624,19 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub next: Option<String>,
 }
+
+/// A team or a department with its members, for the teams page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub members: Vec<MemberOption>,
+}
+
+/// The workspace's teams and departments, and the active members that can join them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Groups {
+    pub teams: Vec<GroupView>,
+    pub departments: Vec<GroupView>,
+    pub members: Vec<MemberOption>,
+}

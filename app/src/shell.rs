@@ -24,6 +24,7 @@ use crate::pages::{
     sign_in::SignInPage,
     sign_up::SignUpPage,
     team::TeamPage,
+    teams::TeamsPage,
     verify_email::VerifyEmailPage,
     workspaces::WorkspacesPage,
 };
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/team/access/:id") view=AccessPage ssr=SsrMode::Async />
+                    <Route path=path!("/team/groups") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/roles/new") view=RoleEditorPage ssr=SsrMode::Async />

@@ -82,19 +82,7 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         .unwrap();
 
         // An ordinary role, as a deployment runs the server.
-        let role = format!("gh_app_{}", uuid::Uuid::new_v4().simple());
-        let database = t.url.rsplit('/').next().unwrap().split('?').next().unwrap();
-        t.db_exec(&format!("CREATE ROLE {role} LOGIN PASSWORD 'app-password'"))
-            .await;
-        t.db_exec(&format!("GRANT CONNECT ON DATABASE {database} TO {role}"))
-            .await;
-        t.db_exec(&format!(
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
-        ))
-        .await;
-        let (scheme, rest) = t.url.split_once("://").unwrap();
-        let host = rest.split_once('@').map_or(rest, |(_, host)| host);
-        let app_url = format!("{scheme}://{role}:app-password@{host}");
+        let app_url = t.ordinary_role_url().await;
 
         let mut conn = sqlx::AnyConnection::connect(&app_url).await.unwrap();
         let superuser_sees = {

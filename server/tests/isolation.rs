@@ -25,6 +25,7 @@ enum V {
     IpRule,
     Role,
     Team,
+    Department,
     Workspace,
 }
 use V::*;
@@ -234,6 +235,29 @@ const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/audit/list", &[("before", Text(""))]),
+    ("/api/teams/overview", &[]),
+    ("/api/teams/create_team", &[("name", Text("Planted team"))]),
+    ("/api/teams/delete_team", &[("team_id", Team)]),
+    (
+        "/api/teams/add_member",
+        &[("team_id", Team), ("user_id", Member)],
+    ),
+    (
+        "/api/teams/remove_member",
+        &[("team_id", Team), ("user_id", Member)],
+    ),
+    (
+        "/api/teams/create_department",
+        &[("name", Text("Planted department"))],
+    ),
+    (
+        "/api/teams/delete_department",
+        &[("department_id", Department)],
+    ),
+    (
+        "/api/teams/set_department",
+        &[("user_id", Member), ("department_id", Text(""))],
+    ),
     ("/api/roles/delete", &[("id", Role), ("reassign_to", Role)]),
     (
         "/api/roles/why",
@@ -289,6 +313,7 @@ const SECRETS: &[&str] = &[
     "A-TAX-SECRET",
     "grace@example.com",
     "A Team Secret",
+    "A Dept Secret",
     "A-NOTE-SECRET",
     "pending-a@example.com",
 ];
@@ -300,12 +325,13 @@ struct Victim {
     ip_rule: String,
     role: String,
     team: String,
+    department: String,
     workspace: String,
     members: Vec<String>,
 }
 
 async fn victim(db: &Db) -> Victim {
-    use app::server::{customers, invitations, ip_rules, login_hours, teams};
+    use app::server::{customers, departments, invitations, ip_rules, login_hours, teams};
     let clock = Clock::System;
     let f = Fixture::new(db, &clock).await;
     let grace = f
@@ -325,6 +351,23 @@ async fn victim(db: &Db) -> Victim {
         &f.grant(Permission::TeamWrite).await,
         team.as_str(),
         grace.as_str(),
+    )
+    .await
+    .unwrap();
+    let department = departments::create(
+        db,
+        &clock,
+        &f.grant(Permission::TeamWrite).await,
+        "A Dept Secret",
+    )
+    .await
+    .unwrap();
+    departments::set_for_member(
+        db,
+        &clock,
+        &f.grant(Permission::TeamWrite).await,
+        grace.as_str(),
+        &department,
     )
     .await
     .unwrap();
@@ -397,6 +440,7 @@ async fn victim(db: &Db) -> Victim {
         ip_rule,
         role: staff.as_str().into(),
         team: team.as_str().into(),
+        department,
         workspace: f.workspace.as_str().into(),
         members: vec![f.owner.as_str().into(), grace.as_str().into()],
     }
@@ -426,6 +470,8 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "teams",
         "team_members",
         "departments",
+        "audit_log",
+        "sod_rules",
     ] {
         queries.push(format!("SELECT * FROM {table} WHERE workspace_id = '{ws}'"));
     }
@@ -563,6 +609,7 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
                 IpRule => v.ip_rule.clone(),
                 Role => v.role.clone(),
                 Team => v.team.clone(),
+                Department => v.department.clone(),
                 Workspace => v.workspace.clone(),
             }
         };
@@ -626,6 +673,13 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
                     ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => {
                         Some(404)
                     }
+                    (
+                        "Owner" | "Manager",
+                        "/api/teams/delete_team"
+                        | "/api/teams/remove_member"
+                        | "/api/teams/delete_department"
+                        | "/api/teams/set_department",
+                    ) => Some(404),
                     _ => None,
                 };
                 if let Some(expected) = expected {

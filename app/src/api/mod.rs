@@ -13,4 +13,5 @@ pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod team;
+pub mod teams;
 pub mod workspaces;

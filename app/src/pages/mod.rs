@@ -19,6 +19,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
 pub mod team;
+pub mod teams;
 pub mod two_step;
 pub mod verify_email;
 pub mod workspaces;

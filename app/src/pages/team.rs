@@ -72,6 +72,11 @@ pub fn TeamPage() -> impl IntoView {
             title="Team"
             lead="Who belongs to this workspace, with which roles, and who has been invited."
         />
+        <p>
+            <a href="/team/groups">"Teams and departments"</a>
+            " · "
+            <a href="/roles">"Roles"</a>
+        </p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
             {move || Suspend::new(async move {
                 match caller.await {

@@ -66,15 +66,23 @@ pub async fn list(db: &Db, grant: &Grant, before: Option<&str>) -> Result<AuditP
         .iter()
         .map(|r| {
             let target: String = r.try_get("target")?;
-            let name: Option<String> = r.try_get("target_name")?;
+            let before: Option<String> = r.try_get("before_state")?;
+            let after: Option<String> = r.try_get("after_state")?;
+            // A deleted role, team or department is named by the state recorded with it.
+            let name = r.try_get::<Option<String>, _>("target_name")?.or_else(|| {
+                [&before, &after]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|state| recorded_name(state))
+            });
             Ok(AuditEntry {
                 id: r.try_get("id")?,
                 at_ms: r.try_get("created_at")?,
                 actor: r.try_get("actor")?,
                 action: r.try_get("action")?,
                 target: name.unwrap_or(target),
-                before: r.try_get("before_state")?,
-                after: r.try_get("after_state")?,
+                before,
+                after,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -85,4 +93,13 @@ pub async fn list(db: &Db, grant: &Grant, before: Option<&str>) -> Result<AuditP
         None
     };
     Ok(AuditPage { entries, next })
+}
+
+/// The `name` a recorded state carries, if any.
+fn recorded_name(state: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(state)
+        .ok()?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
 }

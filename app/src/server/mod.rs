@@ -12,6 +12,7 @@ pub mod context;
 pub mod csrf;
 pub mod customers;
 pub mod db;
+pub mod departments;
 pub mod email_tokens;
 pub mod error;
 pub mod explain;

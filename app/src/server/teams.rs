@@ -116,3 +116,129 @@ pub async fn list(db: &Db, grant: &Grant) -> Result<Vec<TeamOption>, DomainError
     tx.commit().await?;
     Ok(teams)
 }
+
+/// Takes `user` out of team `team` (both of the grant's workspace, else `NotFound`).
+/// Needs `team.write`.
+pub async fn remove_member(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    team: &str,
+    user: &str,
+) -> Result<(), DomainError> {
+    let grant = grant.of(Permission::TeamWrite)?;
+    let mut tx = grant.begin(db, true).await?;
+    let gone = sqlx::query(
+        "DELETE FROM team_members WHERE workspace_id = $1 AND team_id = $2 AND user_id = $3",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(team)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    if gone.rows_affected() == 0 {
+        return Err(DomainError::NotFound);
+    }
+    let change = Change {
+        action: "team.remove_member",
+        target: team,
+        before: Some(serde_json::json!({ "user_id": user })),
+        after: None,
+    };
+    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes team `team`. Its customers keep their assignee and lose the team (so `team`-scoped
+/// colleagues stop reaching them). Needs `team.write`.
+pub async fn delete(db: &Db, clock: &Clock, grant: &Grant, team: &str) -> Result<(), DomainError> {
+    let grant = grant.of(Permission::TeamWrite)?;
+    let workspace = grant.workspace().as_str();
+    let mut tx = grant.begin(db, true).await?;
+    let name: String = sqlx::query("SELECT name FROM teams WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace)
+        .bind(team)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .try_get("name")?;
+    sqlx::query("UPDATE customers SET team_id = NULL WHERE workspace_id = $1 AND team_id = $2")
+        .bind(workspace)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM team_members WHERE workspace_id = $1 AND team_id = $2")
+        .bind(workspace)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM teams WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+    let change = Change {
+        action: "team.delete",
+        target: team,
+        before: Some(serde_json::json!({ "name": name })),
+        after: None,
+    };
+    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Teams and departments with their active members, and the members to choose from.
+/// Needs `team.read`.
+pub async fn groups(db: &Db, grant: &Grant) -> Result<crate::model::Groups, DomainError> {
+    use crate::model::{GroupView, MemberOption};
+    let grant = grant.of(Permission::TeamRead)?;
+    let members = super::members::options(db, grant.workspace()).await?;
+    let label = |id: &str| members.iter().find(|m| m.user_id.as_str() == id).cloned();
+    let mut tx = grant.begin(db, false).await?;
+    let read = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<GroupView>, DomainError> {
+        let mut out: Vec<GroupView> = Vec::new();
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let user: Option<String> = row.try_get("user_id")?;
+            let member: Option<MemberOption> = user.as_deref().and_then(label);
+            match out.last_mut() {
+                Some(last) if last.id == id => last.members.extend(member),
+                _ => out.push(GroupView {
+                    id,
+                    name: row.try_get("name")?,
+                    members: member.into_iter().collect(),
+                }),
+            }
+        }
+        Ok(out)
+    };
+    let teams = read(
+        sqlx::query(
+            "SELECT t.id, t.name, tm.user_id FROM teams t \
+             LEFT JOIN team_members tm ON tm.workspace_id = t.workspace_id AND tm.team_id = t.id \
+             WHERE t.workspace_id = $1 ORDER BY t.name, t.id, tm.user_id",
+        )
+        .bind(grant.workspace().as_str())
+        .fetch_all(&mut *tx)
+        .await?,
+    )?;
+    let departments = read(
+        sqlx::query(
+            "SELECT d.id, d.name, m.user_id FROM departments d \
+             LEFT JOIN memberships m ON m.workspace_id = d.workspace_id \
+               AND m.department_id = d.id AND m.deactivated_at IS NULL \
+             WHERE d.workspace_id = $1 ORDER BY d.name, d.id, m.user_id",
+        )
+        .bind(grant.workspace().as_str())
+        .fetch_all(&mut *tx)
+        .await?,
+    )?;
+    tx.commit().await?;
+    Ok(crate::model::Groups {
+        teams,
+        departments,
+        members,
+    })
+}

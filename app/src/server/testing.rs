@@ -82,6 +82,35 @@ impl TestDb {
             .expect("run test statement");
     }
 
+    /// PostgreSQL only: the URL of a fresh ordinary role (no superuser, no BYPASSRLS) allowed to
+    /// read and write every table — how a deployment runs the server, so row-level security
+    /// applies. The tests' own handle is a superuser, which skips policies.
+    pub async fn ordinary_role_url(&self) -> String {
+        assert_eq!(
+            self.backend(),
+            Backend::Postgres,
+            "row-level security is PostgreSQL's"
+        );
+        let role = format!("gh_app_{}", uuid::Uuid::new_v4().simple());
+        let database = self
+            .url
+            .rsplit('/')
+            .next()
+            .and_then(|tail| tail.split('?').next())
+            .expect("a database name in the test URL");
+        self.db_exec(&format!("CREATE ROLE {role} LOGIN PASSWORD 'app-password'"))
+            .await;
+        self.db_exec(&format!("GRANT CONNECT ON DATABASE {database} TO {role}"))
+            .await;
+        self.db_exec(&format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        ))
+        .await;
+        let (scheme, rest) = self.url.split_once("://").expect("a URL");
+        let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+        format!("{scheme}://{role}:app-password@{host}")
+    }
+
     /// A second, independent handle on the same database, as a restarted process would open.
     pub async fn reopen(&self) -> Db {
         Db::connect(&self.url).await.expect("reopen test database")
