@@ -180,6 +180,24 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
                 .unwrap_err();
             assert_eq!(message(e), expected, "{label}");
         }
+        // Nor through an invitation.
+        let e = app::server::invitations::invite(
+            &t.db,
+            &clock,
+            &mallory_team,
+            true,
+            app::server::invitations::Invite {
+                email: "eve@example.com".into(),
+                role_id: billing.as_str().into(),
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            message(e),
+            "role_id: You can't grant billing.manage: you don't hold it yourself.",
+            "{label}"
+        );
         // …but may hand out what they hold.
         let reader = role_editor::create(
             &t.db,
@@ -272,8 +290,8 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
             t.strings("SELECT action FROM audit_log WHERE action LIKE 'role.%assign' ORDER BY created_at, action")
                 .await
                 .len(),
-            4,
-            "{label}: three assignments and one removal"
+            6,
+            "{label}: two joined by invitation, three assignments and one removal"
         );
 
         // It counts through the 30th and stops by itself at midnight.
@@ -566,11 +584,19 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
             .unwrap();
         let actions: Vec<&str> = log.entries.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
-            actions[..2],
-            ["sod.remove", "role.assign"],
-            "{label}: newest first"
+            actions,
+            [
+                "sod.remove",
+                "role.assign",       // Deleter to Bea
+                "role.assign",       // Bea joins as Owner
+                "invitation.create", // Bea invited
+                "role.create",       // Deleter
+                "sod.add",
+                "role.assign",       // Grace joins as Staff
+                "invitation.create"  // Grace invited
+            ],
+            "{label}: newest first; refusals leave nothing"
         );
-        assert_eq!(actions.last(), Some(&"sod.add"), "{label}");
         assert_eq!(
             log.entries[0].actor.as_deref(),
             Some("Ada Lovelace"),
@@ -578,7 +604,8 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
         );
         assert!(
             log.entries
-                .last()
+                .iter()
+                .find(|e| e.action == "sod.add")
                 .unwrap()
                 .after
                 .as_deref()

@@ -17,6 +17,7 @@ fn action_label(action: &str) -> &str {
         "role.delete" => "Deleted role",
         "role.assign" => "Gave a role",
         "role.unassign" => "Took a role away",
+        "invitation.create" => "Invited",
         "team.create" => "Created team",
         "team.add_member" => "Added to team",
         "team.remove_member" => "Took out of team",

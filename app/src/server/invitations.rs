@@ -79,6 +79,16 @@ pub async fn invite(
             "Only an Owner can invite someone as Owner.",
         ));
     }
+    // An invitation hands out its role: the same no-escalation check as any assignment.
+    let role_id: String = role.try_get("id")?;
+    if let Some(mine) = super::role_editor::editor_access(db, clock, grant).await? {
+        let contents = grants::role_contents(db, grant.workspace(), &[role_id.clone()]).await?;
+        super::role_editor::within(&mine, &grants::combine(&[role_id.as_str()], &contents))
+            .map_err(|e| match e {
+                DomainError::Invalid { message, .. } => DomainError::invalid("role_id", message),
+                other => other,
+            })?;
+    }
     let member = sqlx::query(
         "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.workspace_id = $1 AND u.email_key = $2",
@@ -104,7 +114,7 @@ pub async fn invite(
     .bind(grant.workspace().as_str())
     .bind(email.as_str())
     .bind(email.key())
-    .bind(role.try_get::<String, _>("id")?)
+    .bind(&role_id)
     .bind(hash(&token))
     .bind(grant.user().as_str())
     .bind(now + INVITATION_TTL_MS)
@@ -119,6 +129,13 @@ pub async fn invite(
             )
         })
     })?;
+    let change = super::audit::Change {
+        action: "invitation.create",
+        target: id.as_str(),
+        before: None,
+        after: Some(serde_json::json!({ "email": email.as_str(), "role_id": role_id })),
+    };
+    super::audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
     tx.commit().await?;
     Ok(Sent {
         id,
@@ -344,6 +361,13 @@ async fn join(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let change = super::audit::Change {
+        action: "role.assign",
+        target: user.as_str(),
+        before: None,
+        after: Some(serde_json::json!({ "role_id": open.role_id, "invitation_id": open.id })),
+    };
+    super::audit::record(tx, clock, &open.workspace_id, user, change).await?;
     // Following the mailed link proves the address.
     super::accounts::confirm_email(tx, clock, user).await
 }
