@@ -82,7 +82,8 @@ pub async fn invite(
     // An invitation hands out its role: the same no-escalation check as any assignment.
     let role_id: String = role.try_get("id")?;
     if let Some(mine) = super::role_editor::editor_access(db, clock, grant).await? {
-        let contents = grants::role_contents(db, grant.workspace(), &[role_id.clone()]).await?;
+        let contents =
+            grants::role_contents(db, grant.workspace(), std::slice::from_ref(&role_id)).await?;
         super::role_editor::within(&mine, &grants::combine(&[role_id.as_str()], &contents))
             .map_err(|e| match e {
                 DomainError::Invalid { message, .. } => DomainError::invalid("role_id", message),
