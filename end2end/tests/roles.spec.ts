@@ -149,7 +149,11 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await expect(deleted).toContainText("Olive Owner");
   await deleted.getByText("Before and after").click();
   await expect(deleted.locator("pre.state").first()).toContainText('"name": "Auditor"');
-  await expect(page.locator("tbody tr", { hasText: "Gave a role" })).toContainText("Sam Staff");
+  // Olive gave Sam the Auditor role; Sam's joining by invitation gave him Staff.
+  const given = page.locator("tbody tr", { hasText: "Gave a role" });
+  await expect(given).toHaveCount(2);
+  await expect(given.filter({ hasText: "Olive Owner" })).toContainText("Sam Staff");
+  await expect(page.locator("tbody tr", { hasText: "Invited" })).toContainText(`roles-member+${stamp}@example.com`);
   await expect(page.locator("tbody tr", { hasText: "Created role" })).toHaveCount(1);
   console.assertClean();
 });

@@ -68,7 +68,8 @@ pub async fn list(db: &Db, grant: &Grant, before: Option<&str>) -> Result<AuditP
             let target: String = r.try_get("target")?;
             let before: Option<String> = r.try_get("before_state")?;
             let after: Option<String> = r.try_get("after_state")?;
-            // A deleted role, team or department is named by the state recorded with it.
+            // A deleted role, team or department (and an invitation) is named by the state
+            // recorded with it.
             let name = r.try_get::<Option<String>, _>("target_name")?.or_else(|| {
                 [&before, &after]
                     .into_iter()
@@ -95,11 +96,12 @@ pub async fn list(db: &Db, grant: &Grant, before: Option<&str>) -> Result<AuditP
     Ok(AuditPage { entries, next })
 }
 
-/// The `name` a recorded state carries, if any.
+/// The `name` (or, for an invitation, the `email`) a recorded state carries, if any.
 fn recorded_name(state: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(state)
-        .ok()?
-        .get("name")?
+    let state = serde_json::from_str::<serde_json::Value>(state).ok()?;
+    state
+        .get("name")
+        .or_else(|| state.get("email"))?
         .as_str()
         .map(str::to_owned)
 }
