@@ -24,6 +24,7 @@ test("an admin organises teams and departments", async ({ page, browser }) => {
   await teams.getByRole("button", { name: "Create team" }).click();
   const north = teams.locator(".group", { hasText: "North" });
   await expect(north).toContainText("0 members");
+  await expect(teams.getByLabel("New team")).toHaveValue("");
   await teams.getByLabel("New team").fill("North");
   await teams.getByRole("button", { name: "Create team" }).click();
   await expect(teams.locator(".field-error")).toContainText("A team with this name already exists.");

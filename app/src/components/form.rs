@@ -127,3 +127,19 @@ pub fn go_to_next_step(value: impl ActionOutcome<crate::model::SignInStep>) {
         }
     });
 }
+
+/// A `NodeRef` for an `ActionForm` that empties the form after each successful submission, so
+/// a "create" form is ready for the next entry (the new item shows in the list above it).
+pub fn cleared_on_success<T: Send + Sync + 'static>(
+    value: impl ActionOutcome<T>,
+) -> NodeRef<leptos::html::Form> {
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    form
+}

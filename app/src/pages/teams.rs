@@ -9,7 +9,7 @@ use crate::api::teams::{
     RemoveTeamMember, SetDepartment,
 };
 use crate::components::alert::{list_error, FormAlert};
-use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::form::{cleared_on_success, field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
 use crate::error::AppError;
@@ -192,7 +192,7 @@ fn TeamsCard(
             {empty.then(|| view! { <p class="muted">"No teams yet."</p> })}
             {blocks}
             {can_write.then(|| view! {
-                <ActionForm action=actions.create_team attr:class="form form-inline">
+                <ActionForm action=actions.create_team node_ref=cleared_on_success(created) attr:class="form form-inline">
                     <CsrfField />
                     <TextField label="New team" name="name" scope="team" maxlength=60 error=field_error(created, "name") />
                     <FormAlert error=Signal::derive(move || created.get().and_then(Result::err)) />
@@ -273,7 +273,7 @@ fn DepartmentsCard(
                 </ActionForm>
             })}
             {can_write.then(|| view! {
-                <ActionForm action=actions.create_department attr:class="form form-inline">
+                <ActionForm action=actions.create_department node_ref=cleared_on_success(created) attr:class="form form-inline">
                     <CsrfField />
                     <TextField label="New department" name="name" scope="department" maxlength=60 error=field_error(created, "name") />
                     <FormAlert error=Signal::derive(move || created.get().and_then(Result::err)) />
