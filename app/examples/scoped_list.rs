@@ -100,15 +100,8 @@ async fn main() {
         )
         .await;
 
-        // On PostgreSQL, read as a deployment does: an ordinary role, policies in force.
-        let reader = match t.backend() {
-            app::server::db::Backend::Postgres => {
-                app::server::db::Db::connect(&t.ordinary_role_url().await)
-                    .await
-                    .unwrap()
-            }
-            app::server::db::Backend::Sqlite => t.db.clone(),
-        };
+        // `t.db` reads as a deployment does: on PostgreSQL an ordinary role, policies in force.
+        let reader = t.db.clone();
         assert!(!reader.bypasses_row_security().await.unwrap());
         let staff = f.role("Staff").await;
         for (who, scope) in [("Staff", "assigned"), ("Staff", "team"), ("Owner", "all")] {

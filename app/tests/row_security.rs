@@ -1,7 +1,7 @@
-//! PostgreSQL's row-level security as the second wall: connected as an ordinary role (not the
-//! superuser the tests otherwise use, which skips policies), a query outside a workspace
-//! transaction sees no workspace-owned rows and can write none; inside one it sees that
-//! workspace's rows only; and the application's own functions work through it.
+//! PostgreSQL's row-level security as the second wall: connected as the application's ordinary
+//! role (every PostgreSQL test runs the code as one; see `testing::postgres`), a query outside a
+//! workspace transaction sees no workspace-owned rows and can write none; inside one it sees
+//! that workspace's rows only; and the application's own functions work through it.
 #![cfg(feature = "test-support")]
 
 use app::model::WorkspaceId;
@@ -55,7 +55,7 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         )
         .await
         .unwrap();
-        // Data in both workspaces, written by the application as the superuser.
+        // Data in both workspaces, written by the application (as the ordinary role).
         let write = f.grant(Permission::CustomersWrite).await;
         customers::create(&t.db, &clock, &write, &customer("Babbage & Co"))
             .await
@@ -81,12 +81,10 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         .await
         .unwrap();
 
-        // An ordinary role, as a deployment runs the server.
-        let app_url = t.ordinary_role_url().await;
-
+        let app_url = t.url.clone();
         let mut conn = sqlx::AnyConnection::connect(&app_url).await.unwrap();
         let superuser_sees = {
-            let mut admin = sqlx::AnyConnection::connect(&t.url).await.unwrap();
+            let mut admin = sqlx::AnyConnection::connect(&t.admin_url).await.unwrap();
             let mut n = Vec::new();
             for table in TABLES {
                 n.push(count(&mut admin, table).await);
@@ -164,8 +162,8 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         let app_db = Db::connect(&app_url).await.unwrap();
         assert!(!app_db.bypasses_row_security().await.unwrap());
         assert!(
-            t.db.bypasses_row_security().await.unwrap(),
-            "the test superuser"
+            t.admin.bypasses_row_security().await.unwrap(),
+            "the tests' owner"
         );
         let grant_in = |ws: WorkspaceId, p: Permission| {
             let (db, clock, owner) = (app_db.clone(), clock.clone(), f.owner.clone());

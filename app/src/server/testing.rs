@@ -6,9 +6,15 @@
 
 use super::db::{Backend, Db};
 
+/// A throwaway database. On PostgreSQL `db` is an ordinary role, as a deployment runs the
+/// server, so every test of the code goes through the row-level security policies; `admin` is
+/// the owner, for the tests' own setup and inspection (which would otherwise see no rows of the
+/// policed tables). On SQLite both are the same file.
 pub struct TestDb {
     pub db: Db,
     pub url: String,
+    pub admin: Db,
+    pub admin_url: String,
     sqlite_file: Option<std::path::PathBuf>,
 }
 
@@ -23,7 +29,7 @@ impl TestDb {
         for table in tables {
             let n: i64 = sqlx::Row::get(
                 &sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
-                    .fetch_one(self.db.pool())
+                    .fetch_one(self.admin.pool())
                     .await
                     .expect("count rows"),
                 0,
@@ -36,7 +42,7 @@ impl TestDb {
     /// The first column of every row `sql` returns, as text.
     pub async fn strings(&self, sql: &str) -> Vec<String> {
         sqlx::query(sql)
-            .fetch_all(self.db.pool())
+            .fetch_all(self.admin.pool())
             .await
             .expect("run test query")
             .iter()
@@ -49,7 +55,7 @@ impl TestDb {
     pub async fn rows_as_text(&self, sql: &str) -> Vec<String> {
         use sqlx::{Column, Row};
         let rows = sqlx::query(sql)
-            .fetch_all(self.db.pool())
+            .fetch_all(self.admin.pool())
             .await
             .expect("run test query");
         let mut lines: Vec<String> = rows
@@ -77,43 +83,17 @@ impl TestDb {
     /// Runs a statement for setting up a test (rows the code under test would find).
     pub async fn db_exec(&self, sql: &str) {
         sqlx::query(sql)
-            .execute(self.db.pool())
+            .execute(self.admin.pool())
             .await
             .expect("run test statement");
     }
 
-    /// PostgreSQL only: the URL of a fresh ordinary role (no superuser, no BYPASSRLS) allowed to
-    /// read and write every table — how a deployment runs the server, so row-level security
-    /// applies. The tests' own handle is a superuser, which skips policies.
-    pub async fn ordinary_role_url(&self) -> String {
-        assert_eq!(
-            self.backend(),
-            Backend::Postgres,
-            "row-level security is PostgreSQL's"
-        );
-        let role = format!("gh_app_{}", uuid::Uuid::new_v4().simple());
-        let database = self
-            .url
-            .rsplit('/')
-            .next()
-            .and_then(|tail| tail.split('?').next())
-            .expect("a database name in the test URL");
-        self.db_exec(&format!("CREATE ROLE {role} LOGIN PASSWORD 'app-password'"))
-            .await;
-        self.db_exec(&format!("GRANT CONNECT ON DATABASE {database} TO {role}"))
-            .await;
-        self.db_exec(&format!(
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
-        ))
-        .await;
-        let (scheme, rest) = self.url.split_once("://").expect("a URL");
-        let host = rest.split_once('@').map_or(rest, |(_, host)| host);
-        format!("{scheme}://{role}:app-password@{host}")
-    }
-
-    /// A second, independent handle on the same database, as a restarted process would open.
+    /// A second, independent handle on the same database, as a restarted process would open
+    /// it to migrate (as the owner).
     pub async fn reopen(&self) -> Db {
-        Db::connect(&self.url).await.expect("reopen test database")
+        Db::connect(&self.admin_url)
+            .await
+            .expect("reopen test database")
     }
 }
 
@@ -179,6 +159,8 @@ pub async fn sqlite() -> TestDb {
     let db = Db::connect(&url).await.expect("open test SQLite database");
     db.migrate().await.expect("migrate test SQLite database");
     TestDb {
+        admin: db.clone(),
+        admin_url: url.clone(),
         db,
         url,
         sqlite_file: Some(file),
@@ -200,20 +182,44 @@ pub async fn postgres(admin_url: &str) -> TestDb {
     admin.close().await.ok();
     let (base, query) = admin_url.split_once('?').unwrap_or((admin_url, ""));
     let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-    let url = if query.is_empty() {
-        format!("{server}/{name}")
-    } else {
-        format!("{server}/{name}?{query}")
+    let with_query = |url: String| {
+        if query.is_empty() {
+            url
+        } else {
+            format!("{url}?{query}")
+        }
     };
-    let db = Db::connect(&url)
+    let owner_url = with_query(format!("{server}/{name}"));
+    let owner = Db::connect(&owner_url)
         .await
         .expect("open test PostgreSQL database");
-    db.migrate()
+    owner
+        .migrate()
         .await
         .expect("migrate test PostgreSQL database");
+    // The application's role: no superuser, no BYPASSRLS — the policies apply to it.
+    let role = format!("gh_app_{}", uuid::Uuid::new_v4().simple());
+    for statement in [
+        format!("CREATE ROLE {role} LOGIN PASSWORD 'app-password'"),
+        format!("GRANT CONNECT ON DATABASE {name} TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+    ] {
+        sqlx::query(&statement)
+            .execute(owner.pool())
+            .await
+            .expect("create the application role");
+    }
+    let (scheme, rest) = server.split_once("://").expect("a URL");
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    let url = with_query(format!("{scheme}://{role}:app-password@{host}/{name}"));
+    let db = Db::connect(&url)
+        .await
+        .expect("open test PostgreSQL database as the application role");
     TestDb {
         db,
         url,
+        admin: owner,
+        admin_url: owner_url,
         sqlite_file: None,
     }
 }
