@@ -170,6 +170,9 @@ test("a workspace that requires a second factor sends a member straight to set-u
   await signOut(page);
   await signInWithPassword(page, owner);
   await expect(page).toHaveURL(/\/signin\/verify$/);
+  // The sign-in redirect loads the page afresh: wait for hydration, or the click posts the
+  // plain form (which answers with a redirect, not the message).
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
   const before = codesMailedTo(owner);
   await page.getByRole("button", { name: "Email me a code" }).click();
   await expect(page.getByText("We sent a code to your email address.")).toBeVisible();
