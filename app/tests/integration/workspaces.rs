@@ -1,5 +1,4 @@
 //! Workspaces against real SQLite and PostgreSQL (see `app::server::testing`).
-#![cfg(feature = "test-support")]
 
 use std::time::Duration;
 

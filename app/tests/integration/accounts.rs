@@ -1,5 +1,4 @@
 //! Sign-up against real SQLite and PostgreSQL.
-#![cfg(feature = "test-support")]
 
 use app::server::accounts::{self, SignUp};
 use app::server::clock::Clock;

@@ -2,7 +2,6 @@
 //! role (every PostgreSQL test runs the code as one; see `testing::postgres`), a query outside a
 //! workspace transaction sees no workspace-owned rows and can write none; inside one it sees
 //! that workspace's rows only; and the application's own functions work through it.
-#![cfg(feature = "test-support")]
 
 use app::model::WorkspaceId;
 use app::permissions::Permission;

@@ -1,5 +1,4 @@
 //! The session store against real SQLite and PostgreSQL.
-#![cfg(feature = "test-support")]
 
 use std::time::Duration;
 

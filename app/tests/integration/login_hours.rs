@@ -1,5 +1,4 @@
 //! Login hours against real SQLite and PostgreSQL, on an injected clock.
-#![cfg(feature = "test-support")]
 
 use std::sync::Arc;
 use std::time::Duration;

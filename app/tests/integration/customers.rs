@@ -1,6 +1,5 @@
 //! Customers against real SQLite and PostgreSQL: data scopes in SQL, field-level security,
 //! keyset pagination, validation, and workspace isolation.
-#![cfg(feature = "test-support")]
 
 use app::permissions::Permission;
 use app::server::clock::Clock;

@@ -1,6 +1,5 @@
 //! Assigning roles (with expiry) and deleting roles with reassignment, against real SQLite and
 //! PostgreSQL: the guardrails, the expiry taking effect by itself, and the audit log.
-#![cfg(feature = "test-support")]
 
 use std::time::Duration;
 

@@ -1,6 +1,5 @@
 //! Teams and departments against real SQLite and PostgreSQL: managing them, and the `team` and
 //! `department` data scopes they back.
-#![cfg(feature = "test-support")]
 
 use app::permissions::Permission;
 use app::server::clock::Clock;

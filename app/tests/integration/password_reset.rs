@@ -1,5 +1,4 @@
 //! Password reset links against real SQLite and PostgreSQL.
-#![cfg(feature = "test-support")]
 
 use std::time::Duration;
 

@@ -1,5 +1,4 @@
 //! Mail delivery: to a real SMTP server on loopback, and to `.eml` files.
-#![cfg(feature = "test-support")]
 
 use app::server::mail::{Mail, Mailer};
 use app::server::testing::{received_mail, smtp_server};

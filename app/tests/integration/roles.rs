@@ -1,5 +1,4 @@
 //! Editing roles against real SQLite and PostgreSQL: the guardrails and the audit log.
-#![cfg(feature = "test-support")]
 
 use app::permissions::Permission;
 use app::server::clock::Clock;

@@ -1,6 +1,5 @@
 //! Team management against real SQLite and PostgreSQL: permission checks, invitations from
 //! sending to accepting, deactivation and the guardrails around Owners.
-#![cfg(feature = "test-support")]
 
 use std::time::Duration;
 

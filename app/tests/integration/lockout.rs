@@ -1,5 +1,4 @@
 //! Account lockout against real SQLite and PostgreSQL, on an injected clock.
-#![cfg(feature = "test-support")]
 
 use std::time::Duration;
 

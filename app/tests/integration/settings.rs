@@ -1,6 +1,5 @@
 //! Workspace security settings against real SQLite and PostgreSQL: validation, the password
 //! policy on every path, expiry notices, and the session limits — all on an injected clock.
-#![cfg(feature = "test-support")]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,5 +1,4 @@
 //! Network rules against real SQLite and PostgreSQL.
-#![cfg(feature = "test-support")]
 
 use app::permissions::Permission;
 use app::server::accounts::{self, NETWORK_DENIED};

@@ -1,0 +1,21 @@
+//! Integration tests against real SQLite and PostgreSQL, one module per area, in one test binary:
+//! each binary links the whole application, so sixteen of them made a cold build of the test
+//! command link sixteen times.
+#![cfg(feature = "test-support")]
+
+mod accounts;
+mod assignments;
+mod customers;
+mod ip_rules;
+mod lockout;
+mod login_hours;
+mod mail;
+mod mfa;
+mod password_reset;
+mod roles;
+mod row_security;
+mod sessions;
+mod settings;
+mod team;
+mod teams;
+mod workspaces;
