@@ -11,26 +11,12 @@ use app::server::error::DomainError;
 use app::server::grants::{self, Grant};
 use app::server::role_editor::{self, RoleDraft};
 use app::server::testing::{backends, Fixture};
+
+use crate::support::{draft, message};
 use app::server::{explain, members};
 
 const NOW: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
 const DAY: i64 = 86_400_000;
-
-fn draft(name: &str, keys: &[&str]) -> RoleDraft {
-    RoleDraft {
-        name: name.into(),
-        permissions: keys.iter().map(|k| (*k).to_owned()).collect(),
-        ..RoleDraft::default()
-    }
-}
-
-fn message(e: DomainError) -> String {
-    match e {
-        DomainError::Invalid { field, message } => format!("{field}: {message}"),
-        DomainError::Conflict(message) => format!("conflict: {message}"),
-        other => format!("{other:?}"),
-    }
-}
 
 async fn grant_of(f: &Fixture, user: &UserId, p: Permission) -> Grant {
     grants::require(&f.db, &f.clock, user, &f.workspace, p)

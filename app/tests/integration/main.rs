@@ -16,6 +16,7 @@ mod roles;
 mod row_security;
 mod sessions;
 mod settings;
+mod support;
 mod team;
 mod teams;
 mod workspaces;

@@ -7,21 +7,7 @@ use app::server::grants;
 use app::server::role_editor::{self, RoleDraft};
 use app::server::testing::{backends, Fixture};
 
-fn draft(name: &str, keys: &[&str]) -> RoleDraft {
-    RoleDraft {
-        name: name.into(),
-        permissions: keys.iter().map(|k| (*k).to_owned()).collect(),
-        ..RoleDraft::default()
-    }
-}
-
-fn message(e: DomainError) -> String {
-    match e {
-        DomainError::Invalid { field, message } => format!("{field}: {message}"),
-        DomainError::Conflict(message) => format!("conflict: {message}"),
-        other => panic!("unexpected {other:?}"),
-    }
-}
+use crate::support::{draft, message};
 
 #[tokio::test]
 async fn guardrails_hold_and_every_change_is_audited() {
