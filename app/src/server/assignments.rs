@@ -112,13 +112,7 @@ pub async fn assign(
         login_hours::time_zone(db, workspace).await?,
         clock.now_ms(),
     )?;
-    if let Some(mine) = role_editor::editor_access(db, clock, grant).await? {
-        let role = grants::role_contents(db, workspace, &[role_id.to_owned()]).await?;
-        role_editor::within(&mine, &grants::combine(&[role_id], &role)).map_err(|e| match e {
-            DomainError::Invalid { message, .. } => DomainError::invalid("role_id", message),
-            other => other,
-        })?;
-    }
+    role_editor::may_hand_out(db, clock, grant, role_id, "role_id").await?;
     let mut held = grants::held_role_ids(db, clock, member, workspace).await?;
     held.push(role_id.to_owned());
     let roles = grants::role_contents(db, workspace, &held).await?;

@@ -81,15 +81,7 @@ pub async fn invite(
     }
     // An invitation hands out its role: the same no-escalation check as any assignment.
     let role_id: String = role.try_get("id")?;
-    if let Some(mine) = super::role_editor::editor_access(db, clock, grant).await? {
-        let contents =
-            grants::role_contents(db, grant.workspace(), std::slice::from_ref(&role_id)).await?;
-        super::role_editor::within(&mine, &grants::combine(&[role_id.as_str()], &contents))
-            .map_err(|e| match e {
-                DomainError::Invalid { message, .. } => DomainError::invalid("role_id", message),
-                other => other,
-            })?;
-    }
+    super::role_editor::may_hand_out(db, clock, grant, &role_id, "role_id").await?;
     let member = sqlx::query(
         "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.workspace_id = $1 AND u.email_key = $2",

@@ -190,7 +190,7 @@ async fn draft_access(
 }
 
 /// The editor's own access, or `None` for an Owner: Owners may hand out anything.
-pub(crate) async fn editor_access(
+async fn editor_access(
     db: &Db,
     clock: &Clock,
     grant: &Grant,
@@ -207,7 +207,7 @@ pub(crate) async fn editor_access(
 
 /// No escalation: `granted` (a role's access, parents included) must lie within `mine` —
 /// every key, every scope it names, and restrictions no looser.
-pub(crate) fn within(mine: &Access, granted: &Access) -> Result<(), DomainError> {
+fn within(mine: &Access, granted: &Access) -> Result<(), DomainError> {
     if let Some(p) = granted
         .permissions
         .iter()
@@ -245,6 +245,26 @@ pub(crate) fn within(mine: &Access, granted: &Access) -> Result<(), DomainError>
         ));
     }
     Ok(())
+}
+
+/// No escalation when handing out stored role `role_id` (assigning it, inviting with it, moving
+/// a deleted role's holders to it): the editor must hold everything it grants, parents
+/// included (Owners excepted). A refusal names `field`, the form field the role was chosen in.
+pub(crate) async fn may_hand_out(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant,
+    role_id: &str,
+    field: &'static str,
+) -> Result<(), DomainError> {
+    let Some(mine) = editor_access(db, clock, grant).await? else {
+        return Ok(());
+    };
+    let role = grants::role_contents(db, grant.workspace(), &[role_id.to_owned()]).await?;
+    within(&mine, &grants::combine(&[role_id], &role)).map_err(|e| match e {
+        DomainError::Invalid { message, .. } => DomainError::invalid(field, message),
+        other => other,
+    })
 }
 
 /// The checks every save makes; returns what the role will grant.
@@ -656,10 +676,7 @@ pub async fn delete(
                     "Only an Owner can make others Owners.",
                 ));
             }
-            if let Some(mine) = editor_access(db, clock, grant).await? {
-                let theirs = grants::role_contents(db, workspace, &[t.to_owned()]).await?;
-                within(&mine, &grants::combine(&[t], &theirs))?;
-            }
+            may_hand_out(db, clock, grant, t, "reassign_to").await?;
             let rules = sod::rules(db, workspace).await?;
             for user in &holders {
                 let user = UserId::from_db(user.clone());

@@ -407,6 +407,30 @@ async fn deleting_a_role_in_use_moves_its_holders() {
             before,
             "{label}: refusals change no assignment and write no audit row"
         );
+        // …nor to a role holding a key they lack; the refusal names the field the role was
+        // chosen in, so the form shows it there.
+        let billing = role_editor::create(
+            &t.db,
+            &clock,
+            &owner_roles,
+            &draft("Billing", &["billing.manage"]),
+        )
+        .await
+        .unwrap();
+        let e = delete(
+            &t.db,
+            &clock,
+            &grant_of(&f, &mallory, Permission::RolesWrite).await,
+            temp.clone(),
+            Some(billing),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            message(e),
+            "reassign_to: You can't grant billing.manage: you don't hold it yourself.",
+            "{label}"
+        );
 
         // Moving to Guest: Grace holds Staff and Guest (with Temp's expiry), Temp is gone.
         delete(

@@ -453,6 +453,21 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         assignments::assign(&t.db, &clock, &team, &grace, peek.as_str(), "")
             .await
             .unwrap();
+        // While she also holds Staff (no cap), the most permissive cap — none — wins.
+        let uncapped = grants::require(
+            &t.db,
+            &clock,
+            &grace,
+            &f.workspace,
+            Permission::CustomersRead,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            customers::count(&t.db, &uncapped).await.unwrap(),
+            3,
+            "{label}"
+        );
         assignments::unassign(&t.db, &clock, &team, &grace, &f.role("Staff").await)
             .await
             .unwrap();
