@@ -333,6 +333,8 @@ pub struct SecondFactors {
     pub recovery_codes_left: i64,
     /// A workspace of theirs requires a second factor.
     pub required: bool,
+    /// Turning a factor on needs the password typed again (`server::reauth`).
+    pub password_needed: bool,
 }
 
 impl SecondFactors {

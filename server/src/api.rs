@@ -2,8 +2,9 @@
 //!
 //! Leptos serves server functions without method, size or status policy of its own. Here:
 //! POST only (a GET could be triggered cross-site by a link or an image), a known endpoint
-//! (unknown ones get 404, not Leptos's diagnostic text), a bounded body (413), the session's
-//! CSRF token (403 without it; the cross-site check ran before), and an HTTP
+//! (unknown ones get 404, not Leptos's diagnostic text), a bounded body (413),
+//! rate limits and strict forms on the endpoints people can be attacked through (429, 400,
+//! 415), the session's CSRF token (403 without it; the cross-site check ran before), and an HTTP
 //! status that matches the error (400/401/403/404/409/422/429, not always 500).
 
 use axum::body::{to_bytes, Body};
@@ -15,6 +16,8 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 use app::error::AppError;
 
+use crate::limited_endpoints::FormRefusal;
+use crate::rate_limits::Refused;
 use crate::state::AppState;
 
 /// Server-function arguments are form fields and small JSON; uploads get their own endpoints.
@@ -62,16 +65,39 @@ pub async fn server_fn_gate(State(state): State<AppState>, req: Request) -> Resp
         .extensions
         .get::<app::server::auth::ClientIp>()
         .map(|ip| ip.0);
-    if let Err(wait) = state.rate_limits.check(parts.uri.path(), ip, &bytes) {
-        tracing::warn!(target: "security", event = "rate_limited", path = %parts.uri.path(), ip = ?ip);
-        let retry_after_secs = wait.as_secs().max(1);
-        let mut res = error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            &AppError::RateLimited { retry_after_secs },
-        );
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-        return res;
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    match state
+        .rate_limits
+        .check(parts.uri.path(), ip, content_type, &bytes)
+    {
+        Ok(()) => {}
+        Err(Refused::Wait(wait)) => {
+            tracing::warn!(target: "security", event = "rate_limited", path = %parts.uri.path(), ip = ?ip);
+            let retry_after_secs = wait.as_secs().max(1);
+            let mut res = error_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                &AppError::RateLimited { retry_after_secs },
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            return res;
+        }
+        Err(Refused::Form(form)) => {
+            tracing::warn!(target: "security", event = "form_refused", path = %parts.uri.path(), ip = ?ip, reason = %form.message());
+            let status = match form {
+                FormRefusal::NotAForm => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                FormRefusal::Malformed(_) => StatusCode::BAD_REQUEST,
+            };
+            return error_response(
+                status,
+                &AppError::BadRequest {
+                    message: form.message(),
+                },
+            );
+        }
     }
     if let Err(refused) = crate::csrf::check(&parts, &bytes).await {
         return refused;

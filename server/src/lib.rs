@@ -7,6 +7,7 @@ pub mod config;
 pub mod csrf;
 pub mod demo;
 pub mod health;
+pub mod limited_endpoints;
 pub mod rate_limits;
 pub mod router;
 pub mod security;

@@ -1,7 +1,7 @@
-//! Rate limits on the endpoints people can be attacked through: sign-in, sign-up, password
-//! reset, mailed links, invitation acceptance and second-factor codes. Each has a budget per client address and per
-//! account (the email, or the link's token, in the form). The check runs in the gate before
-//! the server function, so a refused request costs no argon2 work and no database write.
+//! Rate limits on the endpoints people can be attacked through (`limited_endpoints`): each has
+//! a budget per client address and per account (the email, or the link's token, the endpoint
+//! reads). The check runs in the gate before the server function, so a refused request costs
+//! no argon2 work and no database write.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::limited_endpoints::{self, FormRefusal, Group};
 
 /// Requests per minute one address may make to one group, and the burst it may start with.
 pub const PER_IP_PER_MINUTE: u32 = 60;
@@ -18,46 +20,12 @@ pub const PER_IP_BURST: u32 = 30;
 pub const PER_ACCOUNT_PER_MINUTE: u32 = 30;
 pub const PER_ACCOUNT_BURST: u32 = 10;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Group {
-    SignIn,
-    SignUp,
-    PasswordReset,
-    MailedLink,
-    SecondFactor,
-}
-
-fn group(path: &str) -> Option<Group> {
-    Some(match path {
-        "/api/accounts/sign_in" => Group::SignIn,
-        "/api/accounts/sign_up" => Group::SignUp,
-        "/api/accounts/request_password_reset" | "/api/accounts/reset_password" => {
-            Group::PasswordReset
-        }
-        "/api/accounts/verify_email"
-        | "/api/invitations/preview"
-        | "/api/invitations/accept_new"
-        | "/api/invitations/accept_existing" => Group::MailedLink,
-        // Codes are guessable in principle: every place one is checked, and every place that
-        // mails one.
-        "/api/accounts/verify_second_factor"
-        | "/api/accounts/send_sign_in_code"
-        | "/api/mfa/confirm_app"
-        | "/api/mfa/send_email_code"
-        | "/api/mfa/confirm_email"
-        | "/api/mfa/disable_app"
-        | "/api/mfa/disable_email"
-        | "/api/mfa/regenerate_recovery_codes" => Group::SecondFactor,
-        _ => return None,
-    })
-}
-
-/// The account a form is about: its email, or the token of a mailed link, lower-cased.
-fn account(form: &[u8]) -> Option<String> {
-    url::form_urlencoded::parse(form)
-        .find(|(name, _)| name == "email" || name == "token")
-        .map(|(_, value)| value.trim().to_lowercase())
-        .filter(|value| !value.is_empty())
+/// Why the gate turns a request away before its server function runs.
+#[derive(Debug)]
+pub enum Refused {
+    /// Over a budget, for this long.
+    Wait(Duration),
+    Form(FormRefusal),
 }
 
 pub struct RateLimits {
@@ -83,22 +51,31 @@ impl Default for RateLimits {
 }
 
 impl RateLimits {
-    /// `Err(wait)` when this request is over a budget: the caller answers 429 with
-    /// `Retry-After`. Other endpoints are not limited here.
-    pub fn check(&self, path: &str, ip: Option<IpAddr>, form: &[u8]) -> Result<(), Duration> {
-        let Some(group) = group(path) else {
+    /// `Err` when this request is over a budget (the caller answers 429 with `Retry-After`) or
+    /// its form is not one the endpoint takes. The address budget is spent first, so refused
+    /// forms count against it too. Other endpoints are not limited here.
+    pub fn check(
+        &self,
+        path: &str,
+        ip: Option<IpAddr>,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<(), Refused> {
+        let Some(group) = limited_endpoints::group(path) else {
             return Ok(());
         };
         let now = DefaultClock::default().now();
         if let Some(ip) = ip {
             self.per_ip
                 .check_key(&(group, ip))
-                .map_err(|not_until| not_until.wait_time_from(now))?;
+                .map_err(|not_until| Refused::Wait(not_until.wait_time_from(now)))?;
         }
-        if let Some(account) = account(form) {
+        let account =
+            limited_endpoints::account(path, content_type, body).map_err(Refused::Form)?;
+        if let Some(account) = account {
             self.per_account
                 .check_key(&(group, account))
-                .map_err(|not_until| not_until.wait_time_from(now))?;
+                .map_err(|not_until| Refused::Wait(not_until.wait_time_from(now)))?;
         }
         Ok(())
     }
@@ -114,6 +91,13 @@ impl RateLimits {
 mod tests {
     use super::*;
 
+    const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+    const SIGN_UP: &[u8] = b"name=Z&email=z%40example.com&password=p&workspace_name=W";
+
+    fn with_password(form: &str) -> String {
+        format!("{form}&password=p")
+    }
+
     #[test]
     fn an_address_gets_its_burst_then_waits_and_other_addresses_do_not() {
         let limits = RateLimits::default();
@@ -123,25 +107,45 @@ mod tests {
             // A different account each time, so only the address budget counts.
             let form = format!("email=user{i}%40example.com");
             assert!(limits
-                .check("/api/accounts/sign_in", Some(a), form.as_bytes())
+                .check(
+                    "/api/accounts/sign_in",
+                    Some(a),
+                    FORM,
+                    with_password(&form).as_bytes()
+                )
                 .is_ok());
         }
         let wait = limits
-            .check("/api/accounts/sign_in", Some(a), b"email=x%40example.com")
+            .check(
+                "/api/accounts/sign_in",
+                Some(a),
+                FORM,
+                b"email=x%40example.com&password=p",
+            )
             .unwrap_err();
+        let Refused::Wait(wait) = wait else {
+            panic!("{wait:?}")
+        };
         assert!(
             wait > Duration::ZERO && wait <= Duration::from_secs(1),
             "{wait:?}"
         );
         assert!(limits
-            .check("/api/accounts/sign_in", Some(b), b"email=y%40example.com")
+            .check(
+                "/api/accounts/sign_in",
+                Some(b),
+                FORM,
+                b"email=y%40example.com&password=p"
+            )
             .is_ok());
         // Another group has its own budget; unlisted endpoints are not limited here.
         assert!(limits
-            .check("/api/accounts/sign_up", Some(a), b"email=z%40example.com")
+            .check("/api/accounts/sign_up", Some(a), FORM, SIGN_UP)
             .is_ok());
         for _ in 0..100 {
-            assert!(limits.check("/api/team/members", Some(a), b"").is_ok());
+            assert!(limits
+                .check("/api/team/members", Some(a), None, b"")
+                .is_ok());
         }
     }
 
@@ -151,46 +155,73 @@ mod tests {
         for i in 0..PER_ACCOUNT_BURST {
             let ip = IpAddr::from([198, 51, 100, i as u8]);
             let form: &[u8] = if i % 2 == 0 {
-                b"email=Ada%40Example.com"
+                b"email=Ada%40Example.com&password=p"
             } else {
-                b"email=ada%40example.com"
+                b"password=p&email=ada%40example.com"
             };
             assert!(limits
-                .check("/api/accounts/sign_in", Some(ip), form)
+                .check("/api/accounts/sign_in", Some(ip), FORM, form)
                 .is_ok());
         }
         assert!(limits
             .check(
                 "/api/accounts/sign_in",
                 Some(IpAddr::from([192, 0, 2, 1])),
-                b"email=ada%40example.com"
+                FORM,
+                b"email=ada%40example.com&password=p"
             )
             .is_err());
     }
 
     #[test]
-    fn every_place_a_code_is_checked_or_mailed_is_limited() {
-        for path in [
-            "/api/accounts/verify_second_factor",
-            "/api/accounts/send_sign_in_code",
-            "/api/mfa/confirm_app",
-            "/api/mfa/send_email_code",
-            "/api/mfa/confirm_email",
-            "/api/mfa/disable_app",
-            "/api/mfa/disable_email",
-            "/api/mfa/regenerate_recovery_codes",
-        ] {
-            assert_eq!(group(path), Some(Group::SecondFactor), "{path}");
+    fn a_decoy_field_buys_no_fresh_budget() {
+        let limits = RateLimits::default();
+        for i in 0..PER_ACCOUNT_BURST {
+            let ip = IpAddr::from([198, 51, 100, i as u8]);
+            let form = "email=victim%40example.com&password=p";
+            assert!(limits
+                .check("/api/accounts/sign_in", Some(ip), FORM, form.as_bytes())
+                .is_ok());
         }
+        // The old key was the first `email` or `token` field: a random token each time used
+        // to open a new budget. Now the form is refused, and the plain one is over budget.
+        let decoy = "token=r4nd0m&email=victim%40example.com&password=p";
+        assert!(matches!(
+            limits.check(
+                "/api/accounts/sign_in",
+                Some(IpAddr::from([192, 0, 2, 9])),
+                FORM,
+                decoy.as_bytes()
+            ),
+            Err(Refused::Form(_))
+        ));
+        assert!(matches!(
+            limits.check(
+                "/api/accounts/sign_in",
+                Some(IpAddr::from([192, 0, 2, 10])),
+                FORM,
+                b"password=p&email=VICTIM%40example.com"
+            ),
+            Err(Refused::Wait(_))
+        ));
+    }
+
+    #[test]
+    fn codes_share_one_budget_per_address() {
         let limits = RateLimits::default();
         let ip: IpAddr = "203.0.113.2".parse().unwrap();
         for _ in 0..PER_IP_BURST {
             assert!(limits
-                .check("/api/accounts/verify_second_factor", Some(ip), b"code=1")
+                .check(
+                    "/api/accounts/verify_second_factor",
+                    Some(ip),
+                    FORM,
+                    b"code=1"
+                )
                 .is_ok());
         }
         assert!(limits
-            .check("/api/mfa/confirm_app", Some(ip), b"code=1")
+            .check("/api/mfa/confirm_app", Some(ip), FORM, b"code=1")
             .is_err());
     }
 }

@@ -111,17 +111,38 @@ pub fn build(state: AppState) -> Router {
             security::refuse_cross_site,
         ))
         .layer(middleware::from_fn_with_state(
-            state.headers.clone(),
-            security::security_headers,
-        ))
-        .layer(middleware::from_fn_with_state(
             state.client_ip_header.clone(),
             client_ip::client_ip,
         ))
-        .layer(CatchPanicLayer::custom(panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::map_response(body_limit_in_json))
+        .layer(CatchPanicLayer::custom(panic_response))
+        // Outside everything that can answer on its own (the body limit, a panic), so every
+        // response carries the headers.
+        .layer(middleware::from_fn_with_state(
+            state.headers.clone(),
+            security::security_headers,
+        ))
         .layer(middleware::from_fn(telemetry::request_span))
         .with_state(state)
+}
+
+/// The body limit answers a declared oversized body with a bare `413 text/plain`; give it the
+/// JSON error shape every other refusal has.
+async fn body_limit_in_json(response: axum::response::Response) -> axum::response::Response {
+    let is_json = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
+        return response;
+    }
+    api::error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &AppError::BadRequest {
+            message: format!("the request body is over {MAX_BODY} bytes"),
+        },
+    )
 }
 
 /// A panic in a handler is a bug: log it, answer 500 with a reference, leak nothing.

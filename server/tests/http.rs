@@ -10,6 +10,10 @@ use tokio::net::TcpStream;
 use app::server::clock::Clock;
 use app::server::testing;
 
+#[path = "http/markup.rs"]
+mod markup;
+#[path = "http/reauth.rs"]
+mod reauth;
 mod support;
 use support::{api, cookie_client, csrf_token, page_token, TestServer};
 
@@ -434,6 +438,8 @@ async fn oversized_bodies_get_413_declared_or_streamed() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_security_headers(&res, "no-store");
+    assert_eq!(header(&res, "content-type"), "application/json");
 
     // Without a Content-Length the limit still holds: send it chunked by hand.
     let mut tcp = TcpStream::connect(s.addr).await.unwrap();
@@ -446,14 +452,34 @@ async fn oversized_bodies_get_413_declared_or_streamed() {
     let mut answer = String::new();
     let _ = tcp.read_to_string(&mut answer).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let head = answer
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .to_ascii_lowercase();
+    for needed in [
+        "content-security-policy:",
+        "x-content-type-options: nosniff",
+        "x-frame-options: deny",
+        "content-type: application/json",
+    ] {
+        assert!(head.contains(needed), "{needed} missing: {head}");
+    }
 
-    let page = c
-        .post(s.url("/"))
-        .body(vec![b'x'; 2 * 1024 * 1024])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // The 1 MiB backstop in front of every route, pages included, answers like the rest.
+    for path in ["/", "/api/workspaces/check_name", "/no-such-page"] {
+        let res = c
+            .post(s.url(path))
+            .body(vec![b'x'; 2 * 1024 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        assert_security_headers(&res, "no-store");
+        assert_eq!(header(&res, "content-type"), "application/json");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body.to_string().contains("bytes"), "{body}");
+    }
     s.stop().await.unwrap();
 }
 

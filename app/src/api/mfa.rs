@@ -12,10 +12,13 @@ use crate::model::{AppSetup, SecondFactors};
 /// Permission: a signed-in caller.
 #[server(endpoint = "mfa/status", client = crate::csrf::ApiClient)]
 pub async fn mfa_status() -> Result<SecondFactors, AppError> {
-    use crate::server::{auth, context::server_context, mfa};
+    use crate::server::{auth, context::server_context, mfa, reauth};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
-    Ok(mfa::factors(&ctx.db, &ctx.clock, &user.id).await?)
+    let mut factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
+    let session = auth::request_session().await?;
+    factors.password_needed = reauth::password_needed(&ctx, &session, factors.any()).await?;
+    Ok(factors)
 }
 
 /// `POST /api/mfa/start_app` — a new key for an authenticator app, as a QR code and as text.
@@ -41,24 +44,37 @@ pub async fn start_app() -> Result<AppSetup, AppError> {
 }
 
 /// `POST /api/mfa/confirm_app` — turns the app on with a current code from it and returns ten
-/// recovery codes, shown this once. The session continues under a new id; with
-/// `end_other_sessions`, every other session of the caller ends. Permission: a signed-in caller.
+/// recovery codes, shown this once; an app already in force is replaced. Needs re-authentication
+/// (`reauth`): the password (or, for a first factor, one given in this session in the last five
+/// minutes) and, when the caller has a factor, a `current_code` from it. The session continues
+/// under a new id; with `end_other_sessions`, every other session of the caller ends.
+/// Permission: a signed-in caller.
 #[server(endpoint = "mfa/confirm_app", client = crate::csrf::ApiClient)]
 pub async fn confirm_app(
     code: String,
+    password: Option<String>,
+    current_code: Option<String>,
     end_other_sessions: Option<String>,
 ) -> Result<Vec<String>, AppError> {
     use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
-    let codes = mfa::confirm_totp(&ctx.db, &ctx.clock, &user.id, &code).await?;
-    after_change(
-        &ctx,
-        &user.id,
-        EventKind::SecondFactorAdded,
-        end_other_sessions,
-    )
-    .await?;
+    let replacing = mfa::has_totp(&ctx.db, &user.id).await?;
+    let proof = reauthenticate(&ctx, &user, password, current_code, "current_code").await?;
+    let codes = mfa::confirm_totp(&ctx.db, &ctx.clock, &proof, &code).await?;
+    let (kind, what) = if replacing {
+        (
+            EventKind::SecondFactorReplaced,
+            "Your authenticator app was changed: the one you used before no longer works, and \
+             your old recovery codes were replaced.",
+        )
+    } else {
+        (
+            EventKind::SecondFactorAdded,
+            "An authenticator app was set up for two-step sign-in.",
+        )
+    };
+    after_change(&ctx, &user, kind, what, end_other_sessions).await?;
     Ok(codes)
 }
 
@@ -78,22 +94,31 @@ pub async fn send_email_code() -> Result<(), AppError> {
     mail_code(&ctx, &user.id).await
 }
 
-/// `POST /api/mfa/confirm_email` — turns codes by email on with the code just mailed. Like
-/// `mfa/confirm_app`, the session continues under a new id and others may end.
-/// Permission: a signed-in caller.
+/// `POST /api/mfa/confirm_email` — turns codes by email on with the code just mailed. Needs
+/// re-authentication like `mfa/confirm_app`; the session continues under a new id and others
+/// may end. Permission: a signed-in caller.
 #[server(endpoint = "mfa/confirm_email", client = crate::csrf::ApiClient)]
 pub async fn confirm_email_codes(
     code: String,
+    password: Option<String>,
+    current_code: Option<String>,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
-    mfa::confirm_email_factor(&ctx.db, &ctx.clock, &user.id, &code).await?;
+    if mfa::factors(&ctx.db, &ctx.clock, &user.id).await?.email {
+        return Err(AppError::Conflict {
+            message: "Codes by email are already on.".into(),
+        });
+    }
+    let proof = reauthenticate(&ctx, &user, password, current_code, "current_code").await?;
+    mfa::confirm_email_factor(&ctx.db, &ctx.clock, &proof, &code).await?;
     after_change(
         &ctx,
-        &user.id,
+        &user,
         EventKind::SecondFactorAdded,
+        "Codes by email were turned on for two-step sign-in.",
         end_other_sessions,
     )
     .await
@@ -131,7 +156,7 @@ pub async fn regenerate_recovery_codes(
     password: String,
     code: String,
 ) -> Result<Vec<String>, AppError> {
-    use crate::server::{auth, context::server_context, mfa, security_events};
+    use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     if !mfa::has_totp(&ctx.db, &user.id).await? {
@@ -139,46 +164,41 @@ pub async fn regenerate_recovery_codes(
             message: "Recovery codes come with an authenticator app. Set one up first.".into(),
         });
     }
-    confirm_change(&ctx, &user, password, &code).await?;
-    let codes = mfa::regenerate_recovery_codes(&ctx.db, &ctx.clock, &user.id).await?;
-    let ip = auth::client_ip();
-    let subject = security_events::Subject {
-        user: Some(&user.id),
-        ip: ip.as_deref(),
-        ..Default::default()
-    };
-    security_events::record_alone(
-        &ctx.db,
-        &ctx.clock,
-        security_events::EventKind::RecoveryCodesRegenerated,
-        subject,
+    let proof = reauthenticate(&ctx, &user, Some(password), Some(code), "code").await?;
+    let codes = mfa::regenerate_recovery_codes(&ctx.db, &ctx.clock, &proof).await?;
+    record_and_mail(
+        &ctx,
+        &user,
+        EventKind::RecoveryCodesRegenerated,
+        "New recovery codes were made for your account; the old ones no longer work.",
     )
     .await?;
     Ok(codes)
 }
 
-/// Checks the caller's password and a current second-factor code.
+/// The re-authentication every change to a second factor needs (`server::reauth`).
 #[cfg(feature = "ssr")]
-async fn confirm_change(
+async fn reauthenticate(
     ctx: &crate::server::context::ServerContext,
     user: &crate::model::CurrentUser,
-    password: String,
-    code: &str,
-) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, mfa, passwords::Password};
-    let ip = auth::client_ip();
-    let password = Password::new(password);
-    accounts::confirm_password(
-        &ctx.db,
-        &ctx.clock,
-        &ctx.hasher,
+    password: Option<String>,
+    code: Option<String>,
+    code_field: &'static str,
+) -> Result<crate::server::reauth::Reauthenticated, AppError> {
+    use crate::server::{auth, reauth};
+    let session = auth::request_session().await?;
+    let (password, code) = (password.unwrap_or_default(), code.unwrap_or_default());
+    reauth::prove(
+        ctx,
+        &session,
         &user.id,
-        &password,
-        ip.as_deref(),
+        reauth::Proof {
+            password: &password,
+            code: &code,
+            code_field,
+        },
     )
-    .await?;
-    mfa::check(&ctx.db, &ctx.clock, &user.id, code, ip.as_deref()).await?;
-    Ok(())
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -211,41 +231,83 @@ async fn remove_factor(
                 .into(),
         });
     }
-    confirm_change(&ctx, &user, password, &code).await?;
-    match factor {
-        Factor::App => mfa::disable_app(&ctx.db, &user.id).await?,
-        Factor::Email => mfa::disable_email(&ctx.db, &user.id).await?,
-    }
+    let proof = reauthenticate(&ctx, &user, Some(password), Some(code), "code").await?;
+    let what = match factor {
+        Factor::App => {
+            mfa::disable_app(&ctx.db, &proof).await?;
+            "The authenticator app was turned off for your account, with its recovery codes."
+        }
+        Factor::Email => {
+            mfa::disable_email(&ctx.db, &proof).await?;
+            "Codes by email were turned off for your account."
+        }
+    };
     after_change(
         &ctx,
-        &user.id,
+        &user,
         EventKind::SecondFactorRemoved,
+        what,
         end_other_sessions,
     )
     .await
 }
 
-/// What follows any change to a person's second factors: an event, a new session id (the
-/// session's standing changed), and on request the end of their other sessions.
+/// What follows any change to a person's second factors: an event and a mail to them, a new
+/// session id (the session's standing changed), and on request the end of their other
+/// sessions.
 #[cfg(feature = "ssr")]
 async fn after_change(
     ctx: &crate::server::context::ServerContext,
-    user: &crate::model::UserId,
+    user: &crate::model::CurrentUser,
     kind: crate::server::security_events::EventKind,
+    what: &str,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, security_events, sessions};
+    use crate::server::{auth, sessions};
+    record_and_mail(ctx, user, kind, what).await?;
+    let session = auth::request_session().await?;
+    auth::rotate(&session).await?;
+    if end_other_sessions.is_some() {
+        sessions::revoke_others(&ctx.db, &user.id, session.id()).await?;
+    }
+    Ok(())
+}
+
+/// Records a change to `user`'s second factors and tells them by mail, so a change they did
+/// not make does not go unnoticed. The change stands if the mail fails; that is logged.
+#[cfg(feature = "ssr")]
+async fn record_and_mail(
+    ctx: &crate::server::context::ServerContext,
+    user: &crate::model::CurrentUser,
+    kind: crate::server::security_events::EventKind,
+    what: &str,
+) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, mail::Mail, security_events};
     let ip = auth::client_ip();
     let subject = security_events::Subject {
-        user: Some(user),
+        user: Some(&user.id),
         ip: ip.as_deref(),
         ..Default::default()
     };
     security_events::record_alone(&ctx.db, &ctx.clock, kind, subject).await?;
-    let session = auth::request_session().await?;
-    auth::rotate(&session).await?;
-    if end_other_sessions.is_some() {
-        sessions::revoke_others(&ctx.db, user, session.id()).await?;
+    let (name, email) = accounts::profile(&ctx.db, &user.id).await?;
+    let Ok(to) = email.parse() else {
+        tracing::error!(user = %user.id.as_str(), "factor-change notice: unusable address");
+        return Ok(());
+    };
+    let from = ip.as_deref().unwrap_or("an unknown address");
+    let text = format!(
+        "Hello {name},\n\n{what}\n\nThe change was made from {from}. If it was not you, \
+         sign in, change your password and end your other sessions, or ask a workspace admin \
+         for help.\n"
+    );
+    let mail = Mail {
+        to,
+        subject: "Your Gatehouse sign-in settings changed".into(),
+        text,
+    };
+    if let Err(e) = ctx.mailer.send(mail).await {
+        tracing::error!(error = %e, "factor-change notice not sent");
     }
     Ok(())
 }

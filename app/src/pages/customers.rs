@@ -13,6 +13,7 @@ use crate::api::customers::{
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::text_area::TextArea;
 use crate::csrf::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
@@ -251,9 +252,7 @@ fn CustomerFields(
         </div>
         <div class="field">
             <label for="field-notes">"Notes"</label>
-            <textarea id="field-notes" name="notes" rows=4 maxlength=2000>
-                {value(|c| c.notes.clone())}
-            </textarea>
+            <TextArea id="field-notes" name="notes" rows=4 maxlength=2000 value=value(|c| c.notes.clone()) />
             <p class="field-error" aria-live="polite">{move || message("notes").get()}</p>
         </div>
     }

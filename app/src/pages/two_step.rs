@@ -116,6 +116,11 @@ fn Factors(
         }
     });
     let email_on = factors.email;
+    let ask = Ask {
+        password: factors.password_needed,
+        code: factors.any(),
+        email_on,
+    };
     view! {
         {required}
         <div class="factor">
@@ -137,7 +142,7 @@ fn Factors(
                 }
                     .into_any()
             } else {
-                view! { <AppSetupForm confirm=confirm_app /> }.into_any()
+                view! { <AppSetupForm confirm=confirm_app ask /> }.into_any()
             }}
         </div>
         <div class="factor">
@@ -155,15 +160,25 @@ fn Factors(
                 }
                     .into_any()
             } else {
-                view! { <EmailSetupForm confirm=confirm_email email /> }.into_any()
+                view! { <EmailSetupForm confirm=confirm_email email ask /> }.into_any()
             }}
         </div>
     }
 }
 
+/// What turning a factor on asks for besides its first code (see `server::reauth`): the
+/// password unless one was given in this session a moment ago and no factor is on yet, and a
+/// current code from a factor already on.
+#[derive(Clone, Copy)]
+struct Ask {
+    password: bool,
+    code: bool,
+    email_on: bool,
+}
+
 /// Setting up an app: fetch a key, show it, confirm with a code.
 #[component]
-fn AppSetupForm(confirm: ServerAction<ConfirmApp>) -> impl IntoView {
+fn AppSetupForm(confirm: ServerAction<ConfirmApp>, ask: Ask) -> impl IntoView {
     let start = ServerAction::<StartApp>::new();
     let setup = start.value();
     let value = confirm.value();
@@ -183,12 +198,13 @@ fn AppSetupForm(confirm: ServerAction<ConfirmApp>) -> impl IntoView {
                         </li>
                         <li>"Enter the 6-digit code the app shows."</li>
                     </ol>
+                    <MailCodeButton email_on=ask.code && ask.email_on />
                     <ActionForm action=confirm attr:class="form" attr:novalidate=true>
                         <CsrfField />
                         <TurnOnFields
                             label="Code from the app"
                             scope="app"
-                            code_error=field_error(value, "code")
+                            ask
                             error
                             pending=confirm.pending()
                         />
@@ -215,7 +231,11 @@ fn AppSetupForm(confirm: ServerAction<ConfirmApp>) -> impl IntoView {
 
 /// Setting up codes by email: mail a code, confirm with it.
 #[component]
-fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> impl IntoView {
+fn EmailSetupForm(
+    confirm: ServerAction<ConfirmEmailCodes>,
+    email: String,
+    ask: Ask,
+) -> impl IntoView {
     let send = ServerAction::<SendEmailCode>::new();
     let sent = send.value();
     let value = confirm.value();
@@ -232,7 +252,7 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
                         <TurnOnFields
                             label="Code from the email"
                             scope="email"
-                            code_error=field_error(value, "code")
+                            ask
                             error
                             pending=confirm.pending()
                         />
@@ -257,25 +277,60 @@ fn EmailSetupForm(confirm: ServerAction<ConfirmEmailCodes>, email: String) -> im
     }
 }
 
-/// The fields that turn a new factor on: its first code, and the offer to end other sessions.
+/// The fields that turn a new factor on: its first code, the proof that it is really the
+/// person (`Ask`), and the offer to end other sessions.
 #[component]
 fn TurnOnFields(
     label: &'static str,
     scope: &'static str,
-    code_error: Signal<Option<String>>,
+    ask: Ask,
     error: Signal<Option<crate::error::AppError>>,
     pending: Memo<bool>,
 ) -> impl IntoView {
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    };
+    let password_error = field("password");
     view! {
         <TextField
             label=label
             name="code"
             scope=scope
-            error=code_error
+            error=field("code")
             maxlength=64
             inputmode="numeric"
             autocomplete="one-time-code"
         />
+        // Also when the password given at sign-in stopped counting while the page was open.
+        {move || {
+            (ask.password || password_error.with(Option::is_some))
+                .then(|| {
+                    view! {
+                        <TextField
+                            label="Your password"
+                            name="password"
+                            scope=scope
+                            input_type="password"
+                            error=password_error
+                            maxlength=300
+                            autocomplete="current-password"
+                        />
+                    }
+                })
+        }}
+        {ask.code.then(|| {
+            view! {
+                <TextField
+                    label="Current code"
+                    name="current_code"
+                    scope=scope
+                    hint="From the factor you already use: your authenticator app or the email, or a recovery code."
+                    error=field("current_code")
+                    maxlength=64
+                    autocomplete="one-time-code"
+                />
+            }
+        })}
         <SignOutOthers scope />
         <FormAlert error />
         <div class="form-actions">

@@ -28,6 +28,10 @@ struct SessionAuth {
     ip: Option<String>,
     #[serde(default)]
     user_agent: Option<String>,
+    /// When this session last gave the account's password (at sign-in, or to confirm a
+    /// change), for `reauth`'s "a password entered in the last few minutes counts".
+    #[serde(default)]
+    password_at_ms: Option<i64>,
 }
 
 /// The session key for someone who gave the right password and still owes a second factor.
@@ -89,8 +93,9 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// this one is within it.
 pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
-    session
-        .remove_value(PENDING_KEY)
+    // Every way in starts from a password; after a second step, it was given back then.
+    let pending = session
+        .remove::<PendingSecondFactor>(PENDING_KEY)
         .await
         .map_err(session_error)?;
     super::csrf::renew(session).await?;
@@ -112,6 +117,7 @@ pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Re
                 last_seen_ms: now,
                 ip,
                 user_agent,
+                password_at_ms: Some(pending.map_or(now, |p| p.password_at_ms)),
             },
         )
         .await
@@ -198,6 +204,36 @@ pub async fn switch_workspace(session: &Session, workspace: &WorkspaceId) -> Res
         .insert(SESSION_KEY, auth)
         .await
         .map_err(session_error)
+}
+
+/// Records that this signed-in session has just given the account's password.
+pub async fn note_password(session: &Session, ctx: &ServerContext) -> Result<(), AppError> {
+    let mut auth = session
+        .get::<SessionAuth>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+        .ok_or(AppError::Unauthenticated)?;
+    auth.password_at_ms = Some(ctx.clock.now_ms());
+    session
+        .insert(SESSION_KEY, auth)
+        .await
+        .map_err(session_error)
+}
+
+/// Whether this session gave the account's password less than `within_ms` ago.
+pub async fn password_given_within(
+    session: &Session,
+    ctx: &ServerContext,
+    within_ms: i64,
+) -> Result<bool, AppError> {
+    let auth = session
+        .get::<SessionAuth>(SESSION_KEY)
+        .await
+        .map_err(session_error)?;
+    let now = ctx.clock.now_ms();
+    Ok(auth
+        .and_then(|a| a.password_at_ms)
+        .is_some_and(|at| now - at < within_ms))
 }
 
 /// Gives the session a new id, as at any change of privilege or credentials.

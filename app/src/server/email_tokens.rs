@@ -85,8 +85,13 @@ pub struct ResetLink {
     pub token: String,
 }
 
+/// At most this many reset links are mailed to one account per `RESET_MAIL_WINDOW_MS`.
+pub const RESET_MAILS_PER_WINDOW: i64 = 3;
+pub const RESET_MAIL_WINDOW_MS: i64 = 60 * 60 * 1000;
+
 /// A reset link for the account with `email`, or `None` when there is none (the caller answers
-/// the same either way). Earlier unused reset links of that account stop working.
+/// the same either way, and when the account has had `RESET_MAILS_PER_WINDOW` links within
+/// the window). Earlier unused reset links of that account stop working.
 pub async fn issue_reset(
     db: &Db,
     clock: &Clock,
@@ -106,6 +111,21 @@ pub async fn issue_reset(
     let token = fresh();
     let now = clock.now_ms();
     let mut tx = db.pool().begin().await?;
+    // Whatever address asks: a flood of requests must not become a flood of mail to one
+    // person. The requester is told nothing either way.
+    let recent: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM email_tokens \
+         WHERE user_id = $1 AND purpose = 'reset_password' AND created_at > $2",
+    )
+    .bind(&user)
+    .bind(now - RESET_MAIL_WINDOW_MS)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("n")?;
+    if recent >= RESET_MAILS_PER_WINDOW {
+        tracing::warn!(target: "security", event = "reset_mail_throttled", user = %user);
+        return Ok(None);
+    }
     sqlx::query(
         "UPDATE email_tokens SET used_at = $1 \
          WHERE user_id = $2 AND purpose = 'reset_password' AND used_at IS NULL",

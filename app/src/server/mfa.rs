@@ -16,6 +16,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
+use super::reauth::Reauthenticated;
 use crate::model::{SecondFactorMethods, SecondFactors, UserId};
 
 pub const DIGITS: usize = 6;
@@ -119,13 +120,15 @@ fn wrong_code() -> DomainError {
 }
 
 /// Confirms enrolment with a current code; the app is then in force, replacing any earlier
-/// one, and a fresh set of recovery codes is returned (to be shown once).
+/// one, and a fresh set of recovery codes is returned (to be shown once). Only after the
+/// person re-authenticated: a stolen session must not swap in its own app.
 pub async fn confirm_totp(
     db: &Db,
     clock: &Clock,
-    user: &UserId,
+    proof: &Reauthenticated,
     code: &str,
 ) -> Result<Vec<String>, DomainError> {
+    let user = proof.user();
     let secret: String = sqlx::query("SELECT secret FROM totp_enrolments WHERE user_id = $1")
         .bind(user.as_str())
         .fetch_optional(db.pool())
@@ -321,20 +324,19 @@ pub async fn recovery_codes_left(db: &Db, user: &UserId) -> Result<i64, DomainEr
     .try_get("n")?)
 }
 
-/// Turns the authenticator app off and deletes the recovery codes. The caller has checked the
-/// password and a current code.
-pub async fn disable_app(db: &Db, user: &UserId) -> Result<(), DomainError> {
+/// Turns the authenticator app off and deletes the recovery codes.
+pub async fn disable_app(db: &Db, proof: &Reauthenticated) -> Result<(), DomainError> {
     delete_rows(
         db,
-        user,
+        proof.user(),
         &["totp_factors", "recovery_codes", "totp_enrolments"],
     )
     .await
 }
 
-/// Turns codes by email off. The caller has checked the password and a current code.
-pub async fn disable_email(db: &Db, user: &UserId) -> Result<(), DomainError> {
-    delete_rows(db, user, &["email_factors", "email_codes"]).await
+/// Turns codes by email off.
+pub async fn disable_email(db: &Db, proof: &Reauthenticated) -> Result<(), DomainError> {
+    delete_rows(db, proof.user(), &["email_factors", "email_codes"]).await
 }
 
 async fn delete_rows(db: &Db, user: &UserId, tables: &[&str]) -> Result<(), DomainError> {
@@ -357,6 +359,9 @@ pub async fn factors(db: &Db, clock: &Clock, user: &UserId) -> Result<SecondFact
         email: methods.email,
         recovery_codes_left: recovery_codes_left(db, user).await?,
         required: super::settings::mfa_required_for_user(db, clock, user).await?,
+        // Without a factor, a password given in the session a moment ago may stand in; only
+        // the session knows (`reauth::password_needed`).
+        password_needed: methods.app || methods.email,
     })
 }
 
@@ -426,13 +431,14 @@ async fn take_email_code(
 }
 
 /// Turns on codes by email once `code`, mailed by `issue_email_code`, comes back: that proves
-/// the mailbox is theirs.
+/// the mailbox is theirs. Only after the person re-authenticated.
 pub async fn confirm_email_factor(
     db: &Db,
     clock: &Clock,
-    user: &UserId,
+    proof: &Reauthenticated,
     code: &str,
 ) -> Result<(), DomainError> {
+    let user = proof.user();
     if !take_email_code(db, clock, user, code).await? {
         return Err(DomainError::invalid(
             "code",
@@ -450,13 +456,13 @@ pub async fn confirm_email_factor(
     Ok(())
 }
 
-/// A fresh set of recovery codes; the old ones stop working. The caller has checked the
-/// password and a current code.
+/// A fresh set of recovery codes; the old ones stop working.
 pub async fn regenerate_recovery_codes(
     db: &Db,
     clock: &Clock,
-    user: &UserId,
+    proof: &Reauthenticated,
 ) -> Result<Vec<String>, DomainError> {
+    let user = proof.user();
     let mut tx = db.pool().begin().await?;
     let codes = replace_recovery_codes(&mut tx, clock, user).await?;
     tx.commit().await?;

@@ -25,6 +25,7 @@ pub mod members;
 pub mod mfa;
 pub mod password_policy;
 pub mod passwords;
+pub mod reauth;
 pub mod role_editor;
 pub mod roles;
 pub mod security_events;

@@ -17,6 +17,8 @@ pub enum EventKind {
     SecondFactorFailed,
     SecondFactorAdded,
     SecondFactorRemoved,
+    /// An authenticator app in force was swapped for another.
+    SecondFactorReplaced,
     RecoveryCodesRegenerated,
     /// A sign-in or a session from an address the workspace's network rules keep out.
     NetworkDenied,
@@ -34,6 +36,7 @@ impl EventKind {
             Self::SecondFactorFailed => "second_factor_failed",
             Self::SecondFactorAdded => "second_factor_added",
             Self::SecondFactorRemoved => "second_factor_removed",
+            Self::SecondFactorReplaced => "second_factor_replaced",
             Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
             Self::NetworkDenied => "network_denied",
             Self::OutsideLoginHours => "outside_login_hours",

@@ -11,6 +11,7 @@ use app::server::db::Db;
 use app::server::error::DomainError;
 use app::server::mfa;
 use app::server::passwords::{Hasher, Password};
+use app::server::reauth::unsafe_assume_reauthenticated;
 use app::server::settings::{self, SettingsForm};
 use app::server::testing::{backends, Fixture};
 
@@ -64,7 +65,9 @@ async fn enrol_app(db: &Db, clock: &Clock, user: &UserId) -> String {
         .await
         .unwrap();
     let code = app_code(&e.secret_base32, clock, 0);
-    mfa::confirm_totp(db, clock, user, &code).await.unwrap();
+    mfa::confirm_totp(db, clock, &unsafe_assume_reauthenticated(user), &code)
+        .await
+        .unwrap();
     e.secret_base32
 }
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -119,7 +122,7 @@ async fn an_app_is_enrolled_with_a_valid_code_and_codes_work_once() {
 
         // Wrong, non-numeric and overlong codes are refused; nothing is enrolled.
         for bad in ["000000", "abcdef", "12345", &"9".repeat(10_000)] {
-            let e = mfa::confirm_totp(&t.db, &clock, &user, bad)
+            let e = mfa::confirm_totp(&t.db, &clock, &unsafe_assume_reauthenticated(&user), bad)
                 .await
                 .unwrap_err();
             assert_eq!(field(e), "code", "{label}: {bad:.10}");
@@ -127,9 +130,10 @@ async fn an_app_is_enrolled_with_a_valid_code_and_codes_work_once() {
         assert!(!mfa::has_totp(&t.db, &user).await.unwrap());
 
         let code = app_code(&enrolment.secret_base32, &clock, 0);
-        let recovery = mfa::confirm_totp(&t.db, &clock, &user, &code)
-            .await
-            .unwrap();
+        let recovery =
+            mfa::confirm_totp(&t.db, &clock, &unsafe_assume_reauthenticated(&user), &code)
+                .await
+                .unwrap();
         assert_eq!(recovery.len(), mfa::RECOVERY_CODES, "{label}");
         assert!(mfa::has_totp(&t.db, &user).await.unwrap());
         let stored = t.strings("SELECT code_hash FROM recovery_codes").await;
@@ -169,9 +173,10 @@ async fn an_app_is_enrolled_with_a_valid_code_and_codes_work_once() {
         assert_eq!(mfa::recovery_codes_left(&t.db, &user).await.unwrap(), 9);
 
         // Regenerating replaces every code; disabling removes the factor.
-        let fresh = mfa::regenerate_recovery_codes(&t.db, &clock, &user)
-            .await
-            .unwrap();
+        let fresh =
+            mfa::regenerate_recovery_codes(&t.db, &clock, &unsafe_assume_reauthenticated(&user))
+                .await
+                .unwrap();
         assert!(
             mfa::verify(&t.db, &clock, &user, &recovery[1])
                 .await
@@ -179,7 +184,9 @@ async fn an_app_is_enrolled_with_a_valid_code_and_codes_work_once() {
             "{label}"
         );
         mfa::verify(&t.db, &clock, &user, &fresh[0]).await.unwrap();
-        mfa::disable_app(&t.db, &user).await.unwrap();
+        mfa::disable_app(&t.db, &unsafe_assume_reauthenticated(&user))
+            .await
+            .unwrap();
         assert!(!mfa::has_totp(&t.db, &user).await.unwrap());
         assert_eq!(
             t.row_counts(&["recovery_codes", "totp_factors"]).await[0].1,
@@ -205,12 +212,17 @@ async fn mailed_codes_work_once_and_for_ten_minutes() {
         );
         let wrong = if code == "000000" { "000001" } else { "000000" };
         for bad in [wrong, "abcdef", "", &"1".repeat(500)] {
-            let e = mfa::confirm_email_factor(&t.db, &clock, &user, bad)
-                .await
-                .unwrap_err();
+            let e = mfa::confirm_email_factor(
+                &t.db,
+                &clock,
+                &unsafe_assume_reauthenticated(&user),
+                bad,
+            )
+            .await
+            .unwrap_err();
             assert_eq!(field(e), "code", "{label}: {bad:.10}");
         }
-        mfa::confirm_email_factor(&t.db, &clock, &user, &code)
+        mfa::confirm_email_factor(&t.db, &clock, &unsafe_assume_reauthenticated(&user), &code)
             .await
             .unwrap();
         assert_eq!(
@@ -259,7 +271,9 @@ async fn mailed_codes_work_once_and_for_ten_minutes() {
             "{label}: expired"
         );
 
-        mfa::disable_email(&t.db, &user).await.unwrap();
+        mfa::disable_email(&t.db, &unsafe_assume_reauthenticated(&user))
+            .await
+            .unwrap();
         assert_eq!(mfa::methods(&t.db, &user).await.unwrap(), None, "{label}");
     }
 }
@@ -416,7 +430,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
 
         // Once they have a factor, nothing more is required of them.
         let code = mfa::issue_email_code(&t.db, &clock, &staff).await.unwrap();
-        mfa::confirm_email_factor(&t.db, &clock, &staff, &code)
+        mfa::confirm_email_factor(&t.db, &clock, &unsafe_assume_reauthenticated(&staff), &code)
             .await
             .unwrap();
         assert!(!required(staff.clone()).await, "{label}: enrolled");

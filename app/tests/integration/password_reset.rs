@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use app::server::accounts::{self, SignUp};
 use app::server::clock::Clock;
-use app::server::email_tokens::{self, RESET_PASSWORD_TTL_MS};
+use app::server::email_tokens::{
+    self, RESET_MAILS_PER_WINDOW, RESET_MAIL_WINDOW_MS, RESET_PASSWORD_TTL_MS,
+};
 use app::server::error::DomainError;
 use app::server::passwords::{Hasher, Password};
 use app::server::testing::backends;
@@ -135,7 +137,9 @@ async fn a_reset_link_sets_a_vetted_password_once_and_ends_every_session() {
         .unwrap_err();
         assert_eq!(field(&reused), "token", "{label}: the link worked twice");
 
-        // Links expire, and a password change kills any outstanding one.
+        // Links expire, and a password change kills any outstanding one. (An hour on, so the
+        // links above no longer count towards the mail limit.)
+        clock.advance(Duration::from_millis(RESET_MAIL_WINDOW_MS as u64));
         let late = email_tokens::issue_reset(&t.db, &clock, "ada@example.com")
             .await
             .unwrap()
@@ -186,5 +190,56 @@ async fn a_reset_link_sets_a_vetted_password_once_and_ends_every_session() {
                     .unwrap_err();
             assert_eq!(field(&e), "token", "{label}");
         }
+    }
+}
+
+#[tokio::test]
+async fn one_account_gets_a_few_reset_links_an_hour_whoever_asks() {
+    let hasher = Hasher::new(2);
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        accounts::sign_up(
+            &t.db,
+            &clock,
+            &hasher,
+            SignUp {
+                email: "ada@example.com".into(),
+                name: "Ada Lovelace".into(),
+                password: Password::new(OLD),
+                workspace_name: "Analytical Engines".into(),
+            },
+        )
+        .await
+        .unwrap();
+        for i in 0..RESET_MAILS_PER_WINDOW {
+            clock.advance(Duration::from_secs(60));
+            assert!(
+                email_tokens::issue_reset(&t.db, &clock, "ada@example.com")
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "{label}: link {i}"
+            );
+        }
+        let before = t.strings("SELECT token_hash FROM email_tokens").await;
+        assert!(
+            email_tokens::issue_reset(&t.db, &clock, "ADA@example.com")
+                .await
+                .unwrap()
+                .is_none(),
+            "{label}: one link too many"
+        );
+        assert_eq!(
+            t.strings("SELECT token_hash FROM email_tokens").await,
+            before,
+            "{label}: a refused request changed the links"
+        );
+        // The budget refills as the hour moves on.
+        clock.advance(Duration::from_millis(RESET_MAIL_WINDOW_MS as u64));
+        assert!(email_tokens::issue_reset(&t.db, &clock, "ada@example.com")
+            .await
+            .unwrap()
+            .is_some());
     }
 }

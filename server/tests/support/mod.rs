@@ -23,6 +23,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(db: TestDb, extra_args: &[&str]) -> Self {
+        Self::start_with_clock(db, extra_args, Clock::System).await
+    }
+
+    /// A server on `clock`, for rules about time (a manual clock moves only when told).
+    pub async fn start_with_clock(db: TestDb, extra_args: &[&str], clock: Clock) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let own_url = format!("http://{addr}");
@@ -44,7 +49,7 @@ impl TestServer {
         server::demo::seed(&db.db, &Clock::System, &Hasher::new(2))
             .await
             .unwrap();
-        let state = server::app_state(&config, db.db.clone(), Clock::System).unwrap();
+        let state = server::app_state(&config, db.db.clone(), clock).unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = stopped.await;

@@ -1,0 +1,100 @@
+//! The one way the app renders a `<textarea>`.
+//!
+//! Leptos 0.8's server renderer writes a textarea's children without escaping (tachys lists
+//! `textarea` with `script` and `style` as elements whose children are not escaped), so a
+//! stored value holding `</textarea>` ended the element and the rest of it was parsed as
+//! markup in everyone's page. A textarea's content is *escapable* raw text: the HTML parser
+//! decodes character references there, so the server escapes the value itself. In the
+//! browser the value is set as a text node and needs no escaping.
+
+use leptos::prelude::*;
+
+/// A multi-line field holding `value`, safe whatever the value contains.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    name: &'static str,
+    rows: u16,
+    maxlength: usize,
+    value: String,
+) -> impl IntoView {
+    view! { <textarea id=id name=name rows=rows maxlength=maxlength>{content(value)}</textarea> }
+}
+
+/// `value` as the textarea's children: escaped on the server (also a leading newline, which
+/// the parser would otherwise drop), as is in the browser.
+fn content(value: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let escaped = html_escape::encode_text(&value);
+        match escaped.strip_prefix('\n') {
+            Some(rest) => format!("&#10;{rest}"),
+            None => escaped.into_owned(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        value
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_value_can_end_the_element() {
+        let html = Owner::new().with(|| {
+            view! {
+                <TextArea
+                    id="n"
+                    name="notes"
+                    rows=2
+                    maxlength=100
+                    value="</textarea><b id=\"x\">injected</b><!--\nline".to_owned()
+                />
+            }
+            .to_html()
+        });
+        assert_eq!(
+            html.matches("</textarea>").count(),
+            1,
+            "the value closed the element: {html}"
+        );
+        assert!(!html.contains("<b"), "{html}");
+        assert!(html.contains("&lt;/textarea&gt;&lt;b id=\"x\"&gt;injected&lt;/b&gt;&lt;!--"));
+    }
+
+    #[test]
+    fn a_leading_newline_survives_the_parser() {
+        assert_eq!(content("\nfirst".into()), "&#10;first");
+        assert_eq!(content("a & b".into()), "a &amp; b");
+    }
+
+    /// Leptos does not escape these elements' children (see the module comment): the app
+    /// renders none of them with a value except through `TextArea`. `<title>` is escaped.
+    #[test]
+    fn no_page_renders_a_raw_text_element_directly() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        let mut dirs = vec![src];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("components/text_area.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for tag in ["<textarea", "<script", "<style", "<noscript"] {
+                        if text.contains(tag) {
+                            offenders.push(format!("{} uses {tag}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "{offenders:#?}");
+    }
+}

@@ -1,0 +1,107 @@
+//! Re-authentication before a change to how a person proves who they are (ASVS 5.0 V6/V7):
+//! adding, replacing or removing a second factor, replacing recovery codes. A signed-in
+//! session alone is not enough — it may be stolen.
+//!
+//! The proof: the account's password, and — once the person has a second factor — a current
+//! code from one (app, email or recovery code). Someone without a factor yet may skip the
+//! password within `RECENT_PASSWORD_MS` of giving it in this session, so the set-up forced
+//! right after the password step stays one step. Wrong passwords and codes count towards the
+//! lockout rule, as at sign-in. (Changing the password needs the current one; it is checked
+//! in `accounts::change_password`.)
+
+use tower_sessions::Session;
+
+use super::context::ServerContext;
+use super::{accounts, auth, mfa, passwords::Password};
+use crate::error::AppError;
+use crate::model::UserId;
+
+/// How long a password given in this session stands in for typing it again, for a person
+/// without a second factor.
+pub const RECENT_PASSWORD_MS: i64 = 5 * 60 * 1000;
+
+/// Proof that the person re-authenticated in this request. Only [`prove`] makes one, and every
+/// domain function that changes a person's second factors takes it.
+#[derive(Debug)]
+pub struct Reauthenticated {
+    user: UserId,
+}
+
+impl Reauthenticated {
+    /// The person who proved it: the only one whose factors this proof can change.
+    pub fn user(&self) -> &UserId {
+        &self.user
+    }
+}
+
+/// What the form gave: the password (may be empty), and a current code with the name of the
+/// field it came in, so a refusal names that field.
+pub struct Proof<'a> {
+    pub password: &'a str,
+    pub code: &'a str,
+    pub code_field: &'static str,
+}
+
+/// Whether `prove` will want the password typed: always once the person has a factor, else
+/// unless this session gave it within `RECENT_PASSWORD_MS`.
+pub async fn password_needed(
+    ctx: &ServerContext,
+    session: &Session,
+    has_factor: bool,
+) -> Result<bool, AppError> {
+    Ok(has_factor || !auth::password_given_within(session, ctx, RECENT_PASSWORD_MS).await?)
+}
+
+/// Checks `proof` for `user`, signed in on `session`.
+pub async fn prove(
+    ctx: &ServerContext,
+    session: &Session,
+    user: &UserId,
+    proof: Proof<'_>,
+) -> Result<Reauthenticated, AppError> {
+    let ip = auth::client_ip();
+    let has_factor = mfa::methods(&ctx.db, user).await?.is_some();
+    if proof.password.is_empty() {
+        if password_needed(ctx, session, has_factor).await? {
+            return Err(AppError::validation(
+                "password",
+                "Enter your password to confirm it's you.",
+            ));
+        }
+    } else {
+        let password = Password::new(proof.password);
+        accounts::confirm_password(
+            &ctx.db,
+            &ctx.clock,
+            &ctx.hasher,
+            user,
+            &password,
+            ip.as_deref(),
+        )
+        .await?;
+        auth::note_password(session, ctx).await?;
+    }
+    if has_factor {
+        if proof.code.trim().is_empty() {
+            return Err(AppError::validation(
+                proof.code_field,
+                "Enter a current code from your app or email, or a recovery code.",
+            ));
+        }
+        mfa::check(&ctx.db, &ctx.clock, user, proof.code, ip.as_deref())
+            .await
+            .map_err(|e| match e {
+                super::error::DomainError::Invalid { message, .. } => {
+                    AppError::validation(proof.code_field, message)
+                }
+                other => other.into(),
+            })?;
+    }
+    Ok(Reauthenticated { user: user.clone() })
+}
+
+/// The one bypass, for tests of the domain functions behind the proof.
+#[cfg(feature = "test-support")]
+pub fn unsafe_assume_reauthenticated(user: &UserId) -> Reauthenticated {
+    Reauthenticated { user: user.clone() }
+}

@@ -1,0 +1,247 @@
+//! Stored markup: a hostile string goes into every free-text field of every form and record
+//! type, and every page that shows those records is parsed by a real HTML parser (html5ever,
+//! through `scraper`) — the string must come back as text or an attribute value, never as
+//! markup. The browser journey `markup.spec.ts` checks the same after hydration.
+
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+
+use super::support::{api, cookie_client, TestServer};
+
+/// Ends every raw-text and escapable-raw-text element, breaks out of an attribute, opens an
+/// element and a comment. Short enough for every field's length limit.
+const HOSTILE: &str = r#"</textarea></title>"><b id=x>hi</b><!--"#;
+
+/// Endpoints that store text people type, and the fields of each that take free text. A new
+/// record type's create and update endpoints join here (`every_writing_endpoint_is_swept`).
+const SWEPT: &[(&str, &[&str])] = &[
+    ("/api/accounts/sign_up", &["name", "workspace_name"]),
+    (
+        "/api/customers/create",
+        &["name", "company", "tax_id", "notes"],
+    ),
+    (
+        "/api/customers/update",
+        &["name", "company", "tax_id", "notes"],
+    ),
+    ("/api/teams/create_team", &["name"]),
+    ("/api/teams/create_department", &["name"]),
+    ("/api/roles/create", &["name", "description"]),
+    ("/api/roles/update", &["name", "description"]),
+    ("/api/settings/add_ip_rule", &["note"]),
+];
+
+/// Writing endpoints that take no free text, and why they need no sweep.
+const NO_FREE_TEXT: &[(&str, &str)] = &[
+    ("/api/settings/update_security", "numbers and choices"),
+    (
+        "/api/settings/set_time_zone",
+        "an IANA zone name from a list",
+    ),
+    ("/api/settings/set_login_hours", "times and weekdays"),
+    ("/api/settings/clear_login_hours", "a role id"),
+    ("/api/settings/remove_ip_rule", "an id"),
+    (
+        "/api/roles/add_sod_rule",
+        "permission keys from the catalogue",
+    ),
+    ("/api/team/invite", "an email address, validated"),
+    ("/api/team/assign_role", "ids and a date"),
+    ("/api/teams/add_member", "ids"),
+    ("/api/teams/set_department", "ids"),
+    ("/api/accounts/change_password", "never shown"),
+    ("/api/accounts/reset_password", "never shown"),
+    (
+        "/api/invitations/accept_new",
+        "a name, swept through sign-up's name rule",
+    ),
+];
+
+fn writes(path: &str) -> bool {
+    let action = path.rsplit('/').next().unwrap_or_default();
+    [
+        "create", "update", "add_", "set_", "invite", "sign_up", "accept_", "reset_", "change_",
+    ]
+    .iter()
+    .any(|verb| action.starts_with(verb))
+        || action.ends_with("_rule")
+        || action.ends_with("_hours")
+}
+
+#[test]
+fn every_writing_endpoint_is_swept() {
+    let unswept: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|path| writes(path))
+        .filter(|path| {
+            !SWEPT.iter().any(|(p, _)| p == path)
+                && !NO_FREE_TEXT.iter().any(|(p, _)| p == path)
+                && !path.contains("remove_")
+        })
+        .collect();
+    assert!(
+        unswept.is_empty(),
+        "sweep these endpoints' text fields with the hostile string, or say why not: {unswept:?}"
+    );
+}
+
+/// Fails when `html` holds markup the hostile string made; returns how many text nodes and
+/// attribute values carry the string intact.
+fn intact_copies(html: &str, page: &str) -> usize {
+    let doc = Html::parse_document(html);
+    for injected in ["#x", "b[id]"] {
+        let found = doc.select(&Selector::parse(injected).unwrap()).count();
+        assert_eq!(found, 0, "{page}: the string became markup ({injected})");
+    }
+    assert!(
+        !doc.tree.values().any(|node| node
+            .as_comment()
+            .is_some_and(|c| c.contains("</body>") || c.contains("hi</b>"))),
+        "{page}: the string opened a comment"
+    );
+    let texts = doc
+        .tree
+        .values()
+        .filter_map(|node| node.as_text())
+        .filter(|t| t.contains(HOSTILE))
+        .count();
+    let attributes = doc
+        .tree
+        .values()
+        .filter_map(|node| node.as_element())
+        .flat_map(|e| e.attrs().map(|(_, v)| v.to_owned()).collect::<Vec<_>>())
+        .filter(|v| v.contains(HOSTILE))
+        .count();
+    texts + attributes
+}
+
+async fn page(c: &reqwest::Client, s: &TestServer, path: &str) -> String {
+    let res = c.get(s.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
+    for db in app::server::testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let c = cookie_client();
+        let res = api(&c, &s, "/api/accounts/sign_up")
+            .await
+            .form(&[
+                ("name", HOSTILE),
+                ("email", "ada@example.com"),
+                ("password", "quiet lantern orbit mango"),
+                ("workspace_name", HOSTILE),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: sign-up");
+
+        let fields = [
+            ("name", HOSTILE),
+            ("email", "buyer@example.com"),
+            ("phone", ""),
+            ("company", HOSTILE),
+            ("tax_id", HOSTILE),
+            ("notes", HOSTILE),
+            ("assigned_user_id", ""),
+            ("team_id", ""),
+        ];
+        let created: serde_json::Value = api(&c, &s, "/api/customers/create")
+            .await
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let customer = created["id"].as_str().expect("a customer").to_owned();
+        let mut update = vec![("id", customer.as_str())];
+        update.extend(fields);
+        let res = api(&c, &s, "/api/customers/update")
+            .await
+            .form(&update)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
+        for (path, form) in [
+            ("/api/teams/create_team", vec![("name", HOSTILE)]),
+            ("/api/teams/create_department", vec![("name", HOSTILE)]),
+            (
+                "/api/settings/add_ip_rule",
+                vec![
+                    ("kind", "deny"),
+                    ("cidr", "203.0.113.0/24"),
+                    ("user_id", ""),
+                    ("note", HOSTILE),
+                ],
+            ),
+        ] {
+            let res = api(&c, &s, path).await.form(&form).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{label}: {path}");
+        }
+        let role: String = api(&c, &s, "/api/roles/create")
+            .await
+            .json(&serde_json::json!({"role": {
+                "name": HOSTILE, "description": HOSTILE, "permissions": ["customers.read"]
+            }}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let res = api(&c, &s, "/api/roles/update")
+            .await
+            .json(&serde_json::json!({"id": role, "role": {
+                "name": HOSTILE, "description": HOSTILE, "permissions": ["customers.read", "team.read"]
+            }}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: roles/update");
+
+        let customer_page = format!("/customers/{customer}");
+        let role_page = format!("/roles/{role}");
+        let pages = [
+            "/",
+            "/workspaces",
+            "/customers",
+            customer_page.as_str(),
+            "/team",
+            "/team/groups",
+            "/roles",
+            role_page.as_str(),
+            "/settings",
+            "/audit",
+            "/account",
+        ];
+        let mut shown = Vec::new();
+        for path in pages {
+            let html = page(&c, &s, path).await;
+            shown.push((path, intact_copies(&html, &format!("{label} {path}"))));
+        }
+        // The record pages show every field they were given, intact.
+        let count = |path: &str| shown.iter().find(|(p, _)| *p == path).unwrap().1;
+        assert!(count(&customer_page) >= 4, "{label}: {shown:?}");
+        assert!(count(&role_page) >= 2, "{label}: {shown:?}");
+        for path in [
+            "/customers",
+            "/team/groups",
+            "/settings",
+            "/roles",
+            "/audit",
+        ] {
+            assert!(
+                count(path) >= 1,
+                "{label}: {path} lost the string: {shown:?}"
+            );
+        }
+        s.stop().await.unwrap();
+    }
+}
