@@ -109,9 +109,12 @@ pub fn group(path: &str) -> Option<Group> {
     LIMITED.get(path).map(|limited| limited.group)
 }
 
-/// Every limited path, for tests that go through them all.
-pub fn paths() -> impl Iterator<Item = &'static str> {
-    LIMITED.keys().copied()
+/// Every limited path with the fields its form may carry (besides the CSRF token), for tests
+/// that go through them all.
+pub fn forms() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    LIMITED
+        .iter()
+        .map(|(path, limited)| (*path, limited.fields))
 }
 
 /// The account a request to a limited endpoint is about, read strictly (see the module's
@@ -198,7 +201,7 @@ mod tests {
             ),
             (
                 b"email=a%40x.io&email=ada%40example.com&password=x",
-                "twice",
+                "more than once",
             ),
             (
                 b"email=ada%40example.com&password=x&Email=b%40x.io",

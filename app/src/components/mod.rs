@@ -3,4 +3,4 @@
 pub mod alert;
 pub mod form;
 pub mod layout;
-pub mod text_area;
+pub mod raw_text;

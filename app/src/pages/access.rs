@@ -1,8 +1,8 @@
 //! One member's access, explained: every key with the roles it comes from, their scopes, and a
 //! "why" check for a key (and optionally a customer).
 
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::accounts::me;

@@ -1,7 +1,7 @@
 //! The audit page: who changed who may do what, newest first, with the state before and after.
 
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::list_audit;

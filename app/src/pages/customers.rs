@@ -1,8 +1,8 @@
 //! Customers: the list (search, keyset pages in the address, so the back button and links
 //! work), a new-customer form, and one customer's page with its edit form.
 
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::accounts::me;
@@ -13,7 +13,7 @@ use crate::api::customers::{
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::components::text_area::TextArea;
+use crate::components::raw_text::TextArea;
 use crate::csrf::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};

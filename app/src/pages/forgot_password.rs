@@ -1,5 +1,5 @@
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::accounts::RequestPasswordReset;
 use crate::components::alert::FormAlert;

@@ -1,5 +1,5 @@
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::{preview_invitation, AcceptInvitationExisting, AcceptInvitationNew};

@@ -1,5 +1,5 @@
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

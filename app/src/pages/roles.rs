@@ -1,8 +1,8 @@
 //! The roles page: every role with what it holds and who holds it; create, edit, clone, and
 //! delete (asking where its holders go).
 
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::accounts::me;
 use crate::api::roles::{list_roles, list_sod_rules, AddSodRule, DeleteRole, RemoveSodRule};

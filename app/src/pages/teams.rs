@@ -1,7 +1,7 @@
 //! Teams and departments: who is in which, behind the `team` and `department` data scopes.
 
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::accounts::me;
 use crate::api::teams::{

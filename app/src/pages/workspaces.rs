@@ -1,5 +1,5 @@
+use crate::components::raw_text::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::workspaces::{list_workspaces, CheckWorkspaceName};
 use crate::components::alert::{list_error, FormAlert};

@@ -111,8 +111,18 @@ pub async fn issue_reset(
     let token = fresh();
     let now = clock.now_ms();
     let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 \
+         WHERE user_id = $2 AND purpose = 'reset_password' AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(&user)
+    .execute(&mut *tx)
+    .await?;
     // Whatever address asks: a flood of requests must not become a flood of mail to one
-    // person. The requester is told nothing either way.
+    // person. The requester is told nothing either way. Counted after the write above, which
+    // holds SQLite's write lock: a read first would make the transaction's snapshot go stale
+    // under concurrent writes (SQLITE_BUSY), and a refusal rolls the write back.
     let recent: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM email_tokens \
          WHERE user_id = $1 AND purpose = 'reset_password' AND created_at > $2",
@@ -126,14 +136,6 @@ pub async fn issue_reset(
         tracing::warn!(target: "security", event = "reset_mail_throttled", user = %user);
         return Ok(None);
     }
-    sqlx::query(
-        "UPDATE email_tokens SET used_at = $1 \
-         WHERE user_id = $2 AND purpose = 'reset_password' AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(&user)
-    .execute(&mut *tx)
-    .await?;
     sqlx::query(
         "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at, created_at) \
          VALUES ($1, $2, 'reset_password', $3, $4)",

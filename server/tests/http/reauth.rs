@@ -138,7 +138,7 @@ async fn start_app(c: &reqwest::Client, s: &TestServer) -> String {
 async fn refused_on(res: reqwest::Response, field: &str, label: &str) {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["Validation"]["field"], field, "{label}: {body}");
+    assert_eq!(body["field"], field, "{label}: {body}");
 }
 
 /// What a refused change must leave as it was.

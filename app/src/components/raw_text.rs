@@ -1,11 +1,12 @@
-//! The one way the app renders a `<textarea>`.
+//! The one way the app renders a `<textarea>` and the page `<title>`.
 //!
-//! Leptos 0.8's server renderer writes a textarea's children without escaping (tachys lists
-//! `textarea` with `script` and `style` as elements whose children are not escaped), so a
-//! stored value holding `</textarea>` ended the element and the rest of it was parsed as
-//! markup in everyone's page. A textarea's content is *escapable* raw text: the HTML parser
-//! decodes character references there, so the server escapes the value itself. In the
-//! browser the value is set as a text node and needs no escaping.
+//! Leptos 0.8's server renderer writes both without escaping: tachys lists `textarea` with
+//! `script` and `style` as elements whose children are not escaped, and leptos_meta pushes the
+//! title's text between `<title>` and `</title>` as is. So a stored value holding `</textarea>`
+//! or `</title>` ended the element and the rest of it was parsed as markup in everyone's page.
+//! Both hold *escapable* raw text: the HTML parser decodes character references there, so the
+//! server escapes the value itself. In the browser the value is set as text (a text node,
+//! `document.title`) and needs no escaping.
 
 use leptos::prelude::*;
 
@@ -19,6 +20,24 @@ pub fn TextArea(
     value: String,
 ) -> impl IntoView {
     view! { <textarea id=id name=name rows=rows maxlength=maxlength>{content(value)}</textarea> }
+}
+
+/// Sets the page's `<title>`, safe whatever `text` contains (a role's name, say).
+#[component]
+pub fn Title(#[prop(into)] text: String) -> impl IntoView {
+    view! { <leptos_meta::Title text=escaped_on_server(text) /> }
+}
+
+/// `text` escaped for the server's HTML, as is in the browser.
+fn escaped_on_server(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(&text).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
 }
 
 /// `value` as the textarea's children: escaped on the server (also a leading newline, which
@@ -72,7 +91,7 @@ mod tests {
     }
 
     /// Leptos does not escape these elements' children (see the module comment): the app
-    /// renders none of them with a value except through `TextArea`. `<title>` is escaped.
+    /// renders none of them except through this module.
     #[test]
     fn no_page_renders_a_raw_text_element_directly() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -84,10 +103,16 @@ mod tests {
                 if path.is_dir() {
                     dirs.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs")
-                    && !path.ends_with("components/text_area.rs")
+                    && !path.ends_with("components/raw_text.rs")
                 {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    for tag in ["<textarea", "<script", "<style", "<noscript"] {
+                    for tag in [
+                        "<textarea",
+                        "<script",
+                        "<style",
+                        "<noscript",
+                        "leptos_meta::Title",
+                    ] {
                         if text.contains(tag) {
                             offenders.push(format!("{} uses {tag}", path.display()));
                         }

@@ -1,0 +1,109 @@
+//! The forms of the endpoints people can be attacked through, over HTTP as an attacker sends
+//! them: decoy, duplicated, reordered and differently encoded fields, and JSON.
+
+use reqwest::{header, StatusCode};
+
+use server::limited_endpoints;
+use server::rate_limits::PER_ACCOUNT_BURST;
+
+use super::support::{api, cookie_client, csrf_token, TestServer};
+
+fn message(body: &serde_json::Value) -> String {
+    body["message"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn every_limited_endpoint_refuses_decoys_duplicates_and_json() {
+    for db in app::server::testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let c = cookie_client();
+        // The anonymous session first: it is the one change a visit makes.
+        csrf_token(&c, &s).await;
+        let before =
+            s.db.row_counts(&["users", "sessions", "email_tokens", "totp_factors"])
+                .await;
+        for (path, fields) in limited_endpoints::forms() {
+            let mut form: Vec<(&str, &str)> = fields.iter().map(|f| (*f, "x")).collect();
+            form.push(("token_decoy", "r4nd0m"));
+            let res = api(&c, &s, path).await.form(&form).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{label} {path}");
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert!(
+                message(&body).contains("token_decoy"),
+                "{label} {path}: {body}"
+            );
+
+            let Some(first) = fields.first() else {
+                continue;
+            };
+            let mut twice: Vec<(&str, &str)> = fields.iter().map(|f| (*f, "x")).collect();
+            twice.push((first, "y"));
+            let res = api(&c, &s, path).await.form(&twice).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{label} {path}");
+
+            let json: serde_json::Map<String, serde_json::Value> =
+                fields.iter().map(|f| (f.to_string(), "x".into())).collect();
+            let res = api(&c, &s, path).await.json(&json).send().await.unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{label} {path}"
+            );
+        }
+        assert_eq!(
+            s.db.row_counts(&["users", "sessions", "email_tokens", "totp_factors"])
+                .await,
+            before,
+            "{label}: a refused form changed something"
+        );
+        s.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_decoy_field_buys_no_fresh_sign_in_budget() {
+    let s = TestServer::sqlite().await;
+    let c = cookie_client();
+    let wrong = |order: usize| {
+        let mut form = vec![("email", "demo@gatehouse.test"), ("password", "wrong")];
+        if order % 2 == 1 {
+            form.reverse();
+        }
+        form
+    };
+    for i in 0..PER_ACCOUNT_BURST as usize {
+        let res = api(&c, &s, "/api/accounts/sign_in")
+            .await
+            .form(&wrong(i))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {i}"
+        );
+    }
+    // The report's bypass: a random `token` first used to open a fresh budget each time.
+    let decoy = "token=r4nd0m&email=demo%40gatehouse.test&password=wrong";
+    let res = api(&c, &s, "/api/accounts/sign_in")
+        .await
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(decoy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Reordered, percent-encoded and in another case, it is the same account: over budget.
+    let res = api(&c, &s, "/api/accounts/sign_in")
+        .await
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("password=wrong&%65mail=DEMO%40Gatehouse.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key(header::RETRY_AFTER));
+    s.stop().await.unwrap();
+}
