@@ -56,12 +56,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
-    // Effects run only in the browser, so this attribute appears exactly when the page has
-    // hydrated: end-to-end tests wait for it before they click.
+    // Effects run only in the browser, so this attribute appears once the page has hydrated:
+    // end-to-end tests wait for it before they click. Content inside `<Transition>` hydrates
+    // in tasks of its own (microtasks, its data already in the page), which may run after this
+    // effect; a zero-delay timeout runs after them, so the attribute also means "the event
+    // handlers in suspended content are attached" — a click before that posts the plain form.
     Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
+        set_timeout(
+            || {
+                if let Some(root) = document().document_element() {
+                    let _ = root.set_attribute("data-hydrated", "true");
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     view! {

@@ -6,11 +6,15 @@ use crate::components::alert::{FormAlert, SignInPrompt};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::csrf::CsrfField;
-use crate::pages::two_step::TwoStepCard;
+use crate::pages::two_step::{TwoStepCard, TwoStepStatus};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
+    // Created here, not inside the card: the card renders after `current` resolves, and a
+    // resource created in async content may be numbered differently in the browser than on
+    // the server — it then reads another resource's data and hydration fails.
+    let two_step = TwoStepStatus::load();
     view! {
         <Title text="Your account · Gatehouse" />
         <PageHeader title="Your account" />
@@ -23,7 +27,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <h2>{user.name}</h2>
                                 <p class="muted">{user.email.clone()}</p>
                             </section>
-                            <TwoStepCard email=user.email />
+                            <TwoStepCard email=user.email status=two_step />
                             <ChangePasswordForm />
                         }
                             .into_any()

@@ -12,21 +12,40 @@ use crate::components::form::{field_error, ActionOutcome, SubmitButton, TextFiel
 use crate::csrf::CsrfField;
 use crate::model::SecondFactors;
 
+/// The card's data: the caller's factors, loaded again after each successful change.
+#[derive(Clone, Copy)]
+pub struct TwoStepStatus {
+    changed: RwSignal<u32>,
+    factors: Resource<Result<SecondFactors, crate::error::AppError>>,
+}
+
+impl TwoStepStatus {
+    /// Starts loading; call it where the page's other resources are created, outside async
+    /// content.
+    pub fn load() -> Self {
+        let changed = RwSignal::new(0u32);
+        let factors = Resource::new(move || changed.get(), |_| mfa_status());
+        Self { changed, factors }
+    }
+}
+
 #[component]
-pub fn TwoStepCard(email: String) -> impl IntoView {
+pub fn TwoStepCard(email: String, status: TwoStepStatus) -> impl IntoView {
+    let TwoStepStatus {
+        changed,
+        factors: status,
+    } = status;
     let confirm_app = ServerAction::<ConfirmApp>::new();
     let confirm_email = ServerAction::<ConfirmEmailCodes>::new();
     let disable_app = ServerAction::<DisableApp>::new();
     let disable_email = ServerAction::<DisableEmailCodes>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     // The status reloads after each successful change; a refused attempt keeps the form as is.
-    let changed = RwSignal::new(0u32);
     count_successes(confirm_app.value(), changed);
     count_successes(confirm_email.value(), changed);
     count_successes(disable_app.value(), changed);
     count_successes(disable_email.value(), changed);
     count_successes(regenerate.value(), changed);
-    let status = Resource::new(move || changed.get(), |_| mfa_status());
     // Shown once, whichever action produced them; they survive the status reloading below.
     let fresh_codes = Signal::derive(move || {
         regenerate
