@@ -3,6 +3,7 @@ import {
   PASSWORD,
   codesMailedTo,
   gotoHydrated,
+  mailsTo,
   newCodeMailedTo,
   ownerWithMember,
   signUp,
@@ -146,6 +147,27 @@ test("a workspace that requires a second factor sends a member straight to set-u
   await card.getByLabel("Code from the email").fill(await newCodeMailedTo(owner, seen));
   await card.getByRole("button", { name: "Turn on" }).click();
   await expect(card.locator(".factor").nth(1)).toContainText(`Codes go to ${owner}.`);
+
+  // A second factor while one is on: the form asks for the password and a current code from
+  // the first (a stolen session has neither), and the change is mailed.
+  await card.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const key = (await card.getByTestId("totp-key").textContent())!;
+  await expect(card.locator("#field-app-password")).toBeVisible();
+  await card.locator("#field-app-code").fill(totpCode(key));
+  await card.getByRole("button", { name: "Turn on" }).click();
+  await expect(card.locator("#field-app-password-error")).toContainText(
+    "Enter your password to confirm it's you.",
+  );
+  const mailedBefore = codesMailedTo(owner);
+  await card.getByRole("button", { name: "Email me a code" }).click();
+  await card.locator("#field-app-password").fill(PASSWORD);
+  await card.locator("#field-app-current_code").fill(await newCodeMailedTo(owner, mailedBefore));
+  await card.getByRole("button", { name: "Turn on" }).click();
+  await expect(card.locator(".recovery-codes li")).toHaveCount(10);
+  await expect(card.locator(".factor").first()).toContainText("On");
+  await expect
+    .poll(() => mailsTo(owner).some((m) => m.includes("An authenticator app was set up")))
+    .toBe(true);
 
   await gotoHydrated(page, "/settings");
   await page.getByLabel("Required for everyone").check();
