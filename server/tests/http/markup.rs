@@ -226,6 +226,26 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
             let html = page(&c, &s, path).await;
             shown.push((path, intact_copies(&html, &format!("{label} {path}"))));
         }
+        // Exactly the string, neither markup nor escaped twice: the title and the textarea are
+        // the two places Leptos leaves unescaped and Gatehouse escapes itself.
+        let text_of = |html: &str, selector: &str| {
+            Html::parse_document(html)
+                .select(&Selector::parse(selector).unwrap())
+                .next()
+                .map(|e| e.text().collect::<String>())
+        };
+        let html = page(&c, &s, &role_page).await;
+        assert_eq!(
+            text_of(&html, "title").as_deref(),
+            Some(format!("Role: {HOSTILE} · Gatehouse").as_str()),
+            "{label}"
+        );
+        let html = page(&c, &s, &customer_page).await;
+        assert_eq!(
+            text_of(&html, "textarea[name=notes]").as_deref(),
+            Some(HOSTILE),
+            "{label}"
+        );
         // The record pages show every field they were given, intact.
         let count = |path: &str| shown.iter().find(|(p, _)| *p == path).unwrap().1;
         assert!(count(&customer_page) >= 4, "{label}: {shown:?}");
