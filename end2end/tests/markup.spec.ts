@@ -74,6 +74,6 @@ test("a hostile string in every text field stays text after hydration", async ({
   await expect(page.locator("#field-notes")).toHaveValue(HOSTILE);
   await expect(page.locator("#field-name")).toHaveValue(HOSTILE);
   await expect(page.locator("#field-company")).toHaveValue(HOSTILE);
-  await page.screenshot({ path: "screenshots/markup-customer.png", fullPage: true });
+  await page.screenshot({ path: "test-results/markup-customer.png", fullPage: true });
   console.assertClean();
 });
