@@ -16,6 +16,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 use app::error::AppError;
 
+use crate::error_response::error_response;
 use crate::limited_endpoints::FormRefusal;
 use crate::rate_limits::Refused;
 use crate::state::AppState;
@@ -134,18 +135,4 @@ async fn with_error_status(response: Response) -> Response {
         parts.status = StatusCode::from_u16(err.status()).unwrap_or(parts.status);
     }
     Response::from_parts(parts, Body::from(bytes))
-}
-
-/// An error in the same JSON shape server functions use, so one client decoder reads both.
-pub fn error_response(status: StatusCode, err: &AppError) -> Response {
-    let body = serde_json::to_vec(err).unwrap_or_default();
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
 }

@@ -11,7 +11,7 @@ use app::csrf::{PageToken, FIELD, HEADER};
 use app::error::AppError;
 use app::server::csrf;
 
-use crate::api::error_response;
+use crate::error_response::error_response;
 
 /// Paths that never render a page, so they need no token (and must not start a session).
 fn renders_no_page(path: &str) -> bool {

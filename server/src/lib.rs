@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod config;
 pub mod csrf;
 pub mod demo;
+pub mod error_response;
 pub mod health;
 pub mod limited_endpoints;
 pub mod rate_limits;

@@ -23,7 +23,7 @@ use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
-use crate::{api, client_ip, csrf, health, security, telemetry};
+use crate::{api, client_ip, csrf, error_response, health, security, telemetry};
 
 /// Idle sessions end after this long; each request renews it.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -137,7 +137,7 @@ async fn body_limit_in_json(response: axum::response::Response) -> axum::respons
     if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
         return response;
     }
-    api::error_response(
+    error_response::error_response(
         StatusCode::PAYLOAD_TOO_LARGE,
         &AppError::BadRequest {
             message: format!("the request body is over {MAX_BODY} bytes"),
@@ -152,7 +152,7 @@ fn panic_response(detail: Box<dyn std::any::Any + Send + 'static>) -> axum::resp
         .map(String::as_str)
         .or_else(|| detail.downcast_ref::<&str>().copied())
         .unwrap_or("non-string panic payload");
-    api::error_response(
+    error_response::error_response(
         StatusCode::INTERNAL_SERVER_ERROR,
         &AppError::internal(format!("panic: {detail}")),
     )

@@ -158,7 +158,7 @@ pub async fn refuse_cross_site(
                 path = %req.uri().path(),
                 "refused a cross-site request"
             );
-            let mut response = crate::api::error_response(
+            let mut response = crate::error_response::error_response(
                 http::StatusCode::FORBIDDEN,
                 &app::error::AppError::Forbidden,
             );

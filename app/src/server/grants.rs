@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::Row;
 
+use super::base_roles::BaseRole;
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
-use super::roles::BaseRole;
 use crate::model::{UserId, WorkspaceId};
 use crate::permissions::{Permission, PermissionSet, Resource, Scope};
 

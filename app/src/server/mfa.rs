@@ -16,7 +16,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
-use super::reauth::Reauthenticated;
+use super::reauth::proof::Reauthenticated;
 use crate::model::{SecondFactorMethods, SecondFactors, UserId};
 
 pub const DIGITS: usize = 6;

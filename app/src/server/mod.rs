@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod base_roles;
 pub mod clock;
 pub mod context;
 pub mod csrf;

@@ -16,23 +16,12 @@ use super::{accounts, auth, mfa, passwords::Password};
 use crate::error::AppError;
 use crate::model::UserId;
 
+pub mod proof;
+pub use proof::Reauthenticated;
+
 /// How long a password given in this session stands in for typing it again, for a person
 /// without a second factor.
 pub const RECENT_PASSWORD_MS: i64 = 5 * 60 * 1000;
-
-/// Proof that the person re-authenticated in this request. Only [`prove`] makes one, and every
-/// domain function that changes a person's second factors takes it.
-#[derive(Debug)]
-pub struct Reauthenticated {
-    user: UserId,
-}
-
-impl Reauthenticated {
-    /// The person who proved it: the only one whose factors this proof can change.
-    pub fn user(&self) -> &UserId {
-        &self.user
-    }
-}
 
 /// What the form gave: the password (may be empty), and a current code with the name of the
 /// field it came in, so a refusal names that field.
@@ -97,11 +86,11 @@ pub async fn prove(
                 other => other.into(),
             })?;
     }
-    Ok(Reauthenticated { user: user.clone() })
+    Ok(Reauthenticated::new(user))
 }
 
 /// The one bypass, for tests of the domain functions behind the proof.
 #[cfg(feature = "test-support")]
 pub fn unsafe_assume_reauthenticated(user: &UserId) -> Reauthenticated {
-    Reauthenticated { user: user.clone() }
+    Reauthenticated::new(user)
 }
