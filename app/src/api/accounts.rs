@@ -160,7 +160,7 @@ pub async fn send_sign_in_code() -> Result<(), AppError> {
 /// Permission: a right password in this session, within the last 10 minutes.
 #[server(endpoint = "accounts/verify_second_factor", client = crate::csrf::ApiClient)]
 pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context, mfa};
+    use crate::server::{auth, context::server_context, lockout, mfa};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     let who = auth::second_step(&session, &ctx)
@@ -168,12 +168,12 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
         .ok_or_else(second_step_over)?;
     let ip = auth::client_ip();
     if let Err(e) = mfa::check(&ctx.db, &ctx.clock, &who.user_id, &code, ip.as_deref()).await {
-        if accounts::is_locked(&ctx.db, &ctx.clock, &who.user_id).await? {
+        if lockout::is_locked(&ctx.db, &ctx.clock, &who.user_id).await? {
             auth::abandon_second_step(&session).await?;
         }
         return Err(e.into());
     }
-    accounts::reset_failures(&ctx.db, &who.user_id).await?;
+    lockout::reset_failures(&ctx.db, &who.user_id).await?;
     auth::begin(&session, &ctx, &who).await
 }
 

@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
+use super::lockout;
 use super::password_policy::PasswordPolicy;
 use super::passwords::Verified;
 use super::passwords::{Hasher, Password};
@@ -411,7 +412,7 @@ pub async fn authenticate(
     }
     match verified {
         Verified::No => {
-            count_failure(db, clock, &user_id, ip, EventKind::SignInFailed).await?;
+            lockout::count_failure(db, clock, &user_id, ip, EventKind::SignInFailed).await?;
             return Err(wrong());
         }
         Verified::Yes { rehash } => {
@@ -434,7 +435,7 @@ pub async fn authenticate(
     // password must not buy a fresh set of guesses at the code.
     let second_factor = super::mfa::methods(db, &user_id).await?;
     if second_factor.is_none() {
-        reset_failures(db, &user_id).await?;
+        lockout::reset_failures(db, &user_id).await?;
     }
     // The session starts in the workspace joined first among those still active whose network
     // rules let this address in and whose login hours are open to this person now.
@@ -485,46 +486,6 @@ pub async fn authenticate(
     })
 }
 
-/// Counts a failed sign-in step (a wrong password, or a wrong second-factor code) towards the
-/// lockout rule, records it as `kind`, and locks the account when the count reaches the
-/// threshold.
-pub(crate) async fn count_failure(
-    db: &Db,
-    clock: &Clock,
-    user_id: &UserId,
-    ip: Option<&str>,
-    kind: super::security_events::EventKind,
-) -> Result<(), DomainError> {
-    use super::security_events::{record, EventKind, Subject};
-    let subject = || Subject {
-        user: Some(user_id),
-        ip,
-        ..Subject::default()
-    };
-    let (threshold, minutes) = super::settings::lockout_for_user(db, user_id).await?;
-    let mut tx = db.pool().begin().await?;
-    // Counted in the database, so concurrent attempts all count.
-    let failures: i64 = sqlx::query(
-        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
-         RETURNING failed_sign_ins",
-    )
-    .bind(user_id.as_str())
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("failed_sign_ins")?;
-    record(&mut tx, clock, kind, subject()).await?;
-    if failures >= i64::from(threshold) {
-        sqlx::query("UPDATE users SET locked_until = $1, failed_sign_ins = 0 WHERE id = $2")
-            .bind(clock.now_ms() + i64::from(minutes) * 60 * 1000)
-            .bind(user_id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        record(&mut tx, clock, EventKind::AccountLocked, subject()).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Re-checks `user`'s password before a change to how they sign in. A wrong one counts towards
 /// the lockout rule, as at sign-in; a locked account is refused.
 pub async fn confirm_password(
@@ -543,34 +504,14 @@ pub async fn confirm_password(
         .ok_or(DomainError::NotFound)?
         .try_get("password_hash")?;
     let verified = hasher.verify(password, &stored).await?;
-    if is_locked(db, clock, user).await? {
-        return Err(DomainError::invalid("password", super::mfa::LOCKED));
+    if lockout::is_locked(db, clock, user).await? {
+        return Err(DomainError::invalid("password", super::lockout::LOCKED));
     }
     if verified == Verified::No {
         use super::security_events::EventKind;
-        count_failure(db, clock, user, ip, EventKind::SignInFailed).await?;
+        lockout::count_failure(db, clock, user, ip, EventKind::SignInFailed).await?;
         return Err(wrong());
     }
-    Ok(())
-}
-
-/// Whether `user` is locked out now.
-pub(crate) async fn is_locked(db: &Db, clock: &Clock, user: &UserId) -> Result<bool, DomainError> {
-    let until: Option<i64> = sqlx::query("SELECT locked_until FROM users WHERE id = $1")
-        .bind(user.as_str())
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(DomainError::NotFound)?
-        .try_get("locked_until")?;
-    Ok(until.is_some_and(|until| until > clock.now_ms()))
-}
-
-/// Clears the failure count after a complete, successful sign-in step.
-pub(crate) async fn reset_failures(db: &Db, user: &UserId) -> Result<(), DomainError> {
-    sqlx::query("UPDATE users SET failed_sign_ins = 0 WHERE id = $1")
-        .bind(user.as_str())
-        .execute(db.pool())
-        .await?;
     Ok(())
 }
 

@@ -60,14 +60,6 @@ pub fn expiry_from_date(raw: &str, tz: Tz, now_ms: i64) -> Result<Option<i64>, D
     Ok(Some(at))
 }
 
-/// The last day an assignment counts, in the workspace's time zone ("2026-12-01").
-pub fn last_day(expires_at_ms: i64, tz: Tz) -> String {
-    tz.timestamp_millis_opt(expires_at_ms - 1)
-        .single()
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
 /// The role `role_id` of the grant's workspace: whether it is the Owner role. A role from
 /// elsewhere is reported on the field, like a typo.
 async fn role_is_owner(db: &Db, grant: &Grant, role_id: &str) -> Result<bool, DomainError> {
@@ -239,6 +231,7 @@ pub async fn unassign(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::expiry::last_day;
 
     const NOW: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
 

@@ -8,11 +8,9 @@ use tower_sessions::Session;
 
 use super::accounts::SignedIn;
 use super::context::ServerContext;
+use super::sessions::SESSION_KEY;
 use crate::error::AppError;
 use crate::model::{CurrentUser, UserId, WorkspaceId};
-
-/// The session key; its `user_id` is also copied into the sessions table by the store.
-pub const SESSION_KEY: &str = "auth";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SessionAuth {

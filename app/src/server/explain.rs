@@ -77,7 +77,7 @@ async fn held(
             }
         }
         let first = chain.first().map(|(_, n)| n.clone()).unwrap_or_default();
-        let until = expires.map(|at| super::assignments::last_day(at, tz));
+        let until = expires.map(|at| super::expiry::last_day(at, tz));
         let label = match &until {
             Some(day) => format!("{first} (until {day})"),
             None => first,

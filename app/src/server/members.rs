@@ -3,10 +3,10 @@
 
 use sqlx::Row;
 
-use super::assignments;
 use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
+use super::expiry;
 use super::grants::{self, Grant};
 use super::sessions;
 use crate::model::{Member, MemberRole, RoleId, UserId};
@@ -48,7 +48,7 @@ pub async fn list(db: &Db, clock: &Clock, grant: &Grant) -> Result<Vec<Member>, 
                     name: r.try_get("name")?,
                     until: r
                         .try_get::<Option<i64>, _>("expires_at")?
-                        .map(|at| assignments::last_day(at, tz)),
+                        .map(|at| expiry::last_day(at, tz)),
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;

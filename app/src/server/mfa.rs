@@ -17,7 +17,8 @@ use super::clock::Clock;
 use super::db::Db;
 use super::error::DomainError;
 use super::reauth::proof::Reauthenticated;
-use crate::model::{SecondFactorMethods, SecondFactors, UserId};
+pub use super::second_factors::{has_totp, methods, recovery_codes_left};
+use crate::model::{SecondFactors, UserId};
 
 pub const DIGITS: usize = 6;
 pub const STEP_SECS: u64 = 30;
@@ -160,34 +161,6 @@ pub async fn confirm_totp(
     Ok(codes)
 }
 
-/// Whether `user` has an authenticator app in force.
-pub async fn has_totp(db: &Db, user: &UserId) -> Result<bool, DomainError> {
-    Ok(sqlx::query("SELECT 1 FROM totp_factors WHERE user_id = $1")
-        .bind(user.as_str())
-        .fetch_optional(db.pool())
-        .await?
-        .is_some())
-}
-
-fn hash_code(code: &str) -> String {
-    let normalized: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    Sha256::digest(normalized.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn base32(bytes: &[u8]) -> Result<String, DomainError> {
-    match Secret::Raw(bytes.to_vec()).to_encoded() {
-        Secret::Encoded(s) => Ok(s),
-        Secret::Raw(_) => Err(DomainError::Internal("base32 encoding".into())),
-    }
-}
-
 /// A recovery code: 16 base32 characters (80 bits) in groups of four.
 fn fresh_recovery_code() -> Result<String, DomainError> {
     let bytes: [u8; 10] = rand::random();
@@ -289,14 +262,14 @@ pub async fn check(
     if code.trim().is_empty() {
         return Err(DomainError::invalid("code", "Enter the code."));
     }
-    if super::accounts::is_locked(db, clock, user).await? {
+    if super::lockout::is_locked(db, clock, user).await? {
         return Err(locked());
     }
     match verify(db, clock, user, code).await {
         Err(DomainError::Invalid { field, message }) => {
-            super::accounts::count_failure(db, clock, user, ip, EventKind::SecondFactorFailed)
+            super::lockout::count_failure(db, clock, user, ip, EventKind::SecondFactorFailed)
                 .await?;
-            if super::accounts::is_locked(db, clock, user).await? {
+            if super::lockout::is_locked(db, clock, user).await? {
                 return Err(locked());
             }
             Err(DomainError::Invalid { field, message })
@@ -305,23 +278,27 @@ pub async fn check(
     }
 }
 
-/// The answer once wrong codes have locked the account.
-pub const LOCKED: &str =
-    "Too many wrong attempts: sign-in is locked for now. Try again later or ask a workspace admin.";
-
-fn locked() -> DomainError {
-    DomainError::invalid("code", LOCKED)
+fn hash_code(code: &str) -> String {
+    let normalized: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Sha256::digest(normalized.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-/// Unused recovery codes left.
-pub async fn recovery_codes_left(db: &Db, user: &UserId) -> Result<i64, DomainError> {
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
-    )
-    .bind(user.as_str())
-    .fetch_one(db.pool())
-    .await?
-    .try_get("n")?)
+fn base32(bytes: &[u8]) -> Result<String, DomainError> {
+    match Secret::Raw(bytes.to_vec()).to_encoded() {
+        Secret::Encoded(s) => Ok(s),
+        Secret::Raw(_) => Err(DomainError::Internal("base32 encoding".into())),
+    }
+}
+
+fn locked() -> DomainError {
+    DomainError::invalid("code", super::lockout::LOCKED)
 }
 
 /// Turns the authenticator app off and deletes the recovery codes.
@@ -363,24 +340,6 @@ pub async fn factors(db: &Db, clock: &Clock, user: &UserId) -> Result<SecondFact
         // the session knows (`reauth::password_needed`).
         password_needed: methods.app || methods.email,
     })
-}
-
-/// How `user` can give a second factor at sign-in, or `None` when they have none.
-pub async fn methods(db: &Db, user: &UserId) -> Result<Option<SecondFactorMethods>, DomainError> {
-    let email = sqlx::query("SELECT 1 FROM email_factors WHERE user_id = $1")
-        .bind(user.as_str())
-        .fetch_optional(db.pool())
-        .await?
-        .is_some();
-    let app = has_totp(db, user).await?;
-    if !app && !email {
-        return Ok(None);
-    }
-    Ok(Some(SecondFactorMethods {
-        app,
-        email,
-        recovery_code: recovery_codes_left(db, user).await? > 0,
-    }))
 }
 
 /// A fresh 6-digit code for `user` to be mailed, replacing any earlier one. The caller sends

@@ -15,6 +15,10 @@ use super::db::Db;
 use super::error::DomainError;
 use crate::model::{SessionInfo, UserId, WorkspaceId};
 
+/// Where `auth` keeps the signed-in person in a session; its `user_id` is also copied into
+/// the sessions table by the store.
+pub const SESSION_KEY: &str = "auth";
+
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
@@ -35,7 +39,7 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 fn auth_field(record: &Record, field: &str) -> Option<String> {
     record
         .data
-        .get(super::auth::SESSION_KEY)?
+        .get(SESSION_KEY)?
         .get(field)?
         .as_str()
         .map(str::to_owned)

@@ -185,7 +185,10 @@ pub async fn update(
     let s = form.parse()?;
     // Either rule covers whoever edits it (`settings.write` is administrative): requiring a
     // second factor without having one would lock the editor out of this very page.
-    if s.mfa_policy != MfaPolicy::Optional && super::mfa::methods(db, grant.user()).await?.is_none()
+    if s.mfa_policy != MfaPolicy::Optional
+        && super::second_factors::methods(db, grant.user())
+            .await?
+            .is_none()
     {
         return Err(DomainError::invalid(
             "mfa_policy",

@@ -335,7 +335,9 @@ async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
             .await
             .unwrap_err();
         match e {
-            DomainError::Invalid { message, .. } => assert_eq!(message, mfa::LOCKED, "{label}"),
+            DomainError::Invalid { message, .. } => {
+                assert_eq!(message, app::server::lockout::LOCKED, "{label}")
+            }
             other => panic!("{other:?}"),
         }
         // Locked: even the right code is refused.
