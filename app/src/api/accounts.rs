@@ -189,10 +189,10 @@ fn second_step_over() -> AppError {
 /// caller's address in and whose login hours are open to them; any other id answers 404.
 #[server(endpoint = "accounts/switch_workspace", client = crate::csrf::ApiClient)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context, ip_rules, login_hours};
+    use crate::server::{auth, context::server_context, ip_rules, login_hours};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
-    let workspace = accounts::active_membership(&ctx.db, &user.id, &workspace_id).await?;
+    let workspace = auth::active_membership(&ctx.db, &user.id, &workspace_id).await?;
     if !ip_rules::allows(&ctx.db, &workspace, &user.id, auth::client_addr()).await? {
         return Err(AppError::Conflict {
             message: "That workspace does not allow access from your network.".into(),

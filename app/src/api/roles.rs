@@ -141,10 +141,10 @@ pub async fn list_roles() -> Result<Vec<crate::model::RoleView>, AppError> {
 #[server(endpoint = "roles/delete", client = crate::csrf::ApiClient)]
 pub async fn delete_role(id: String, reassign_to: String) -> Result<(), AppError> {
     use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, role_editor};
+    use crate::server::{auth, context::server_context, role_deletion};
     let ctx = server_context()?;
     let (_, grant) = auth::require(&ctx, Permission::RolesWrite).await?;
-    Ok(role_editor::delete(&ctx.db, &ctx.clock, &grant, &id, Some(reassign_to.as_str())).await?)
+    Ok(role_deletion::delete(&ctx.db, &ctx.clock, &grant, &id, Some(reassign_to.as_str())).await?)
 }
 
 /// `POST /api/roles/sod_rules` — the pairs of permissions this workspace keeps apart.

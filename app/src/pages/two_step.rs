@@ -325,15 +325,7 @@ fn TurnOnFields(
             (ask.password || password_error.with(Option::is_some))
                 .then(|| {
                     view! {
-                        <TextField
-                            label="Your password"
-                            name="password"
-                            scope=scope
-                            input_type="password"
-                            error=password_error
-                            maxlength=300
-                            autocomplete="current-password"
-                        />
+                        <PasswordField scope error=password_error />
                     }
                 })
         }}
@@ -371,6 +363,22 @@ fn SignOutOthers(scope: &'static str) -> impl IntoView {
     }
 }
 
+/// The account's password, as every change to a factor asks for it (`server::reauth`).
+#[component]
+fn PasswordField(scope: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <TextField
+            label="Your password"
+            name="password"
+            scope=scope
+            input_type="password"
+            error=error
+            maxlength=300
+            autocomplete="current-password"
+        />
+    }
+}
+
 /// The password and a current code, which every change to an active factor asks for; with
 /// codes by email on, a button to mail one (its own form, before the change's form).
 #[component]
@@ -380,15 +388,7 @@ fn PasswordAndCode(
     code_error: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
-        <TextField
-            label="Your password"
-            name="password"
-            scope=scope
-            input_type="password"
-            error=password_error
-            maxlength=300
-            autocomplete="current-password"
-        />
+        <PasswordField scope error=password_error />
         <TextField
             label="Current code"
             name="code"

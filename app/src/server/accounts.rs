@@ -13,7 +13,7 @@ use super::passwords::Verified;
 use super::passwords::{Hasher, Password};
 use super::text::LineField;
 use super::{roles, workspaces};
-use crate::model::{CurrentUser, SecondFactorMethods, UserId, WorkspaceId, WorkspaceSummary};
+use crate::model::{SecondFactorMethods, UserId, WorkspaceId, WorkspaceSummary};
 use workspaces::WorkspaceName;
 
 pub const EMAIL_MAX_CHARS: usize = 254;
@@ -486,35 +486,6 @@ pub async fn authenticate(
     })
 }
 
-/// Re-checks `user`'s password before a change to how they sign in. A wrong one counts towards
-/// the lockout rule, as at sign-in; a locked account is refused.
-pub async fn confirm_password(
-    db: &Db,
-    clock: &Clock,
-    hasher: &Hasher,
-    user: &UserId,
-    password: &Password,
-    ip: Option<&str>,
-) -> Result<(), DomainError> {
-    let wrong = || DomainError::invalid("password", "That is not your password.");
-    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user.as_str())
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(DomainError::NotFound)?
-        .try_get("password_hash")?;
-    let verified = hasher.verify(password, &stored).await?;
-    if lockout::is_locked(db, clock, user).await? {
-        return Err(DomainError::invalid("password", super::lockout::LOCKED));
-    }
-    if verified == Verified::No {
-        use super::security_events::EventKind;
-        lockout::count_failure(db, clock, user, ip, EventKind::SignInFailed).await?;
-        return Err(wrong());
-    }
-    Ok(())
-}
-
 /// Marks `user`'s address confirmed without a mailed link. Only for accounts whose address is
 /// known good by other means: the demo seed (its address is undeliverable by design).
 pub async fn mark_email_verified(db: &Db, clock: &Clock, user: &UserId) -> Result<(), DomainError> {
@@ -558,81 +529,6 @@ pub async fn profile(db: &Db, user: &UserId) -> Result<(String, String), DomainE
         .await?
         .ok_or(DomainError::NotFound)?;
     Ok((row.try_get("display_name")?, row.try_get("email")?))
-}
-
-/// `workspace_id` if `user` is an active member of it; otherwise `NotFound`, the same answer
-/// as for a workspace that does not exist.
-pub async fn active_membership(
-    db: &Db,
-    user: &UserId,
-    workspace_id: &str,
-) -> Result<WorkspaceId, DomainError> {
-    let row = sqlx::query(
-        "SELECT workspace_id FROM memberships \
-         WHERE user_id = $1 AND workspace_id = $2 AND deactivated_at IS NULL",
-    )
-    .bind(user.as_str())
-    .bind(workspace_id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(DomainError::NotFound)?;
-    Ok(WorkspaceId::from_db(row.try_get("workspace_id")?))
-}
-
-/// The person and workspace a session names, if the membership is still active.
-pub async fn current_user(
-    db: &Db,
-    clock: &Clock,
-    user_id: &UserId,
-    workspace_id: &WorkspaceId,
-) -> Result<Option<CurrentUser>, DomainError> {
-    let row = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, u.email_verified_at, u.password_changed_at, \
-                w.id AS workspace_id, w.name AS workspace_name, w.slug, w.created_at \
-         FROM users u \
-         JOIN memberships m ON m.user_id = u.id AND m.deactivated_at IS NULL \
-         JOIN workspaces w ON w.id = m.workspace_id \
-         WHERE u.id = $1 AND w.id = $2",
-    )
-    .bind(user_id.as_str())
-    .bind(workspace_id.as_str())
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let workspaces = workspaces::list_for_member(db, user_id).await?;
-    let permissions = super::grants::effective(db, clock, user_id, workspace_id)
-        .await?
-        .iter()
-        .collect();
-    let changed_at: i64 = row.try_get("password_changed_at")?;
-    let password_expires_at_ms = super::settings::policy_for_user(db, user_id)
-        .await?
-        .expiry_days
-        .map(|days| changed_at + i64::from(days) * 24 * 60 * 60 * 1000);
-    let now = clock.now_ms();
-    let mfa_enrolment_required = super::settings::mfa_required_for_user(db, clock, user_id).await?
-        && super::mfa::methods(db, user_id).await?.is_none();
-    Ok(Some(CurrentUser {
-        mfa_enrolment_required,
-        workspaces,
-        permissions,
-        password_expired: password_expires_at_ms.is_some_and(|at| now >= at),
-        password_expires_soon: password_expires_at_ms
-            .is_some_and(|at| now < at && at - now <= PASSWORD_EXPIRY_NOTICE_MS),
-        password_expires_at_ms,
-        id: UserId::from_db(row.try_get("id")?),
-        name: row.try_get("display_name")?,
-        email: row.try_get("email")?,
-        email_verified: row
-            .try_get::<Option<i64>, _>("email_verified_at")?
-            .is_some(),
-        workspace: WorkspaceSummary {
-            id: WorkspaceId::from_db(row.try_get("workspace_id")?),
-            name: row.try_get("workspace_name")?,
-            slug: row.try_get("slug")?,
-            created_at_ms: row.try_get("created_at")?,
-        },
-    }))
 }
 
 #[cfg(test)]

@@ -113,10 +113,7 @@ pub async fn assign(
     if let Some(pair) =
         sod::person_conflict(grants::combine(&held_refs, &roles).permissions, &rules)
     {
-        return Err(sod::refusal(
-            &role_editor::person_name(db, member).await?,
-            pair,
-        ));
+        return Err(sod::refusal(&members::person_name(db, member).await?, pair));
     }
 
     let mut tx = db.pool().begin().await?;

@@ -6,11 +6,17 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::accounts::SignedIn;
+use sqlx::Row;
+
+use super::accounts::{SignedIn, PASSWORD_EXPIRY_NOTICE_MS};
+use super::clock::Clock;
 use super::context::ServerContext;
+use super::db::Db;
+use super::error::DomainError;
 use super::sessions::SESSION_KEY;
+use super::workspaces;
 use crate::error::AppError;
-use crate::model::{CurrentUser, UserId, WorkspaceId};
+use crate::model::{CurrentUser, UserId, WorkspaceId, WorkspaceSummary};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SessionAuth {
@@ -271,7 +277,7 @@ pub async fn current(
         end(session).await?;
         return Ok(None);
     }
-    let user = super::accounts::current_user(
+    let user = current_user(
         &ctx.db,
         &ctx.clock,
         &UserId::from_db(auth.user_id.clone()),
@@ -368,4 +374,79 @@ pub async fn request_session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>()
         .await
         .map_err(|e| AppError::internal(format!("no session layer: {e}")))
+}
+
+/// `workspace_id` if `user` is an active member of it; otherwise `NotFound`, the same answer
+/// as for a workspace that does not exist.
+pub async fn active_membership(
+    db: &Db,
+    user: &UserId,
+    workspace_id: &str,
+) -> Result<WorkspaceId, DomainError> {
+    let row = sqlx::query(
+        "SELECT workspace_id FROM memberships \
+         WHERE user_id = $1 AND workspace_id = $2 AND deactivated_at IS NULL",
+    )
+    .bind(user.as_str())
+    .bind(workspace_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(DomainError::NotFound)?;
+    Ok(WorkspaceId::from_db(row.try_get("workspace_id")?))
+}
+
+/// The person and workspace a session names, if the membership is still active.
+pub async fn current_user(
+    db: &Db,
+    clock: &Clock,
+    user_id: &UserId,
+    workspace_id: &WorkspaceId,
+) -> Result<Option<CurrentUser>, DomainError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.display_name, u.email, u.email_verified_at, u.password_changed_at, \
+                w.id AS workspace_id, w.name AS workspace_name, w.slug, w.created_at \
+         FROM users u \
+         JOIN memberships m ON m.user_id = u.id AND m.deactivated_at IS NULL \
+         JOIN workspaces w ON w.id = m.workspace_id \
+         WHERE u.id = $1 AND w.id = $2",
+    )
+    .bind(user_id.as_str())
+    .bind(workspace_id.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let workspaces = workspaces::list_for_member(db, user_id).await?;
+    let permissions = super::grants::effective(db, clock, user_id, workspace_id)
+        .await?
+        .iter()
+        .collect();
+    let changed_at: i64 = row.try_get("password_changed_at")?;
+    let password_expires_at_ms = super::settings::policy_for_user(db, user_id)
+        .await?
+        .expiry_days
+        .map(|days| changed_at + i64::from(days) * 24 * 60 * 60 * 1000);
+    let now = clock.now_ms();
+    let mfa_enrolment_required = super::settings::mfa_required_for_user(db, clock, user_id).await?
+        && super::mfa::methods(db, user_id).await?.is_none();
+    Ok(Some(CurrentUser {
+        mfa_enrolment_required,
+        workspaces,
+        permissions,
+        password_expired: password_expires_at_ms.is_some_and(|at| now >= at),
+        password_expires_soon: password_expires_at_ms
+            .is_some_and(|at| now < at && at - now <= PASSWORD_EXPIRY_NOTICE_MS),
+        password_expires_at_ms,
+        id: UserId::from_db(row.try_get("id")?),
+        name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        workspace: WorkspaceSummary {
+            id: WorkspaceId::from_db(row.try_get("workspace_id")?),
+            name: row.try_get("workspace_name")?,
+            slug: row.try_get("slug")?,
+            created_at_ms: row.try_get("created_at")?,
+        },
+    }))
 }

@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::accounts::EmailAddress;
 use super::clock::Clock;
+use super::customer_sql::{cap_filter, scope_filter, Sql};
 use super::db::Db;
 use super::error::DomainError;
 use super::grants::Grant;
@@ -23,104 +24,6 @@ use crate::permissions::{Permission, Scope};
 pub const PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 200;
 const NOTES_MAX_CHARS: usize = 2000;
-
-/// A statement under construction: text with `$n` placeholders and the values they take, in
-/// order. Keeps placeholder numbers right while optional clauses come and go.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
-}
-
-enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-
-    /// Appends a placeholder bound to `value`.
-    fn arg(&mut self, value: impl Into<String>) -> &mut Self {
-        self.args.push(Arg::Text(value.into()));
-        let n = self.args.len();
-        self.text.push_str(&format!("${n}"));
-        self
-    }
-
-    fn int(&mut self, value: i64) -> &mut Self {
-        self.args.push(Arg::Int(value));
-        let n = self.args.len();
-        self.text.push_str(&format!("${n}"));
-        self
-    }
-
-    fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
-        for arg in &self.args {
-            q = match arg {
-                Arg::Text(s) => q.bind(s.as_str()),
-                Arg::Int(n) => q.bind(*n),
-            };
-        }
-        q
-    }
-}
-
-/// The WHERE clause that confines `c` (a customers row) to the grant's workspace and scope.
-fn scope_filter(sql: &mut Sql, grant: &Grant) {
-    sql.push(" c.workspace_id = ")
-        .arg(grant.workspace().as_str());
-    let me = grant.user().as_str();
-    let team = |sql: &mut Sql| {
-        sql.push(
-            " OR c.team_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.workspace_id = ",
-        )
-        .arg(grant.workspace().as_str())
-        .push(" AND tm.user_id = ")
-        .arg(me)
-        .push(")");
-    };
-    match grant.scope() {
-        Scope::All => {}
-        Scope::Assigned => {
-            sql.push(" AND c.assigned_user_id = ").arg(me);
-        }
-        Scope::Team => {
-            sql.push(" AND (c.assigned_user_id = ").arg(me);
-            team(sql);
-            sql.push(")");
-        }
-        Scope::Department => {
-            sql.push(" AND (c.assigned_user_id = ").arg(me);
-            team(sql);
-            sql.push(
-                " OR c.assigned_user_id IN (SELECT peer.user_id FROM memberships mine \
-                 JOIN memberships peer ON peer.workspace_id = mine.workspace_id \
-                 AND peer.department_id = mine.department_id WHERE mine.workspace_id = ",
-            )
-            .arg(grant.workspace().as_str())
-            .push(" AND mine.user_id = ")
-            .arg(me)
-            .push("))");
-        }
-    }
-}
-
-/// With a "max records visible" restriction, confines `c` to the first that many records of
-/// the grant's reach in list order: lists, counts and look-ups by id see the same window.
-fn cap_filter(sql: &mut Sql, grant: &Grant) {
-    if let Some(cap) = grant.restrictions().max_records {
-        sql.push(" AND c.id IN (SELECT c.id FROM customers c WHERE");
-        scope_filter(sql, grant);
-        sql.push(" ORDER BY c.name_key, c.id LIMIT ")
-            .int(i64::from(cap))
-            .push(")");
-    }
-}
 
 const COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.company, c.tax_id, c.notes, \
      c.assigned_user_id, c.team_id, c.updated_at, u.display_name AS assignee, t.name AS team_name \
@@ -595,18 +498,5 @@ mod tests {
     fn search_patterns_escape_wildcards() {
         assert_eq!(like_pattern(" Ada "), "%ada%");
         assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
-
-    #[test]
-    fn placeholders_follow_the_arguments() {
-        let mut sql = Sql::default();
-        sql.push("a = ")
-            .arg("x")
-            .push(" AND b = ")
-            .int(3)
-            .push(" AND c = ")
-            .arg("y");
-        assert_eq!(sql.text, "a = $1 AND b = $2 AND c = $3");
-        assert_eq!(sql.args.len(), 3);
     }
 }

@@ -220,3 +220,12 @@ pub(crate) async fn options(
         })
         .collect()
 }
+
+/// A person's display name, for messages that name them.
+pub(crate) async fn person_name(db: &Db, user: &UserId) -> Result<String, DomainError> {
+    Ok(sqlx::query("SELECT display_name FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_one(db.pool())
+        .await?
+        .try_get("display_name")?)
+}

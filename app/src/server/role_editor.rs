@@ -136,7 +136,7 @@ fn parse(draft: &RoleDraft) -> Result<Parsed, DomainError> {
 }
 
 /// Every role of the workspace with its parent and whether it is the Owner role.
-async fn family(
+pub(super) async fn family(
     db: &Db,
     workspace: &WorkspaceId,
 ) -> Result<HashMap<String, (Option<String>, Option<String>)>, DomainError> {
@@ -156,7 +156,7 @@ async fn family(
 }
 
 /// `role` and every role that inherits from it, however indirectly.
-fn descendants(
+pub(super) fn descendants(
     family: &HashMap<String, (Option<String>, Option<String>)>,
     role: &str,
 ) -> HashSet<String> {
@@ -207,7 +207,7 @@ async fn editor_access(
 
 /// No escalation: `granted` (a role's access, parents included) must lie within `mine` —
 /// every key, every scope it names, and restrictions no looser.
-fn within(mine: &Access, granted: &Access) -> Result<(), DomainError> {
+pub(super) fn within(mine: &Access, granted: &Access) -> Result<(), DomainError> {
     if let Some(p) = granted
         .permissions
         .iter()
@@ -328,7 +328,7 @@ async fn guard(
 }
 
 /// People holding any of `roles` now (unexpired, active membership): id and name.
-async fn holders(
+pub(super) async fn holders(
     db: &Db,
     clock: &Clock,
     workspace: &WorkspaceId,
@@ -357,7 +357,7 @@ async fn holders(
     Ok(out)
 }
 
-fn state(name: &str, contents: &RoleContents) -> serde_json::Value {
+pub(super) fn state(name: &str, contents: &RoleContents) -> serde_json::Value {
     serde_json::json!({
         "name": name,
         "permissions": contents.permissions.iter().map(Permission::key).collect::<Vec<_>>(),
@@ -458,7 +458,7 @@ pub async fn create(
 }
 
 /// The role `id` of the grant's workspace as stored: name and contents. `NotFound` elsewhere.
-async fn stored(
+pub(super) async fn stored(
     db: &Db,
     workspace: &WorkspaceId,
     id: &str,
@@ -478,7 +478,7 @@ async fn stored(
 
 /// The refusals that apply to changing a stored role whatever the change: the Owner role is
 /// fixed, and nobody changes a role they hold (they would be granting themselves).
-async fn check_changeable(
+pub(super) async fn check_changeable(
     db: &Db,
     clock: &Clock,
     grant: &Grant,
@@ -593,186 +593,4 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(diff)
-}
-
-/// Deletes custom role `id`. Its holders (and open invitations carrying it) move to
-/// `reassign_to`, which must be given when there are any; that move is an assignment, so it
-/// passes the same checks (no escalation, segregation of duties). Base roles stay; so does a
-/// role others inherit from. Needs `roles.write`.
-pub async fn delete(
-    db: &Db,
-    clock: &Clock,
-    grant: &Grant,
-    id: &str,
-    reassign_to: Option<&str>,
-) -> Result<(), DomainError> {
-    let grant = grant.of(Permission::RolesWrite)?;
-    let workspace = grant.workspace();
-    let (name, base, contents) = stored(db, workspace, id).await?;
-    check_changeable(db, clock, grant, id, base.as_deref(), ("delete", "deleted")).await?;
-    if base.is_some() {
-        return Err(DomainError::Conflict(
-            "Base roles can't be deleted; edit what they grant instead.".into(),
-        ));
-    }
-    let family = family(db, workspace).await?;
-    let mut heirs: Vec<&str> = family
-        .iter()
-        .filter(|(_, (parent, _))| parent.as_deref() == Some(id))
-        .map(|(child, _)| child.as_str())
-        .collect();
-    if !heirs.is_empty() {
-        heirs.sort_unstable();
-        let names = role_names(db, workspace, &heirs).await?;
-        return Err(DomainError::Conflict(format!(
-            "{} inherit{} from this role: give {} another parent first.",
-            names.join(", "),
-            if names.len() == 1 { "s" } else { "" },
-            if names.len() == 1 { "it" } else { "them" },
-        )));
-    }
-    let holders: Vec<String> = sqlx::query(
-        "SELECT user_id FROM role_assignments WHERE workspace_id = $1 AND role_id = $2",
-    )
-    .bind(workspace.as_str())
-    .bind(id)
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| r.try_get("user_id"))
-    .collect::<Result<_, _>>()?;
-    let invited: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM invitations WHERE workspace_id = $1 AND role_id = $2",
-    )
-    .bind(workspace.as_str())
-    .bind(id)
-    .fetch_one(db.pool())
-    .await?
-    .try_get("n")?;
-    let target = match reassign_to.map(str::trim).filter(|t| !t.is_empty()) {
-        _ if holders.is_empty() && invited == 0 => None,
-        None => {
-            return Err(DomainError::invalid(
-                "reassign_to",
-                "People hold this role: choose the role they move to.",
-            ))
-        }
-        Some(t) if t == id => {
-            return Err(DomainError::invalid(
-                "reassign_to",
-                "Choose another role for its holders.",
-            ))
-        }
-        Some(t) => {
-            let (_, target_base, _) = stored(db, workspace, t).await.map_err(|_| {
-                DomainError::invalid("reassign_to", "Choose a role of this workspace.")
-            })?;
-            let mut conn = db.pool().acquire().await?;
-            let owner = grants::is_owner(&mut conn, clock, workspace, grant.user()).await?;
-            drop(conn);
-            if target_base.as_deref() == Some(BaseRole::Owner.key()) && !owner {
-                return Err(DomainError::invalid(
-                    "reassign_to",
-                    "Only an Owner can make others Owners.",
-                ));
-            }
-            may_hand_out(db, clock, grant, t, "reassign_to").await?;
-            let rules = sod::rules(db, workspace).await?;
-            for user in &holders {
-                let user = UserId::from_db(user.clone());
-                let mut held = grants::held_role_ids(db, clock, &user, workspace).await?;
-                held.retain(|r| r != id);
-                held.push(t.to_owned());
-                let roles = grants::role_contents(db, workspace, &held).await?;
-                let held: Vec<&str> = held.iter().map(String::as_str).collect();
-                if let Some(pair) =
-                    sod::person_conflict(grants::combine(&held, &roles).permissions, &rules)
-                {
-                    return Err(sod::refusal(&person_name(db, &user).await?, pair));
-                }
-            }
-            Some(t.to_owned())
-        }
-    };
-    let mut tx = db.pool().begin().await?;
-    if let Some(target) = &target {
-        // Someone holding both keeps the target assignment as it is.
-        sqlx::query(
-            "DELETE FROM role_assignments WHERE workspace_id = $1 AND role_id = $2 AND user_id IN \
-             (SELECT user_id FROM role_assignments WHERE workspace_id = $1 AND role_id = $3)",
-        )
-        .bind(workspace.as_str())
-        .bind(id)
-        .bind(target)
-        .execute(&mut *tx)
-        .await?;
-        for table in ["role_assignments", "invitations"] {
-            sqlx::query(&format!(
-                "UPDATE {table} SET role_id = $1 WHERE workspace_id = $2 AND role_id = $3"
-            ))
-            .bind(target)
-            .bind(workspace.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-    for table in ["role_permissions", "role_scopes"] {
-        sqlx::query(&format!(
-            "DELETE FROM {table} WHERE workspace_id = $1 AND role_id = $2"
-        ))
-        .bind(workspace.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("DELETE FROM roles WHERE workspace_id = $1 AND id = $2")
-        .bind(workspace.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        clock,
-        workspace,
-        grant.user(),
-        Change {
-            action: "role.delete",
-            target: id,
-            before: Some(state(&name, &contents)),
-            after: Some(serde_json::json!({
-                "reassigned_to": target,
-                "holders_moved": holders.len(),
-                "invitations_moved": invited,
-            })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn role_names(
-    db: &Db,
-    workspace: &WorkspaceId,
-    ids: &[&str],
-) -> Result<Vec<String>, DomainError> {
-    let mut names = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row = sqlx::query("SELECT name FROM roles WHERE workspace_id = $1 AND id = $2")
-            .bind(workspace.as_str())
-            .bind(*id)
-            .fetch_one(db.pool())
-            .await?;
-        names.push(row.try_get("name")?);
-    }
-    Ok(names)
-}
-
-pub(crate) async fn person_name(db: &Db, user: &UserId) -> Result<String, DomainError> {
-    Ok(sqlx::query("SELECT display_name FROM users WHERE id = $1")
-        .bind(user.as_str())
-        .fetch_one(db.pool())
-        .await?
-        .try_get("display_name")?)
 }

@@ -384,7 +384,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
                 let by_rule = settings::mfa_required_for_user(db, clock, &user)
                     .await
                     .unwrap();
-                let me = accounts::current_user(db, clock, &user, &ws)
+                let me = app::server::auth::current_user(db, clock, &user, &ws)
                     .await
                     .unwrap()
                     .unwrap();

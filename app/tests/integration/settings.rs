@@ -273,7 +273,7 @@ async fn passwords_expire_with_fourteen_days_notice() {
         let w = World::new(t).await;
         let label = w.t.backend().name();
         let me = || async {
-            accounts::current_user(
+            app::server::auth::current_user(
                 &w.ctx.db,
                 &w.ctx.clock,
                 &w.owner.user_id,

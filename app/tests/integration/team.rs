@@ -188,7 +188,7 @@ async fn an_invitee_without_an_account_joins_with_the_role_and_a_confirmed_addre
         .await
         .unwrap();
         assert_eq!(who.workspace_id, w.owner.workspace_id, "{label}");
-        let me = accounts::current_user(w.db(), &w.clock, &who.user_id, &who.workspace_id)
+        let me = app::server::auth::current_user(w.db(), &w.clock, &who.user_id, &who.workspace_id)
             .await
             .unwrap()
             .unwrap();
@@ -274,7 +274,7 @@ async fn an_existing_account_confirms_with_its_password_and_gains_a_workspace() 
         .unwrap();
         assert_eq!(who.user_id, other.user_id, "{label}");
         assert_eq!(who.workspace_id, w.owner.workspace_id, "{label}");
-        let me = accounts::current_user(w.db(), &w.clock, &who.user_id, &who.workspace_id)
+        let me = app::server::auth::current_user(w.db(), &w.clock, &who.user_id, &who.workspace_id)
             .await
             .unwrap()
             .unwrap();
@@ -495,7 +495,7 @@ async fn deactivation_refuses_sign_in_and_guards_owners_and_oneself() {
             "{label}: {refused}"
         );
         assert!(
-            accounts::current_user(w.db(), &w.clock, &staff, &w.owner.workspace_id)
+            app::server::auth::current_user(w.db(), &w.clock, &staff, &w.owner.workspace_id)
                 .await
                 .unwrap()
                 .is_none(),

@@ -12,6 +12,7 @@ use app::server::testing::{self, totp_code};
 
 use super::support::{api, cookie_client, TestServer};
 
+/// The password `super::sign_up` gives Ada.
 const PASSWORD: &str = "quiet lantern orbit mango";
 
 /// Endpoints that change a credential, and a request to each that lacks the proof (the field
@@ -98,17 +99,7 @@ fn every_endpoint_about_credentials_is_listed() {
 /// on; the password was given more than `RECENT_PASSWORD_MS` ago.
 async fn ada_with_an_app(s: &TestServer, clock: &Clock) -> (reqwest::Client, String) {
     let c = cookie_client();
-    let res = api(&c, s, "/api/accounts/sign_up")
-        .await
-        .form(&[
-            ("name", "Ada Lovelace"),
-            ("email", "ada@example.com"),
-            ("password", PASSWORD),
-            ("workspace_name", "Analytical Engines"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = super::sign_up(&c, s, "ada@example.com").await;
     assert_eq!(res.status(), StatusCode::OK);
     let key = start_app(&c, s).await;
     // The first factor, right after the password: one step, no password again.
@@ -309,17 +300,7 @@ async fn a_first_factor_needs_the_password_once_the_sign_in_is_not_recent() {
         let clock = Clock::manual(1_795_478_400_000);
         let s = TestServer::start_with_clock(db, &[], clock.clone()).await;
         let c = cookie_client();
-        let res = api(&c, &s, "/api/accounts/sign_up")
-            .await
-            .form(&[
-                ("name", "Ada Lovelace"),
-                ("email", "ada@example.com"),
-                ("password", PASSWORD),
-                ("workspace_name", "Analytical Engines"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let res = super::sign_up(&c, &s, "ada@example.com").await;
         assert_eq!(res.status(), StatusCode::OK);
         clock.advance(Duration::from_millis(RECENT_PASSWORD_MS as u64 + 1));
         let status: serde_json::Value = api(&c, &s, "/api/mfa/status")

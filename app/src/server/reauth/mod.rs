@@ -12,7 +12,13 @@
 use tower_sessions::Session;
 
 use super::context::ServerContext;
-use super::{accounts, auth, mfa, passwords::Password};
+use sqlx::Row;
+
+use super::clock::Clock;
+use super::db::Db;
+use super::error::DomainError;
+use super::passwords::{Hasher, Password, Verified};
+use super::{auth, lockout, mfa};
 use crate::error::AppError;
 use crate::model::UserId;
 
@@ -29,6 +35,35 @@ pub struct Proof<'a> {
     pub password: &'a str,
     pub code: &'a str,
     pub code_field: &'static str,
+}
+
+/// Re-checks `user`'s password before a change to how they sign in. A wrong one counts towards
+/// the lockout rule, as at sign-in; a locked account is refused.
+pub async fn confirm_password(
+    db: &Db,
+    clock: &Clock,
+    hasher: &Hasher,
+    user: &UserId,
+    password: &Password,
+    ip: Option<&str>,
+) -> Result<(), DomainError> {
+    let wrong = || DomainError::invalid("password", "That is not your password.");
+    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .try_get("password_hash")?;
+    let verified = hasher.verify(password, &stored).await?;
+    if lockout::is_locked(db, clock, user).await? {
+        return Err(DomainError::invalid("password", lockout::LOCKED));
+    }
+    if verified == Verified::No {
+        use super::security_events::EventKind;
+        lockout::count_failure(db, clock, user, ip, EventKind::SignInFailed).await?;
+        return Err(wrong());
+    }
+    Ok(())
 }
 
 /// Whether `prove` will want the password typed: always once the person has a factor, else
@@ -59,7 +94,7 @@ pub async fn prove(
         }
     } else {
         let password = Password::new(proof.password);
-        accounts::confirm_password(
+        confirm_password(
             &ctx.db,
             &ctx.clock,
             &ctx.hasher,

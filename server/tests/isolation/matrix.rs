@@ -1,0 +1,305 @@
+//! What the isolation test sends: every registered endpoint with a stranger's payload, and the
+//! victim's text no answer may contain.
+
+/// Values the victim workspace holds; a payload names them by role.
+#[derive(Clone, Copy)]
+pub enum V {
+    Text(&'static str),
+    Customer,
+    Member,
+    Invitation,
+    IpRule,
+    Role,
+    Team,
+    Department,
+    Workspace,
+}
+pub use V::*;
+
+/// Every registered endpoint and what a stranger sends it. Identity-changing calls come last.
+pub const MATRIX: &[(&str, &[(&str, V)])] = &[
+    ("/api/accounts/me", &[]),
+    ("/api/accounts/pending_second_factor", &[]),
+    ("/api/accounts/send_sign_in_code", &[]),
+    (
+        "/api/accounts/verify_second_factor",
+        &[("code", Text("123456"))],
+    ),
+    (
+        "/api/accounts/switch_workspace",
+        &[("workspace_id", Workspace)],
+    ),
+    (
+        "/api/accounts/change_password",
+        &[
+            ("current_password", Text("not the password at all")),
+            ("new_password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    ("/api/accounts/resend_verification", &[]),
+    (
+        "/api/accounts/request_password_reset",
+        &[("email", Text("nobody@example.com"))],
+    ),
+    (
+        "/api/accounts/reset_password",
+        &[
+            ("token", Text("forged-token")),
+            ("new_password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    (
+        "/api/accounts/verify_email",
+        &[("token", Text("forged-token"))],
+    ),
+    (
+        "/api/customers/list",
+        &[("search", Text("Secret")), ("after", Customer)],
+    ),
+    ("/api/customers/get", &[("id", Customer)]),
+    ("/api/customers/form_options", &[]),
+    (
+        "/api/customers/create",
+        &[
+            ("name", Text("Planted")),
+            ("email", Text("")),
+            ("phone", Text("")),
+            ("company", Text("")),
+            ("tax_id", Text("")),
+            ("notes", Text("")),
+            ("assigned_user_id", Member),
+            ("team_id", Team),
+        ],
+    ),
+    (
+        "/api/customers/update",
+        &[
+            ("id", Customer),
+            ("name", Text("Hijacked")),
+            ("email", Text("")),
+            ("phone", Text("")),
+            ("company", Text("")),
+            ("tax_id", Text("")),
+            ("notes", Text("")),
+            ("assigned_user_id", Text("")),
+            ("team_id", Text("")),
+        ],
+    ),
+    ("/api/customers/delete", &[("id", Customer)]),
+    (
+        "/api/invitations/preview",
+        &[("token", Text("forged-token"))],
+    ),
+    (
+        "/api/invitations/accept_new",
+        &[
+            ("token", Text("forged-token")),
+            ("name", Text("Mallory")),
+            ("password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    (
+        "/api/invitations/accept_existing",
+        &[
+            ("token", Text("forged-token")),
+            ("password", Text("copper meadow violin tundra")),
+        ],
+    ),
+    ("/api/mfa/status", &[]),
+    ("/api/mfa/start_app", &[]),
+    ("/api/mfa/confirm_app", &[("code", Text("123456"))]),
+    ("/api/mfa/send_email_code", &[]),
+    ("/api/mfa/confirm_email", &[("code", Text("123456"))]),
+    (
+        "/api/mfa/disable_app",
+        &[
+            ("password", Text("wrong password here")),
+            ("code", Text("123456")),
+        ],
+    ),
+    (
+        "/api/mfa/disable_email",
+        &[
+            ("password", Text("wrong password here")),
+            ("code", Text("123456")),
+        ],
+    ),
+    (
+        "/api/mfa/regenerate_recovery_codes",
+        &[
+            ("password", Text("wrong password here")),
+            ("code", Text("123456")),
+        ],
+    ),
+    ("/api/sessions/list", &[]),
+    (
+        "/api/sessions/revoke",
+        &[(
+            "handle",
+            Text("0000000000000000000000000000000000000000000000000000000000000000"),
+        )],
+    ),
+    ("/api/sessions/revoke_others", &[]),
+    ("/api/settings/security", &[]),
+    (
+        "/api/settings/update_security",
+        &[
+            ("password_min_length", Text("12")),
+            ("password_min_strength", Text("3")),
+            ("password_history", Text("5")),
+            ("password_expiry_days", Text("")),
+            ("session_idle_minutes", Text("30")),
+            ("session_absolute_hours", Text("12")),
+            ("max_sessions_per_user", Text("")),
+            ("lockout_threshold", Text("5")),
+            ("lockout_minutes", Text("15")),
+            ("mfa_policy", Text("optional")),
+        ],
+    ),
+    ("/api/settings/network", &[]),
+    (
+        "/api/settings/add_ip_rule",
+        &[
+            ("kind", Text("deny")),
+            ("cidr", Text("198.51.100.0/24")),
+            ("user_id", Member),
+            ("note", Text("")),
+        ],
+    ),
+    ("/api/settings/remove_ip_rule", &[("id", IpRule)]),
+    ("/api/settings/login_hours", &[]),
+    (
+        "/api/settings/set_time_zone",
+        &[("time_zone", Text("Europe/Berlin"))],
+    ),
+    (
+        "/api/settings/set_login_hours",
+        &[
+            ("role_id", Role),
+            ("start", Text("09:00")),
+            ("end", Text("10:00")),
+            ("mon", Text("on")),
+        ],
+    ),
+    ("/api/settings/clear_login_hours", &[("role_id", Role)]),
+    ("/api/team/members", &[]),
+    ("/api/team/invitations", &[]),
+    ("/api/team/roles", &[]),
+    (
+        "/api/team/invite",
+        &[("email", Text("planted@example.com")), ("role_id", Role)],
+    ),
+    ("/api/team/resend_invitation", &[("id", Invitation)]),
+    ("/api/team/revoke_invitation", &[("id", Invitation)]),
+    ("/api/team/deactivate", &[("user_id", Member)]),
+    ("/api/team/reactivate", &[("user_id", Member)]),
+    ("/api/team/end_sessions", &[("user_id", Member)]),
+    ("/api/team/unlock", &[("user_id", Member)]),
+    (
+        "/api/team/assign_role",
+        &[("user_id", Member), ("role_id", Role), ("until", Text(""))],
+    ),
+    (
+        "/api/team/unassign_role",
+        &[("user_id", Member), ("role_id", Role)],
+    ),
+    ("/api/roles/explain", &[("user_id", Member)]),
+    ("/api/roles/list", &[]),
+    ("/api/roles/sod_rules", &[]),
+    (
+        "/api/roles/add_sod_rule",
+        &[
+            ("permission_a", Text("customers.delete")),
+            ("permission_b", Text("customers.export")),
+        ],
+    ),
+    (
+        "/api/roles/remove_sod_rule",
+        &[
+            ("permission_a", Text("payments.process")),
+            ("permission_b", Text("payments.reconcile")),
+        ],
+    ),
+    ("/api/audit/list", &[("before", Text(""))]),
+    ("/api/teams/overview", &[]),
+    ("/api/teams/create_team", &[("name", Text("Planted team"))]),
+    ("/api/teams/delete_team", &[("team_id", Team)]),
+    (
+        "/api/teams/add_member",
+        &[("team_id", Team), ("user_id", Member)],
+    ),
+    (
+        "/api/teams/remove_member",
+        &[("team_id", Team), ("user_id", Member)],
+    ),
+    (
+        "/api/teams/create_department",
+        &[("name", Text("Planted department"))],
+    ),
+    (
+        "/api/teams/delete_department",
+        &[("department_id", Department)],
+    ),
+    (
+        "/api/teams/set_department",
+        &[("user_id", Member), ("department_id", Text(""))],
+    ),
+    ("/api/roles/delete", &[("id", Role), ("reassign_to", Role)]),
+    (
+        "/api/roles/why",
+        &[
+            ("user_id", Member),
+            ("permission", Text("customers.read")),
+            ("record", Customer),
+        ],
+    ),
+    ("/api/workspaces/list", &[]),
+    (
+        "/api/workspaces/check_name",
+        &[("workspace_name", Text("Analytical Engines"))],
+    ),
+    (
+        "/api/accounts/sign_in",
+        &[
+            ("email", Text("nobody@example.com")),
+            ("password", Text("wrong password here")),
+        ],
+    ),
+    (
+        "/api/accounts/sign_up",
+        &[
+            ("name", Text("Mallory")),
+            ("email", Text("mallory-new@example.com")),
+            ("password", Text("copper meadow violin tundra")),
+            ("workspace_name", Text("Mallory Inc")),
+        ],
+    ),
+    ("/api/accounts/sign_out", &[]),
+];
+
+/// JSON endpoints and their bodies; `ROLE` stands for the victim's role id.
+pub const JSON_MATRIX: &[(&str, &str)] = &[
+    (
+        "/api/roles/create",
+        r#"{"role": {"name": "Planted", "permissions": ["customers.read"], "parent_role_id": "ROLE"}}"#,
+    ),
+    (
+        "/api/roles/preview",
+        r#"{"id": "ROLE", "role": {"name": "Staff"}}"#,
+    ),
+    (
+        "/api/roles/update",
+        r#"{"id": "ROLE", "role": {"name": "Hijacked", "permissions": ["billing.manage"]}}"#,
+    ),
+];
+
+/// Text that belongs to the victim workspace and must never reach a stranger.
+pub const SECRETS: &[&str] = &[
+    "Secret Customer A",
+    "A-TAX-SECRET",
+    "grace@example.com",
+    "A Team Secret",
+    "A Dept Secret",
+    "A-NOTE-SECRET",
+    "pending-a@example.com",
+];
