@@ -9,7 +9,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/tools}"
 # A build cache outside the clone, so a fresh clone (CI) does not compile from nothing.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gatehouse/target}"
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/binaryen/node_modules/.bin:$PATH"
+export PATH="$ROOT/scripts/bin:$HOME/.cargo/bin:$TOOLS_DIR/binaryen/node_modules/.bin:$PATH"
+# The real wasm-opt, behind scripts/bin/wasm-opt (which skips the small split chunks).
+export GATEHOUSE_WASM_OPT="$TOOLS_DIR/binaryen/node_modules/.bin/wasm-opt"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

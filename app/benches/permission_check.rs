@@ -15,7 +15,7 @@ use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi, RbacApi};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 use app::permissions::{Permission, PermissionSet};
-use app::server::grants::{combine, RoleContents};
+use app::server::access::grants::{combine, RoleContents};
 
 const SIZES: [usize; 3] = [10, 1_000, 10_000];
 const BASE_KEYS: [Permission; 3] = [

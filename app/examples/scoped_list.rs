@@ -9,12 +9,11 @@
 
 use std::time::Instant;
 
-use app::permissions::Permission;
-use app::server::clock::Clock;
-use app::server::customers::{self, ListQuery};
-use app::server::grants;
-use app::server::teams;
-use app::server::testing::{backends, Fixture, TestDb};
+use app::server::access::grants;
+use app::server::platform::clock::Clock;
+use app::server::platform::testing::{backends, Fixture, TestDb};
+use app::server::records::customers::{self, ListQuery};
+use app::server::workspace::teams;
 
 const CUSTOMERS: usize = 1_000_000;
 const BATCH: usize = 500;
@@ -79,15 +78,20 @@ async fn main() {
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let team = teams::create(&t.db, &clock, &f.grant(Permission::TeamWrite).await, "Ops")
-            .await
-            .unwrap();
+        let team = teams::create(
+            &t.db,
+            &clock,
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
+            "Ops",
+        )
+        .await
+        .unwrap();
         teams::add_member(
             &t.db,
             &clock,
-            &f.grant(Permission::TeamWrite).await,
-            team.as_str(),
-            grace.as_str(),
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
+            &team,
+            &grace,
         )
         .await
         .unwrap();
@@ -113,10 +117,14 @@ async fn main() {
                 .await;
             }
             let user = if who == "Staff" { &grace } else { &f.owner };
-            let grant =
-                grants::require(&t.db, &clock, user, &f.workspace, Permission::CustomersRead)
-                    .await
-                    .unwrap();
+            let grant = grants::require::<app::permissions::keys::CustomersRead>(
+                &t.db,
+                &clock,
+                user,
+                &f.workspace,
+            )
+            .await
+            .unwrap();
             let reachable = customers::count(&reader, &grant).await.unwrap();
             // A cursor nine tenths of the way through what this caller reaches.
             let mut query = ListQuery {

@@ -6,11 +6,12 @@
 
 pub mod api;
 pub mod components;
-pub mod csrf;
+pub mod csrf_page;
 pub mod error;
 pub mod model;
 pub mod pages;
 pub mod permissions;
+mod redact;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod shell;

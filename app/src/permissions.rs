@@ -51,7 +51,25 @@ macro_rules! catalogue {
                 match key { $($key => Some(Permission::$variant),)* _ => None }
             }
         }
+
+        /// One type per key, named like its [`Permission`] variant: a grant states in its type
+        /// which key it proves (`Grant<keys::CustomersWrite>`), so a domain function that needs
+        /// a write does not compile with a read grant, and an endpoint names its key once.
+        pub mod keys {
+            $(
+                #[derive(Clone, Copy, Debug)]
+                pub struct $variant;
+                impl super::Key for $variant {
+                    const PERMISSION: super::Permission = super::Permission::$variant;
+                }
+            )*
+        }
     };
+}
+
+/// A permission key as a type (see [`keys`]).
+pub trait Key: Copy + std::fmt::Debug + Send + Sync + 'static {
+    const PERMISSION: Permission;
 }
 
 catalogue! {
@@ -217,7 +235,7 @@ impl std::fmt::Debug for PermissionSet {
     }
 }
 
-/// The kinds of workspace record a role has a data scope for.
+/// The kinds of workspace record the permission keys are about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Resource {
@@ -227,10 +245,36 @@ pub enum Resource {
     Tickets,
     Licences,
     Documents,
+    Products,
+    Payments,
+}
+
+/// How a resource's records are reached by a role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scoping {
+    /// By the role's data scope for this resource (`assigned` … `all`).
+    Own,
+    /// A catalogue of the workspace: every holder of the read key sees all of it (products).
+    Catalogue,
+    /// Through the record each belongs to, by the scope for that resource (a payment through
+    /// its order).
+    Through(Resource),
 }
 
 impl Resource {
-    pub const ALL: [Resource; 6] = [
+    pub const ALL: [Resource; 8] = [
+        Self::Customers,
+        Self::Orders,
+        Self::Quotes,
+        Self::Tickets,
+        Self::Licences,
+        Self::Documents,
+        Self::Products,
+        Self::Payments,
+    ];
+
+    /// The resources a role states a data scope for: the others follow from them.
+    pub const SCOPED: [Resource; 6] = [
         Self::Customers,
         Self::Orders,
         Self::Quotes,
@@ -247,6 +291,16 @@ impl Resource {
             Self::Tickets => "tickets",
             Self::Licences => "licences",
             Self::Documents => "documents",
+            Self::Products => "products",
+            Self::Payments => "payments",
+        }
+    }
+
+    pub fn scoping(self) -> Scoping {
+        match self {
+            Self::Products => Scoping::Catalogue,
+            Self::Payments => Scoping::Through(Self::Orders),
+            _ => Scoping::Own,
         }
     }
 

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
+use crate::components::hydrated::mark_hydrated;
 use crate::components::layout::AppShell;
 use crate::pages::{
     access::AccessPage,
@@ -12,7 +13,9 @@ use crate::pages::{
     audit::AuditPage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     forgot_password::ForgotPasswordPage,
+    groups::GroupsPage,
     invitation::InvitationPage,
+    members::MembersPage,
     not_found::NotFound,
     overview::Overview,
     reset_password::ResetPasswordPage,
@@ -23,8 +26,6 @@ use crate::pages::{
     sign_in::SecondFactorPage,
     sign_in::SignInPage,
     sign_up::SignUpPage,
-    team::TeamPage,
-    teams::TeamsPage,
     verify_email::VerifyEmailPage,
     workspaces::WorkspacesPage,
 };
@@ -40,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 // Read by the server-function client; the shell renders only on the server.
-                <meta name=crate::csrf::META_NAME content=crate::csrf::page_token() />
+                <meta name=crate::csrf_page::META_NAME content=crate::csrf_page::page_token() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -52,25 +53,58 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A page whose code the browser loads when it is first visited, not with the first page: the
+/// wasm is split at each of these (`cargo leptos build --split`), so the bundle a visitor
+/// downloads first does not grow with every page. The page's data still comes with the
+/// server-rendered HTML; only its code arrives in a chunk of its own.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident,)*) => {
+        $(
+            struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                fn view(this: Self) -> AnyView {
+                    let $route = this;
+                    mark_hydrated();
+                    view! { <$page /> }.into_any()
+                }
+            }
+        )*
+    };
+}
+
+lazy_pages! {
+    OverviewRoute => Overview,
+    WorkspacesRoute => WorkspacesPage,
+    CustomersRoute => CustomersPage,
+    NewCustomerRoute => NewCustomerPage,
+    CustomerRoute => CustomerPage,
+    SignUpRoute => SignUpPage,
+    SignInRoute => SignInPage,
+    SecondFactorRoute => SecondFactorPage,
+    SessionsRoute => SessionsPage,
+    AccountRoute => AccountPage,
+    MembersRoute => MembersPage,
+    AccessRoute => AccessPage,
+    GroupsRoute => GroupsPage,
+    RolesRoute => RolesPage,
+    AuditRoute => AuditPage,
+    RoleEditorRoute => RoleEditorPage,
+    SettingsRoute => SettingsPage,
+    InvitationRoute => InvitationPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    VerifyEmailRoute => VerifyEmailPage,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-
-    // Effects run only in the browser, so this attribute appears once the page has hydrated:
-    // end-to-end tests wait for it before they click. Content inside `<Transition>` hydrates
-    // in tasks of its own (microtasks, its data already in the page), which may run after this
-    // effect; a zero-delay timeout runs after them, so the attribute also means "the event
-    // handlers in suspended content are attached" — a click before that posts the plain form.
-    Effect::new(move |_| {
-        set_timeout(
-            || {
-                if let Some(root) = document().document_element() {
-                    let _ = root.set_attribute("data-hydrated", "true");
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/gatehouse.css" />
@@ -79,28 +113,28 @@ pub fn App() -> impl IntoView {
             <AppShell>
                 // Async SSR: pages arrive complete, so they read well without JavaScript.
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=Overview ssr=SsrMode::Async />
-                    <Route path=path!("/workspaces") view=WorkspacesPage ssr=SsrMode::Async />
-                    <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
-                    <Route path=path!("/customers/new") view=NewCustomerPage ssr=SsrMode::Async />
-                    <Route path=path!("/customers/:id") view=CustomerPage ssr=SsrMode::Async />
-                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
-                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("/signin/verify") view=SecondFactorPage ssr=SsrMode::Async />
-                    <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
-                    <Route path=path!("/team/access/:id") view=AccessPage ssr=SsrMode::Async />
-                    <Route path=path!("/team/groups") view=TeamsPage ssr=SsrMode::Async />
-                    <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/roles/new") view=RoleEditorPage ssr=SsrMode::Async />
-                    <Route path=path!("/roles/:id") view=RoleEditorPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/workspaces") view={Lazy::<WorkspacesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/sessions") view={Lazy::<SessionsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/team") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/team/access/:id") view={Lazy::<AccessRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/team/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/roles/new") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/roles/:id") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </AppShell>
         </Router>

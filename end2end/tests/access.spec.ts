@@ -21,14 +21,14 @@ test("an admin sees where a member's access comes from and asks why", async ({ p
 
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
   await page.getByLabel("Permission", { exact: true }).selectOption("customers.read");
-  await page.getByLabel("Customer id").fill(customer);
+  await page.getByLabel("Record id").fill(customer);
   await page.getByRole("button", { name: "Check" }).click();
   const verdict = page.locator(".verdict");
   await expect(verdict).toContainText("Allowed");
   await expect(verdict).toContainText("customers.read comes from Owner.");
   await expect(verdict).toContainText("The customer is within that scope.");
 
-  await page.getByLabel("Customer id").fill("00000000-0000-0000-0000-000000000000");
+  await page.getByLabel("Record id").fill("00000000-0000-0000-0000-000000000000");
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.locator("#field-record-error")).toContainText("No customer with that id");
   console.assertClean();

@@ -29,7 +29,7 @@ export async function signInAsDemo(page: Page) {
   expect(res.status()).toBe(200);
 }
 
-/** Navigates and waits until the wasm has hydrated the page (set by an Effect in `App`). */
+/** Navigates and waits until the page has hydrated (set by an Effect in the page, once its code has loaded). */
 export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);

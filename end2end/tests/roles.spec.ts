@@ -109,6 +109,8 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await expect(diff).toHaveText("Saving this role revokes audit.read — affects 1 user");
   await page.getByRole("button", { name: "Save role" }).click();
   await expect(page).toHaveURL(/\/roles$/);
+  // A full page load: the list's buttons work once its code has loaded and hydrated.
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
 
   // Deleting it asks where its holder goes.
   await page.locator("tbody tr", { hasText: "Auditor" }).getByRole("button", { name: "Delete" }).click();

@@ -26,7 +26,7 @@ fn flood_setting(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// A fresh anonymous session: its cookie and CSRF token.
+/// What an anonymous visitor gets from the sign-in page: the CSRF cookie and its token.
 async fn session(c: &reqwest::Client, base: &str, ip: &str) -> (String, String) {
     let res = c
         .get(format!("{base}/signin"))
@@ -39,8 +39,9 @@ async fn session(c: &reqwest::Client, base: &str, ip: &str) -> (String, String) 
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("gatehouse_session="))
-        .expect("session cookie")
+        // An anonymous visitor's CSRF token comes with its cookie (no session yet).
+        .find(|v| v.starts_with("gatehouse_csrf="))
+        .expect("CSRF cookie")
         .split(';')
         .next()
         .unwrap()
@@ -50,6 +51,29 @@ async fn session(c: &reqwest::Client, base: &str, ip: &str) -> (String, String) 
     let start = page.find(marker).expect("token") + marker.len();
     let token = page[start..start + page[start..].find('"').unwrap()].to_owned();
     (cookie, token)
+}
+
+/// The accounts the rounds sign in to, each from its own address.
+async fn sign_up_accounts(c: &reqwest::Client, base: &str) {
+    for i in 0..ACCOUNTS {
+        let ip = format!("10.200.0.{}", i + 1);
+        let s = session(c, base, &ip).await;
+        let status = post(
+            c,
+            base,
+            "/api/accounts/sign_up",
+            &ip,
+            &s,
+            &[
+                ("name", "Bench Person"),
+                ("email", &email(i)),
+                ("password", PASSWORD),
+                ("workspace_name", "Bench"),
+            ],
+        )
+        .await;
+        assert!(status == 200, "sign-up {i}: {status}");
+    }
 }
 
 async fn post(
@@ -116,27 +140,9 @@ async fn main() {
         .build()
         .unwrap();
 
-    for i in 0..ACCOUNTS {
-        let ip = format!("10.200.0.{}", i + 1);
-        let s = session(&c, &base, &ip).await;
-        let status = post(
-            &c,
-            &base,
-            "/api/accounts/sign_up",
-            &ip,
-            &s,
-            &[
-                ("name", "Bench Person"),
-                ("email", &email(i)),
-                ("password", PASSWORD),
-                ("workspace_name", "Bench"),
-            ],
-        )
-        .await;
-        assert!(status == 200, "sign-up {i}: {status}");
-    }
+    sign_up_accounts(&c, &base).await;
     // Warm-up: connections, caches, the first argon2 allocations.
-    let _ = honest(&c, &base, 0).await;
+    honest(&c, &base, 0).await;
     // Per-account budgets refill at 30 a minute; start each measured round with them full.
     tokio::time::sleep(Duration::from_secs(25)).await;
 

@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use app::server::auth::ClientIp;
+use app::server::web::auth::ClientIp;
 
 /// The address from `header` (its last entry: the one our proxy appended), else the peer's.
 pub fn resolve(

@@ -166,60 +166,8 @@ fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
 
 impl Config {
     pub fn from_settings(s: Settings) -> Result<Self, ConfigError> {
-        let database_url = match s.database_url {
-            Some(url) if url.trim().is_empty() => {
-                return Err(invalid("DATABASE_URL (--database-url)", "is empty"))
-            }
-            Some(url) => url,
-            None => format!("sqlite://{}", s.data_dir.join("gatehouse.db").display()),
-        };
-        if app::server::db::Backend::from_url(&database_url).is_none() {
-            return Err(invalid(
-                "DATABASE_URL (--database-url)",
-                "must start with sqlite:// or postgres://",
-            ));
-        }
-
-        let smtp_url = s
-            .smtp_url
-            .filter(|u| !u.trim().is_empty())
-            .map(|raw| {
-                let url = url::Url::parse(&raw).map_err(|e| {
-                    invalid(
-                        "GATEHOUSE_SMTP_URL (--smtp-url)",
-                        format!("not a URL ({e})"),
-                    )
-                })?;
-                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
-                    return Err(invalid(
-                        "GATEHOUSE_SMTP_URL (--smtp-url)",
-                        "use smtp://host:port or smtps://host:port",
-                    ));
-                }
-                let encrypted = url.scheme() == "smtps"
-                    || url
-                        .query_pairs()
-                        .any(|(k, v)| k == "tls" && v == "required");
-                // `smtp:` is not a special scheme to the URL standard, so its host arrives as
-                // opaque text, IP literals included.
-                let loopback = url.host_str().is_some_and(|host| {
-                    host == "localhost"
-                        || host
-                            .trim_start_matches('[')
-                            .trim_end_matches(']')
-                            .parse::<std::net::IpAddr>()
-                            .is_ok_and(|ip| ip.is_loopback())
-                });
-                if s.production && !encrypted && !loopback {
-                    return Err(invalid(
-                        "GATEHOUSE_SMTP_URL (--smtp-url)",
-                        "production mode sends mail encrypted: use smtps:// or ?tls=required",
-                    ));
-                }
-                Ok(url)
-            })
-            .transpose()?;
-
+        let database_url = database_url(s.database_url.clone(), &s.data_dir)?;
+        let smtp_url = smtp_url(s.smtp_url.clone(), s.production)?;
         let mail_from = s
             .mail_from
             .parse::<lettre::message::Mailbox>()
@@ -229,45 +177,16 @@ impl Config {
                     format!("not a mail address ({e})"),
                 )
             })?;
-
-        let public_url = match s.public_url.filter(|u| !u.trim().is_empty()) {
-            Some(raw) => url::Url::parse(&raw).map_err(|e| {
-                invalid(
-                    "GATEHOUSE_PUBLIC_URL (--public-url)",
-                    format!("not a URL ({e})"),
-                )
-            })?,
-            None => url::Url::parse(&format!("http://{}", s.bind)).map_err(|e| {
-                invalid(
-                    "GATEHOUSE_BIND (--bind)",
-                    format!("cannot form a URL ({e})"),
-                )
-            })?,
-        };
-        if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
-            return Err(invalid(
-                "GATEHOUSE_PUBLIC_URL (--public-url)",
-                "use http://host or https://host",
-            ));
-        }
-        if s.production && public_url.scheme() != "https" {
-            return Err(invalid(
-                "GATEHOUSE_PUBLIC_URL (--public-url)",
-                "production mode needs an https:// address",
-            ));
-        }
-
+        let public_url = public_url(s.public_url.clone(), &s.bind, s.production)?;
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log) {
             return Err(invalid("GATEHOUSE_LOG (--log)", e.to_string()));
         }
-
         if s.production && s.seed_demo {
             return Err(invalid(
                 "GATEHOUSE_SEED_DEMO (--seed-demo)",
                 "the demo account's password is published; it cannot be seeded in production mode",
             ));
         }
-
         if let Some(name) = &s.client_ip_header {
             if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
                 return Err(invalid(
@@ -276,7 +195,6 @@ impl Config {
                 ));
             }
         }
-
         let storage_dir = s.storage_dir.unwrap_or_else(|| s.data_dir.join("files"));
         Ok(Self {
             bind: s.bind,
@@ -294,6 +212,91 @@ impl Config {
             client_ip_header: s.client_ip_header.map(|h| h.to_ascii_lowercase()),
         })
     }
+}
+
+/// The database URL, defaulting to SQLite under the data directory.
+fn database_url(given: Option<String>, data_dir: &std::path::Path) -> Result<String, ConfigError> {
+    let url = match given {
+        Some(url) if url.trim().is_empty() => {
+            return Err(invalid("DATABASE_URL (--database-url)", "is empty"))
+        }
+        Some(url) => url,
+        None => format!("sqlite://{}", data_dir.join("gatehouse.db").display()),
+    };
+    if app::server::platform::db::Backend::from_url(&url).is_none() {
+        return Err(invalid(
+            "DATABASE_URL (--database-url)",
+            "must start with sqlite:// or postgres://",
+        ));
+    }
+    Ok(url)
+}
+
+/// The SMTP server, if any. In production mail leaves the machine encrypted.
+fn smtp_url(given: Option<String>, production: bool) -> Result<Option<url::Url>, ConfigError> {
+    let Some(raw) = given.filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let setting = "GATEHOUSE_SMTP_URL (--smtp-url)";
+    let url = url::Url::parse(&raw).map_err(|e| invalid(setting, format!("not a URL ({e})")))?;
+    if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+        return Err(invalid(
+            setting,
+            "use smtp://host:port or smtps://host:port",
+        ));
+    }
+    let encrypted = url.scheme() == "smtps"
+        || url
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required");
+    // `smtp:` is not a special scheme to the URL standard, so its host arrives as opaque text,
+    // IP literals included.
+    let loopback = url.host_str().is_some_and(|host| {
+        host == "localhost"
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    });
+    if production && !encrypted && !loopback {
+        return Err(invalid(
+            setting,
+            "production mode sends mail encrypted: use smtps:// or ?tls=required",
+        ));
+    }
+    Ok(Some(url))
+}
+
+/// Where people reach Gatehouse: the given address, else the bind address; https in
+/// production.
+fn public_url(
+    given: Option<String>,
+    bind: &std::net::SocketAddr,
+    production: bool,
+) -> Result<url::Url, ConfigError> {
+    let setting = "GATEHOUSE_PUBLIC_URL (--public-url)";
+    let url = match given.filter(|u| !u.trim().is_empty()) {
+        Some(raw) => {
+            url::Url::parse(&raw).map_err(|e| invalid(setting, format!("not a URL ({e})")))?
+        }
+        None => url::Url::parse(&format!("http://{bind}")).map_err(|e| {
+            invalid(
+                "GATEHOUSE_BIND (--bind)",
+                format!("cannot form a URL ({e})"),
+            )
+        })?,
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid(setting, "use http://host or https://host"));
+    }
+    if production && url.scheme() != "https" {
+        return Err(invalid(
+            setting,
+            "production mode needs an https:// address",
+        ));
+    }
+    Ok(url)
 }
 
 /// One line for a command-line error, naming the setting and its environment variable.

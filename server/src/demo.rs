@@ -1,12 +1,12 @@
 //! The demo seed: a demo Owner of six workspaces, so a newcomer sees a populated app at once.
 //! Safe to repeat. Its password is published in the README, so production mode refuses it.
 
-use app::server::accounts::{self, SignUp};
-use app::server::clock::Clock;
-use app::server::db::Db;
-use app::server::error::DomainError;
-use app::server::passwords::{Hasher, Password};
-use app::server::workspaces::{self, WorkspaceName};
+use app::server::identity::accounts::{self, SignUp};
+use app::server::identity::passwords::{Hasher, Password};
+use app::server::identity::workspaces::{self, WorkspaceName};
+use app::server::platform::clock::Clock;
+use app::server::platform::db::Db;
+use app::server::platform::error::DomainError;
 
 pub const DEMO_EMAIL: &str = "demo@gatehouse.test";
 pub const DEMO_PASSWORD: &str = "velvet orbit harbor lantern";

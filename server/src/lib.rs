@@ -1,12 +1,12 @@
 //! Gatehouse's server: configuration, middleware, router assembly, start-up and shutdown.
 //! `main.rs` only parses the command line and calls [`run`].
 
-pub mod api;
 pub mod client_ip;
 pub mod config;
-pub mod csrf;
+pub mod csrf_guard;
 pub mod demo;
 pub mod error_response;
+pub mod gate;
 pub mod health;
 pub mod limited_endpoints;
 pub mod rate_limits;
@@ -24,13 +24,13 @@ use std::sync::Arc;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
-use app::server::clock::Clock;
-use app::server::context::ServerContext;
-use app::server::db::{Db, DbError};
-use app::server::error::DomainError;
-use app::server::mail::{MailError, Mailer};
-use app::server::passwords::Hasher;
-use app::server::sessions::DbSessionStore;
+use app::server::identity::passwords::Hasher;
+use app::server::platform::clock::Clock;
+use app::server::platform::db::{Db, DbError};
+use app::server::platform::error::DomainError;
+use app::server::platform::mail::{MailError, Mailer};
+use app::server::web::context::ServerContext;
+use app::server::web::session_store::DbSessionStore;
 
 use config::{Command, Config};
 use security::HeaderPolicy;
@@ -153,6 +153,7 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
         }),
         client_ip_header: config.client_ip_header.clone(),
         rate_limits: Arc::new(rate_limits::RateLimits::default()),
+        anonymous_tokens: Arc::default(),
     })
 }
 

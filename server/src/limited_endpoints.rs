@@ -142,7 +142,7 @@ pub fn account(
         .map_err(|_| FormRefusal::Malformed("the form is not UTF-8".into()))?;
     let mut seen = HashSet::new();
     for (name, _) in url::form_urlencoded::parse(body.as_bytes()) {
-        if name != app::csrf::FIELD && !limited.fields.contains(&name.as_ref()) {
+        if name != app::csrf_page::FIELD && !limited.fields.contains(&name.as_ref()) {
             return Err(FormRefusal::Malformed(format!(
                 "this form does not take a field named `{}`",
                 printable(&name)

@@ -17,13 +17,13 @@ use tower_http::services::ServeDir;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use app::server::sessions::DbSessionStore;
+use app::server::web::session_store::DbSessionStore;
 
 use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
-use crate::{api, client_ip, csrf, error_response, health, security, telemetry};
+use crate::{client_ip, csrf_guard, error_response, gate, health, security, telemetry};
 
 /// Idle sessions end after this long; each request renews it.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -45,11 +45,21 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
         .with_expiry(Expiry::OnInactivity(Duration::minutes(
             IDLE_TIMEOUT_MINUTES,
         )))
-        // Without this an unmodified session is never saved again, so its expiry — and the
-        // cookie's — would not move: people would be signed out 30 minutes after signing in
-        // however busy they were. Only non-empty sessions are written: signed-in ones, and
-        // anonymous ones that rendered a page (they hold the CSRF token the sign-in form needs).
-        .with_always_save(true)
+        // A session is written only when it changed: `auth` moves a signed-in session's
+        // last-seen time (and so its expiry and the cookie's) at most once a minute, so a page
+        // view usually costs no write. Anonymous visitors have no session at all: their CSRF
+        // token is the signed double-submit cookie (`csrf`).
+        .with_always_save(false)
+}
+
+/// Gives each request an empty cell for its caller, resolved at most once (`caller_cache`).
+async fn caller_cache(
+    mut req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    req.extensions_mut()
+        .insert(app::server::web::caller_cache::CallerCache::default());
+    next.run(req).await
 }
 
 /// A backstop for every route; endpoints that accept more (uploads) raise it for themselves.
@@ -65,7 +75,7 @@ pub const MAX_BODY: usize = 1024 * 1024;
 fn page_routes() -> &'static [AxumRouteListing] {
     static PAGES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     PAGES.get_or_init(|| {
-        // Server functions are served by `api::server_fn_gate`, not by Leptos's own routes.
+        // Server functions are served by `gate::server_fn_gate`, not by Leptos's own routes.
         let server_fns = leptos::server_fn::axum::server_fn_paths()
             .map(|(path, _)| path.to_owned())
             .collect();
@@ -88,7 +98,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/api/{*endpoint}", any(api::server_fn_gate))
+        .route("/api/{*endpoint}", any(gate::server_fn_gate))
         // Only static assets are compressed: compressing pages that mix secrets with
         // reflected input would open them to BREACH-style guessing.
         .nest_service(
@@ -104,7 +114,11 @@ pub fn build(state: AppState) -> Router {
             render_context,
             shell,
         ))
-        .layer(middleware::from_fn(csrf::page_token))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf_guard::page_token,
+        ))
+        .layer(middleware::from_fn(caller_cache))
         .layer(session_layer(&state))
         .layer(middleware::from_fn_with_state(
             state.headers.clone(),

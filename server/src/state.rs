@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use app::server::context::ServerContext;
+use app::server::web::context::ServerContext;
 
 use crate::security::HeaderPolicy;
 
@@ -19,6 +19,9 @@ pub struct AppState {
     /// The trusted reverse proxy's client-address header, if configured.
     pub client_ip_header: Option<String>,
     pub rate_limits: Arc<crate::rate_limits::RateLimits>,
+    /// Signs anonymous visitors' CSRF tokens; the key is read from the database on first use.
+    pub anonymous_tokens:
+        Arc<tokio::sync::OnceCell<app::server::web::csrf_tokens::AnonymousTokens>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -21,7 +21,7 @@ pub fn init(filter: &str, format: LogFormat) {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     // A second init (tests start several servers in one process) is harmless: keep the first.
-    let _ = match format {
+    let installed = match format {
         LogFormat::Text => builder.compact().try_init(),
         LogFormat::Json => builder
             .json()
@@ -30,6 +30,7 @@ pub fn init(filter: &str, format: LogFormat) {
             .with_span_list(false)
             .try_init(),
     };
+    installed.ok();
 }
 
 /// Gives each request a fresh id (an id sent by the client is ignored: it could forge log

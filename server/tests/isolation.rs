@@ -7,10 +7,9 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
-use app::permissions::Permission;
-use app::server::clock::Clock;
-use app::server::db::Db;
-use app::server::testing::{self, Fixture, FIXTURE_PASSWORD};
+use app::server::platform::clock::Clock;
+use app::server::platform::db::Db;
+use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
 
 mod support;
 use support::{api, cookie_client, TestServer};
@@ -32,7 +31,10 @@ struct Victim {
 }
 
 async fn victim(db: &Db) -> Victim {
-    use app::server::{customers, departments, invitations, ip_rules, login_hours, teams};
+    use app::server::{
+        records::customers, workspace::departments, workspace::invitations, workspace::ip_rules,
+        workspace::login_hours, workspace::teams,
+    };
     let clock = Clock::System;
     let f = Fixture::new(db, &clock).await;
     let grace = f
@@ -41,7 +43,7 @@ async fn victim(db: &Db) -> Victim {
     let team = teams::create(
         db,
         &clock,
-        &f.grant(Permission::TeamWrite).await,
+        &f.grant::<app::permissions::keys::TeamWrite>().await,
         "A Team Secret",
     )
     .await
@@ -49,16 +51,16 @@ async fn victim(db: &Db) -> Victim {
     teams::add_member(
         db,
         &clock,
-        &f.grant(Permission::TeamWrite).await,
-        team.as_str(),
-        grace.as_str(),
+        &f.grant::<app::permissions::keys::TeamWrite>().await,
+        &team,
+        &grace,
     )
     .await
     .unwrap();
     let department = departments::create(
         db,
         &clock,
-        &f.grant(Permission::TeamWrite).await,
+        &f.grant::<app::permissions::keys::TeamWrite>().await,
         "A Dept Secret",
     )
     .await
@@ -66,7 +68,7 @@ async fn victim(db: &Db) -> Victim {
     departments::set_for_member(
         db,
         &clock,
-        &f.grant(Permission::TeamWrite).await,
+        &f.grant::<app::permissions::keys::TeamWrite>().await,
         grace.as_str(),
         &department,
     )
@@ -75,7 +77,7 @@ async fn victim(db: &Db) -> Victim {
     let customer = customers::create(
         db,
         &clock,
-        &f.grant(Permission::CustomersWrite).await,
+        &f.grant::<app::permissions::keys::CustomersWrite>().await,
         &customers::CustomerForm {
             name: "Secret Customer A".into(),
             tax_id: "A-TAX-SECRET".into(),
@@ -89,7 +91,7 @@ async fn victim(db: &Db) -> Victim {
     invitations::invite(
         db,
         &clock,
-        &f.grant(Permission::TeamWrite).await,
+        &f.grant::<app::permissions::keys::TeamWrite>().await,
         true,
         invitations::Invite {
             email: "pending-a@example.com".into(),
@@ -98,13 +100,17 @@ async fn victim(db: &Db) -> Victim {
     )
     .await
     .unwrap();
-    let invitation = invitations::list_pending(db, &clock, &f.grant(Permission::TeamRead).await)
-        .await
-        .unwrap()[0]
+    let invitation = invitations::list_pending(
+        db,
+        &clock,
+        &f.grant::<app::permissions::keys::TeamRead>().await,
+    )
+    .await
+    .unwrap()[0]
         .id
         .as_str()
         .to_owned();
-    let settings = f.grant(Permission::SettingsWrite).await;
+    let settings = f.grant::<app::permissions::keys::SettingsWrite>().await;
     ip_rules::add(
         db,
         &clock,
@@ -198,7 +204,10 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
 
 /// The other workspace: an Owner and one member of each other base role, signed in over HTTP.
 async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
-    use app::server::{accounts, grants, invitations, passwords::Hasher, roles};
+    use app::server::{
+        access::grants, access::roles, identity::accounts, identity::passwords::Hasher,
+        workspace::invitations,
+    };
     let db = &s.db.db;
     let clock = Clock::System;
     let hasher = Hasher::new(2);
@@ -209,7 +218,7 @@ async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
         accounts::SignUp {
             email: "bob@example.com".into(),
             name: "Bob Stranger".into(),
-            password: app::server::passwords::Password::new(FIXTURE_PASSWORD),
+            password: app::server::identity::passwords::Password::new(FIXTURE_PASSWORD),
             workspace_name: "Elsewhere".into(),
         },
     )
@@ -218,10 +227,19 @@ async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
     accounts::mark_email_verified(db, &clock, &owner.user_id)
         .await
         .unwrap();
-    let grant = |p| grants::require(db, &clock, &owner.user_id, &owner.workspace.id, p);
-    let options = roles::options(db, &grant(Permission::TeamRead).await.unwrap())
+    let options = roles::options(
+        db,
+        &grants::require::<app::permissions::keys::TeamRead>(
+            db,
+            &clock,
+            &owner.user_id,
+            &owner.workspace.id,
+        )
         .await
-        .unwrap();
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     let mut callers = vec![("nobody", cookie_client())];
     for (role, email) in [
         ("Owner", "bob@example.com"),
@@ -240,7 +258,14 @@ async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
             let sent = invitations::invite(
                 db,
                 &clock,
-                &grant(Permission::TeamWrite).await.unwrap(),
+                &grants::require::<app::permissions::keys::TeamWrite>(
+                    db,
+                    &clock,
+                    &owner.user_id,
+                    &owner.workspace.id,
+                )
+                .await
+                .unwrap(),
                 true,
                 invitations::Invite {
                     email: email.into(),
@@ -255,7 +280,7 @@ async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
                 &hasher,
                 &sent.token,
                 role,
-                &app::server::passwords::Password::new(FIXTURE_PASSWORD),
+                &app::server::identity::passwords::Password::new(FIXTURE_PASSWORD),
             )
             .await
             .unwrap();

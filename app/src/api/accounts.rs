@@ -7,14 +7,16 @@ use crate::model::{CurrentUser, SecondFactorMethods, SignInStep};
 
 /// `POST /api/accounts/sign_up` — creates the person and their workspace, makes them its
 /// Owner and signs them in. Permission: none (anyone may sign up).
-#[server(endpoint = "accounts/sign_up", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/sign_up", client = crate::csrf_page::ApiClient)]
 pub async fn sign_up(
     name: String,
     email: String,
     password: String,
     workspace_name: String,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context, passwords::Password};
+    use crate::server::{
+        identity::accounts, identity::passwords::Password, web::auth, web::context::server_context,
+    };
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     let input = accounts::SignUp {
@@ -24,7 +26,7 @@ pub async fn sign_up(
         workspace_name,
     };
     let account = accounts::sign_up(&ctx.db, &ctx.clock, &ctx.hasher, input).await?;
-    let who = accounts::SignedIn {
+    let who = crate::server::identity::authentication::SignedIn {
         user_id: account.user_id,
         workspace_id: account.workspace.id,
     };
@@ -38,11 +40,11 @@ pub async fn sign_up(
 
 #[cfg(feature = "ssr")]
 async fn send_verification(
-    ctx: &crate::server::context::ServerContext,
+    ctx: &crate::server::web::context::ServerContext,
     user: &crate::model::UserId,
 ) -> Result<(), String> {
-    use crate::server::{email_tokens, mail::Mail};
-    let me = crate::server::accounts::profile(&ctx.db, user)
+    use crate::server::{identity::email_tokens, platform::mail::Mail};
+    let me = crate::server::identity::accounts::profile(&ctx.db, user)
         .await
         .map_err(|e| e.to_string())?;
     let token = email_tokens::issue_verify_email(&ctx.db, &ctx.clock, user)
@@ -70,9 +72,9 @@ async fn send_verification(
 
 /// `POST /api/accounts/verify_email` — confirms the address the token was sent to. The token
 /// is the credential; it works once, for a day. Permission: none.
-#[server(endpoint = "accounts/verify_email", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/verify_email", client = crate::csrf_page::ApiClient)]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    use crate::server::{context::server_context, email_tokens};
+    use crate::server::{identity::email_tokens, web::context::server_context};
     let ctx = server_context()?;
     Ok(email_tokens::verify_email(&ctx.db, &ctx.clock, &token).await?)
 }
@@ -80,12 +82,15 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 /// `POST /api/accounts/sign_in` — checks the email and password. Without a second factor the
 /// session starts under a new id; with one, the session (under a new id too) waits for it.
 /// Permission: none. Every failure gets the same message.
-#[server(endpoint = "accounts/sign_in", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/sign_in", client = crate::csrf_page::ApiClient)]
 pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
-    use crate::server::{accounts, auth, context::server_context, passwords::Password};
+    use crate::server::{
+        identity::authentication, identity::passwords::Password, web::auth,
+        web::context::server_context,
+    };
     let ctx = server_context()?;
     let session = auth::request_session().await?;
-    let checked = accounts::authenticate(
+    let checked = authentication::authenticate(
         &ctx.db,
         &ctx.clock,
         &ctx.hasher,
@@ -101,11 +106,11 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 /// a second factor, else a session — flagged for set-up when a workspace requires a factor.
 #[cfg(feature = "ssr")]
 pub(crate) async fn start_session(
-    ctx: &crate::server::context::ServerContext,
+    ctx: &crate::server::web::context::ServerContext,
     session: &tower_sessions::Session,
-    who: &crate::server::accounts::SignedIn,
+    who: &crate::server::identity::authentication::SignedIn,
 ) -> Result<SignInStep, AppError> {
-    use crate::server::{auth, mfa, settings};
+    use crate::server::{identity::mfa, web::auth, workspace::settings};
     if let Some(methods) = mfa::methods(&ctx.db, &who.user_id).await? {
         auth::begin_second_step(session, ctx, who).await?;
         return Ok(SignInStep::SecondFactor(methods));
@@ -123,9 +128,9 @@ pub(crate) async fn start_session(
 /// `POST /api/accounts/pending_second_factor` — how the person half-way through signing in
 /// can give their second factor, or nothing when no sign-in is waiting for one.
 /// Permission: a right password in this session, within the last 10 minutes.
-#[server(endpoint = "accounts/pending_second_factor", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/pending_second_factor", client = crate::csrf_page::ApiClient)]
 pub async fn pending_second_factor() -> Result<Option<SecondFactorMethods>, AppError> {
-    use crate::server::{auth, context::server_context, mfa};
+    use crate::server::{identity::mfa, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     let Some(who) = auth::second_step(&session, &ctx).await? else {
@@ -137,9 +142,9 @@ pub async fn pending_second_factor() -> Result<Option<SecondFactorMethods>, AppE
 /// `POST /api/accounts/send_sign_in_code` — mails a one-time code to the person half-way
 /// through signing in, if codes by email is one of their second factors.
 /// Permission: a right password in this session, within the last 10 minutes.
-#[server(endpoint = "accounts/send_sign_in_code", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/send_sign_in_code", client = crate::csrf_page::ApiClient)]
 pub async fn send_sign_in_code() -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, mfa};
+    use crate::server::{identity::mfa, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     let who = auth::second_step(&session, &ctx)
@@ -158,9 +163,11 @@ pub async fn send_sign_in_code() -> Result<(), AppError> {
 /// mailed code or a recovery code; the session continues under a new id. Wrong codes count
 /// towards the lockout rule; once locked, the sign-in must start again.
 /// Permission: a right password in this session, within the last 10 minutes.
-#[server(endpoint = "accounts/verify_second_factor", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/verify_second_factor", client = crate::csrf_page::ApiClient)]
 pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, lockout, mfa};
+    use crate::server::{
+        identity::lockout, identity::mfa, web::auth, web::context::server_context,
+    };
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     let who = auth::second_step(&session, &ctx)
@@ -187,9 +194,11 @@ fn second_step_over() -> AppError {
 /// `POST /api/accounts/switch_workspace` — makes another of the caller's workspaces the active
 /// one. Permission: an active membership of that workspace, whose network rules let the
 /// caller's address in and whose login hours are open to them; any other id answers 404.
-#[server(endpoint = "accounts/switch_workspace", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/switch_workspace", client = crate::csrf_page::ApiClient)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, ip_rules, login_hours};
+    use crate::server::{
+        web::auth, web::context::server_context, workspace::ip_rules, workspace::login_hours,
+    };
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     let workspace = auth::active_membership(&ctx.db, &user.id, &workspace_id).await?;
@@ -210,12 +219,15 @@ pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
 /// `POST /api/accounts/change_password` — needs the current password; the new one must meet
 /// the policy and not repeat a recent one. Afterwards this session continues under a new id
 /// and every other session of the caller ends. Permission: a signed-in caller.
-#[server(endpoint = "accounts/change_password", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/change_password", client = crate::csrf_page::ApiClient)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, context::server_context, passwords::Password, sessions};
+    use crate::server::{
+        identity::accounts, identity::passwords::Password, identity::sessions, web::auth,
+        web::context::server_context,
+    };
     let ctx = server_context()?;
     let user = auth::require_user_with_expired_password(&ctx).await?;
     let (current, new) = (Password::new(current_password), Password::new(new_password));
@@ -227,17 +239,17 @@ pub async fn change_password(
 }
 
 /// `POST /api/accounts/sign_out` — ends the caller's session, server side too.
-#[server(endpoint = "accounts/sign_out", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/sign_out", client = crate::csrf_page::ApiClient)]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::auth;
+    use crate::server::web::auth;
     let session = auth::request_session().await?;
     auth::end(&session).await
 }
 
 /// `POST /api/accounts/me` — the signed-in person and their workspace, or nothing.
-#[server(endpoint = "accounts/me", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/me", client = crate::csrf_page::ApiClient)]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
-    use crate::server::{auth, context::server_context};
+    use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let session = auth::request_session().await?;
     auth::current(&session, &ctx).await
@@ -245,9 +257,9 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
 
 /// `POST /api/accounts/resend_verification` — mails a fresh confirmation link to the caller's
 /// address. Permission: a signed-in caller whose address is not yet confirmed.
-#[server(endpoint = "accounts/resend_verification", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/resend_verification", client = crate::csrf_page::ApiClient)]
 pub async fn resend_verification() -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context};
+    use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     if user.email_verified {
@@ -263,9 +275,9 @@ pub async fn resend_verification() -> Result<(), AppError> {
 /// `POST /api/accounts/request_password_reset` — mails a reset link if the address has an
 /// account. The answer, and how long it takes, are the same either way: the mail is sent
 /// after the response. Permission: none.
-#[server(endpoint = "accounts/request_password_reset", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/request_password_reset", client = crate::csrf_page::ApiClient)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::server::{context::server_context, email_tokens};
+    use crate::server::{identity::email_tokens, web::context::server_context};
     let ctx = server_context()?;
     if email.trim().is_empty() {
         return Err(AppError::validation("email", "Enter your email address."));
@@ -288,10 +300,10 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn mail_reset(
-    ctx: &crate::server::context::ServerContext,
-    link: &crate::server::email_tokens::ResetLink,
+    ctx: &crate::server::web::context::ServerContext,
+    link: &crate::server::identity::email_tokens::ResetLink,
 ) -> Result<(), String> {
-    use crate::server::mail::Mail;
+    use crate::server::platform::mail::Mail;
     let url = format!("{}/reset-password?token={}", ctx.public_url, link.token);
     let to = link
         .email
@@ -316,9 +328,11 @@ async fn mail_reset(
 
 /// `POST /api/accounts/reset_password` — sets a new password with a mailed reset link and ends
 /// every session of the account; it does not sign in. Permission: the token.
-#[server(endpoint = "accounts/reset_password", client = crate::csrf::ApiClient)]
+#[server(endpoint = "accounts/reset_password", client = crate::csrf_page::ApiClient)]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
-    use crate::server::{context::server_context, email_tokens, passwords::Password};
+    use crate::server::{
+        identity::email_tokens, identity::passwords::Password, web::context::server_context,
+    };
     let ctx = server_context()?;
     let new = Password::new(new_password);
     email_tokens::reset_password(&ctx.db, &ctx.clock, &ctx.hasher, &token, &new).await?;

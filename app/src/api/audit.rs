@@ -7,12 +7,12 @@ use crate::model::AuditPage;
 
 /// `POST /api/audit/list` — the audit log newest first, a page after entry `before` (empty:
 /// the newest page). Permission: `audit.read`.
-#[server(endpoint = "audit/list", client = crate::csrf::ApiClient)]
+#[server(endpoint = "audit/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_audit(before: String) -> Result<AuditPage, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{audit, auth, context::server_context};
+    use crate::permissions::keys;
+    use crate::server::{access::audit, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::AuditRead).await?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     let before = Some(before.as_str()).filter(|b| !b.is_empty());
     Ok(audit::list(&ctx.db, &grant, before).await?)
 }

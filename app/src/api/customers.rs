@@ -12,15 +12,15 @@ use crate::model::{Customer, CustomerFormOptions, CustomerPage};
 
 /// `POST /api/customers/list` — a page of the customers the caller reaches, by name; `after`
 /// is the previous page's `next`. Permission: `customers.read` (scope applies).
-#[server(endpoint = "customers/list", client = crate::csrf::ApiClient)]
+#[server(endpoint = "customers/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_customers(
     search: String,
     after: Option<String>,
 ) -> Result<CustomerPage, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, customers};
+    use crate::permissions::keys;
+    use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::CustomersRead).await?;
+    let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
     let query = customers::ListQuery {
         search,
         after: after.filter(|a| !a.is_empty()),
@@ -31,29 +31,30 @@ pub async fn list_customers(
 
 /// `POST /api/customers/get` — one customer the caller reaches; anything else answers 404.
 /// Permission: `customers.read` (scope applies; sensitive fields need `customers.sensitive`).
-#[server(endpoint = "customers/get", client = crate::csrf::ApiClient)]
+#[server(endpoint = "customers/get", client = crate::csrf_page::ApiClient)]
 pub async fn get_customer(id: String) -> Result<Customer, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, customers};
+    use crate::permissions::keys;
+    use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::CustomersRead).await?;
+    let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
+    let id = crate::model::CustomerId::from_client(&id)?;
     Ok(customers::get(&ctx.db, &grant, &id).await?)
 }
 
 /// `POST /api/customers/form_options` — members and teams to assign to.
 /// Permission: `customers.write`.
-#[server(endpoint = "customers/form_options", client = crate::csrf::ApiClient)]
+#[server(endpoint = "customers/form_options", client = crate::csrf_page::ApiClient)]
 pub async fn get_customer_form_options() -> Result<CustomerFormOptions, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, customers};
+    use crate::permissions::keys;
+    use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::CustomersWrite).await?;
+    let (_, grant) = auth::require::<keys::CustomersWrite>(&ctx).await?;
     Ok(customers::form_options(&ctx.db, &grant).await?)
 }
 
 /// `POST /api/customers/create` — a new customer, within the caller's scope.
 /// Permission: `customers.write`.
-#[server(endpoint = "customers/create", client = crate::csrf::ApiClient)]
+#[server(endpoint = "customers/create", client = crate::csrf_page::ApiClient)]
 pub async fn create_customer(
     name: String,
     email: String,
@@ -64,10 +65,10 @@ pub async fn create_customer(
     assigned_user_id: String,
     team_id: String,
 ) -> Result<Customer, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, customers};
+    use crate::permissions::keys;
+    use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::CustomersWrite).await?;
+    let (_, grant) = auth::require::<keys::CustomersWrite>(&ctx).await?;
     let form = customers::CustomerForm {
         name,
         email,
@@ -83,9 +84,10 @@ pub async fn create_customer(
 
 /// `POST /api/customers/update` — changes a customer the caller reaches (else 404); it must
 /// stay within reach. Permission: `customers.write`.
-#[server(endpoint = "customers/update", client = crate::csrf::ApiClient)]
+#[server(endpoint = "customers/update", client = crate::csrf_page::ApiClient)]
 pub async fn update_customer(
     id: String,
+    version: i64,
     name: String,
     email: String,
     phone: String,
@@ -95,10 +97,10 @@ pub async fn update_customer(
     assigned_user_id: String,
     team_id: String,
 ) -> Result<Customer, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, customers};
+    use crate::permissions::keys;
+    use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::CustomersWrite).await?;
+    let (_, grant) = auth::require::<keys::CustomersWrite>(&ctx).await?;
     let form = customers::CustomerForm {
         name,
         email,
@@ -109,16 +111,18 @@ pub async fn update_customer(
         assigned_user_id,
         team_id,
     };
-    Ok(customers::update(&ctx.db, &ctx.clock, &grant, &id, &form).await?)
+    let id = crate::model::CustomerId::from_client(&id)?;
+    Ok(customers::update(&ctx.db, &ctx.clock, &grant, &id, version, &form).await?)
 }
 
 /// `POST /api/customers/delete` — deletes a customer the caller reaches (else 404).
 /// Permission: `customers.delete`.
-#[server(endpoint = "customers/delete", client = crate::csrf::ApiClient)]
+#[server(endpoint = "customers/delete", client = crate::csrf_page::ApiClient)]
 pub async fn delete_customer(id: String) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, customers};
+    use crate::permissions::keys;
+    use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::CustomersDelete).await?;
+    let (_, grant) = auth::require::<keys::CustomersDelete>(&ctx).await?;
+    let id = crate::model::CustomerId::from_client(&id)?;
     Ok(customers::delete(&ctx.db, &grant, &id).await?)
 }

@@ -10,9 +10,9 @@ use crate::model::{AppSetup, SecondFactors};
 
 /// `POST /api/mfa/status` — which second factors the caller has, and whether one is required.
 /// Permission: a signed-in caller.
-#[server(endpoint = "mfa/status", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/status", client = crate::csrf_page::ApiClient)]
 pub async fn mfa_status() -> Result<SecondFactors, AppError> {
-    use crate::server::{auth, context::server_context, mfa, reauth};
+    use crate::server::{identity::mfa, identity::reauth, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     let mut factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
@@ -23,9 +23,9 @@ pub async fn mfa_status() -> Result<SecondFactors, AppError> {
 
 /// `POST /api/mfa/start_app` — a new key for an authenticator app, as a QR code and as text.
 /// Nothing changes until `mfa/confirm_app` sees a code from it. Permission: a signed-in caller.
-#[server(endpoint = "mfa/start_app", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/start_app", client = crate::csrf_page::ApiClient)]
 pub async fn start_app() -> Result<AppSetup, AppError> {
-    use crate::server::{auth, context::server_context, mfa};
+    use crate::server::{identity::mfa, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     let enrolment = mfa::start_totp(&ctx.db, &ctx.clock, &user.id, &user.email).await?;
@@ -49,14 +49,17 @@ pub async fn start_app() -> Result<AppSetup, AppError> {
 /// minutes) and, when the caller has a factor, a `current_code` from it. The session continues
 /// under a new id; with `end_other_sessions`, every other session of the caller ends.
 /// Permission: a signed-in caller.
-#[server(endpoint = "mfa/confirm_app", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/confirm_app", client = crate::csrf_page::ApiClient)]
 pub async fn confirm_app(
     code: String,
     password: Option<String>,
     current_code: Option<String>,
     end_other_sessions: Option<String>,
 ) -> Result<Vec<String>, AppError> {
-    use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
+    use crate::server::{
+        identity::mfa, identity::security_events::EventKind, web::auth,
+        web::context::server_context,
+    };
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     let replacing = mfa::has_totp(&ctx.db, &user.id).await?;
@@ -81,9 +84,9 @@ pub async fn confirm_app(
 /// `POST /api/mfa/send_email_code` — mails the caller a one-time code: to turn codes by email
 /// on, or to confirm a change to their second factors. Permission: a signed-in caller with a
 /// confirmed address.
-#[server(endpoint = "mfa/send_email_code", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/send_email_code", client = crate::csrf_page::ApiClient)]
 pub async fn send_email_code() -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context};
+    use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     if !user.email_verified {
@@ -97,14 +100,17 @@ pub async fn send_email_code() -> Result<(), AppError> {
 /// `POST /api/mfa/confirm_email` — turns codes by email on with the code just mailed. Needs
 /// re-authentication like `mfa/confirm_app`; the session continues under a new id and others
 /// may end. Permission: a signed-in caller.
-#[server(endpoint = "mfa/confirm_email", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/confirm_email", client = crate::csrf_page::ApiClient)]
 pub async fn confirm_email_codes(
     code: String,
     password: Option<String>,
     current_code: Option<String>,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
+    use crate::server::{
+        identity::mfa, identity::security_events::EventKind, web::auth,
+        web::context::server_context,
+    };
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     if mfa::factors(&ctx.db, &ctx.clock, &user.id).await?.email {
@@ -127,7 +133,7 @@ pub async fn confirm_email_codes(
 /// `POST /api/mfa/disable_app` — turns the authenticator app off (and its recovery codes).
 /// Needs the password and a current code; refused when a workspace requires a second factor
 /// and this is the last one. Permission: a signed-in caller.
-#[server(endpoint = "mfa/disable_app", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/disable_app", client = crate::csrf_page::ApiClient)]
 pub async fn disable_app(
     password: String,
     code: String,
@@ -139,7 +145,7 @@ pub async fn disable_app(
 /// `POST /api/mfa/disable_email` — turns codes by email off. Needs the password and a current
 /// code; refused when a workspace requires a second factor and this is the last one.
 /// Permission: a signed-in caller.
-#[server(endpoint = "mfa/disable_email", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/disable_email", client = crate::csrf_page::ApiClient)]
 pub async fn disable_email_codes(
     password: String,
     code: String,
@@ -151,12 +157,15 @@ pub async fn disable_email_codes(
 /// `POST /api/mfa/regenerate_recovery_codes` — ten new recovery codes, shown once; the old ones
 /// stop working. Needs the password and a current code. Permission: a signed-in caller with an
 /// authenticator app.
-#[server(endpoint = "mfa/regenerate_recovery_codes", client = crate::csrf::ApiClient)]
+#[server(endpoint = "mfa/regenerate_recovery_codes", client = crate::csrf_page::ApiClient)]
 pub async fn regenerate_recovery_codes(
     password: String,
     code: String,
 ) -> Result<Vec<String>, AppError> {
-    use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
+    use crate::server::{
+        identity::mfa, identity::security_events::EventKind, web::auth,
+        web::context::server_context,
+    };
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     if !mfa::has_totp(&ctx.db, &user.id).await? {
@@ -179,13 +188,13 @@ pub async fn regenerate_recovery_codes(
 /// The re-authentication every change to a second factor needs (`server::reauth`).
 #[cfg(feature = "ssr")]
 async fn reauthenticate(
-    ctx: &crate::server::context::ServerContext,
+    ctx: &crate::server::web::context::ServerContext,
     user: &crate::model::CurrentUser,
     password: Option<String>,
     code: Option<String>,
     code_field: &'static str,
-) -> Result<crate::server::reauth::Reauthenticated, AppError> {
-    use crate::server::{auth, reauth};
+) -> Result<crate::server::identity::reauth::Reauthenticated, AppError> {
+    use crate::server::{identity::reauth, web::auth};
     let session = auth::request_session().await?;
     let (password, code) = (password.unwrap_or_default(), code.unwrap_or_default());
     reauth::prove(
@@ -216,7 +225,10 @@ async fn remove_factor(
     code: String,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, mfa, security_events::EventKind};
+    use crate::server::{
+        identity::mfa, identity::security_events::EventKind, web::auth,
+        web::context::server_context,
+    };
     let ctx = server_context()?;
     let user = auth::require_user_enrolling(&ctx).await?;
     let factors = mfa::factors(&ctx.db, &ctx.clock, &user.id).await?;
@@ -257,13 +269,13 @@ async fn remove_factor(
 /// sessions.
 #[cfg(feature = "ssr")]
 async fn after_change(
-    ctx: &crate::server::context::ServerContext,
+    ctx: &crate::server::web::context::ServerContext,
     user: &crate::model::CurrentUser,
-    kind: crate::server::security_events::EventKind,
+    kind: crate::server::identity::security_events::EventKind,
     what: &str,
     end_other_sessions: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, sessions};
+    use crate::server::{identity::sessions, web::auth};
     record_and_mail(ctx, user, kind, what).await?;
     let session = auth::request_session().await?;
     auth::rotate(&session).await?;
@@ -277,12 +289,14 @@ async fn after_change(
 /// not make does not go unnoticed. The change stands if the mail fails; that is logged.
 #[cfg(feature = "ssr")]
 async fn record_and_mail(
-    ctx: &crate::server::context::ServerContext,
+    ctx: &crate::server::web::context::ServerContext,
     user: &crate::model::CurrentUser,
-    kind: crate::server::security_events::EventKind,
+    kind: crate::server::identity::security_events::EventKind,
     what: &str,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, mail::Mail, security_events};
+    use crate::server::{
+        identity::accounts, identity::security_events, platform::mail::Mail, web::auth,
+    };
     let ip = auth::client_ip();
     let subject = security_events::Subject {
         user: Some(&user.id),
@@ -315,10 +329,10 @@ async fn record_and_mail(
 /// Mails `user` a fresh one-time code (any earlier one stops working).
 #[cfg(feature = "ssr")]
 pub(crate) async fn mail_code(
-    ctx: &crate::server::context::ServerContext,
+    ctx: &crate::server::web::context::ServerContext,
     user: &crate::model::UserId,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, mail::Mail, mfa};
+    use crate::server::{identity::accounts, identity::mfa, platform::mail::Mail};
     let (name, email) = accounts::profile(&ctx.db, user).await?;
     let code = mfa::issue_email_code(&ctx.db, &ctx.clock, user).await?;
     let to = email

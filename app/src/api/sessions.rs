@@ -7,9 +7,9 @@ use crate::model::SessionInfo;
 
 /// `POST /api/sessions/list` — the caller's live sessions, theirs only.
 /// Permission: a signed-in caller.
-#[server(endpoint = "sessions/list", client = crate::csrf::ApiClient)]
+#[server(endpoint = "sessions/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    use crate::server::{auth, context::server_context, sessions};
+    use crate::server::{identity::sessions, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     let session = auth::request_session().await?;
@@ -18,9 +18,9 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 
 /// `POST /api/sessions/revoke` — ends one of the caller's sessions; someone else's answers
 /// 404, as a session that does not exist. Permission: a signed-in caller.
-#[server(endpoint = "sessions/revoke", client = crate::csrf::ApiClient)]
+#[server(endpoint = "sessions/revoke", client = crate::csrf_page::ApiClient)]
 pub async fn revoke_session(handle: String) -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, sessions};
+    use crate::server::{identity::sessions, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     if handle.len() != 64 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -34,9 +34,9 @@ pub async fn revoke_session(handle: String) -> Result<(), AppError> {
 
 /// `POST /api/sessions/revoke_others` — ends every session of the caller but this one.
 /// Permission: a signed-in caller.
-#[server(endpoint = "sessions/revoke_others", client = crate::csrf::ApiClient)]
+#[server(endpoint = "sessions/revoke_others", client = crate::csrf_page::ApiClient)]
 pub async fn revoke_other_sessions() -> Result<(), AppError> {
-    use crate::server::{auth, context::server_context, sessions};
+    use crate::server::{identity::sessions, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     let session = auth::request_session().await?;

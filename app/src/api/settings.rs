@@ -12,19 +12,19 @@ use crate::model::{LoginHoursView, NetworkAccess, SecuritySettings};
 /// `POST /api/settings/security` — the password policy, session limits, lockout rule and
 /// second-factor rule.
 /// Permission: `settings.write`.
-#[server(endpoint = "settings/security", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/security", client = crate::csrf_page::ApiClient)]
 pub async fn get_security_settings() -> Result<SecuritySettings, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, settings};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::settings};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     Ok(settings::load(&ctx.db, grant.workspace()).await?)
 }
 
 /// `POST /api/settings/update_security` — saves the password policy and session limits; each
 /// bad value is refused with a message naming its field and nothing is saved.
 /// Permission: `settings.write`.
-#[server(endpoint = "settings/update_security", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/update_security", client = crate::csrf_page::ApiClient)]
 pub async fn update_security_settings(
     password_min_length: String,
     password_require_lowercase: Option<String>,
@@ -41,10 +41,10 @@ pub async fn update_security_settings(
     lockout_minutes: String,
     mfa_policy: String,
 ) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, settings};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::settings};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     // A checkbox is sent only when ticked.
     let form = settings::SettingsForm {
         password_min_length,
@@ -68,12 +68,12 @@ pub async fn update_security_settings(
 
 /// `POST /api/settings/network` — the workspace's network rules, the members they can name and
 /// the caller's own address. Permission: `settings.write`.
-#[server(endpoint = "settings/network", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/network", client = crate::csrf_page::ApiClient)]
 pub async fn get_network_access() -> Result<NetworkAccess, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, ip_rules};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::ip_rules};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     Ok(NetworkAccess {
         rules: ip_rules::list(&ctx.db, &grant).await?,
         members: ip_rules::member_options(&ctx.db, &grant).await?,
@@ -84,7 +84,7 @@ pub async fn get_network_access() -> Result<NetworkAccess, AppError> {
 /// `POST /api/settings/add_ip_rule` — adds an allow or deny entry (an address or CIDR range,
 /// IPv4 or IPv6) for everyone or one member. An entry that would block the caller's own
 /// address needs `block_me_too`. Permission: `settings.write`.
-#[server(endpoint = "settings/add_ip_rule", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/add_ip_rule", client = crate::csrf_page::ApiClient)]
 pub async fn add_ip_rule(
     kind: String,
     cidr: String,
@@ -92,10 +92,10 @@ pub async fn add_ip_rule(
     note: String,
     block_me_too: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, ip_rules};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::ip_rules};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     let form = ip_rules::NewRule {
         kind,
         cidr,
@@ -110,12 +110,12 @@ pub async fn add_ip_rule(
 /// `POST /api/settings/remove_ip_rule` — removes an entry; one of another workspace answers
 /// 404. Removing the allow entry that lets the caller in is refused (409).
 /// Permission: `settings.write`.
-#[server(endpoint = "settings/remove_ip_rule", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/remove_ip_rule", client = crate::csrf_page::ApiClient)]
 pub async fn remove_ip_rule(id: String) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, ip_rules};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::ip_rules};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     let ip = auth::client_addr();
     ip_rules::remove(&ctx.db, &grant, &id, ip).await?;
     Ok(())
@@ -123,30 +123,30 @@ pub async fn remove_ip_rule(id: String) -> Result<(), AppError> {
 
 /// `POST /api/settings/login_hours` — the workspace's time zone and each role's login hours.
 /// Permission: `settings.write`.
-#[server(endpoint = "settings/login_hours", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/login_hours", client = crate::csrf_page::ApiClient)]
 pub async fn get_login_hours() -> Result<LoginHoursView, AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, login_hours};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::login_hours};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     Ok(login_hours::view(&ctx.db, &grant).await?)
 }
 
 /// `POST /api/settings/set_time_zone` — the zone login hours are read in (an IANA name).
 /// Permission: `settings.write`.
-#[server(endpoint = "settings/set_time_zone", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/set_time_zone", client = crate::csrf_page::ApiClient)]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, login_hours};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::login_hours};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     Ok(login_hours::set_time_zone(&ctx.db, &ctx.clock, &grant, &time_zone).await?)
 }
 
 /// `POST /api/settings/set_login_hours` — the weekdays (`mon` … `sun` ticked) and daily window
 /// (`HH:MM`, end exclusive, `24:00` allowed) a role's holders may use the workspace in; not for
 /// the Owner role. Permission: `settings.write`.
-#[server(endpoint = "settings/set_login_hours", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/set_login_hours", client = crate::csrf_page::ApiClient)]
 pub async fn set_login_hours(
     role_id: String,
     start: String,
@@ -159,10 +159,10 @@ pub async fn set_login_hours(
     sat: Option<String>,
     sun: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, login_hours};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::login_hours};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     let form = login_hours::HoursForm {
         role_id,
         days: [mon, tue, wed, thu, fri, sat, sun].map(|d| d.is_some()),
@@ -174,11 +174,16 @@ pub async fn set_login_hours(
 
 /// `POST /api/settings/clear_login_hours` — lets a role's holders in at any time again.
 /// Permission: `settings.write`.
-#[server(endpoint = "settings/clear_login_hours", client = crate::csrf::ApiClient)]
+#[server(endpoint = "settings/clear_login_hours", client = crate::csrf_page::ApiClient)]
 pub async fn clear_login_hours(role_id: String) -> Result<(), AppError> {
-    use crate::permissions::Permission;
-    use crate::server::{auth, context::server_context, login_hours};
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::login_hours};
     let ctx = server_context()?;
-    let (_, grant) = auth::require(&ctx, Permission::SettingsWrite).await?;
-    Ok(login_hours::clear(&ctx.db, &grant, &role_id).await?)
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    Ok(login_hours::clear(
+        &ctx.db,
+        &grant,
+        &crate::model::RoleId::from_client(role_id)?,
+    )
+    .await?)
 }

@@ -113,7 +113,7 @@ pub fn field_error<T: 'static>(
 pub fn reload_to_on_success(value: impl ActionOutcome, path: &'static str) {
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(()))) {
-            let _ = window().location().set_href(path);
+            window().location().set_href(path).ok();
         }
     });
 }
@@ -123,7 +123,7 @@ pub fn reload_to_on_success(value: impl ActionOutcome, path: &'static str) {
 pub fn go_to_next_step(value: impl ActionOutcome<crate::model::SignInStep>) {
     Effect::new(move |_| {
         if let Some(Ok(step)) = value.get() {
-            let _ = window().location().set_href(step.next_page());
+            window().location().set_href(step.next_page()).ok();
         }
     });
 }

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use super::alert::ErrorPanel;
 use super::form::reload_to_on_success;
 use crate::api::accounts::{me, ResendVerification, SignOut, SwitchWorkspace};
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::CurrentUser;
 
 #[component]

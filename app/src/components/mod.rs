@@ -2,5 +2,6 @@
 
 pub mod alert;
 pub mod form;
+pub mod hydrated;
 pub mod layout;
 pub mod raw_text;

@@ -54,7 +54,7 @@ impl UserId {
 
     /// A user id sent by the browser, checked for shape only: every look-up with it is bound
     /// to the caller's workspace, where an unknown id is simply not found.
-    pub(crate) fn from_client(raw: String) -> Result<Self, crate::error::AppError> {
+    pub fn from_client(raw: String) -> Result<Self, crate::error::AppError> {
         if raw.len() == 36 && raw.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             Ok(Self(raw))
         } else {
@@ -79,7 +79,7 @@ impl RoleId {
     }
 
     /// A role id sent by the browser, checked for shape only (see [`UserId::from_client`]).
-    pub(crate) fn from_client(raw: String) -> Result<Self, crate::error::AppError> {
+    pub fn from_client(raw: String) -> Result<Self, crate::error::AppError> {
         UserId::from_client(raw).map(|u| Self(u.0))
     }
 }
@@ -88,5 +88,11 @@ impl RoleId {
 impl InvitationId {
     pub(crate) fn from_db(raw: String) -> Self {
         Self(raw)
+    }
+
+    /// An invitation id sent by the browser, checked for shape only (see
+    /// [`UserId::from_client`]).
+    pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+        UserId::from_client(raw.to_owned()).map(|u| Self(u.0))
     }
 }

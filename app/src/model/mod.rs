@@ -164,6 +164,13 @@ impl CustomerId {
     pub(crate) fn from_db(raw: String) -> Self {
         Self(raw)
     }
+
+    /// A customer id sent by the client, checked for shape only: every look-up with it is
+    /// bound to the caller's workspace and scope, where an unknown id is simply not found
+    /// (so garbage answers 404, like an id of another workspace).
+    pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+        UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
+    }
 }
 
 id_type!(
@@ -175,6 +182,11 @@ id_type!(
 impl TeamId {
     pub(crate) fn from_db(raw: String) -> Self {
         Self(raw)
+    }
+
+    /// A team id sent by the client, checked for shape only (see [`CustomerId::from_client`]).
+    pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+        UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
     }
 }
 
@@ -195,6 +207,8 @@ pub struct Customer {
     pub team_id: Option<TeamId>,
     pub team: Option<String>,
     pub updated_at_ms: i64,
+    /// Changes with every save; an update names the version it was based on.
+    pub version: i64,
 }
 
 /// One page of a customer list, and where the next one starts.

@@ -113,7 +113,7 @@ impl SecondFactors {
 }
 
 /// Setting up an authenticator app: what the page shows until a code confirms it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppSetup {
     /// The key to type into the app, in groups of four for reading.
     pub key: String,
@@ -121,6 +121,8 @@ pub struct AppSetup {
     /// The `otpauth://` URL as a QR code, an SVG document made on the server.
     pub qr_svg: String,
 }
+
+crate::redacted_debug!(AppSetup {});
 
 /// What sign-in needs next after a right password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

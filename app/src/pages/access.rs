@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::accounts::me;
+use crate::api::members::{list_roles, AssignRole, UnassignRole};
 use crate::api::roles::{explain_access, WhyAccess};
-use crate::api::team::{list_roles, AssignRole, UnassignRole};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::{Explanation, RoleOption};
 use crate::permissions::Permission;
 
@@ -58,11 +58,30 @@ fn Explained(
     assign: ServerAction<AssignRole>,
     unassign: ServerAction<UnassignRole>,
 ) -> impl IntoView {
+    let title = format!("Access of {}", e.name);
+    view! {
+        <PageHeader title lead="What this member may do here, and where each permission comes from." />
+        {roles_card(&e, &user_id, manage, options, assign, unassign)}
+        {permissions_card(&e)}
+        {why_card(user_id)}
+    }
+}
+
+/// The member's roles, each with its end and (for those who manage them) a remove button; and
+/// the form that gives a role.
+fn roles_card(
+    e: &Explanation,
+    user_id: &str,
+    manage: bool,
+    options: Vec<RoleOption>,
+    assign: ServerAction<AssignRole>,
+    unassign: ServerAction<UnassignRole>,
+) -> AnyView {
     let held = e
         .roles
         .iter()
         .map(|r| {
-            let (user_id, role_id) = (user_id.clone(), r.role_id.to_string());
+            let (user_id, role_id) = (user_id.to_owned(), r.role_id.to_string());
             let remove_label = format!("Remove {}", r.name);
             view! {
                 <li>
@@ -96,8 +115,8 @@ fn Explained(
             .or_else(|| unassign.value().get().and_then(Result::err))
     });
     let role_error = field_error(assigned, "role_id");
-    let assign_user = user_id.clone();
-    let roles_card = view! {
+    let assign_user = user_id.to_owned();
+    view! {
         <section class="card" aria-labelledby="roles-heading">
             <h2 id="roles-heading">"Roles"</h2>
             <ul class="held-roles">{held}</ul>
@@ -133,7 +152,12 @@ fn Explained(
                     }
                 })}
         </section>
-    };
+    }
+    .into_any()
+}
+
+/// Every key the member holds with where it comes from, and their data scopes.
+fn permissions_card(e: &Explanation) -> AnyView {
     let rows = e
         .permissions
         .iter()
@@ -155,12 +179,7 @@ fn Explained(
         .iter()
         .map(|(resource, scope)| view! { <li><strong>{resource.clone()}</strong>": "{scope.clone()}</li> })
         .collect_view();
-    let why = ServerAction::<WhyAccess>::new();
-    let value = why.value();
-    let error = Signal::derive(move || value.get().and_then(Result::err));
     view! {
-        <PageHeader title=format!("Access of {}", e.name) lead="What this member may do here, and where each permission comes from." />
-        {roles_card}
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Permissions"</h2>
             <div class="table-wrap">
@@ -178,6 +197,16 @@ fn Explained(
             <h3>"Data scopes"</h3>
             <ul class="scope-list">{scopes}</ul>
         </section>
+    }
+    .into_any()
+}
+
+/// "Would this member pass a check of …?", with the reasons.
+fn why_card(user_id: String) -> AnyView {
+    let why = ServerAction::<WhyAccess>::new();
+    let value = why.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
         <section class="card" aria-labelledby="why-heading">
             <h2 id="why-heading">"Why?"</h2>
             <ActionForm action=why attr:class="form" attr:novalidate=true>
@@ -193,9 +222,9 @@ fn Explained(
                     </select>
                 </div>
                 <TextField
-                    label="Customer id"
+                    label="Record id"
                     name="record"
-                    hint="Optional: ask about one customer record."
+                    hint="Optional: ask about one record of the permission's kind."
                     error=field_error(value, "record")
                     maxlength=64
                 />
@@ -224,4 +253,5 @@ fn Explained(
             }}
         </section>
     }
+    .into_any()
 }

@@ -5,7 +5,7 @@ use crate::api::accounts::{me, ChangePassword};
 use crate::components::alert::{FormAlert, SignInPrompt};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::pages::two_step::{TwoStepCard, TwoStepStatus};
 
 #[component]

@@ -14,7 +14,7 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
 use crate::permissions::Permission;
@@ -150,9 +150,10 @@ pub fn NewCustomerPage() -> impl IntoView {
     let value = action.value();
     Effect::new(move |_| {
         if let Some(Ok(customer)) = value.get() {
-            let _ = window()
+            window()
                 .location()
-                .set_href(&format!("/customers/{}", customer.id));
+                .set_href(&format!("/customers/{}", customer.id))
+                .ok();
         }
     });
     let errors = Signal::derive(move || value.get().and_then(Result::err));
@@ -271,7 +272,7 @@ pub fn CustomerPage() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {
-            let _ = window().location().set_href("/customers");
+            window().location().set_href("/customers").ok();
         }
     });
     view! {
@@ -375,6 +376,7 @@ fn EditCustomer(
                                 <ActionForm action=update attr:class="form" attr:novalidate=true>
                                     <CsrfField />
                                     <input type="hidden" name="id" value=id.get_value() />
+                                    <input type="hidden" name="version" value=customer.get_value().version.to_string() />
                                     <CustomerFields options current=Some(customer.get_value()) errors />
                                     <FormAlert error=errors />
                                     <Show when=move || matches!(value.get(), Some(Ok(_)))>

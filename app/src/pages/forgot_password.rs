@@ -5,7 +5,7 @@ use crate::api::accounts::RequestPasswordReset;
 use crate::components::alert::FormAlert;
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 
 /// Asks for a reset link. The answer never says whether the address has an account.
 #[component]

@@ -6,7 +6,7 @@ use crate::api::invitations::{preview_invitation, AcceptInvitationExisting, Acce
 use crate::components::alert::FormAlert;
 use crate::components::form::{field_error, go_to_next_step, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::InvitationPreview;
 
 /// Where a mailed invitation link lands: who invited whom to what, then either a new account

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::settings::{get_login_hours, ClearLoginHours, SetLoginHours, SetTimeZone};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::{LoginHoursView, RoleHours, WEEKDAYS};
 
 #[component]

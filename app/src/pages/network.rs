@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::settings::{get_network_access, AddIpRule, RemoveIpRule};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::{IpRuleKind, NetworkAccess};
 
 #[component]

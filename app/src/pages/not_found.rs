@@ -8,6 +8,7 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    crate::components::hydrated::mark_hydrated();
     view! {
         <Title text="Page not found · Gatehouse" />
         <section class="error-page" aria-labelledby="error-title">

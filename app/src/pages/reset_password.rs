@@ -6,7 +6,7 @@ use crate::api::accounts::ResetPassword;
 use crate::components::alert::FormAlert;
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 
 /// Where a mailed reset link lands. Success ends every session and sends the person to sign in
 /// with the new password (and any second factor).

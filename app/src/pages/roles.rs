@@ -9,7 +9,7 @@ use crate::api::roles::{list_roles, list_sod_rules, AddSodRule, DeleteRole, Remo
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::{RoleId, RoleView};
 use crate::permissions::Permission;
 
@@ -165,61 +165,8 @@ fn RoleTable(
     let rows = list
         .iter()
         .map(|r| {
-            let changeable = can_write && !r.is_owner() && !r.held_by_you;
-            let deletable = changeable && r.base_role.is_none();
             let parent = r.parent_role_id.as_ref().map(&name_of);
-            let id = r.id.clone();
-            let keys = if r.is_owner() {
-                "Every permission".to_owned()
-            } else {
-                format!("{} of {}", r.permissions.len(), Permission::ALL.len())
-            };
-            view! {
-                <tr>
-                    <td class="strong">
-                        <a href=format!("/roles/{}", r.id)>{r.name.clone()}</a>
-                        {r.base_role.is_some().then(|| view! { <span class="badge">"Base"</span> })}
-                        {r.held_by_you.then(|| view! { <span class="badge">"Yours"</span> })}
-                    </td>
-                    <td class="cell-wrap">
-                        {r.description.clone()}
-                        {parent.map(|p| view! { <span class="muted">" Inherits from "{p}"."</span> })}
-                    </td>
-                    <td>{keys}</td>
-                    <td>{people(r.holders)}</td>
-                    <td class="actions-cell">
-                        <div class="row-actions">
-                            {changeable
-                                .then(|| {
-                                    view! {
-                                        <a class="btn btn-small" href=format!("/roles/{}", r.id)>"Edit"</a>
-                                    }
-                                })}
-                            {(can_write && !r.is_owner())
-                                .then(|| {
-                                    view! {
-                                        <a class="btn btn-small" href=format!("/roles/new?from={}", r.id)>
-                                            "Clone"
-                                        </a>
-                                    }
-                                })}
-                            {deletable
-                                .then(|| {
-                                    view! {
-                                        <button
-                                            type="button"
-                                            class="btn btn-small btn-danger"
-                                            on:click=move |_| deleting.set(Some(id.clone()))
-                                        >
-                                            "Delete"
-                                        </button>
-                                    }
-                                })}
-                        </div>
-                    </td>
-                </tr>
-            }
-            .into_any()
+            role_row(r, parent, can_write, deleting)
         })
         .collect_view();
     let list_for_panel = list.clone();
@@ -256,6 +203,70 @@ fn RoleTable(
                 .map(|role| view! { <DeletePanel role others=list_for_panel.clone() deleting delete /> })
         }}
     }
+}
+
+/// One role: name and badges, description and parent, how many keys, who holds it, and the
+/// edit, clone and delete actions the caller may take.
+fn role_row(
+    r: &RoleView,
+    parent: Option<String>,
+    can_write: bool,
+    deleting: RwSignal<Option<RoleId>>,
+) -> AnyView {
+    let changeable = can_write && !r.is_owner() && !r.held_by_you;
+    let deletable = changeable && r.base_role.is_none();
+    let id = r.id.clone();
+    let keys = if r.is_owner() {
+        "Every permission".to_owned()
+    } else {
+        format!("{} of {}", r.permissions.len(), Permission::ALL.len())
+    };
+    view! {
+        <tr>
+            <td class="strong">
+                <a href=format!("/roles/{}", r.id)>{r.name.clone()}</a>
+                {r.base_role.is_some().then(|| view! { <span class="badge">"Base"</span> })}
+                {r.held_by_you.then(|| view! { <span class="badge">"Yours"</span> })}
+            </td>
+            <td class="cell-wrap">
+                {r.description.clone()}
+                {parent.map(|p| view! { <span class="muted">" Inherits from "{p}"."</span> })}
+            </td>
+            <td>{keys}</td>
+            <td>{people(r.holders)}</td>
+            <td class="actions-cell">
+                <div class="row-actions">
+                    {changeable
+                        .then(|| {
+                            view! {
+                                <a class="btn btn-small" href=format!("/roles/{}", r.id)>"Edit"</a>
+                            }
+                        })}
+                    {(can_write && !r.is_owner())
+                        .then(|| {
+                            view! {
+                                <a class="btn btn-small" href=format!("/roles/new?from={}", r.id)>
+                                    "Clone"
+                                </a>
+                            }
+                        })}
+                    {deletable
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="btn btn-small btn-danger"
+                                    on:click=move |_| deleting.set(Some(id.clone()))
+                                >
+                                    "Delete"
+                                </button>
+                            }
+                        })}
+                </div>
+            </td>
+        </tr>
+    }
+    .into_any()
 }
 
 /// Confirms a deletion; a role in use asks which role its holders move to.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::{utc_datetime, SessionInfo};
 
 #[component]

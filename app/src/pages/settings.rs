@@ -5,7 +5,8 @@ use crate::api::settings::{get_security_settings, UpdateSecuritySettings};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
+use crate::error::AppError;
 use crate::model::{MfaPolicy, SecuritySettings};
 use crate::pages::login_hours::LoginHoursCard;
 use crate::pages::network::NetworkCard;
@@ -63,6 +64,24 @@ fn SettingsForm(
     view! {
         <ActionForm action attr:class="form settings-form" attr:novalidate=true>
             <CsrfField />
+            {password_card(&current, value)}
+            {sessions_and_lockout_cards(&current, value)}
+            {mfa_card(&current, value)}
+            <FormAlert error />
+            <Show when=move || matches!(value.get(), Some(Ok(())))>
+                <p class="alert alert-success" role="status">"Settings saved."</p>
+            </Show>
+            <div class="form-actions">
+                <SubmitButton label="Save settings" pending_label="Saving…" pending=action.pending() />
+            </div>
+        </ActionForm>
+    }
+}
+
+type Saved = MappedSignal<Option<Result<(), AppError>>>;
+
+fn password_card(current: &SecuritySettings, value: Saved) -> AnyView {
+    view! {
             <section class="card" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Passwords"</h2>
                 <div class="field-grid">
@@ -107,6 +126,12 @@ fn SettingsForm(
                     <Checkbox name="password_require_symbol" label="a symbol" checked=current.password_require_symbol />
                 </fieldset>
             </section>
+    }
+    .into_any()
+}
+
+fn sessions_and_lockout_cards(current: &SecuritySettings, value: Saved) -> AnyView {
+    view! {
             <section class="card" aria-labelledby="sessions-heading">
                 <h2 id="sessions-heading">"Sessions"</h2>
                 <div class="field-grid">
@@ -157,24 +182,31 @@ fn SettingsForm(
                     />
                 </div>
             </section>
+    }
+    .into_any()
+}
+
+fn mfa_card(current: &SecuritySettings, value: Saved) -> AnyView {
+    let policy = current.mfa_policy;
+    view! {
             <section class="card" aria-labelledby="mfa-heading">
                 <h2 id="mfa-heading">"Two-step sign-in"</h2>
                 <fieldset class="checks" aria-describedby="mfa_policy-hint">
                     <legend>"Who must sign in with a second factor"</legend>
                     {MfaPolicy::ALL
                         .into_iter()
-                        .map(|policy| {
+                        .map(|chosen| {
                             view! {
                                 <div class="check">
                                     <input
                                         type="radio"
-                                        id=format!("mfa_policy-{}", policy.key())
+                                        id=format!("mfa_policy-{}", chosen.key())
                                         name="mfa_policy"
-                                        value=policy.key()
-                                        checked=current.mfa_policy == policy
+                                        value=chosen.key()
+                                        checked=policy == chosen
                                     />
-                                    <label for=format!("mfa_policy-{}", policy.key())>
-                                        {policy.label()}
+                                    <label for=format!("mfa_policy-{}", chosen.key())>
+                                        {chosen.label()}
                                     </label>
                                 </div>
                             }
@@ -190,13 +222,6 @@ fn SettingsForm(
                         .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
                 }}
             </section>
-            <FormAlert error />
-            <Show when=move || matches!(value.get(), Some(Ok(())))>
-                <p class="alert alert-success" role="status">"Settings saved."</p>
-            </Show>
-            <div class="form-actions">
-                <SubmitButton label="Save settings" pending_label="Saving…" pending=action.pending() />
-            </div>
-        </ActionForm>
     }
+    .into_any()
 }

@@ -7,7 +7,7 @@ use crate::components::form::{
     field_error, go_to_next_step, reload_to_on_success, SubmitButton, TextField,
 };
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::SecondFactorMethods;
 
 #[component]

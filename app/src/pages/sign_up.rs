@@ -5,7 +5,7 @@ use crate::api::accounts::SignUp;
 use crate::components::alert::FormAlert;
 use crate::components::form::{field_error, reload_to_on_success, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {

@@ -9,7 +9,7 @@ use crate::api::mfa::{
 };
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, ActionOutcome, SubmitButton, TextField};
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::SecondFactors;
 
 /// The card's data: the caller's factors, loaded again after each successful change.

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::accounts::VerifyEmail;
 use crate::components::form::field_error;
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 
 /// Confirms with a button rather than on load: mail scanners that open links must not
 /// confirm an address for its owner.

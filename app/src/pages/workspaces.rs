@@ -5,7 +5,7 @@ use crate::api::workspaces::{list_workspaces, CheckWorkspaceName};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
-use crate::csrf::CsrfField;
+use crate::csrf_page::CsrfField;
 use crate::model::{NameCheck, WorkspaceSummary};
 
 /// Case-insensitive match on name or address; an empty query matches everything.

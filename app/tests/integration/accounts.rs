@@ -1,10 +1,11 @@
 //! Sign-up against real SQLite and PostgreSQL.
 
-use app::server::accounts::{self, SignUp};
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::passwords::{Hasher, Password};
-use app::server::testing::{backends, TestDb};
+use app::server::identity::accounts::{self, SignUp};
+use app::server::identity::authentication;
+use app::server::identity::passwords::{Hasher, Password};
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, TestDb};
 
 const TABLES: &[&str] = &[
     "users",
@@ -219,7 +220,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
             .await
             .unwrap();
         assert!(
-            accounts::authenticate(
+            authentication::authenticate(
                 &t.db,
                 &clock,
                 &hasher,
@@ -232,7 +233,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
             "{label}"
         );
         assert!(
-            accounts::authenticate(
+            authentication::authenticate(
                 &t.db,
                 &clock,
                 &hasher,
@@ -256,7 +257,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
 
 #[tokio::test]
 async fn verification_links_work_once_and_expire_after_a_day() {
-    use app::server::email_tokens;
+    use app::server::identity::email_tokens;
     let hasher = Hasher::new(2);
     for t in backends().await {
         let label = t.backend().name();

@@ -3,23 +3,24 @@
 
 use std::time::Duration;
 
+use app::model::RoleId;
 use app::model::UserId;
 use app::permissions::Permission;
-use app::server::assignments;
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::grants::{self, Grant};
-use app::server::role_editor;
-use app::server::testing::{backends, Fixture};
+use app::server::access::assignments;
+use app::server::access::grants::{self, Grant};
+use app::server::access::role_editor;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
 
 use crate::support::{draft, message};
-use app::server::{explain, members};
+use app::server::{access::explain, workspace::members};
 
 pub(crate) const NOW: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
 pub(crate) const DAY: i64 = 86_400_000;
 
-pub(crate) async fn grant_of(f: &Fixture, user: &UserId, p: Permission) -> Grant {
-    grants::require(&f.db, &f.clock, user, &f.workspace, p)
+pub(crate) async fn grant_of<K: app::permissions::Key>(f: &Fixture, user: &UserId) -> Grant<K> {
+    grants::require::<K>(&f.db, &f.clock, user, &f.workspace)
         .await
         .unwrap()
 }
@@ -36,8 +37,8 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         let mallory = f
             .add_member("mallory@example.com", "Mallory Manager", "Manager")
             .await;
-        let owner_roles = f.grant(Permission::RolesWrite).await;
-        let owner_team = f.grant(Permission::TeamWrite).await;
+        let owner_roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+        let owner_team = f.grant::<app::permissions::keys::TeamWrite>().await;
         let reviewer = role_editor::create(
             &t.db,
             &clock,
@@ -63,10 +64,9 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
             ("next week", "until: Enter a date as YYYY-MM-DD"),
             ("2026-11-23", "until: Choose today or a later date."),
         ] {
-            let e =
-                assignments::assign(&t.db, &clock, &owner_team, &grace, reviewer.as_str(), until)
-                    .await
-                    .unwrap_err();
+            let e = assignments::assign(&t.db, &clock, &owner_team, &grace, &reviewer, until)
+                .await
+                .unwrap_err();
             assert!(message(e).starts_with(expected), "{label}: {until}");
         }
         assert_eq!(
@@ -76,33 +76,30 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         );
 
         // Until 2026-11-30: the keys add up to Staff's, and the list shows the last day.
-        assignments::assign(
-            &t.db,
-            &clock,
-            &owner_team,
-            &grace,
-            reviewer.as_str(),
-            "2026-11-30",
-        )
-        .await
-        .unwrap();
+        assignments::assign(&t.db, &clock, &owner_team, &grace, &reviewer, "2026-11-30")
+            .await
+            .unwrap();
         let held = keys(grace.clone()).await;
         assert!(held.contains(Permission::RolesRead), "{label}");
         assert!(
             held.contains(Permission::CustomersWrite),
             "{label}: Staff still counts"
         );
-        let listed = members::list(&t.db, &clock, &f.grant(Permission::TeamRead).await)
-            .await
-            .unwrap();
+        let listed = members::list(
+            &t.db,
+            &clock,
+            &f.grant::<app::permissions::keys::TeamRead>().await,
+        )
+        .await
+        .unwrap();
         let row = listed.iter().find(|m| m.user_id == grace).unwrap();
         let reviewer_row = row.roles.iter().find(|r| r.name == "Reviewer").unwrap();
         assert_eq!(reviewer_row.until.as_deref(), Some("2026-11-30"), "{label}");
         let explained = explain::explain(
             &t.db,
             &clock,
-            &f.grant(Permission::RolesRead).await,
-            grace.as_str(),
+            &f.grant::<app::permissions::keys::RolesRead>().await,
+            &grace,
         )
         .await
         .unwrap();
@@ -124,7 +121,7 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         )
         .await
         .unwrap();
-        let mallory_team = grant_of(&f, &mallory, Permission::TeamWrite).await;
+        let mallory_team = grant_of::<app::permissions::keys::TeamWrite>(&f, &mallory).await;
         for (who, role, expected) in [
             (
                 &grace,
@@ -143,18 +140,18 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
             ),
             (&f.owner, reviewer.clone(), "Forbidden"),
         ] {
-            let e = assignments::assign(&t.db, &clock, &mallory_team, who, role.as_str(), "")
+            let e = assignments::assign(&t.db, &clock, &mallory_team, who, &role, "")
                 .await
                 .unwrap_err();
             assert_eq!(message(e), expected, "{label}");
         }
         // Nor through an invitation.
-        let e = app::server::invitations::invite(
+        let e = app::server::workspace::invitations::invite(
             &t.db,
             &clock,
             &mallory_team,
             true,
-            app::server::invitations::Invite {
+            app::server::workspace::invitations::Invite {
                 email: "eve@example.com".into(),
                 role_id: billing.as_str().into(),
             },
@@ -175,7 +172,7 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         )
         .await
         .unwrap();
-        assignments::assign(&t.db, &clock, &mallory_team, &grace, reader.as_str(), "")
+        assignments::assign(&t.db, &clock, &mallory_team, &grace, &reader, "")
             .await
             .unwrap();
 
@@ -196,10 +193,10 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         )
         .await
         .unwrap();
-        assignments::assign(&t.db, &clock, &owner_team, &grace, processor.as_str(), "")
+        assignments::assign(&t.db, &clock, &owner_team, &grace, &processor, "")
             .await
             .unwrap();
-        let e = assignments::assign(&t.db, &clock, &owner_team, &grace, reconciler.as_str(), "")
+        let e = assignments::assign(&t.db, &clock, &owner_team, &grace, &reconciler, "")
             .await
             .unwrap_err();
         assert_eq!(
@@ -214,7 +211,7 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
             &clock,
             &owner_team,
             &grace,
-            "0190a0a0-0000-7000-8000-000000000000",
+            &RoleId::from_client("0190a0a0-0000-7000-8000-000000000000".into()).unwrap(),
             "",
         )
         .await
@@ -226,7 +223,7 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         );
         let stranger: UserId =
             serde_json::from_str("\"0190a0a0-0000-7000-8000-000000000001\"").unwrap();
-        let e = assignments::assign(&t.db, &clock, &owner_team, &stranger, reviewer.as_str(), "")
+        let e = assignments::assign(&t.db, &clock, &owner_team, &stranger, &reviewer, "")
             .await
             .unwrap_err();
         assert!(matches!(e, DomainError::NotFound), "{label}");
@@ -282,15 +279,15 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
 
 #[tokio::test]
 async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back() {
-    use app::server::{audit, sod};
+    use app::server::{access::audit, access::sod};
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(NOW);
         let f = Fixture::new(&t.db, &clock).await;
         f.add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let roles = f.grant(Permission::RolesWrite).await;
-        let read = f.grant(Permission::RolesRead).await;
+        let roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+        let read = f.grant::<app::permissions::keys::RolesRead>().await;
         assert_eq!(
             sod::list(&t.db, &read).await.unwrap().len(),
             2,
@@ -357,9 +354,9 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
         assignments::assign(
             &t.db,
             &clock,
-            &f.grant(Permission::TeamWrite).await,
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
             &bea,
-            deleter.as_str(),
+            &deleter,
             "",
         )
         .await
@@ -385,9 +382,13 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
             Err(DomainError::NotFound)
         ));
 
-        let log = audit::list(&t.db, &f.grant(Permission::AuditRead).await, None)
-            .await
-            .unwrap();
+        let log = audit::list(
+            &t.db,
+            &f.grant::<app::permissions::keys::AuditRead>().await,
+            None,
+        )
+        .await
+        .unwrap();
         let actions: Vec<&str> = log.entries.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,
@@ -424,19 +425,19 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
 
 #[tokio::test]
 async fn the_audit_log_pages_newest_first() {
-    use app::server::{audit, teams};
+    use app::server::{access::audit, workspace::teams};
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(NOW);
         let f = Fixture::new(&t.db, &clock).await;
-        let write = f.grant(Permission::TeamWrite).await;
+        let write = f.grant::<app::permissions::keys::TeamWrite>().await;
         let total = audit::PAGE_SIZE + 3;
         for n in 0..total {
             teams::create(&t.db, &clock, &write, &format!("Team {n:03}"))
                 .await
                 .unwrap();
         }
-        let read = f.grant(Permission::AuditRead).await;
+        let read = f.grant::<app::permissions::keys::AuditRead>().await;
         let first = audit::list(&t.db, &read, None).await.unwrap();
         assert_eq!(first.entries.len() as i64, audit::PAGE_SIZE, "{label}");
         assert_eq!(

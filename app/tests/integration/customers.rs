@@ -1,14 +1,13 @@
 //! Customers against real SQLite and PostgreSQL: data scopes in SQL, field-level security,
 //! keyset pagination, validation, and workspace isolation.
 
-use app::permissions::Permission;
-use app::server::clock::Clock;
-use app::server::customers::{self, CustomerForm, ListQuery};
-use app::server::error::DomainError;
-use app::server::grants;
-use app::server::teams;
-use app::server::testing::{backends, Fixture};
-use app::server::workspaces::WorkspaceName;
+use app::server::access::grants;
+use app::server::identity::workspaces::WorkspaceName;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
+use app::server::records::customers::{self, CustomerForm, ListQuery};
+use app::server::workspace::teams;
 
 fn form(name: &str, assigned: &str) -> CustomerForm {
     CustomerForm {
@@ -37,13 +36,8 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         let linus = f
             .add_member("linus@example.com", "Linus Pauling", "Guest")
             .await;
-        let grant_of = |user: &app::model::UserId, p: Permission| {
-            let user = user.clone();
-            let (db, clock, ws) = (&t.db, &clock, f.workspace.clone());
-            async move { grants::require(db, clock, &user, &ws, p).await }
-        };
-        let ada_write = f.grant(Permission::CustomersWrite).await;
-        let ada_read = f.grant(Permission::CustomersRead).await;
+        let ada_write = f.grant::<app::permissions::keys::CustomersWrite>().await;
+        let ada_read = f.grant::<app::permissions::keys::CustomersRead>().await;
 
         let for_grace = customers::create(
             &t.db,
@@ -82,8 +76,22 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         .unwrap();
 
         // Staff (scope: assigned) sees and changes only their own.
-        let grace_read = grant_of(&grace, Permission::CustomersRead).await.unwrap();
-        let grace_write = grant_of(&grace, Permission::CustomersWrite).await.unwrap();
+        let grace_read = grants::require::<app::permissions::keys::CustomersRead>(
+            &t.db,
+            &clock,
+            &grace,
+            &f.workspace,
+        )
+        .await
+        .unwrap();
+        let grace_write = grants::require::<app::permissions::keys::CustomersWrite>(
+            &t.db,
+            &clock,
+            &grace,
+            &f.workspace,
+        )
+        .await
+        .unwrap();
         let own = customers::create(&t.db, &clock, &grace_write, &form("Compilers Inc", ""))
             .await
             .unwrap();
@@ -103,7 +111,7 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         assert_eq!(customers::count(&t.db, &grace_read).await.unwrap(), 2);
         for outside in [&secret.id, &for_linus.id] {
             assert!(matches!(
-                customers::get(&t.db, &grace_read, outside.as_str()).await,
+                customers::get(&t.db, &grace_read, outside).await,
                 Err(DomainError::NotFound)
             ));
             assert!(matches!(
@@ -111,7 +119,8 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
                     &t.db,
                     &clock,
                     &grace_write,
-                    outside.as_str(),
+                    outside,
+                    1,
                     &form("Mine now", "")
                 )
                 .await,
@@ -123,26 +132,40 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
             &t.db,
             &clock,
             &grace_write,
-            own.id.as_str(),
+            &own.id,
+            own.version,
             &form("Compilers Inc", f.owner.as_str()),
         )
         .await
         .unwrap_err();
         assert_eq!(field(e), "assigned_user_id", "{label}");
         assert!(matches!(
-            grant_of(&grace, Permission::CustomersDelete).await,
+            grants::require::<app::permissions::keys::CustomersDelete>(
+                &t.db,
+                &clock,
+                &grace,
+                &f.workspace
+            )
+            .await,
             Err(DomainError::Forbidden)
         ));
         // Without customers.sensitive the tax id is neither shown nor overwritten.
         assert_eq!(
-            customers::get(&t.db, &grace_read, for_grace.id.as_str())
+            customers::get(&t.db, &grace_read, &for_grace.id)
                 .await
                 .unwrap()
                 .tax_id,
             None
         );
-        let linus_read = grant_of(&linus, Permission::CustomersRead).await.unwrap();
-        let seen = customers::get(&t.db, &linus_read, for_linus.id.as_str())
+        let linus_read = grants::require::<app::permissions::keys::CustomersRead>(
+            &t.db,
+            &clock,
+            &linus,
+            &f.workspace,
+        )
+        .await
+        .unwrap();
+        let seen = customers::get(&t.db, &linus_read, &for_linus.id)
             .await
             .unwrap();
         assert_eq!(seen.tax_id, None, "{label}: Guest sees no sensitive field");
@@ -154,7 +177,13 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
             "{label}: lists too"
         );
         assert!(matches!(
-            grant_of(&linus, Permission::CustomersWrite).await,
+            grants::require::<app::permissions::keys::CustomersWrite>(
+                &t.db,
+                &clock,
+                &linus,
+                &f.workspace
+            )
+            .await,
             Err(DomainError::Forbidden)
         ));
 
@@ -168,7 +197,7 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         let team = teams::create(
             &t.db,
             &clock,
-            &f.grant(Permission::TeamWrite).await,
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
             "Difference",
         )
         .await
@@ -176,9 +205,9 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         teams::add_member(
             &t.db,
             &clock,
-            &f.grant(Permission::TeamWrite).await,
-            team.as_str(),
-            grace.as_str(),
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
+            &team,
+            &grace,
         )
         .await
         .unwrap();
@@ -186,7 +215,8 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
             &t.db,
             &clock,
             &ada_write,
-            secret.id.as_str(),
+            &secret.id,
+            secret.version,
             &CustomerForm {
                 team_id: team.as_str().into(),
                 tax_id: "GB 123 4567 89".into(),
@@ -201,25 +231,41 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
             ["team.add_member", "team.create"],
             "{label}: team changes are audited"
         );
-        let grace_read = grant_of(&grace, Permission::CustomersRead).await.unwrap();
+        let grace_read = grants::require::<app::permissions::keys::CustomersRead>(
+            &t.db,
+            &clock,
+            &grace,
+            &f.workspace,
+        )
+        .await
+        .unwrap();
         assert_eq!(grace_read.scope(), app::permissions::Scope::Team);
         assert_eq!(
             customers::count(&t.db, &grace_read).await.unwrap(),
             3,
             "{label}"
         );
-        let via_team = customers::get(&t.db, &grace_read, secret.id.as_str())
+        let via_team = customers::get(&t.db, &grace_read, &secret.id)
             .await
             .unwrap();
         assert_eq!(via_team.team.as_deref(), Some("Difference"));
         assert_eq!(via_team.tax_id, None, "{label}: reach is not sensitivity");
         // Grace saves it without the sensitive permission: the tax id survives.
-        let grace_write = grant_of(&grace, Permission::CustomersWrite).await.unwrap();
+        let grace_write = grants::require::<app::permissions::keys::CustomersWrite>(
+            &t.db,
+            &clock,
+            &grace,
+            &f.workspace,
+        )
+        .await
+        .unwrap();
         customers::update(
             &t.db,
             &clock,
             &grace_write,
-            secret.id.as_str(),
+            &secret.id,
+            // Ada's change above was the first.
+            secret.version + 1,
             &CustomerForm {
                 tax_id: String::new(),
                 team_id: team.as_str().into(),
@@ -229,7 +275,7 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         .await
         .unwrap();
         assert_eq!(
-            customers::get(&t.db, &ada_read, secret.id.as_str())
+            customers::get(&t.db, &ada_read, &secret.id)
                 .await
                 .unwrap()
                 .tax_id
@@ -239,7 +285,7 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         );
 
         // Another workspace's grant finds none of it, by list or by id.
-        let other = app::server::accounts::create_workspace(
+        let other = app::server::identity::accounts::create_workspace(
             &t.db,
             &clock,
             &f.owner,
@@ -247,12 +293,8 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         )
         .await
         .unwrap();
-        let elsewhere = grants::require(
-            &t.db,
-            &clock,
-            &f.owner,
-            &other.id,
-            Permission::CustomersRead,
+        let elsewhere = grants::require::<app::permissions::keys::CustomersRead>(
+            &t.db, &clock, &f.owner, &other.id,
         )
         .await
         .unwrap();
@@ -261,26 +303,18 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
             .unwrap()
             .items
             .is_empty());
-        let elsewhere_delete = grants::require(
-            &t.db,
-            &clock,
-            &f.owner,
-            &other.id,
-            Permission::CustomersDelete,
+        let elsewhere_delete = grants::require::<app::permissions::keys::CustomersDelete>(
+            &t.db, &clock, &f.owner, &other.id,
         )
         .await
         .unwrap();
         assert!(matches!(
-            customers::delete(&t.db, &elsewhere_delete, for_grace.id.as_str()).await,
+            customers::delete(&t.db, &elsewhere_delete, &for_grace.id).await,
             Err(DomainError::NotFound)
         ));
         // A record can't be assigned to someone outside the workspace.
-        let other_write = grants::require(
-            &t.db,
-            &clock,
-            &f.owner,
-            &other.id,
-            Permission::CustomersWrite,
+        let other_write = grants::require::<app::permissions::keys::CustomersWrite>(
+            &t.db, &clock, &f.owner, &other.id,
         )
         .await
         .unwrap();
@@ -290,8 +324,8 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
         assert_eq!(field(e), "assigned_user_id", "{label}");
         customers::delete(
             &t.db,
-            &f.grant(Permission::CustomersDelete).await,
-            for_grace.id.as_str(),
+            &f.grant::<app::permissions::keys::CustomersDelete>().await,
+            &for_grace.id,
         )
         .await
         .unwrap();
@@ -309,8 +343,8 @@ async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
-        let write = f.grant(Permission::CustomersWrite).await;
-        let read = f.grant(Permission::CustomersRead).await;
+        let write = f.grant::<app::permissions::keys::CustomersWrite>().await;
+        let read = f.grant::<app::permissions::keys::CustomersRead>().await;
         let names = [
             "delta", "Alpha", "charlie", "Echo", "bravo", "foxtrot", "Golf 50%",
         ];
@@ -417,8 +451,8 @@ async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
 
 #[tokio::test]
 async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
-    use app::server::assignments;
-    use app::server::role_editor::{self, RoleDraft};
+    use app::server::access::assignments;
+    use app::server::access::role_editor::{self, RoleDraft};
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
@@ -426,7 +460,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let write = f.grant(Permission::CustomersWrite).await;
+        let write = f.grant::<app::permissions::keys::CustomersWrite>().await;
         let mut ids = Vec::new();
         for name in ["Alpha", "Bravo", "Charlie"] {
             let made = customers::create(&t.db, &clock, &write, &form(name, ""))
@@ -438,7 +472,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         let peek = role_editor::create(
             &t.db,
             &clock,
-            &f.grant(Permission::RolesWrite).await,
+            &f.grant::<app::permissions::keys::RolesWrite>().await,
             &RoleDraft {
                 name: "Peek".into(),
                 permissions: vec!["customers.read".into()],
@@ -449,17 +483,16 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         )
         .await
         .unwrap();
-        let team = f.grant(Permission::TeamWrite).await;
-        assignments::assign(&t.db, &clock, &team, &grace, peek.as_str(), "")
+        let team = f.grant::<app::permissions::keys::TeamWrite>().await;
+        assignments::assign(&t.db, &clock, &team, &grace, &peek, "")
             .await
             .unwrap();
         // While she also holds Staff (no cap), the most permissive cap — none — wins.
-        let uncapped = grants::require(
+        let uncapped = grants::require::<app::permissions::keys::CustomersRead>(
             &t.db,
             &clock,
             &grace,
             &f.workspace,
-            Permission::CustomersRead,
         )
         .await
         .unwrap();
@@ -472,12 +505,11 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
             .await
             .unwrap();
 
-        let read = grants::require(
+        let read = grants::require::<app::permissions::keys::CustomersRead>(
             &t.db,
             &clock,
             &grace,
             &f.workspace,
-            Permission::CustomersRead,
         )
         .await
         .unwrap();
@@ -488,7 +520,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         assert_eq!(names, ["Alpha", "Bravo"], "{label}");
         assert_eq!(page.next, None, "{label}: the window ends the list");
         assert_eq!(customers::count(&t.db, &read).await.unwrap(), 2, "{label}");
-        let hidden = customers::get(&t.db, &read, ids[2].as_str()).await;
+        let hidden = customers::get(&t.db, &read, &ids[2]).await;
         assert!(matches!(hidden, Err(DomainError::NotFound)), "{label}");
         // Pages of one keep to the same window.
         let first = customers::list(
@@ -515,7 +547,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         assert_eq!(second.items[0].name, "Bravo", "{label}");
         assert_eq!(second.next, None, "{label}");
         // The Owner, uncapped, sees all three.
-        let owner = f.grant(Permission::CustomersRead).await;
+        let owner = f.grant::<app::permissions::keys::CustomersRead>().await;
         assert_eq!(customers::count(&t.db, &owner).await.unwrap(), 3, "{label}");
     }
 }

@@ -1,14 +1,14 @@
 //! Network rules against real SQLite and PostgreSQL.
 
-use app::permissions::Permission;
-use app::server::accounts::{self, NETWORK_DENIED};
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::grants;
-use app::server::ip_rules::{self, NewRule};
-use app::server::passwords::Password;
-use app::server::testing::{backends, Fixture};
-use app::server::workspaces::WorkspaceName;
+use app::server::access::grants;
+use app::server::identity::accounts;
+use app::server::identity::authentication::{self, NETWORK_DENIED};
+use app::server::identity::passwords::Password;
+use app::server::identity::workspaces::WorkspaceName;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
+use app::server::workspace::ip_rules::{self, NewRule};
 
 fn field(e: DomainError) -> String {
     match e {
@@ -31,7 +31,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
-        let grant = f.grant(Permission::SettingsWrite).await;
+        let grant = f.grant::<app::permissions::keys::SettingsWrite>().await;
         let office = Some("203.0.113.10".parse().unwrap());
 
         // Malformed entries, bad kinds and strangers are refused by field; nothing is stored.
@@ -137,7 +137,7 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
             "{label}"
         );
         // A wrong password from a denied network still gets the usual answer first.
-        let wrong = accounts::authenticate(
+        let wrong = authentication::authenticate(
             &t.db,
             &clock,
             &f.hasher,
@@ -177,12 +177,8 @@ async fn entries_are_validated_guard_the_editor_and_decide_sign_in() {
         let who = sign_in("198.51.100.1").await.unwrap().who;
         assert_eq!(who.workspace_id, other.id, "{label}");
         // Its settings grant cannot remove the first workspace's entries.
-        let other_grant = grants::require(
-            &t.db,
-            &clock,
-            &f.owner,
-            &other.id,
-            Permission::SettingsWrite,
+        let other_grant = grants::require::<app::permissions::keys::SettingsWrite>(
+            &t.db, &clock, &f.owner, &other.id,
         )
         .await
         .unwrap();

@@ -3,14 +3,13 @@
 use std::time::Duration;
 
 use app::model::SecuritySettings;
-use app::permissions::Permission;
-use app::server::accounts::{self, WRONG_CREDENTIALS};
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::members;
-use app::server::passwords::Password;
-use app::server::settings::{self, SettingsForm};
-use app::server::testing::{backends, Fixture};
+use app::server::identity::authentication::{self, WRONG_CREDENTIALS};
+use app::server::identity::passwords::Password;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
+use app::server::workspace::members;
+use app::server::workspace::settings::{self, SettingsForm};
 
 const PASSWORD: &str = "quiet lantern orbit mango";
 
@@ -28,7 +27,6 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
         let hasher = f.hasher.clone();
-        let grant = |p| f.grant(p);
         // Three failures, ten minutes, for this workspace.
         let s = SecuritySettings::default();
         let form = SettingsForm {
@@ -45,7 +43,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
         settings::update(
             &t.db,
             &clock,
-            &grant(Permission::SettingsWrite).await,
+            &f.grant::<app::permissions::keys::SettingsWrite>().await,
             &form,
         )
         .await
@@ -56,7 +54,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             .await;
         let (db, clock_ref, hasher_ref) = (&t.db, &clock, &hasher);
         let sign_in = |password: &'static str| async move {
-            accounts::authenticate(
+            authentication::authenticate(
                 db,
                 clock_ref,
                 hasher_ref,
@@ -90,7 +88,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             expected,
             "{label}"
         );
-        let unknown = accounts::authenticate(
+        let unknown = authentication::authenticate(
             &t.db,
             &clock,
             &hasher,
@@ -103,9 +101,13 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
         assert_eq!(message(unknown), expected, "{label}: unknown address");
 
         // The team page shows the lock; time lifts it.
-        let listed = members::list(&t.db, &clock, &grant(Permission::TeamRead).await)
-            .await
-            .unwrap();
+        let listed = members::list(
+            &t.db,
+            &clock,
+            &f.grant::<app::permissions::keys::TeamRead>().await,
+        )
+        .await
+        .unwrap();
         assert!(listed
             .iter()
             .find(|m| m.user_id == grace)
@@ -120,9 +122,14 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             sign_in(wrong).await.unwrap_err();
         }
         sign_in(PASSWORD).await.unwrap_err();
-        members::unlock(&t.db, &clock, &grant(Permission::TeamWrite).await, &grace)
-            .await
-            .unwrap();
+        members::unlock(
+            &t.db,
+            &clock,
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
+            &grace,
+        )
+        .await
+        .unwrap();
         sign_in(PASSWORD).await.unwrap();
 
         let kinds = t

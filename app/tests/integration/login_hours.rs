@@ -3,16 +3,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::permissions::Permission;
-use app::server::accounts::SignedIn;
-use app::server::auth;
-use app::server::clock::Clock;
-use app::server::context::ServerContext;
-use app::server::error::DomainError;
-use app::server::login_hours::{self, HoursForm};
-use app::server::mail::Mailer;
-use app::server::sessions::DbSessionStore;
-use app::server::testing::{backends, Fixture};
+use app::server::identity::authentication::SignedIn;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::mail::Mailer;
+use app::server::platform::testing::{backends, Fixture};
+use app::server::web::auth;
+use app::server::web::context::ServerContext;
+use app::server::web::session_store::DbSessionStore;
+use app::server::workspace::login_hours::{self, HoursForm};
 use tower_sessions::Session;
 
 /// Monday 2026-11-23 08:00 in New York (13:00 UTC).
@@ -54,7 +53,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
             .unwrap(),
             public_url: "http://gatehouse.test".into(),
         };
-        let settings_grant = f.grant(Permission::SettingsWrite).await;
+        let settings_grant = f.grant::<app::permissions::keys::SettingsWrite>().await;
         let staff_role = f.role("Staff").await.as_str().to_owned();
         let owner_role = f.role("Owner").await.as_str().to_owned();
         let grace = f
@@ -166,9 +165,13 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
         );
 
         // Back to any time.
-        login_hours::clear(&t.db, &settings_grant, &staff_role)
-            .await
-            .unwrap();
+        login_hours::clear(
+            &t.db,
+            &settings_grant,
+            &app::model::RoleId::from_client(staff_role.clone()).unwrap(),
+        )
+        .await
+        .unwrap();
         sign_in("grace@example.com").await.unwrap();
     }
 }

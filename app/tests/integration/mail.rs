@@ -1,7 +1,7 @@
 //! Mail delivery: to a real SMTP server on loopback, and to `.eml` files.
 
-use app::server::mail::{Mail, Mailer};
-use app::server::testing::{received_mail, smtp_server};
+use app::server::platform::mail::{Mail, Mailer};
+use app::server::platform::testing::{received_mail, smtp_server};
 
 fn mail(subject: &str) -> Mail {
     Mail {

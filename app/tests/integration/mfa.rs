@@ -4,16 +4,16 @@ use std::time::Duration;
 
 use app::model::UserId;
 use app::model::{MfaPolicy, SecondFactorMethods, SecuritySettings};
-use app::permissions::Permission;
-use app::server::accounts::{self, SignUp};
-use app::server::clock::Clock;
-use app::server::db::Db;
-use app::server::error::DomainError;
-use app::server::mfa;
-use app::server::passwords::{Hasher, Password};
-use app::server::reauth::unsafe_assume_reauthenticated;
-use app::server::settings::{self, SettingsForm};
-use app::server::testing::{backends, Fixture};
+use app::server::identity::accounts::{self, SignUp};
+use app::server::identity::authentication;
+use app::server::identity::mfa;
+use app::server::identity::passwords::{Hasher, Password};
+use app::server::identity::reauth::unsafe_assume_reauthenticated;
+use app::server::platform::clock::Clock;
+use app::server::platform::db::Db;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
+use app::server::workspace::settings::{self, SettingsForm};
 
 const PASSWORD: &str = "quiet lantern orbit mango";
 const START_MS: i64 = 1_795_478_400_000;
@@ -35,7 +35,7 @@ async fn sign_up(db: &Db, clock: &Clock, hasher: &Hasher) -> accounts::NewAccoun
 }
 
 /// Counts of each kind of security event about anyone.
-async fn events(t: &app::server::testing::TestDb, kind: &str) -> usize {
+async fn events(t: &app::server::platform::testing::TestDb, kind: &str) -> usize {
     t.strings(&format!(
         "SELECT kind FROM security_events WHERE kind = '{kind}'"
     ))
@@ -289,7 +289,7 @@ async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
         clock.advance(Duration::from_secs(30));
         let ip = Some("203.0.113.9");
         let password_step = || async {
-            accounts::authenticate(
+            authentication::authenticate(
                 &t.db,
                 &clock,
                 &hasher,
@@ -336,7 +336,7 @@ async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
             .unwrap_err();
         match e {
             DomainError::Invalid { message, .. } => {
-                assert_eq!(message, app::server::lockout::LOCKED, "{label}")
+                assert_eq!(message, app::server::identity::lockout::LOCKED, "{label}")
             }
             other => panic!("{other:?}"),
         }
@@ -374,7 +374,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
                     mfa_policy: policy.key().into(),
                     ..settings_form()
                 };
-                let g = f.grant(Permission::SettingsWrite).await;
+                let g = f.grant::<app::permissions::keys::SettingsWrite>().await;
                 settings::update(&f.db, &f.clock, &g, &form).await.unwrap();
             }
         };
@@ -384,7 +384,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
                 let by_rule = settings::mfa_required_for_user(db, clock, &user)
                     .await
                     .unwrap();
-                let me = app::server::auth::current_user(db, clock, &user, &ws)
+                let me = app::server::web::auth::current_user(db, clock, &user, &ws)
                     .await
                     .unwrap()
                     .unwrap();
@@ -403,7 +403,7 @@ async fn the_workspace_policy_decides_who_must_set_up_a_second_factor() {
             mfa_policy: "admins".into(),
             ..settings_form()
         };
-        let g = f.grant(Permission::SettingsWrite).await;
+        let g = f.grant::<app::permissions::keys::SettingsWrite>().await;
         let e = settings::update(&t.db, &clock, &g, &form)
             .await
             .unwrap_err();

@@ -2,14 +2,15 @@
 
 use std::time::Duration;
 
-use app::server::accounts::{self, SignUp};
-use app::server::clock::Clock;
-use app::server::email_tokens::{
+use app::server::identity::accounts::{self, SignUp};
+use app::server::identity::authentication;
+use app::server::identity::email_tokens::{
     self, RESET_MAILS_PER_WINDOW, RESET_MAIL_WINDOW_MS, RESET_PASSWORD_TTL_MS,
 };
-use app::server::error::DomainError;
-use app::server::passwords::{Hasher, Password};
-use app::server::testing::backends;
+use app::server::identity::passwords::{Hasher, Password};
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::backends;
 
 const OLD: &str = "quiet lantern orbit mango";
 const NEW: &str = "copper meadow violin tundra";
@@ -106,7 +107,7 @@ async fn a_reset_link_sets_a_vetted_password_once_and_ends_every_session() {
             0,
             "{label}: sessions survived"
         );
-        assert!(accounts::authenticate(
+        assert!(authentication::authenticate(
             &t.db,
             &clock,
             &hasher,
@@ -116,7 +117,7 @@ async fn a_reset_link_sets_a_vetted_password_once_and_ends_every_session() {
         )
         .await
         .is_ok());
-        assert!(accounts::authenticate(
+        assert!(authentication::authenticate(
             &t.db,
             &clock,
             &hasher,

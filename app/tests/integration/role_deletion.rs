@@ -2,31 +2,30 @@
 //! block, holders and open invitations move behind the assignment checks; audited.
 
 use app::model::RoleId;
-use app::permissions::Permission;
-use app::server::assignments;
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::grants::Grant;
-use app::server::role_editor::{self, RoleDraft};
-use app::server::testing::{backends, Fixture};
+use app::server::access::assignments;
+use app::server::access::grants::Grant;
+use app::server::access::role_editor::{self, RoleDraft};
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
 
 use crate::support::{draft, message};
-use app::server::members;
+use app::server::workspace::members;
 
 use crate::assignments::{grant_of, NOW};
 
 async fn delete(
-    db: &app::server::db::Db,
+    db: &app::server::platform::db::Db,
     clock: &Clock,
-    grant: &Grant,
+    grant: &Grant<app::permissions::keys::RolesWrite>,
     id: RoleId,
     to: Option<RoleId>,
 ) -> Result<(), DomainError> {
-    app::server::role_deletion::delete(
+    app::server::access::role_deletion::delete(
         db,
         clock,
         grant,
-        id.as_str(),
+        &id,
         to.as_ref().map(RoleId::as_str),
     )
     .await
@@ -44,8 +43,8 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         let mallory = f
             .add_member("mallory@example.com", "Mallory Manager", "Manager")
             .await;
-        let owner_roles = f.grant(Permission::RolesWrite).await;
-        let owner_team = f.grant(Permission::TeamWrite).await;
+        let owner_roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+        let owner_team = f.grant::<app::permissions::keys::TeamWrite>().await;
         let temp = role_editor::create(
             &t.db,
             &clock,
@@ -65,16 +64,9 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         )
         .await
         .unwrap();
-        assignments::assign(
-            &t.db,
-            &clock,
-            &owner_team,
-            &grace,
-            temp.as_str(),
-            "2026-12-31",
-        )
-        .await
-        .unwrap();
+        assignments::assign(&t.db, &clock, &owner_team, &grace, &temp, "2026-12-31")
+            .await
+            .unwrap();
 
         let before = t
             .row_counts(&["roles", "role_assignments", "audit_log"])
@@ -121,7 +113,7 @@ async fn deleting_a_role_in_use_moves_its_holders() {
             "{label}"
         );
         // A Manager can't move holders to a role they could not hand out.
-        let mallory_roles = grant_of(&f, &mallory, Permission::RolesWrite).await;
+        let mallory_roles = grant_of::<app::permissions::keys::RolesWrite>(&f, &mallory).await;
         let e = delete(
             &t.db,
             &clock,
@@ -155,7 +147,7 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         let e = delete(
             &t.db,
             &clock,
-            &grant_of(&f, &mallory, Permission::RolesWrite).await,
+            &grant_of::<app::permissions::keys::RolesWrite>(&f, &mallory).await,
             temp.clone(),
             Some(billing),
         )
@@ -177,9 +169,13 @@ async fn deleting_a_role_in_use_moves_its_holders() {
         )
         .await
         .unwrap();
-        let listed = members::list(&t.db, &clock, &f.grant(Permission::TeamRead).await)
-            .await
-            .unwrap();
+        let listed = members::list(
+            &t.db,
+            &clock,
+            &f.grant::<app::permissions::keys::TeamRead>().await,
+        )
+        .await
+        .unwrap();
         let mut held: Vec<(String, Option<String>)> = listed
             .iter()
             .find(|m| m.user_id == grace)

@@ -1,11 +1,11 @@
 //! Editing roles against real SQLite and PostgreSQL: the guardrails and the audit log.
 
 use app::permissions::Permission;
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::grants;
-use app::server::role_editor::{self, RoleDraft};
-use app::server::testing::{backends, Fixture};
+use app::server::access::grants;
+use app::server::access::role_editor::{self, RoleDraft};
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
 
 use crate::support::{draft, message};
 
@@ -21,11 +21,11 @@ async fn guardrails_hold_and_every_change_is_audited() {
         let mallory = f
             .add_member("mallory@example.com", "Mallory Manager", "Manager")
             .await;
-        let owner = f.grant(Permission::RolesWrite).await;
+        let owner = f.grant::<app::permissions::keys::RolesWrite>().await;
         let roles_write = |user: &app::model::UserId| {
             let (db, clock, ws, user) = (&t.db, &clock, f.workspace.clone(), user.clone());
             async move {
-                grants::require(db, clock, &user, &ws, Permission::RolesWrite)
+                grants::require::<app::permissions::keys::RolesWrite>(db, clock, &user, &ws)
                     .await
                     .unwrap()
             }
@@ -113,7 +113,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
         ))
         .await;
         let staff = f.role("Staff").await;
-        let staff_keys: Vec<&str> = app::server::roles::BaseRole::Staff
+        let staff_keys: Vec<&str> = app::server::access::roles::BaseRole::Staff
             .default_permissions()
             .iter()
             .map(|p| p.key())
@@ -124,7 +124,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
             &t.db,
             &clock,
             &owner,
-            staff.as_str(),
+            &staff,
             &draft("Staff", &with_reconcile),
         )
         .await
@@ -155,7 +155,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
             &t.db,
             &clock,
             &manager,
-            f.role("Manager").await.as_str(),
+            &f.role("Manager").await,
             &draft("Manager", &[]),
         )
         .await
@@ -169,7 +169,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
             &t.db,
             &clock,
             &owner,
-            f.role("Owner").await.as_str(),
+            &f.role("Owner").await,
             &draft("Owner", &[]),
         )
         .await
@@ -195,7 +195,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
             &t.db,
             &clock,
             &owner,
-            auditor.as_str(),
+            &auditor,
             &RoleDraft {
                 parent_role_id: child.as_str().into(),
                 ..draft("Auditor", &["customers.read", "audit.read"])
@@ -219,7 +219,7 @@ async fn guardrails_hold_and_every_change_is_audited() {
             &t.db,
             &clock,
             &owner,
-            Some(staff.as_str()),
+            Some(&staff),
             &draft("Staff", &edited),
         )
         .await
@@ -229,15 +229,9 @@ async fn guardrails_hold_and_every_change_is_audited() {
             "grants customers.export, revokes tickets.write — affects 1 user",
             "{label}"
         );
-        let saved = role_editor::update(
-            &t.db,
-            &clock,
-            &owner,
-            staff.as_str(),
-            &draft("Staff", &edited),
-        )
-        .await
-        .unwrap();
+        let saved = role_editor::update(&t.db, &clock, &owner, &staff, &draft("Staff", &edited))
+            .await
+            .unwrap();
         assert_eq!(saved, preview);
         let grace_access = grants::access(&t.db, &clock, &grace, &f.workspace)
             .await
@@ -273,8 +267,8 @@ async fn guardrails_hold_and_every_change_is_audited() {
 
 #[tokio::test]
 async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
-    use app::server::customers::{self, CustomerForm};
-    use app::server::explain;
+    use app::server::access::explain;
+    use app::server::records::customers::{self, CustomerForm};
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
@@ -282,7 +276,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let owner = f.grant(Permission::RolesWrite).await;
+        let owner = f.grant::<app::permissions::keys::RolesWrite>().await;
         let auditor =
             role_editor::create(&t.db, &clock, &owner, &draft("Auditor", &["audit.read"]))
                 .await
@@ -307,8 +301,8 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
             reviewer.as_str()
         ))
         .await;
-        let read = f.grant(Permission::RolesRead).await;
-        let e = explain::explain(&t.db, &clock, &read, grace.as_str())
+        let read = f.grant::<app::permissions::keys::RolesRead>().await;
+        let e = explain::explain(&t.db, &clock, &read, &grace)
             .await
             .unwrap();
         assert_eq!(e.name, "Grace Hopper");
@@ -336,7 +330,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         let hers = customers::create(
             &t.db,
             &clock,
-            &f.grant(Permission::CustomersWrite).await,
+            &f.grant::<app::permissions::keys::CustomersWrite>().await,
             &CustomerForm {
                 name: "Hers".into(),
                 assigned_user_id: grace.as_str().into(),
@@ -348,7 +342,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         let not_hers = customers::create(
             &t.db,
             &clock,
-            &f.grant(Permission::CustomersWrite).await,
+            &f.grant::<app::permissions::keys::CustomersWrite>().await,
             &CustomerForm {
                 name: "Not hers".into(),
                 ..CustomerForm::default()
@@ -358,7 +352,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         .unwrap();
         let why = |key: &'static str, record: Option<String>| {
             let (db, clock, read, grace) = (&t.db, &clock, &read, grace.clone());
-            async move { explain::why(db, clock, read, grace.as_str(), key, record.as_deref()).await }
+            async move { explain::why(db, clock, read, &grace, key, record.as_deref()).await }
         };
         let v = why("customers.export", None).await.unwrap();
         assert!(!v.allowed);
@@ -397,19 +391,21 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         ));
 
         // Someone of another workspace is not found.
-        let other = app::server::accounts::create_workspace(
+        let other = app::server::identity::accounts::create_workspace(
             &t.db,
             &clock,
             &f.owner,
-            &app::server::workspaces::WorkspaceName::parse("Elsewhere").unwrap(),
+            &app::server::identity::workspaces::WorkspaceName::parse("Elsewhere").unwrap(),
         )
         .await
         .unwrap();
-        let elsewhere = grants::require(&t.db, &clock, &f.owner, &other.id, Permission::RolesRead)
-            .await
-            .unwrap();
+        let elsewhere = grants::require::<app::permissions::keys::RolesRead>(
+            &t.db, &clock, &f.owner, &other.id,
+        )
+        .await
+        .unwrap();
         assert!(matches!(
-            explain::explain(&t.db, &clock, &elsewhere, grace.as_str()).await,
+            explain::explain(&t.db, &clock, &elsewhere, &grace).await,
             Err(DomainError::NotFound)
         ));
     }

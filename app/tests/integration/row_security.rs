@@ -3,25 +3,28 @@
 //! workspace transaction sees no workspace-owned rows and can write none; inside one it sees
 //! that workspace's rows only; and the application's own functions work through it.
 
-use app::model::WorkspaceId;
-use app::permissions::Permission;
-use app::server::accounts;
-use app::server::clock::Clock;
-use app::server::customers::{self, CustomerForm, ListQuery};
-use app::server::db::{Backend, Db};
-use app::server::grants;
-use app::server::testing::{backends, Fixture};
-use app::server::workspaces::WorkspaceName;
+use app::server::access::grants;
+use app::server::identity::accounts;
+use app::server::identity::workspaces::WorkspaceName;
+use app::server::platform::clock::Clock;
+use app::server::platform::db::{Backend, Db};
+use app::server::platform::testing::{backends, Fixture};
+use app::server::records::customers::{self, CustomerForm, ListQuery};
+use app::server::records::kinds;
 use sqlx::{Connection, Executor, Row};
 
-const TABLES: [&str; 6] = [
-    "customers",
-    "teams",
-    "team_members",
-    "departments",
-    "audit_log",
-    "sod_rules",
-];
+/// The workspace-owned tables behind the policies: every record kind's, and the rest.
+fn tables() -> Vec<&'static str> {
+    let mut tables: Vec<&str> = kinds::KINDS.iter().map(|k| k.table).collect();
+    tables.extend([
+        "teams",
+        "team_members",
+        "departments",
+        "audit_log",
+        "sod_rules",
+    ]);
+    tables
+}
 
 async fn count(conn: &mut sqlx::AnyConnection, table: &str) -> i64 {
     conn.fetch_one(format!("SELECT COUNT(*) AS n FROM {table}").as_str())
@@ -55,26 +58,22 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         .await
         .unwrap();
         // Data in both workspaces, written by the application (as the ordinary role).
-        let write = f.grant(Permission::CustomersWrite).await;
+        let write = f.grant::<app::permissions::keys::CustomersWrite>().await;
         customers::create(&t.db, &clock, &write, &customer("Babbage & Co"))
             .await
             .unwrap();
-        let write_other = grants::require(
-            &t.db,
-            &clock,
-            &f.owner,
-            &other.id,
-            Permission::CustomersWrite,
+        let write_other = grants::require::<app::permissions::keys::CustomersWrite>(
+            &t.db, &clock, &f.owner, &other.id,
         )
         .await
         .unwrap();
         customers::create(&t.db, &clock, &write_other, &customer("Scheutz AB"))
             .await
             .unwrap();
-        app::server::teams::create(
+        app::server::workspace::teams::create(
             &t.db,
             &clock,
-            &f.grant(Permission::TeamWrite).await,
+            &f.grant::<app::permissions::keys::TeamWrite>().await,
             "North",
         )
         .await
@@ -85,7 +84,7 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         let superuser_sees = {
             let mut admin = sqlx::AnyConnection::connect(&t.admin_url).await.unwrap();
             let mut n = Vec::new();
-            for table in TABLES {
+            for table in tables() {
                 n.push(count(&mut admin, table).await);
             }
             n
@@ -100,7 +99,7 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         );
 
         // Outside a workspace transaction: nothing, in every table.
-        for table in TABLES {
+        for table in tables() {
             assert_eq!(
                 count(&mut conn, table).await,
                 0,
@@ -164,28 +163,42 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
             t.admin.bypasses_row_security().await.unwrap(),
             "the tests' owner"
         );
-        let grant_in = |ws: WorkspaceId, p: Permission| {
-            let (db, clock, owner) = (app_db.clone(), clock.clone(), f.owner.clone());
-            async move { grants::require(&db, &clock, &owner, &ws, p).await.unwrap() }
-        };
-        let read = grant_in(f.workspace.clone(), Permission::CustomersRead).await;
+        let read = grants::require::<app::permissions::keys::CustomersRead>(
+            &app_db,
+            &clock,
+            &f.owner,
+            &f.workspace.clone(),
+        )
+        .await
+        .unwrap();
         let page = customers::list(&app_db, &read, &ListQuery::default())
             .await
             .unwrap();
         assert_eq!(page.items.len(), 1);
         assert_eq!(customers::count(&app_db, &read).await.unwrap(), 1);
-        let write = grant_in(f.workspace.clone(), Permission::CustomersWrite).await;
+        let write = grants::require::<app::permissions::keys::CustomersWrite>(
+            &app_db,
+            &clock,
+            &f.owner,
+            &f.workspace.clone(),
+        )
+        .await
+        .unwrap();
         let made = customers::create(&app_db, &clock, &write, &customer("Lovelace Ltd"))
             .await
             .unwrap();
         assert_eq!(
-            customers::get(&app_db, &read, made.id.as_str())
-                .await
-                .unwrap()
-                .name,
+            customers::get(&app_db, &read, &made.id).await.unwrap().name,
             "Lovelace Ltd"
         );
-        let read_other = grant_in(other.id.clone(), Permission::CustomersRead).await;
+        let read_other = grants::require::<app::permissions::keys::CustomersRead>(
+            &app_db,
+            &clock,
+            &f.owner,
+            &other.id.clone(),
+        )
+        .await
+        .unwrap();
         assert_eq!(customers::count(&app_db, &read_other).await.unwrap(), 1);
         app_db.close().await;
     }

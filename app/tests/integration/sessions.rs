@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::sessions::DbSessionStore;
-use app::server::testing::backends;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::backends;
+use app::server::web::session_store::DbSessionStore;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
 
@@ -118,9 +118,9 @@ async fn a_second_process_sees_the_session_and_a_deletion_ends_it_for_both() {
 
 #[tokio::test]
 async fn people_list_and_revoke_only_their_own_sessions() {
-    use app::server::accounts::{self, SignUp};
-    use app::server::passwords::{Hasher, Password};
-    use app::server::sessions;
+    use app::server::identity::accounts::{self, SignUp};
+    use app::server::identity::passwords::{Hasher, Password};
+    use app::server::identity::sessions;
 
     let hasher = Hasher::new(2);
     for t in backends().await {

@@ -1,7 +1,7 @@
 //! Helpers shared by the role and assignment tests.
 
-use app::server::error::DomainError;
-use app::server::role_editor::RoleDraft;
+use app::server::access::role_editor::RoleDraft;
+use app::server::platform::error::DomainError;
 
 /// A role draft holding `keys` and nothing else.
 pub fn draft(name: &str, keys: &[&str]) -> RoleDraft {

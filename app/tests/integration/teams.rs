@@ -1,13 +1,12 @@
 //! Teams and departments against real SQLite and PostgreSQL: managing them, and the `team` and
 //! `department` data scopes they back.
 
-use app::permissions::Permission;
-use app::server::clock::Clock;
-use app::server::customers::{self, CustomerForm, ListQuery};
-use app::server::error::DomainError;
-use app::server::grants;
-use app::server::testing::{backends, Fixture};
-use app::server::{departments, teams};
+use app::server::access::grants;
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::{backends, Fixture};
+use app::server::records::customers::{self, CustomerForm, ListQuery};
+use app::server::{workspace::departments, workspace::teams};
 
 fn field(e: DomainError) -> String {
     match e {
@@ -28,7 +27,7 @@ async fn teams_and_departments_change_who_reaches_which_customers() {
         let alan = f
             .add_member("alan@example.com", "Alan Turing", "Staff")
             .await;
-        let write = f.grant(Permission::TeamWrite).await;
+        let write = f.grant::<app::permissions::keys::TeamWrite>().await;
 
         // One customer assigned to Alan, in team North.
         let north = teams::create(&t.db, &clock, &write, "North").await.unwrap();
@@ -50,7 +49,7 @@ async fn teams_and_departments_change_who_reaches_which_customers() {
         customers::create(
             &t.db,
             &clock,
-            &f.grant(Permission::CustomersWrite).await,
+            &f.grant::<app::permissions::keys::CustomersWrite>().await,
             &CustomerForm {
                 name: "Enigma Ltd".into(),
                 assigned_user_id: alan.as_str().into(),
@@ -68,12 +67,11 @@ async fn teams_and_departments_change_who_reaches_which_customers() {
                     f.role("Staff").await.as_str()
                 ))
                 .await;
-                let read = grants::require(
+                let read = grants::require::<app::permissions::keys::CustomersRead>(
                     &t.db,
                     clock,
                     &grace,
                     &f.workspace,
-                    Permission::CustomersRead,
                 )
                 .await
                 .unwrap();
@@ -83,16 +81,16 @@ async fn teams_and_departments_change_who_reaches_which_customers() {
 
         // Team scope: Grace reaches North's customer only while she is in North.
         assert_eq!(reach("team").await, 0, "{label}");
-        teams::add_member(&t.db, &clock, &write, north.as_str(), grace.as_str())
+        teams::add_member(&t.db, &clock, &write, &north, &grace)
             .await
             .unwrap();
         assert_eq!(reach("team").await, 1, "{label}");
-        teams::remove_member(&t.db, &clock, &write, north.as_str(), grace.as_str())
+        teams::remove_member(&t.db, &clock, &write, &north, &grace)
             .await
             .unwrap();
         assert_eq!(reach("team").await, 0, "{label}");
         assert!(matches!(
-            teams::remove_member(&t.db, &clock, &write, north.as_str(), grace.as_str()).await,
+            teams::remove_member(&t.db, &clock, &write, &north, &grace).await,
             Err(DomainError::NotFound)
         ));
 
@@ -128,7 +126,7 @@ async fn teams_and_departments_change_who_reaches_which_customers() {
         .unwrap_err();
         assert!(matches!(e, DomainError::NotFound), "{label}");
 
-        let overview = teams::groups(&t.db, &f.grant(Permission::TeamRead).await)
+        let overview = teams::groups(&t.db, &f.grant::<app::permissions::keys::TeamRead>().await)
             .await
             .unwrap();
         assert_eq!(overview.teams.len(), 1, "{label}");
@@ -146,14 +144,12 @@ async fn teams_and_departments_change_who_reaches_which_customers() {
 
         // Deleting keeps the records: the team is cleared from its customers, the department
         // from its members.
-        teams::delete(&t.db, &clock, &write, north.as_str())
-            .await
-            .unwrap();
+        teams::delete(&t.db, &clock, &write, &north).await.unwrap();
         departments::delete(&t.db, &clock, &write, &research)
             .await
             .unwrap();
         assert_eq!(reach("department").await, 0, "{label}");
-        let owner_read = f.grant(Permission::CustomersRead).await;
+        let owner_read = f.grant::<app::permissions::keys::CustomersRead>().await;
         let all = customers::list(&t.db, &owner_read, &ListQuery::default())
             .await
             .unwrap();

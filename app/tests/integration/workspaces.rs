@@ -1,13 +1,13 @@
-//! Workspaces against real SQLite and PostgreSQL (see `app::server::testing`).
+//! Workspaces against real SQLite and PostgreSQL (see `app::server::platform::testing`).
 
 use std::time::Duration;
 
-use app::server::accounts::{self, SignUp};
-use app::server::clock::Clock;
-use app::server::error::DomainError;
-use app::server::passwords::{Hasher, Password};
-use app::server::testing::backends;
-use app::server::workspaces::{self, WorkspaceName};
+use app::server::identity::accounts::{self, SignUp};
+use app::server::identity::passwords::{Hasher, Password};
+use app::server::identity::workspaces::{self, WorkspaceName};
+use app::server::platform::clock::Clock;
+use app::server::platform::error::DomainError;
+use app::server::platform::testing::backends;
 
 fn name(raw: &str) -> WorkspaceName {
     WorkspaceName::parse(raw).unwrap()

@@ -159,7 +159,7 @@ async fn an_expired_password_allows_nothing_but_changing_it() {
     .await;
     s.db.db_exec(&format!(
         "UPDATE users SET password_changed_at = {}",
-        app::server::clock::Clock::System.now_ms() - 31 * 24 * 60 * 60 * 1000
+        app::server::platform::clock::Clock::System.now_ms() - 31 * 24 * 60 * 60 * 1000
     ))
     .await;
 

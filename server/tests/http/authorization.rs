@@ -193,6 +193,7 @@ async fn customers_of_another_workspace_answer_404_to_every_endpoint() {
 
     let fields = [
         ("id", id.as_str()),
+        ("version", "1"),
         ("name", "Mine now"),
         ("email", ""),
         ("phone", ""),
@@ -241,7 +242,7 @@ async fn customers_of_another_workspace_answer_404_to_every_endpoint() {
 
 #[tokio::test]
 async fn the_role_endpoints_refuse_escalation_and_self_edit_however_they_are_called() {
-    use app::server::testing::{Fixture, FIXTURE_PASSWORD};
+    use app::server::platform::testing::{Fixture, FIXTURE_PASSWORD};
     let s = TestServer::sqlite().await;
     let f = Fixture::new(&s.db.db, &Clock::System).await;
     f.add_member("mallory@example.com", "Mallory Manager", "Manager")

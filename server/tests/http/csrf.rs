@@ -158,7 +158,7 @@ async fn server_functions_refuse_calls_without_the_sessions_csrf_token() {
 }
 
 #[tokio::test]
-async fn only_pages_start_anonymous_sessions() {
+async fn no_request_of_an_anonymous_visitor_starts_a_session() {
     let s = TestServer::sqlite().await;
     let c = client();
     for path in ["/healthz", "/readyz", "/favicon.svg", "/pkg/gatehouse.css"] {
@@ -173,9 +173,66 @@ async fn only_pages_start_anonymous_sessions() {
     assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 0);
     let res = c.get(s.url("/signin")).send().await.unwrap();
     assert!(
-        session_cookie(&res).is_some(),
-        "the sign-in page needs a token"
+        session_cookie(&res).is_none(),
+        "the sign-in page started a session"
     );
-    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 1);
+    let cookie = anonymous_csrf_cookie(&res).expect("the sign-in page needs a token");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie} lacks {attr}");
+    }
+    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 0);
+    s.stop().await.unwrap();
+}
+
+/// The anonymous token is a signed double-submit cookie: the value presented must be the
+/// cookie's own, and the cookie must carry the server's signature.
+#[tokio::test]
+async fn an_anonymous_call_needs_the_signed_cookie_and_the_same_token() {
+    let s = TestServer::sqlite().await;
+    let (cookie, token) = page_session(&s, None).await;
+    let (other_cookie, other_token) = page_session(&s, None).await;
+    assert_ne!(token, other_token);
+    let call = |cookie: Option<String>, token: Option<String>| {
+        let s = &s;
+        async move {
+            let mut req = client().post(s.url("/api/workspaces/check_name"));
+            if let Some(cookie) = cookie {
+                req = req.header(header::COOKIE, cookie);
+            }
+            if let Some(token) = token {
+                req = req.header("x-csrf-token", token);
+            }
+            req.form(&[("workspace_name", "Acme")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        call(Some(cookie.clone()), Some(token.clone())).await,
+        StatusCode::OK
+    );
+    for (label, cookie, token) in [
+        ("no cookie", None, Some(token.clone())),
+        ("no token", Some(cookie.clone()), None),
+        (
+            "another visitor's token",
+            Some(cookie.clone()),
+            Some(other_token.clone()),
+        ),
+        (
+            "another visitor's cookie",
+            Some(other_cookie.clone()),
+            Some(token.clone()),
+        ),
+        (
+            "an unsigned pair chosen by the attacker",
+            Some("gatehouse_csrf=abc.def".to_owned()),
+            Some("abc.def".to_owned()),
+        ),
+    ] {
+        assert_eq!(call(cookie, token).await, StatusCode::FORBIDDEN, "{label}");
+    }
     s.stop().await.unwrap();
 }

@@ -14,7 +14,7 @@ fn message(body: &serde_json::Value) -> String {
 
 #[tokio::test]
 async fn every_limited_endpoint_refuses_decoys_duplicates_and_json() {
-    for db in app::server::testing::backends().await {
+    for db in app::server::platform::testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
         let c = cookie_client();

@@ -123,7 +123,7 @@ async fn page(c: &reqwest::Client, s: &TestServer, path: &str) -> String {
 
 #[tokio::test]
 async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
-    for db in app::server::testing::backends().await {
+    for db in app::server::platform::testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
         let c = cookie_client();
@@ -160,7 +160,7 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
             .await
             .unwrap();
         let customer = created["id"].as_str().expect("a customer").to_owned();
-        let mut update = vec![("id", customer.as_str())];
+        let mut update = vec![("id", customer.as_str()), ("version", "1")];
         update.extend(fields);
         let res = api(&c, &s, "/api/customers/update")
             .await

@@ -1,14 +1,14 @@
 //! A stolen session must not change how its owner proves who they are: every endpoint that
-//! changes a credential wants recent re-authentication (`app::server::reauth`), and each is
+//! changes a credential wants recent re-authentication (`app::server::identity::reauth`), and each is
 //! listed here.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use app::server::clock::Clock;
-use app::server::reauth::RECENT_PASSWORD_MS;
-use app::server::testing::{self, totp_code};
+use app::server::identity::reauth::RECENT_PASSWORD_MS;
+use app::server::platform::clock::Clock;
+use app::server::platform::testing::{self, totp_code};
 
 use super::support::{api, cookie_client, TestServer};
 
@@ -239,7 +239,7 @@ async fn a_stolen_session_cannot_replace_the_app_but_its_owner_can() {
 
 #[tokio::test]
 async fn every_credential_endpoint_refuses_a_session_without_the_proof() {
-    use app::server::{accounts, mfa};
+    use app::server::{identity::accounts, identity::mfa};
     for db in testing::backends().await {
         let label = db.backend().name();
         let clock = Clock::manual(1_795_478_400_000);

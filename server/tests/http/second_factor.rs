@@ -4,7 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_step() {
-    use app::server::{clock::Clock, testing::totp_code};
+    use app::server::{platform::clock::Clock, platform::testing::totp_code};
     let s = TestServer::sqlite().await;
     let c = cookie_client();
     sign_up(&c, &s, "ada@example.com").await;
@@ -175,9 +175,9 @@ async fn a_required_second_factor_allows_nothing_but_setting_one_up() {
         .json()
         .await
         .unwrap();
-    let code = app::server::testing::totp_code(
+    let code = app::server::platform::testing::totp_code(
         setup["key"].as_str().unwrap(),
-        app::server::clock::Clock::System.now_ms(),
+        app::server::platform::clock::Clock::System.now_ms(),
         0,
     );
     let on = api(&c, &s, "/api/mfa/confirm_app")
@@ -223,9 +223,8 @@ async fn a_required_second_factor_allows_nothing_but_setting_one_up() {
 
 #[tokio::test]
 async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor() {
-    use app::permissions::Permission;
-    use app::server::invitations::{self, Invite};
-    use app::server::testing::totp_code;
+    use app::server::platform::testing::totp_code;
+    use app::server::workspace::invitations::{self, Invite};
     let s = TestServer::sqlite().await;
     let (owner, invitee) = (cookie_client(), cookie_client());
     sign_up(&owner, &s, "ada@example.com").await;
@@ -255,25 +254,29 @@ async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor()
     // Ada invites Grace's address (straight through the domain: the mail is not the point).
     let db = &s.db.db;
     let clock = Clock::System;
-    let ada = app::server::accounts::user_by_email(db, "ada@example.com")
+    let ada = app::server::identity::accounts::user_by_email(db, "ada@example.com")
         .await
         .unwrap()
         .unwrap();
-    app::server::accounts::mark_email_verified(db, &clock, &ada)
+    app::server::identity::accounts::mark_email_verified(db, &clock, &ada)
         .await
         .unwrap();
-    let workspace = app::server::workspaces::list_for_member(db, &ada)
+    let workspace = app::server::identity::workspaces::list_for_member(db, &ada)
         .await
         .unwrap()[0]
         .id
         .clone();
-    let grant = app::server::grants::require(db, &clock, &ada, &workspace, Permission::TeamWrite)
-        .await
-        .unwrap();
-    let read = app::server::grants::require(db, &clock, &ada, &workspace, Permission::TeamRead)
-        .await
-        .unwrap();
-    let staff = app::server::roles::options(db, &read)
+    let grant = app::server::access::grants::require::<app::permissions::keys::TeamWrite>(
+        db, &clock, &ada, &workspace,
+    )
+    .await
+    .unwrap();
+    let read = app::server::access::grants::require::<app::permissions::keys::TeamRead>(
+        db, &clock, &ada, &workspace,
+    )
+    .await
+    .unwrap();
+    let staff = app::server::access::roles::options(db, &read)
         .await
         .unwrap()
         .into_iter()

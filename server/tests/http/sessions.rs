@@ -124,8 +124,9 @@ async fn sign_in_rotates_the_session_id_and_gives_one_message_for_every_failure(
 }
 
 #[tokio::test]
-async fn every_signed_in_request_renews_the_idle_expiry() {
-    let s = TestServer::sqlite().await;
+async fn the_idle_expiry_is_renewed_at_most_once_a_minute_and_stays_exact_to_it() {
+    let clock = Clock::manual(1_795_478_400_000);
+    let s = TestServer::start_with_clock(testing::sqlite().await, &[], clock.clone()).await;
     let c = demo_client(&s).await;
     let expiry = || async {
         let rows =
@@ -133,19 +134,47 @@ async fn every_signed_in_request_renews_the_idle_expiry() {
                 .await;
         rows[0].parse::<i64>().unwrap()
     };
-    let before = expiry().await;
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    let res = api(&c, &s, "/api/accounts/me").await.send().await.unwrap();
-    let cookie = session_cookie(&res).expect("the cookie is renewed on a plain request");
+    let signed_in = expiry().await;
+    let me = |c: reqwest::Client| {
+        let s = &s;
+        async move { api(&c, s, "/api/accounts/me").await.send().await.unwrap() }
+    };
+
+    // Within the minute: nothing is written, no cookie is sent.
+    clock.advance(Duration::from_secs(59));
+    let res = me(c.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(session_cookie(&res).is_none(), "renewed within the minute");
+    assert_eq!(expiry().await, signed_in, "the store was written");
+
+    // A minute on: the expiry and the cookie move.
+    clock.advance(Duration::from_secs(1));
+    let res = c.get(s.url("/")).send().await.unwrap();
+    let cookie = session_cookie(&res).expect("the cookie is renewed after a minute");
     assert!(cookie.contains("Max-Age="), "{cookie}");
-    assert!(expiry().await > before, "the stored expiry did not move");
-    // A stranger's call creates no session at all.
+    assert_eq!(
+        expiry().await,
+        signed_in + 60_000,
+        "the stored expiry moved"
+    );
+
+    // The demo workspace's idle timeout is the default 30 minutes: a session last renewed
+    // 30 minutes ago has ended, one a minute less has not.
+    clock.advance(Duration::from_secs(29 * 60 - 1));
+    let alive: serde_json::Value = me(c.clone()).await.json().await.unwrap();
+    assert!(!alive.is_null(), "ended before the idle timeout");
+    clock.advance(Duration::from_secs(30 * 60));
+    let ended: serde_json::Value = me(c.clone()).await.json().await.unwrap();
+    assert!(ended.is_null(), "alive after the idle timeout");
+
+    // A stranger's call creates no session at all (the lapsed one stays until the sweep).
+    let rows = s.db.row_counts(&["sessions"]).await[0].1;
     client()
         .post(s.url("/api/accounts/me"))
         .send()
         .await
         .unwrap();
-    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, 1);
+    assert_eq!(s.db.row_counts(&["sessions"]).await[0].1, rows);
     s.stop().await.unwrap();
 }
 
@@ -155,8 +184,8 @@ async fn production_session_cookies_are_secure_host_prefixed() {
     // The page's cookie is `Secure`, which a client keeps only over HTTPS: carry it by hand.
     let (anonymous, token) = page_session(&s, None).await;
     assert!(
-        anonymous.starts_with("__Host-gatehouse_session="),
-        "{anonymous}"
+        anonymous.starts_with("__Host-gatehouse_csrf="),
+        "an anonymous visitor gets only the CSRF cookie: {anonymous}"
     );
     let res = client()
         .post(s.url("/api/accounts/sign_up"))

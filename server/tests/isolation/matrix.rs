@@ -75,6 +75,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         "/api/customers/update",
         &[
             ("id", Customer),
+            ("version", Text("1")),
             ("name", Text("Hijacked")),
             ("email", Text("")),
             ("phone", Text("")),

@@ -6,9 +6,9 @@ use clap::Parser;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use app::server::clock::Clock;
-use app::server::passwords::Hasher;
-use app::server::testing::{self, TestDb};
+use app::server::identity::passwords::Hasher;
+use app::server::platform::clock::Clock;
+use app::server::platform::testing::{self, TestDb};
 use server::config::{Cli, Config};
 
 pub struct TestServer {

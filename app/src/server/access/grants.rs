@@ -1,0 +1,233 @@
+//! Authorization checks. A [`Grant`] is the proof that a check passed: its fields are private
+//! and it is cut only from a [`Held`] that has the key, so a domain function that takes a
+//! `Grant` cannot be reached without the check, and it takes the workspace from the grant
+//! rather than from anything the client sent. The key is part of the grant's type
+//! (`Grant<keys::CustomersRead>`): handing a read grant to a write does not compile.
+
+use std::marker::PhantomData;
+
+use sqlx::Row;
+
+use crate::model::{UserId, WorkspaceId};
+use crate::permissions::{keys, Key, Permission, PermissionSet, Scope};
+pub use crate::server::access::combined::{combine, Access, Restrictions, RoleContents};
+use crate::server::access::role_loading::{held_role_ids, role_contents};
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+
+/// Proof that `user` holds the key `K` in `workspace`, as of the check, with the rest of their
+/// access there (data scopes, restrictions, the other keys — field-level security reads those).
+///
+/// A read grant handed to a write does not compile:
+///
+/// ```compile_fail,E0308
+/// # use app::server::{access::grants::Grant, platform::db::Db, platform::clock::Clock, workspace::members};
+/// # use app::permissions::keys;
+/// # use app::model::UserId;
+/// async fn deactivate(db: &Db, clock: &Clock, read: &Grant<keys::TeamRead>, who: &UserId) {
+///     members::deactivate(db, clock, read, who).await.ok();
+/// }
+/// ```
+#[must_use = "a grant is the proof of a check; pass it to the domain function it authorises"]
+#[derive(Debug)]
+pub struct Grant<K: Key> {
+    user: UserId,
+    workspace: WorkspaceId,
+    access: Access,
+    key: PhantomData<K>,
+}
+
+impl<K: Key> Grant<K> {
+    pub fn user(&self) -> &UserId {
+        &self.user
+    }
+
+    pub fn workspace(&self) -> &WorkspaceId {
+        &self.workspace
+    }
+
+    pub fn permission(&self) -> Permission {
+        K::PERMISSION
+    }
+
+    /// How much of the permission's resource the holder reaches (`All` for permissions that are
+    /// not about records).
+    pub fn scope(&self) -> Scope {
+        K::PERMISSION
+            .resource()
+            .map_or(Scope::All, |r| self.access.scope(r))
+    }
+
+    /// Whether the holder also holds `other` — for what a response may show (sensitive fields),
+    /// never to widen what the grant authorises.
+    pub fn also_holds(&self, other: Permission) -> bool {
+        self.access.permissions.contains(other)
+    }
+
+    pub fn restrictions(&self) -> Restrictions {
+        self.access.restrictions
+    }
+
+    /// A transaction inside the grant's workspace — the only way into the tables behind
+    /// PostgreSQL's row-level security (see [`Db::begin_in`]). `write`: the transaction writes.
+    pub async fn begin(
+        &self,
+        db: &Db,
+        write: bool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, DomainError> {
+        Ok(db.begin_in(&self.workspace, write).await?)
+    }
+}
+
+/// Whether `user` holds the Owner role in `workspace` (unexpired, active membership).
+pub async fn is_owner(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+    user: &UserId,
+) -> Result<bool, DomainError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM role_assignments a \
+         JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.role_id \
+         JOIN memberships m ON m.workspace_id = a.workspace_id AND m.user_id = a.user_id \
+         WHERE a.workspace_id = $1 AND a.user_id = $2 AND r.base_role = 'owner' \
+           AND m.deactivated_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $3)",
+    )
+    .bind(workspace.as_str())
+    .bind(user.as_str())
+    .bind(clock.now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// How many active members hold the Owner role in `workspace`.
+pub async fn active_owner_count(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+) -> Result<i64, DomainError> {
+    let row = sqlx::query(
+        "SELECT COUNT(DISTINCT a.user_id) AS n FROM role_assignments a \
+         JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.role_id \
+         JOIN memberships m ON m.workspace_id = a.workspace_id AND m.user_id = a.user_id \
+         WHERE a.workspace_id = $1 AND r.base_role = 'owner' AND m.deactivated_at IS NULL \
+           AND (a.expires_at IS NULL OR a.expires_at > $2)",
+    )
+    .bind(workspace.as_str())
+    .bind(clock.now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Everything `user` may do in `workspace` now: their unexpired role assignments through an
+/// active membership, combined; nothing at all without one.
+pub async fn access(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    workspace: &WorkspaceId,
+) -> Result<Access, DomainError> {
+    let held = held_role_ids(db, clock, user, workspace).await?;
+    if held.is_empty() {
+        return Ok(Access::default());
+    }
+    let roles = role_contents(db, workspace, &held).await?;
+    let held: Vec<&str> = held.iter().map(String::as_str).collect();
+    Ok(combine(&held, &roles))
+}
+
+/// The keys `user` holds in `workspace` now.
+pub async fn effective(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    workspace: &WorkspaceId,
+) -> Result<PermissionSet, DomainError> {
+    Ok(access(db, clock, user, workspace).await?.permissions)
+}
+
+/// What one person may do in one workspace, as read from the database: the value every
+/// [`Grant`] of a request is cut from, so a request reads the person's roles once however many
+/// checks it makes. Only [`held`] builds one.
+#[derive(Debug)]
+pub struct Held {
+    user: UserId,
+    workspace: WorkspaceId,
+    access: Access,
+}
+
+impl Held {
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    pub fn user(&self) -> &UserId {
+        &self.user
+    }
+
+    pub fn workspace(&self) -> &WorkspaceId {
+        &self.workspace
+    }
+
+    /// The grant for the key `K`, if held. A refusal is logged as a security event and
+    /// answers `Forbidden`.
+    pub fn grant<K: Key>(&self) -> Result<Grant<K>, DomainError> {
+        let permission = K::PERMISSION;
+        if self.access.permissions.contains(permission) {
+            return Ok(Grant {
+                user: self.user.clone(),
+                workspace: self.workspace.clone(),
+                access: self.access.clone(),
+                key: PhantomData,
+            });
+        }
+        tracing::warn!(
+            target: "security",
+            event = "permission_denied",
+            user = %self.user,
+            workspace = %self.workspace,
+            permission = permission.key(),
+            "permission denied"
+        );
+        Err(DomainError::Forbidden)
+    }
+}
+
+/// Reads what `user` may do in `workspace` now.
+pub async fn held(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    workspace: &WorkspaceId,
+) -> Result<Held, DomainError> {
+    Ok(Held {
+        access: access(db, clock, user, workspace).await?,
+        user: user.clone(),
+        workspace: workspace.clone(),
+    })
+}
+
+/// Checks that `user` holds the key `K` in `workspace`. A refusal is logged as a security
+/// event and answers `Forbidden`.
+pub async fn require<K: Key>(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    workspace: &WorkspaceId,
+) -> Result<Grant<K>, DomainError> {
+    held(db, clock, user, workspace).await?.grant::<K>()
+}
+
+/// What `other` holds in the workspace of `asker`'s grant, for explaining their access ("why
+/// may Grace …?") — never to act as them. Needs `roles.read`.
+pub async fn held_by_other(
+    db: &Db,
+    clock: &Clock,
+    asker: &Grant<keys::RolesRead>,
+    other: &UserId,
+) -> Result<Held, DomainError> {
+    held(db, clock, other, asker.workspace()).await
+}

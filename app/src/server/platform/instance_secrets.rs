@@ -1,0 +1,40 @@
+//! Secrets of the installation, kept in its database so every server process on it shares them,
+//! and created the first time one is asked for.
+
+use base64::Engine as _;
+use sqlx::Row;
+
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+
+/// The key that signs anonymous visitors' CSRF tokens (`csrf::AnonymousTokens`).
+pub async fn anonymous_csrf_key(db: &Db, clock: &Clock) -> Result<[u8; 32], DomainError> {
+    load_or_create(db, clock, "anonymous_csrf").await
+}
+
+/// The secret `name`; when there is none yet, a new random one. Two processes starting at once
+/// both insert, one wins, and both read the winner's.
+async fn load_or_create(db: &Db, clock: &Clock, name: &str) -> Result<[u8; 32], DomainError> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let fresh: [u8; 32] = rand::random();
+    sqlx::query(
+        "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(engine.encode(fresh))
+    .bind(clock.now_ms())
+    .execute(db.pool())
+    .await?;
+    let row = sqlx::query("SELECT value FROM instance_secrets WHERE name = $1")
+        .bind(name)
+        .fetch_one(db.pool())
+        .await?;
+    let stored: String = row.try_get("value")?;
+    engine
+        .decode(stored)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| DomainError::Internal(format!("instance secret {name} is not 32 bytes")))
+}

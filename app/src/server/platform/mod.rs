@@ -1,0 +1,10 @@
+//! What everything stands on: the database, the clock, mail, the domain error, text cleaning, installation secrets, and the test databases.
+
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod instance_secrets;
+pub mod mail;
+#[cfg(feature = "test-support")]
+pub mod testing;
+pub mod text;

@@ -1,0 +1,48 @@
+//! Cleaning of single-line text fields (names of people, workspaces, roles).
+
+use crate::server::platform::error::DomainError;
+
+/// What a field is called in its messages, and its limit.
+pub(crate) struct LineField {
+    pub field: &'static str,
+    /// Sentence subject for the control-character message: "The name", "Your name".
+    pub subject: &'static str,
+    pub empty_message: &'static str,
+    pub max_chars: usize,
+}
+
+impl LineField {
+    /// Trims the value and collapses inner runs of whitespace to one space. Refuses control
+    /// characters other than tabs, an empty result, and more than `max_chars` characters.
+    pub fn clean(&self, raw: &str) -> Result<String, DomainError> {
+        if raw.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(DomainError::invalid(
+                self.field,
+                format!(
+                    "{} can't contain line breaks or control characters.",
+                    self.subject
+                ),
+            ));
+        }
+        let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if value.is_empty() {
+            return Err(DomainError::invalid(self.field, self.empty_message));
+        }
+        if value.chars().count() > self.max_chars {
+            return Err(DomainError::invalid(
+                self.field,
+                format!("Use at most {} characters.", self.max_chars),
+            ));
+        }
+        Ok(value)
+    }
+
+    /// `clean` for a field that may be left empty: `None` when it is.
+    pub fn clean_optional(&self, raw: &str) -> Result<Option<String>, DomainError> {
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            self.clean(raw).map(Some)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The customer form: every field checked on the server and named when it is wrong, the
+//! assignee and team looked up in the caller's workspace, and the record kept within the
+//! caller's reach.
+
+use sqlx::Row;
+
+use crate::model::{TeamId, UserId};
+use crate::permissions::{Key, Scope};
+use crate::server::access::grants::Grant;
+use crate::server::identity::accounts::EmailAddress;
+use crate::server::platform::error::DomainError;
+use crate::server::platform::text::LineField;
+use crate::server::records::scope;
+
+const NOTES_MAX_CHARS: usize = 2000;
+
+/// The customer form as sent.
+#[derive(Debug, Default, Clone)]
+pub struct CustomerForm {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub company: String,
+    pub tax_id: String,
+    pub notes: String,
+    /// Empty: the caller.
+    pub assigned_user_id: String,
+    /// Empty: no team.
+    pub team_id: String,
+}
+
+pub(super) struct Valid {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub company: String,
+    pub tax_id: String,
+    pub notes: String,
+    pub assigned: UserId,
+    pub team: Option<TeamId>,
+}
+
+fn optional_line(
+    field: &'static str,
+    subject: &'static str,
+    raw: &str,
+    max: usize,
+) -> Result<String, DomainError> {
+    Ok(LineField {
+        field,
+        subject,
+        empty_message: "",
+        max_chars: max,
+    }
+    .clean_optional(raw)?
+    .unwrap_or_default())
+}
+
+/// Checks every field, the assignee and team against the workspace, and that the record stays
+/// within the caller's scope.
+pub(super) async fn validate<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<K>,
+    form: &CustomerForm,
+) -> Result<Valid, DomainError> {
+    let name = LineField {
+        field: "name",
+        subject: "The name",
+        empty_message: "Enter the customer's name.",
+        max_chars: 200,
+    }
+    .clean(&form.name)?;
+    let email = if form.email.trim().is_empty() {
+        String::new()
+    } else {
+        EmailAddress::parse(&form.email)?.as_str().to_owned()
+    };
+    let phone = optional_line("phone", "The phone number", &form.phone, 40)?;
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err(DomainError::invalid(
+            "phone",
+            "Use digits, spaces and + - ( ) . only.",
+        ));
+    }
+    let company = optional_line("company", "The company", &form.company, 200)?;
+    let tax_id = optional_line("tax_id", "The tax id", &form.tax_id, 50)?;
+    let notes = form.notes.trim().to_owned();
+    if notes
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(DomainError::invalid(
+            "notes",
+            "Notes can't contain control characters.",
+        ));
+    }
+    if notes.chars().count() > NOTES_MAX_CHARS {
+        return Err(DomainError::invalid(
+            "notes",
+            format!("Use at most {NOTES_MAX_CHARS} characters."),
+        ));
+    }
+    let assigned = match form.assigned_user_id.trim() {
+        "" => grant.user().clone(),
+        id => {
+            let row = sqlx::query(
+                "SELECT user_id FROM memberships \
+                 WHERE workspace_id = $1 AND user_id = $2 AND deactivated_at IS NULL",
+            )
+            .bind(grant.workspace().as_str())
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "assigned_user_id",
+                    "Choose an active member of this workspace.",
+                )
+            })?;
+            UserId::from_db(row.try_get("user_id")?)
+        }
+    };
+    let team = match form.team_id.trim() {
+        "" => None,
+        id => {
+            let row = sqlx::query("SELECT id FROM teams WHERE workspace_id = $1 AND id = $2")
+                .bind(grant.workspace().as_str())
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| {
+                    DomainError::invalid("team_id", "Choose a team of this workspace.")
+                })?;
+            Some(TeamId::from_db(row.try_get("id")?))
+        }
+    };
+    if !scope::within_scope(conn, grant, &assigned, team.as_ref()).await? {
+        return Err(DomainError::invalid(
+            "assigned_user_id",
+            match grant.scope() {
+                Scope::Assigned => "Your role reaches only customers assigned to you: assign it to yourself.",
+                _ => "Your role does not reach customers assigned like this: choose yourself, or a team or colleague within your reach.",
+            },
+        ));
+    }
+    Ok(Valid {
+        name,
+        email,
+        phone,
+        company,
+        tax_id,
+        notes,
+        assigned,
+        team,
+    })
+}

@@ -1,0 +1,290 @@
+//! Customers: a record kind on the record kit, and the proving ground of data scopes and
+//! field-level security.
+//!
+//! `KIND` states what the kit needs: the table, that rows are assigned to a person and a team
+//! (so every scope applies), the sort and search columns, the sensitive tax id and the
+//! optimistic version. Every statement here is built from the kit's clauses, so a record
+//! outside the caller's reach is never fetched and answers `NotFound` like a record that does
+//! not exist; the tax id is removed for callers without `customers.sensitive`, and left
+//! untouched when such a caller saves.
+
+mod form;
+
+use sqlx::Row;
+
+pub use self::form::CustomerForm;
+use crate::model::{Customer, CustomerFormOptions, CustomerId, CustomerPage, TeamId, UserId};
+use crate::permissions::{keys, Key, Permission, Resource};
+use crate::server::access::grants::Grant;
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+use crate::server::records::kind::{Reach, RecordKind, Sensitive};
+use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
+use crate::server::records::scope::{cap_filter, scope_filter};
+use crate::server::records::sql::Sql;
+use crate::server::records::version;
+
+/// Customers, declared once for the record kit.
+pub const KIND: RecordKind = RecordKind {
+    table: "customers",
+    noun: "customer",
+    alias: "c",
+    resource: Resource::Customers,
+    sort_key: "name_key",
+    search: &["c.name_key", "lower(c.email)", "lower(c.company)"],
+    reach: Reach::Assigned {
+        assignee: "assigned_user_id",
+        team: "team_id",
+    },
+    sensitive: &[Sensitive {
+        field: "tax_id",
+        key: Permission::CustomersSensitive,
+    }],
+    versioned: true,
+};
+
+pub const PAGE_SIZE: u32 = pages::PAGE_SIZE;
+pub const MAX_PAGE_SIZE: u32 = pages::MAX_PAGE_SIZE;
+
+const COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.company, c.tax_id, c.notes, \
+     c.assigned_user_id, c.team_id, c.updated_at, c.version, u.display_name AS assignee, \
+     t.name AS team_name FROM customers c LEFT JOIN users u ON u.id = c.assigned_user_id \
+     LEFT JOIN teams t ON t.id = c.team_id";
+
+fn from_row(row: &sqlx::any::AnyRow, sensitive: bool) -> Result<Customer, DomainError> {
+    Ok(Customer {
+        id: CustomerId::from_db(row.try_get("id")?),
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        company: row.try_get("company")?,
+        tax_id: if sensitive {
+            Some(row.try_get("tax_id")?)
+        } else {
+            None
+        },
+        notes: row.try_get("notes")?,
+        assigned_user_id: row
+            .try_get::<Option<String>, _>("assigned_user_id")?
+            .map(UserId::from_db),
+        assigned_to: row.try_get("assignee")?,
+        team_id: row
+            .try_get::<Option<String>, _>("team_id")?
+            .map(TeamId::from_db),
+        team: row.try_get("team_name")?,
+        updated_at_ms: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+/// What a list asks for.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    /// Matches name, email or company, without regard to case.
+    pub search: String,
+    /// The last id of the previous page.
+    pub after: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// `SELECT <columns> WHERE <scope> <cap>` over the customers the grant reaches.
+fn reachable<K: Key>(grant: &Grant<K>) -> Sql {
+    let mut sql = Sql::default();
+    sql.push("SELECT ").push(COLUMNS).push(" WHERE");
+    scope_filter(&mut sql, &KIND, grant);
+    cap_filter(&mut sql, &KIND, grant);
+    sql
+}
+
+/// One page of the customers the grant reaches, by name.
+pub async fn list(
+    db: &Db,
+    grant: &Grant<keys::CustomersRead>,
+    query: &ListQuery,
+) -> Result<CustomerPage, DomainError> {
+    let limit = pages::page_size(query.limit);
+    let mut sql = reachable(grant);
+    search_clause(&mut sql, &KIND, &query.search);
+    if let Some(after) = &query.after {
+        after_clause(&mut sql, &KIND, grant, after);
+    }
+    order_and_limit(&mut sql, &KIND, limit);
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    let sensitive = KIND.shows(grant, "tax_id");
+    let mut items = rows
+        .iter()
+        .map(|r| from_row(r, sensitive))
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = cut(&mut items, limit, |c| c.id.as_str().to_owned());
+    Ok(CustomerPage { items, next })
+}
+
+/// How many customers the grant reaches (for the list's heading).
+pub async fn count(db: &Db, grant: &Grant<keys::CustomersRead>) -> Result<i64, DomainError> {
+    let mut sql = Sql::default();
+    sql.push("SELECT COUNT(*) AS n FROM customers c WHERE");
+    scope_filter(&mut sql, &KIND, grant);
+    cap_filter(&mut sql, &KIND, grant);
+    let mut tx = grant.begin(db, false).await?;
+    let n = sql.query().fetch_one(&mut *tx).await?.try_get("n")?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn find<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<K>,
+    id: &CustomerId,
+) -> Result<Customer, DomainError> {
+    let mut sql = reachable(grant);
+    sql.push(" AND c.id = ").arg(id.as_str());
+    let row = sql
+        .query()
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    from_row(&row, KIND.shows(grant, "tax_id"))
+}
+
+/// One customer, if the grant reaches it; otherwise `NotFound`.
+pub async fn get(
+    db: &Db,
+    grant: &Grant<keys::CustomersRead>,
+    id: &CustomerId,
+) -> Result<Customer, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    let customer = find(&mut tx, grant, id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+/// Creates a customer in the grant's workspace.
+pub async fn create(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::CustomersWrite>,
+    form: &CustomerForm,
+) -> Result<Customer, DomainError> {
+    let mut tx = grant.begin(db, true).await?;
+    let v = form::validate(&mut tx, grant, form).await?;
+    // Without customers.sensitive one cannot see the field, so one does not set it either.
+    let tax_id = if KIND.shows(grant, "tax_id") {
+        v.tax_id
+    } else {
+        String::new()
+    };
+    let id = CustomerId::fresh();
+    let now = clock.now_ms();
+    sqlx::query(
+        "INSERT INTO customers (id, workspace_id, name, name_key, email, phone, company, tax_id, \
+         notes, assigned_user_id, team_id, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(id.as_str())
+    .bind(grant.workspace().as_str())
+    .bind(&v.name)
+    .bind(v.name.to_lowercase())
+    .bind(&v.email)
+    .bind(&v.phone)
+    .bind(&v.company)
+    .bind(&tax_id)
+    .bind(&v.notes)
+    .bind(v.assigned.as_str())
+    .bind(v.team.as_ref().map(|t| t.as_str().to_owned()))
+    .bind(now)
+    .bind(now)
+    .bind(grant.user().as_str())
+    .execute(&mut *tx)
+    .await?;
+    let customer = find(&mut tx, grant, &id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+/// Changes a customer the grant reaches (else `NotFound`), if it is still at `version` (else
+/// `Conflict`); it must stay within reach. A caller without `customers.sensitive` leaves
+/// sensitive fields as they are.
+pub async fn update(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::CustomersWrite>,
+    id: &CustomerId,
+    version: i64,
+    form: &CustomerForm,
+) -> Result<Customer, DomainError> {
+    let mut tx = grant.begin(db, true).await?;
+    find(&mut tx, grant, id).await?;
+    let v = form::validate(&mut tx, grant, form).await?;
+    let mut sql = Sql::default();
+    sql.push("UPDATE customers SET name = ")
+        .arg(v.name.clone())
+        .push(", name_key = ")
+        .arg(v.name.to_lowercase())
+        .push(", email = ")
+        .arg(v.email)
+        .push(", phone = ")
+        .arg(v.phone)
+        .push(", company = ")
+        .arg(v.company)
+        .push(", notes = ")
+        .arg(v.notes)
+        .push(", assigned_user_id = ")
+        .arg(v.assigned.as_str())
+        .push(", team_id = ");
+    match &v.team {
+        Some(team) => sql.arg(team.as_str()),
+        None => sql.push("NULL"),
+    };
+    if KIND.shows(grant, "tax_id") {
+        sql.push(", tax_id = ").arg(v.tax_id);
+    }
+    version::bump(&mut sql, &KIND);
+    sql.push(", updated_at = ")
+        .int(clock.now_ms())
+        .push(" WHERE id IN (SELECT c.id FROM customers c WHERE");
+    scope_filter(&mut sql, &KIND, grant);
+    sql.push(" AND c.id = ").arg(id.as_str()).push(")");
+    version::version_clause(&mut sql, &KIND, version);
+    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
+        return Err(version::stale(&KIND));
+    }
+    let customer = find(&mut tx, grant, id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+/// Deletes a customer the grant reaches (else `NotFound`).
+pub async fn delete(
+    db: &Db,
+    grant: &Grant<keys::CustomersDelete>,
+    id: &CustomerId,
+) -> Result<(), DomainError> {
+    let mut sql = Sql::default();
+    sql.push("DELETE FROM customers WHERE id IN (SELECT c.id FROM customers c WHERE");
+    scope_filter(&mut sql, &KIND, grant);
+    cap_filter(&mut sql, &KIND, grant);
+    sql.push(" AND c.id = ").arg(id.as_str()).push(")");
+    let mut tx = grant.begin(db, true).await?;
+    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
+        return Err(DomainError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The members and teams a customer can be assigned to.
+pub async fn form_options(
+    db: &Db,
+    grant: &Grant<keys::CustomersWrite>,
+) -> Result<CustomerFormOptions, DomainError> {
+    let members = crate::server::workspace::members::options(db, grant.workspace()).await?;
+    let teams = crate::server::workspace::team_options::list(db, grant).await?;
+    Ok(CustomerFormOptions {
+        members,
+        teams,
+        sees_sensitive: KIND.shows(grant, "tax_id"),
+    })
+}

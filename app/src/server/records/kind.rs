@@ -1,0 +1,71 @@
+//! What the kit needs to know about one kind of record: its table, how the data scope reaches
+//! its rows, how lists sort and search, and which fields need a key of their own.
+
+use crate::permissions::{Key, Permission, Resource};
+use crate::server::access::grants::Grant;
+
+/// One kind of workspace-owned record, declared once (`customers::KIND`) and listed in
+/// `kinds::KINDS`.
+#[derive(Debug)]
+pub struct RecordKind {
+    /// The table; every row has `id` and `workspace_id`.
+    pub table: &'static str,
+    /// One record, in words ("customer").
+    pub noun: &'static str,
+    /// The alias the kit's clauses use for the table.
+    pub alias: &'static str,
+    pub resource: Resource,
+    /// The column lists and keyset pages sort by (with `id` after it).
+    pub sort_key: &'static str,
+    /// Lower-cased expressions over the alias a search looks in (`c.name_key`, `lower(c.email)`).
+    pub search: &'static [&'static str],
+    pub reach: Reach,
+    /// Fields shown (and written) only with a key of their own.
+    pub sensitive: &'static [Sensitive],
+    /// The `version` column an update must name (optimistic concurrency).
+    pub versioned: bool,
+}
+
+/// How a data scope reaches a kind's rows.
+#[derive(Debug)]
+pub enum Reach {
+    /// Each row is assigned to a person and maybe a team: `assigned`, `team`, `department` and
+    /// `all` apply to those columns.
+    Assigned {
+        assignee: &'static str,
+        team: &'static str,
+    },
+    /// A catalogue of the workspace (products): every holder of the read key sees all of it.
+    Catalogue,
+    /// Reached through the record it belongs to (a payment through its order): the parent's
+    /// scope decides, applied to the parent row `column` names.
+    Through {
+        parent: &'static RecordKind,
+        column: &'static str,
+    },
+}
+
+/// A field only holders of `key` see; others get nothing and leave it as it is when saving.
+#[derive(Debug)]
+pub struct Sensitive {
+    pub field: &'static str,
+    pub key: Permission,
+}
+
+impl RecordKind {
+    /// Whether the holder of `grant` sees (and may set) `field`.
+    pub fn shows<K: Key>(&self, grant: &Grant<K>, field: &str) -> bool {
+        self.sensitive
+            .iter()
+            .filter(|s| s.field == field)
+            .all(|s| grant.also_holds(s.key))
+    }
+
+    /// The team column, for kinds whose rows are assigned to teams.
+    pub fn team_column(&self) -> Option<&'static str> {
+        match self.reach {
+            Reach::Assigned { team, .. } => Some(team),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The record kit: what every workspace-owned business record shares, parameterised by its
+//! [`kind::RecordKind`]. A kind states its table, how the data scope reaches its rows, how lists
+//! sort and search, and which fields are sensitive; the kit turns that into the scope and
+//! max-records clauses, keyset pages, literal search, field security and the optimistic
+//! `version` check, all bound to a [`crate::server::access::grants::Grant`]. `customers` is built on it;
+//! `kinds::KINDS` lists every kind for the places that must know them all.
+
+pub mod customers;
+pub mod kind;
+pub mod kinds;
+pub mod pages;
+pub mod scope;
+pub mod sql;
+pub mod version;

@@ -1,0 +1,25 @@
+//! What a server function can reach: handed to Leptos by the server binary as context.
+
+use leptos::prelude::use_context;
+
+use crate::error::AppError;
+use crate::server::{
+    identity::passwords::Hasher, platform::clock::Clock, platform::db::Db, platform::mail::Mailer,
+};
+
+#[derive(Clone, Debug)]
+pub struct ServerContext {
+    pub db: Db,
+    pub clock: Clock,
+    pub hasher: Hasher,
+    pub mailer: Mailer,
+    /// Where people reach Gatehouse (`https://crm.example.com`), for links in mail.
+    pub public_url: String,
+}
+
+/// The server context of the current request. Fails closed: a missing context is an internal
+/// error, never a panic and never a default.
+pub fn server_context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>()
+        .ok_or_else(|| AppError::internal("ServerContext missing from the Leptos context"))
+}

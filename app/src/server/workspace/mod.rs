@@ -1,0 +1,10 @@
+//! A workspace's people and rules: members, invitations, teams and departments, security settings, network rules and login hours.
+
+pub mod departments;
+pub mod invitations;
+pub mod ip_rules;
+pub mod login_hours;
+pub mod members;
+pub mod settings;
+pub mod team_options;
+pub mod teams;

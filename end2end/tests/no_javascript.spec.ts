@@ -1,0 +1,62 @@
+import { test, expect } from "@playwright/test";
+import { callApi, PASSWORD } from "./helpers";
+
+// Every list and detail page is a complete server-rendered document: with JavaScript off, a
+// signed-in Owner sees the page's data, not a loading state, and nothing hydrates.
+test.describe("with JavaScript disabled", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("every list and detail page shows its data without scripts", async ({ page }) => {
+    const stamp = Date.now();
+    const email = `nojs+${stamp}@example.com`;
+    // The API needs no scripts in the page: the test drives it as a client would.
+    const signUp = await callApi(page, "/api/accounts/sign_up", {
+      name: "Nora Script",
+      email,
+      password: PASSWORD,
+      workspace_name: `No Script ${stamp}`,
+    });
+    expect(signUp.status()).toBe(200);
+    const created = await callApi(page, "/api/customers/create", {
+      name: "Quiet Customer Ltd",
+      email: "quiet@example.com",
+      phone: "+44 20 7946 0000",
+      company: "Quiet Holdings",
+      tax_id: "GB123",
+      notes: "",
+      assigned_user_id: "",
+      team_id: "",
+    });
+    expect(created.status()).toBe(200);
+    const customer = (await created.json()).id as string;
+    expect((await callApi(page, "/api/teams/create_team", { name: "Night Shift" })).status()).toBe(200);
+    const roles = await (await callApi(page, "/api/roles/list")).json();
+    const staff = roles.find((r: { name: string }) => r.name === "Staff");
+    const members = await (await callApi(page, "/api/team/members")).json();
+    const me = members[0];
+
+    const pages: [string, string, string][] = [
+      ["/customers", "Customers", "Quiet Customer Ltd"],
+      [`/customers/${customer}`, "Quiet Customer Ltd", "quiet@example.com"],
+      ["/customers/new", "New customer", "Name"],
+      ["/team", "Team", "Nora Script"],
+      [`/team/access/${me.user_id}`, "Access of Nora Script", "customers.read"],
+      ["/team/groups", "Teams and departments", "Night Shift"],
+      ["/roles", "Roles", "Staff"],
+      [`/roles/${staff.id}`, "Role: Staff", "Data scope"],
+      ["/audit", "Audit log", "Nora Script"],
+      ["/sessions", "Your sessions", "This session"],
+      ["/workspaces", "Workspaces", `No Script ${stamp}`],
+      ["/settings", "Security settings", "Minimum length"],
+      ["/account", "Your account", email],
+    ];
+    for (const [path, heading, content] of pages) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(200);
+      await expect(page.locator("h1"), path).toHaveText(heading);
+      await expect(page.locator("main"), path).toContainText(content);
+      await expect(page.locator("main"), path).not.toContainText("Loading");
+      await expect(page.locator("html[data-hydrated]"), path).toHaveCount(0);
+    }
+  });
+});
