@@ -37,6 +37,15 @@ export async function gotoHydrated(page: Page, path: string) {
 }
 
 /**
+ * Reloads and waits for hydration: a form used before its page has hydrated posts without
+ * JavaScript (a redirect, not the in-page message the test then looks for).
+ */
+export async function reloadHydrated(page: Page) {
+  await page.reload();
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+}
+
+/**
  * Collects CSP violations, console errors and uncaught errors; call `assertClean()` at the end
  * of a test. Chromium logs every non-2xx fetch as an error: pass the statuses the test provokes
  * on purpose (a 422 for a validation error, say) in `expectedStatuses`.

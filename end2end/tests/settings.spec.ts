@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { PASSWORD, gotoHydrated, signUp, watchConsole } from "./helpers";
+import { PASSWORD, gotoHydrated, reloadHydrated, signUp, watchConsole } from "./helpers";
 
 test("an Owner tightens the password policy and a password change meets it", async ({ page }) => {
   // Refused values answer 422, on purpose.
@@ -17,7 +17,7 @@ test("an Owner tightens the password policy and a password change meets it", asy
   await expect(page.locator("#field-password_min_length-error")).toHaveText(
     "Enter a whole number from 8 to 128.",
   );
-  await page.reload();
+  await reloadHydrated(page);
   await expect(page.getByLabel("Minimum length")).toHaveValue("12");
 
   await page.getByLabel("Minimum length").fill("30");
@@ -25,7 +25,7 @@ test("an Owner tightens the password policy and a password change meets it", asy
   await page.getByLabel("Sessions per person").fill("3");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
-  await page.reload();
+  await reloadHydrated(page);
   await expect(page.getByLabel("Minimum length")).toHaveValue("30");
   await expect(page.getByLabel("a digit")).toBeChecked();
   await expect(page.getByLabel("Sessions per person")).toHaveValue("3");

@@ -58,8 +58,14 @@ impl<S: tracing::Subscriber> Layer<S> for Statements {
 }
 
 impl Statements {
+    /// The statements logged since the last call, less SQLite's connection set-up: the pool
+    /// opens connections when it likes (a cold machine opened two during the measured page),
+    /// and the `PRAGMA`s each new connection runs are paid once per connection, not per request.
     fn take(&self) -> Vec<String> {
         std::mem::take(&mut *self.0.lock().unwrap())
+            .into_iter()
+            .filter(|s| !s.trim_start().to_ascii_uppercase().starts_with("PRAGMA"))
+            .collect()
     }
 }
 
