@@ -1,11 +1,13 @@
 //! Customers against real SQLite and PostgreSQL: data scopes in SQL, field-level security,
 //! keyset pagination, validation, and workspace isolation.
 
+use app::model::{Customer, UserId};
+use app::permissions::keys::{CustomersDelete, CustomersRead, CustomersWrite, TeamWrite};
 use app::server::access::grants;
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
-use app::server::platform::testing::{backends, Fixture};
+use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers::{self, CustomerForm, ListQuery};
 use app::server::workspace::teams;
 
@@ -24,316 +26,261 @@ fn field(e: DomainError) -> &'static str {
     }
 }
 
+/// The records `scopes_fields_and_workspaces_confine_every_read_and_write` works on: one for
+/// Grace (Staff, scope "assigned"), one with a tax id for nobody, one with a tax id for Linus
+/// (Guest, read-only).
+struct Seeded {
+    label: &'static str,
+    grace: UserId,
+    linus: UserId,
+    for_grace: Customer,
+    secret: Customer,
+    for_linus: Customer,
+}
+
+async fn seed(f: &Fixture, label: &'static str) -> Seeded {
+    let grace = f
+        .add_member("grace@example.com", "Grace Hopper", "Staff")
+        .await;
+    let linus = f
+        .add_member("linus@example.com", "Linus Pauling", "Guest")
+        .await;
+    let write = f.grant::<CustomersWrite>().await;
+    let create = |form: CustomerForm| {
+        let write = &write;
+        async move {
+            customers::create(&f.db, &f.clock, write, &form)
+                .await
+                .unwrap()
+        }
+    };
+    let for_grace = create(form("Babbage & Co", grace.as_str())).await;
+    let secret = create(CustomerForm {
+        tax_id: "GB 123 4567 89".into(),
+        ..form("Analytical Engines Ltd", "")
+    })
+    .await;
+    assert_eq!(
+        secret.tax_id.as_deref(),
+        Some("GB 123 4567 89"),
+        "{label}: the Owner sees it"
+    );
+    let for_linus = create(CustomerForm {
+        tax_id: "DE 999".into(),
+        ..form("Crystal Structures", linus.as_str())
+    })
+    .await;
+    Seeded {
+        label,
+        grace,
+        linus,
+        for_grace,
+        secret,
+        for_linus,
+    }
+}
+
+fn names(customers: Vec<Customer>) -> Vec<String> {
+    customers.into_iter().map(|c| c.name).collect()
+}
+
+/// Staff (scope: assigned) sees and changes only their own, cannot hand a record to someone
+/// else, and cannot delete at all.
+async fn staff_reach_only_their_own(f: &Fixture, s: &Seeded) {
+    let label = s.label;
+    let read = f.grant_of::<CustomersRead>(&s.grace).await.unwrap();
+    let write = f.grant_of::<CustomersWrite>(&s.grace).await.unwrap();
+    let own = customers::create(&f.db, &f.clock, &write, &form("Compilers Inc", ""))
+        .await
+        .unwrap();
+    assert_eq!(
+        own.assigned_user_id.as_ref(),
+        Some(&s.grace),
+        "{label}: defaults to the creator"
+    );
+    let listed = customers::list(&f.db, &read, &ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        names(listed.items),
+        ["Babbage & Co", "Compilers Inc"],
+        "{label}"
+    );
+    assert_eq!(customers::count(&f.db, &read).await.unwrap(), 2);
+    for outside in [&s.secret.id, &s.for_linus.id] {
+        assert!(matches!(
+            customers::get(&f.db, &read, outside).await,
+            Err(DomainError::NotFound)
+        ));
+        let taken = form("Mine now", "");
+        assert!(matches!(
+            customers::update(&f.db, &f.clock, &write, outside, 1, &taken).await,
+            Err(DomainError::NotFound)
+        ));
+    }
+    let handed_on = form("Compilers Inc", f.owner.as_str());
+    let e = customers::update(&f.db, &f.clock, &write, &own.id, own.version, &handed_on)
+        .await
+        .unwrap_err();
+    assert_eq!(field(e), "assigned_user_id", "{label}");
+    assert!(matches!(
+        f.grant_of::<CustomersDelete>(&s.grace).await,
+        Err(DomainError::Forbidden)
+    ));
+}
+
+/// Without customers.sensitive the tax id is not shown, in a record or a list; a Guest cannot
+/// write at all.
+async fn sensitive_fields_stay_hidden_without_the_key(f: &Fixture, s: &Seeded) {
+    let label = s.label;
+    let grace_read = f.grant_of::<CustomersRead>(&s.grace).await.unwrap();
+    let seen = customers::get(&f.db, &grace_read, &s.for_grace.id)
+        .await
+        .unwrap();
+    assert_eq!(seen.tax_id, None, "{label}");
+    let linus_read = f.grant_of::<CustomersRead>(&s.linus).await.unwrap();
+    let seen = customers::get(&f.db, &linus_read, &s.for_linus.id)
+        .await
+        .unwrap();
+    assert_eq!(seen.tax_id, None, "{label}: Guest sees no sensitive field");
+    let listed = customers::list(&f.db, &linus_read, &ListQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        listed.items.iter().all(|c| c.tax_id.is_none()),
+        "{label}: lists too"
+    );
+    assert!(matches!(
+        f.grant_of::<CustomersWrite>(&s.linus).await,
+        Err(DomainError::Forbidden)
+    ));
+}
+
+/// With the team scope Staff reaches their team's records too; reach is not sensitivity, and
+/// a save without the sensitive key leaves the tax id as it was.
+async fn team_scope_widens_reach_not_sensitivity(t: &TestDb, f: &Fixture, s: &Seeded) {
+    let label = s.label;
+    t.db_exec(&format!(
+        "UPDATE role_scopes SET scope = 'team' WHERE resource = 'customers' AND role_id = '{}'",
+        f.role("Staff").await.as_str()
+    ))
+    .await;
+    let team_write = f.grant::<TeamWrite>().await;
+    let team = teams::create(&f.db, &f.clock, &team_write, "Difference")
+        .await
+        .unwrap();
+    teams::add_member(&f.db, &f.clock, &team_write, &team, &s.grace)
+        .await
+        .unwrap();
+    let into_team = CustomerForm {
+        team_id: team.as_str().into(),
+        tax_id: "GB 123 4567 89".into(),
+        ..form("Analytical Engines Ltd", "")
+    };
+    let owner_write = f.grant::<CustomersWrite>().await;
+    customers::update(
+        &f.db,
+        &f.clock,
+        &owner_write,
+        &s.secret.id,
+        s.secret.version,
+        &into_team,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.strings(
+            "SELECT action FROM audit_log WHERE action LIKE 'team.%' ORDER BY created_at, action"
+        )
+        .await,
+        ["team.add_member", "team.create"],
+        "{label}: team changes are audited"
+    );
+    let read = f.grant_of::<CustomersRead>(&s.grace).await.unwrap();
+    assert_eq!(read.scope(), app::permissions::Scope::Team);
+    assert_eq!(customers::count(&f.db, &read).await.unwrap(), 3, "{label}");
+    let via_team = customers::get(&f.db, &read, &s.secret.id).await.unwrap();
+    assert_eq!(via_team.team.as_deref(), Some("Difference"));
+    assert_eq!(via_team.tax_id, None, "{label}: reach is not sensitivity");
+
+    let write = f.grant_of::<CustomersWrite>(&s.grace).await.unwrap();
+    let without_tax_id = CustomerForm {
+        tax_id: String::new(),
+        team_id: team.as_str().into(),
+        ..form("Analytical Engines Ltd", f.owner.as_str())
+    };
+    // The Owner's change above was the first.
+    let version = s.secret.version + 1;
+    customers::update(
+        &f.db,
+        &f.clock,
+        &write,
+        &s.secret.id,
+        version,
+        &without_tax_id,
+    )
+    .await
+    .unwrap();
+    let owner_read = f.grant::<CustomersRead>().await;
+    let kept = customers::get(&f.db, &owner_read, &s.secret.id)
+        .await
+        .unwrap();
+    assert_eq!(kept.tax_id.as_deref(), Some("GB 123 4567 89"), "{label}");
+}
+
+/// Another workspace's grant finds none of it, by list or by id, and cannot assign a record to
+/// someone outside it.
+async fn another_workspace_reaches_nothing(f: &Fixture, s: &Seeded) {
+    let label = s.label;
+    let other = app::server::identity::accounts::create_workspace(
+        &f.db,
+        &f.clock,
+        &f.owner,
+        &WorkspaceName::parse("Difference Engines").unwrap(),
+    )
+    .await
+    .unwrap();
+    let (db, clock, owner) = (&f.db, &f.clock, &f.owner);
+    let elsewhere = grants::require::<CustomersRead>(db, clock, owner, &other.id)
+        .await
+        .unwrap();
+    let listed = customers::list(db, &elsewhere, &ListQuery::default())
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty(), "{label}");
+    let elsewhere_delete = grants::require::<CustomersDelete>(db, clock, owner, &other.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        customers::delete(db, &elsewhere_delete, &s.for_grace.id).await,
+        Err(DomainError::NotFound)
+    ));
+    let elsewhere_write = grants::require::<CustomersWrite>(db, clock, owner, &other.id)
+        .await
+        .unwrap();
+    let stray = form("Stray", s.grace.as_str());
+    let e = customers::create(db, clock, &elsewhere_write, &stray)
+        .await
+        .unwrap_err();
+    assert_eq!(field(e), "assigned_user_id", "{label}");
+    let delete = f.grant::<CustomersDelete>().await;
+    customers::delete(db, &delete, &s.for_grace.id)
+        .await
+        .unwrap();
+    let read = f.grant::<CustomersRead>().await;
+    assert_eq!(customers::count(db, &read).await.unwrap(), 3, "{label}");
+}
+
 #[tokio::test]
 async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
     for t in backends().await {
-        let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
-        let grace = f
-            .add_member("grace@example.com", "Grace Hopper", "Staff")
-            .await;
-        let linus = f
-            .add_member("linus@example.com", "Linus Pauling", "Guest")
-            .await;
-        let ada_write = f.grant::<app::permissions::keys::CustomersWrite>().await;
-        let ada_read = f.grant::<app::permissions::keys::CustomersRead>().await;
-
-        let for_grace = customers::create(
-            &t.db,
-            &clock,
-            &ada_write,
-            &form("Babbage & Co", grace.as_str()),
-        )
-        .await
-        .unwrap();
-        let secret = customers::create(
-            &t.db,
-            &clock,
-            &ada_write,
-            &CustomerForm {
-                tax_id: "GB 123 4567 89".into(),
-                ..form("Analytical Engines Ltd", "")
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            secret.tax_id.as_deref(),
-            Some("GB 123 4567 89"),
-            "{label}: the Owner sees it"
-        );
-        let for_linus = customers::create(
-            &t.db,
-            &clock,
-            &ada_write,
-            &CustomerForm {
-                tax_id: "DE 999".into(),
-                ..form("Crystal Structures", linus.as_str())
-            },
-        )
-        .await
-        .unwrap();
-
-        // Staff (scope: assigned) sees and changes only their own.
-        let grace_read = grants::require::<app::permissions::keys::CustomersRead>(
-            &t.db,
-            &clock,
-            &grace,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
-        let grace_write = grants::require::<app::permissions::keys::CustomersWrite>(
-            &t.db,
-            &clock,
-            &grace,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
-        let own = customers::create(&t.db, &clock, &grace_write, &form("Compilers Inc", ""))
-            .await
-            .unwrap();
-        assert_eq!(
-            own.assigned_user_id.as_ref(),
-            Some(&grace),
-            "{label}: defaults to the creator"
-        );
-        let names: Vec<String> = customers::list(&t.db, &grace_read, &ListQuery::default())
-            .await
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|c| c.name)
-            .collect();
-        assert_eq!(names, ["Babbage & Co", "Compilers Inc"], "{label}");
-        assert_eq!(customers::count(&t.db, &grace_read).await.unwrap(), 2);
-        for outside in [&secret.id, &for_linus.id] {
-            assert!(matches!(
-                customers::get(&t.db, &grace_read, outside).await,
-                Err(DomainError::NotFound)
-            ));
-            assert!(matches!(
-                customers::update(
-                    &t.db,
-                    &clock,
-                    &grace_write,
-                    outside,
-                    1,
-                    &form("Mine now", "")
-                )
-                .await,
-                Err(DomainError::NotFound)
-            ));
-        }
-        // Nor can Staff hand a record to someone else, or delete at all.
-        let e = customers::update(
-            &t.db,
-            &clock,
-            &grace_write,
-            &own.id,
-            own.version,
-            &form("Compilers Inc", f.owner.as_str()),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(field(e), "assigned_user_id", "{label}");
-        assert!(matches!(
-            grants::require::<app::permissions::keys::CustomersDelete>(
-                &t.db,
-                &clock,
-                &grace,
-                &f.workspace
-            )
-            .await,
-            Err(DomainError::Forbidden)
-        ));
-        // Without customers.sensitive the tax id is neither shown nor overwritten.
-        assert_eq!(
-            customers::get(&t.db, &grace_read, &for_grace.id)
-                .await
-                .unwrap()
-                .tax_id,
-            None
-        );
-        let linus_read = grants::require::<app::permissions::keys::CustomersRead>(
-            &t.db,
-            &clock,
-            &linus,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
-        let seen = customers::get(&t.db, &linus_read, &for_linus.id)
-            .await
-            .unwrap();
-        assert_eq!(seen.tax_id, None, "{label}: Guest sees no sensitive field");
-        let listed = customers::list(&t.db, &linus_read, &ListQuery::default())
-            .await
-            .unwrap();
-        assert!(
-            listed.items.iter().all(|c| c.tax_id.is_none()),
-            "{label}: lists too"
-        );
-        assert!(matches!(
-            grants::require::<app::permissions::keys::CustomersWrite>(
-                &t.db,
-                &clock,
-                &linus,
-                &f.workspace
-            )
-            .await,
-            Err(DomainError::Forbidden)
-        ));
-
-        // Team scope: Staff now reaches their team's records too.
-        t.db_exec(&format!(
-            "UPDATE role_scopes SET scope = 'team' WHERE resource = 'customers' \
-             AND role_id = '{}'",
-            f.role("Staff").await.as_str()
-        ))
-        .await;
-        let team = teams::create(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::TeamWrite>().await,
-            "Difference",
-        )
-        .await
-        .unwrap();
-        teams::add_member(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::TeamWrite>().await,
-            &team,
-            &grace,
-        )
-        .await
-        .unwrap();
-        customers::update(
-            &t.db,
-            &clock,
-            &ada_write,
-            &secret.id,
-            secret.version,
-            &CustomerForm {
-                team_id: team.as_str().into(),
-                tax_id: "GB 123 4567 89".into(),
-                ..form("Analytical Engines Ltd", "")
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            t.strings("SELECT action FROM audit_log WHERE action LIKE 'team.%' ORDER BY created_at, action")
-                .await,
-            ["team.add_member", "team.create"],
-            "{label}: team changes are audited"
-        );
-        let grace_read = grants::require::<app::permissions::keys::CustomersRead>(
-            &t.db,
-            &clock,
-            &grace,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
-        assert_eq!(grace_read.scope(), app::permissions::Scope::Team);
-        assert_eq!(
-            customers::count(&t.db, &grace_read).await.unwrap(),
-            3,
-            "{label}"
-        );
-        let via_team = customers::get(&t.db, &grace_read, &secret.id)
-            .await
-            .unwrap();
-        assert_eq!(via_team.team.as_deref(), Some("Difference"));
-        assert_eq!(via_team.tax_id, None, "{label}: reach is not sensitivity");
-        // Grace saves it without the sensitive permission: the tax id survives.
-        let grace_write = grants::require::<app::permissions::keys::CustomersWrite>(
-            &t.db,
-            &clock,
-            &grace,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
-        customers::update(
-            &t.db,
-            &clock,
-            &grace_write,
-            &secret.id,
-            // Ada's change above was the first.
-            secret.version + 1,
-            &CustomerForm {
-                tax_id: String::new(),
-                team_id: team.as_str().into(),
-                ..form("Analytical Engines Ltd", f.owner.as_str())
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            customers::get(&t.db, &ada_read, &secret.id)
-                .await
-                .unwrap()
-                .tax_id
-                .as_deref(),
-            Some("GB 123 4567 89"),
-            "{label}"
-        );
-
-        // Another workspace's grant finds none of it, by list or by id.
-        let other = app::server::identity::accounts::create_workspace(
-            &t.db,
-            &clock,
-            &f.owner,
-            &WorkspaceName::parse("Difference Engines").unwrap(),
-        )
-        .await
-        .unwrap();
-        let elsewhere = grants::require::<app::permissions::keys::CustomersRead>(
-            &t.db, &clock, &f.owner, &other.id,
-        )
-        .await
-        .unwrap();
-        assert!(customers::list(&t.db, &elsewhere, &ListQuery::default())
-            .await
-            .unwrap()
-            .items
-            .is_empty());
-        let elsewhere_delete = grants::require::<app::permissions::keys::CustomersDelete>(
-            &t.db, &clock, &f.owner, &other.id,
-        )
-        .await
-        .unwrap();
-        assert!(matches!(
-            customers::delete(&t.db, &elsewhere_delete, &for_grace.id).await,
-            Err(DomainError::NotFound)
-        ));
-        // A record can't be assigned to someone outside the workspace.
-        let other_write = grants::require::<app::permissions::keys::CustomersWrite>(
-            &t.db, &clock, &f.owner, &other.id,
-        )
-        .await
-        .unwrap();
-        let e = customers::create(&t.db, &clock, &other_write, &form("Stray", grace.as_str()))
-            .await
-            .unwrap_err();
-        assert_eq!(field(e), "assigned_user_id", "{label}");
-        customers::delete(
-            &t.db,
-            &f.grant::<app::permissions::keys::CustomersDelete>().await,
-            &for_grace.id,
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            customers::count(&t.db, &ada_read).await.unwrap(),
-            3,
-            "{label}"
-        );
+        let s = seed(&f, t.backend().name()).await;
+        staff_reach_only_their_own(&f, &s).await;
+        sensitive_fields_stay_hidden_without_the_key(&f, &s).await;
+        team_scope_widens_reach_not_sensitivity(&t, &f, &s).await;
+        another_workspace_reaches_nothing(&f, &s).await;
     }
 }
 

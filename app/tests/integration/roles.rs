@@ -1,18 +1,304 @@
 //! Editing roles against real SQLite and PostgreSQL: the guardrails and the audit log.
 
+use app::model::{RoleId, UserId};
+use app::permissions::keys::RolesWrite;
 use app::permissions::Permission;
 use app::server::access::grants;
+use app::server::access::grants::Grant;
 use app::server::access::role_editor::{self, RoleDraft};
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
-use app::server::platform::testing::{backends, Fixture};
+use app::server::platform::testing::{backends, Fixture, TestDb};
 
 use crate::support::{draft, message};
+
+/// Returns the Auditor role it creates.
+async fn creating_is_audited_and_bad_drafts_are_named(
+    t: &TestDb,
+    f: &Fixture,
+    owner: &Grant<RolesWrite>,
+) -> RoleId {
+    let label = t.backend().name();
+    // The Owner creates a role; it is audited.
+    let auditor = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner,
+        &RoleDraft {
+            scopes: vec![("customers".into(), "team".into())],
+            ..draft("Auditor", &["customers.read", "audit.read"])
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.strings(
+            "SELECT action FROM audit_log WHERE action LIKE 'role.%' AND action <> 'role.assign'"
+        )
+        .await,
+        ["role.create"],
+        "{label}"
+    );
+
+    // Bad drafts are refused by field.
+    for (bad, expected) in [
+        (draft("", &[]), "name: Name the role."),
+        (
+            draft("Auditor", &[]),
+            "name: A role with this name already exists.",
+        ),
+        (
+            draft("X", &["customers.everything"]),
+            "permissions: Unknown permission",
+        ),
+        (
+            RoleDraft {
+                max_records: "0".into(),
+                ..draft("X", &[])
+            },
+            "max_records",
+        ),
+        (
+            RoleDraft {
+                parent_role_id: f.role("Owner").await.as_str().into(),
+                ..draft("X", &[])
+            },
+            "parent_role_id: The Owner role can't be a parent",
+        ),
+    ] {
+        let e = role_editor::create(&t.db, &f.clock, owner, &bad)
+            .await
+            .unwrap_err();
+        assert!(message(e).starts_with(expected), "{label}: {bad:?}");
+    }
+    auditor
+}
+
+/// Returns the Staff role and its default keys.
+async fn segregation_of_duties_holds_within_and_across_roles(
+    t: &TestDb,
+    f: &Fixture,
+    owner: &Grant<RolesWrite>,
+    grace: &UserId,
+) -> (RoleId, Vec<&'static str>) {
+    let label = t.backend().name();
+    // Segregation of duties, within one role…
+    let e = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner,
+        &draft("Cashier", &["payments.process", "payments.reconcile"]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "conflict: Segregation of duties: this role's holders would hold both payments.process and payments.reconcile, which this workspace keeps apart.",
+        "{label}"
+    );
+    // …and across a person's roles.
+    let processor = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner,
+        &draft("Processor", &["payments.process"]),
+    )
+    .await
+    .unwrap();
+    t.db_exec(&format!(
+        "INSERT INTO role_assignments (workspace_id, user_id, role_id, created_at) \
+         VALUES ('{}', '{}', '{}', 0)",
+        f.workspace.as_str(),
+        grace.as_str(),
+        processor.as_str()
+    ))
+    .await;
+    let staff = f.role("Staff").await;
+    let staff_keys: Vec<&str> = app::server::access::roles::BaseRole::Staff
+        .default_permissions()
+        .iter()
+        .map(|p| p.key())
+        .collect();
+    let mut with_reconcile = staff_keys.clone();
+    with_reconcile.push("payments.reconcile");
+    let e = role_editor::update(
+        &t.db,
+        &f.clock,
+        owner,
+        &staff,
+        &draft("Staff", &with_reconcile),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        message(e).contains("Grace Hopper would hold both payments.process and payments.reconcile"),
+        "{label}"
+    );
+    (staff, staff_keys)
+}
+
+/// A Manager cannot hand out what they lack; nobody edits a role they hold, or the Owner role.
+async fn nobody_escalates_or_edits_their_own_or_the_owner_role(
+    t: &TestDb,
+    f: &Fixture,
+    owner: &Grant<RolesWrite>,
+    mallory: &UserId,
+) {
+    let label = t.backend().name();
+    // No escalation: the Manager holds no billing.manage, and may not hand it out.
+    let manager = f.grant_of::<RolesWrite>(mallory).await.unwrap();
+    let e = role_editor::create(
+        &t.db,
+        &f.clock,
+        &manager,
+        &draft("Biller", &["billing.manage"]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "permissions: You can't grant billing.manage: you don't hold it yourself.",
+        "{label}"
+    );
+    // Nor edit a role they hold, nor the Owner role.
+    let e = role_editor::update(
+        &t.db,
+        &f.clock,
+        &manager,
+        &f.role("Manager").await,
+        &draft("Manager", &[]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "conflict: You can't edit a role you hold. Ask another admin.",
+        "{label}"
+    );
+    let e = role_editor::update(
+        &t.db,
+        &f.clock,
+        owner,
+        &f.role("Owner").await,
+        &draft("Owner", &[]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        message(e).starts_with("conflict: The Owner role can't be edited"),
+        "{label}"
+    );
+}
+
+/// A role cannot inherit from its own heir.
+async fn parents_never_form_a_cycle(
+    t: &TestDb,
+    f: &Fixture,
+    owner: &Grant<RolesWrite>,
+    auditor: &RoleId,
+) {
+    let label = t.backend().name();
+    // No cycles: Child inherits from Auditor, so Auditor can't inherit from Child.
+    let child = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner,
+        &RoleDraft {
+            parent_role_id: auditor.as_str().into(),
+            ..draft("Child", &["tickets.read"])
+        },
+    )
+    .await
+    .unwrap();
+    let e = role_editor::update(
+        &t.db,
+        &f.clock,
+        owner,
+        auditor,
+        &RoleDraft {
+            parent_role_id: child.as_str().into(),
+            ..draft("Auditor", &["customers.read", "audit.read"])
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        message(e).starts_with("parent_role_id: That parent inherits from this role"),
+        "{label}"
+    );
+}
+
+/// The preview names what a save grants and revokes; the save matches it and is audited.
+async fn a_change_is_previewed_then_audited(
+    t: &TestDb,
+    f: &Fixture,
+    owner: &Grant<RolesWrite>,
+    grace: &UserId,
+    staff: &RoleId,
+    staff_keys: &[&'static str],
+) {
+    let label = t.backend().name();
+    // A change shows its diff first and is audited with before and after.
+    let mut edited: Vec<&str> = staff_keys
+        .iter()
+        .copied()
+        .filter(|k| *k != "tickets.write")
+        .collect();
+    edited.push("customers.export");
+    let preview = role_editor::preview(
+        &t.db,
+        &f.clock,
+        owner,
+        Some(staff),
+        &draft("Staff", &edited),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        preview.describe(),
+        "grants customers.export, revokes tickets.write — affects 1 user",
+        "{label}"
+    );
+    let saved = role_editor::update(&t.db, &f.clock, owner, staff, &draft("Staff", &edited))
+        .await
+        .unwrap();
+    assert_eq!(saved, preview);
+    let grace_access = grants::access(&t.db, &f.clock, grace, &f.workspace)
+        .await
+        .unwrap();
+    assert!(
+        grace_access
+            .permissions
+            .contains(Permission::CustomersExport),
+        "{label}"
+    );
+    assert!(
+        !grace_access.permissions.contains(Permission::TicketsWrite),
+        "{label}"
+    );
+    let audit = t
+        .rows_as_text(
+            "SELECT action, before_state, after_state FROM audit_log WHERE action = 'role.update'",
+        )
+        .await;
+    assert_eq!(audit.len(), 1, "{label}");
+    assert!(
+        audit[0].contains("tickets.write") && audit[0].contains("customers.export"),
+        "{label}: {}",
+        audit[0]
+    );
+    // Refused attempts left no trace but the successful ones.
+    assert_eq!(
+        t.row_counts(&["audit_log"]).await[0].1,
+        4 + 4,
+        "{label}: Auditor, Processor, Child, Staff — and nothing refused — besides the \
+         invitation and joining of the two members"
+    );
+}
 
 #[tokio::test]
 async fn guardrails_hold_and_every_change_is_audited() {
     for t in backends().await {
-        let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
         let grace = f
@@ -21,247 +307,13 @@ async fn guardrails_hold_and_every_change_is_audited() {
         let mallory = f
             .add_member("mallory@example.com", "Mallory Manager", "Manager")
             .await;
-        let owner = f.grant::<app::permissions::keys::RolesWrite>().await;
-        let roles_write = |user: &app::model::UserId| {
-            let (db, clock, ws, user) = (&t.db, &clock, f.workspace.clone(), user.clone());
-            async move {
-                grants::require::<app::permissions::keys::RolesWrite>(db, clock, &user, &ws)
-                    .await
-                    .unwrap()
-            }
-        };
-
-        // The Owner creates a role; it is audited.
-        let auditor = role_editor::create(
-            &t.db,
-            &clock,
-            &owner,
-            &RoleDraft {
-                scopes: vec![("customers".into(), "team".into())],
-                ..draft("Auditor", &["customers.read", "audit.read"])
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            t.strings("SELECT action FROM audit_log WHERE action LIKE 'role.%' AND action <> 'role.assign'").await,
-            ["role.create"],
-            "{label}"
-        );
-
-        // Bad drafts are refused by field.
-        for (bad, expected) in [
-            (draft("", &[]), "name: Name the role."),
-            (
-                draft("Auditor", &[]),
-                "name: A role with this name already exists.",
-            ),
-            (
-                draft("X", &["customers.everything"]),
-                "permissions: Unknown permission",
-            ),
-            (
-                RoleDraft {
-                    max_records: "0".into(),
-                    ..draft("X", &[])
-                },
-                "max_records",
-            ),
-            (
-                RoleDraft {
-                    parent_role_id: f.role("Owner").await.as_str().into(),
-                    ..draft("X", &[])
-                },
-                "parent_role_id: The Owner role can't be a parent",
-            ),
-        ] {
-            let e = role_editor::create(&t.db, &clock, &owner, &bad)
-                .await
-                .unwrap_err();
-            assert!(message(e).starts_with(expected), "{label}: {bad:?}");
-        }
-
-        // Segregation of duties, within one role…
-        let e = role_editor::create(
-            &t.db,
-            &clock,
-            &owner,
-            &draft("Cashier", &["payments.process", "payments.reconcile"]),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(
-            message(e),
-            "conflict: Segregation of duties: this role's holders would hold both payments.process and payments.reconcile, which this workspace keeps apart.",
-            "{label}"
-        );
-        // …and across a person's roles.
-        let processor = role_editor::create(
-            &t.db,
-            &clock,
-            &owner,
-            &draft("Processor", &["payments.process"]),
-        )
-        .await
-        .unwrap();
-        t.db_exec(&format!(
-            "INSERT INTO role_assignments (workspace_id, user_id, role_id, created_at) \
-             VALUES ('{}', '{}', '{}', 0)",
-            f.workspace.as_str(),
-            grace.as_str(),
-            processor.as_str()
-        ))
-        .await;
-        let staff = f.role("Staff").await;
-        let staff_keys: Vec<&str> = app::server::access::roles::BaseRole::Staff
-            .default_permissions()
-            .iter()
-            .map(|p| p.key())
-            .collect();
-        let mut with_reconcile = staff_keys.clone();
-        with_reconcile.push("payments.reconcile");
-        let e = role_editor::update(
-            &t.db,
-            &clock,
-            &owner,
-            &staff,
-            &draft("Staff", &with_reconcile),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            message(e)
-                .contains("Grace Hopper would hold both payments.process and payments.reconcile"),
-            "{label}"
-        );
-
-        // No escalation: the Manager holds no billing.manage, and may not hand it out.
-        let manager = roles_write(&mallory).await;
-        let e = role_editor::create(
-            &t.db,
-            &clock,
-            &manager,
-            &draft("Biller", &["billing.manage"]),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(
-            message(e),
-            "permissions: You can't grant billing.manage: you don't hold it yourself.",
-            "{label}"
-        );
-        // Nor edit a role they hold, nor the Owner role.
-        let e = role_editor::update(
-            &t.db,
-            &clock,
-            &manager,
-            &f.role("Manager").await,
-            &draft("Manager", &[]),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(
-            message(e),
-            "conflict: You can't edit a role you hold. Ask another admin.",
-            "{label}"
-        );
-        let e = role_editor::update(
-            &t.db,
-            &clock,
-            &owner,
-            &f.role("Owner").await,
-            &draft("Owner", &[]),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            message(e).starts_with("conflict: The Owner role can't be edited"),
-            "{label}"
-        );
-
-        // No cycles: Child inherits from Auditor, so Auditor can't inherit from Child.
-        let child = role_editor::create(
-            &t.db,
-            &clock,
-            &owner,
-            &RoleDraft {
-                parent_role_id: auditor.as_str().into(),
-                ..draft("Child", &["tickets.read"])
-            },
-        )
-        .await
-        .unwrap();
-        let e = role_editor::update(
-            &t.db,
-            &clock,
-            &owner,
-            &auditor,
-            &RoleDraft {
-                parent_role_id: child.as_str().into(),
-                ..draft("Auditor", &["customers.read", "audit.read"])
-            },
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            message(e).starts_with("parent_role_id: That parent inherits from this role"),
-            "{label}"
-        );
-
-        // A change shows its diff first and is audited with before and after.
-        let mut edited: Vec<&str> = staff_keys
-            .iter()
-            .copied()
-            .filter(|k| *k != "tickets.write")
-            .collect();
-        edited.push("customers.export");
-        let preview = role_editor::preview(
-            &t.db,
-            &clock,
-            &owner,
-            Some(&staff),
-            &draft("Staff", &edited),
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            preview.describe(),
-            "grants customers.export, revokes tickets.write — affects 1 user",
-            "{label}"
-        );
-        let saved = role_editor::update(&t.db, &clock, &owner, &staff, &draft("Staff", &edited))
-            .await
-            .unwrap();
-        assert_eq!(saved, preview);
-        let grace_access = grants::access(&t.db, &clock, &grace, &f.workspace)
-            .await
-            .unwrap();
-        assert!(
-            grace_access
-                .permissions
-                .contains(Permission::CustomersExport),
-            "{label}"
-        );
-        assert!(
-            !grace_access.permissions.contains(Permission::TicketsWrite),
-            "{label}"
-        );
-        let audit = t
-            .rows_as_text("SELECT action, before_state, after_state FROM audit_log WHERE action = 'role.update'")
-            .await;
-        assert_eq!(audit.len(), 1, "{label}");
-        assert!(
-            audit[0].contains("tickets.write") && audit[0].contains("customers.export"),
-            "{label}: {}",
-            audit[0]
-        );
-        // Refused attempts left no trace but the successful ones.
-        assert_eq!(
-            t.row_counts(&["audit_log"]).await[0].1,
-            4 + 4,
-            "{label}: Auditor, Processor, Child, Staff — and nothing refused — besides the \
-             invitation and joining of the two members"
-        );
+        let owner = f.grant::<RolesWrite>().await;
+        let auditor = creating_is_audited_and_bad_drafts_are_named(&t, &f, &owner).await;
+        let (staff, staff_keys) =
+            segregation_of_duties_holds_within_and_across_roles(&t, &f, &owner, &grace).await;
+        nobody_escalates_or_edits_their_own_or_the_owner_role(&t, &f, &owner, &mallory).await;
+        parents_never_form_a_cycle(&t, &f, &owner, &auditor).await;
+        a_change_is_previewed_then_audited(&t, &f, &owner, &grace, &staff, &staff_keys).await;
     }
 }
 
@@ -276,7 +328,7 @@ async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let owner = f.grant::<app::permissions::keys::RolesWrite>().await;
+        let owner = f.grant::<RolesWrite>().await;
         let auditor =
             role_editor::create(&t.db, &clock, &owner, &draft("Auditor", &["audit.read"]))
                 .await

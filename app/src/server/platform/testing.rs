@@ -306,6 +306,16 @@ impl Fixture {
         .expect("the owner holds every permission")
     }
 
+    /// `person`'s grant of the key `K` in the workspace, or the refusal.
+    pub async fn grant_of<K: crate::permissions::Key>(
+        &self,
+        person: &crate::model::UserId,
+    ) -> Result<crate::server::access::grants::Grant<K>, crate::server::platform::error::DomainError>
+    {
+        crate::server::access::grants::require::<K>(&self.db, &self.clock, person, &self.workspace)
+            .await
+    }
+
     /// The id of the workspace's role called `name`.
     pub async fn role(&self, name: &str) -> crate::model::RoleId {
         let read = self.grant::<crate::permissions::keys::TeamRead>().await;
