@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use app::model::RoleId;
 use app::model::UserId;
-use app::permissions::Permission;
+use app::permissions::keys::{RolesWrite, TeamWrite};
+use app::permissions::{Permission, PermissionSet};
 use app::server::access::assignments;
 use app::server::access::grants::{self, Grant};
 use app::server::access::role_editor;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
-use app::server::platform::testing::{backends, Fixture};
+use app::server::platform::testing::{backends, Fixture, TestDb};
 
 use crate::support::{draft, message};
 use app::server::{access::explain, workspace::members};
@@ -25,10 +26,309 @@ pub(crate) async fn grant_of<K: app::permissions::Key>(f: &Fixture, user: &UserI
         .unwrap()
 }
 
+/// Grace starts with Staff alone; a bad date is refused by field.
+async fn bad_dates_are_named_and_write_nothing(
+    t: &TestDb,
+    f: &Fixture,
+    owner_team: &Grant<TeamWrite>,
+    grace: &UserId,
+    reviewer: &RoleId,
+) {
+    let label = t.backend().name();
+    // Grace holds Staff only: no roles.read.
+    assert!(
+        !keys(f, grace).await.contains(Permission::RolesRead),
+        "{label}"
+    );
+
+    // Bad dates are refused by field and write nothing.
+    let before = t.row_counts(&["role_assignments", "audit_log"]).await;
+    for (until, expected) in [
+        ("next week", "until: Enter a date as YYYY-MM-DD"),
+        ("2026-11-23", "until: Choose today or a later date."),
+    ] {
+        let e = assignments::assign(&t.db, &f.clock, owner_team, grace, reviewer, until)
+            .await
+            .unwrap_err();
+        assert!(message(e).starts_with(expected), "{label}: {until}");
+    }
+    assert_eq!(
+        t.row_counts(&["role_assignments", "audit_log"]).await,
+        before,
+        "{label}"
+    );
+}
+
+/// The members list and explain show the last day.
+async fn an_assignment_adds_keys_until_its_last_day(
+    t: &TestDb,
+    f: &Fixture,
+    owner_team: &Grant<TeamWrite>,
+    grace: &UserId,
+    reviewer: &RoleId,
+) {
+    let label = t.backend().name();
+    // Until 2026-11-30: the keys add up to Staff's, and the list shows the last day.
+    assignments::assign(&t.db, &f.clock, owner_team, grace, reviewer, "2026-11-30")
+        .await
+        .unwrap();
+    let held = keys(f, grace).await;
+    assert!(held.contains(Permission::RolesRead), "{label}");
+    assert!(
+        held.contains(Permission::CustomersWrite),
+        "{label}: Staff still counts"
+    );
+    let listed = members::list(
+        &t.db,
+        &f.clock,
+        &f.grant::<app::permissions::keys::TeamRead>().await,
+    )
+    .await
+    .unwrap();
+    let row = listed.iter().find(|m| m.user_id == *grace).unwrap();
+    let reviewer_row = row.roles.iter().find(|r| r.name == "Reviewer").unwrap();
+    assert_eq!(reviewer_row.until.as_deref(), Some("2026-11-30"), "{label}");
+    let explained = explain::explain(
+        &t.db,
+        &f.clock,
+        &f.grant::<app::permissions::keys::RolesRead>().await,
+        grace,
+    )
+    .await
+    .unwrap();
+    assert!(
+        explained
+            .permissions
+            .iter()
+            .any(|(k, from)| k == "audit.read" && from == &["Reviewer (until 2026-11-30)"]),
+        "{label}: {explained:?}"
+    );
+}
+
+/// Not a key they lack, not the Owner role, not to themselves, not by invitation either.
+async fn a_manager_hands_out_only_what_they_hold(
+    t: &TestDb,
+    f: &Fixture,
+    owner_roles: &Grant<RolesWrite>,
+    grace: &UserId,
+    mallory: &UserId,
+    reviewer: &RoleId,
+) {
+    let label = t.backend().name();
+    // No escalation: a Manager can't hand out a key they lack, nor the Owner role, nor
+    // change their own roles.
+    let billing = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner_roles,
+        &draft("Billing", &["billing.manage"]),
+    )
+    .await
+    .unwrap();
+    let mallory_team = grant_of::<TeamWrite>(f, mallory).await;
+    for (who, role, expected) in [
+        (
+            grace,
+            billing.clone(),
+            "role_id: You can't grant billing.manage: you don't hold it yourself.",
+        ),
+        (
+            grace,
+            f.role("Owner").await,
+            "role_id: Only an Owner can make someone an Owner.",
+        ),
+        (
+            mallory,
+            reviewer.clone(),
+            "conflict: You can't change the roles of yourself.",
+        ),
+        (&f.owner, reviewer.clone(), "Forbidden"),
+    ] {
+        let e = assignments::assign(&t.db, &f.clock, &mallory_team, who, &role, "")
+            .await
+            .unwrap_err();
+        assert_eq!(message(e), expected, "{label}");
+    }
+    // Nor through an invitation.
+    let e = app::server::workspace::invitations::invite(
+        &t.db,
+        &f.clock,
+        &mallory_team,
+        true,
+        app::server::workspace::invitations::Invite {
+            email: "eve@example.com".into(),
+            role_id: billing.as_str().into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "role_id: You can't grant billing.manage: you don't hold it yourself.",
+        "{label}"
+    );
+    // …but may hand out what they hold.
+    let reader = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner_roles,
+        &draft("Reader", &["reports.read"]),
+    )
+    .await
+    .unwrap();
+    assignments::assign(&t.db, &f.clock, &mallory_team, grace, &reader, "")
+        .await
+        .unwrap();
+}
+
+/// Returns the Processor role Grace now holds.
+async fn segregation_of_duties_names_the_person_and_the_pair(
+    t: &TestDb,
+    f: &Fixture,
+    owner_roles: &Grant<RolesWrite>,
+    owner_team: &Grant<TeamWrite>,
+    grace: &UserId,
+) -> RoleId {
+    let label = t.backend().name();
+    // Segregation of duties across a person's roles, naming the person and the pair.
+    let processor = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner_roles,
+        &draft("Processor", &["payments.process"]),
+    )
+    .await
+    .unwrap();
+    let reconciler = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner_roles,
+        &draft("Reconciler", &["payments.reconcile"]),
+    )
+    .await
+    .unwrap();
+    assignments::assign(&t.db, &f.clock, owner_team, grace, &processor, "")
+        .await
+        .unwrap();
+    let e = assignments::assign(&t.db, &f.clock, owner_team, grace, &reconciler, "")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(e),
+        "conflict: Segregation of duties: Grace Hopper would hold both payments.process and payments.reconcile, which this workspace keeps apart.",
+        "{label}"
+    );
+    processor
+}
+
+/// A role id of no workspace is named; a stranger is not found.
+async fn roles_and_people_of_no_workspace_are_refused(
+    t: &TestDb,
+    f: &Fixture,
+    owner_team: &Grant<TeamWrite>,
+    grace: &UserId,
+    reviewer: &RoleId,
+) {
+    let label = t.backend().name();
+    // A role of no workspace, a member of no workspace.
+    let e = assignments::assign(
+        &t.db,
+        &f.clock,
+        owner_team,
+        grace,
+        &RoleId::from_client("0190a0a0-0000-7000-8000-000000000000".into()).unwrap(),
+        "",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "role_id: Choose a role of this workspace.",
+        "{label}"
+    );
+    let stranger: UserId =
+        serde_json::from_str("\"0190a0a0-0000-7000-8000-000000000001\"").unwrap();
+    let e = assignments::assign(&t.db, &f.clock, owner_team, &stranger, reviewer, "")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, DomainError::NotFound), "{label}");
+}
+
+/// Taking a role away; the Owner role only from an Owner, never one's own.
+async fn taking_a_role_away_spares_ones_own_owner_role(
+    t: &TestDb,
+    f: &Fixture,
+    owner_team: &Grant<TeamWrite>,
+    grace: &UserId,
+    processor: &RoleId,
+) {
+    let label = t.backend().name();
+    // Taking a role away; the Owner role only from an Owner, never one's own.
+    assignments::unassign(&t.db, &f.clock, owner_team, grace, processor)
+        .await
+        .unwrap();
+    assert!(
+        !keys(f, grace).await.contains(Permission::PaymentsProcess),
+        "{label}"
+    );
+    let e = assignments::unassign(&t.db, &f.clock, owner_team, grace, processor)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, DomainError::NotFound), "{label}");
+    let e = assignments::unassign(
+        &t.db,
+        &f.clock,
+        owner_team,
+        &f.owner,
+        &f.role("Owner").await,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        message(e),
+        "conflict: You can't change the roles of yourself.",
+        "{label}"
+    );
+
+    assert_eq!(
+        t.strings("SELECT action FROM audit_log WHERE action LIKE 'role.%assign' ORDER BY created_at, action")
+            .await
+            .len(),
+        6,
+        "{label}: two joined by invitation, three assignments and one removal"
+    );
+}
+
+/// It counts through its last day and stops by itself.
+async fn an_assignment_ends_by_itself_at_midnight(t: &TestDb, f: &Fixture, grace: &UserId) {
+    let label = t.backend().name();
+    // It counts through the 30th and stops by itself at midnight.
+    f.clock.advance(Duration::from_millis((7 * DAY - 1) as u64));
+    assert!(
+        keys(f, grace).await.contains(Permission::RolesRead),
+        "{label}"
+    );
+    f.clock.advance(Duration::from_millis(1));
+    assert!(
+        !keys(f, grace).await.contains(Permission::RolesRead),
+        "{label}"
+    );
+    assert!(
+        keys(f, grace).await.contains(Permission::ReportsRead),
+        "{label}"
+    );
+}
+
+/// The keys `person` holds in the fixture's workspace now.
+async fn keys(f: &Fixture, person: &UserId) -> PermissionSet {
+    grants::effective(&f.db, &f.clock, person, &f.workspace)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
     for t in backends().await {
-        let label = t.backend().name();
         let clock = Clock::manual(NOW);
         let f = Fixture::new(&t.db, &clock).await;
         let grace = f
@@ -37,8 +337,8 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         let mallory = f
             .add_member("mallory@example.com", "Mallory Manager", "Manager")
             .await;
-        let owner_roles = f.grant::<app::permissions::keys::RolesWrite>().await;
-        let owner_team = f.grant::<app::permissions::keys::TeamWrite>().await;
+        let owner_roles = f.grant::<RolesWrite>().await;
+        let owner_team = f.grant::<TeamWrite>().await;
         let reviewer = role_editor::create(
             &t.db,
             &clock,
@@ -48,232 +348,22 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
         .await
         .unwrap();
 
-        // Grace holds Staff only: no roles.read.
-        let keys = |u: UserId| {
-            let (db, clock, ws) = (&t.db, &clock, f.workspace.clone());
-            async move { grants::effective(db, clock, &u, &ws).await.unwrap() }
-        };
-        assert!(
-            !keys(grace.clone()).await.contains(Permission::RolesRead),
-            "{label}"
-        );
-
-        // Bad dates are refused by field and write nothing.
-        let before = t.row_counts(&["role_assignments", "audit_log"]).await;
-        for (until, expected) in [
-            ("next week", "until: Enter a date as YYYY-MM-DD"),
-            ("2026-11-23", "until: Choose today or a later date."),
-        ] {
-            let e = assignments::assign(&t.db, &clock, &owner_team, &grace, &reviewer, until)
-                .await
-                .unwrap_err();
-            assert!(message(e).starts_with(expected), "{label}: {until}");
-        }
-        assert_eq!(
-            t.row_counts(&["role_assignments", "audit_log"]).await,
-            before,
-            "{label}"
-        );
-
-        // Until 2026-11-30: the keys add up to Staff's, and the list shows the last day.
-        assignments::assign(&t.db, &clock, &owner_team, &grace, &reviewer, "2026-11-30")
-            .await
-            .unwrap();
-        let held = keys(grace.clone()).await;
-        assert!(held.contains(Permission::RolesRead), "{label}");
-        assert!(
-            held.contains(Permission::CustomersWrite),
-            "{label}: Staff still counts"
-        );
-        let listed = members::list(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::TeamRead>().await,
-        )
-        .await
-        .unwrap();
-        let row = listed.iter().find(|m| m.user_id == grace).unwrap();
-        let reviewer_row = row.roles.iter().find(|r| r.name == "Reviewer").unwrap();
-        assert_eq!(reviewer_row.until.as_deref(), Some("2026-11-30"), "{label}");
-        let explained = explain::explain(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::RolesRead>().await,
-            &grace,
-        )
-        .await
-        .unwrap();
-        assert!(
-            explained
-                .permissions
-                .iter()
-                .any(|(k, from)| k == "audit.read" && from == &["Reviewer (until 2026-11-30)"]),
-            "{label}: {explained:?}"
-        );
-
-        // No escalation: a Manager can't hand out a key they lack, nor the Owner role, nor
-        // change their own roles.
-        let billing = role_editor::create(
-            &t.db,
-            &clock,
+        bad_dates_are_named_and_write_nothing(&t, &f, &owner_team, &grace, &reviewer).await;
+        an_assignment_adds_keys_until_its_last_day(&t, &f, &owner_team, &grace, &reviewer).await;
+        a_manager_hands_out_only_what_they_hold(&t, &f, &owner_roles, &grace, &mallory, &reviewer)
+            .await;
+        let processor = segregation_of_duties_names_the_person_and_the_pair(
+            &t,
+            &f,
             &owner_roles,
-            &draft("Billing", &["billing.manage"]),
-        )
-        .await
-        .unwrap();
-        let mallory_team = grant_of::<app::permissions::keys::TeamWrite>(&f, &mallory).await;
-        for (who, role, expected) in [
-            (
-                &grace,
-                billing.clone(),
-                "role_id: You can't grant billing.manage: you don't hold it yourself.",
-            ),
-            (
-                &grace,
-                f.role("Owner").await,
-                "role_id: Only an Owner can make someone an Owner.",
-            ),
-            (
-                &mallory,
-                reviewer.clone(),
-                "conflict: You can't change the roles of yourself.",
-            ),
-            (&f.owner, reviewer.clone(), "Forbidden"),
-        ] {
-            let e = assignments::assign(&t.db, &clock, &mallory_team, who, &role, "")
-                .await
-                .unwrap_err();
-            assert_eq!(message(e), expected, "{label}");
-        }
-        // Nor through an invitation.
-        let e = app::server::workspace::invitations::invite(
-            &t.db,
-            &clock,
-            &mallory_team,
-            true,
-            app::server::workspace::invitations::Invite {
-                email: "eve@example.com".into(),
-                role_id: billing.as_str().into(),
-            },
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(
-            message(e),
-            "role_id: You can't grant billing.manage: you don't hold it yourself.",
-            "{label}"
-        );
-        // …but may hand out what they hold.
-        let reader = role_editor::create(
-            &t.db,
-            &clock,
-            &owner_roles,
-            &draft("Reader", &["reports.read"]),
-        )
-        .await
-        .unwrap();
-        assignments::assign(&t.db, &clock, &mallory_team, &grace, &reader, "")
-            .await
-            .unwrap();
-
-        // Segregation of duties across a person's roles, naming the person and the pair.
-        let processor = role_editor::create(
-            &t.db,
-            &clock,
-            &owner_roles,
-            &draft("Processor", &["payments.process"]),
-        )
-        .await
-        .unwrap();
-        let reconciler = role_editor::create(
-            &t.db,
-            &clock,
-            &owner_roles,
-            &draft("Reconciler", &["payments.reconcile"]),
-        )
-        .await
-        .unwrap();
-        assignments::assign(&t.db, &clock, &owner_team, &grace, &processor, "")
-            .await
-            .unwrap();
-        let e = assignments::assign(&t.db, &clock, &owner_team, &grace, &reconciler, "")
-            .await
-            .unwrap_err();
-        assert_eq!(
-            message(e),
-            "conflict: Segregation of duties: Grace Hopper would hold both payments.process and payments.reconcile, which this workspace keeps apart.",
-            "{label}"
-        );
-
-        // A role of no workspace, a member of no workspace.
-        let e = assignments::assign(
-            &t.db,
-            &clock,
             &owner_team,
             &grace,
-            &RoleId::from_client("0190a0a0-0000-7000-8000-000000000000".into()).unwrap(),
-            "",
         )
-        .await
-        .unwrap_err();
-        assert_eq!(
-            message(e),
-            "role_id: Choose a role of this workspace.",
-            "{label}"
-        );
-        let stranger: UserId =
-            serde_json::from_str("\"0190a0a0-0000-7000-8000-000000000001\"").unwrap();
-        let e = assignments::assign(&t.db, &clock, &owner_team, &stranger, &reviewer, "")
-            .await
-            .unwrap_err();
-        assert!(matches!(e, DomainError::NotFound), "{label}");
-
-        // Taking a role away; the Owner role only from an Owner, never one's own.
-        assignments::unassign(&t.db, &clock, &owner_team, &grace, &processor)
-            .await
-            .unwrap();
-        assert!(
-            !keys(grace.clone())
-                .await
-                .contains(Permission::PaymentsProcess),
-            "{label}"
-        );
-        let e = assignments::unassign(&t.db, &clock, &owner_team, &grace, &processor)
-            .await
-            .unwrap_err();
-        assert!(matches!(e, DomainError::NotFound), "{label}");
-        let e = assignments::unassign(&t.db, &clock, &owner_team, &f.owner, &f.role("Owner").await)
-            .await
-            .unwrap_err();
-        assert_eq!(
-            message(e),
-            "conflict: You can't change the roles of yourself.",
-            "{label}"
-        );
-
-        assert_eq!(
-            t.strings("SELECT action FROM audit_log WHERE action LIKE 'role.%assign' ORDER BY created_at, action")
-                .await
-                .len(),
-            6,
-            "{label}: two joined by invitation, three assignments and one removal"
-        );
-
-        // It counts through the 30th and stops by itself at midnight.
-        clock.advance(Duration::from_millis((7 * DAY - 1) as u64));
-        assert!(
-            keys(grace.clone()).await.contains(Permission::RolesRead),
-            "{label}"
-        );
-        clock.advance(Duration::from_millis(1));
-        assert!(
-            !keys(grace.clone()).await.contains(Permission::RolesRead),
-            "{label}"
-        );
-        assert!(
-            keys(grace.clone()).await.contains(Permission::ReportsRead),
-            "{label}"
-        );
+        .await;
+        roles_and_people_of_no_workspace_are_refused(&t, &f, &owner_team, &grace, &reviewer).await;
+        taking_a_role_away_spares_ones_own_owner_role(&t, &f, &owner_team, &grace, &processor)
+            .await;
+        an_assignment_ends_by_itself_at_midnight(&t, &f, &grace).await;
     }
 }
 
@@ -286,7 +376,7 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
         let f = Fixture::new(&t.db, &clock).await;
         f.add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+        let roles = f.grant::<RolesWrite>().await;
         let read = f.grant::<app::permissions::keys::RolesRead>().await;
         assert_eq!(
             sod::list(&t.db, &read).await.unwrap().len(),
@@ -354,7 +444,7 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
         assignments::assign(
             &t.db,
             &clock,
-            &f.grant::<app::permissions::keys::TeamWrite>().await,
+            &f.grant::<TeamWrite>().await,
             &bea,
             &deleter,
             "",
@@ -430,7 +520,7 @@ async fn the_audit_log_pages_newest_first() {
         let label = t.backend().name();
         let clock = Clock::manual(NOW);
         let f = Fixture::new(&t.db, &clock).await;
-        let write = f.grant::<app::permissions::keys::TeamWrite>().await;
+        let write = f.grant::<TeamWrite>().await;
         let total = audit::PAGE_SIZE + 3;
         for n in 0..total {
             teams::create(&t.db, &clock, &write, &format!("Team {n:03}"))
