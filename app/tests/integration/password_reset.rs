@@ -2,15 +2,16 @@
 
 use std::time::Duration;
 
+use app::model::UserId;
 use app::server::identity::accounts::{self, SignUp};
 use app::server::identity::authentication;
 use app::server::identity::email_tokens::{
-    self, RESET_MAILS_PER_WINDOW, RESET_MAIL_WINDOW_MS, RESET_PASSWORD_TTL_MS,
+    self, ResetLink, RESET_MAILS_PER_WINDOW, RESET_MAIL_WINDOW_MS, RESET_PASSWORD_TTL_MS,
 };
 use app::server::identity::passwords::{Hasher, Password};
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
-use app::server::platform::testing::backends;
+use app::server::platform::testing::{backends, TestDb};
 
 const OLD: &str = "quiet lantern orbit mango";
 const NEW: &str = "copper meadow violin tundra";
@@ -19,6 +20,129 @@ fn field(e: &DomainError) -> &'static str {
     match e {
         DomainError::Invalid { field, .. } => field,
         other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+/// One database and clock, and the calls the reset test makes over and over.
+struct Resets<'a> {
+    t: &'a TestDb,
+    clock: &'a Clock,
+    hasher: &'a Hasher,
+}
+
+impl Resets<'_> {
+    async fn issue(&self, email: &str) -> Option<ResetLink> {
+        email_tokens::issue_reset(&self.t.db, self.clock, email)
+            .await
+            .unwrap()
+    }
+
+    async fn reset(&self, token: &str, password: &str) -> Result<UserId, DomainError> {
+        let password = Password::new(password);
+        email_tokens::reset_password(&self.t.db, self.clock, self.hasher, token, &password).await
+    }
+
+    /// The field a refused reset names.
+    async fn refusal(&self, token: &str, password: &str) -> &'static str {
+        field(&self.reset(token, password).await.unwrap_err())
+    }
+
+    async fn signs_in(&self, password: &str) -> bool {
+        let password = Password::new(password);
+        authentication::authenticate(
+            &self.t.db,
+            self.clock,
+            self.hasher,
+            "ada@example.com",
+            &password,
+            None,
+        )
+        .await
+        .is_ok()
+    }
+}
+
+/// Links go only to known addresses, are stored hashed, and a newer one replaces the older.
+/// Returns the link that stands.
+async fn links_are_issued_hashed_and_replaced(r: &Resets<'_>, label: &str) -> ResetLink {
+    assert!(r.issue("nobody@example.com").await.is_none());
+    assert!(r.issue("not an address").await.is_none());
+    let first = r
+        .issue("ADA@example.com")
+        .await
+        .expect("a link for a known address");
+    assert_eq!(first.email, "ada@example.com", "{label}");
+    let stored = r.t.strings("SELECT token_hash FROM email_tokens").await;
+    assert!(
+        stored.iter().all(|h| h != &first.token),
+        "{label}: raw token stored"
+    );
+    let link = r.issue("ada@example.com").await.unwrap();
+    assert_eq!(r.refusal(&first.token, NEW).await, "token", "{label}");
+    link
+}
+
+/// Policy and history apply and a refusal leaves the link usable; the reset ends every
+/// session, changes the password, and the link works once.
+async fn a_link_sets_a_vetted_password_once(
+    r: &Resets<'_>,
+    label: &str,
+    link: &ResetLink,
+    user: &UserId,
+) {
+    for bad in ["short", OLD, "adalovelace12"] {
+        assert_eq!(
+            r.refusal(&link.token, bad).await,
+            "new_password",
+            "{label}: {bad}"
+        );
+    }
+    r.t.db_exec(&format!(
+        "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, user_id) \
+         VALUES ('h1', '{{}}', {}, 0, 0, '{}')",
+        i64::MAX / 2,
+        user
+    ))
+    .await;
+    assert_eq!(&r.reset(&link.token, NEW).await.unwrap(), user, "{label}");
+    assert_eq!(
+        r.t.row_counts(&["sessions"]).await[0].1,
+        0,
+        "{label}: sessions survived"
+    );
+    assert!(r.signs_in(NEW).await, "{label}");
+    assert!(!r.signs_in(OLD).await, "{label}");
+    assert_eq!(
+        r.refusal(&link.token, "a third strong passphrase here")
+            .await,
+        "token",
+        "{label}: the link worked twice"
+    );
+}
+
+/// Links expire, and a password change kills any outstanding one. (An hour on, so the links
+/// above no longer count towards the mail limit.) Garbage tokens are refused by field.
+async fn links_expire_and_die_with_a_password_change(r: &Resets<'_>, label: &str, user: &UserId) {
+    r.clock
+        .advance(Duration::from_millis(RESET_MAIL_WINDOW_MS as u64));
+    let late = r.issue("ada@example.com").await.unwrap();
+    r.clock
+        .advance(Duration::from_millis(RESET_PASSWORD_TTL_MS as u64 + 1));
+    let third = "a third strong passphrase here";
+    assert_eq!(r.refusal(&late.token, third).await, "token", "{label}");
+    let pending = r.issue("ada@example.com").await.unwrap();
+    let (old, new) = (Password::new(NEW), Password::new(third));
+    accounts::change_password(&r.t.db, r.clock, r.hasher, user, &old, &new)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.refusal(&pending.token, "a fourth strong passphrase now")
+            .await,
+        "token",
+        "{label}: the link outlived a password change"
+    );
+    for token in ["", &"x".repeat(10_000), "\u{0}\u{1}"] {
+        assert_eq!(r.refusal(token, NEW).await, "token", "{label}");
     }
 }
 
@@ -41,156 +165,14 @@ async fn a_reset_link_sets_a_vetted_password_once_and_ends_every_session() {
         )
         .await
         .unwrap();
-        assert!(
-            email_tokens::issue_reset(&t.db, &clock, "nobody@example.com")
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert!(email_tokens::issue_reset(&t.db, &clock, "not an address")
-            .await
-            .unwrap()
-            .is_none());
-        let first = email_tokens::issue_reset(&t.db, &clock, "ADA@example.com")
-            .await
-            .unwrap()
-            .expect("a link for a known address");
-        assert_eq!(first.email, "ada@example.com", "{label}");
-        let stored = t.strings("SELECT token_hash FROM email_tokens").await;
-        assert!(
-            stored.iter().all(|h| h != &first.token),
-            "{label}: raw token stored"
-        );
-
-        // A newer link replaces the older one.
-        let link = email_tokens::issue_reset(&t.db, &clock, "ada@example.com")
-            .await
-            .unwrap()
-            .unwrap();
-        let stale =
-            email_tokens::reset_password(&t.db, &clock, &hasher, &first.token, &Password::new(NEW))
-                .await
-                .unwrap_err();
-        assert_eq!(field(&stale), "token", "{label}");
-
-        // Policy and history apply; a refusal leaves the link usable.
-        for (bad, expected) in [
-            ("short", "new_password"),
-            (OLD, "new_password"),
-            ("adalovelace12", "new_password"),
-        ] {
-            let e = email_tokens::reset_password(
-                &t.db,
-                &clock,
-                &hasher,
-                &link.token,
-                &Password::new(bad),
-            )
-            .await
-            .unwrap_err();
-            assert_eq!(field(&e), expected, "{label}: {bad}");
-        }
-        t.db_exec(&format!(
-            "INSERT INTO sessions (id_hash, data, expires_at, created_at, last_seen_at, user_id) \
-             VALUES ('h1', '{{}}', {}, 0, 0, '{}')",
-            i64::MAX / 2,
-            account.user_id
-        ))
-        .await;
-        let user =
-            email_tokens::reset_password(&t.db, &clock, &hasher, &link.token, &Password::new(NEW))
-                .await
-                .unwrap();
-        assert_eq!(user, account.user_id, "{label}");
-        assert_eq!(
-            t.row_counts(&["sessions"]).await[0].1,
-            0,
-            "{label}: sessions survived"
-        );
-        assert!(authentication::authenticate(
-            &t.db,
-            &clock,
-            &hasher,
-            "ada@example.com",
-            &Password::new(NEW),
-            None
-        )
-        .await
-        .is_ok());
-        assert!(authentication::authenticate(
-            &t.db,
-            &clock,
-            &hasher,
-            "ada@example.com",
-            &Password::new(OLD),
-            None
-        )
-        .await
-        .is_err());
-        let reused = email_tokens::reset_password(
-            &t.db,
-            &clock,
-            &hasher,
-            &link.token,
-            &Password::new("a third strong passphrase here"),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(field(&reused), "token", "{label}: the link worked twice");
-
-        // Links expire, and a password change kills any outstanding one. (An hour on, so the
-        // links above no longer count towards the mail limit.)
-        clock.advance(Duration::from_millis(RESET_MAIL_WINDOW_MS as u64));
-        let late = email_tokens::issue_reset(&t.db, &clock, "ada@example.com")
-            .await
-            .unwrap()
-            .unwrap();
-        clock.advance(Duration::from_millis(RESET_PASSWORD_TTL_MS as u64 + 1));
-        let expired = email_tokens::reset_password(
-            &t.db,
-            &clock,
-            &hasher,
-            &late.token,
-            &Password::new("a third strong passphrase here"),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(field(&expired), "token", "{label}");
-        let pending = email_tokens::issue_reset(&t.db, &clock, "ada@example.com")
-            .await
-            .unwrap()
-            .unwrap();
-        accounts::change_password(
-            &t.db,
-            &clock,
-            &hasher,
-            &account.user_id,
-            &Password::new(NEW),
-            &Password::new("a third strong passphrase here"),
-        )
-        .await
-        .unwrap();
-        let dead = email_tokens::reset_password(
-            &t.db,
-            &clock,
-            &hasher,
-            &pending.token,
-            &Password::new("a fourth strong passphrase now"),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(
-            field(&dead),
-            "token",
-            "{label}: the link outlived a password change"
-        );
-        for token in ["", &"x".repeat(10_000), "\u{0}\u{1}"] {
-            let e =
-                email_tokens::reset_password(&t.db, &clock, &hasher, token, &Password::new(NEW))
-                    .await
-                    .unwrap_err();
-            assert_eq!(field(&e), "token", "{label}");
-        }
+        let r = Resets {
+            t: &t,
+            clock: &clock,
+            hasher: &hasher,
+        };
+        let link = links_are_issued_hashed_and_replaced(&r, label).await;
+        a_link_sets_a_vetted_password_once(&r, label, &link, &account.user_id).await;
+        links_expire_and_die_with_a_password_change(&r, label, &account.user_id).await;
     }
 }
 
