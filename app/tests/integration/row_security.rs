@@ -3,12 +3,14 @@
 //! workspace transaction sees no workspace-owned rows and can write none; inside one it sees
 //! that workspace's rows only; and the application's own functions work through it.
 
+use app::model::WorkspaceSummary;
+use app::permissions::keys::{CustomersRead, CustomersWrite, TeamWrite};
 use app::server::access::grants;
 use app::server::identity::accounts;
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::db::{Backend, Db};
-use app::server::platform::testing::{backends, Fixture};
+use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers::{self, CustomerForm, ListQuery};
 use app::server::records::kinds;
 use sqlx::{Connection, Executor, Row};
@@ -41,6 +43,158 @@ fn customer(name: &str) -> CustomerForm {
     }
 }
 
+/// Data in both workspaces, written by the application (as the ordinary role). Returns the
+/// second workspace.
+async fn data_in_two_workspaces(t: &TestDb, f: &Fixture) -> WorkspaceSummary {
+    let other = accounts::create_workspace(
+        &t.db,
+        &f.clock,
+        &f.owner,
+        &WorkspaceName::parse("Difference Engines").unwrap(),
+    )
+    .await
+    .unwrap();
+    // Data in both workspaces, written by the application (as the ordinary role).
+    let write = f.grant::<CustomersWrite>().await;
+    customers::create(&t.db, &f.clock, &write, &customer("Babbage & Co"))
+        .await
+        .unwrap();
+    let write_other = grants::require::<CustomersWrite>(&t.db, &f.clock, &f.owner, &other.id)
+        .await
+        .unwrap();
+    customers::create(&t.db, &f.clock, &write_other, &customer("Scheutz AB"))
+        .await
+        .unwrap();
+    app::server::workspace::teams::create(&t.db, &f.clock, &f.grant::<TeamWrite>().await, "North")
+        .await
+        .unwrap();
+    other
+}
+
+/// As the application's role but outside its code: nothing without a workspace, one
+/// workspace's rows within its transaction, and no writes across.
+async fn a_bare_connection_sees_only_its_workspace(
+    t: &TestDb,
+    f: &Fixture,
+    other: &WorkspaceSummary,
+) {
+    let mut conn = sqlx::AnyConnection::connect(&t.url).await.unwrap();
+    let superuser_sees = {
+        let mut admin = sqlx::AnyConnection::connect(&t.admin_url).await.unwrap();
+        let mut n = Vec::new();
+        for table in tables() {
+            n.push(count(&mut admin, table).await);
+        }
+        n
+    };
+    assert!(
+        superuser_sees[0] == 2 && superuser_sees[1] == 1,
+        "{superuser_sees:?}"
+    );
+    assert!(
+        superuser_sees[4] > 0 && superuser_sees[5] == 4,
+        "{superuser_sees:?}"
+    );
+
+    // Outside a workspace transaction: nothing, in every table.
+    for table in tables() {
+        assert_eq!(
+            count(&mut conn, table).await,
+            0,
+            "{table} without a workspace"
+        );
+    }
+    let planted = conn
+        .execute(
+            format!(
+                "INSERT INTO customers (id, workspace_id, name, name_key, created_at, updated_at) \
+                 VALUES ('planted', '{}', 'Planted', 'planted', 0, 0)",
+                f.workspace.as_str()
+            )
+            .as_str(),
+        )
+        .await;
+    assert!(planted.is_err(), "a write without a workspace is refused");
+
+    // Inside one: that workspace's rows only; writing into another is refused.
+    let mut tx = conn.begin().await.unwrap();
+    tx.execute(
+        format!(
+            "SELECT set_config('gatehouse.workspace_id', '{}', true)",
+            f.workspace.as_str()
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&mut tx, "customers").await, 1);
+    assert_eq!(count(&mut tx, "teams").await, 1);
+    assert_eq!(count(&mut tx, "sod_rules").await, 2);
+    let names: Vec<String> = tx
+        .fetch_all("SELECT name FROM customers")
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("name").unwrap())
+        .collect();
+    assert_eq!(names, ["Babbage & Co"]);
+    let foreign = tx
+        .execute(
+            format!(
+                "INSERT INTO customers (id, workspace_id, name, name_key, created_at, updated_at) \
+                 VALUES ('planted', '{}', 'Planted', 'planted', 0, 0)",
+                other.id.as_str()
+            )
+            .as_str(),
+        )
+        .await;
+    assert!(foreign.is_err(), "a row of another workspace is refused");
+    tx.rollback().await.unwrap();
+    // The setting lasted for that transaction only.
+    assert_eq!(count(&mut conn, "customers").await, 0);
+    conn.close().await.ok();
+}
+
+/// The application's own functions go through the wall: every one sets its workspace.
+async fn the_applications_functions_work_through_the_wall(
+    t: &TestDb,
+    f: &Fixture,
+    other: &WorkspaceSummary,
+) {
+    // The application's own functions go through the wall: every one sets its workspace.
+    let app_db = Db::connect(&t.url).await.unwrap();
+    assert!(!app_db.bypasses_row_security().await.unwrap());
+    assert!(
+        t.admin.bypasses_row_security().await.unwrap(),
+        "the tests' owner"
+    );
+    let read = grants::require::<CustomersRead>(&app_db, &f.clock, &f.owner, &f.workspace.clone())
+        .await
+        .unwrap();
+    let page = customers::list(&app_db, &read, &ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(customers::count(&app_db, &read).await.unwrap(), 1);
+    let write =
+        grants::require::<CustomersWrite>(&app_db, &f.clock, &f.owner, &f.workspace.clone())
+            .await
+            .unwrap();
+    let made = customers::create(&app_db, &f.clock, &write, &customer("Lovelace Ltd"))
+        .await
+        .unwrap();
+    assert_eq!(
+        customers::get(&app_db, &read, &made.id).await.unwrap().name,
+        "Lovelace Ltd"
+    );
+    let read_other =
+        grants::require::<CustomersRead>(&app_db, &f.clock, &f.owner, &other.id.clone())
+            .await
+            .unwrap();
+    assert_eq!(customers::count(&app_db, &read_other).await.unwrap(), 1);
+    app_db.close().await;
+}
+
 #[tokio::test]
 async fn without_a_workspace_postgres_shows_no_workspace_rows() {
     for t in backends().await {
@@ -49,157 +203,8 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         }
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
-        let other = accounts::create_workspace(
-            &t.db,
-            &clock,
-            &f.owner,
-            &WorkspaceName::parse("Difference Engines").unwrap(),
-        )
-        .await
-        .unwrap();
-        // Data in both workspaces, written by the application (as the ordinary role).
-        let write = f.grant::<app::permissions::keys::CustomersWrite>().await;
-        customers::create(&t.db, &clock, &write, &customer("Babbage & Co"))
-            .await
-            .unwrap();
-        let write_other = grants::require::<app::permissions::keys::CustomersWrite>(
-            &t.db, &clock, &f.owner, &other.id,
-        )
-        .await
-        .unwrap();
-        customers::create(&t.db, &clock, &write_other, &customer("Scheutz AB"))
-            .await
-            .unwrap();
-        app::server::workspace::teams::create(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::TeamWrite>().await,
-            "North",
-        )
-        .await
-        .unwrap();
-
-        let app_url = t.url.clone();
-        let mut conn = sqlx::AnyConnection::connect(&app_url).await.unwrap();
-        let superuser_sees = {
-            let mut admin = sqlx::AnyConnection::connect(&t.admin_url).await.unwrap();
-            let mut n = Vec::new();
-            for table in tables() {
-                n.push(count(&mut admin, table).await);
-            }
-            n
-        };
-        assert!(
-            superuser_sees[0] == 2 && superuser_sees[1] == 1,
-            "{superuser_sees:?}"
-        );
-        assert!(
-            superuser_sees[4] > 0 && superuser_sees[5] == 4,
-            "{superuser_sees:?}"
-        );
-
-        // Outside a workspace transaction: nothing, in every table.
-        for table in tables() {
-            assert_eq!(
-                count(&mut conn, table).await,
-                0,
-                "{table} without a workspace"
-            );
-        }
-        let planted = conn
-            .execute(
-                format!(
-                    "INSERT INTO customers (id, workspace_id, name, name_key, created_at, updated_at) \
-                     VALUES ('planted', '{}', 'Planted', 'planted', 0, 0)",
-                    f.workspace.as_str()
-                )
-                .as_str(),
-            )
-            .await;
-        assert!(planted.is_err(), "a write without a workspace is refused");
-
-        // Inside one: that workspace's rows only; writing into another is refused.
-        let mut tx = conn.begin().await.unwrap();
-        tx.execute(
-            format!(
-                "SELECT set_config('gatehouse.workspace_id', '{}', true)",
-                f.workspace.as_str()
-            )
-            .as_str(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(count(&mut tx, "customers").await, 1);
-        assert_eq!(count(&mut tx, "teams").await, 1);
-        assert_eq!(count(&mut tx, "sod_rules").await, 2);
-        let names: Vec<String> = tx
-            .fetch_all("SELECT name FROM customers")
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get("name").unwrap())
-            .collect();
-        assert_eq!(names, ["Babbage & Co"]);
-        let foreign = tx
-            .execute(
-                format!(
-                    "INSERT INTO customers (id, workspace_id, name, name_key, created_at, updated_at) \
-                     VALUES ('planted', '{}', 'Planted', 'planted', 0, 0)",
-                    other.id.as_str()
-                )
-                .as_str(),
-            )
-            .await;
-        assert!(foreign.is_err(), "a row of another workspace is refused");
-        tx.rollback().await.unwrap();
-        // The setting lasted for that transaction only.
-        assert_eq!(count(&mut conn, "customers").await, 0);
-        conn.close().await.ok();
-
-        // The application's own functions go through the wall: every one sets its workspace.
-        let app_db = Db::connect(&app_url).await.unwrap();
-        assert!(!app_db.bypasses_row_security().await.unwrap());
-        assert!(
-            t.admin.bypasses_row_security().await.unwrap(),
-            "the tests' owner"
-        );
-        let read = grants::require::<app::permissions::keys::CustomersRead>(
-            &app_db,
-            &clock,
-            &f.owner,
-            &f.workspace.clone(),
-        )
-        .await
-        .unwrap();
-        let page = customers::list(&app_db, &read, &ListQuery::default())
-            .await
-            .unwrap();
-        assert_eq!(page.items.len(), 1);
-        assert_eq!(customers::count(&app_db, &read).await.unwrap(), 1);
-        let write = grants::require::<app::permissions::keys::CustomersWrite>(
-            &app_db,
-            &clock,
-            &f.owner,
-            &f.workspace.clone(),
-        )
-        .await
-        .unwrap();
-        let made = customers::create(&app_db, &clock, &write, &customer("Lovelace Ltd"))
-            .await
-            .unwrap();
-        assert_eq!(
-            customers::get(&app_db, &read, &made.id).await.unwrap().name,
-            "Lovelace Ltd"
-        );
-        let read_other = grants::require::<app::permissions::keys::CustomersRead>(
-            &app_db,
-            &clock,
-            &f.owner,
-            &other.id.clone(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(customers::count(&app_db, &read_other).await.unwrap(), 1);
-        app_db.close().await;
+        let other = data_in_two_workspaces(&t, &f).await;
+        a_bare_connection_sees_only_its_workspace(&t, &f, &other).await;
+        the_applications_functions_work_through_the_wall(&t, &f, &other).await;
     }
 }
