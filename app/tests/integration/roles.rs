@@ -1,14 +1,16 @@
 //! Editing roles against real SQLite and PostgreSQL: the guardrails and the audit log.
 
 use app::model::{RoleId, UserId};
-use app::permissions::keys::RolesWrite;
+use app::permissions::keys::{CustomersWrite, RolesRead, RolesWrite};
 use app::permissions::Permission;
+use app::server::access::explain;
 use app::server::access::grants;
 use app::server::access::grants::Grant;
 use app::server::access::role_editor::{self, RoleDraft};
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture, TestDb};
+use app::server::records::customers::{self, CustomerForm};
 
 use crate::support::{draft, message};
 
@@ -317,148 +319,164 @@ async fn guardrails_hold_and_every_change_is_audited() {
     }
 }
 
+/// Grace holds Staff, and Reviewer (heir of Auditor) through 2026-11-30; explain names where
+/// each key comes from.
+async fn explain_names_each_keys_source(
+    t: &TestDb,
+    f: &Fixture,
+    owner: &Grant<RolesWrite>,
+    grace: &UserId,
+) {
+    let label = t.backend().name();
+    let auditor = role_editor::create(&t.db, &f.clock, owner, &draft("Auditor", &["audit.read"]))
+        .await
+        .unwrap();
+    let reviewer = role_editor::create(
+        &t.db,
+        &f.clock,
+        owner,
+        &RoleDraft {
+            parent_role_id: auditor.as_str().into(),
+            ..draft("Reviewer", &["reports.read"])
+        },
+    )
+    .await
+    .unwrap();
+    // Reviewer for Grace through 2026-11-30: it stops counting at midnight UTC.
+    t.db_exec(&format!(
+        "INSERT INTO role_assignments (workspace_id, user_id, role_id, expires_at, created_at) \
+         VALUES ('{}', '{}', '{}', 1796083200000, 0)",
+        f.workspace.as_str(),
+        grace.as_str(),
+        reviewer.as_str()
+    ))
+    .await;
+    let read = f.grant::<RolesRead>().await;
+    let e = explain::explain(&t.db, &f.clock, &read, grace)
+        .await
+        .unwrap();
+    assert_eq!(e.name, "Grace Hopper");
+    let source = |key: &str| {
+        e.permissions
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s.clone())
+    };
+    assert_eq!(
+        source("audit.read"),
+        Some(vec!["Auditor via Reviewer (until 2026-11-30)".to_owned()]),
+        "{label}"
+    );
+    assert_eq!(
+        source("reports.read").unwrap().len(),
+        2,
+        "{label}: Staff and Reviewer"
+    );
+    assert_eq!(source("customers.export"), None, "{label}");
+    assert!(e
+        .scopes
+        .contains(&("customers".to_owned(), "assigned".to_owned())));
+}
+
+/// Why Grace may or may not use a key, on a record in or out of her scope.
+async fn why_gives_the_reason_chain(t: &TestDb, f: &Fixture, grace: &UserId) {
+    let read = f.grant::<RolesRead>().await;
+    let label = t.backend().name();
+    let hers = customers::create(
+        &t.db,
+        &f.clock,
+        &f.grant::<CustomersWrite>().await,
+        &CustomerForm {
+            name: "Hers".into(),
+            assigned_user_id: grace.as_str().into(),
+            ..CustomerForm::default()
+        },
+    )
+    .await
+    .unwrap();
+    let not_hers = customers::create(
+        &t.db,
+        &f.clock,
+        &f.grant::<CustomersWrite>().await,
+        &CustomerForm {
+            name: "Not hers".into(),
+            ..CustomerForm::default()
+        },
+    )
+    .await
+    .unwrap();
+    let why = |key: &'static str, record: Option<String>| {
+        let (db, clock, read, grace) = (&t.db, &f.clock, &read, grace.clone());
+        async move { explain::why(db, clock, read, &grace, key, record.as_deref()).await }
+    };
+    let v = why("customers.export", None).await.unwrap();
+    assert!(!v.allowed);
+    assert_eq!(
+        v.reasons,
+        ["None of Grace Hopper's roles grants customers.export."],
+        "{label}"
+    );
+    let v = why("customers.read", Some(hers.id.as_str().into()))
+        .await
+        .unwrap();
+    assert!(v.allowed, "{label}: {v:?}");
+    assert_eq!(
+        v.reasons,
+        [
+            "customers.read comes from Staff.",
+            "Grace Hopper's scope for customers is assigned.",
+            "The customer is within that scope."
+        ],
+        "{label}"
+    );
+    let v = why("customers.read", Some(not_hers.id.as_str().into()))
+        .await
+        .unwrap();
+    assert!(!v.allowed);
+    assert_eq!(
+        v.reasons.last().unwrap(),
+        "The customer is outside that scope."
+    );
+    assert!(matches!(
+        why("customers.everything", None).await,
+        Err(DomainError::Invalid {
+            field: "permission",
+            ..
+        })
+    ));
+}
+
+/// Someone of another workspace is not found.
+async fn explain_finds_nobody_of_another_workspace(t: &TestDb, f: &Fixture, grace: &UserId) {
+    // Someone of another workspace is not found.
+    let other = app::server::identity::accounts::create_workspace(
+        &t.db,
+        &f.clock,
+        &f.owner,
+        &app::server::identity::workspaces::WorkspaceName::parse("Elsewhere").unwrap(),
+    )
+    .await
+    .unwrap();
+    let elsewhere = grants::require::<RolesRead>(&t.db, &f.clock, &f.owner, &other.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        explain::explain(&t.db, &f.clock, &elsewhere, grace).await,
+        Err(DomainError::NotFound)
+    ));
+}
+
 #[tokio::test]
 async fn explain_names_each_keys_source_and_why_gives_the_reason_chain() {
-    use app::server::access::explain;
-    use app::server::records::customers::{self, CustomerForm};
     for t in backends().await {
-        let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
         let owner = f.grant::<RolesWrite>().await;
-        let auditor =
-            role_editor::create(&t.db, &clock, &owner, &draft("Auditor", &["audit.read"]))
-                .await
-                .unwrap();
-        let reviewer = role_editor::create(
-            &t.db,
-            &clock,
-            &owner,
-            &RoleDraft {
-                parent_role_id: auditor.as_str().into(),
-                ..draft("Reviewer", &["reports.read"])
-            },
-        )
-        .await
-        .unwrap();
-        // Reviewer for Grace through 2026-11-30: it stops counting at midnight UTC.
-        t.db_exec(&format!(
-            "INSERT INTO role_assignments (workspace_id, user_id, role_id, expires_at, created_at) \
-             VALUES ('{}', '{}', '{}', 1796083200000, 0)",
-            f.workspace.as_str(),
-            grace.as_str(),
-            reviewer.as_str()
-        ))
-        .await;
-        let read = f.grant::<app::permissions::keys::RolesRead>().await;
-        let e = explain::explain(&t.db, &clock, &read, &grace)
-            .await
-            .unwrap();
-        assert_eq!(e.name, "Grace Hopper");
-        let source = |key: &str| {
-            e.permissions
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, s)| s.clone())
-        };
-        assert_eq!(
-            source("audit.read"),
-            Some(vec!["Auditor via Reviewer (until 2026-11-30)".to_owned()]),
-            "{label}"
-        );
-        assert_eq!(
-            source("reports.read").unwrap().len(),
-            2,
-            "{label}: Staff and Reviewer"
-        );
-        assert_eq!(source("customers.export"), None, "{label}");
-        assert!(e
-            .scopes
-            .contains(&("customers".to_owned(), "assigned".to_owned())));
-
-        let hers = customers::create(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::CustomersWrite>().await,
-            &CustomerForm {
-                name: "Hers".into(),
-                assigned_user_id: grace.as_str().into(),
-                ..CustomerForm::default()
-            },
-        )
-        .await
-        .unwrap();
-        let not_hers = customers::create(
-            &t.db,
-            &clock,
-            &f.grant::<app::permissions::keys::CustomersWrite>().await,
-            &CustomerForm {
-                name: "Not hers".into(),
-                ..CustomerForm::default()
-            },
-        )
-        .await
-        .unwrap();
-        let why = |key: &'static str, record: Option<String>| {
-            let (db, clock, read, grace) = (&t.db, &clock, &read, grace.clone());
-            async move { explain::why(db, clock, read, &grace, key, record.as_deref()).await }
-        };
-        let v = why("customers.export", None).await.unwrap();
-        assert!(!v.allowed);
-        assert_eq!(
-            v.reasons,
-            ["None of Grace Hopper's roles grants customers.export."],
-            "{label}"
-        );
-        let v = why("customers.read", Some(hers.id.as_str().into()))
-            .await
-            .unwrap();
-        assert!(v.allowed, "{label}: {v:?}");
-        assert_eq!(
-            v.reasons,
-            [
-                "customers.read comes from Staff.",
-                "Grace Hopper's scope for customers is assigned.",
-                "The customer is within that scope."
-            ],
-            "{label}"
-        );
-        let v = why("customers.read", Some(not_hers.id.as_str().into()))
-            .await
-            .unwrap();
-        assert!(!v.allowed);
-        assert_eq!(
-            v.reasons.last().unwrap(),
-            "The customer is outside that scope."
-        );
-        assert!(matches!(
-            why("customers.everything", None).await,
-            Err(DomainError::Invalid {
-                field: "permission",
-                ..
-            })
-        ));
-
-        // Someone of another workspace is not found.
-        let other = app::server::identity::accounts::create_workspace(
-            &t.db,
-            &clock,
-            &f.owner,
-            &app::server::identity::workspaces::WorkspaceName::parse("Elsewhere").unwrap(),
-        )
-        .await
-        .unwrap();
-        let elsewhere = grants::require::<app::permissions::keys::RolesRead>(
-            &t.db, &clock, &f.owner, &other.id,
-        )
-        .await
-        .unwrap();
-        assert!(matches!(
-            explain::explain(&t.db, &clock, &elsewhere, &grace).await,
-            Err(DomainError::NotFound)
-        ));
+        explain_names_each_keys_source(&t, &f, &owner, &grace).await;
+        why_gives_the_reason_chain(&t, &f, &grace).await;
+        explain_finds_nobody_of_another_workspace(&t, &f, &grace).await;
     }
 }
