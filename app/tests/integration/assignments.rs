@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use app::model::RoleId;
 use app::model::UserId;
-use app::permissions::keys::{RolesWrite, TeamWrite};
+use app::permissions::keys::{AuditRead, RolesRead, RolesWrite, TeamWrite};
 use app::permissions::{Permission, PermissionSet};
 use app::server::access::assignments;
 use app::server::access::grants::{self, Grant};
 use app::server::access::role_editor;
+use app::server::access::{audit, sod};
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture, TestDb};
@@ -88,14 +89,9 @@ async fn an_assignment_adds_keys_until_its_last_day(
     let row = listed.iter().find(|m| m.user_id == *grace).unwrap();
     let reviewer_row = row.roles.iter().find(|r| r.name == "Reviewer").unwrap();
     assert_eq!(reviewer_row.until.as_deref(), Some("2026-11-30"), "{label}");
-    let explained = explain::explain(
-        &t.db,
-        &f.clock,
-        &f.grant::<app::permissions::keys::RolesRead>().await,
-        grace,
-    )
-    .await
-    .unwrap();
+    let explained = explain::explain(&t.db, &f.clock, &f.grant::<RolesRead>().await, grace)
+        .await
+        .unwrap();
     assert!(
         explained
             .permissions
@@ -367,9 +363,149 @@ async fn assignments_add_up_expire_by_themselves_and_pass_the_guardrails() {
     }
 }
 
+/// A rule that names no permission, the same one twice, an existing pair, or a pair someone
+/// already holds is refused.
+async fn bad_pairs_are_named_and_write_nothing(t: &TestDb, f: &Fixture, roles: &Grant<RolesWrite>) {
+    let label = t.backend().name();
+    // Bad pairs by field; nothing written.
+    let before = t.row_counts(&["sod_rules", "audit_log"]).await;
+    for (a, b, expected) in [
+        ("customers.everything", "customers.export", "permission_a: Choose a permission from the list."),
+        ("customers.export", "customers.export", "permission_b: Choose two different permissions."),
+        ("payments.reconcile", "payments.process", "permission_b: That pair is already kept apart."),
+        // Staff holds both already: the rule would stand broken.
+        ("customers.read", "customers.write", "conflict: Grace Hopper <grace@example.com> already holds both customers.read and customers.write: change their roles first."),
+    ] {
+        let e = sod::add(&t.db, &f.clock, roles, a, b).await.unwrap_err();
+        assert_eq!(message(e), expected, "{label}");
+    }
+    assert_eq!(
+        t.row_counts(&["sod_rules", "audit_log"]).await,
+        before,
+        "{label}"
+    );
+}
+
+/// Added (either order), enforced on roles, removed.
+async fn a_rule_binds_roles_but_not_owners(
+    t: &TestDb,
+    f: &Fixture,
+    roles: &Grant<RolesWrite>,
+    read: &Grant<RolesRead>,
+) {
+    let label = t.backend().name();
+    // Added (either order), then enforced on roles; an Owner (holding everything by
+    // design) is exempt and still gets roles; removed; both audited.
+    sod::add(
+        &t.db,
+        &f.clock,
+        roles,
+        "customers.export",
+        "customers.delete",
+    )
+    .await
+    .unwrap();
+    assert!(
+        sod::list(&t.db, read)
+            .await
+            .unwrap()
+            .contains(&("customers.delete".into(), "customers.export".into())),
+        "{label}"
+    );
+    let exporter = role_editor::create(
+        &t.db,
+        &f.clock,
+        roles,
+        &draft("Exporter", &["customers.export", "customers.delete"]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        message(exporter).contains("customers.delete and customers.export"),
+        "{label}"
+    );
+    let deleter = role_editor::create(
+        &t.db,
+        &f.clock,
+        roles,
+        &draft("Deleter", &["customers.delete"]),
+    )
+    .await
+    .unwrap();
+    let bea = f.add_member("bea@example.com", "Bea Owner", "Owner").await;
+    assignments::assign(
+        &t.db,
+        &f.clock,
+        &f.grant::<TeamWrite>().await,
+        &bea,
+        &deleter,
+        "",
+    )
+    .await
+    .unwrap();
+    sod::remove(
+        &t.db,
+        &f.clock,
+        roles,
+        "customers.delete",
+        "customers.export",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        sod::remove(
+            &t.db,
+            &f.clock,
+            roles,
+            "customers.delete",
+            "customers.export"
+        )
+        .await,
+        Err(DomainError::NotFound)
+    ));
+}
+
+/// Newest first, with the actor and the state after; refusals leave nothing.
+async fn the_audit_log_reads_the_changes_back(t: &TestDb, f: &Fixture) {
+    let label = t.backend().name();
+    let log = audit::list(&t.db, &f.grant::<AuditRead>().await, None)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "sod.remove",
+            "role.assign",       // Deleter to Bea
+            "role.assign",       // Bea joins as Owner
+            "invitation.create", // Bea invited
+            "role.create",       // Deleter
+            "sod.add",
+            "role.assign",       // Grace joins as Staff
+            "invitation.create"  // Grace invited
+        ],
+        "{label}: newest first; refusals leave nothing"
+    );
+    assert_eq!(
+        log.entries[0].actor.as_deref(),
+        Some("Ada Lovelace"),
+        "{label}"
+    );
+    assert!(
+        log.entries
+            .iter()
+            .find(|e| e.action == "sod.add")
+            .unwrap()
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("customers.delete")),
+        "{label}"
+    );
+    assert_eq!(log.next, None, "{label}");
+}
+
 #[tokio::test]
 async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back() {
-    use app::server::{access::audit, access::sod};
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(NOW);
@@ -377,139 +513,16 @@ async fn segregation_rules_change_with_checks_and_the_audit_log_reads_them_back(
         f.add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
         let roles = f.grant::<RolesWrite>().await;
-        let read = f.grant::<app::permissions::keys::RolesRead>().await;
+        let read = f.grant::<RolesRead>().await;
         assert_eq!(
             sod::list(&t.db, &read).await.unwrap().len(),
             2,
             "{label}: the seeded pairs"
         );
 
-        // Bad pairs by field; nothing written.
-        let before = t.row_counts(&["sod_rules", "audit_log"]).await;
-        for (a, b, expected) in [
-            ("customers.everything", "customers.export", "permission_a: Choose a permission from the list."),
-            ("customers.export", "customers.export", "permission_b: Choose two different permissions."),
-            ("payments.reconcile", "payments.process", "permission_b: That pair is already kept apart."),
-            // Staff holds both already: the rule would stand broken.
-            ("customers.read", "customers.write", "conflict: Grace Hopper <grace@example.com> already holds both customers.read and customers.write: change their roles first."),
-        ] {
-            let e = sod::add(&t.db, &clock, &roles, a, b).await.unwrap_err();
-            assert_eq!(message(e), expected, "{label}");
-        }
-        assert_eq!(
-            t.row_counts(&["sod_rules", "audit_log"]).await,
-            before,
-            "{label}"
-        );
-
-        // Added (either order), then enforced on roles; an Owner (holding everything by
-        // design) is exempt and still gets roles; removed; both audited.
-        sod::add(
-            &t.db,
-            &clock,
-            &roles,
-            "customers.export",
-            "customers.delete",
-        )
-        .await
-        .unwrap();
-        assert!(
-            sod::list(&t.db, &read)
-                .await
-                .unwrap()
-                .contains(&("customers.delete".into(), "customers.export".into())),
-            "{label}"
-        );
-        let exporter = role_editor::create(
-            &t.db,
-            &clock,
-            &roles,
-            &draft("Exporter", &["customers.export", "customers.delete"]),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            message(exporter).contains("customers.delete and customers.export"),
-            "{label}"
-        );
-        let deleter = role_editor::create(
-            &t.db,
-            &clock,
-            &roles,
-            &draft("Deleter", &["customers.delete"]),
-        )
-        .await
-        .unwrap();
-        let bea = f.add_member("bea@example.com", "Bea Owner", "Owner").await;
-        assignments::assign(
-            &t.db,
-            &clock,
-            &f.grant::<TeamWrite>().await,
-            &bea,
-            &deleter,
-            "",
-        )
-        .await
-        .unwrap();
-        sod::remove(
-            &t.db,
-            &clock,
-            &roles,
-            "customers.delete",
-            "customers.export",
-        )
-        .await
-        .unwrap();
-        assert!(matches!(
-            sod::remove(
-                &t.db,
-                &clock,
-                &roles,
-                "customers.delete",
-                "customers.export"
-            )
-            .await,
-            Err(DomainError::NotFound)
-        ));
-
-        let log = audit::list(
-            &t.db,
-            &f.grant::<app::permissions::keys::AuditRead>().await,
-            None,
-        )
-        .await
-        .unwrap();
-        let actions: Vec<&str> = log.entries.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(
-            actions,
-            [
-                "sod.remove",
-                "role.assign",       // Deleter to Bea
-                "role.assign",       // Bea joins as Owner
-                "invitation.create", // Bea invited
-                "role.create",       // Deleter
-                "sod.add",
-                "role.assign",       // Grace joins as Staff
-                "invitation.create"  // Grace invited
-            ],
-            "{label}: newest first; refusals leave nothing"
-        );
-        assert_eq!(
-            log.entries[0].actor.as_deref(),
-            Some("Ada Lovelace"),
-            "{label}"
-        );
-        assert!(
-            log.entries
-                .iter()
-                .find(|e| e.action == "sod.add")
-                .unwrap()
-                .after
-                .as_deref()
-                .is_some_and(|a| a.contains("customers.delete")),
-            "{label}"
-        );
-        assert_eq!(log.next, None, "{label}");
+        bad_pairs_are_named_and_write_nothing(&t, &f, &roles).await;
+        a_rule_binds_roles_but_not_owners(&t, &f, &roles, &read).await;
+        the_audit_log_reads_the_changes_back(&t, &f).await;
     }
 }
 
@@ -527,7 +540,7 @@ async fn the_audit_log_pages_newest_first() {
                 .await
                 .unwrap();
         }
-        let read = f.grant::<app::permissions::keys::AuditRead>().await;
+        let read = f.grant::<AuditRead>().await;
         let first = audit::list(&t.db, &read, None).await.unwrap();
         assert_eq!(first.entries.len() as i64, audit::PAGE_SIZE, "{label}");
         assert_eq!(
