@@ -2,8 +2,12 @@
 //! keyset pagination, validation, and workspace isolation.
 
 use app::model::{Customer, UserId};
-use app::permissions::keys::{CustomersDelete, CustomersRead, CustomersWrite, TeamWrite};
+use app::permissions::keys::{
+    CustomersDelete, CustomersRead, CustomersWrite, RolesWrite, TeamWrite,
+};
+use app::server::access::assignments;
 use app::server::access::grants;
+use app::server::access::role_editor::{self, RoleDraft};
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
@@ -284,14 +288,58 @@ async fn scopes_fields_and_workspaces_confine_every_read_and_write() {
     }
 }
 
+/// Each bad field is refused by name and nothing is written.
+async fn bad_input_is_named_and_changes_nothing(t: &TestDb, f: &Fixture, label: &str) {
+    let write = f.grant::<CustomersWrite>().await;
+    let before = t.row_counts(&["customers"]).await;
+    for (bad, expected) in [
+        (form("", ""), "name"),
+        (
+            CustomerForm {
+                email: "not-an-address".into(),
+                ..form("X", "")
+            },
+            "email",
+        ),
+        (
+            CustomerForm {
+                phone: "call me".into(),
+                ..form("X", "")
+            },
+            "phone",
+        ),
+        (
+            CustomerForm {
+                notes: "x\u{0}y".into(),
+                ..form("X", "")
+            },
+            "notes",
+        ),
+        (
+            CustomerForm {
+                team_id: "no-such-team".into(),
+                ..form("X", "")
+            },
+            "team_id",
+        ),
+        (form(&"n".repeat(201), ""), "name"),
+    ] {
+        let e = customers::create(&t.db, &f.clock, &write, &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(field(e), expected, "{label}: {bad:?}");
+    }
+    assert_eq!(t.row_counts(&["customers"]).await, before, "{label}");
+}
+
 #[tokio::test]
 async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
-        let write = f.grant::<app::permissions::keys::CustomersWrite>().await;
-        let read = f.grant::<app::permissions::keys::CustomersRead>().await;
+        let write = f.grant::<CustomersWrite>().await;
+        let read = f.grant::<CustomersRead>().await;
         let names = [
             "delta", "Alpha", "charlie", "Echo", "bravo", "foxtrot", "Golf 50%",
         ];
@@ -354,52 +402,12 @@ async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
             "{label}: _ is literal"
         );
 
-        let before = t.row_counts(&["customers"]).await;
-        for (bad, expected) in [
-            (form("", ""), "name"),
-            (
-                CustomerForm {
-                    email: "not-an-address".into(),
-                    ..form("X", "")
-                },
-                "email",
-            ),
-            (
-                CustomerForm {
-                    phone: "call me".into(),
-                    ..form("X", "")
-                },
-                "phone",
-            ),
-            (
-                CustomerForm {
-                    notes: "x\u{0}y".into(),
-                    ..form("X", "")
-                },
-                "notes",
-            ),
-            (
-                CustomerForm {
-                    team_id: "no-such-team".into(),
-                    ..form("X", "")
-                },
-                "team_id",
-            ),
-            (form(&"n".repeat(201), ""), "name"),
-        ] {
-            let e = customers::create(&t.db, &clock, &write, &bad)
-                .await
-                .unwrap_err();
-            assert_eq!(field(e), expected, "{label}: {bad:?}");
-        }
-        assert_eq!(t.row_counts(&["customers"]).await, before, "{label}");
+        bad_input_is_named_and_changes_nothing(&t, &f, label).await;
     }
 }
 
 #[tokio::test]
 async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
-    use app::server::access::assignments;
-    use app::server::access::role_editor::{self, RoleDraft};
     for t in backends().await {
         let label = t.backend().name();
         let clock = Clock::manual(1_795_478_400_000);
@@ -407,7 +415,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let write = f.grant::<app::permissions::keys::CustomersWrite>().await;
+        let write = f.grant::<CustomersWrite>().await;
         let mut ids = Vec::new();
         for name in ["Alpha", "Bravo", "Charlie"] {
             let made = customers::create(&t.db, &clock, &write, &form(name, ""))
@@ -419,7 +427,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         let peek = role_editor::create(
             &t.db,
             &clock,
-            &f.grant::<app::permissions::keys::RolesWrite>().await,
+            &f.grant::<RolesWrite>().await,
             &RoleDraft {
                 name: "Peek".into(),
                 permissions: vec!["customers.read".into()],
@@ -430,19 +438,12 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         )
         .await
         .unwrap();
-        let team = f.grant::<app::permissions::keys::TeamWrite>().await;
+        let team = f.grant::<TeamWrite>().await;
         assignments::assign(&t.db, &clock, &team, &grace, &peek, "")
             .await
             .unwrap();
         // While she also holds Staff (no cap), the most permissive cap — none — wins.
-        let uncapped = grants::require::<app::permissions::keys::CustomersRead>(
-            &t.db,
-            &clock,
-            &grace,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
+        let uncapped = f.grant_of::<CustomersRead>(&grace).await.unwrap();
         assert_eq!(
             customers::count(&t.db, &uncapped).await.unwrap(),
             3,
@@ -452,14 +453,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
             .await
             .unwrap();
 
-        let read = grants::require::<app::permissions::keys::CustomersRead>(
-            &t.db,
-            &clock,
-            &grace,
-            &f.workspace,
-        )
-        .await
-        .unwrap();
+        let read = f.grant_of::<CustomersRead>(&grace).await.unwrap();
         let page = customers::list(&t.db, &read, &ListQuery::default())
             .await
             .unwrap();
@@ -494,7 +488,7 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
         assert_eq!(second.items[0].name, "Bravo", "{label}");
         assert_eq!(second.next, None, "{label}");
         // The Owner, uncapped, sees all three.
-        let owner = f.grant::<app::permissions::keys::CustomersRead>().await;
+        let owner = f.grant::<CustomersRead>().await;
         assert_eq!(customers::count(&t.db, &owner).await.unwrap(), 3, "{label}");
     }
 }
