@@ -12,7 +12,7 @@ use app::server::identity::reauth::unsafe_assume_reauthenticated;
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::error::DomainError;
-use app::server::platform::testing::{backends, Fixture};
+use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::workspace::settings::{self, SettingsForm};
 
 const PASSWORD: &str = "quiet lantern orbit mango";
@@ -84,6 +84,43 @@ fn field(e: DomainError) -> &'static str {
         DomainError::Invalid { field, .. } => field,
         other => panic!("expected a field error, got {other:?}"),
     }
+}
+
+/// Recovery codes work in any case, with or without dashes, once each; regenerating replaces
+/// every code; disabling removes the factor.
+async fn recovery_codes_work_once_and_regenerate(
+    t: &TestDb,
+    clock: &Clock,
+    user: &UserId,
+    recovery: &[String],
+) {
+    let label = t.backend().name();
+    // Recovery codes: any case, with or without dashes, once each.
+    let first = recovery[0].to_lowercase().replace('-', "");
+    mfa::verify(&t.db, clock, user, &first).await.unwrap();
+    assert!(
+        mfa::verify(&t.db, clock, user, &recovery[0]).await.is_err(),
+        "{label}"
+    );
+    assert_eq!(mfa::recovery_codes_left(&t.db, user).await.unwrap(), 9);
+
+    // Regenerating replaces every code; disabling removes the factor.
+    let fresh = mfa::regenerate_recovery_codes(&t.db, clock, &unsafe_assume_reauthenticated(user))
+        .await
+        .unwrap();
+    assert!(
+        mfa::verify(&t.db, clock, user, &recovery[1]).await.is_err(),
+        "{label}"
+    );
+    mfa::verify(&t.db, clock, user, &fresh[0]).await.unwrap();
+    mfa::disable_app(&t.db, &unsafe_assume_reauthenticated(user))
+        .await
+        .unwrap();
+    assert!(!mfa::has_totp(&t.db, user).await.unwrap());
+    assert_eq!(
+        t.row_counts(&["recovery_codes", "totp_factors"]).await[0].1,
+        0
+    );
 }
 
 #[tokio::test]
@@ -161,37 +198,7 @@ async fn an_app_is_enrolled_with_a_valid_code_and_codes_work_once() {
         let now = app_code(&enrolment.secret_base32, &clock, 0);
         mfa::verify(&t.db, &clock, &user, &now).await.unwrap();
 
-        // Recovery codes: any case, with or without dashes, once each.
-        let first = recovery[0].to_lowercase().replace('-', "");
-        mfa::verify(&t.db, &clock, &user, &first).await.unwrap();
-        assert!(
-            mfa::verify(&t.db, &clock, &user, &recovery[0])
-                .await
-                .is_err(),
-            "{label}"
-        );
-        assert_eq!(mfa::recovery_codes_left(&t.db, &user).await.unwrap(), 9);
-
-        // Regenerating replaces every code; disabling removes the factor.
-        let fresh =
-            mfa::regenerate_recovery_codes(&t.db, &clock, &unsafe_assume_reauthenticated(&user))
-                .await
-                .unwrap();
-        assert!(
-            mfa::verify(&t.db, &clock, &user, &recovery[1])
-                .await
-                .is_err(),
-            "{label}"
-        );
-        mfa::verify(&t.db, &clock, &user, &fresh[0]).await.unwrap();
-        mfa::disable_app(&t.db, &unsafe_assume_reauthenticated(&user))
-            .await
-            .unwrap();
-        assert!(!mfa::has_totp(&t.db, &user).await.unwrap());
-        assert_eq!(
-            t.row_counts(&["recovery_codes", "totp_factors"]).await[0].1,
-            0
-        );
+        recovery_codes_work_once_and_regenerate(&t, &clock, &user, &recovery).await;
     }
 }
 

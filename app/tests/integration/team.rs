@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use app::model::UserId;
+use app::permissions::keys::TeamWrite;
 use app::permissions::Permission;
 use app::server::access::grants::{self, Grant};
 use app::server::identity::accounts::{self, SignUp};
@@ -87,7 +88,7 @@ impl World {
     }
 
     async fn invite(&self, by: &UserId, email: &str, role: &str) -> Result<String, DomainError> {
-        let g = self.grant::<app::permissions::keys::TeamWrite>(by).await?;
+        let g = self.grant::<TeamWrite>(by).await?;
         let input = Invite {
             email: email.into(),
             role_id: self.role_id(role).await,
@@ -291,10 +292,7 @@ async fn expired_revoked_and_resent_links_stop_working() {
     for t in backends().await {
         let w = World::new(t).await;
         let label = w.label();
-        let write = w
-            .grant::<app::permissions::keys::TeamWrite>(&w.owner.user_id)
-            .await
-            .unwrap();
+        let write = w.grant::<TeamWrite>(&w.owner.user_id).await.unwrap();
         let read = w
             .grant::<app::permissions::keys::TeamRead>(&w.owner.user_id)
             .await
@@ -370,6 +368,45 @@ async fn expired_revoked_and_resent_links_stop_working() {
     }
 }
 
+/// Inviting with a role of another workspace is refused by field.
+async fn a_role_of_another_workspace_is_no_role_here(w: &World) {
+    let label = w.label();
+    let g = w.grant::<TeamWrite>(&w.owner.user_id).await.unwrap();
+    let elsewhere = accounts::sign_up(
+        w.db(),
+        &w.clock,
+        &w.hasher,
+        SignUp {
+            email: "eve@example.com".into(),
+            name: "Eve".into(),
+            password: Password::new(PASSWORD),
+            workspace_name: "Elsewhere".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let foreign_role =
+        w.t.strings(&format!(
+            "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'staff'",
+            elsewhere.workspace.id
+        ))
+        .await
+        .remove(0);
+    let e = invitations::invite(
+        w.db(),
+        &w.clock,
+        &g,
+        true,
+        Invite {
+            email: "z@example.com".into(),
+            role_id: foreign_role,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(&e), "role_id", "{label}");
+}
+
 #[tokio::test]
 async fn inviting_needs_the_permission_a_confirmed_address_and_owner_for_owners() {
     for t in backends().await {
@@ -397,10 +434,7 @@ async fn inviting_needs_the_permission_a_confirmed_address_and_owner_for_owners(
             .unwrap_err();
         assert_eq!(field(&member), "email", "{label}: already a member");
 
-        let g = w
-            .grant::<app::permissions::keys::TeamWrite>(&w.owner.user_id)
-            .await
-            .unwrap();
+        let g = w.grant::<TeamWrite>(&w.owner.user_id).await.unwrap();
         let unverified = invitations::invite(
             w.db(),
             &w.clock,
@@ -435,40 +469,7 @@ async fn inviting_needs_the_permission_a_confirmed_address_and_owner_for_owners(
             .unwrap_err();
             assert_eq!(field(&e), bad, "{label}: {email:.20}");
         }
-        // A role of another workspace is no role here.
-        let elsewhere = accounts::sign_up(
-            w.db(),
-            &w.clock,
-            &w.hasher,
-            SignUp {
-                email: "eve@example.com".into(),
-                name: "Eve".into(),
-                password: Password::new(PASSWORD),
-                workspace_name: "Elsewhere".into(),
-            },
-        )
-        .await
-        .unwrap();
-        let foreign_role =
-            w.t.strings(&format!(
-                "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'staff'",
-                elsewhere.workspace.id
-            ))
-            .await
-            .remove(0);
-        let e = invitations::invite(
-            w.db(),
-            &w.clock,
-            &g,
-            true,
-            Invite {
-                email: "z@example.com".into(),
-                role_id: foreign_role,
-            },
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(field(&e), "role_id", "{label}");
+        a_role_of_another_workspace_is_no_role_here(&w).await;
         // Two accepted, one open; none of the refused ones left a row.
         assert_eq!(w.t.row_counts(&["invitations"]).await[0].1, 3, "{label}");
     }
@@ -483,14 +484,8 @@ async fn deactivation_refuses_sign_in_and_guards_owners_and_oneself() {
         let manager = w
             .add_member("m@example.com", "Mia Manager", "Manager")
             .await;
-        let as_owner = w
-            .grant::<app::permissions::keys::TeamWrite>(&w.owner.user_id)
-            .await
-            .unwrap();
-        let as_manager = w
-            .grant::<app::permissions::keys::TeamWrite>(&manager)
-            .await
-            .unwrap();
+        let as_owner = w.grant::<TeamWrite>(&w.owner.user_id).await.unwrap();
+        let as_manager = w.grant::<TeamWrite>(&manager).await.unwrap();
 
         members::deactivate(w.db(), &w.clock, &as_manager, &staff)
             .await
