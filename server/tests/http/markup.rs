@@ -121,147 +121,164 @@ async fn page(c: &reqwest::Client, s: &TestServer, path: &str) -> String {
     res.text().await.unwrap()
 }
 
+/// Signs up and writes the hostile string into every free-text field of every form.
+/// Returns the customer and the role it made.
+async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> (String, String) {
+    let res = api(c, s, "/api/accounts/sign_up")
+        .await
+        .form(&[
+            ("name", HOSTILE),
+            ("email", "ada@example.com"),
+            ("password", "quiet lantern orbit mango"),
+            ("workspace_name", HOSTILE),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{label}: sign-up");
+
+    let fields = [
+        ("name", HOSTILE),
+        ("email", "buyer@example.com"),
+        ("phone", ""),
+        ("company", HOSTILE),
+        ("tax_id", HOSTILE),
+        ("notes", HOSTILE),
+        ("assigned_user_id", ""),
+        ("team_id", ""),
+    ];
+    let created: serde_json::Value = api(c, s, "/api/customers/create")
+        .await
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let customer = created["id"].as_str().expect("a customer").to_owned();
+    let mut update = vec![("id", customer.as_str()), ("version", "1")];
+    update.extend(fields);
+    let res = api(c, s, "/api/customers/update")
+        .await
+        .form(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
+    for (path, form) in [
+        ("/api/teams/create_team", vec![("name", HOSTILE)]),
+        ("/api/teams/create_department", vec![("name", HOSTILE)]),
+        (
+            "/api/settings/add_ip_rule",
+            vec![
+                ("kind", "deny"),
+                ("cidr", "203.0.113.0/24"),
+                ("user_id", ""),
+                ("note", HOSTILE),
+            ],
+        ),
+    ] {
+        let res = api(c, s, path).await.form(&form).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: {path}");
+    }
+    let role: String = api(c, s, "/api/roles/create")
+        .await
+        .json(&serde_json::json!({"role": {
+            "name": HOSTILE, "description": HOSTILE, "permissions": ["customers.read"]
+        }}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = api(c, s, "/api/roles/update")
+        .await
+        .json(&serde_json::json!({"id": role, "role": {
+            "name": HOSTILE, "description": HOSTILE, "permissions": ["customers.read", "team.read"]
+        }}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{label}: roles/update");
+    (customer, role)
+}
+
+/// Every page that shows the records shows the string intact, as text.
+async fn every_page_shows_it_as_text(
+    c: &reqwest::Client,
+    s: &TestServer,
+    label: &str,
+    customer: &str,
+    role: &str,
+) {
+    let customer_page = format!("/customers/{customer}");
+    let role_page = format!("/roles/{role}");
+    let pages = [
+        "/",
+        "/workspaces",
+        "/customers",
+        customer_page.as_str(),
+        "/team",
+        "/team/groups",
+        "/roles",
+        role_page.as_str(),
+        "/settings",
+        "/audit",
+        "/account",
+    ];
+    let mut shown = Vec::new();
+    for path in pages {
+        let html = page(c, s, path).await;
+        shown.push((path, intact_copies(&html, &format!("{label} {path}"))));
+    }
+    // Exactly the string, neither markup nor escaped twice: the title and the textarea are
+    // the two places Leptos leaves unescaped and Gatehouse escapes itself.
+    let text_of = |html: &str, selector: &str| {
+        Html::parse_document(html)
+            .select(&Selector::parse(selector).unwrap())
+            .next()
+            .map(|e| e.text().collect::<String>())
+    };
+    let html = page(c, s, &role_page).await;
+    assert_eq!(
+        text_of(&html, "title").as_deref(),
+        Some(format!("Role: {HOSTILE} · Gatehouse").as_str()),
+        "{label}"
+    );
+    let html = page(c, s, &customer_page).await;
+    assert_eq!(
+        text_of(&html, "textarea[name=notes]").as_deref(),
+        Some(HOSTILE),
+        "{label}"
+    );
+    // The record pages show every field they were given, intact.
+    let count = |path: &str| shown.iter().find(|(p, _)| *p == path).unwrap().1;
+    assert!(count(&customer_page) >= 4, "{label}: {shown:?}");
+    assert!(count(&role_page) >= 2, "{label}: {shown:?}");
+    for path in [
+        "/customers",
+        "/team/groups",
+        "/settings",
+        "/roles",
+        "/audit",
+    ] {
+        assert!(
+            count(path) >= 1,
+            "{label}: {path} lost the string: {shown:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
     for db in app::server::platform::testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
         let c = cookie_client();
-        let res = api(&c, &s, "/api/accounts/sign_up")
-            .await
-            .form(&[
-                ("name", HOSTILE),
-                ("email", "ada@example.com"),
-                ("password", "quiet lantern orbit mango"),
-                ("workspace_name", HOSTILE),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{label}: sign-up");
-
-        let fields = [
-            ("name", HOSTILE),
-            ("email", "buyer@example.com"),
-            ("phone", ""),
-            ("company", HOSTILE),
-            ("tax_id", HOSTILE),
-            ("notes", HOSTILE),
-            ("assigned_user_id", ""),
-            ("team_id", ""),
-        ];
-        let created: serde_json::Value = api(&c, &s, "/api/customers/create")
-            .await
-            .form(&fields)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let customer = created["id"].as_str().expect("a customer").to_owned();
-        let mut update = vec![("id", customer.as_str()), ("version", "1")];
-        update.extend(fields);
-        let res = api(&c, &s, "/api/customers/update")
-            .await
-            .form(&update)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
-        for (path, form) in [
-            ("/api/teams/create_team", vec![("name", HOSTILE)]),
-            ("/api/teams/create_department", vec![("name", HOSTILE)]),
-            (
-                "/api/settings/add_ip_rule",
-                vec![
-                    ("kind", "deny"),
-                    ("cidr", "203.0.113.0/24"),
-                    ("user_id", ""),
-                    ("note", HOSTILE),
-                ],
-            ),
-        ] {
-            let res = api(&c, &s, path).await.form(&form).send().await.unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{label}: {path}");
-        }
-        let role: String = api(&c, &s, "/api/roles/create")
-            .await
-            .json(&serde_json::json!({"role": {
-                "name": HOSTILE, "description": HOSTILE, "permissions": ["customers.read"]
-            }}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let res = api(&c, &s, "/api/roles/update")
-            .await
-            .json(&serde_json::json!({"id": role, "role": {
-                "name": HOSTILE, "description": HOSTILE, "permissions": ["customers.read", "team.read"]
-            }}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{label}: roles/update");
-
-        let customer_page = format!("/customers/{customer}");
-        let role_page = format!("/roles/{role}");
-        let pages = [
-            "/",
-            "/workspaces",
-            "/customers",
-            customer_page.as_str(),
-            "/team",
-            "/team/groups",
-            "/roles",
-            role_page.as_str(),
-            "/settings",
-            "/audit",
-            "/account",
-        ];
-        let mut shown = Vec::new();
-        for path in pages {
-            let html = page(&c, &s, path).await;
-            shown.push((path, intact_copies(&html, &format!("{label} {path}"))));
-        }
-        // Exactly the string, neither markup nor escaped twice: the title and the textarea are
-        // the two places Leptos leaves unescaped and Gatehouse escapes itself.
-        let text_of = |html: &str, selector: &str| {
-            Html::parse_document(html)
-                .select(&Selector::parse(selector).unwrap())
-                .next()
-                .map(|e| e.text().collect::<String>())
-        };
-        let html = page(&c, &s, &role_page).await;
-        assert_eq!(
-            text_of(&html, "title").as_deref(),
-            Some(format!("Role: {HOSTILE} · Gatehouse").as_str()),
-            "{label}"
-        );
-        let html = page(&c, &s, &customer_page).await;
-        assert_eq!(
-            text_of(&html, "textarea[name=notes]").as_deref(),
-            Some(HOSTILE),
-            "{label}"
-        );
-        // The record pages show every field they were given, intact.
-        let count = |path: &str| shown.iter().find(|(p, _)| *p == path).unwrap().1;
-        assert!(count(&customer_page) >= 4, "{label}: {shown:?}");
-        assert!(count(&role_page) >= 2, "{label}: {shown:?}");
-        for path in [
-            "/customers",
-            "/team/groups",
-            "/settings",
-            "/roles",
-            "/audit",
-        ] {
-            assert!(
-                count(path) >= 1,
-                "{label}: {path} lost the string: {shown:?}"
-            );
-        }
+        let (customer, role) = plant_everywhere(&c, &s, label).await;
+        every_page_shows_it_as_text(&c, &s, label, &customer, &role).await;
         s.stop().await.unwrap();
     }
 }
