@@ -2,13 +2,12 @@
 
 use super::*;
 
-#[tokio::test]
-async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_step() {
+/// Ada signs up, sets up an authenticator app and signs out. Returns her recovery codes.
+async fn ada_with_an_app(s: &TestServer) -> Vec<String> {
     use app::server::{platform::clock::Clock, platform::testing::totp_code};
-    let s = TestServer::sqlite().await;
     let c = cookie_client();
-    sign_up(&c, &s, "ada@example.com").await;
-    let setup: serde_json::Value = api(&c, &s, "/api/mfa/start_app")
+    sign_up(&c, s, "ada@example.com").await;
+    let setup: serde_json::Value = api(&c, s, "/api/mfa/start_app")
         .await
         .send()
         .await
@@ -19,7 +18,7 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
     let key = setup["key"].as_str().unwrap().to_owned();
     assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
     let now = Clock::System.now_ms();
-    let on = api(&c, &s, "/api/mfa/confirm_app")
+    let on = api(&c, s, "/api/mfa/confirm_app")
         .await
         .form(&[("code", totp_code(&key, now, 0))])
         .send()
@@ -28,14 +27,18 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
     assert_eq!(on.status(), StatusCode::OK);
     let recovery: Vec<String> = on.json().await.unwrap();
     assert_eq!(recovery.len(), 10);
-    api(&c, &s, "/api/accounts/sign_out")
+    api(&c, s, "/api/accounts/sign_out")
         .await
         .send()
         .await
         .unwrap();
+    recovery
+}
 
-    // The password step: the session moves to a new id and is signed in as nobody.
-    let (anonymous, token) = page_session(&s, None).await;
+/// The password step: the session moves to a new id, signed in as nobody, and only that
+/// half-done sign-in may ask for a mailed code. Returns its session cookie.
+async fn the_password_step_grants_nothing(s: &TestServer) -> String {
+    let (anonymous, token) = page_session(s, None).await;
     let res = client()
         .post(s.url("/api/accounts/sign_in"))
         .header(header::COOKIE, &anonymous)
@@ -60,14 +63,14 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
         step,
         serde_json::json!({"SecondFactor": {"app": true, "email": false, "recovery_code": true}})
     );
-    let me = api_with_cookie(&s, "/api/accounts/me", pending.clone())
+    let me = api_with_cookie(s, "/api/accounts/me", pending.clone())
         .await
         .send()
         .await
         .unwrap();
     assert_eq!(me.text().await.unwrap(), "null");
     for path in ["/api/sessions/list", "/api/mfa/status", "/api/team/members"] {
-        let refused = api_with_cookie(&s, path, pending.clone())
+        let refused = api_with_cookie(s, path, pending.clone())
             .await
             .send()
             .await
@@ -76,16 +79,21 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
     }
     // Only the holder of this half-done sign-in can mail themself a code — and this account
     // has no codes by email.
-    let mail = api_with_cookie(&s, "/api/accounts/send_sign_in_code", pending.clone())
+    let mail = api_with_cookie(s, "/api/accounts/send_sign_in_code", pending.clone())
         .await
         .send()
         .await
         .unwrap();
     assert_eq!(mail.status(), StatusCode::FORBIDDEN);
+    pending
+}
 
+/// Bad codes are refused on the code field; a recovery code finishes the sign-in under yet
+/// another id, and the half-done id is dead.
+async fn the_code_step_rotates_the_session(s: &TestServer, pending: String, recovery: &[String]) {
     // Bad codes: wrong, non-numeric, overlong, empty — refused on the code field.
     for bad in ["000000", "abcdef", &"7".repeat(100), ""] {
-        let res = api_with_cookie(&s, "/api/accounts/verify_second_factor", pending.clone())
+        let res = api_with_cookie(s, "/api/accounts/verify_second_factor", pending.clone())
             .await
             .form(&[("code", bad)])
             .send()
@@ -96,7 +104,7 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
         assert_eq!(err["field"], "code");
     }
     // A recovery code finishes it, under yet another id.
-    let res = api_with_cookie(&s, "/api/accounts/verify_second_factor", pending.clone())
+    let res = api_with_cookie(s, "/api/accounts/verify_second_factor", pending.clone())
         .await
         .form(&[("code", recovery[0].as_str())])
         .send()
@@ -110,7 +118,7 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
         .unwrap()
         .to_owned();
     assert_ne!(signed_in, pending);
-    let me: serde_json::Value = api_with_cookie(&s, "/api/accounts/me", signed_in.clone())
+    let me: serde_json::Value = api_with_cookie(s, "/api/accounts/me", signed_in.clone())
         .await
         .send()
         .await
@@ -120,12 +128,20 @@ async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_ste
         .unwrap();
     assert_eq!(me["name"], "Ada Lovelace");
     // The half-done session id is dead.
-    let old = api_with_cookie(&s, "/api/accounts/me", pending)
+    let old = api_with_cookie(s, "/api/accounts/me", pending)
         .await
         .send()
         .await
         .unwrap();
     assert_eq!(old.text().await.unwrap(), "null");
+}
+
+#[tokio::test]
+async fn two_step_sign_in_grants_nothing_before_the_code_and_rotates_at_each_step() {
+    let s = TestServer::sqlite().await;
+    let recovery = ada_with_an_app(&s).await;
+    let pending = the_password_step_grants_nothing(&s).await;
+    the_code_step_rotates_the_session(&s, pending, &recovery).await;
     s.stop().await.unwrap();
 }
 
