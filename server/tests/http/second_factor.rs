@@ -237,37 +237,10 @@ async fn a_required_second_factor_allows_nothing_but_setting_one_up() {
     s.stop().await.unwrap();
 }
 
-#[tokio::test]
-async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor() {
-    use app::server::platform::testing::totp_code;
+/// Ada invites Grace's address as Staff, straight through the domain (the mail is not the
+/// point here). Returns the invitation's token and Ada's workspace.
+async fn ada_invites_grace(s: &TestServer) -> (String, app::model::WorkspaceId) {
     use app::server::workspace::invitations::{self, Invite};
-    let s = TestServer::sqlite().await;
-    let (owner, invitee) = (cookie_client(), cookie_client());
-    sign_up(&owner, &s, "ada@example.com").await;
-    sign_up(&invitee, &s, "grace@example.com").await;
-    let setup: serde_json::Value = api(&invitee, &s, "/api/mfa/start_app")
-        .await
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = setup["key"].as_str().unwrap().to_owned();
-    let on = api(&invitee, &s, "/api/mfa/confirm_app")
-        .await
-        .form(&[("code", totp_code(&key, Clock::System.now_ms(), 0))])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(on.status(), StatusCode::OK);
-    api(&invitee, &s, "/api/accounts/sign_out")
-        .await
-        .send()
-        .await
-        .unwrap();
-
-    // Ada invites Grace's address (straight through the domain: the mail is not the point).
     let db = &s.db.db;
     let clock = Clock::System;
     let ada = app::server::identity::accounts::user_by_email(db, "ada@example.com")
@@ -310,12 +283,45 @@ async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor()
     )
     .await
     .unwrap();
+    (sent.token, workspace)
+}
+
+#[tokio::test]
+async fn accepting_an_invitation_with_a_password_still_takes_the_second_factor() {
+    use app::server::platform::testing::totp_code;
+    let s = TestServer::sqlite().await;
+    let (owner, invitee) = (cookie_client(), cookie_client());
+    sign_up(&owner, &s, "ada@example.com").await;
+    sign_up(&invitee, &s, "grace@example.com").await;
+    let setup: serde_json::Value = api(&invitee, &s, "/api/mfa/start_app")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = setup["key"].as_str().unwrap().to_owned();
+    let on = api(&invitee, &s, "/api/mfa/confirm_app")
+        .await
+        .form(&[("code", totp_code(&key, Clock::System.now_ms(), 0))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on.status(), StatusCode::OK);
+    api(&invitee, &s, "/api/accounts/sign_out")
+        .await
+        .send()
+        .await
+        .unwrap();
+
+    let (token, workspace) = ada_invites_grace(&s).await;
 
     // The token and the password join the workspace, but signing in there waits for the code.
     let step: serde_json::Value = api(&invitee, &s, "/api/invitations/accept_existing")
         .await
         .form(&[
-            ("token", sent.token.as_str()),
+            ("token", token.as_str()),
             ("password", "quiet lantern orbit mango"),
         ])
         .send()
