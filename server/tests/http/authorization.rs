@@ -56,6 +56,64 @@ async fn each_person_sees_only_their_own_workspaces_and_strangers_see_none() {
     }
 }
 
+/// Eve owns her workspace but has not confirmed her address: no invitations yet; and a role
+/// id from her workspace is no role in the demo's.
+async fn invitations_need_a_confirmed_inviter_and_a_local_role(
+    s: &TestServer,
+    eve: &reqwest::Client,
+    demo: &reqwest::Client,
+    label: &str,
+) {
+    let roles: Vec<serde_json::Value> = api(eve, s, "/api/team/roles")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let staff = roles.iter().find(|r| r["name"] == "Staff").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = api(eve, s, "/api/team/invite")
+        .await
+        .form(&[("email", "friend@example.com"), ("role_id", staff.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT, "{label}");
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("Confirm your own email"),
+        "{label}: {err}"
+    );
+    // A role id from Eve's workspace is no role in the demo's.
+    let demo_roles: Vec<serde_json::Value> = api(demo, s, "/api/team/roles")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = api(demo, s, "/api/team/invite")
+        .await
+        .form(&[("email", "friend@example.com"), ("role_id", staff.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    assert!(
+        demo_roles.iter().all(|r| r["id"] != staff.as_str()),
+        "{label}"
+    );
+    assert_eq!(s.db.row_counts(&["invitations"]).await[0].1, 0, "{label}");
+}
+
 #[tokio::test]
 async fn team_endpoints_take_the_workspace_from_the_session_and_check_permissions() {
     for db in testing::backends().await {
@@ -110,55 +168,7 @@ async fn team_endpoints_take_the_workspace_from_the_session_and_check_permission
             "{label}: demo signed out"
         );
 
-        // Eve owns her workspace but has not confirmed her address: no invitations yet.
-        let roles: Vec<serde_json::Value> = api(&eve, &s, "/api/team/roles")
-            .await
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let staff = roles.iter().find(|r| r["name"] == "Staff").unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let res = api(&eve, &s, "/api/team/invite")
-            .await
-            .form(&[("email", "friend@example.com"), ("role_id", staff.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CONFLICT, "{label}");
-        let err: serde_json::Value = res.json().await.unwrap();
-        assert!(
-            err["message"]
-                .as_str()
-                .unwrap()
-                .contains("Confirm your own email"),
-            "{label}: {err}"
-        );
-        // A role id from Eve's workspace is no role in the demo's.
-        let demo_roles: Vec<serde_json::Value> = api(&demo, &s, "/api/team/roles")
-            .await
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let res = api(&demo, &s, "/api/team/invite")
-            .await
-            .form(&[("email", "friend@example.com"), ("role_id", staff.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
-        assert!(
-            demo_roles.iter().all(|r| r["id"] != staff.as_str()),
-            "{label}"
-        );
-        assert_eq!(s.db.row_counts(&["invitations"]).await[0].1, 0, "{label}");
+        invitations_need_a_confirmed_inviter_and_a_local_role(&s, &eve, &demo, label).await;
         s.stop().await.unwrap();
     }
 }
