@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
+use app::permissions::keys::{CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
@@ -30,90 +31,13 @@ struct Victim {
     members: Vec<String>,
 }
 
-async fn victim(db: &Db) -> Victim {
-    use app::server::{
-        records::customers, workspace::departments, workspace::invitations, workspace::ip_rules,
-        workspace::login_hours, workspace::teams,
-    };
-    let clock = Clock::System;
-    let f = Fixture::new(db, &clock).await;
-    let grace = f
-        .add_member("grace@example.com", "Grace Hopper", "Staff")
-        .await;
-    let team = teams::create(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::TeamWrite>().await,
-        "A Team Secret",
-    )
-    .await
-    .unwrap();
-    teams::add_member(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::TeamWrite>().await,
-        &team,
-        &grace,
-    )
-    .await
-    .unwrap();
-    let department = departments::create(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::TeamWrite>().await,
-        "A Dept Secret",
-    )
-    .await
-    .unwrap();
-    departments::set_for_member(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::TeamWrite>().await,
-        grace.as_str(),
-        &department,
-    )
-    .await
-    .unwrap();
-    let customer = customers::create(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::CustomersWrite>().await,
-        &customers::CustomerForm {
-            name: "Secret Customer A".into(),
-            tax_id: "A-TAX-SECRET".into(),
-            assigned_user_id: grace.as_str().into(),
-            team_id: team.as_str().into(),
-            ..customers::CustomerForm::default()
-        },
-    )
-    .await
-    .unwrap();
-    invitations::invite(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::TeamWrite>().await,
-        true,
-        invitations::Invite {
-            email: "pending-a@example.com".into(),
-            role_id: f.role("Guest").await.as_str().into(),
-        },
-    )
-    .await
-    .unwrap();
-    let invitation = invitations::list_pending(
-        db,
-        &clock,
-        &f.grant::<app::permissions::keys::TeamRead>().await,
-    )
-    .await
-    .unwrap()[0]
-        .id
-        .as_str()
-        .to_owned();
-    let settings = f.grant::<app::permissions::keys::SettingsWrite>().await;
+/// A deny rule with a secret note, and all-day hours for Staff. Returns the rule and Staff.
+async fn victim_network_and_hours(db: &Db, f: &Fixture) -> (String, app::model::RoleId) {
+    use app::server::workspace::{ip_rules, login_hours};
+    let settings = f.grant::<SettingsWrite>().await;
     ip_rules::add(
         db,
-        &clock,
+        &f.clock,
         &settings,
         &ip_rules::NewRule {
             kind: "deny".into(),
@@ -129,7 +53,7 @@ async fn victim(db: &Db) -> Victim {
     let staff = f.role("Staff").await;
     login_hours::set(
         db,
-        &clock,
+        &f.clock,
         &settings,
         &login_hours::HoursForm {
             role_id: staff.as_str().into(),
@@ -140,6 +64,64 @@ async fn victim(db: &Db) -> Victim {
     )
     .await
     .unwrap();
+    (ip_rule, staff)
+}
+
+async fn victim(db: &Db) -> Victim {
+    use app::server::{
+        records::customers, workspace::departments, workspace::invitations, workspace::teams,
+    };
+    let clock = Clock::System;
+    let f = Fixture::new(db, &clock).await;
+    let grace = f
+        .add_member("grace@example.com", "Grace Hopper", "Staff")
+        .await;
+    let team_write = f.grant::<TeamWrite>().await;
+    let team = teams::create(db, &clock, &team_write, "A Team Secret")
+        .await
+        .unwrap();
+    teams::add_member(db, &clock, &team_write, &team, &grace)
+        .await
+        .unwrap();
+    let department = departments::create(db, &clock, &team_write, "A Dept Secret")
+        .await
+        .unwrap();
+    departments::set_for_member(db, &clock, &team_write, grace.as_str(), &department)
+        .await
+        .unwrap();
+    let customer = customers::create(
+        db,
+        &clock,
+        &f.grant::<CustomersWrite>().await,
+        &customers::CustomerForm {
+            name: "Secret Customer A".into(),
+            tax_id: "A-TAX-SECRET".into(),
+            assigned_user_id: grace.as_str().into(),
+            team_id: team.as_str().into(),
+            ..customers::CustomerForm::default()
+        },
+    )
+    .await
+    .unwrap();
+    invitations::invite(
+        db,
+        &clock,
+        &team_write,
+        true,
+        invitations::Invite {
+            email: "pending-a@example.com".into(),
+            role_id: f.role("Guest").await.as_str().into(),
+        },
+    )
+    .await
+    .unwrap();
+    let invitation = invitations::list_pending(db, &clock, &f.grant::<TeamRead>().await)
+        .await
+        .unwrap()[0]
+        .id
+        .as_str()
+        .to_owned();
+    let (ip_rule, staff) = victim_network_and_hours(db, &f).await;
     Victim {
         customer: customer.id.as_str().into(),
         member: grace.as_str().into(),
@@ -229,14 +211,9 @@ async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
         .unwrap();
     let options = roles::options(
         db,
-        &grants::require::<app::permissions::keys::TeamRead>(
-            db,
-            &clock,
-            &owner.user_id,
-            &owner.workspace.id,
-        )
-        .await
-        .unwrap(),
+        &grants::require::<TeamRead>(db, &clock, &owner.user_id, &owner.workspace.id)
+            .await
+            .unwrap(),
     )
     .await
     .unwrap();
@@ -298,6 +275,111 @@ async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
     callers
 }
 
+impl Victim {
+    /// The victim's id a matrix entry names.
+    fn value(&self, x: V) -> String {
+        match x {
+            Text(t) => t.to_owned(),
+            Customer => self.customer.clone(),
+            Member => self.member.clone(),
+            Invitation => self.invitation.clone(),
+            IpRule => self.ip_rule.clone(),
+            Role => self.role.clone(),
+            Team => self.team.clone(),
+            Department => self.department.clone(),
+            Workspace => self.workspace.clone(),
+        }
+    }
+}
+
+type Callers = [(&'static str, reqwest::Client)];
+
+/// JSON endpoints first: the form table ends by signing the callers out. Returns the calls made.
+async fn json_calls(s: &TestServer, v: &Victim, callers: &Callers, label: &str) -> usize {
+    let mut calls = 0;
+    for (who, c) in callers {
+        for (path, body) in JSON_MATRIX {
+            let res = api(c, s, path)
+                .await
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.replace("ROLE", &v.role))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap();
+            let expected = match (*who, *path) {
+                ("nobody", _) => 401,
+                ("Staff" | "Guest", _) => 403,
+                (_, "/api/roles/create") => 422,
+                _ => 404,
+            };
+            assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
+            assert!(
+                status != StatusCode::INTERNAL_SERVER_ERROR,
+                "{label}: {who} {path}: {body}"
+            );
+            for secret in SECRETS {
+                assert!(
+                    !body.contains(secret),
+                    "{label}: {who} read {secret:?} through {path}"
+                );
+            }
+            calls += 1;
+        }
+    }
+    calls
+}
+
+/// The callers are who they claim: where the answer is certain, refused for the right reason.
+fn expected_form_status(who: &str, path: &str) -> Option<u16> {
+    match (who, path) {
+        ("nobody", "/api/customers/get" | "/api/team/deactivate") => Some(401),
+        (_, "/api/customers/get") => Some(404),
+        ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
+        ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
+        ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
+        ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => Some(404),
+        (
+            "Owner" | "Manager",
+            "/api/teams/delete_team"
+            | "/api/teams/remove_member"
+            | "/api/teams/delete_department"
+            | "/api/teams/set_department",
+        ) => Some(404),
+        _ => None,
+    }
+}
+
+/// The form-encoded endpoints. Returns the calls made.
+async fn form_calls(s: &TestServer, v: &Victim, callers: &Callers, label: &str) -> usize {
+    let mut calls = 0;
+    for (who, c) in callers {
+        for (path, fields) in MATRIX {
+            let form: Vec<(&str, String)> = fields.iter().map(|(k, x)| (*k, v.value(*x))).collect();
+            let res = api(c, s, path).await.form(&form).send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap();
+            for secret in SECRETS {
+                assert!(
+                    !body.contains(secret),
+                    "{label}: {who} read {secret:?} through {path} ({status}): {body}"
+                );
+            }
+            assert!(
+                status != StatusCode::INTERNAL_SERVER_ERROR,
+                "{label}: {who} {path}: {body}"
+            );
+            let expected = expected_form_status(who, path);
+            if let Some(expected) = expected {
+                assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
+            }
+            calls += 1;
+        }
+    }
+    calls
+}
+
 #[tokio::test]
 async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endpoint() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
@@ -326,94 +408,8 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
             "{label}: the snapshot covers every secret's row"
         );
         let callers = strangers(&s).await;
-        let value = |x: V| -> String {
-            match x {
-                Text(t) => t.to_owned(),
-                Customer => v.customer.clone(),
-                Member => v.member.clone(),
-                Invitation => v.invitation.clone(),
-                IpRule => v.ip_rule.clone(),
-                Role => v.role.clone(),
-                Team => v.team.clone(),
-                Department => v.department.clone(),
-                Workspace => v.workspace.clone(),
-            }
-        };
-        let mut calls = 0;
-        // JSON endpoints first: the form table ends by signing the callers out.
-        for (who, c) in &callers {
-            for (path, body) in JSON_MATRIX {
-                let res = api(c, &s, path)
-                    .await
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.replace("ROLE", &v.role))
-                    .send()
-                    .await
-                    .unwrap();
-                let status = res.status();
-                let body = res.text().await.unwrap();
-                let expected = match (*who, *path) {
-                    ("nobody", _) => 401,
-                    ("Staff" | "Guest", _) => 403,
-                    (_, "/api/roles/create") => 422,
-                    _ => 404,
-                };
-                assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
-                assert!(
-                    status != StatusCode::INTERNAL_SERVER_ERROR,
-                    "{label}: {who} {path}: {body}"
-                );
-                for secret in SECRETS {
-                    assert!(
-                        !body.contains(secret),
-                        "{label}: {who} read {secret:?} through {path}"
-                    );
-                }
-                calls += 1;
-            }
-        }
-        for (who, c) in &callers {
-            for (path, fields) in MATRIX {
-                let form: Vec<(&str, String)> =
-                    fields.iter().map(|(k, x)| (*k, value(*x))).collect();
-                let res = api(c, &s, path).await.form(&form).send().await.unwrap();
-                let status = res.status();
-                let body = res.text().await.unwrap();
-                for secret in SECRETS {
-                    assert!(
-                        !body.contains(secret),
-                        "{label}: {who} read {secret:?} through {path} ({status}): {body}"
-                    );
-                }
-                assert!(
-                    status != StatusCode::INTERNAL_SERVER_ERROR,
-                    "{label}: {who} {path}: {body}"
-                );
-                // The callers are who they claim: refused for the right reason.
-                let expected = match (*who, *path) {
-                    ("nobody", "/api/customers/get" | "/api/team/deactivate") => Some(401),
-                    (_, "/api/customers/get") => Some(404),
-                    ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
-                    ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
-                    ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
-                    ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => {
-                        Some(404)
-                    }
-                    (
-                        "Owner" | "Manager",
-                        "/api/teams/delete_team"
-                        | "/api/teams/remove_member"
-                        | "/api/teams/delete_department"
-                        | "/api/teams/set_department",
-                    ) => Some(404),
-                    _ => None,
-                };
-                if let Some(expected) = expected {
-                    assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
-                }
-                calls += 1;
-            }
-        }
+        let calls =
+            json_calls(&s, &v, &callers, label).await + form_calls(&s, &v, &callers, label).await;
         assert_eq!(calls, (MATRIX.len() + JSON_MATRIX.len()) * 5);
         let after = snapshot(&s.db, &v).await;
         assert_eq!(before, after, "{label}: the victim workspace changed");
