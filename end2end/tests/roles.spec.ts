@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import { gotoHydrated, ownerWithMember, watchConsole } from "./helpers";
 
 /** Tomorrow as YYYY-MM-DD in UTC: a new workspace's time zone is UTC. */
@@ -6,28 +6,8 @@ function tomorrow(): string {
   return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 }
 
-test("an admin builds a role in the editor, assigns it with an expiry, and the member's UI follows", async ({
-  page,
-  browser,
-}) => {
-  // Deleting the role without choosing where its holder goes answers 422 and the broken
-  // segregation pair 409, on purpose.
-  const console = watchConsole(page, [409, 422]);
-  const stamp = Date.now();
-  const { context, member } = await ownerWithMember(page, browser, {
-    owner: `roles-owner+${stamp}@example.com`,
-    ownerName: "Olive Owner",
-    member: `roles-member+${stamp}@example.com`,
-    memberName: "Sam Staff",
-    workspace: "Role Makers",
-  });
-
-  // Staff cannot see roles: no menu entry.
-  await gotoHydrated(member, "/");
-  await expect(member.locator(".sidenav")).toContainText("Team");
-  await expect(member.locator(".sidenav")).not.toContainText("Roles");
-
-  // The editor: a parent's keys come greyed with their source, groups count, "all" toggles.
+/** The editor: a parent's keys come greyed with their source, groups count, "all" toggles; saving shows the diff first. */
+async function buildAuditorRole(page: Page) {
   await gotoHydrated(page, "/roles");
   await page.getByRole("link", { name: "New role" }).click();
   await expect(page.locator("h1")).toHaveText("New role");
@@ -72,8 +52,10 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   const row = page.locator("tbody tr", { hasText: "Auditor" });
   await expect(row).toContainText("Reads roles and reports. Inherits from Guest.");
   await expect(row).toContainText("Nobody");
+}
 
-  // Assign it to the member until tomorrow, from their access page.
+/** Gives the role to the member until tomorrow, from their access page. */
+async function assignUntilTomorrow(page: Page) {
   await gotoHydrated(page, "/team");
   await page.getByRole("link", { name: "Sam Staff" }).click();
   await expect(page.locator("h1")).toHaveText("Access of Sam Staff");
@@ -87,8 +69,10 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await expect(page.locator("tbody tr", { hasText: "audit.read" })).toContainText(
     `Auditor (until ${tomorrow()})`,
   );
+}
 
-  // The member's next page load has the new menu entry and the role's read-only view.
+/** The member's next page load has the new menu entry and the role's read-only view. */
+async function memberSeesTheRoleReadOnly(member: Page) {
   await gotoHydrated(member, "/");
   await expect(member.locator(".sidenav")).toContainText("Roles");
   await member.locator(".sidenav").getByRole("link", { name: "Roles" }).click();
@@ -97,8 +81,11 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await member.getByRole("link", { name: "Auditor" }).click();
   await expect(member.locator(".alert-warning")).toContainText("You can see this role but not change it.");
   await expect(member.getByRole("button", { name: "Save role" })).toHaveCount(0);
+}
 
-  // Editing a role in use names what changes and for how many.
+/** Editing a role in use names what changes and for how many; deleting it asks where its holder goes. */
+async function editThenDeleteAuditor(page: Page) {
+  const diff = page.locator(".diff");
   await gotoHydrated(page, "/roles");
   await page.locator("tbody tr", { hasText: "Auditor" }).getByRole("link", { name: "Edit" }).click();
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
@@ -122,13 +109,10 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await panel.getByRole("button", { name: "Delete role" }).click();
   await expect(page.locator("tbody tr", { hasText: "Auditor" })).toHaveCount(0);
   await expect(page.locator("tbody tr", { hasText: "Guest" })).toContainText("1 person");
+}
 
-  await gotoHydrated(member, "/");
-  await expect(member.locator(".sidenav")).not.toContainText("Roles");
-  await context.close();
-
-  // Segregation of duties: a pair someone (the Staff member) already breaks is refused; a new
-  // pair is kept apart, then released.
+/** Segregation of duties: a pair someone (the Staff member) already breaks is refused; a new pair is kept apart, then released. */
+async function keepPairsApart(page: Page) {
   const sod = page.locator("section", { has: page.locator("#sod-heading") });
   await expect(sod).toContainText("payments.process ↔ payments.reconcile");
   await sod.getByLabel("Permission", { exact: true }).selectOption("customers.read");
@@ -141,8 +125,10 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await expect(sod).toContainText("customers.delete ↔ customers.export");
   await sod.getByRole("button", { name: "Stop keeping customers.delete and customers.export apart" }).click();
   await expect(sod).not.toContainText("customers.delete ↔ customers.export");
+}
 
-  // The audit log shows every change, newest first, with the state before and after.
+/** The audit log shows every change, newest first, with the state before and after. */
+async function auditLogShowsEveryChange(page: Page, stamp: number) {
   await page.locator(".sidenav").getByRole("link", { name: "Audit log" }).click();
   await expect(page.locator("h1")).toHaveText("Audit log");
   const entries = page.locator("tbody tr");
@@ -157,5 +143,37 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await expect(given.filter({ hasText: "Olive Owner" })).toContainText("Sam Staff");
   await expect(page.locator("tbody tr", { hasText: "Invited" })).toContainText(`roles-member+${stamp}@example.com`);
   await expect(page.locator("tbody tr", { hasText: "Created role" })).toHaveCount(1);
+}
+
+test("an admin builds a role in the editor, assigns it with an expiry, and the member's UI follows", async ({
+  page,
+  browser,
+}) => {
+  // Deleting the role without choosing where its holder goes answers 422 and the broken
+  // segregation pair 409, on purpose.
+  const console = watchConsole(page, [409, 422]);
+  const stamp = Date.now();
+  const { context, member } = await ownerWithMember(page, browser, {
+    owner: `roles-owner+${stamp}@example.com`,
+    ownerName: "Olive Owner",
+    member: `roles-member+${stamp}@example.com`,
+    memberName: "Sam Staff",
+    workspace: "Role Makers",
+  });
+
+  // Staff cannot see roles: no menu entry.
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".sidenav")).toContainText("Team");
+  await expect(member.locator(".sidenav")).not.toContainText("Roles");
+
+  await buildAuditorRole(page);
+  await assignUntilTomorrow(page);
+  await memberSeesTheRoleReadOnly(member);
+  await editThenDeleteAuditor(page);
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".sidenav")).not.toContainText("Roles");
+  await context.close();
+  await keepPairsApart(page);
+  await auditLogShowsEveryChange(page, stamp);
   console.assertClean();
 });
