@@ -5,3 +5,4 @@ pub mod form;
 pub mod hydrated;
 pub mod layout;
 pub mod raw_text;
+pub mod table;

@@ -11,6 +11,7 @@ use crate::api::roles::{explain_access, WhyAccess};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
 use crate::model::{Explanation, RoleOption};
 use crate::permissions::Permission;
@@ -93,14 +94,11 @@ fn roles_card(
                     {manage
                         .then(|| {
                             view! {
-                                <ActionForm action=unassign attr:class="inline-form">
-                                    <CsrfField />
-                                    <input type="hidden" name="user_id" value=user_id />
-                                    <input type="hidden" name="role_id" value=role_id />
-                                    <button type="submit" class="btn btn-small">
-                                        {remove_label}
-                                    </button>
-                                </ActionForm>
+                                <RowAction
+                                    action=unassign
+                                    fields=vec![("user_id", user_id), ("role_id", role_id)]
+                                    label=remove_label
+                                />
                             }
                         })}
                 </li>
@@ -173,7 +171,7 @@ fn permissions_card(e: &Explanation) -> AnyView {
                 </tr>
             }
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     let scopes = e
         .scopes
         .iter()
@@ -182,18 +180,11 @@ fn permissions_card(e: &Explanation) -> AnyView {
     view! {
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Permissions"</h2>
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Key"</th>
-                            <th scope="col">"Permission"</th>
-                            <th scope="col">"From"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable
+                columns=&["Key", "Permission", "From"]
+                rows
+                empty="No permissions: this member can't do anything here."
+            />
             <h3>"Data scopes"</h3>
             <ul class="scope-list">{scopes}</ul>
         </section>

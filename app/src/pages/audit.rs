@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::audit::list_audit;
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
+use crate::components::table::{DataTable, Pager};
 use crate::model::{utc_datetime, AuditEntry};
 
 /// What an action code means, in words.
@@ -46,30 +47,17 @@ pub fn AuditPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => {
-                        let empty = page.entries.is_empty();
-                        let rows = page.entries.into_iter().map(entry_row).collect_view();
+                        let rows = page.entries.into_iter().map(entry_row).collect::<Vec<_>>();
+                        let next = page.next.map(|next| format!("/audit?before={next}"));
                         view! {
                             <section class="card">
-                                {empty.then(|| view! { <p class="empty-state">"Nothing recorded yet."</p> })}
-                                <div class="table-wrap">
-                                    <table class="table audit-table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"When"</th>
-                                                <th scope="col">"Who"</th>
-                                                <th scope="col">"What"</th>
-                                                <th scope="col">"Of"</th>
-                                                <th scope="col">"Change"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                </div>
-                                {page.next.map(|next| view! {
-                                    <nav class="pager" aria-label="Audit log pages">
-                                        <a class="btn" href=format!("/audit?before={next}")>"Older entries"</a>
-                                    </nav>
-                                })}
+                                <DataTable
+                                    columns=&["When", "Who", "What", "Of", "Change"]
+                                    rows
+                                    empty="Nothing recorded yet."
+                                    class="audit-table"
+                                />
+                                <Pager next label="Older entries" name="Audit log pages" />
                             </section>
                         }
                         .into_any()

@@ -14,6 +14,7 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
+use crate::components::table::{DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
@@ -74,25 +75,17 @@ pub fn CustomersPage() -> impl IntoView {
 
 #[component]
 fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
-    if page.items.is_empty() {
-        let text = if search.is_empty() {
-            "No customers yet."
-        } else {
-            "No customers match your search."
-        };
-        return view! { <p class="empty-state">{text}</p> }.into_any();
-    }
+    let empty = if search.is_empty() {
+        "No customers yet."
+    } else {
+        "No customers match your search."
+    };
     let next = page.next.map(|after| {
-        let href = format!(
+        format!(
             "/customers?q={}&after={}",
             urlencoding(&search),
             urlencoding(&after)
-        );
-        view! {
-            <p class="pager">
-                <a href=href rel="next">"Next page →"</a>
-            </p>
-        }
+        )
     });
     let rows = page
         .items
@@ -109,25 +102,11 @@ fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
                 </tr>
             }
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Company"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Assigned to"</th>
-                        <th scope="col">"Team"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        {next}
+        <DataTable columns=&["Name", "Company", "Email", "Assigned to", "Team"] rows empty />
+        <Pager next label="Next page →" name="Customer pages" />
     }
-    .into_any()
 }
 
 /// Percent-encodes a query value (the page builds links without a URL library in the wasm).

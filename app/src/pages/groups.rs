@@ -11,6 +11,7 @@ use crate::api::groups::{
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{cleared_on_success, field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{GroupView, MemberOption};
@@ -144,12 +145,12 @@ fn TeamsCard(
                         <li>
                             {m.label.clone()}
                             {can_write.then(|| view! {
-                                <ActionForm action=actions.remove attr:class="inline-form">
-                                    <CsrfField />
-                                    <input type="hidden" name="team_id" value=team_id />
-                                    <input type="hidden" name="user_id" value=user_id />
-                                    <button type="submit" class="btn btn-small" aria-label=remove_label>"Remove"</button>
-                                </ActionForm>
+                                <RowAction
+                                    action=actions.remove
+                                    fields=vec![("team_id", team_id), ("user_id", user_id)]
+                                    label="Remove"
+                                    aria_label=remove_label
+                                />
                             })}
                         </li>
                     }
@@ -169,11 +170,13 @@ fn TeamsCard(
                         {picker}
                         <button type="submit" class="btn btn-small">"Add"</button>
                     </ActionForm>
-                    <ActionForm action=actions.delete_team attr:class="inline-form">
-                        <CsrfField />
-                        <input type="hidden" name="team_id" value=delete_id />
-                        <button type="submit" class="btn btn-small btn-danger" aria-label=delete_label>"Delete team"</button>
-                    </ActionForm>
+                    <RowAction
+                        action=actions.delete_team
+                        fields=vec![("team_id", delete_id)]
+                        label="Delete team"
+                        aria_label=delete_label
+                        danger=true
+                    />
                 </div>
             });
             view! {
@@ -229,11 +232,13 @@ fn DepartmentsCard(
             let delete_id = d.id.clone();
             let delete_label = format!("Delete department {}", d.name);
             let controls = can_write.then(move || view! {
-                <ActionForm action=actions.delete_department attr:class="inline-form">
-                    <CsrfField />
-                    <input type="hidden" name="department_id" value=delete_id />
-                    <button type="submit" class="btn btn-small btn-danger" aria-label=delete_label>"Delete department"</button>
-                </ActionForm>
+                <RowAction
+                    action=actions.delete_department
+                    fields=vec![("department_id", delete_id)]
+                    label="Delete department"
+                    aria_label=delete_label
+                    danger=true
+                />
             });
             view! {
                 <div class="group" data-group=d.name.clone()>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::settings::{get_login_hours, ClearLoginHours, SetLoginHours, SetTimeZone};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::model::{LoginHoursView, RoleHours, WEEKDAYS};
 
@@ -126,11 +127,11 @@ fn RoleRow(
     let cleared = role.hours.is_some().then(|| {
         let id = id.clone();
         view! {
-            <ActionForm action=clear attr:class="inline-form">
-                <CsrfField />
-                <input type="hidden" name="role_id" value=id />
-                <button type="submit" class="btn btn-small">"Any time"</button>
-            </ActionForm>
+            <RowAction
+                action=clear
+                fields=vec![("role_id", id)]
+                label="Any time"
+            />
         }
     });
     view! {

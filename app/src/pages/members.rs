@@ -9,6 +9,7 @@ use crate::api::members::{
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::table::{DataTable, RowAction, ACTIONS};
 use crate::csrf_page::CsrfField;
 use crate::model::{utc_date, utc_datetime, Member, PendingInvitation};
 use crate::permissions::Permission;
@@ -186,9 +187,6 @@ fn Invitations(actions: TeamActions, can_write: bool) -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading invitations…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(items) if items.is_empty() => {
-                            view! { <p class="muted">"No open invitations."</p> }.into_any()
-                        }
                         Ok(items) => view! { <InvitationTable items actions can_write /> }.into_any(),
                         Err(e) => list_error(e, "invitations"),
                     }
@@ -225,16 +223,16 @@ fn InvitationTable(
                             {can_write
                                 .then(|| {
                                     view! {
-                                        <ActionForm action=actions.resend attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="id" value=resend_id.clone() />
-                                            <button type="submit" class="btn btn-small">"Resend"</button>
-                                        </ActionForm>
-                                        <ActionForm action=actions.revoke attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="id" value=revoke_id.clone() />
-                                            <button type="submit" class="btn btn-small">"Revoke"</button>
-                                        </ActionForm>
+                                        <RowAction
+                                            action=actions.resend
+                                            fields=vec![("id", resend_id.clone())]
+                                            label="Resend"
+                                        />
+                                        <RowAction
+                                            action=actions.revoke
+                                            fields=vec![("id", revoke_id.clone())]
+                                            label="Revoke"
+                                        />
                                     }
                                 })}
                         </div>
@@ -242,22 +240,13 @@ fn InvitationTable(
                 </tr>
             }
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Invited by"</th>
-                        <th scope="col">"Link expires"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable
+            columns=&["Email", "Role", "Invited by", "Link expires", ACTIONS]
+            rows
+            empty="No open invitations."
+        />
     }
 }
 
@@ -321,36 +310,37 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
                             {(manage && m.active)
                                 .then(|| {
                                     view! {
-                                        <ActionForm action=actions.end_sessions attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="user_id" value=end_id.clone() />
-                                            <button type="submit" class="btn btn-small">"Sign out everywhere"</button>
-                                        </ActionForm>
-                                        <ActionForm action=actions.deactivate attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="user_id" value=deactivate_id.clone() />
-                                            <button type="submit" class="btn btn-small btn-danger">"Deactivate"</button>
-                                        </ActionForm>
+                                        <RowAction
+                                            action=actions.end_sessions
+                                            fields=vec![("user_id", end_id.clone())]
+                                            label="Sign out everywhere"
+                                        />
+                                        <RowAction
+                                            action=actions.deactivate
+                                            fields=vec![("user_id", deactivate_id.clone())]
+                                            label="Deactivate"
+                                            danger=true
+                                        />
                                     }
                                 })}
                             {(manage && locked.is_some())
                                 .then(|| {
                                     view! {
-                                        <ActionForm action=actions.unlock attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="user_id" value=unlock_id.clone() />
-                                            <button type="submit" class="btn btn-small">"Unlock"</button>
-                                        </ActionForm>
+                                        <RowAction
+                                            action=actions.unlock
+                                            fields=vec![("user_id", unlock_id.clone())]
+                                            label="Unlock"
+                                        />
                                     }
                                 })}
                             {(manage && !m.active)
                                 .then(|| {
                                     view! {
-                                        <ActionForm action=actions.reactivate attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="user_id" value=reactivate_id.clone() />
-                                            <button type="submit" class="btn btn-small">"Reactivate"</button>
-                                        </ActionForm>
+                                        <RowAction
+                                            action=actions.reactivate
+                                            fields=vec![("user_id", reactivate_id.clone())]
+                                            label="Reactivate"
+                                        />
                                     }
                                 })}
                         </div>
@@ -358,22 +348,12 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
                 </tr>
             }
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Roles"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Joined"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable
+            columns=&["Name", "Email", "Roles", "Status", "Joined", ACTIONS]
+            rows
+            empty="No members."
+        />
     }
 }

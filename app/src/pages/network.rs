@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::api::settings::{get_network_access, AddIpRule, RemoveIpRule};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::table::{DataTable, RowAction, ACTIONS};
 use crate::csrf_page::CsrfField;
 use crate::model::{IpRuleKind, NetworkAccess};
 
@@ -47,8 +48,12 @@ fn Rules(
         .into_iter()
         .map(|rule| {
             let kind = match rule.kind {
-                IpRuleKind::Allow => view! { <span class="badge badge-first">"Allow"</span> }.into_any(),
-                IpRuleKind::Deny => view! { <span class="badge badge-first badge-danger">"Deny"</span> }.into_any(),
+                IpRuleKind::Allow => {
+                    view! { <span class="badge badge-first">"Allow"</span> }.into_any()
+                }
+                IpRuleKind::Deny => {
+                    view! { <span class="badge badge-first badge-danger">"Deny"</span> }.into_any()
+                }
             };
             view! {
                 <tr>
@@ -57,45 +62,28 @@ fn Rules(
                     <td>{rule.person.unwrap_or_else(|| "Everyone".into())}</td>
                     <td>{rule.note}</td>
                     <td class="actions-cell">
-                        <ActionForm action=remove attr:class="inline-form">
-                            <CsrfField />
-                            <input type="hidden" name="id" value=rule.id />
-                            <button type="submit" class="btn btn-small btn-danger" aria-label=format!("Remove {}", rule.cidr)>
-                                "Remove"
-                            </button>
-                        </ActionForm>
+                        <RowAction
+                            action=remove
+                            fields=vec![("id", rule.id)]
+                            label="Remove"
+                            aria_label=format!("Remove {}", rule.cidr)
+                            danger=true
+                        />
                     </td>
                 </tr>
             }
         })
-        .collect_view();
-    let empty = rows.is_empty();
+        .collect::<Vec<_>>();
     view! {
         {access
             .your_address
             .map(|ip| view! { <p>"Your address now: " <code data-testid="your-address">{ip}</code></p> })}
         <FormAlert error=remove_error />
-        {if empty {
-            view! { <p class="empty-state">"No entries: every address may sign in."</p> }.into_any()
-        } else {
-            view! {
-                <div class="table-wrap">
-                    <table class="table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Rule"</th>
-                                <th scope="col">"Address or range"</th>
-                                <th scope="col">"Applies to"</th>
-                                <th scope="col">"Note"</th>
-                                <th scope="col"><span class="sr-only">"Actions"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            }
-                .into_any()
-        }}
+        <DataTable
+            columns=&["Rule", "Address or range", "Applies to", "Note", ACTIONS]
+            rows
+            empty="No entries: every address may sign in."
+        />
         <AddRuleForm add members=access.members />
     }
 }

@@ -9,6 +9,7 @@ use crate::api::roles::{list_roles, list_sod_rules, AddSodRule, DeleteRole, Remo
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton};
 use crate::components::layout::PageHeader;
+use crate::components::table::{DataTable, RowAction, ACTIONS};
 use crate::csrf_page::CsrfField;
 use crate::model::{RoleId, RoleView};
 use crate::permissions::Permission;
@@ -102,12 +103,12 @@ fn SodRules(can_write: bool) -> impl IntoView {
                                 <li>
                                     <code>{label}</code>
                                     {can_write.then(|| view! {
-                                        <ActionForm action=remove attr:class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="permission_a" value=a />
-                                            <input type="hidden" name="permission_b" value=b />
-                                            <button type="submit" class="btn btn-small" aria-label=remove_label>"Remove"</button>
-                                        </ActionForm>
+                                        <RowAction
+                                            action=remove
+                                            fields=vec![("permission_a", a), ("permission_b", b)]
+                                            label="Remove"
+                                            aria_label=remove_label
+                                        />
                                     })}
                                 </li>
                             }
@@ -168,7 +169,7 @@ fn RoleTable(
             let parent = r.parent_role_id.as_ref().map(&name_of);
             role_row(r, parent, can_write, deleting)
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     let list_for_panel = list.clone();
     view! {
         {can_write
@@ -181,20 +182,11 @@ fn RoleTable(
                 }
             })}
         <section class="card">
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"Description"</th>
-                            <th scope="col">"Permissions"</th>
-                            <th scope="col">"Held by"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable
+                columns=&["Role", "Description", "Permissions", "Held by", ACTIONS]
+                rows
+                empty="No roles."
+            />
         </section>
         {move || {
             deleting

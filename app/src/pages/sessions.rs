@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
+use crate::components::table::{DataTable, RowAction, ACTIONS};
 use crate::csrf_page::CsrfField;
 use crate::model::{utc_datetime, SessionInfo};
 
@@ -61,37 +62,25 @@ fn SessionTable(
                         {(!s.current)
                             .then(|| {
                                 view! {
-                                    <ActionForm action=revoke attr:class="inline-form">
-                                        <CsrfField />
-                                        <input type="hidden" name="handle" value=s.handle.clone() />
-                                        <button type="submit" class="btn btn-small">
-                                            "Sign out"
-                                        </button>
-                                    </ActionForm>
+                                    <RowAction
+                                        action=revoke
+                                        fields=vec![("handle", s.handle.clone())]
+                                        label="Sign out"
+                                    />
                                 }
                             })}
                     </td>
                 </tr>
             }
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     view! {
-        <div class="table-wrap">
-            <table class="table sessions">
-                <thead>
-                    <tr>
-                        <th scope="col">"Browser"</th>
-                        <th scope="col">"IP address"</th>
-                        <th scope="col">"Signed in"</th>
-                        <th scope="col">"Last active"</th>
-                        <th scope="col">
-                            <span class="sr-only">"Actions"</span>
-                        </th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable
+            columns=&["Browser", "IP address", "Signed in", "Last active", ACTIONS]
+            rows
+            empty="No sessions."
+            class="sessions"
+        />
         <Show when=move || { others > 0 }>
             <ActionForm action=revoke_others attr:class="form-actions">
                 <CsrfField />

@@ -5,6 +5,7 @@ use crate::api::workspaces::{list_workspaces, CheckWorkspaceName};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::table::DataTable;
 use crate::csrf_page::CsrfField;
 use crate::model::{NameCheck, WorkspaceSummary};
 
@@ -75,48 +76,30 @@ fn WorkspaceTable(list: Vec<WorkspaceSummary>) -> impl IntoView {
                 {move || format!("Showing {} of {}", visible.with(Vec::len), total)}
             </span>
         </div>
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Address"</th>
-                        <th scope="col">"Created"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        visible
-                            .get()
-                            .into_iter()
-                            .map(|w| {
-                                let created = w.created_on();
-                                view! {
-                                    <tr>
-                                        <td class="strong">{w.name}</td>
-                                        <td>
-                                            <code>{w.slug}</code>
-                                        </td>
-                                        <td class="muted">{created}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </tbody>
-            </table>
-        </div>
-        <Show when=move || visible.with(Vec::is_empty)>
-            <p class="empty-state">
-                {move || {
-                    if total == 0 {
-                        "No workspaces yet.".to_owned()
-                    } else {
-                        format!("No workspace matches “{}”.", query.get().trim())
+        {move || {
+            let rows = visible
+                .get()
+                .into_iter()
+                .map(|w| {
+                    let created = w.created_on();
+                    view! {
+                        <tr>
+                            <td class="strong">{w.name}</td>
+                            <td>
+                                <code>{w.slug}</code>
+                            </td>
+                            <td class="muted">{created}</td>
+                        </tr>
                     }
-                }}
-            </p>
-        </Show>
+                })
+                .collect::<Vec<_>>();
+            let empty = if total == 0 {
+                "No workspaces yet.".to_owned()
+            } else {
+                format!("No workspace matches “{}”.", query.get().trim())
+            };
+            view! { <DataTable columns=&["Name", "Address", "Created"] rows empty /> }
+        }}
     }
 }
 
