@@ -64,7 +64,7 @@ async fn victim_network_and_hours(db: &Db, f: &Fixture) -> (String, app::model::
     )
     .await
     .unwrap();
-    (ip_rule, staff)
+    (ip_rule.to_string(), staff)
 }
 
 async fn victim(db: &Db) -> Victim {
@@ -86,7 +86,7 @@ async fn victim(db: &Db) -> Victim {
     let department = departments::create(db, &clock, &team_write, "A Dept Secret")
         .await
         .unwrap();
-    departments::set_for_member(db, &clock, &team_write, grace.as_str(), &department)
+    departments::set_for_member(db, &clock, &team_write, &grace, Some(&department))
         .await
         .unwrap();
     let customer = customers::create(
@@ -129,7 +129,7 @@ async fn victim(db: &Db) -> Victim {
         ip_rule,
         role: staff.as_str().into(),
         team: team.as_str().into(),
-        department,
+        department: department.as_str().into(),
         workspace: f.workspace.as_str().into(),
         members: vec![f.owner.as_str().into(), grace.as_str().into()],
     }

@@ -83,7 +83,8 @@ pub async fn delete_department(department_id: String) -> Result<(), AppError> {
     use crate::server::{web::auth, web::context::server_context, workspace::departments};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TeamWrite>(&ctx).await?;
-    Ok(departments::delete(&ctx.db, &ctx.clock, &grant, &department_id).await?)
+    let department = crate::model::DepartmentId::from_client(&department_id)?;
+    Ok(departments::delete(&ctx.db, &ctx.clock, &grant, &department).await?)
 }
 
 /// `POST /api/teams/set_department` — puts a member in a department (empty: none).
@@ -94,5 +95,16 @@ pub async fn set_department(user_id: String, department_id: String) -> Result<()
     use crate::server::{web::auth, web::context::server_context, workspace::departments};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TeamWrite>(&ctx).await?;
-    Ok(departments::set_for_member(&ctx.db, &ctx.clock, &grant, &user_id, &department_id).await?)
+    let user = crate::model::UserId::from_client(user_id)?;
+    // A department comes from a choice in the form: a malformed one is named on its field.
+    let department = match department_id.trim() {
+        "" => None,
+        raw => Some(crate::model::DepartmentId::from_client(raw).map_err(|_| {
+            AppError::validation("department_id", "Choose a department of this workspace.")
+        })?),
+    };
+    Ok(
+        departments::set_for_member(&ctx.db, &ctx.clock, &grant, &user, department.as_ref())
+            .await?,
+    )
 }

@@ -116,6 +116,7 @@ pub async fn remove_ip_rule(id: String) -> Result<(), AppError> {
     use crate::server::{web::auth, web::context::server_context, workspace::ip_rules};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    let id = crate::model::IpRuleId::from_client(&id)?;
     let ip = auth::client_addr();
     ip_rules::remove(&ctx.db, &grant, &id, ip).await?;
     Ok(())

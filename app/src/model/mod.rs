@@ -190,6 +190,38 @@ impl TeamId {
     }
 }
 
+id_type!(
+    /// A department of a workspace, backing the `department` data scope.
+    DepartmentId
+);
+
+#[cfg(feature = "ssr")]
+impl DepartmentId {
+    /// A department id sent by the client, checked for shape only (see
+    /// [`CustomerId::from_client`]).
+    pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+        UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
+    }
+}
+
+id_type!(
+    /// An allow or deny entry of a workspace's network rules.
+    IpRuleId
+);
+
+#[cfg(feature = "ssr")]
+impl IpRuleId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// An entry id sent by the client, checked for shape only (see
+    /// [`CustomerId::from_client`]).
+    pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+        UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
+    }
+}
+
 /// A customer as the caller may see it. Sensitive fields are `None` when the caller's roles
 /// lack `customers.sensitive` — removed on the server, not hidden by the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

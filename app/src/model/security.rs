@@ -183,7 +183,7 @@ impl IpRuleKind {
 /// One entry of a workspace's network rules, as the settings page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IpRule {
-    pub id: String,
+    pub id: super::IpRuleId,
     pub kind: IpRuleKind,
     pub cidr: String,
     /// The person it applies to (name and address), or `None` for everyone.

@@ -64,7 +64,7 @@ fn Rules(
                     <td class="actions-cell">
                         <RowAction
                             action=remove
-                            fields=vec![("id", rule.id)]
+                            fields=vec![("id", rule.id.to_string())]
                             label="Remove"
                             aria_label=format!("Remove {}", rule.cidr)
                             danger=true

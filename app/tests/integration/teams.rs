@@ -1,7 +1,7 @@
 //! Teams and departments against real SQLite and PostgreSQL: managing them, and the `team` and
 //! `department` data scopes they back.
 
-use app::model::{TeamId, UserId};
+use app::model::{DepartmentId, TeamId, UserId};
 use app::permissions::keys::{CustomersRead, CustomersWrite, TeamRead, TeamWrite};
 use app::server::access::grants::Grant;
 use app::server::platform::clock::Clock;
@@ -92,13 +92,13 @@ async fn department_scope_follows_departments(
     write: &Grant<TeamWrite>,
     grace: &UserId,
     alan: &UserId,
-) -> String {
+) -> DepartmentId {
     let label = t.backend().name();
     // Department scope: Grace reaches Alan's customer while both are in Research.
     let research = departments::create(&t.db, &f.clock, write, "Research")
         .await
         .unwrap();
-    departments::set_for_member(&t.db, &f.clock, write, grace.as_str(), &research)
+    departments::set_for_member(&t.db, &f.clock, write, grace, Some(&research))
         .await
         .unwrap();
     assert_eq!(
@@ -106,14 +106,14 @@ async fn department_scope_follows_departments(
         0,
         "{label}: Alan is elsewhere"
     );
-    departments::set_for_member(&t.db, &f.clock, write, alan.as_str(), &research)
+    departments::set_for_member(&t.db, &f.clock, write, alan, Some(&research))
         .await
         .unwrap();
     assert_eq!(reach(t, f, grace, "department").await, 1, "{label}");
-    let e =
-        departments::set_for_member(&t.db, &f.clock, write, alan.as_str(), "no-such-department")
-            .await
-            .unwrap_err();
+    let unknown = DepartmentId::from_client("0190a0a0-0000-7000-8000-00000000000d").unwrap();
+    let e = departments::set_for_member(&t.db, &f.clock, write, alan, Some(&unknown))
+        .await
+        .unwrap_err();
     assert_eq!(
         field(e),
         "department_id: Choose a department of this workspace.",
@@ -123,8 +123,8 @@ async fn department_scope_follows_departments(
         &t.db,
         &f.clock,
         write,
-        "0190a0a0-0000-7000-8000-000000000001",
-        &research,
+        &UserId::from_client("0190a0a0-0000-7000-8000-000000000001".into()).unwrap(),
+        Some(&research),
     )
     .await
     .unwrap_err();
@@ -154,7 +154,7 @@ async fn deleting_keeps_the_records(
     f: &Fixture,
     write: &Grant<TeamWrite>,
     north: &TeamId,
-    research: &str,
+    research: &DepartmentId,
     grace: &UserId,
 ) {
     let label = t.backend().name();

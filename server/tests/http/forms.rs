@@ -107,3 +107,42 @@ async fn a_decoy_field_buys_no_fresh_sign_in_budget() {
     assert!(res.headers().contains_key(header::RETRY_AFTER));
     s.stop().await.unwrap();
 }
+
+/// Ids are parsed once, at the boundary: a malformed id is not found (the same answer as an id
+/// of another workspace), except where it comes from a choice in a form, which names the field.
+#[tokio::test]
+async fn malformed_ids_are_refused_at_the_boundary() {
+    let s = TestServer::sqlite().await;
+    let c = cookie_client();
+    super::sign_up(&c, &s, "ada@example.com").await;
+    for (path, form, expected) in [
+        (
+            "/api/teams/delete_department",
+            vec![("department_id", "../etc/passwd")],
+            404,
+        ),
+        (
+            "/api/settings/remove_ip_rule",
+            vec![("id", "1 OR 1=1")],
+            404,
+        ),
+        ("/api/teams/delete_team", vec![("team_id", "x")], 404),
+        (
+            "/api/teams/set_department",
+            vec![
+                ("user_id", "0190a0a0-0000-7000-8000-000000000001"),
+                ("department_id", "<b>x</b>"),
+            ],
+            422,
+        ),
+    ] {
+        let res = api(&c, &s, path).await.form(&form).send().await.unwrap();
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        assert_eq!(status, expected, "{path}: {body}");
+        if expected == 422 {
+            assert_eq!(body["field"], "department_id", "{path}: {body}");
+        }
+    }
+    s.stop().await.unwrap();
+}

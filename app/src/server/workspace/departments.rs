@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use crate::model::{DepartmentId, UserId};
 use crate::permissions::keys;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
@@ -17,7 +18,7 @@ pub async fn create(
     clock: &Clock,
     grant: &Grant<keys::TeamWrite>,
     name: &str,
-) -> Result<String, DomainError> {
+) -> Result<DepartmentId, DomainError> {
     let name = LineField {
         field: "name",
         subject: "The department name",
@@ -25,12 +26,12 @@ pub async fn create(
         max_chars: 60,
     }
     .clean(name)?;
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = DepartmentId::fresh();
     let mut tx = grant.begin(db, true).await?;
     sqlx::query(
         "INSERT INTO departments (id, workspace_id, name, created_at) VALUES ($1, $2, $3, $4)",
     )
-    .bind(&id)
+    .bind(id.as_str())
     .bind(grant.workspace().as_str())
     .bind(&name)
     .bind(clock.now_ms())
@@ -43,7 +44,7 @@ pub async fn create(
     })?;
     let change = Change {
         action: "department.create",
-        target: &id,
+        target: id.as_str(),
         before: None,
         after: Some(serde_json::json!({ "name": name })),
     };
@@ -57,14 +58,14 @@ pub async fn delete(
     db: &Db,
     clock: &Clock,
     grant: &Grant<keys::TeamWrite>,
-    id: &str,
+    id: &DepartmentId,
 ) -> Result<(), DomainError> {
     let workspace = grant.workspace().as_str();
     let mut tx = grant.begin(db, true).await?;
     let name: String =
         sqlx::query("SELECT name FROM departments WHERE workspace_id = $1 AND id = $2")
             .bind(workspace)
-            .bind(id)
+            .bind(id.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(DomainError::NotFound)?
@@ -73,17 +74,17 @@ pub async fn delete(
         "UPDATE memberships SET department_id = NULL WHERE workspace_id = $1 AND department_id = $2",
     )
     .bind(workspace)
-    .bind(id)
+    .bind(id.as_str())
     .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM departments WHERE workspace_id = $1 AND id = $2")
         .bind(workspace)
-        .bind(id)
+        .bind(id.as_str())
         .execute(&mut *tx)
         .await?;
     let change = Change {
         action: "department.delete",
-        target: id,
+        target: id.as_str(),
         before: Some(serde_json::json!({ "name": name })),
         after: None,
     };
@@ -92,15 +93,15 @@ pub async fn delete(
     Ok(())
 }
 
-/// Puts member `user` in department `department` (empty: none). Both must be of the grant's
+/// Puts member `user` in department `department` (`None`: no department). Both must be of the grant's
 /// workspace: an unknown member is `NotFound`, an unknown department an error on the field.
 /// Needs `team.write`.
 pub async fn set_for_member(
     db: &Db,
     clock: &Clock,
     grant: &Grant<keys::TeamWrite>,
-    user: &str,
-    department: &str,
+    user: &UserId,
+    department: Option<&DepartmentId>,
 ) -> Result<(), DomainError> {
     let workspace = grant.workspace().as_str();
     let mut tx = grant.begin(db, true).await?;
@@ -108,12 +109,12 @@ pub async fn set_for_member(
         "SELECT department_id FROM memberships WHERE workspace_id = $1 AND user_id = $2",
     )
     .bind(workspace)
-    .bind(user)
+    .bind(user.as_str())
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(DomainError::NotFound)?
     .try_get("department_id")?;
-    let department = Some(department.trim()).filter(|d| !d.is_empty());
+    let department = department.map(DepartmentId::as_str);
     if let Some(d) = department {
         sqlx::query("SELECT 1 FROM departments WHERE workspace_id = $1 AND id = $2")
             .bind(workspace)
@@ -129,12 +130,12 @@ pub async fn set_for_member(
     )
     .bind(department)
     .bind(workspace)
-    .bind(user)
+    .bind(user.as_str())
     .execute(&mut *tx)
     .await?;
     let change = Change {
         action: "department.set_member",
-        target: user,
+        target: user.as_str(),
         before: Some(serde_json::json!({ "department_id": before })),
         after: Some(serde_json::json!({ "department_id": department })),
     };

@@ -145,7 +145,7 @@ pub async fn list(db: &Db, grant: &Grant<keys::SettingsWrite>) -> Result<Vec<IpR
             let name: Option<String> = row.try_get("display_name")?;
             let email: Option<String> = row.try_get("email")?;
             Ok(IpRule {
-                id: row.try_get("id")?,
+                id: crate::model::IpRuleId::from_db(row.try_get("id")?),
                 kind: IpRuleKind::from_key(&kind)
                     .ok_or_else(|| DomainError::Internal(format!("ip_rules.kind {kind:?}")))?,
                 cidr: row.try_get("cidr")?,
@@ -245,7 +245,7 @@ pub async fn add(
         "INSERT INTO ip_rules (id, workspace_id, user_id, kind, cidr, note, created_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(crate::model::IpRuleId::fresh().as_str())
     .bind(grant.workspace().as_str())
     .bind(rule.user.as_ref().map(|u| u.as_str().to_owned()))
     .bind(kind.key())
@@ -264,12 +264,12 @@ pub async fn add(
 pub async fn remove(
     db: &Db,
     grant: &Grant<keys::SettingsWrite>,
-    id: &str,
+    id: &crate::model::IpRuleId,
     editor_ip: Option<IpAddr>,
 ) -> Result<(), DomainError> {
     let row =
         sqlx::query("SELECT kind, cidr, user_id FROM ip_rules WHERE id = $1 AND workspace_id = $2")
-            .bind(id)
+            .bind(id.as_str())
             .bind(grant.workspace().as_str())
             .fetch_optional(db.pool())
             .await?
@@ -286,7 +286,7 @@ pub async fn remove(
         )));
     }
     sqlx::query("DELETE FROM ip_rules WHERE id = $1 AND workspace_id = $2")
-        .bind(id)
+        .bind(id.as_str())
         .bind(grant.workspace().as_str())
         .execute(db.pool())
         .await?;
