@@ -8,6 +8,7 @@
 pub mod customers;
 pub mod kind;
 pub mod kinds;
+pub mod money;
 pub mod pages;
 pub mod scope;
 pub mod sql;
