@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 #[macro_use]
 mod ids;
+mod products;
 mod security;
 
 pub use ids::*;
+pub use products::*;
 pub use security::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

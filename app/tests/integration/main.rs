@@ -12,6 +12,7 @@ mod login_hours;
 mod mail;
 mod mfa;
 mod password_reset;
+mod products;
 mod record_kit;
 mod role_deletion;
 mod roles;

@@ -4,7 +4,7 @@
 //! that workspace's rows only; and the application's own functions work through it.
 
 use app::model::WorkspaceSummary;
-use app::permissions::keys::{CustomersRead, CustomersWrite, TeamWrite};
+use app::permissions::keys::{CustomersRead, CustomersWrite, ProductsWrite, TeamWrite};
 use app::server::access::grants;
 use app::server::identity::accounts;
 use app::server::identity::workspaces::WorkspaceName;
@@ -13,6 +13,7 @@ use app::server::platform::db::{Backend, Db};
 use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers::{self, CustomerForm, ListQuery};
 use app::server::records::kinds;
+use app::server::records::products::{self, ProductForm};
 use sqlx::{Connection, Executor, Row};
 
 /// The workspace-owned tables behind the policies: every record kind's, and the rest.
@@ -68,6 +69,19 @@ async fn data_in_two_workspaces(t: &TestDb, f: &Fixture) -> WorkspaceSummary {
     app::server::workspace::teams::create(&t.db, &f.clock, &f.grant::<TeamWrite>().await, "North")
         .await
         .unwrap();
+    for workspace in [&f.workspace, &other.id] {
+        let write = grants::require::<ProductsWrite>(&t.db, &f.clock, &f.owner, workspace)
+            .await
+            .unwrap();
+        let form = ProductForm {
+            sku: "ENGINE-1".into(),
+            name: "Difference Engine".into(),
+            ..ProductForm::default()
+        };
+        products::create(&t.db, &f.clock, &write, &form)
+            .await
+            .unwrap();
+    }
     other
 }
 
@@ -81,20 +95,24 @@ async fn a_bare_connection_sees_only_its_workspace(
     let mut conn = sqlx::AnyConnection::connect(&t.url).await.unwrap();
     let superuser_sees = {
         let mut admin = sqlx::AnyConnection::connect(&t.admin_url).await.unwrap();
-        let mut n = Vec::new();
+        let mut n = std::collections::BTreeMap::new();
         for table in tables() {
-            n.push(count(&mut admin, table).await);
+            n.insert(table, count(&mut admin, table).await);
         }
         n
     };
-    assert!(
-        superuser_sees[0] == 2 && superuser_sees[1] == 1,
+    let seen = |table: &str| superuser_sees[table];
+    assert_eq!(
+        (
+            seen("customers"),
+            seen("products"),
+            seen("teams"),
+            seen("sod_rules")
+        ),
+        (2, 2, 1, 4),
         "{superuser_sees:?}"
     );
-    assert!(
-        superuser_sees[4] > 0 && superuser_sees[5] == 4,
-        "{superuser_sees:?}"
-    );
+    assert!(seen("audit_log") > 0, "{superuser_sees:?}");
 
     // Outside a workspace transaction: nothing, in every table.
     for table in tables() {
@@ -128,6 +146,7 @@ async fn a_bare_connection_sees_only_its_workspace(
     .await
     .unwrap();
     assert_eq!(count(&mut tx, "customers").await, 1);
+    assert_eq!(count(&mut tx, "products").await, 1);
     assert_eq!(count(&mut tx, "teams").await, 1);
     assert_eq!(count(&mut tx, "sod_rules").await, 2);
     let names: Vec<String> = tx

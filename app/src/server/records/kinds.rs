@@ -4,10 +4,10 @@
 //! declared in its own module and added here once.
 
 use crate::permissions::Resource;
-use crate::server::records::customers;
 use crate::server::records::kind::RecordKind;
+use crate::server::records::{customers, products};
 
-pub const KINDS: &[&RecordKind] = &[&customers::KIND];
+pub const KINDS: &[&RecordKind] = &[&customers::KIND, &products::KIND];
 
 /// The kind whose records `resource` is about, if it has one yet.
 pub fn of(resource: Resource) -> Option<&'static RecordKind> {

@@ -10,6 +10,7 @@ pub mod kind;
 pub mod kinds;
 pub mod money;
 pub mod pages;
+pub mod products;
 pub mod scope;
 pub mod sql;
 pub mod version;
