@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
-use app::permissions::keys::{CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
+use app::permissions::keys::{CustomersWrite, ProductsWrite, SettingsWrite, TeamRead, TeamWrite};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
@@ -21,6 +21,7 @@ use matrix::*;
 
 struct Victim {
     customer: String,
+    product: String,
     member: String,
     invitation: String,
     ip_rule: String,
@@ -67,6 +68,23 @@ async fn victim_network_and_hours(db: &Db, f: &Fixture) -> (String, app::model::
     (ip_rule.to_string(), staff)
 }
 
+/// A product with a secret name and description, priced and stocked.
+async fn victim_product(db: &Db, f: &Fixture) -> String {
+    use app::server::records::products::{self, ProductForm};
+    let form = ProductForm {
+        sku: "A-SKU-1".into(),
+        name: "Secret Product A".into(),
+        description: "A-PRODUCT-SECRET".into(),
+        unit_price: "10".into(),
+        stock: "5".into(),
+        active: true,
+        ..ProductForm::default()
+    };
+    let write = f.grant::<ProductsWrite>().await;
+    let made = products::create(db, &f.clock, &write, &form).await.unwrap();
+    made.id.as_str().to_owned()
+}
+
 async fn victim(db: &Db) -> Victim {
     use app::server::{
         records::customers, workspace::departments, workspace::invitations, workspace::teams,
@@ -103,6 +121,7 @@ async fn victim(db: &Db) -> Victim {
     )
     .await
     .unwrap();
+    let product = victim_product(db, &f).await;
     invitations::invite(
         db,
         &clock,
@@ -124,6 +143,7 @@ async fn victim(db: &Db) -> Victim {
     let (ip_rule, staff) = victim_network_and_hours(db, &f).await;
     Victim {
         customer: customer.id.as_str().into(),
+        product,
         member: grace.as_str().into(),
         invitation,
         ip_rule,
@@ -155,13 +175,15 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "workspace_settings",
         "ip_rules",
         "login_hours",
-        "customers",
         "teams",
         "team_members",
         "departments",
         "audit_log",
         "sod_rules",
-    ] {
+    ]
+    .into_iter()
+    .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
+    {
         queries.push(format!("SELECT * FROM {table} WHERE workspace_id = '{ws}'"));
     }
     for table in [
@@ -281,6 +303,7 @@ impl Victim {
         match x {
             Text(t) => t.to_owned(),
             Customer => self.customer.clone(),
+            Product => self.product.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
@@ -334,8 +357,15 @@ async fn json_calls(s: &TestServer, v: &Victim, callers: &Callers, label: &str) 
 /// The callers are who they claim: where the answer is certain, refused for the right reason.
 fn expected_form_status(who: &str, path: &str) -> Option<u16> {
     match (who, path) {
-        ("nobody", "/api/customers/get" | "/api/team/deactivate") => Some(401),
-        (_, "/api/customers/get") => Some(404),
+        ("nobody", "/api/customers/get" | "/api/products/get" | "/api/team/deactivate") => {
+            Some(401)
+        }
+        (_, "/api/customers/get" | "/api/products/get") => Some(404),
+        ("Owner" | "Manager", "/api/products/update") | ("Owner", "/api/products/delete") => {
+            Some(404)
+        }
+        ("Staff" | "Guest", "/api/products/update") => Some(403),
+        ("Manager" | "Staff" | "Guest", "/api/products/delete") => Some(403),
         ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
         ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
         ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),

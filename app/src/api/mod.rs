@@ -11,6 +11,7 @@ pub mod groups;
 pub mod invitations;
 pub mod members;
 pub mod mfa;
+pub mod products;
 pub mod roles;
 pub mod sessions;
 pub mod settings;

@@ -24,6 +24,8 @@ const SWEPT: &[(&str, &[&str])] = &[
         "/api/customers/update",
         &["name", "company", "tax_id", "notes"],
     ),
+    ("/api/products/create", &["sku", "name", "description"]),
+    ("/api/products/update", &["sku", "name", "description"]),
     ("/api/teams/create_team", &["name"]),
     ("/api/teams/create_department", &["name"]),
     ("/api/roles/create", &["name", "description"]),
@@ -121,6 +123,38 @@ async fn page(c: &reqwest::Client, s: &TestServer, path: &str) -> String {
     res.text().await.unwrap()
 }
 
+/// A product whose SKU, name and description are the hostile string, created and saved again.
+async fn plant_in_a_product(c: &reqwest::Client, s: &TestServer, label: &str) {
+    let product = [
+        ("sku", HOSTILE),
+        ("name", HOSTILE),
+        ("description", HOSTILE),
+        ("unit_price", "1"),
+        ("currency", ""),
+        ("stock", ""),
+    ];
+    let created: serde_json::Value = api(c, s, "/api/products/create")
+        .await
+        .form(&product)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["sku"], HOSTILE, "{label}: products/create");
+    let id = created["id"].as_str().expect("a product").to_owned();
+    let mut update = vec![("id", id.as_str()), ("version", "1")];
+    update.extend(product);
+    let res = api(c, s, "/api/products/update")
+        .await
+        .form(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{label}: products/update");
+}
+
 /// Signs up and writes the hostile string into every free-text field of every form.
 /// Returns the customer and the role it made.
 async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> (String, String) {
@@ -166,6 +200,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> (
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
+    plant_in_a_product(c, s, label).await;
     for (path, form) in [
         ("/api/teams/create_team", vec![("name", HOSTILE)]),
         ("/api/teams/create_department", vec![("name", HOSTILE)]),

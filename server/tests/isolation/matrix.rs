@@ -6,6 +6,7 @@
 pub enum V {
     Text(&'static str),
     Customer,
+    Product,
     Member,
     Invitation,
     IpRule,
@@ -87,6 +88,36 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/customers/delete", &[("id", Customer)]),
+    (
+        "/api/products/list",
+        &[("search", Text("Secret")), ("after", Product)],
+    ),
+    ("/api/products/get", &[("id", Product)]),
+    (
+        "/api/products/create",
+        &[
+            ("sku", Text("PLANTED-1")),
+            ("name", Text("Planted")),
+            ("description", Text("")),
+            ("unit_price", Text("")),
+            ("currency", Text("")),
+            ("stock", Text("")),
+        ],
+    ),
+    (
+        "/api/products/update",
+        &[
+            ("id", Product),
+            ("version", Text("1")),
+            ("sku", Text("TAKEN-1")),
+            ("name", Text("Taken")),
+            ("description", Text("")),
+            ("unit_price", Text("")),
+            ("currency", Text("")),
+            ("stock", Text("")),
+        ],
+    ),
+    ("/api/products/delete", &[("id", Product)]),
     (
         "/api/invitations/preview",
         &[("token", Text("forged-token"))],
@@ -298,6 +329,8 @@ pub const JSON_MATRIX: &[(&str, &str)] = &[
 pub const SECRETS: &[&str] = &[
     "Secret Customer A",
     "A-TAX-SECRET",
+    "Secret Product A",
+    "A-PRODUCT-SECRET",
     "grace@example.com",
     "A Team Secret",
     "A Dept Secret",
