@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::UserId;
-
 id_type!(
     /// A product of the workspace's catalogue.
     ProductId
@@ -18,7 +16,7 @@ impl ProductId {
     /// A product id sent by the client, checked for shape only: look-ups with it are bound to
     /// the caller's workspace, where an unknown id is not found (so garbage answers 404).
     pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
-        UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
+        super::UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
     }
 }
 
