@@ -269,4 +269,6 @@ fn group_thousands(n: i64) -> String {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
