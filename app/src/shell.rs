@@ -18,6 +18,7 @@ use crate::pages::{
     members::MembersPage,
     not_found::NotFound,
     overview::Overview,
+    products::{NewProductPage, ProductPage, ProductsPage},
     reset_password::ResetPasswordPage,
     role_editor::RoleEditorPage,
     roles::RolesPage,
@@ -84,6 +85,9 @@ lazy_pages! {
     CustomersRoute => CustomersPage,
     NewCustomerRoute => NewCustomerPage,
     CustomerRoute => CustomerPage,
+    ProductsRoute => ProductsPage,
+    NewProductRoute => NewProductPage,
+    ProductRoute => ProductPage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -118,6 +122,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/products") view={Lazy::<ProductsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/products/new") view={Lazy::<NewProductRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/products/:id") view={Lazy::<ProductRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

@@ -29,6 +29,16 @@ test.describe("with JavaScript disabled", () => {
     });
     expect(created.status()).toBe(200);
     const customer = (await created.json()).id as string;
+    const made = await callApi(page, "/api/products/create", {
+      sku: "QUIET-1",
+      name: "Quiet Engine",
+      description: "",
+      unit_price: "42",
+      currency: "",
+      stock: "",
+    });
+    expect(made.status()).toBe(200);
+    const product = (await made.json()).id as string;
     expect((await callApi(page, "/api/teams/create_team", { name: "Night Shift" })).status()).toBe(200);
     const roles = await (await callApi(page, "/api/roles/list")).json();
     const staff = roles.find((r: { name: string }) => r.name === "Staff");
@@ -39,6 +49,9 @@ test.describe("with JavaScript disabled", () => {
       ["/customers", "Customers", "Quiet Customer Ltd"],
       [`/customers/${customer}`, "Quiet Customer Ltd", "quiet@example.com"],
       ["/customers/new", "New customer", "Name"],
+      ["/products", "Products", "42.00 EUR"],
+      [`/products/${product}`, "Quiet Engine", "QUIET-1"],
+      ["/products/new", "New product", "Unit price"],
       ["/team", "Team", "Nora Script"],
       [`/team/access/${me.user_id}`, "Access of Nora Script", "customers.read"],
       ["/team/groups", "Teams and departments", "Night Shift"],

@@ -70,6 +70,8 @@ fn AdminNavLinks() -> impl IntoView {
                 view! {
                     {can(Permission::CustomersRead)
                         .then(|| view! { <li><A href="/customers">"Customers"</A></li> })}
+                    {can(Permission::ProductsRead)
+                        .then(|| view! { <li><A href="/products">"Products"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
                     {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">"Roles"</A></li> })}
                     {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">"Audit log"</A></li> })}

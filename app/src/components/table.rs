@@ -85,6 +85,19 @@ pub fn Pager(
     })
 }
 
+/// Percent-encodes a query value (the page builds links without a URL library in the wasm).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A button in a table row that posts the row's ids to a server action, with the CSRF token.
 /// Without JavaScript it is a plain form post.
 #[component]

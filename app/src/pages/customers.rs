@@ -14,7 +14,7 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
-use crate::components::table::{DataTable, Pager};
+use crate::components::table::{encode_query_value, DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
@@ -83,8 +83,8 @@ fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
     let next = page.next.map(|after| {
         format!(
             "/customers?q={}&after={}",
-            urlencoding(&search),
-            urlencoding(&after)
+            encode_query_value(&search),
+            encode_query_value(&after)
         )
     });
     let rows = page
@@ -107,19 +107,6 @@ fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
         <DataTable columns=&["Name", "Company", "Email", "Assigned to", "Team"] rows empty />
         <Pager next label="Next page →" name="Customer pages" />
     }
-}
-
-/// Percent-encodes a query value (the page builds links without a URL library in the wasm).
-fn urlencoding(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -13,6 +13,7 @@ pub mod members;
 pub mod network;
 pub mod not_found;
 pub mod overview;
+pub mod products;
 pub mod reset_password;
 pub mod role_editor;
 pub mod roles;

@@ -124,7 +124,7 @@ async fn page(c: &reqwest::Client, s: &TestServer, path: &str) -> String {
 }
 
 /// A product whose SKU, name and description are the hostile string, created and saved again.
-async fn plant_in_a_product(c: &reqwest::Client, s: &TestServer, label: &str) {
+async fn plant_in_a_product(c: &reqwest::Client, s: &TestServer, label: &str) -> String {
     let product = [
         ("sku", HOSTILE),
         ("name", HOSTILE),
@@ -153,11 +153,16 @@ async fn plant_in_a_product(c: &reqwest::Client, s: &TestServer, label: &str) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: products/update");
+    id
 }
 
 /// Signs up and writes the hostile string into every free-text field of every form.
 /// Returns the customer and the role it made.
-async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> (String, String) {
+async fn plant_everywhere(
+    c: &reqwest::Client,
+    s: &TestServer,
+    label: &str,
+) -> (String, String, String) {
     let res = api(c, s, "/api/accounts/sign_up")
         .await
         .form(&[
@@ -200,7 +205,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> (
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
-    plant_in_a_product(c, s, label).await;
+    let product = plant_in_a_product(c, s, label).await;
     for (path, form) in [
         ("/api/teams/create_team", vec![("name", HOSTILE)]),
         ("/api/teams/create_department", vec![("name", HOSTILE)]),
@@ -237,7 +242,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> (
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: roles/update");
-    (customer, role)
+    (customer, role, product)
 }
 
 /// Every page that shows the records shows the string intact, as text.
@@ -247,14 +252,18 @@ async fn every_page_shows_it_as_text(
     label: &str,
     customer: &str,
     role: &str,
+    product: &str,
 ) {
     let customer_page = format!("/customers/{customer}");
+    let product_page = format!("/products/{product}");
     let role_page = format!("/roles/{role}");
     let pages = [
         "/",
         "/workspaces",
         "/customers",
         customer_page.as_str(),
+        "/products",
+        product_page.as_str(),
         "/team",
         "/team/groups",
         "/roles",
@@ -291,9 +300,17 @@ async fn every_page_shows_it_as_text(
     // The record pages show every field they were given, intact.
     let count = |path: &str| shown.iter().find(|(p, _)| *p == path).unwrap().1;
     assert!(count(&customer_page) >= 4, "{label}: {shown:?}");
+    assert!(count(&product_page) >= 3, "{label}: {shown:?}");
+    let html = page(c, s, &product_page).await;
+    assert_eq!(
+        text_of(&html, "textarea[name=description]").as_deref(),
+        Some(HOSTILE),
+        "{label}"
+    );
     assert!(count(&role_page) >= 2, "{label}: {shown:?}");
     for path in [
         "/customers",
+        "/products",
         "/team/groups",
         "/settings",
         "/roles",
@@ -312,8 +329,8 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
         let c = cookie_client();
-        let (customer, role) = plant_everywhere(&c, &s, label).await;
-        every_page_shows_it_as_text(&c, &s, label, &customer, &role).await;
+        let (customer, role, product) = plant_everywhere(&c, &s, label).await;
+        every_page_shows_it_as_text(&c, &s, label, &customer, &role, &product).await;
         s.stop().await.unwrap();
     }
 }
