@@ -227,3 +227,89 @@ async fn without_a_workspace_postgres_shows_no_workspace_rows() {
         the_applications_functions_work_through_the_wall(&t, &f, &other).await;
     }
 }
+
+/// Tables that hold a `workspace_id` but stay outside row-level security, and why. Any other
+/// table with that column must be behind the policy: a new table without one fails here.
+const OUTSIDE_THE_WALL: &[(&str, &str)] = &[
+    (
+        "memberships",
+        "sign-in reads them before a workspace is chosen",
+    ),
+    (
+        "roles",
+        "resolving the caller's access precedes the workspace transaction",
+    ),
+    ("role_assignments", "as roles"),
+    ("role_permissions", "as roles"),
+    ("role_scopes", "as roles"),
+    (
+        "security_events",
+        "sign-in trouble is recorded before a workspace is chosen",
+    ),
+    ("invitations", "accepted by people who are not members yet"),
+    (
+        "workspace_settings",
+        "sign-in applies the strictest settings across workspaces",
+    ),
+    (
+        "ip_rules",
+        "checked at sign-in, before a workspace is chosen",
+    ),
+    (
+        "login_hours",
+        "checked at sign-in, before a workspace is chosen",
+    ),
+    (
+        "sessions",
+        "the session store serves every request, signed in or not",
+    ),
+];
+
+#[tokio::test]
+async fn every_workspace_table_is_behind_the_wall_or_named_with_a_reason() {
+    for t in backends().await {
+        if t.backend() != Backend::Postgres {
+            continue; // SQLite has no row-level security.
+        }
+        let rows = t
+            .strings(
+                "SELECT c.relname || ':' || c.relrowsecurity::text || ':' \
+                 || c.relforcerowsecurity::text || ':' || (EXISTS (SELECT 1 FROM pg_policies p \
+                 WHERE p.tablename = c.relname AND p.policyname = 'workspace_isolation'))::text \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = 'public' AND c.relkind = 'r' AND EXISTS ( \
+                   SELECT 1 FROM information_schema.columns col \
+                   WHERE col.table_schema = 'public' AND col.table_name = c.relname \
+                     AND col.column_name = 'workspace_id') \
+                 ORDER BY c.relname",
+            )
+            .await;
+        assert!(rows.len() > OUTSIDE_THE_WALL.len(), "{rows:?}");
+        let wrong: Vec<&String> = rows
+            .iter()
+            .filter(|row| {
+                let table = row.split(':').next().unwrap_or(row);
+                let walled = row.ends_with(":true:true:true");
+                walled == OUTSIDE_THE_WALL.iter().any(|(t, _)| *t == table)
+            })
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "each table with a workspace_id is behind the policy or named outside it, not both \
+             and not neither: {wrong:?}"
+        );
+        for (table, _) in OUTSIDE_THE_WALL {
+            assert!(
+                rows.iter().any(|r| r.starts_with(&format!("{table}:"))),
+                "{table} is named outside the wall but has no workspace_id"
+            );
+        }
+        for kind in kinds::KINDS {
+            assert!(
+                rows.contains(&format!("{}:true:true:true", kind.table)),
+                "{}: a record kind's table is behind the wall",
+                kind.table
+            );
+        }
+    }
+}
