@@ -19,8 +19,8 @@ test("an owner builds the catalogue: exact prices, a stale edit refused, search 
   await expect(page).toHaveURL(/\/products\/[0-9a-f-]{36}$/);
   await expect(page.locator("h1")).toHaveText("Difference Engine");
   const details = page.locator(".details");
-  await expect(details).toContainText("1,234.50 EUR");
-  await expect(details).toContainText("10");
+  await expect(details.locator("dd").nth(0)).toHaveText("1,234.50 EUR");
+  await expect(details.locator("dd").nth(1)).toHaveText("10");
 
   // Money is taken exactly as typed: a third decimal is refused on its field, never rounded.
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);

@@ -108,8 +108,10 @@ async fn a_decoy_field_buys_no_fresh_sign_in_budget() {
     s.stop().await.unwrap();
 }
 
-/// Ids are parsed once, at the boundary: a malformed id is not found (the same answer as an id
-/// of another workspace), except where it comes from a choice in a form, which names the field.
+/// A malformed id — a path, SQL, markup — gets the answer of an unknown one, never a 500 or
+/// an echo: not found, except a department, which comes from a choice in a form and is named
+/// on its field. (The same answers as for a well-formed id of another workspace, so this
+/// checks that nothing breaks on the way, not which layer refused.)
 #[tokio::test]
 async fn malformed_ids_are_refused_at_the_boundary() {
     let s = TestServer::sqlite().await;

@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod money;
 pub mod pages;
 pub mod products;
+pub mod rows;
 pub mod scope;
 pub mod sql;
 pub mod version;

@@ -21,7 +21,8 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::scope::{cap_filter, scope_filter};
+use crate::server::records::rows;
+use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
 
@@ -88,13 +89,8 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
-/// `SELECT <columns> WHERE <scope> <cap>` over the customers the grant reaches.
 fn reachable<K: Key>(grant: &Grant<K>) -> Sql {
-    let mut sql = Sql::default();
-    sql.push("SELECT ").push(COLUMNS).push(" WHERE");
-    scope_filter(&mut sql, &KIND, grant);
-    cap_filter(&mut sql, &KIND, grant);
-    sql
+    rows::reachable(&KIND, COLUMNS, grant)
 }
 
 /// One page of the customers the grant reaches, by name.
@@ -124,10 +120,7 @@ pub async fn list(
 
 /// How many customers the grant reaches (for the list's heading).
 pub async fn count(db: &Db, grant: &Grant<keys::CustomersRead>) -> Result<i64, DomainError> {
-    let mut sql = Sql::default();
-    sql.push("SELECT COUNT(*) AS n FROM customers c WHERE");
-    scope_filter(&mut sql, &KIND, grant);
-    cap_filter(&mut sql, &KIND, grant);
+    let sql = rows::reachable(&KIND, "COUNT(*) AS n FROM customers c", grant);
     let mut tx = grant.begin(db, false).await?;
     let n = sql.query().fetch_one(&mut *tx).await?.try_get("n")?;
     tx.commit().await?;
@@ -139,13 +132,7 @@ async fn find<K: Key>(
     grant: &Grant<K>,
     id: &CustomerId,
 ) -> Result<Customer, DomainError> {
-    let mut sql = reachable(grant);
-    sql.push(" AND c.id = ").arg(id.as_str());
-    let row = sql
-        .query()
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    let row = rows::find_one(conn, &KIND, COLUMNS, grant, id.as_str()).await?;
     from_row(&row, KIND.shows(grant, "tax_id"))
 }
 
@@ -262,17 +249,7 @@ pub async fn delete(
     grant: &Grant<keys::CustomersDelete>,
     id: &CustomerId,
 ) -> Result<(), DomainError> {
-    let mut sql = Sql::default();
-    sql.push("DELETE FROM customers WHERE id IN (SELECT c.id FROM customers c WHERE");
-    scope_filter(&mut sql, &KIND, grant);
-    cap_filter(&mut sql, &KIND, grant);
-    sql.push(" AND c.id = ").arg(id.as_str()).push(")");
-    let mut tx = grant.begin(db, true).await?;
-    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
-        return Err(DomainError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(())
+    rows::delete_one(db, &KIND, grant, id.as_str()).await
 }
 
 /// The members and teams a customer can be assigned to.

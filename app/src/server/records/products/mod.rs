@@ -19,7 +19,8 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::money::{Currency, Money};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::scope::{cap_filter, scope_filter};
+use crate::server::records::rows;
+use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
 
@@ -69,11 +70,7 @@ pub struct ListQuery {
 }
 
 fn reachable<K: Key>(grant: &Grant<K>) -> Sql {
-    let mut sql = Sql::default();
-    sql.push("SELECT ").push(COLUMNS).push(" WHERE");
-    scope_filter(&mut sql, &KIND, grant);
-    cap_filter(&mut sql, &KIND, grant);
-    sql
+    rows::reachable(&KIND, COLUMNS, grant)
 }
 
 /// One page of the catalogue, by name.
@@ -102,13 +99,7 @@ async fn find<K: Key>(
     grant: &Grant<K>,
     id: &ProductId,
 ) -> Result<Product, DomainError> {
-    let mut sql = reachable(grant);
-    sql.push(" AND p.id = ").arg(id.as_str());
-    let row = sql
-        .query()
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    let row = rows::find_one(conn, &KIND, COLUMNS, grant, id.as_str()).await?;
     from_row(&row)
 }
 
@@ -268,15 +259,5 @@ pub async fn delete(
     grant: &Grant<keys::ProductsDelete>,
     id: &ProductId,
 ) -> Result<(), DomainError> {
-    let mut sql = Sql::default();
-    sql.push("DELETE FROM products WHERE id IN (SELECT p.id FROM products p WHERE");
-    scope_filter(&mut sql, &KIND, grant);
-    cap_filter(&mut sql, &KIND, grant);
-    sql.push(" AND p.id = ").arg(id.as_str()).push(")");
-    let mut tx = grant.begin(db, true).await?;
-    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
-        return Err(DomainError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(())
+    rows::delete_one(db, &KIND, grant, id.as_str()).await
 }
