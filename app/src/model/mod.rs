@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 #[macro_use]
 mod ids;
+mod documents;
 mod products;
 mod security;
 
+pub use documents::*;
 pub use ids::*;
 pub use products::*;
 pub use security::*;

@@ -6,6 +6,7 @@
 mod accounts;
 mod assignments;
 mod customers;
+mod documents;
 mod ip_rules;
 mod lockout;
 mod login_hours;

@@ -17,6 +17,8 @@ pub struct RecordKind {
     pub resource: Resource,
     /// The column lists and keyset pages sort by (with `id` after it).
     pub sort_key: &'static str,
+    /// Lists run from the highest sort key down (numbered documents, newest first).
+    pub descending: bool,
     /// Lower-cased expressions over the alias a search looks in (`c.name_key`, `lower(c.email)`).
     pub search: &'static [&'static str],
     pub reach: Reach,
@@ -59,6 +61,15 @@ impl RecordKind {
             .iter()
             .filter(|s| s.field == field)
             .all(|s| grant.also_holds(s.key))
+    }
+
+    /// `ASC` or `DESC`, for ORDER BY clauses over the sort key.
+    pub fn direction(&self) -> &'static str {
+        if self.descending {
+            "DESC"
+        } else {
+            "ASC"
+        }
     }
 
     /// The team column, for kinds whose rows are assigned to teams.

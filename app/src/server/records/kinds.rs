@@ -5,9 +5,14 @@
 
 use crate::permissions::Resource;
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, products};
+use crate::server::records::{customers, orders, products, quotes};
 
-pub const KINDS: &[&RecordKind] = &[&customers::KIND, &products::KIND];
+pub const KINDS: &[&RecordKind] = &[
+    &customers::KIND,
+    &products::KIND,
+    &quotes::KIND,
+    &orders::KIND,
+];
 
 /// The kind whose records `resource` is about, if it has one yet.
 pub fn of(resource: Resource) -> Option<&'static RecordKind> {

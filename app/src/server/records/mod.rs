@@ -2,15 +2,20 @@
 //! [`kind::RecordKind`]. A kind states its table, how the data scope reaches its rows, how lists
 //! sort and search, and which fields are sensitive; the kit turns that into the scope and
 //! max-records clauses, keyset pages, literal search, field security and the optimistic
-//! `version` check, all bound to a [`crate::server::access::grants::Grant`]. `customers` is built on it;
+//! `version` check, all bound to a [`crate::server::access::grants::Grant`]. `customers`, `products`, `quotes` and `orders` are built on it (the last two as
+//! `documents` with lines);
 //! `kinds::KINDS` lists every kind for the places that must know them all.
 
+pub mod assignment;
 pub mod customers;
+pub mod documents;
 pub mod kind;
 pub mod kinds;
 pub mod money;
+pub mod orders;
 pub mod pages;
 pub mod products;
+pub mod quotes;
 pub mod rows;
 pub mod scope;
 pub mod sql;

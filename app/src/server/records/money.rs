@@ -160,6 +160,16 @@ pub fn parse_percent(input: &str, field: &'static str) -> Result<i64, DomainErro
         .ok_or_else(|| DomainError::invalid(field, "Enter a percentage from 0 to 100, like 12.5."))
 }
 
+/// Basis points for people: "12.5 %", "20 %" (rule 2 read back).
+pub fn display_percent(basis_points: i64) -> String {
+    let (whole, hundredths) = (basis_points / 100, basis_points % 100);
+    match hundredths {
+        0 => format!("{whole} %"),
+        h if h % 10 == 0 => format!("{whole}.{} %", h / 10),
+        h => format!("{whole}.{h:02} %"),
+    }
+}
+
 /// One line of a quote or order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Line {

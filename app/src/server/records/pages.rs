@@ -47,12 +47,14 @@ pub fn search_clause(sql: &mut Sql, kind: &RecordKind, search: &str) {
     sql.push(")");
 }
 
-/// ` AND …`: strictly after the row `after` in (sort key, id) order. The cursor row is looked up
-/// in the grant's workspace, so a foreign id finds nothing.
+/// ` AND …`: strictly after the row `after` in (sort key, id) order (before it, for kinds listed
+/// newest first). The cursor row is looked up in the grant's workspace, so a foreign id finds
+/// nothing.
 pub fn after_clause<K: Key>(sql: &mut Sql, kind: &RecordKind, grant: &Grant<K>, after: &str) {
     let (a, key) = (kind.alias, kind.sort_key);
+    let beyond = if kind.descending { "<" } else { ">" };
     sql.push(&format!(
-        " AND ({a}.{key}, {a}.id) > (SELECT p.{key}, p.id FROM {} p WHERE p.id = ",
+        " AND ({a}.{key}, {a}.id) {beyond} (SELECT p.{key}, p.id FROM {} p WHERE p.id = ",
         kind.table
     ))
     .arg(after)
@@ -63,8 +65,8 @@ pub fn after_clause<K: Key>(sql: &mut Sql, kind: &RecordKind, grant: &Grant<K>, 
 
 /// ` ORDER BY … LIMIT n+1`: one row more than the page, to know whether there is a next.
 pub fn order_and_limit(sql: &mut Sql, kind: &RecordKind, limit: u32) {
-    let (a, key) = (kind.alias, kind.sort_key);
-    sql.push(&format!(" ORDER BY {a}.{key}, {a}.id LIMIT "))
+    let (a, key, dir) = (kind.alias, kind.sort_key, kind.direction());
+    sql.push(&format!(" ORDER BY {a}.{key} {dir}, {a}.id {dir} LIMIT "))
         .int(i64::from(limit) + 1);
 }
 

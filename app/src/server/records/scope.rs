@@ -136,7 +136,8 @@ pub fn cap_filter<R: Reacher>(sql: &mut Sql, kind: &RecordKind, grant: &R) {
             kind.table
         ));
         scope_filter(sql, kind, grant);
-        sql.push(&format!(" ORDER BY {a}.{}, {a}.id LIMIT ", kind.sort_key))
+        let (key, dir) = (kind.sort_key, kind.direction());
+        sql.push(&format!(" ORDER BY {a}.{key} {dir}, {a}.id {dir} LIMIT "))
             .int(i64::from(cap))
             .push(")");
     }

@@ -2,6 +2,7 @@
 //! someone else since answers `Conflict` and is left as the other writer made it.
 
 use super::kind::RecordKind;
+use super::scope::{cap_filter, scope_filter, Reacher};
 use super::sql::Sql;
 use crate::server::platform::error::DomainError;
 
@@ -27,4 +28,42 @@ pub fn stale(kind: &RecordKind) -> DomainError {
          change again.",
         kind.noun
     ))
+}
+
+/// Takes the record `id` for a change based on `expected`: bumps its version in the
+/// transaction `conn`, so the change's other statements see the record as its writer did and
+/// a concurrent writer based on the same version finds it stale. `NotFound` when out of the
+/// grant's reach, `Conflict` when changed since.
+pub async fn claim<R: Reacher>(
+    conn: &mut sqlx::AnyConnection,
+    kind: &RecordKind,
+    grant: &R,
+    id: &str,
+    expected: i64,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    let (table, a) = (kind.table, kind.alias);
+    let mut sql = Sql::default();
+    sql.push(&format!("UPDATE {table} SET updated_at = "))
+        .int(now_ms);
+    bump(&mut sql, kind);
+    sql.push(&format!(
+        " WHERE id IN (SELECT {a}.id FROM {table} {a} WHERE"
+    ));
+    scope_filter(&mut sql, kind, grant);
+    cap_filter(&mut sql, kind, grant);
+    sql.push(&format!(" AND {a}.id = ")).arg(id).push(")");
+    version_clause(&mut sql, kind, expected);
+    if sql.query().execute(&mut *conn).await?.rows_affected() == 1 {
+        return Ok(());
+    }
+    let mut exists = Sql::default();
+    exists.push(&format!("SELECT 1 AS found FROM {table} {a} WHERE"));
+    scope_filter(&mut exists, kind, grant);
+    cap_filter(&mut exists, kind, grant);
+    exists.push(&format!(" AND {a}.id = ")).arg(id);
+    match exists.query().fetch_optional(&mut *conn).await? {
+        Some(_) => Err(stale(kind)),
+        None => Err(DomainError::NotFound),
+    }
 }

@@ -508,3 +508,15 @@ async fn current_user_holding(
         },
     }))
 }
+
+/// The grant for `K` if the caller holds it, without recording a denial when they do not: for
+/// what a response offers (the choices of a form), never for what an endpoint authorises.
+pub async fn optional<K: crate::permissions::Key>(
+    ctx: &ServerContext,
+) -> Result<Option<crate::server::access::grants::Grant<K>>, AppError> {
+    let caller = require_caller(ctx).await?;
+    if !caller.held.access().permissions.contains(K::PERMISSION) {
+        return Ok(None);
+    }
+    Ok(Some(caller.held.grant::<K>()?))
+}

@@ -14,6 +14,8 @@ use crate::server::platform::error::DomainError;
 pub trait ListsTeams: Key {}
 impl ListsTeams for keys::TeamRead {}
 impl ListsTeams for keys::CustomersWrite {}
+impl ListsTeams for keys::QuotesWrite {}
+impl ListsTeams for keys::OrdersWrite {}
 
 /// The teams of the grant's workspace, by name.
 pub async fn list<K: ListsTeams>(

@@ -2,15 +2,13 @@
 //! assignee and team looked up in the caller's workspace, and the record kept within the
 //! caller's reach.
 
-use sqlx::Row;
-
 use crate::model::{TeamId, UserId};
-use crate::permissions::{Key, Scope};
+use crate::permissions::Key;
 use crate::server::access::grants::Grant;
 use crate::server::identity::accounts::EmailAddress;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::text::LineField;
-use crate::server::records::scope;
+use crate::server::records::assignment::{self, Assignment};
 
 const NOTES_MAX_CHARS: usize = 2000;
 
@@ -103,49 +101,14 @@ pub(super) async fn validate<K: Key>(
             format!("Use at most {NOTES_MAX_CHARS} characters."),
         ));
     }
-    let assigned = match form.assigned_user_id.trim() {
-        "" => grant.user().clone(),
-        id => {
-            let row = sqlx::query(
-                "SELECT user_id FROM memberships \
-                 WHERE workspace_id = $1 AND user_id = $2 AND deactivated_at IS NULL",
-            )
-            .bind(grant.workspace().as_str())
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "assigned_user_id",
-                    "Choose an active member of this workspace.",
-                )
-            })?;
-            UserId::from_db(row.try_get("user_id")?)
-        }
-    };
-    let team = match form.team_id.trim() {
-        "" => None,
-        id => {
-            let row = sqlx::query("SELECT id FROM teams WHERE workspace_id = $1 AND id = $2")
-                .bind(grant.workspace().as_str())
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or_else(|| {
-                    DomainError::invalid("team_id", "Choose a team of this workspace.")
-                })?;
-            Some(TeamId::from_db(row.try_get("id")?))
-        }
-    };
-    if !scope::within_scope(conn, grant, &assigned, team.as_ref()).await? {
-        return Err(DomainError::invalid(
-            "assigned_user_id",
-            match grant.scope() {
-                Scope::Assigned => "Your role reaches only customers assigned to you: assign it to yourself.",
-                _ => "Your role does not reach customers assigned like this: choose yourself, or a team or colleague within your reach.",
-            },
-        ));
-    }
+    let Assignment { assigned, team } = assignment::resolve(
+        conn,
+        grant,
+        &super::KIND,
+        &form.assigned_user_id,
+        &form.team_id,
+    )
+    .await?;
     Ok(Valid {
         name,
         email,

@@ -33,6 +33,7 @@ pub const KIND: RecordKind = RecordKind {
     alias: "c",
     resource: Resource::Customers,
     sort_key: "name_key",
+    descending: false,
     search: &["c.name_key", "lower(c.email)", "lower(c.company)"],
     reach: Reach::Assigned {
         assignee: "assigned_user_id",

@@ -26,6 +26,11 @@ fn typable() -> impl Strategy<Value = (Currency, i64)> {
 
 proptest! {
     #[test]
+    fn a_percentage_shown_reads_back_as_itself(bp in 0_i64..=WHOLE) {
+        prop_assert_eq!(parse_percent(&display_percent(bp), "p").unwrap(), bp);
+    }
+
+    #[test]
     fn what_is_shown_is_what_is_typed((currency, minor) in typable()) {
         let shown = Money::from_minor(minor, currency).display();
         let typed = shown.trim_end_matches(currency.code()).trim();

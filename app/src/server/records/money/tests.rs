@@ -86,6 +86,9 @@ fn percentages_are_basis_points_up_to_a_hundred() {
     assert_eq!(parse_percent("20 %", "discount").unwrap(), 2000);
     assert_eq!(parse_percent("0", "discount").unwrap(), 0);
     assert_eq!(parse_percent("100", "discount").unwrap(), WHOLE);
+    assert_eq!(display_percent(1250), "12.5 %");
+    assert_eq!(display_percent(2000), "20 %");
+    assert_eq!(display_percent(5), "0.05 %");
     for bad in ["100.01", "101", "-5", "12.345", "", "ten"] {
         assert_eq!(
             field(parse_percent(bad, "discount").unwrap_err()),

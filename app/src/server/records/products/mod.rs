@@ -31,6 +31,7 @@ pub const KIND: RecordKind = RecordKind {
     alias: "p",
     resource: Resource::Products,
     sort_key: "name_key",
+    descending: false,
     search: &["p.name_key", "p.sku_key"],
     reach: Reach::Catalogue,
     sensitive: &[],
