@@ -18,7 +18,9 @@ use crate::pages::{
     members::MembersPage,
     not_found::NotFound,
     overview::Overview,
+    orders::{detail::OrderPage, new::NewOrderPage, OrdersPage},
     products::{NewProductPage, ProductPage, ProductsPage},
+    quotes::{detail::QuotePage, new::NewQuotePage, QuotesPage},
     reset_password::ResetPasswordPage,
     role_editor::RoleEditorPage,
     roles::RolesPage,
@@ -88,6 +90,12 @@ lazy_pages! {
     ProductsRoute => ProductsPage,
     NewProductRoute => NewProductPage,
     ProductRoute => ProductPage,
+    QuotesRoute => QuotesPage,
+    NewQuoteRoute => NewQuotePage,
+    QuoteRoute => QuotePage,
+    OrdersRoute => OrdersPage,
+    NewOrderRoute => NewOrderPage,
+    OrderRoute => OrderPage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -125,6 +133,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products") view={Lazy::<ProductsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/new") view={Lazy::<NewProductRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/:id") view={Lazy::<ProductRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quotes") view={Lazy::<QuotesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quotes/new") view={Lazy::<NewQuoteRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quotes/:id") view={Lazy::<QuoteRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders/new") view={Lazy::<NewOrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

@@ -40,6 +40,10 @@ test("an owner builds the catalogue: exact prices, a stale edit refused, search 
   await otherEdit.getByLabel("Name").fill("Analytical Engine");
   await otherEdit.getByRole("button", { name: "Save product" }).click();
   await expect(otherEdit.locator(".alert-error")).toContainText("changed by someone else");
+  // The refused tab now shows the product as it is, not what was typed over it.
+  await expect(other.locator(".details")).toContainText("999.00 EUR");
+  await expect(otherEdit.getByLabel("Name")).toHaveValue("Difference Engine");
+  await expect(otherEdit.getByLabel("Unit price")).toHaveValue("999.00");
   await other.close();
 
   // Found by its SKU, in a table row with its price.

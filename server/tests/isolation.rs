@@ -22,6 +22,7 @@ use matrix::*;
 struct Victim {
     customer: String,
     product: String,
+    documents: VictimDocuments,
     member: String,
     invitation: String,
     ip_rule: String,
@@ -85,6 +86,57 @@ async fn victim_product(db: &Db, f: &Fixture) -> String {
     made.id.as_str().to_owned()
 }
 
+struct VictimDocuments {
+    quote: String,
+    quote_line: String,
+    order: String,
+    order_line: String,
+}
+
+/// A draft quote and a draft order for the victim's customer, each with a line and a secret in
+/// its title or notes.
+async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &str) -> VictimDocuments {
+    use app::permissions::keys::{CustomersRead, OrdersWrite, QuotesWrite};
+    use app::server::records::documents::{header::HeaderForm, lines::LineForm};
+    use app::server::records::{orders, quotes};
+    let customers = f.grant::<CustomersRead>().await;
+    let header = HeaderForm {
+        customer_id: customer.into(),
+        notes: "A-ORDER-SECRET".into(),
+        ..HeaderForm::default()
+    };
+    let line = LineForm {
+        product_id: product.into(),
+        quantity: "2".into(),
+        discount: String::new(),
+    };
+    let quotes_write = f.grant::<QuotesWrite>().await;
+    let form = quotes::QuoteForm {
+        header: header.clone(),
+        title: "A-QUOTE-SECRET".into(),
+        valid_until: String::new(),
+    };
+    let q = quotes::create(db, &f.clock, &quotes_write, &customers, &form)
+        .await
+        .unwrap();
+    let q = quotes::add_line(db, &f.clock, &quotes_write, &q.quote.id, 1, &line)
+        .await
+        .unwrap();
+    let orders_write = f.grant::<OrdersWrite>().await;
+    let o = orders::create(db, &f.clock, &orders_write, &customers, &header)
+        .await
+        .unwrap();
+    let o = orders::add_line(db, &f.clock, &orders_write, &o.order.id, 1, &line)
+        .await
+        .unwrap();
+    VictimDocuments {
+        quote: q.quote.id.as_str().into(),
+        quote_line: q.lines[0].id.as_str().into(),
+        order: o.order.id.as_str().into(),
+        order_line: o.lines[0].id.as_str().into(),
+    }
+}
+
 async fn victim(db: &Db) -> Victim {
     use app::server::{
         records::customers, workspace::departments, workspace::invitations, workspace::teams,
@@ -122,6 +174,7 @@ async fn victim(db: &Db) -> Victim {
     .await
     .unwrap();
     let product = victim_product(db, &f).await;
+    let documents = victim_documents(db, &f, customer.id.as_str(), &product).await;
     invitations::invite(
         db,
         &clock,
@@ -144,6 +197,7 @@ async fn victim(db: &Db) -> Victim {
     Victim {
         customer: customer.id.as_str().into(),
         product,
+        documents,
         member: grace.as_str().into(),
         invitation,
         ip_rule,
@@ -180,6 +234,8 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "departments",
         "audit_log",
         "sod_rules",
+        "quote_lines",
+        "order_lines",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -304,6 +360,10 @@ impl Victim {
             Text(t) => t.to_owned(),
             Customer => self.customer.clone(),
             Product => self.product.clone(),
+            Quote => self.documents.quote.clone(),
+            QuoteLine => self.documents.quote_line.clone(),
+            Order => self.documents.order.clone(),
+            OrderLine => self.documents.order_line.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
@@ -360,7 +420,13 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("nobody", "/api/customers/get" | "/api/products/get" | "/api/team/deactivate") => {
             Some(401)
         }
+        ("nobody", "/api/quotes/get" | "/api/orders/get" | "/api/quotes/set_status") => Some(401),
         (_, "/api/customers/get" | "/api/products/get") => Some(404),
+        (_, "/api/quotes/get" | "/api/orders/get") => Some(404),
+        ("Guest", "/api/quotes/set_status") => Some(403),
+        (_, "/api/quotes/set_status") => Some(404),
+        ("Owner" | "Manager", "/api/orders/cancel" | "/api/orders/process") => Some(404),
+        ("Staff" | "Guest", "/api/orders/cancel" | "/api/orders/process") => Some(403),
         ("Owner" | "Manager", "/api/products/update") | ("Owner", "/api/products/delete") => {
             Some(404)
         }

@@ -67,6 +67,60 @@ pub fn TextField(
     }
 }
 
+/// A choice from a list, with the same label, error and `aria` wiring as [`TextField`].
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    /// The form field name; also the key server validation errors name.
+    name: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+    /// `(value, label)` pairs, in order.
+    choices: Vec<(String, String)>,
+    /// The value chosen at first.
+    #[prop(default = None)]
+    selected: Option<String>,
+    /// A first choice with an empty value ("Me", "No team"); none when every value is real.
+    #[prop(optional)]
+    empty: Option<&'static str>,
+    /// Tells apart same-named fields of several forms on one page.
+    #[prop(optional)]
+    scope: Option<&'static str>,
+) -> impl IntoView {
+    let id = match scope {
+        Some(scope) => format!("field-{scope}-{name}"),
+        None => format!("field-{name}"),
+    };
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    let options = choices
+        .into_iter()
+        .map(|(value, text)| {
+            let chosen = selected.as_deref() == Some(value.as_str());
+            view! { <option value=value selected=chosen>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+            >
+                {empty.map(|text| view! { <option value="">{text}</option> })}
+                {options}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
 #[component]
 pub fn SubmitButton(
     #[prop(into)] label: String,
@@ -136,6 +190,29 @@ pub fn cleared_on_success<T: Send + Sync + 'static>(
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(_))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    form
+}
+
+/// A `NodeRef` for an edit `ActionForm` whose page reads the record again after each answer:
+/// once saved, or refused for any reason but a field (a stale version above all), the form
+/// goes back to what the page now shows — the record's current values — instead of keeping
+/// what was typed over them. A field's error keeps the typing, to be corrected.
+pub fn reset_to_current<T: Send + Sync + 'static>(
+    value: impl ActionOutcome<T>,
+) -> NodeRef<leptos::html::Form> {
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        let settled = match value.get() {
+            Some(Ok(_)) => true,
+            Some(Err(e)) => !matches!(e, AppError::Validation { .. }),
+            None => false,
+        };
+        if settled {
             if let Some(form) = form.get_untracked() {
                 form.reset();
             }

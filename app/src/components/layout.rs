@@ -70,6 +70,10 @@ fn AdminNavLinks() -> impl IntoView {
                 view! {
                     {can(Permission::CustomersRead)
                         .then(|| view! { <li><A href="/customers">"Customers"</A></li> })}
+                    {can(Permission::QuotesRead)
+                        .then(|| view! { <li><A href="/quotes">"Quotes"</A></li> })}
+                    {can(Permission::OrdersRead)
+                        .then(|| view! { <li><A href="/orders">"Orders"</A></li> })}
                     {can(Permission::ProductsRead)
                         .then(|| view! { <li><A href="/products">"Products"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}

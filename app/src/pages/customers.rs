@@ -11,7 +11,7 @@ use crate::api::customers::{
     UpdateCustomer,
 };
 use crate::components::alert::{list_error, FormAlert};
-use crate::components::form::{SubmitButton, TextField};
+use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
 use crate::components::table::{encode_query_value, DataTable, Pager};
@@ -339,7 +339,7 @@ fn EditCustomer(
                     match options.await {
                         Ok(options) => {
                             view! {
-                                <ActionForm action=update attr:class="form" attr:novalidate=true>
+                                <ActionForm action=update node_ref=reset_to_current(update.value()) attr:class="form" attr:novalidate=true>
                                     <CsrfField />
                                     <input type="hidden" name="id" value=id.get_value() />
                                     <input type="hidden" name="version" value=customer.get_value().version.to_string() />

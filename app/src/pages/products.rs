@@ -11,7 +11,7 @@ use crate::api::products::{
     get_product, list_products, CreateProduct, DeleteProduct, UpdateProduct,
 };
 use crate::components::alert::{list_error, FormAlert};
-use crate::components::form::{SubmitButton, TextField};
+use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
 use crate::components::table::{encode_query_value, DataTable, Pager};
@@ -264,7 +264,7 @@ fn ProductDetail(
         view! {
             <section class="card" aria-labelledby="edit-heading">
                 <h2 id="edit-heading">"Edit"</h2>
-                <ActionForm action=update attr:class="form" attr:novalidate=true>
+                <ActionForm action=update node_ref=reset_to_current(update.value()) attr:class="form" attr:novalidate=true>
                     <CsrfField />
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="version" value=product.version />

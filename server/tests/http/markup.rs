@@ -26,6 +26,10 @@ const SWEPT: &[(&str, &[&str])] = &[
     ),
     ("/api/products/create", &["sku", "name", "description"]),
     ("/api/products/update", &["sku", "name", "description"]),
+    ("/api/quotes/create", &["title", "notes"]),
+    ("/api/quotes/update", &["title", "notes"]),
+    ("/api/orders/create", &["notes"]),
+    ("/api/orders/update", &["notes"]),
     ("/api/teams/create_team", &["name"]),
     ("/api/teams/create_department", &["name"]),
     ("/api/roles/create", &["name", "description"]),
@@ -43,6 +47,15 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/settings/set_login_hours", "times and weekdays"),
     ("/api/settings/clear_login_hours", "a role id"),
     ("/api/settings/remove_ip_rule", "an id"),
+    (
+        "/api/quotes/add_line",
+        "ids, a whole quantity and a percentage; the line's text is the product's, swept there",
+    ),
+    (
+        "/api/orders/add_line",
+        "ids, a whole quantity and a percentage; the line's text is the product's, swept there",
+    ),
+    ("/api/quotes/set_status", "a status from a list"),
     (
         "/api/roles/add_sod_rule",
         "permission keys from the catalogue",
@@ -154,6 +167,65 @@ async fn plant_in_a_product(c: &reqwest::Client, s: &TestServer, label: &str) ->
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: products/update");
     id
+}
+
+/// A quote (title and notes) and an order (notes) carrying the hostile string, each with a line
+/// of the hostile product, created and saved again. Returns the quote and the order.
+async fn plant_in_documents(
+    c: &reqwest::Client,
+    s: &TestServer,
+    label: &str,
+    customer: &str,
+    product: &str,
+) -> (String, String) {
+    let mut ids = Vec::new();
+    for (kind, text) in [
+        ("quotes", vec![("title", HOSTILE), ("valid_until", "")]),
+        ("orders", vec![]),
+    ] {
+        let mut fields = vec![
+            ("customer_id", customer),
+            ("notes", HOSTILE),
+            ("assigned_user_id", ""),
+            ("team_id", ""),
+        ];
+        fields.extend(text);
+        let res = api(c, s, &format!("/api/{kind}/create"))
+            .await
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: {kind}/create");
+        let created: serde_json::Value = res.json().await.unwrap();
+        let record = if kind == "quotes" { "quote" } else { "order" };
+        let id = created[record]["id"].as_str().unwrap().to_owned();
+        let mut update = vec![("id", id.as_str()), ("version", "1")];
+        update.extend(fields);
+        let res = api(c, s, &format!("/api/{kind}/update"))
+            .await
+            .form(&update)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: {kind}/update");
+        let line = [
+            ("id", id.as_str()),
+            ("version", "2"),
+            ("product_id", product),
+            ("quantity", "1"),
+            ("discount", ""),
+        ];
+        let res = api(c, s, &format!("/api/{kind}/add_line"))
+            .await
+            .form(&line)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: {kind}/add_line");
+        ids.push(id);
+    }
+    (ids.remove(0), ids.remove(0))
 }
 
 /// Signs up and writes the hostile string into every free-text field of every form.

@@ -24,8 +24,8 @@ pub fn bump(sql: &mut Sql, kind: &RecordKind) {
 /// was changed since the writer read it.
 pub fn stale(kind: &RecordKind) -> DomainError {
     DomainError::Conflict(format!(
-        "This {} was changed by someone else since you opened it. Reload it and make your \
-         change again.",
+        "This {} was changed by someone else since you opened it. Its current values are \
+         shown now: make your change again.",
         kind.noun
     ))
 }

@@ -1,0 +1,104 @@
+//! Quotes: the list (search, status filter and keyset pages in the address), a new-quote form
+//! ([`new`]) and one quote's page with its lines, steps and edit form ([`detail`]).
+
+pub mod detail;
+pub mod new;
+
+use crate::components::raw_text::Title;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::accounts::me;
+use crate::api::quotes::list_quotes;
+use crate::components::alert::list_error;
+use crate::components::layout::PageHeader;
+use crate::components::table::{encode_query_value, DataTable, Pager};
+use crate::model::{QuotePage, QuoteStatus};
+use crate::pages::documents::status_pill;
+use crate::permissions::Permission;
+
+#[component]
+pub fn QuotesPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let status = move || query.with(|q| q.get("status").unwrap_or_default());
+    let after = move || query.with(|q| q.get("after"));
+    let page = Resource::new(
+        move || (search(), status(), after()),
+        |(search, status, after)| list_quotes(search, Some(status), after),
+    );
+    let current = Resource::new(|| (), |_| me());
+    view! {
+        <Title text="Quotes · Gatehouse" />
+        <PageHeader title="Quotes" lead="Offers to customers: priced from the catalogue, sent, and accepted into orders." />
+        <section class="card">
+            <div class="toolbar">
+                <form method="get" action="/quotes" class="search-form" role="search">
+                    <label for="quote-search" class="sr-only">"Search quotes"</label>
+                    <input id="quote-search" type="search" name="q" placeholder="Title or customer" value=search maxlength=100 />
+                    <label for="quote-status" class="sr-only">"Status"</label>
+                    <select id="quote-status" name="status">
+                        <option value="">"Any status"</option>
+                        {QuoteStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=move || status() == s.key()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="btn">"Filter"</button>
+                </form>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::QuotesWrite));
+                        can_write.then(|| view! { <a class="btn btn-primary" href="/quotes/new">"New quote"</a> })
+                    })}
+                </Suspense>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading quotes…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <QuoteTable page search=search() status=status() /> }.into_any(),
+                        Err(e) => list_error(e, "quotes"),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn QuoteTable(page: QuotePage, search: String, status: String) -> impl IntoView {
+    let empty = if search.is_empty() && status.is_empty() {
+        "No quotes yet."
+    } else {
+        "No quotes match."
+    };
+    let next = page.next.map(|after| {
+        format!(
+            "/quotes?q={}&status={}&after={}",
+            encode_query_value(&search),
+            encode_query_value(&status),
+            encode_query_value(&after)
+        )
+    });
+    let rows = page
+        .items
+        .into_iter()
+        .map(|q| {
+            let href = format!("/quotes/{}", q.id);
+            view! {
+                <tr>
+                    <td><a href=href>{q.reference}</a></td>
+                    <td>{q.title}</td>
+                    <td>{q.header.customer}</td>
+                    <td>{status_pill(q.status.key(), q.status.label())}</td>
+                    <td class="numeric">{q.header.totals.total}</td>
+                    <td>{q.valid_until}</td>
+                    <td>{q.header.assigned_to.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <DataTable columns=&["Quote", "Title", "Customer", "Status", "Total", "Valid until", "Assigned to"] rows empty />
+        <Pager next label="Next page →" name="Quote pages" />
+    }
+}

@@ -1,0 +1,89 @@
+import { test, expect, type Page } from "@playwright/test";
+import { callApi, gotoHydrated, signUp, watchConsole } from "./helpers";
+
+/** A customer and two priced products, made through the API as any client could. */
+async function catalogue(page: Page) {
+  const customer = await callApi(page, "/api/customers/create", {
+    name: "Babbage & Co", email: "", phone: "", company: "", tax_id: "", notes: "",
+    assigned_user_id: "", team_id: "",
+  });
+  expect(customer.status()).toBe(200);
+  for (const [sku, name, price] of [["ENGINE-1", "Difference Engine", "1234.50"], ["GEAR-7", "Brass gear", "19.99"]]) {
+    const res = await callApi(page, "/api/products/create", {
+      sku, name, description: "", unit_price: price, currency: "", stock: "", active: "on",
+    });
+    expect(res.status()).toBe(200);
+  }
+}
+
+async function addLine(page: Page, product: RegExp, quantity: string, discount = "") {
+  const lines = page.locator("section", { has: page.locator("#lines-heading") });
+  await lines.getByLabel("Product").selectOption({ label: (await lines.getByLabel("Product").locator("option").allTextContents()).find((t) => product.test(t))! });
+  await lines.getByLabel("Quantity").fill(quantity);
+  await lines.getByLabel("Discount %").fill(discount);
+  await lines.getByRole("button", { name: "Add line" }).click();
+}
+
+test("a quote is priced, won and becomes an order that is fulfilled; a stale tab sees the current quote", async ({ page, context }) => {
+  // The stale line answers 409 on purpose.
+  const console = watchConsole(page, [409]);
+  await signUp(page, `quotes+${Date.now()}@example.com`, "Ada Lovelace", "Analytical Engines");
+  await catalogue(page);
+
+  await page.locator(".sidenav").getByRole("link", { name: "Quotes" }).click();
+  await expect(page.getByText("No quotes yet.")).toBeVisible();
+  await page.getByRole("link", { name: "New quote" }).click();
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Title").fill("Two engines for the Society");
+  await page.getByLabel("Customer").selectOption({ label: "Babbage & Co" });
+  await page.getByRole("button", { name: "Create quote" }).click();
+  await expect(page).toHaveURL(/\/quotes\/[0-9a-f-]{36}$/);
+  await expect(page.locator("h1")).toHaveText("Q-1 · Two engines for the Society");
+  await expect(page.locator(".details .status")).toHaveText("Draft");
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+
+  await addLine(page, /ENGINE-1/, "2", "10");
+  const rows = page.locator("table.lines tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.nth(0).locator("td").nth(5)).toHaveText("2,222.10 EUR");
+
+  // A second tab opened now holds this version; a line added here makes it stale there.
+  const other = await context.newPage();
+  await gotoHydrated(other, page.url());
+  await addLine(page, /GEAR-7/, "3");
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator(".totals dd.grand")).toHaveText("2,282.07 EUR");
+  await addLine(other, /GEAR-7/, "1");
+  const otherLines = other.locator("section", { has: other.locator("#lines-heading") });
+  await expect(otherLines.locator(".alert-error")).toContainText("changed by someone else");
+  // The refused tab now shows the quote as it is: both lines, the current total.
+  await expect(other.locator("table.lines tbody tr")).toHaveCount(2);
+  await expect(other.locator(".totals dd.grand")).toHaveText("2,282.07 EUR");
+  await other.close();
+
+  await page.getByRole("button", { name: "Mark sent" }).click();
+  await expect(page.locator(".details .status")).toHaveText("Sent");
+  await expect(page.getByRole("button", { name: "Add line" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Mark accepted" }).click();
+  await expect(page.locator(".details .status")).toHaveText("Accepted");
+  await page.getByRole("button", { name: "Convert to order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  await expect(page.locator("h1")).toHaveText("Order O-1");
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await expect(page.locator(".details .status")).toHaveText("Draft");
+  await expect(page.locator("table.lines tbody tr")).toHaveCount(2);
+  await expect(page.locator(".totals dd.grand")).toHaveText("2,282.07 EUR");
+
+  for (const [step, status] of [["Confirm order", "Confirmed"], ["Mark processed", "Processed"], ["Mark fulfilled", "Fulfilled"]]) {
+    await page.getByRole("button", { name: step }).click();
+    await expect(page.locator(".details .status")).toHaveText(status);
+  }
+  await expect(page.getByRole("button", { name: "Cancel order" })).toHaveCount(0);
+
+  await gotoHydrated(page, "/orders?status=fulfilled");
+  await expect(page.locator("tbody tr")).toHaveCount(1);
+  await expect(page.locator("tbody tr")).toContainText("2,282.07 EUR");
+  await gotoHydrated(page, "/quotes?status=accepted");
+  await expect(page.locator("tbody tr")).toContainText("Two engines for the Society");
+  console.assertClean();
+});
