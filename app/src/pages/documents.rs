@@ -130,9 +130,24 @@ pub fn LinesTable(
         })
         .collect::<Vec<_>>();
     let columns: &'static [&'static str] = if with_actions {
-        &["SKU", "Product", "Qty", "Unit price", "Discount", "Line total", ""]
+        &[
+            "SKU",
+            "Product",
+            "Qty",
+            "Unit price",
+            "Discount",
+            "Line total",
+            "",
+        ]
     } else {
-        &["SKU", "Product", "Qty", "Unit price", "Discount", "Line total"]
+        &[
+            "SKU",
+            "Product",
+            "Qty",
+            "Unit price",
+            "Discount",
+            "Line total",
+        ]
     };
     view! {
         <DataTable columns rows empty="No lines yet." class="lines" />

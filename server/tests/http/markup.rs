@@ -145,6 +145,7 @@ async fn plant_in_a_product(c: &reqwest::Client, s: &TestServer, label: &str) ->
         ("unit_price", "1"),
         ("currency", ""),
         ("stock", ""),
+        ("active", "on"),
     ];
     let created: serde_json::Value = api(c, s, "/api/products/create")
         .await
@@ -228,13 +229,17 @@ async fn plant_in_documents(
     (ids.remove(0), ids.remove(0))
 }
 
+/// The records the sweep made, whose pages it reads.
+struct Planted {
+    customer: String,
+    role: String,
+    product: String,
+    quote: String,
+    order: String,
+}
+
 /// Signs up and writes the hostile string into every free-text field of every form.
-/// Returns the customer and the role it made.
-async fn plant_everywhere(
-    c: &reqwest::Client,
-    s: &TestServer,
-    label: &str,
-) -> (String, String, String) {
+async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> Planted {
     let res = api(c, s, "/api/accounts/sign_up")
         .await
         .form(&[
@@ -278,6 +283,7 @@ async fn plant_everywhere(
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
     let product = plant_in_a_product(c, s, label).await;
+    let (quote, order) = plant_in_documents(c, s, label, &customer, &product).await;
     for (path, form) in [
         ("/api/teams/create_team", vec![("name", HOSTILE)]),
         ("/api/teams/create_department", vec![("name", HOSTILE)]),
@@ -314,7 +320,13 @@ async fn plant_everywhere(
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: roles/update");
-    (customer, role, product)
+    Planted {
+        customer,
+        role,
+        product,
+        quote,
+        order,
+    }
 }
 
 /// Every page that shows the records shows the string intact, as text.
@@ -322,13 +334,13 @@ async fn every_page_shows_it_as_text(
     c: &reqwest::Client,
     s: &TestServer,
     label: &str,
-    customer: &str,
-    role: &str,
-    product: &str,
+    p: &Planted,
 ) {
-    let customer_page = format!("/customers/{customer}");
-    let product_page = format!("/products/{product}");
-    let role_page = format!("/roles/{role}");
+    let customer_page = format!("/customers/{}", p.customer);
+    let product_page = format!("/products/{}", p.product);
+    let role_page = format!("/roles/{}", p.role);
+    let quote_page = format!("/quotes/{}", p.quote);
+    let order_page = format!("/orders/{}", p.order);
     let pages = [
         "/",
         "/workspaces",
@@ -336,6 +348,10 @@ async fn every_page_shows_it_as_text(
         customer_page.as_str(),
         "/products",
         product_page.as_str(),
+        "/quotes",
+        quote_page.as_str(),
+        "/orders",
+        order_page.as_str(),
         "/team",
         "/team/groups",
         "/roles",
@@ -380,9 +396,14 @@ async fn every_page_shows_it_as_text(
         "{label}"
     );
     assert!(count(&role_page) >= 2, "{label}: {shown:?}");
+    // Title and notes (shown and in the edit form), the customer, the line's product.
+    assert!(count(&quote_page) >= 4, "{label}: {shown:?}");
+    assert!(count(&order_page) >= 3, "{label}: {shown:?}");
     for path in [
         "/customers",
         "/products",
+        "/quotes",
+        "/orders",
         "/team/groups",
         "/settings",
         "/roles",
@@ -401,8 +422,8 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
         let label = db.backend().name();
         let s = TestServer::start(db, &[]).await;
         let c = cookie_client();
-        let (customer, role, product) = plant_everywhere(&c, &s, label).await;
-        every_page_shows_it_as_text(&c, &s, label, &customer, &role, &product).await;
+        let planted = plant_everywhere(&c, &s, label).await;
+        every_page_shows_it_as_text(&c, &s, label, &planted).await;
         s.stop().await.unwrap();
     }
 }

@@ -124,7 +124,11 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/products/delete", &[("id", Product)]),
     (
         "/api/quotes/list",
-        &[("search", Text("Secret")), ("status", Text("")), ("after", Quote)],
+        &[
+            ("search", Text("Secret")),
+            ("status", Text("")),
+            ("after", Quote),
+        ],
     ),
     ("/api/quotes/get", &[("id", Quote)]),
     ("/api/quotes/form_options", &[]),
@@ -164,16 +168,31 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     (
         "/api/quotes/remove_line",
-        &[("id", Quote), ("version", Text("1")), ("line_id", QuoteLine)],
+        &[
+            ("id", Quote),
+            ("version", Text("1")),
+            ("line_id", QuoteLine),
+        ],
     ),
     (
         "/api/quotes/set_status",
-        &[("id", Quote), ("version", Text("1")), ("status", Text("declined"))],
+        &[
+            ("id", Quote),
+            ("version", Text("1")),
+            ("status", Text("declined")),
+        ],
     ),
-    ("/api/quotes/convert", &[("id", Quote), ("version", Text("1"))]),
+    (
+        "/api/quotes/convert",
+        &[("id", Quote), ("version", Text("1"))],
+    ),
     (
         "/api/orders/list",
-        &[("search", Text("Secret")), ("status", Text("")), ("after", Order)],
+        &[
+            ("search", Text("Secret")),
+            ("status", Text("")),
+            ("after", Order),
+        ],
     ),
     ("/api/orders/get", &[("id", Order)]),
     ("/api/orders/form_options", &[]),
@@ -209,12 +228,28 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     (
         "/api/orders/remove_line",
-        &[("id", Order), ("version", Text("1")), ("line_id", OrderLine)],
+        &[
+            ("id", Order),
+            ("version", Text("1")),
+            ("line_id", OrderLine),
+        ],
     ),
-    ("/api/orders/confirm", &[("id", Order), ("version", Text("1"))]),
-    ("/api/orders/process", &[("id", Order), ("version", Text("1"))]),
-    ("/api/orders/fulfil", &[("id", Order), ("version", Text("1"))]),
-    ("/api/orders/cancel", &[("id", Order), ("version", Text("1"))]),
+    (
+        "/api/orders/confirm",
+        &[("id", Order), ("version", Text("1"))],
+    ),
+    (
+        "/api/orders/process",
+        &[("id", Order), ("version", Text("1"))],
+    ),
+    (
+        "/api/orders/fulfil",
+        &[("id", Order), ("version", Text("1"))],
+    ),
+    (
+        "/api/orders/cancel",
+        &[("id", Order), ("version", Text("1"))],
+    ),
     (
         "/api/invitations/preview",
         &[("token", Text("forged-token"))],

@@ -95,7 +95,11 @@ pub fn OrderPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderView(detail: OrderDetail, options: Option<DocumentFormOptions>, a: Actions) -> impl IntoView {
+fn OrderView(
+    detail: OrderDetail,
+    options: Option<DocumentFormOptions>,
+    a: Actions,
+) -> impl IntoView {
     let o = detail.order;
     let (id, version) = (o.id.as_str().to_owned(), o.header.version.to_string());
     let fields = {
@@ -112,10 +116,18 @@ fn OrderView(detail: OrderDetail, options: Option<DocumentFormOptions>, a: Actio
         .map(|step| {
             let (f, label) = (fields(vec![]), step.label());
             match step {
-                OrderStep::Confirm => view! { <RowAction action=a.confirm fields=f label /> }.into_any(),
-                OrderStep::Process => view! { <RowAction action=a.process fields=f label /> }.into_any(),
-                OrderStep::Fulfil => view! { <RowAction action=a.fulfil fields=f label /> }.into_any(),
-                OrderStep::Cancel => view! { <RowAction action=a.cancel fields=f label danger=true /> }.into_any(),
+                OrderStep::Confirm => {
+                    view! { <RowAction action=a.confirm fields=f label /> }.into_any()
+                }
+                OrderStep::Process => {
+                    view! { <RowAction action=a.process fields=f label /> }.into_any()
+                }
+                OrderStep::Fulfil => {
+                    view! { <RowAction action=a.fulfil fields=f label /> }.into_any()
+                }
+                OrderStep::Cancel => {
+                    view! { <RowAction action=a.cancel fields=f label danger=true /> }.into_any()
+                }
             }
         })
         .collect_view();

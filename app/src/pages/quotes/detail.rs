@@ -102,7 +102,11 @@ fn next_steps(status: QuoteStatus) -> &'static [(QuoteStatus, &'static str)] {
 }
 
 #[component]
-fn QuoteView(detail: QuoteDetail, options: Option<DocumentFormOptions>, a: Actions) -> impl IntoView {
+fn QuoteView(
+    detail: QuoteDetail,
+    options: Option<DocumentFormOptions>,
+    a: Actions,
+) -> impl IntoView {
     let q = detail.quote;
     let (id, version) = (q.id.as_str().to_owned(), q.header.version.to_string());
     let draft = q.status == QuoteStatus::Draft;
@@ -126,7 +130,10 @@ fn QuoteView(detail: QuoteDetail, options: Option<DocumentFormOptions>, a: Actio
         view! { <dt>"Order"</dt><dd><a href=format!("/orders/{o}")>"View the order"</a></dd> }
     });
     let step_error = Signal::derive(move || {
-        a.status.value().get().and_then(Result::err)
+        a.status
+            .value()
+            .get()
+            .and_then(Result::err)
             .or_else(|| a.convert.value().get().and_then(Result::err))
     });
     let editable = draft && detail.may_edit;
