@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { callApi, gotoHydrated, signUp, watchConsole } from "./helpers";
+import { callApi, gotoHydrated, ownerWithMember, signUp, watchConsole } from "./helpers";
 
 /** A customer and two priced products, made through the API as any client could. */
 async function catalogue(page: Page) {
@@ -86,4 +86,55 @@ test("a quote is priced, won and becomes an order that is fulfilled; a stale tab
   await gotoHydrated(page, "/quotes?status=accepted");
   await expect(page.locator("tbody tr")).toContainText("Two engines for the Society");
   console.assertClean();
+});
+
+test("a Staff member sees only the customers and orders assigned to them, and only the steps Staff may take", async ({ page, browser }) => {
+  const stamp = Date.now();
+  const { context, member } = await ownerWithMember(page, browser, {
+    owner: `orders-owner+${stamp}@example.com`,
+    ownerName: "Ada Lovelace",
+    member: `orders-staff+${stamp}@example.com`,
+    memberName: "Melba Roy",
+    workspace: `Scoped Orders ${stamp}`,
+  });
+  // Another workspace's order id, out of reach, answers 404 on purpose.
+  const theirConsole = watchConsole(member, [404]);
+  const people = await (await callApi(page, "/api/team/members")).json();
+  const melba = people.find((p: { name: string }) => p.name === "Melba Roy").user_id as string;
+  const orderFor = async (name: string, assignee: string) => {
+    const made = await callApi(page, "/api/customers/create", {
+      name, email: "", phone: "", company: "", tax_id: "", notes: "", assigned_user_id: assignee, team_id: "",
+    });
+    expect(made.status()).toBe(200);
+    const order = await callApi(page, "/api/orders/create", {
+      customer_id: (await made.json()).id, notes: `For ${name}`, assigned_user_id: assignee, team_id: "",
+    });
+    expect(order.status()).toBe(200);
+    return (await order.json()).order.id as string;
+  };
+  await orderFor("Ada's Client", "");
+  const adasOrder = await orderFor("Ada's Other Client", "");
+  await orderFor("Melba's Client", melba);
+
+  await gotoHydrated(member, "/customers");
+  await expect(member.locator("tbody tr")).toHaveCount(1);
+  await expect(member.locator("tbody tr")).toContainText("Melba's Client");
+  await member.locator(".sidenav").getByRole("link", { name: "Orders" }).click();
+  await expect(member).toHaveURL(/\/orders$/);
+  await expect(member.locator("tbody tr")).toHaveCount(1);
+  await expect(member.locator("tbody tr")).toContainText("Melba's Client");
+  await member.locator("tbody tr").getByRole("link").click();
+  await expect(member.locator("h1")).toHaveText(/^Order O-\d+$/);
+  await expect(member.locator("html[data-hydrated=true]")).toHaveCount(1);
+  // Staff may confirm an order; processing and cancelling need keys Staff does not hold.
+  await expect(member.getByRole("button", { name: "Confirm order" })).toBeVisible();
+  await expect(member.getByRole("button", { name: "Cancel order" })).toHaveCount(0);
+  await member.goto(`/orders/${adasOrder}`);
+  await expect(member.locator("main")).toContainText("We couldn't find that.");
+  await expect(member.locator("main")).not.toContainText("Ada's Other Client");
+  await gotoHydrated(member, "/quotes/new");
+  const choices = await member.getByLabel("Customer").locator("option").allTextContents();
+  expect(choices).toEqual(["Choose a customer", "Melba's Client"]);
+  theirConsole.assertClean();
+  await context.close();
 });

@@ -36,9 +36,24 @@ test.describe("with JavaScript disabled", () => {
       unit_price: "42",
       currency: "",
       stock: "",
+      active: "on",
     });
     expect(made.status()).toBe(200);
     const product = (await made.json()).id as string;
+    const quoted = await callApi(page, "/api/quotes/create", {
+      customer_id: customer, title: "Quiet offer", valid_until: "", notes: "", assigned_user_id: "", team_id: "",
+    });
+    expect(quoted.status()).toBe(200);
+    const quote = (await quoted.json()).quote.id as string;
+    const lined = await callApi(page, "/api/quotes/add_line", {
+      id: quote, version: "1", product_id: product, quantity: "3", discount: "",
+    });
+    expect(lined.status()).toBe(200);
+    const ordered = await callApi(page, "/api/orders/create", {
+      customer_id: customer, notes: "Ring twice", assigned_user_id: "", team_id: "",
+    });
+    expect(ordered.status()).toBe(200);
+    const order = (await ordered.json()).order.id as string;
     expect((await callApi(page, "/api/teams/create_team", { name: "Night Shift" })).status()).toBe(200);
     const roles = await (await callApi(page, "/api/roles/list")).json();
     const staff = roles.find((r: { name: string }) => r.name === "Staff");
@@ -52,6 +67,12 @@ test.describe("with JavaScript disabled", () => {
       ["/products", "Products", "42.00 EUR"],
       [`/products/${product}`, "Quiet Engine", "QUIET-1"],
       ["/products/new", "New product", "Unit price"],
+      ["/quotes", "Quotes", "Quiet offer"],
+      [`/quotes/${quote}`, "Q-1 · Quiet offer", "126.00 EUR"],
+      ["/quotes/new", "New quote", "Valid until"],
+      ["/orders", "Orders", "Quiet Customer Ltd"],
+      [`/orders/${order}`, "Order O-1", "Ring twice"],
+      ["/orders/new", "New order", "Customer"],
       ["/team", "Team", "Nora Script"],
       [`/team/access/${me.user_id}`, "Access of Nora Script", "customers.read"],
       ["/team/groups", "Teams and departments", "Night Shift"],
