@@ -188,3 +188,28 @@ pub async fn clear_login_hours(role_id: String) -> Result<(), AppError> {
     )
     .await?)
 }
+
+/// `POST /api/settings/sales_terms` — the currency and tax rate new quotes and orders take.
+/// Permission: `settings.write`.
+#[server(endpoint = "settings/sales_terms", client = crate::csrf_page::ApiClient)]
+pub async fn get_sales_terms() -> Result<crate::model::SalesTerms, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::sales_terms};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    Ok(sales_terms::get(&ctx.db, &grant).await?)
+}
+
+/// `POST /api/settings/set_sales_terms` — sets them (an ISO 4217 `currency`, a `tax_rate` in
+/// percent); documents already made keep theirs; audited. Permission: `settings.write`.
+#[server(endpoint = "settings/set_sales_terms", client = crate::csrf_page::ApiClient)]
+pub async fn set_sales_terms(
+    currency: String,
+    tax_rate: String,
+) -> Result<crate::model::SalesTerms, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{web::auth, web::context::server_context, workspace::sales_terms};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    Ok(sales_terms::set(&ctx.db, &ctx.clock, &grant, &currency, &tax_rate).await?)
+}

@@ -287,3 +287,12 @@ pub struct DocumentFormOptions {
     pub members: Vec<super::MemberOption>,
     pub teams: Vec<super::TeamOption>,
 }
+
+/// The terms new quotes and orders of a workspace take: its currency and tax rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesTerms {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// As typed back into the form ("20", "7.5").
+    pub tax_rate: String,
+}

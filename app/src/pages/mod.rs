@@ -1,5 +1,5 @@
 //! One module per route, plus the cards that make up the bigger pages: `two_step` (account),
-//! `network` and `login_hours` (settings).
+//! `network`, `login_hours` and `sales_terms` (settings).
 
 pub mod access;
 pub mod account;
@@ -20,6 +20,7 @@ pub mod quotes;
 pub mod reset_password;
 pub mod role_editor;
 pub mod roles;
+pub mod sales_terms;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;

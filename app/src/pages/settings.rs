@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::model::{MfaPolicy, SecuritySettings};
 use crate::pages::login_hours::LoginHoursCard;
 use crate::pages::network::NetworkCard;
+use crate::pages::sales_terms::SalesTermsCard;
 
 /// The workspace's password policy and session limits.
 #[component]
@@ -32,6 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
         </Suspense>
         <NetworkCard />
         <LoginHoursCard />
+        <SalesTermsCard />
     }
 }
 

@@ -70,6 +70,50 @@ fn line(product: &str, quantity: &str, discount: &str) -> LineForm {
     }
 }
 
+/// The workspace's terms: each bad field named and nothing changed, then 20 % tax in EUR,
+/// audited.
+async fn the_owner_sets_sales_terms(t: &TestDb, f: &Fixture, label: &str) {
+    use app::permissions::keys::SettingsWrite;
+    use app::server::workspace::sales_terms;
+    let grant = f.grant::<SettingsWrite>().await;
+    let before = t
+        .strings("SELECT currency || ' ' || tax_rate_bp FROM workspaces")
+        .await;
+    for (currency, rate, expected) in [
+        ("XAU", "20", "currency"),
+        ("ZZZ", "20", "currency"),
+        ("EUR", "101", "tax_rate"),
+        ("EUR", "7.555", "tax_rate"),
+    ] {
+        let e = sales_terms::set(&f.db, &f.clock, &grant, currency, rate).await;
+        assert!(
+            message(e.unwrap_err()).starts_with(expected),
+            "{label}: {currency} {rate}"
+        );
+    }
+    assert_eq!(
+        t.strings("SELECT currency || ' ' || tax_rate_bp FROM workspaces")
+            .await,
+        before,
+        "{label}"
+    );
+    let set = sales_terms::set(&f.db, &f.clock, &grant, "eur", "20")
+        .await
+        .unwrap();
+    assert_eq!(
+        (set.currency.as_str(), set.tax_rate.as_str()),
+        ("EUR", "20"),
+        "{label}"
+    );
+    assert_eq!(
+        t.strings("SELECT action FROM audit_log WHERE action = 'settings.sales_terms'")
+            .await
+            .len(),
+        1,
+        "{label}"
+    );
+}
+
 /// Bad quote fields are named and write nothing; lines are priced from the catalogue and the
 /// totals follow the money rules (discount per line, 20 % tax once on the subtotal).
 async fn the_owner_prices_a_quote(t: &TestDb, f: &Fixture, label: &str) -> QuoteDetail {
@@ -532,11 +576,7 @@ async fn quotes_become_orders_within_reach_and_by_the_rules() {
         let label = t.backend().name();
         let clock = Clock::manual(START);
         let f = Fixture::new(&t.db, &clock).await;
-        t.db_exec(&format!(
-            "UPDATE workspaces SET tax_rate_bp = 2000 WHERE id = '{}'",
-            f.workspace
-        ))
-        .await;
+        the_owner_sets_sales_terms(&t, &f, label).await;
         let q = the_owner_prices_a_quote(&t, &f, label).await;
         the_quote_is_won_and_fulfilled(&t, &f, q, label).await;
         staff_work_within_their_reach(&f, label).await;

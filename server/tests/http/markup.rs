@@ -48,6 +48,10 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/settings/clear_login_hours", "a role id"),
     ("/api/settings/remove_ip_rule", "an id"),
     (
+        "/api/settings/set_sales_terms",
+        "a currency code and a percentage, both validated",
+    ),
+    (
         "/api/quotes/add_line",
         "ids, a whole quantity and a percentage; the line's text is the product's, swept there",
     ),

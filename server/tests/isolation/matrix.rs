@@ -122,6 +122,11 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/products/delete", &[("id", Product)]),
+    ("/api/settings/sales_terms", &[]),
+    (
+        "/api/settings/set_sales_terms",
+        &[("currency", Text("JPY")), ("tax_rate", Text("99"))],
+    ),
     (
         "/api/quotes/list",
         &[
