@@ -86,11 +86,44 @@ async fn victim_product(db: &Db, f: &Fixture) -> String {
     made.id.as_str().to_owned()
 }
 
+/// Confirms the order and takes a payment with a secret reference against it.
+async fn victim_payment(db: &Db, f: &Fixture, order: &app::model::OrderId, version: i64) -> String {
+    use app::permissions::keys::{OrdersRead, OrdersWrite, PaymentsProcess};
+    use app::server::records::{orders, payments};
+    orders::flow::confirm(
+        db,
+        &f.clock,
+        &f.grant::<OrdersWrite>().await,
+        order,
+        version,
+    )
+    .await
+    .unwrap();
+    let form = payments::actions::PaymentForm {
+        order_id: order.as_str().into(),
+        method: "card".into(),
+        amount: "1".into(),
+        reference: "A-PAYMENT-SECRET".into(),
+        paid_on: String::new(),
+    };
+    payments::actions::take(db, &f.clock, &f.grant::<PaymentsProcess>().await, &form)
+        .await
+        .unwrap();
+    payments::for_order(db, &f.grant::<OrdersRead>().await, order)
+        .await
+        .unwrap()
+        .payments[0]
+        .id
+        .as_str()
+        .to_owned()
+}
+
 struct VictimDocuments {
     quote: String,
     quote_line: String,
     order: String,
     order_line: String,
+    payment: String,
 }
 
 /// A draft quote and a draft order for the victim's customer, each with a line and a secret in
@@ -129,7 +162,9 @@ async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &str) -
     let o = orders::add_line(db, &f.clock, &orders_write, &o.order.id, 1, &line)
         .await
         .unwrap();
+    let payment = victim_payment(db, f, &o.order.id, o.order.header.version).await;
     VictimDocuments {
+        payment,
         quote: q.quote.id.as_str().into(),
         quote_line: q.lines[0].id.as_str().into(),
         order: o.order.id.as_str().into(),
@@ -236,6 +271,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "sod_rules",
         "quote_lines",
         "order_lines",
+        "refunds",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -364,6 +400,7 @@ impl Victim {
             QuoteLine => self.documents.quote_line.clone(),
             Order => self.documents.order.clone(),
             OrderLine => self.documents.order_line.clone(),
+            Payment => self.documents.payment.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),

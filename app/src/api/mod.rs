@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod members;
 pub mod mfa;
 pub mod orders;
+pub mod payments;
 pub mod products;
 pub mod quotes;
 pub mod roles;

@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 #[macro_use]
 mod ids;
 mod documents;
+mod payments;
 mod products;
 mod security;
 
 pub use documents::*;
 pub use ids::*;
+pub use payments::*;
 pub use products::*;
 pub use security::*;
 

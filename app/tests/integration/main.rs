@@ -13,6 +13,7 @@ mod login_hours;
 mod mail;
 mod mfa;
 mod password_reset;
+mod payments;
 mod products;
 mod record_kit;
 mod role_deletion;

@@ -30,6 +30,8 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/quotes/update", &["title", "notes"]),
     ("/api/orders/create", &["notes"]),
     ("/api/orders/update", &["notes"]),
+    ("/api/payments/take", &["reference"]),
+    ("/api/payments/refund", &["reason"]),
     ("/api/teams/create_team", &["name"]),
     ("/api/teams/create_department", &["name"]),
     ("/api/roles/create", &["name", "description"]),
@@ -81,7 +83,7 @@ fn writes(path: &str) -> bool {
     let action = path.rsplit('/').next().unwrap_or_default();
     [
         "create", "update", "add_", "set_", "clear_", "invite", "sign_up", "accept_", "reset_",
-        "change_",
+        "change_", "take", "refund",
     ]
     .iter()
     .any(|verb| action.starts_with(verb))
@@ -230,7 +232,50 @@ async fn plant_in_documents(
         assert_eq!(res.status(), StatusCode::OK, "{label}: {kind}/add_line");
         ids.push(id);
     }
-    (ids.remove(0), ids.remove(0))
+    let (quote, order) = (ids.remove(0), ids.remove(0));
+    pay_with_hostile_text(c, s, label, &order).await;
+    (quote, order)
+}
+
+/// Confirms the order and takes a payment whose reference is the hostile string, then refunds
+/// part of it giving the string as the reason.
+async fn pay_with_hostile_text(c: &reqwest::Client, s: &TestServer, label: &str, order: &str) {
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| async move {
+        let res = api(c, s, path).await.form(&form).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{label}: {path}");
+        res
+    };
+    post(
+        "/api/orders/confirm",
+        vec![("id", order.into()), ("version", "3".into())],
+    )
+    .await;
+    let taken = vec![
+        ("order_id", order.to_owned()),
+        ("method", "card".into()),
+        ("amount", "1".into()),
+        ("reference", HOSTILE.into()),
+        ("paid_on", String::new()),
+    ];
+    post("/api/payments/take", taken).await;
+    let payments: serde_json::Value =
+        post("/api/payments/for_order", vec![("order_id", order.into())])
+            .await
+            .json()
+            .await
+            .unwrap();
+    let payment = &payments["payments"][0];
+    assert_eq!(
+        payment["reference"], HOSTILE,
+        "{label}: the Owner sees it whole"
+    );
+    let refund = vec![
+        ("id", payment["id"].as_str().unwrap().to_owned()),
+        ("version", payment["version"].to_string()),
+        ("amount", "0.50".into()),
+        ("reason", HOSTILE.into()),
+    ];
+    post("/api/payments/refund", refund).await;
 }
 
 /// The records the sweep made, whose pages it reads.
@@ -400,9 +445,10 @@ async fn every_page_shows_it_as_text(
         "{label}"
     );
     assert!(count(&role_page) >= 2, "{label}: {shown:?}");
-    // Title and notes (shown and in the edit form), the customer, the line's product.
+    // Title and notes (shown and in the edit form), the customer, the line's product; on the
+    // order, the payment's reference too.
     assert!(count(&quote_page) >= 4, "{label}: {shown:?}");
-    assert!(count(&order_page) >= 3, "{label}: {shown:?}");
+    assert!(count(&order_page) >= 4, "{label}: {shown:?}");
     for path in [
         "/customers",
         "/products",

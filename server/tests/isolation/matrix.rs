@@ -11,6 +11,7 @@ pub enum V {
     QuoteLine,
     Order,
     OrderLine,
+    Payment,
     Member,
     Invitation,
     IpRule,
@@ -255,6 +256,30 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         "/api/orders/cancel",
         &[("id", Order), ("version", Text("1"))],
     ),
+    ("/api/payments/for_order", &[("order_id", Order)]),
+    (
+        "/api/payments/take",
+        &[
+            ("order_id", Order),
+            ("method", Text("card")),
+            ("amount", Text("1")),
+            ("reference", Text("Planted")),
+            ("paid_on", Text("")),
+        ],
+    ),
+    (
+        "/api/payments/refund",
+        &[
+            ("id", Payment),
+            ("version", Text("1")),
+            ("amount", Text("1")),
+            ("reason", Text("Planted")),
+        ],
+    ),
+    (
+        "/api/payments/reconcile",
+        &[("id", Payment), ("version", Text("1"))],
+    ),
     (
         "/api/invitations/preview",
         &[("token", Text("forged-token"))],
@@ -470,6 +495,7 @@ pub const SECRETS: &[&str] = &[
     "A-PRODUCT-SECRET",
     "A-QUOTE-SECRET",
     "A-ORDER-SECRET",
+    "A-PAYMENT-SECRET",
     "grace@example.com",
     "A Team Secret",
     "A Dept Secret",

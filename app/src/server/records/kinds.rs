@@ -5,13 +5,14 @@
 
 use crate::permissions::Resource;
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, orders, products, quotes};
+use crate::server::records::{customers, orders, payments, products, quotes};
 
 pub const KINDS: &[&RecordKind] = &[
     &customers::KIND,
     &products::KIND,
     &quotes::KIND,
     &orders::KIND,
+    &payments::KIND,
 ];
 
 /// The kind whose records `resource` is about, if it has one yet.

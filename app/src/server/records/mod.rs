@@ -14,6 +14,7 @@ pub mod kinds;
 pub mod money;
 pub mod orders;
 pub mod pages;
+pub mod payments;
 pub mod products;
 pub mod quotes;
 pub mod rows;

@@ -1,0 +1,77 @@
+//! `payments/*` endpoints. Each resolves the caller and workspace from the session, requires its
+//! permission, and leaves the rules (what an order still owes, what may be refunded, who may
+//! reconcile) to `server::records::payments`.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::OrderPayments;
+
+/// `POST /api/payments/for_order` — an order's payments and sums; the reference is masked
+/// without `payments.read`. Permission: `orders.read`, the order within reach (else 404).
+#[server(endpoint = "payments/for_order", client = crate::csrf_page::ApiClient)]
+pub async fn get_order_payments(order_id: String) -> Result<OrderPayments, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{records::payments, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::OrdersRead>(&ctx).await?;
+    let order = crate::model::OrderId::from_client(&order_id)?;
+    Ok(payments::for_order(&ctx.db, &grant, &order).await?)
+}
+
+/// `POST /api/payments/take` — records money taken against a confirmed order, never more than
+/// it still owes. Permission: `payments.process`.
+#[server(endpoint = "payments/take", client = crate::csrf_page::ApiClient)]
+pub async fn take_payment(
+    order_id: String,
+    method: String,
+    amount: String,
+    reference: String,
+    paid_on: String,
+) -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::actions::{self, PaymentForm};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::PaymentsProcess>(&ctx).await?;
+    let form = PaymentForm {
+        order_id,
+        method,
+        amount,
+        reference,
+        paid_on,
+    };
+    actions::take(&ctx.db, &ctx.clock, &grant, &form).await?;
+    Ok(())
+}
+
+/// `POST /api/payments/refund` — returns part or all of a payment at `version`, never more
+/// than was paid less earlier refunds. Permission: `payments.refund`.
+#[server(endpoint = "payments/refund", client = crate::csrf_page::ApiClient)]
+pub async fn refund_payment(
+    id: String,
+    version: i64,
+    amount: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::actions;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::PaymentsRefund>(&ctx).await?;
+    let id = crate::model::PaymentId::from_client(&id)?;
+    Ok(actions::refund(&ctx.db, &ctx.clock, &grant, &id, version, &amount, &reason).await?)
+}
+
+/// `POST /api/payments/reconcile` — marks a payment at `version` as matched against the bank;
+/// refused (409) to whoever took or refunded it. Permission: `payments.reconcile`.
+#[server(endpoint = "payments/reconcile", client = crate::csrf_page::ApiClient)]
+pub async fn reconcile_payment(id: String, version: i64) -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::actions;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::PaymentsReconcile>(&ctx).await?;
+    let id = crate::model::PaymentId::from_client(&id)?;
+    Ok(actions::reconcile(&ctx.db, &ctx.clock, &grant, &id, version).await?)
+}
