@@ -24,7 +24,7 @@ async function addLine(page: Page, product: RegExp, quantity: string, discount =
   await lines.getByRole("button", { name: "Add line" }).click();
 }
 
-test("a quote is priced, won and becomes an order that is fulfilled; a stale tab sees the current quote", async ({ page, context }) => {
+test("a quote is priced, won, becomes an order that is fulfilled and paid; a stale tab sees the current quote", async ({ page, context }) => {
   // The stale line answers 409 on purpose.
   const console = watchConsole(page, [409]);
   await signUp(page, `quotes+${Date.now()}@example.com`, "Ada Lovelace", "Analytical Engines");
@@ -79,6 +79,25 @@ test("a quote is priced, won and becomes an order that is fulfilled; a stale tab
     await expect(page.locator(".details .status")).toHaveText(status);
   }
   await expect(page.getByRole("button", { name: "Cancel order" })).toHaveCount(0);
+
+  // Paid in part, refunded in part; the Owner who took the payment may not reconcile it.
+  const payments = page.locator("section", { has: page.locator("#payments-heading") });
+  await expect(payments.locator(".totals dd.grand")).toHaveText("2,282.07 EUR");
+  await payments.getByLabel("Amount").fill("2,000");
+  await payments.getByLabel("Reference").fill("4242 4242 4242 4242");
+  await payments.getByRole("button", { name: "Take payment" }).click();
+  await expect(payments.locator(".totals dd.grand")).toHaveText("282.07 EUR");
+  const payment = payments.locator("tbody tr");
+  await expect(payment).toHaveCount(1);
+  await expect(payment).toContainText("4242 4242 4242 4242");
+  await payment.locator("summary").click();
+  await payment.getByLabel("Amount").fill("100");
+  await payment.getByLabel("Reason").fill("One engine arrived dented");
+  await payment.locator("form").getByRole("button", { name: "Refund" }).click();
+  await expect(payment.locator("td").nth(3)).toHaveText("100.00 EUR");
+  await expect(payments.locator(".totals dd.grand")).toHaveText("382.07 EUR");
+  await payments.getByRole("button", { name: "Reconcile" }).click();
+  await expect(payments.locator(".alert-error")).toContainText("someone else must reconcile it");
 
   await gotoHydrated(page, "/orders?status=fulfilled");
   await expect(page.locator("tbody tr")).toHaveCount(1);

@@ -20,6 +20,7 @@ use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{DocumentFormOptions, OrderDetail, OrderStatus, OrderStep};
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
+use crate::pages::orders::payments::PaymentsCard;
 use crate::permissions::Permission;
 
 /// The actions of the page, made once at its top so their answers outlive re-renders.
@@ -181,6 +182,12 @@ fn OrderView(
     let quote = o.quote_id.clone().map(|q| {
         view! { <dt>"From quote"</dt><dd><a href=format!("/quotes/{q}")>"View the quote"</a></dd> }
     });
+    let payable = matches!(
+        o.status,
+        OrderStatus::Confirmed | OrderStatus::Processed | OrderStatus::Fulfilled
+    );
+    let payments = (o.status != OrderStatus::Draft)
+        .then(|| view! { <PaymentsCard order_id=o.id.as_str().to_owned() payable /> });
     let h = o.header;
     view! {
         <PageHeader title=format!("Order {}", o.reference) lead=h.customer.clone() />
@@ -204,6 +211,7 @@ fn OrderView(
             <FormAlert error=remove_error />
             {add}
         </section>
+        {payments}
         {edit}
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod new;
+pub mod payments;
 
 use crate::components::raw_text::Title;
 use leptos::prelude::*;
