@@ -194,7 +194,21 @@ async fn the_owner_prices_a_quote(t: &TestDb, f: &Fixture, label: &str) -> Quote
     );
     assert_eq!(q.lines[0].total, "2,222.10 EUR", "{label}");
     assert_eq!(q.lines[0].discount, "10 %", "{label}");
-    let version = q.quote.header.version;
+    bad_lines_change_nothing(t, f, &q, &engine, &retired, label).await;
+    q
+}
+
+/// Bad lines are named, a stale version is refused, and the quote stays as it was.
+async fn bad_lines_change_nothing(
+    t: &TestDb,
+    f: &Fixture,
+    q: &QuoteDetail,
+    engine: &ProductId,
+    retired: &ProductId,
+    label: &str,
+) {
+    let write = f.grant::<QuotesWrite>().await;
+    let (id, version) = (&q.quote.id, q.quote.header.version);
     let before = t.row_counts(TABLES).await;
     for (bad, expected) in [
         (line(engine.as_str(), "0", ""), "quantity"),
@@ -215,7 +229,7 @@ async fn the_owner_prices_a_quote(t: &TestDb, f: &Fixture, label: &str) -> Quote
         &write,
         id,
         version - 1,
-        &line(gear.as_str(), "1", ""),
+        &line(engine.as_str(), "1", ""),
     )
     .await;
     assert!(
@@ -226,8 +240,7 @@ async fn the_owner_prices_a_quote(t: &TestDb, f: &Fixture, label: &str) -> Quote
     let again = quotes::get(&f.db, &f.clock, &f.grant::<QuotesRead>().await, id)
         .await
         .unwrap();
-    assert_eq!(again, q, "{label}: refusals left the quote as it was");
-    q
+    assert_eq!(&again, q, "{label}: refusals left the quote as it was");
 }
 
 /// draft → sent → accepted → an order with the same lines and totals, once; then the order's
@@ -400,25 +413,15 @@ async fn staff_work_within_their_reach(f: &Fixture, label: &str) {
     let gear = product(f, "GEAR-11", "3", true).await;
     let write = f.grant_of::<QuotesWrite>(&grace).await.unwrap();
     let read = f.grant_of::<CustomersRead>(&grace).await.unwrap();
-    let e = quotes::create(
-        &f.db,
-        &f.clock,
-        &write,
-        &read,
-        &quote_form(adas.as_str(), "Poach", ""),
-    )
-    .await;
-    assert!(
-        message(e.unwrap_err()).starts_with("customer_id"),
-        "{label}"
-    );
     let mut away = quote_form(hers.as_str(), "Hand off", "");
     away.header.assigned_user_id = f.owner.as_str().into();
-    let e = quotes::create(&f.db, &f.clock, &write, &read, &away).await;
-    assert!(
-        message(e.unwrap_err()).starts_with("assigned_user_id"),
-        "{label}"
-    );
+    for (form, expected) in [
+        (quote_form(adas.as_str(), "Poach", ""), "customer_id"),
+        (away, "assigned_user_id"),
+    ] {
+        let e = quotes::create(&f.db, &f.clock, &write, &read, &form).await;
+        assert!(message(e.unwrap_err()).starts_with(expected), "{label}");
+    }
     let mine = quotes::create(
         &f.db,
         &f.clock,
@@ -491,9 +494,15 @@ async fn staff_work_within_their_reach(f: &Fixture, label: &str) {
         matches!(e, Err(DomainError::NotFound)),
         "{label}: out of reach reads as missing"
     );
+    staff_orders_are_their_own(f, &grace, &hers, label).await;
+}
+
+/// Grace's orders are hers alone, and Staff may confirm one but not process or cancel it.
+async fn staff_orders_are_their_own(f: &Fixture, grace: &UserId, hers: &CustomerId, label: &str) {
+    let read = f.grant_of::<CustomersRead>(grace).await.unwrap();
     assert!(
         matches!(
-            f.grant_of::<OrdersProcess>(&grace).await,
+            f.grant_of::<OrdersProcess>(grace).await,
             Err(DomainError::Forbidden)
         ),
         "{label}"
@@ -501,7 +510,7 @@ async fn staff_work_within_their_reach(f: &Fixture, label: &str) {
     let order = orders::create(
         &f.db,
         &f.clock,
-        &f.grant_of::<OrdersWrite>(&grace).await.unwrap(),
+        &f.grant_of::<OrdersWrite>(grace).await.unwrap(),
         &read,
         &HeaderForm {
             customer_id: hers.as_str().into(),
@@ -512,7 +521,7 @@ async fn staff_work_within_their_reach(f: &Fixture, label: &str) {
     .unwrap();
     let mine_only = orders::list(
         &f.db,
-        &f.grant_of::<OrdersRead>(&grace).await.unwrap(),
+        &f.grant_of::<OrdersRead>(grace).await.unwrap(),
         &orders::ListQuery::default(),
     )
     .await

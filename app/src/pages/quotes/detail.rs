@@ -145,42 +145,29 @@ fn QuoteView(
         Vec::new()
     };
     let add = (editable && options.is_some()).then(|| {
-        let (id, version) = (id.clone(), version.clone());
-        let products = options.as_ref().map(|o| o.products.clone()).unwrap_or_default();
-        let errors = Signal::derive(move || a.add.value().get().and_then(Result::err));
-        view! {
-            <ActionForm action=a.add node_ref=reset_to_current(a.add.value()) attr:class="form add-line" attr:novalidate=true>
-                <CsrfField />
-                <input type="hidden" name="id" value=id.clone() />
-                <input type="hidden" name="version" value=version.clone() />
-                <LineFields products may_discount=detail.may_discount errors />
-                <FormAlert error=errors />
-                <div class="form-actions">
-                    <SubmitButton label="Add line" pending_label="Adding…" pending=a.add.pending() />
-                </div>
-            </ActionForm>
-        }
+        let products = options
+            .as_ref()
+            .map(|o| o.products.clone())
+            .unwrap_or_default();
+        add_line_form(
+            a,
+            id.clone(),
+            version.clone(),
+            products,
+            detail.may_discount,
+        )
     });
     let (header, title, valid_until) = (q.header.clone(), q.title.clone(), q.valid_until.clone());
     let edit = editable.then(|| options.clone()).flatten().map(|options| {
-        let (id, version) = (id.clone(), version.clone());
-        let errors = Signal::derive(move || a.update.value().get().and_then(Result::err));
-        view! {
-            <section class="card" aria-labelledby="edit-heading">
-                <h2 id="edit-heading">"Edit"</h2>
-                <ActionForm action=a.update node_ref=reset_to_current(a.update.value()) attr:class="form" attr:novalidate=true>
-                    <CsrfField />
-                    <input type="hidden" name="id" value=id.clone() />
-                    <input type="hidden" name="version" value=version.clone() />
-                    <QuoteFields title valid_until errors />
-                    <HeaderFields options current=Some(header) errors />
-                    <FormAlert error=errors />
-                    <div class="form-actions">
-                        <SubmitButton label="Save quote" pending_label="Saving…" pending=a.update.pending() />
-                    </div>
-                </ActionForm>
-            </section>
-        }
+        edit_form(
+            a,
+            id.clone(),
+            version.clone(),
+            options,
+            header.clone(),
+            title.clone(),
+            valid_until.clone(),
+        )
     });
     let remove_error = Signal::derive(move || a.remove.value().get().and_then(Result::err));
     let h = q.header;
@@ -208,5 +195,55 @@ fn QuoteView(
             {add}
         </section>
         {edit}
+    }
+}
+
+fn add_line_form(
+    a: Actions,
+    id: String,
+    version: String,
+    products: Vec<crate::model::Choice>,
+    may_discount: bool,
+) -> impl IntoView {
+    let errors = Signal::derive(move || a.add.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=a.add node_ref=reset_to_current(a.add.value()) attr:class="form add-line" attr:novalidate=true>
+            <CsrfField />
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=version />
+            <LineFields products may_discount errors />
+            <FormAlert error=errors />
+            <div class="form-actions">
+                <SubmitButton label="Add line" pending_label="Adding…" pending=a.add.pending() />
+            </div>
+        </ActionForm>
+    }
+}
+
+fn edit_form(
+    a: Actions,
+    id: String,
+    version: String,
+    options: DocumentFormOptions,
+    header: crate::model::DocumentHeader,
+    title: String,
+    valid_until: String,
+) -> impl IntoView {
+    let errors = Signal::derive(move || a.update.value().get().and_then(Result::err));
+    view! {
+        <section class="card" aria-labelledby="edit-heading">
+            <h2 id="edit-heading">"Edit"</h2>
+            <ActionForm action=a.update node_ref=reset_to_current(a.update.value()) attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+                <QuoteFields title valid_until errors />
+                <HeaderFields options current=Some(header) errors />
+                <FormAlert error=errors />
+                <div class="form-actions">
+                    <SubmitButton label="Save quote" pending_label="Saving…" pending=a.update.pending() />
+                </div>
+            </ActionForm>
+        </section>
     }
 }
