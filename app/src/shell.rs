@@ -10,6 +10,7 @@ use crate::components::layout::AppShell;
 use crate::pages::{
     access::AccessPage,
     account::AccountPage,
+    approvals::ApprovalsPage,
     audit::AuditPage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     forgot_password::ForgotPasswordPage,
@@ -96,6 +97,7 @@ lazy_pages! {
     OrdersRoute => OrdersPage,
     NewOrderRoute => NewOrderPage,
     OrderRoute => OrderPage,
+    ApprovalsRoute => ApprovalsPage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -139,6 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/orders/new") view={Lazy::<NewOrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

@@ -87,7 +87,12 @@ async fn victim_product(db: &Db, f: &Fixture) -> String {
 }
 
 /// Confirms the order and takes a payment with a secret reference against it.
-async fn victim_payment(db: &Db, f: &Fixture, order: &app::model::OrderId, version: i64) -> String {
+async fn victim_payment(
+    db: &Db,
+    f: &Fixture,
+    order: &app::model::OrderId,
+    version: i64,
+) -> (String, String) {
     use app::permissions::keys::{OrdersRead, OrdersWrite, PaymentsProcess};
     use app::server::records::{orders, payments};
     orders::flow::confirm(
@@ -109,10 +114,40 @@ async fn victim_payment(db: &Db, f: &Fixture, order: &app::model::OrderId, versi
     payments::actions::take(db, &f.clock, &f.grant::<PaymentsProcess>().await, &form)
         .await
         .unwrap();
-    payments::for_order(db, &f.grant::<OrdersRead>().await, order)
+    let payment = payments::for_order(db, &f.grant::<OrdersRead>().await, order)
         .await
         .unwrap()
         .payments[0]
+        .id
+        .clone();
+    (
+        payment.as_str().to_owned(),
+        victim_approval(db, f, &payment).await,
+    )
+}
+
+/// Refunds over 0.50 need approval: the victim's refund of the whole payment waits, with a
+/// secret reason.
+async fn victim_approval(db: &Db, f: &Fixture, payment: &app::model::PaymentId) -> String {
+    use app::permissions::keys::{OrdersRefund, PaymentsRefund, SettingsWrite};
+    use app::server::records::payments::{actions, approvals};
+    use app::server::workspace::sales_terms::{self, TermsForm};
+    let terms = TermsForm {
+        currency: "EUR".into(),
+        refund_approval_over: "0.50".into(),
+        ..TermsForm::default()
+    };
+    sales_terms::set(db, &f.clock, &f.grant::<SettingsWrite>().await, &terms)
+        .await
+        .unwrap();
+    let refund = f.grant::<PaymentsRefund>().await;
+    let outcome = actions::refund(db, &f.clock, &refund, payment, 1, "1", "A-REFUND-SECRET")
+        .await
+        .unwrap();
+    assert_eq!(outcome, app::model::RefundOutcome::AwaitingApproval);
+    approvals::list(db, &f.clock, &f.grant::<OrdersRefund>().await, true)
+        .await
+        .unwrap()[0]
         .id
         .as_str()
         .to_owned()
@@ -124,6 +159,7 @@ struct VictimDocuments {
     order: String,
     order_line: String,
     payment: String,
+    approval: String,
 }
 
 /// A draft quote and a draft order for the victim's customer, each with a line and a secret in
@@ -162,9 +198,10 @@ async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &str) -
     let o = orders::add_line(db, &f.clock, &orders_write, &o.order.id, 1, &line)
         .await
         .unwrap();
-    let payment = victim_payment(db, f, &o.order.id, o.order.header.version).await;
+    let (payment, approval) = victim_payment(db, f, &o.order.id, o.order.header.version).await;
     VictimDocuments {
         payment,
+        approval,
         quote: q.quote.id.as_str().into(),
         quote_line: q.lines[0].id.as_str().into(),
         order: o.order.id.as_str().into(),
@@ -272,6 +309,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "quote_lines",
         "order_lines",
         "refunds",
+        "approval_requests",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -401,6 +439,7 @@ impl Victim {
             Order => self.documents.order.clone(),
             OrderLine => self.documents.order_line.clone(),
             Payment => self.documents.payment.clone(),
+            Approval => self.documents.approval.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),

@@ -46,14 +46,15 @@ pub async fn take_payment(
 }
 
 /// `POST /api/payments/refund` — returns part or all of a payment at `version`, never more
-/// than was paid less earlier refunds. Permission: `payments.refund`.
+/// than was paid less earlier refunds; above the workspace's threshold it waits for someone
+/// else's approval instead. Permission: `payments.refund`.
 #[server(endpoint = "payments/refund", client = crate::csrf_page::ApiClient)]
 pub async fn refund_payment(
     id: String,
     version: i64,
     amount: String,
     reason: String,
-) -> Result<(), AppError> {
+) -> Result<crate::model::RefundOutcome, AppError> {
     use crate::permissions::keys;
     use crate::server::records::payments::actions;
     use crate::server::{web::auth, web::context::server_context};
@@ -74,4 +75,64 @@ pub async fn reconcile_payment(id: String, version: i64) -> Result<(), AppError>
     let (_, grant) = auth::require::<keys::PaymentsReconcile>(&ctx).await?;
     let id = crate::model::PaymentId::from_client(&id)?;
     Ok(actions::reconcile(&ctx.db, &ctx.clock, &grant, &id, version).await?)
+}
+
+/// `POST /api/approvals/list` — refund requests on payments within the caller's reach, newest
+/// first (`pending`: only those waiting). Permission: `orders.refund`.
+#[server(endpoint = "approvals/list", client = crate::csrf_page::ApiClient)]
+pub async fn list_approvals(
+    pending: Option<String>,
+) -> Result<Vec<crate::model::ApprovalRequest>, AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::approvals;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::OrdersRefund>(&ctx).await?;
+    Ok(approvals::list(&ctx.db, &ctx.clock, &grant, pending.is_some()).await?)
+}
+
+/// `POST /api/approvals/pending_count` — how many requests within reach wait for a decision.
+/// Permission: `orders.refund`.
+#[server(endpoint = "approvals/pending_count", client = crate::csrf_page::ApiClient)]
+pub async fn pending_approvals() -> Result<i64, AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::approvals;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::OrdersRefund>(&ctx).await?;
+    Ok(approvals::pending_count(&ctx.db, &ctx.clock, &grant).await?)
+}
+
+/// `POST /api/approvals/approve` — approves someone else's pending request; the refund happens
+/// in the same transaction. Permission: `orders.refund`; never one's own request (409).
+#[server(endpoint = "approvals/approve", client = crate::csrf_page::ApiClient)]
+pub async fn approve_request(id: String, comment: String) -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::approvals::{self, Decision};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::OrdersRefund>(&ctx).await?;
+    let id = crate::model::ApprovalId::from_client(&id)?;
+    let decision = Decision {
+        id: &id,
+        comment: &comment,
+    };
+    Ok(approvals::approve(&ctx.db, &ctx.clock, &grant, decision).await?)
+}
+
+/// `POST /api/approvals/reject` — rejects someone else's pending request, with a comment;
+/// nothing is refunded. Permission: `orders.refund`; never one's own request (409).
+#[server(endpoint = "approvals/reject", client = crate::csrf_page::ApiClient)]
+pub async fn reject_request(id: String, comment: String) -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::payments::approvals::{self, Decision};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::OrdersRefund>(&ctx).await?;
+    let id = crate::model::ApprovalId::from_client(&id)?;
+    let decision = Decision {
+        id: &id,
+        comment: &comment,
+    };
+    Ok(approvals::reject(&ctx.db, &ctx.clock, &grant, decision).await?)
 }

@@ -201,15 +201,25 @@ pub async fn get_sales_terms() -> Result<crate::model::SalesTerms, AppError> {
 }
 
 /// `POST /api/settings/set_sales_terms` — sets them (an ISO 4217 `currency`, a `tax_rate` in
-/// percent); documents already made keep theirs; audited. Permission: `settings.write`.
+/// percent, the refund amount above which a second person must approve, and how many days such
+/// a request stands); documents already made keep their currency and tax; audited.
+/// Permission: `settings.write`.
 #[server(endpoint = "settings/set_sales_terms", client = crate::csrf_page::ApiClient)]
 pub async fn set_sales_terms(
     currency: String,
     tax_rate: String,
+    refund_approval_over: String,
+    approval_expiry_days: String,
 ) -> Result<crate::model::SalesTerms, AppError> {
     use crate::permissions::keys;
     use crate::server::{web::auth, web::context::server_context, workspace::sales_terms};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
-    Ok(sales_terms::set(&ctx.db, &ctx.clock, &grant, &currency, &tax_rate).await?)
+    let form = sales_terms::TermsForm {
+        currency,
+        tax_rate,
+        refund_approval_over,
+        approval_expiry_days,
+    };
+    Ok(sales_terms::set(&ctx.db, &ctx.clock, &grant, &form).await?)
 }

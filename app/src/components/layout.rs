@@ -61,11 +61,24 @@ pub fn AppShell(children: Children) -> impl IntoView {
 #[component]
 fn AdminNavLinks() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
+    // The count of refunds waiting for approval, asked only by those who may decide them.
+    let waiting = Resource::new(
+        || (),
+        |_| async {
+            match me().await {
+                Ok(Some(u)) if u.can(crate::permissions::Permission::OrdersRefund) => {
+                    crate::api::payments::pending_approvals().await.ok()
+                }
+                _ => None,
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 use crate::permissions::Permission;
                 let user = current.await.ok().flatten();
+                let waiting = waiting.await;
                 let can = |p| user.as_ref().is_some_and(|u| u.can(p));
                 view! {
                     {can(Permission::CustomersRead)
@@ -74,6 +87,11 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/quotes">"Quotes"</A></li> })}
                     {can(Permission::OrdersRead)
                         .then(|| view! { <li><A href="/orders">"Orders"</A></li> })}
+                    {waiting.map(|n| view! {
+                        <li><A href="/approvals">"Approvals"{(n > 0).then(|| view! {
+                            <span class="nav-count" aria-label=format!("{n} waiting")>{n}</span>
+                        })}</A></li>
+                    })}
                     {can(Permission::ProductsRead)
                         .then(|| view! { <li><A href="/products">"Products"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}

@@ -295,4 +295,8 @@ pub struct SalesTerms {
     pub currency: String,
     /// As typed back into the form ("20", "7.5").
     pub tax_rate: String,
+    /// Refunds above this amount wait for a second person's approval; empty: none do.
+    pub refund_approval_over: String,
+    /// Days an approval request stands before it expires.
+    pub approval_expiry_days: i64,
 }

@@ -91,3 +91,82 @@ pub struct OrderPayments {
     pub may_refund: bool,
     pub may_reconcile: bool,
 }
+
+id_type!(
+    /// A request for approval of a sensitive operation (a large refund).
+    ApprovalId
+);
+
+#[cfg(feature = "ssr")]
+impl ApprovalId {
+    pub(crate) fn from_db(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// An id sent by the client, checked for shape only (see `CustomerId::from_client`).
+    pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+        super::UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
+    }
+}
+
+/// What became of a refund the caller asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundOutcome {
+    /// The money went back.
+    Refunded,
+    /// It is over the workspace's threshold: it waits for someone else to approve it.
+    AwaitingApproval,
+}
+
+/// Where an approval request stands. `Expired` is never stored: a pending request past its
+/// day reads so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Expired,
+}
+
+impl ApprovalStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Expired => "expired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Approved => "Approved",
+            Self::Rejected => "Rejected",
+            Self::Expired => "Expired",
+        }
+    }
+}
+
+/// A refund waiting for (or given) a second person's decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRequest {
+    pub id: ApprovalId,
+    pub order_id: OrderId,
+    /// "O-1042".
+    pub order_reference: String,
+    pub customer: String,
+    pub amount: String,
+    pub reason: String,
+    pub status: ApprovalStatus,
+    pub requested_by: Option<String>,
+    /// The caller asked for it, so may not decide it.
+    pub mine: bool,
+    pub requested_at_ms: i64,
+    /// The last day it may be decided, YYYY-MM-DD (UTC).
+    pub expires_on: String,
+    pub decided_by: Option<String>,
+    pub comment: String,
+}

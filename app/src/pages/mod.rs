@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod approvals;
 pub mod audit;
 pub mod customers;
 pub mod documents;

@@ -15,8 +15,8 @@ pub fn SalesTermsCard() -> impl IntoView {
     let error = Signal::derive(move || value.get().and_then(Result::err));
     view! {
         <section class="card" id="sales-terms" aria-labelledby="sales-terms-heading">
-            <h2 id="sales-terms-heading">"Sales terms"</h2>
-            <p class="muted">"The currency and tax rate new quotes and orders take. Documents already made keep theirs."</p>
+            <h2 id="sales-terms-heading">"Sales terms and approvals"</h2>
+            <p class="muted">"The currency and tax rate new quotes and orders take (documents already made keep theirs), and which refunds wait for a second person's approval."</p>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
@@ -25,6 +25,8 @@ pub fn SalesTermsCard() -> impl IntoView {
                                 <CsrfField />
                                 <TextField label="Currency" name="currency" value=terms.currency hint="ISO 4217 code, like EUR or JPY." error=field_error(value, "currency") maxlength=3 />
                                 <TextField label="Tax rate %" name="tax_rate" value=terms.tax_rate hint="Taken once on a document's subtotal." error=field_error(value, "tax_rate") inputmode="decimal" maxlength=6 />
+                                <TextField label="Refunds above this need approval" name="refund_approval_over" value=terms.refund_approval_over hint="In the currency above. Another person who may refund orders approves. Empty: no approval." error=field_error(value, "refund_approval_over") inputmode="decimal" maxlength=20 />
+                                <TextField label="Approval requests expire after (days)" name="approval_expiry_days" value=terms.approval_expiry_days.to_string() error=field_error(value, "approval_expiry_days") inputmode="numeric" maxlength=2 />
                                 <FormAlert error />
                                 <div class="form-actions">
                                     <SubmitButton label="Save sales terms" pending_label="Saving…" pending=save.pending() />

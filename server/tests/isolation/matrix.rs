@@ -12,6 +12,7 @@ pub enum V {
     Order,
     OrderLine,
     Payment,
+    Approval,
     Member,
     Invitation,
     IpRule,
@@ -126,7 +127,22 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/settings/sales_terms", &[]),
     (
         "/api/settings/set_sales_terms",
-        &[("currency", Text("JPY")), ("tax_rate", Text("99"))],
+        &[
+            ("currency", Text("JPY")),
+            ("tax_rate", Text("99")),
+            ("refund_approval_over", Text("")),
+            ("approval_expiry_days", Text("")),
+        ],
+    ),
+    ("/api/approvals/list", &[("pending", Text("on"))]),
+    ("/api/approvals/pending_count", &[]),
+    (
+        "/api/approvals/approve",
+        &[("id", Approval), ("comment", Text("Planted"))],
+    ),
+    (
+        "/api/approvals/reject",
+        &[("id", Approval), ("comment", Text("Planted"))],
     ),
     (
         "/api/quotes/list",
@@ -496,6 +512,7 @@ pub const SECRETS: &[&str] = &[
     "A-QUOTE-SECRET",
     "A-ORDER-SECRET",
     "A-PAYMENT-SECRET",
+    "A-REFUND-SECRET",
     "grace@example.com",
     "A Team Secret",
     "A Dept Secret",

@@ -11,7 +11,7 @@ use crate::components::form::{
 };
 use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
-use crate::model::{OrderPayments, Payment, PaymentMethod};
+use crate::model::{OrderPayments, Payment, PaymentMethod, RefundOutcome};
 
 /// The actions of the card, made once so their answers outlive re-renders.
 #[derive(Clone, Copy)]
@@ -150,6 +150,9 @@ fn Payments(p: OrderPayments, order_id: String, payable: bool, a: Actions) -> im
             <dt class="grand">"Still owed"</dt><dd class="grand">{p.balance}</dd>
         </dl>
         <DataTable columns=&["Paid on", "Method", "Amount", "Refunded", "Reference", "Taken by", "Reconciled", ""] rows empty="No payments yet." />
+        {move || matches!(a.refund.value().get(), Some(Ok(RefundOutcome::AwaitingApproval))).then(|| view! {
+            <p class="alert alert-warning" role="status">"This refund is over the workspace's threshold: it waits for someone else who may refund orders to approve it."</p>
+        })}
         <FormAlert error />
         {take}
     }

@@ -1,13 +1,14 @@
 //! What is done with payments: taking one against a confirmed order (`payments.process`, never
 //! more than the order still owes), refunding (`payments.refund`, never more than was paid less
-//! earlier refunds), and reconciling (`payments.reconcile`) — refused to whoever processed or
+//! earlier refunds; above the workspace's threshold only once someone else approves), and
+//! reconciling (`payments.reconcile`) — refused to whoever processed or
 //! refunded the payment, so the seeded segregation pairs hold on the real actions.
 
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{find_stored, order_sums, KIND};
-use crate::model::{OrderId, PaymentId, PaymentMethod};
+use super::{approvals, find_stored, order_sums, KIND};
+use crate::model::{OrderId, PaymentId, PaymentMethod, RefundOutcome};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
@@ -112,8 +113,8 @@ pub async fn take(
 }
 
 /// Returns `amount` (as typed) of a payment the grant reaches, based on `version`: never more
-/// than was paid less earlier refunds. A refund undoes the payment's reconciliation (its sum
-/// changed).
+/// than was paid less earlier refunds. Above the workspace's threshold it becomes a request for
+/// someone else to approve ([`super::approvals`]) and nothing is refunded yet.
 pub async fn refund(
     db: &Db,
     clock: &Clock,
@@ -122,7 +123,7 @@ pub async fn refund(
     version: i64,
     amount: &str,
     reason: &str,
-) -> Result<(), DomainError> {
+) -> Result<RefundOutcome, DomainError> {
     let reason = LineField {
         field: "reason",
         subject: "The reason",
@@ -147,28 +148,86 @@ pub async fn refund(
             ),
         ));
     }
+    let (threshold, expiry_days) = approvals::policy(&mut tx, grant).await?;
+    let outcome = if threshold.is_some_and(|t| amount.minor() > t) {
+        approvals::request(&mut tx, clock, grant, id, amount, &reason, expiry_days).await?;
+        RefundOutcome::AwaitingApproval
+    } else {
+        let refund = Refund {
+            payment: id,
+            amount_minor: amount.minor(),
+            reason: &reason,
+            refunded_by: Some(grant.user().as_str()),
+            approved_by: None,
+        };
+        apply_refund(&mut tx, clock, grant.workspace(), refund).await?;
+        RefundOutcome::Refunded
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// A refund about to happen.
+pub(crate) struct Refund<'a> {
+    pub payment: &'a PaymentId,
+    pub amount_minor: i64,
+    pub reason: &'a str,
+    pub refunded_by: Option<&'a str>,
+    pub approved_by: Option<&'a str>,
+}
+
+/// Records a refund of a payment the caller has already checked is within reach, if that much
+/// may still be refunded (checked again here: an approval can come days after the request).
+/// Undoes the payment's reconciliation, since its sum changed.
+pub(crate) async fn apply_refund(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    workspace: &crate::model::WorkspaceId,
+    refund: Refund<'_>,
+) -> Result<(), DomainError> {
+    let row = sqlx::query(
+        "SELECT amount_minor - refunded_minor AS refundable, currency FROM payments          WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(refund.payment.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    let refundable: i64 = row.try_get("refundable")?;
+    if refund.amount_minor > refundable {
+        let currency = crate::server::records::money::Currency::parse(
+            &row.try_get::<String, _>("currency")?,
+            "currency",
+        )?;
+        return Err(DomainError::Conflict(format!(
+            "Only {} of this payment can still be refunded.",
+            Money::from_minor(refundable, currency).display()
+        )));
+    }
+    let now = clock.now_ms();
     sqlx::query(
         "INSERT INTO refunds (id, workspace_id, payment_id, amount_minor, reason, refunded_by, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         approved_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(uuid::Uuid::now_v7().to_string())
-    .bind(grant.workspace().as_str())
-    .bind(id.as_str())
-    .bind(amount.minor())
-    .bind(&reason)
-    .bind(grant.user().as_str())
+    .bind(workspace.as_str())
+    .bind(refund.payment.as_str())
+    .bind(refund.amount_minor)
+    .bind(refund.reason)
+    .bind(refund.refunded_by)
+    .bind(refund.approved_by)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "UPDATE payments SET refunded_minor = refunded_minor + $1, reconciled_by = NULL, \
-         reconciled_at = NULL WHERE id = $2",
+         reconciled_at = NULL, updated_at = $2 WHERE workspace_id = $3 AND id = $4",
     )
-    .bind(amount.minor())
-    .bind(id.as_str())
-    .execute(&mut *tx)
+    .bind(refund.amount_minor)
+    .bind(now)
+    .bind(workspace.as_str())
+    .bind(refund.payment.as_str())
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -199,7 +258,7 @@ pub async fn reconcile(
     }
     let refunded_by_me = sqlx::query(
         "SELECT COUNT(*) AS n FROM refunds WHERE workspace_id = $1 AND payment_id = $2 \
-         AND refunded_by = $3",
+         AND (refunded_by = $3 OR approved_by = $3)",
     )
     .bind(grant.workspace().as_str())
     .bind(id.as_str())
@@ -209,8 +268,8 @@ pub async fn reconcile(
     .try_get::<i64, _>("n")?;
     if refunded_by_me > 0 {
         return Err(DomainError::Conflict(
-            "You refunded this payment, so someone else must reconcile it (segregation of \
-             duties)."
+            "You refunded (or approved a refund of) this payment, so someone else must \
+             reconcile it (segregation of duties)."
                 .into(),
         ));
     }

@@ -4,6 +4,7 @@
 //! in [`actions`]; nobody reconciles a payment they processed or refunded.
 
 pub mod actions;
+pub mod approvals;
 
 use sqlx::Row;
 
