@@ -157,3 +157,67 @@ test("a Staff member sees only the customers and orders assigned to them, and on
   theirConsole.assertClean();
   await context.close();
 });
+
+test("a refund over the threshold waits; the person who asked cannot approve it, a second person can", async ({ page, browser }) => {
+  const stamp = Date.now();
+  const { context, member } = await ownerWithMember(page, browser, {
+    owner: `refund-owner+${stamp}@example.com`,
+    ownerName: "Ada Lovelace",
+    member: `refund-manager+${stamp}@example.com`,
+    memberName: "Mary Somerville",
+    workspace: `Refunds ${stamp}`,
+  });
+  const ownerConsole = watchConsole(page);
+  // Mary becomes a Manager (who may refund orders); refunds over 100 need approval.
+  const roles = await (await callApi(page, "/api/roles/list")).json();
+  const manager = roles.find((r: { name: string }) => r.name === "Manager").id as string;
+  const people = await (await callApi(page, "/api/team/members")).json();
+  const mary = people.find((p: { name: string }) => p.name === "Mary Somerville").user_id as string;
+  expect((await callApi(page, "/api/team/assign_role", { user_id: mary, role_id: manager, until: "" })).status()).toBe(200);
+  expect((await callApi(page, "/api/settings/set_sales_terms", {
+    currency: "EUR", tax_rate: "", refund_approval_over: "100", approval_expiry_days: "7",
+  })).status()).toBe(200);
+  await catalogue(page);
+  const customers = await (await callApi(page, "/api/customers/list", { search: "" })).json();
+  const order = (await (await callApi(page, "/api/orders/create", {
+    customer_id: customers.items[0].id, notes: "", assigned_user_id: "", team_id: "",
+  })).json()).order;
+  const products = await (await callApi(page, "/api/products/list", { search: "ENGINE" })).json();
+  expect((await callApi(page, "/api/orders/add_line", {
+    id: order.id, version: "1", product_id: products.items[0].id, quantity: "1", discount: "",
+  })).status()).toBe(200);
+  expect((await callApi(page, "/api/orders/confirm", { id: order.id, version: "2" })).status()).toBe(200);
+
+  await gotoHydrated(page, `/orders/${order.id}`);
+  const payments = page.locator("section", { has: page.locator("#payments-heading") });
+  await payments.getByRole("button", { name: "Take payment" }).click();
+  await expect(payments.locator(".totals dd.grand")).toHaveText("0.00 EUR");
+  const payment = payments.locator("tbody tr");
+  await payment.locator("summary").click();
+  await payment.getByLabel("Amount").fill("500");
+  await payment.getByLabel("Reason").fill("Returned unopened");
+  await payment.locator("form").getByRole("button", { name: "Refund" }).click();
+  await expect(payments.locator(".alert-warning")).toContainText("waits for someone else");
+  await expect(payment.locator("td").nth(3)).toHaveText("0.00 EUR");
+
+  // The Owner asked, so the Owner cannot approve.
+  await gotoHydrated(page, "/approvals");
+  const request = page.locator("tbody tr");
+  await expect(request).toContainText("500.00 EUR");
+  await expect(request).toContainText("You asked for this; someone else decides.");
+  await expect(request.getByRole("button", { name: "Approve" })).toHaveCount(0);
+
+  // Mary sees it waiting, in her navigation too, and approves it.
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".sidenav").getByRole("link", { name: /Approvals/ })).toContainText("1");
+  await member.locator(".sidenav").getByRole("link", { name: /Approvals/ }).click();
+  await expect(member.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await member.locator("tbody tr").getByRole("button", { name: "Approve" }).click();
+  await expect(member.locator("tbody tr .status")).toHaveText("Approved");
+
+  await gotoHydrated(page, `/orders/${order.id}`);
+  await expect(payments.locator("tbody tr td").nth(3)).toHaveText("500.00 EUR");
+  await expect(payments.locator(".totals dd").first()).toHaveText("734.50 EUR");
+  ownerConsole.assertClean();
+  await context.close();
+});
