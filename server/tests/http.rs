@@ -143,7 +143,8 @@ fn csp_nonce(res: &reqwest::Response) -> String {
 async fn home_page_renders_on_the_server_with_headers_and_a_matching_nonce() {
     let s = TestServer::sqlite().await;
     let anonymous = client().get(s.url("/")).send().await.unwrap();
-    let body = anonymous.text().await.unwrap();
+    // Type-erased views leave `<!>` hydration placeholders between nodes; the text is what counts.
+    let body = anonymous.text().await.unwrap().replace("<!>", "");
     assert!(
         body.contains("<span class=\"stat-value\">–</span>"),
         "{body}"
@@ -153,7 +154,7 @@ async fn home_page_renders_on_the_server_with_headers_and_a_matching_nonce() {
     assert!(header(&res, "content-type").starts_with("text/html"));
     assert_security_headers(&res, "no-store");
     let nonce = csp_nonce(&res);
-    let body = res.text().await.unwrap();
+    let body = res.text().await.unwrap().replace("<!>", "");
     assert!(body.contains("<h1>Overview</h1>"), "{body}");
     // The caller's workspace count and name are rendered on the server, not after hydration.
     let count = server::demo::WORKSPACES.len().to_string();
