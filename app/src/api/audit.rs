@@ -16,3 +16,14 @@ pub async fn list_audit(before: String) -> Result<AuditPage, AppError> {
     let before = Some(before.as_str()).filter(|b| !b.is_empty());
     Ok(audit::list(&ctx.db, &grant, before).await?)
 }
+
+/// `POST /api/audit/history` — one record's own history (`target`: its id), newest first.
+/// Permission: `audit.read`; entries of another workspace are never found.
+#[server(endpoint = "audit/history", client = crate::csrf_page::ApiClient)]
+pub async fn record_history(target: String) -> Result<Vec<crate::model::RecordChange>, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{access::audit, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    Ok(audit::history(&ctx.db, &grant, target.trim()).await?)
+}

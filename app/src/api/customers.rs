@@ -124,5 +124,5 @@ pub async fn delete_customer(id: String) -> Result<(), AppError> {
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersDelete>(&ctx).await?;
     let id = crate::model::CustomerId::from_client(&id)?;
-    Ok(customers::delete(&ctx.db, &grant, &id).await?)
+    Ok(customers::delete(&ctx.db, &ctx.clock, &grant, &id).await?)
 }

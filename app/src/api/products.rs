@@ -108,5 +108,5 @@ pub async fn delete_product(id: String) -> Result<(), AppError> {
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::ProductsDelete>(&ctx).await?;
     let id = crate::model::ProductId::from_client(&id)?;
-    Ok(products::delete(&ctx.db, &grant, &id).await?)
+    Ok(products::delete(&ctx.db, &ctx.clock, &grant, &id).await?)
 }

@@ -342,6 +342,17 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
+/// One entry of a record's own history: who did what, when, and each field's change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordChange {
+    pub at_ms: i64,
+    pub actor: Option<String>,
+    /// "quote.update", "order.confirm", "payment.refund", …
+    pub action: String,
+    /// (field, before, after) as text; a side without the field is empty.
+    pub fields: Vec<(String, String, String)>,
+}
+
 /// A page of the audit log, newest first; `next` continues after the last entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {

@@ -18,6 +18,7 @@ use crate::components::table::{encode_query_value, DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
+use crate::pages::history::HistoryCard;
 use crate::permissions::Permission;
 
 #[component]
@@ -317,6 +318,7 @@ fn CustomerDetail(
         </section>
         {edit}
         {remove}
+        <HistoryCard target=customer.id.as_str().to_owned() />
     }
 }
 

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod documents;
 pub mod forgot_password;
 pub mod groups;
+pub mod history;
 pub mod invitation;
 pub mod login_hours;
 pub mod members;

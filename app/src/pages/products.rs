@@ -18,6 +18,7 @@ use crate::components::table::{encode_query_value, DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{Product, ProductPage};
+use crate::pages::history::HistoryCard;
 use crate::permissions::Permission;
 
 #[component]
@@ -305,5 +306,6 @@ fn ProductDetail(
         </section>
         {edit}
         {remove}
+        <HistoryCard target=product.id.as_str().to_owned() />
     }
 }

@@ -4,9 +4,11 @@
 #![cfg(feature = "test-support")]
 
 mod accounts;
+mod approvals;
 mod assignments;
 mod customers;
 mod documents;
+mod history;
 mod ip_rules;
 mod lockout;
 mod login_hours;
@@ -19,6 +21,7 @@ mod record_kit;
 mod role_deletion;
 mod roles;
 mod row_security;
+mod sales_terms;
 mod sessions;
 mod settings;
 mod support;

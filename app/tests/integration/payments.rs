@@ -19,11 +19,11 @@ use app::server::records::{customers, orders, payments, products};
 use super::support::{draft, message};
 
 /// 2026-11-24 00:00 UTC.
-const START: i64 = 1_795_478_400_000;
-const TABLES: &[&str] = &["payments", "refunds"];
+pub(super) const START: i64 = 1_795_478_400_000;
+pub(super) const TABLES: &[&str] = &["payments", "refunds"];
 
 /// A draft order of 2 × 100.00 EUR.
-async fn order_of_200(f: &Fixture) -> (OrderId, i64) {
+pub(super) async fn order_of_200(f: &Fixture) -> (OrderId, i64) {
     let customer = customers::create(
         &f.db,
         &f.clock,
@@ -74,7 +74,7 @@ async fn order_of_200(f: &Fixture) -> (OrderId, i64) {
     (o.order.id, o.order.header.version)
 }
 
-fn pay(order: &OrderId, amount: &str, paid_on: &str) -> PaymentForm {
+pub(super) fn pay(order: &OrderId, amount: &str, paid_on: &str) -> PaymentForm {
     PaymentForm {
         order_id: order.as_str().into(),
         method: "card".into(),
@@ -316,198 +316,5 @@ async fn payments_stop_at_what_is_owed_and_duties_stay_apart() {
         refunds_stop_at_what_was_paid(&t, &f, &first, label).await;
         duties_stay_apart(&f, &order, &first, label).await;
         out_of_reach_is_not_found(&f, &order, label).await;
-    }
-}
-
-/// Refunds over the threshold wait; the requester cannot decide; another holder of
-/// `orders.refund` approves (the refund happens then) or rejects with a comment; a request
-/// expires after the workspace's days. Nothing moves until a decision.
-#[tokio::test]
-async fn large_refunds_wait_for_a_second_person() {
-    use app::model::{ApprovalStatus, RefundOutcome};
-    use app::permissions::keys::{OrdersRefund, SettingsWrite};
-    use app::server::records::payments::approvals::{self, Decision};
-    use app::server::workspace::sales_terms::{self, TermsForm};
-    for t in backends().await {
-        let label = t.backend().name();
-        let clock = Clock::manual(START);
-        let f = Fixture::new(&t.db, &clock).await;
-        let terms = TermsForm {
-            currency: "EUR".into(),
-            refund_approval_over: "50".into(),
-            approval_expiry_days: "2".into(),
-            ..TermsForm::default()
-        };
-        sales_terms::set(&f.db, &f.clock, &f.grant::<SettingsWrite>().await, &terms)
-            .await
-            .unwrap();
-        let (order, version) = order_of_200(&f).await;
-        orders::flow::confirm(
-            &f.db,
-            &f.clock,
-            &f.grant::<OrdersWrite>().await,
-            &order,
-            version,
-        )
-        .await
-        .unwrap();
-        let process = f.grant::<PaymentsProcess>().await;
-        let id = actions::take(&f.db, &f.clock, &process, &pay(&order, "200", ""))
-            .await
-            .unwrap();
-        let refund = f.grant::<PaymentsRefund>().await;
-        let small = actions::refund(&f.db, &f.clock, &refund, &id, 1, "50", "Scratched")
-            .await
-            .unwrap();
-        assert_eq!(
-            small,
-            RefundOutcome::Refunded,
-            "{label}: at the threshold, no approval"
-        );
-        let before = t.row_counts(TABLES).await;
-        let big = actions::refund(&f.db, &f.clock, &refund, &id, 2, "60", "Late delivery")
-            .await
-            .unwrap();
-        assert_eq!(big, RefundOutcome::AwaitingApproval, "{label}");
-        assert_eq!(
-            t.row_counts(TABLES).await,
-            before,
-            "{label}: nothing refunded yet"
-        );
-
-        let own = f.grant::<OrdersRefund>().await;
-        let waiting = approvals::list(&f.db, &f.clock, &own, true).await.unwrap();
-        assert_eq!(waiting.len(), 1, "{label}");
-        assert!(
-            waiting[0].mine && waiting[0].amount == "60.00 EUR",
-            "{label}"
-        );
-        let request = waiting[0].id.clone();
-        let decide = |comment: &'static str| Decision {
-            id: &request,
-            comment,
-        };
-        let e = approvals::approve(&f.db, &f.clock, &own, decide("")).await;
-        assert!(
-            message(e.unwrap_err()).contains("someone else must decide"),
-            "{label}"
-        );
-
-        let mona = f
-            .add_member("mona@example.com", "Mona Manager", "Manager")
-            .await;
-        let hers = f.grant_of::<OrdersRefund>(&mona).await.unwrap();
-        assert_eq!(
-            approvals::pending_count(&f.db, &f.clock, &hers)
-                .await
-                .unwrap(),
-            1,
-            "{label}"
-        );
-        approvals::approve(&f.db, &f.clock, &hers, decide("Agreed with the customer"))
-            .await
-            .unwrap();
-        let e = approvals::reject(&f.db, &f.clock, &hers, decide("Too late")).await;
-        assert!(
-            message(e.unwrap_err()).contains("approved already"),
-            "{label}"
-        );
-        let paid = payments::for_order(&f.db, &f.grant::<OrdersRead>().await, &order)
-            .await
-            .unwrap();
-        assert_eq!(
-            paid.payments[0].refunded, "110.00 EUR",
-            "{label}: refunded on approval"
-        );
-        assert_eq!(
-            t.strings("SELECT approved_by FROM refunds WHERE approved_by IS NOT NULL")
-                .await,
-            [mona.as_str().to_owned()],
-            "{label}"
-        );
-
-        let v = paid.payments[0].version;
-        actions::refund(&f.db, &f.clock, &refund, &id, v, "55", "Another")
-            .await
-            .unwrap();
-        let second = approvals::list(&f.db, &f.clock, &hers, true).await.unwrap()[0]
-            .id
-            .clone();
-        let e = approvals::reject(
-            &f.db,
-            &f.clock,
-            &hers,
-            Decision {
-                id: &second,
-                comment: " ",
-            },
-        )
-        .await;
-        assert!(message(e.unwrap_err()).starts_with("comment"), "{label}");
-        approvals::reject(
-            &f.db,
-            &f.clock,
-            &hers,
-            Decision {
-                id: &second,
-                comment: "No",
-            },
-        )
-        .await
-        .unwrap();
-
-        actions::refund(&f.db, &f.clock, &refund, &id, v + 1, "51", "A third")
-            .await
-            .unwrap();
-        f.clock
-            .advance(std::time::Duration::from_secs(2 * 24 * 3600));
-        let all = approvals::list(&f.db, &f.clock, &hers, false)
-            .await
-            .unwrap();
-        let statuses: Vec<_> = all.iter().map(|r| r.status).collect();
-        assert_eq!(
-            statuses,
-            [
-                ApprovalStatus::Expired,
-                ApprovalStatus::Rejected,
-                ApprovalStatus::Approved
-            ],
-            "{label}"
-        );
-        let e = approvals::approve(
-            &f.db,
-            &f.clock,
-            &hers,
-            Decision {
-                id: &all[0].id,
-                comment: "",
-            },
-        )
-        .await;
-        assert!(
-            message(e.unwrap_err()).contains("expired already"),
-            "{label}"
-        );
-        let paid = payments::for_order(&f.db, &f.grant::<OrdersRead>().await, &order)
-            .await
-            .unwrap();
-        assert_eq!(
-            paid.payments[0].refunded, "110.00 EUR",
-            "{label}: only the approved refund"
-        );
-        let audited = t
-            .strings("SELECT action FROM audit_log WHERE action LIKE 'refund.%' ORDER BY action")
-            .await;
-        assert_eq!(
-            audited,
-            [
-                "refund.approved",
-                "refund.rejected",
-                "refund.requested",
-                "refund.requested",
-                "refund.requested"
-            ],
-            "{label}"
-        );
     }
 }

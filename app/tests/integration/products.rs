@@ -220,7 +220,7 @@ async fn another_workspace_has_its_own_catalogue(
         .await
         .unwrap();
     assert!(matches!(
-        products::delete(db, &delete, engine_id).await,
+        products::delete(db, clock, &delete, engine_id).await,
         Err(DomainError::NotFound)
     ));
     let write = grants::require::<ProductsWrite>(db, clock, owner, &other.id)
@@ -251,7 +251,9 @@ async fn the_catalogue_is_read_by_all_priced_by_few_and_kept_per_workspace() {
         stale_saves_search_and_pages(&f, &engine.id, label).await;
         another_workspace_has_its_own_catalogue(&t, &f, &engine.id, label).await;
         let delete = f.grant::<ProductsDelete>().await;
-        products::delete(&f.db, &delete, &engine.id).await.unwrap();
+        products::delete(&f.db, &f.clock, &delete, &engine.id)
+            .await
+            .unwrap();
         assert_eq!(t.row_counts(&["products"]).await[0].1, 2, "{label}");
     }
 }

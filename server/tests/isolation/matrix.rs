@@ -136,6 +136,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     ("/api/approvals/list", &[("pending", Text("on"))]),
     ("/api/approvals/pending_count", &[]),
+    ("/api/audit/history", &[("target", Customer)]),
     (
         "/api/approvals/approve",
         &[("id", Approval), ("comment", Text("Planted"))],

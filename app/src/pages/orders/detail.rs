@@ -20,6 +20,7 @@ use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{DocumentFormOptions, OrderDetail, OrderStatus, OrderStep};
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
+use crate::pages::history::HistoryCard;
 use crate::pages::orders::payments::PaymentsCard;
 use crate::permissions::Permission;
 
@@ -111,27 +112,7 @@ fn OrderView(
             all
         }
     };
-    let steps = detail
-        .steps
-        .iter()
-        .map(|step| {
-            let (f, label) = (fields(vec![]), step.label());
-            match step {
-                OrderStep::Confirm => {
-                    view! { <RowAction action=a.confirm fields=f label /> }.into_any()
-                }
-                OrderStep::Process => {
-                    view! { <RowAction action=a.process fields=f label /> }.into_any()
-                }
-                OrderStep::Fulfil => {
-                    view! { <RowAction action=a.fulfil fields=f label /> }.into_any()
-                }
-                OrderStep::Cancel => {
-                    view! { <RowAction action=a.cancel fields=f label danger=true /> }.into_any()
-                }
-            }
-        })
-        .collect_view();
+    let steps = step_buttons(&detail.steps, a, fields(vec![]));
     let editable = o.status == OrderStatus::Draft && detail.may_edit;
     let removes = if editable {
         detail.lines.iter().map(|l| view! {
@@ -169,6 +150,7 @@ fn OrderView(
     );
     let payments = (o.status != OrderStatus::Draft)
         .then(|| view! { <PaymentsCard order_id=o.id.as_str().to_owned() payable /> });
+    let history_id = o.id.as_str().to_owned();
     let h = o.header;
     view! {
         <PageHeader title=format!("Order {}", o.reference) lead=h.customer.clone() />
@@ -194,6 +176,7 @@ fn OrderView(
         </section>
         {payments}
         {edit}
+        <HistoryCard target=history_id />
     }
 }
 
@@ -242,4 +225,32 @@ fn edit_form(
             </ActionForm>
         </section>
     }
+}
+
+/// A button for each step the caller may take, each posting to its own endpoint.
+fn step_buttons(
+    steps: &[OrderStep],
+    a: Actions,
+    fields: Vec<(&'static str, String)>,
+) -> impl IntoView {
+    steps
+        .iter()
+        .map(|step| {
+            let (f, label) = (fields.clone(), step.label());
+            match step {
+                OrderStep::Confirm => {
+                    view! { <RowAction action=a.confirm fields=f label /> }.into_any()
+                }
+                OrderStep::Process => {
+                    view! { <RowAction action=a.process fields=f label /> }.into_any()
+                }
+                OrderStep::Fulfil => {
+                    view! { <RowAction action=a.fulfil fields=f label /> }.into_any()
+                }
+                OrderStep::Cancel => {
+                    view! { <RowAction action=a.cancel fields=f label danger=true /> }.into_any()
+                }
+            }
+        })
+        .collect_view()
 }

@@ -19,6 +19,7 @@ use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::model::{DocumentFormOptions, QuoteDetail, QuoteStatus};
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
+use crate::pages::history::HistoryCard;
 use crate::pages::quotes::new::QuoteFields;
 use crate::permissions::Permission;
 
@@ -170,6 +171,7 @@ fn QuoteView(
         )
     });
     let remove_error = Signal::derive(move || a.remove.value().get().and_then(Result::err));
+    let history_id = q.id.as_str().to_owned();
     let h = q.header;
     view! {
         <PageHeader title=format!("{} · {}", q.reference, q.title) lead=h.customer.clone() />
@@ -195,6 +197,7 @@ fn QuoteView(
             {add}
         </section>
         {edit}
+        <HistoryCard target=history_id />
     }
 }
 

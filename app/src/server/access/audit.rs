@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use crate::model::{AuditEntry, AuditPage, UserId, WorkspaceId};
+use crate::model::{AuditEntry, AuditPage, RecordChange, UserId, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
@@ -56,9 +56,10 @@ pub async fn list(
     before: Option<&str>,
 ) -> Result<AuditPage, DomainError> {
     let mut tx = grant.begin(db, false).await?;
-    let rows = sqlx::query(
-        "SELECT a.id, a.created_at, a.action, a.target, a.before_state, a.after_state,          u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS target_name          FROM audit_log a          LEFT JOIN users u ON u.id = a.actor_id          LEFT JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.target          LEFT JOIN users tu ON tu.id = a.target          LEFT JOIN teams t ON t.workspace_id = a.workspace_id AND t.id = a.target          WHERE a.workspace_id = $1 AND ($2 = '' OR a.id < $2)          ORDER BY a.id DESC LIMIT $3",
-    )
+    let rows = sqlx::query(&format!(
+        "{ENTRIES} WHERE a.workspace_id = $1 AND ($2 = '' OR a.id < $2) \
+         ORDER BY a.id DESC LIMIT $3"
+    ))
     .bind(grant.workspace().as_str())
     .bind(before.unwrap_or(""))
     .bind(PAGE_SIZE + 1)
@@ -67,28 +68,7 @@ pub async fn list(
     tx.commit().await?;
     let mut entries = rows
         .iter()
-        .map(|r| {
-            let target: String = r.try_get("target")?;
-            let before: Option<String> = r.try_get("before_state")?;
-            let after: Option<String> = r.try_get("after_state")?;
-            // A deleted role, team or department (and an invitation) is named by the state
-            // recorded with it.
-            let name = r.try_get::<Option<String>, _>("target_name")?.or_else(|| {
-                [&before, &after]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|state| recorded_name(state))
-            });
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                at_ms: r.try_get("created_at")?,
-                actor: r.try_get("actor")?,
-                action: r.try_get("action")?,
-                target: name.unwrap_or(target),
-                before,
-                after,
-            })
-        })
+        .map(entry)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let next = if entries.len() as i64 > PAGE_SIZE {
         entries.truncate(PAGE_SIZE as usize);
@@ -97,6 +77,88 @@ pub async fn list(
         None
     };
     Ok(AuditPage { entries, next })
+}
+
+/// The columns of an entry and the names of what it is about.
+const ENTRIES: &str = "SELECT a.id, a.created_at, a.action, a.target, a.before_state, \
+     a.after_state, u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS \
+     target_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+     LEFT JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.target \
+     LEFT JOIN users tu ON tu.id = a.target \
+     LEFT JOIN teams t ON t.workspace_id = a.workspace_id AND t.id = a.target";
+
+fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    let target: String = r.try_get("target")?;
+    let before: Option<String> = r.try_get("before_state")?;
+    let after: Option<String> = r.try_get("after_state")?;
+    // A deleted role, team or department (and an invitation) is named by the state
+    // recorded with it.
+    let name = r.try_get::<Option<String>, _>("target_name")?.or_else(|| {
+        [&before, &after]
+            .into_iter()
+            .flatten()
+            .find_map(|state| recorded_name(state))
+    });
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        at_ms: r.try_get("created_at")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        target: name.unwrap_or(target),
+        before,
+        after,
+    })
+}
+
+/// A record's own history: the entries about `target` (a record id), newest first, at most
+/// 100. Needs `audit.read`.
+pub async fn history(
+    db: &Db,
+    grant: &Grant<keys::AuditRead>,
+    target: &str,
+) -> Result<Vec<RecordChange>, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sqlx::query(&format!(
+        "{ENTRIES} WHERE a.workspace_id = $1 AND a.target = $2 ORDER BY a.id DESC LIMIT 100"
+    ))
+    .bind(grant.workspace().as_str())
+    .bind(target)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let entries = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    Ok(entries.into_iter().map(change_of).collect())
+}
+
+/// An entry as a record's history shows it: each field of the recorded states, before and
+/// after, as text.
+fn change_of(e: AuditEntry) -> RecordChange {
+    let parse = |state: &Option<String>| {
+        state
+            .as_deref()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (before, after) = (parse(&e.before), parse(&e.after));
+    let text = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    let fields = names
+        .into_iter()
+        .map(|n| (n.clone(), text(before.get(n)), text(after.get(n))))
+        .collect();
+    RecordChange {
+        at_ms: e.at_ms,
+        actor: e.actor,
+        action: e.action,
+        fields,
+    }
 }
 
 /// The `name` (or, for an invitation, the `email`) a recorded state carries, if any.

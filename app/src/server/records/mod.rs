@@ -9,6 +9,7 @@
 pub mod assignment;
 pub mod customers;
 pub mod documents;
+pub mod history;
 pub mod kind;
 pub mod kinds;
 pub mod money;

@@ -2,11 +2,13 @@
 //! find one row of it, delete one row of it. A kind supplies its column list and how a row
 //! becomes its record.
 
+use super::history;
 use super::kind::RecordKind;
 use super::scope::{cap_filter, scope_filter};
 use super::sql::Sql;
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
+use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
@@ -37,9 +39,12 @@ pub async fn find_one<K: Key>(
         .ok_or(DomainError::NotFound)
 }
 
-/// Deletes the row `id` if the grant reaches it; `NotFound` otherwise.
+/// Deletes the row `id` if the grant reaches it (`NotFound` otherwise) and records it in the
+/// record's history; a row other records still name (a customer with quotes or orders) is
+/// refused with a `Conflict` and kept.
 pub async fn delete_one<K: Key>(
     db: &Db,
+    clock: &Clock,
     kind: &RecordKind,
     grant: &Grant<K>,
     id: &str,
@@ -53,9 +58,26 @@ pub async fn delete_one<K: Key>(
     cap_filter(&mut sql, kind, grant);
     sql.push(&format!(" AND {alias}.id = ")).arg(id).push(")");
     let mut tx = grant.begin(db, true).await?;
-    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
+    let deleted = sql.query().execute(&mut *tx).await.map_err(|e| match e {
+        sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation => {
+            DomainError::Conflict(format!(
+                "This {} is still named by other records (quotes, orders, …), so it can't be \
+                 deleted.",
+                kind.noun
+            ))
+        }
+        other => other.into(),
+    })?;
+    if deleted.rows_affected() == 0 {
         return Err(DomainError::NotFound);
     }
+    let event = history::Event {
+        action: "delete",
+        id,
+        before: None,
+        after: None,
+    };
+    history::record(&mut tx, clock, grant, kind, event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -21,10 +21,10 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::rows;
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
+use crate::server::records::{history, rows};
 
 /// Customers, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -188,6 +188,19 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     let customer = find(&mut tx, grant, &id).await?;
+    history::record(
+        &mut tx,
+        clock,
+        grant,
+        &KIND,
+        history::Event {
+            action: "create",
+            id: id.as_str(),
+            before: None,
+            after: Some(history::fields(&customer)),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(customer)
 }
@@ -204,7 +217,7 @@ pub async fn update(
     form: &CustomerForm,
 ) -> Result<Customer, DomainError> {
     let mut tx = grant.begin(db, true).await?;
-    find(&mut tx, grant, id).await?;
+    let before = find(&mut tx, grant, id).await?;
     let v = form::validate(&mut tx, grant, form).await?;
     let mut sql = Sql::default();
     sql.push("UPDATE customers SET name = ")
@@ -240,6 +253,19 @@ pub async fn update(
         return Err(version::stale(&KIND));
     }
     let customer = find(&mut tx, grant, id).await?;
+    history::record(
+        &mut tx,
+        clock,
+        grant,
+        &KIND,
+        history::Event {
+            action: "update",
+            id: id.as_str(),
+            before: Some(history::fields(&before)),
+            after: Some(history::fields(&customer)),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(customer)
 }
@@ -247,10 +273,11 @@ pub async fn update(
 /// Deletes a customer the grant reaches (else `NotFound`).
 pub async fn delete(
     db: &Db,
+    clock: &Clock,
     grant: &Grant<keys::CustomersDelete>,
     id: &CustomerId,
 ) -> Result<(), DomainError> {
-    rows::delete_one(db, &KIND, grant, id.as_str()).await
+    rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
 }
 
 /// The members and teams a customer can be assigned to.

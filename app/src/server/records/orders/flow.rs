@@ -80,6 +80,20 @@ async fn take<K: Key>(
         .execute(&mut *tx)
         .await?;
     let detail = detail(&mut tx, grant, id).await?;
+    let (before, after) = (
+        serde_json::json!({"status": order.status.key()}),
+        serde_json::json!({"status": to.key()}),
+    );
+    super::log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        step.key(),
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }

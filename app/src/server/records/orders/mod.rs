@@ -20,7 +20,7 @@ use crate::server::records::documents::{self, DocumentKind};
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::money::Currency;
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::{rows, version};
+use crate::server::records::{history, rows, version};
 
 /// Orders, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -209,6 +209,8 @@ pub async fn create(
     };
     let id = insert(&mut tx, clock, grant, new).await?;
     let detail = detail(&mut tx, grant, &id).await?;
+    let after = Some(history::fields(&detail.order));
+    log(&mut tx, clock, grant, &id, "create", None, after).await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -267,7 +269,7 @@ pub async fn update(
     form: &HeaderForm,
 ) -> Result<OrderDetail, DomainError> {
     let mut tx = grant.begin(db, true).await?;
-    claim_draft(&mut tx, clock, grant, id, version).await?;
+    let before = claim_draft(&mut tx, clock, grant, id, version).await?;
     let v = header::validate(&mut tx, &DOC, grant, customers, form).await?;
     sqlx::query(
         "UPDATE orders SET customer_id = $1, notes = $2, assigned_user_id = $3, team_id = $4 \
@@ -281,6 +283,17 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     let detail = detail(&mut tx, grant, id).await?;
+    let (before, after) = (history::fields(&before), history::fields(&detail.order));
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "update",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -300,6 +313,17 @@ pub async fn add_line(
     lines::add(&mut tx, &DOC, grant, id.as_str(), currency, form).await?;
     lines::retotal(&mut tx, &DOC, id.as_str()).await?;
     let detail = detail(&mut tx, grant, id).await?;
+    let (before, after) = (sums(&order.header), sums(&detail.order.header));
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "line_added",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -314,10 +338,45 @@ pub async fn remove_line(
     line: &LineId,
 ) -> Result<OrderDetail, DomainError> {
     let mut tx = grant.begin(db, true).await?;
-    claim_draft(&mut tx, clock, grant, id, version).await?;
+    let order = claim_draft(&mut tx, clock, grant, id, version).await?;
     lines::remove(&mut tx, &DOC, id.as_str(), line).await?;
     lines::retotal(&mut tx, &DOC, id.as_str()).await?;
     let detail = detail(&mut tx, grant, id).await?;
+    let (before, after) = (sums(&order.header), sums(&detail.order.header));
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "line_removed",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
+}
+
+/// A document's total, for the history of a change to its lines.
+fn sums(header: &crate::model::DocumentHeader) -> serde_json::Value {
+    serde_json::json!({"total": header.totals.total})
+}
+
+/// Writes `order.{action}` to the record's history, in the change's transaction.
+async fn log<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<K>,
+    id: &OrderId,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), DomainError> {
+    let event = history::Event {
+        action,
+        id: id.as_str(),
+        before,
+        after,
+    };
+    history::record(conn, clock, grant, &KIND, event).await
 }

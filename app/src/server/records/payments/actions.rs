@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use sqlx::Row;
 
+use super::refunds::{apply_refund, Refund};
 use super::{approvals, find_stored, order_sums, KIND};
 use crate::model::{OrderId, PaymentId, PaymentMethod, RefundOutcome};
 use crate::permissions::keys;
@@ -16,7 +17,7 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::text::LineField;
 use crate::server::records::money::Money;
-use crate::server::records::{documents, version};
+use crate::server::records::{documents, history, version};
 
 /// A payment as sent.
 #[derive(Debug, Default, Clone)]
@@ -108,6 +109,8 @@ pub async fn take(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let after = serde_json::json!({"amount": amount.display(), "method": method.key()});
+    log(&mut tx, clock, grant, &id, "take", after).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -163,72 +166,14 @@ pub async fn refund(
         apply_refund(&mut tx, clock, grant.workspace(), refund).await?;
         RefundOutcome::Refunded
     };
+    let action = match outcome {
+        RefundOutcome::Refunded => "refund",
+        RefundOutcome::AwaitingApproval => "refund_requested",
+    };
+    let after = serde_json::json!({"amount": amount.display(), "reason": reason});
+    log(&mut tx, clock, grant, id, action, after).await?;
     tx.commit().await?;
     Ok(outcome)
-}
-
-/// A refund about to happen.
-pub(crate) struct Refund<'a> {
-    pub payment: &'a PaymentId,
-    pub amount_minor: i64,
-    pub reason: &'a str,
-    pub refunded_by: Option<&'a str>,
-    pub approved_by: Option<&'a str>,
-}
-
-/// Records a refund of a payment the caller has already checked is within reach, if that much
-/// may still be refunded (checked again here: an approval can come days after the request).
-/// Undoes the payment's reconciliation, since its sum changed.
-pub(crate) async fn apply_refund(
-    conn: &mut sqlx::AnyConnection,
-    clock: &Clock,
-    workspace: &crate::model::WorkspaceId,
-    refund: Refund<'_>,
-) -> Result<(), DomainError> {
-    let row = sqlx::query(
-        "SELECT amount_minor - refunded_minor AS refundable, currency FROM payments          WHERE workspace_id = $1 AND id = $2",
-    )
-    .bind(workspace.as_str())
-    .bind(refund.payment.as_str())
-    .fetch_one(&mut *conn)
-    .await?;
-    let refundable: i64 = row.try_get("refundable")?;
-    if refund.amount_minor > refundable {
-        let currency = crate::server::records::money::Currency::parse(
-            &row.try_get::<String, _>("currency")?,
-            "currency",
-        )?;
-        return Err(DomainError::Conflict(format!(
-            "Only {} of this payment can still be refunded.",
-            Money::from_minor(refundable, currency).display()
-        )));
-    }
-    let now = clock.now_ms();
-    sqlx::query(
-        "INSERT INTO refunds (id, workspace_id, payment_id, amount_minor, reason, refunded_by, \
-         approved_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(workspace.as_str())
-    .bind(refund.payment.as_str())
-    .bind(refund.amount_minor)
-    .bind(refund.reason)
-    .bind(refund.refunded_by)
-    .bind(refund.approved_by)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE payments SET refunded_minor = refunded_minor + $1, reconciled_by = NULL, \
-         reconciled_at = NULL, updated_at = $2 WHERE workspace_id = $3 AND id = $4",
-    )
-    .bind(refund.amount_minor)
-    .bind(now)
-    .bind(workspace.as_str())
-    .bind(refund.payment.as_str())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// Marks a payment the grant reaches as matched against the bank, based on `version` — unless
@@ -279,6 +224,33 @@ pub async fn reconcile(
         .bind(id.as_str())
         .execute(&mut *tx)
         .await?;
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "reconcile",
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Writes `payment.{action}` to the record's history, in the change's transaction.
+async fn log<K: crate::permissions::Key>(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<K>,
+    id: &PaymentId,
+    action: &str,
+    after: serde_json::Value,
+) -> Result<(), DomainError> {
+    let event = history::Event {
+        action,
+        id: id.as_str(),
+        before: None,
+        after: Some(after),
+    };
+    history::record(conn, clock, grant, &KIND, event).await
 }

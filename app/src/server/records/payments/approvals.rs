@@ -6,7 +6,7 @@
 
 use sqlx::Row;
 
-use super::actions::{apply_refund, Refund};
+use super::refunds::{apply_refund, Refund};
 use super::KIND;
 use crate::model::{ApprovalId, ApprovalRequest, ApprovalStatus, OrderId, PaymentId};
 use crate::permissions::{keys, Key};

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod approvals;
+mod refunds;
 
 use sqlx::Row;
 

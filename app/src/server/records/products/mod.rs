@@ -19,10 +19,10 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::money::{Currency, Money};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::rows;
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
+use crate::server::records::{history, rows};
 
 /// Products, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -191,6 +191,19 @@ pub async fn create(
     .await
     .map_err(duplicate_sku)?;
     let product = find(&mut tx, grant, &id).await?;
+    history::record(
+        &mut tx,
+        clock,
+        grant,
+        &KIND,
+        history::Event {
+            action: "create",
+            id: id.as_str(),
+            before: None,
+            after: Some(history::fields(&product)),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(product)
 }
@@ -250,6 +263,19 @@ pub async fn update(
         return Err(version::stale(&KIND));
     }
     let product = find(&mut tx, grant, id).await?;
+    history::record(
+        &mut tx,
+        clock,
+        grant,
+        &KIND,
+        history::Event {
+            action: "update",
+            id: id.as_str(),
+            before: Some(history::fields(&current)),
+            after: Some(history::fields(&product)),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(product)
 }
@@ -257,8 +283,9 @@ pub async fn update(
 /// Removes a product of the grant's workspace (else `NotFound`).
 pub async fn delete(
     db: &Db,
+    clock: &Clock,
     grant: &Grant<keys::ProductsDelete>,
     id: &ProductId,
 ) -> Result<(), DomainError> {
-    rows::delete_one(db, &KIND, grant, id.as_str()).await
+    rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
 }

@@ -71,6 +71,20 @@ pub async fn set_status(
         .execute(&mut *tx)
         .await?;
     let detail = detail(&mut tx, grant, id, &today).await?;
+    let (before, after) = (
+        serde_json::json!({"status": quote.status.key()}),
+        serde_json::json!({"status": to.key()}),
+    );
+    super::log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "status",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -102,6 +116,8 @@ pub async fn convert(
     let order = orders::insert_from_quote(&mut tx, clock, orders_grant, &quote).await?;
     lines::copy(&mut tx, &DOC, id.as_str(), &orders::DOC, order.as_str()).await?;
     lines::retotal(&mut tx, &orders::DOC, order.as_str()).await?;
+    let after = serde_json::json!({"order": order.as_str()});
+    super::log(&mut tx, clock, grant, id, "converted", None, Some(after)).await?;
     tx.commit().await?;
     Ok(order)
 }

@@ -21,7 +21,7 @@ use crate::server::records::documents::{self, header, DocumentKind};
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::money::Currency;
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::{rows, version};
+use crate::server::records::{history, rows, version};
 
 /// Quotes, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -223,6 +223,8 @@ pub async fn create(
     .await
     .map_err(documents::numbering_race)?;
     let detail = detail(&mut tx, grant, &id, &today).await?;
+    let after = Some(history::fields(&detail.quote));
+    log(&mut tx, clock, grant, &id, "create", None, after).await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -271,7 +273,7 @@ pub async fn update(
 ) -> Result<QuoteDetail, DomainError> {
     let today = documents::today(db, clock, grant).await?;
     let mut tx = grant.begin(db, true).await?;
-    claim_draft(&mut tx, clock, grant, id, version, &today).await?;
+    let before = claim_draft(&mut tx, clock, grant, id, version, &today).await?;
     let v = form::validate(&mut tx, grant, customers, form, &today).await?;
     sqlx::query(
         "UPDATE quotes SET customer_id = $1, title = $2, title_key = $3, valid_until = $4, \
@@ -294,6 +296,17 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     let detail = detail(&mut tx, grant, id, &today).await?;
+    let (before, after) = (history::fields(&before), history::fields(&detail.quote));
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "update",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -314,6 +327,17 @@ pub async fn add_line(
     lines::add(&mut tx, &DOC, grant, id.as_str(), currency, form).await?;
     lines::retotal(&mut tx, &DOC, id.as_str()).await?;
     let detail = detail(&mut tx, grant, id, &today).await?;
+    let (before, after) = (sums(&quote.header), sums(&detail.quote.header));
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "line_added",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
 }
@@ -329,10 +353,45 @@ pub async fn remove_line(
 ) -> Result<QuoteDetail, DomainError> {
     let today = documents::today(db, clock, grant).await?;
     let mut tx = grant.begin(db, true).await?;
-    claim_draft(&mut tx, clock, grant, id, version, &today).await?;
+    let quote = claim_draft(&mut tx, clock, grant, id, version, &today).await?;
     lines::remove(&mut tx, &DOC, id.as_str(), line).await?;
     lines::retotal(&mut tx, &DOC, id.as_str()).await?;
     let detail = detail(&mut tx, grant, id, &today).await?;
+    let (before, after) = (sums(&quote.header), sums(&detail.quote.header));
+    log(
+        &mut tx,
+        clock,
+        grant,
+        id,
+        "line_removed",
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(detail)
+}
+
+/// A document's total, for the history of a change to its lines.
+fn sums(header: &crate::model::DocumentHeader) -> serde_json::Value {
+    serde_json::json!({"total": header.totals.total})
+}
+
+/// Writes `quote.{action}` to the record's history, in the change's transaction.
+async fn log(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::QuotesWrite>,
+    id: &QuoteId,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), DomainError> {
+    let event = history::Event {
+        action,
+        id: id.as_str(),
+        before,
+        after,
+    };
+    history::record(conn, clock, grant, &KIND, event).await
 }
