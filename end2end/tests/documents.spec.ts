@@ -204,7 +204,7 @@ test("a refund over the threshold waits; the person who asked cannot approve it,
   await gotoHydrated(page, "/approvals");
   const request = page.locator("tbody tr");
   await expect(request).toContainText("500.00 EUR");
-  await expect(request).toContainText("You asked for this; someone else decides.");
+  await expect(request).toContainText("Yours: another person decides");
   await expect(request.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
   // Mary sees it waiting, in her navigation too, and approves it.

@@ -60,8 +60,7 @@ fn decision(
         return view! { <span class="muted">{by}" "{r.comment.clone()}</span> }.into_any();
     }
     if r.mine {
-        return view! { <span class="muted">"You asked for this; someone else decides."</span> }
-            .into_any();
+        return view! { <span class="muted">"Yours: another person decides"</span> }.into_any();
     }
     let id = r.id.as_str().to_owned();
     let (approve_id, field_id) = (id.clone(), format!("comment-{id}"));
@@ -102,11 +101,11 @@ fn Requests(
             view! {
                 <tr>
                     <td><a href=format!("/orders/{}", r.order_id)>{r.order_reference.clone()}</a></td>
-                    <td>{r.customer.clone()}</td>
+                    <td class="wrap">{r.customer.clone()}</td>
                     <td class="numeric">{r.amount.clone()}</td>
-                    <td>{r.reason.clone()}</td>
-                    <td>{r.requested_by.clone().unwrap_or_default()}</td>
-                    <td>{status_pill(r.status.key(), r.status.label())}" "<span class="muted">{format!("until {}", r.expires_on)}</span></td>
+                    <td class="wrap">{r.reason.clone()}</td>
+                    <td class="wrap">{r.requested_by.clone().unwrap_or_default()}</td>
+                    <td class="nowrap">{status_pill(r.status.key(), r.status.label())}<br /><span class="muted">{format!("until {}", r.expires_on)}</span></td>
                     <td class="actions-cell">{action}</td>
                 </tr>
             }

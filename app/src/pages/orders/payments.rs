@@ -96,9 +96,9 @@ fn row(p: Payment, may_refund: bool, may_reconcile: bool, a: Actions) -> impl In
             <td>{p.method.label()}</td>
             <td class="numeric">{p.amount}</td>
             <td class="numeric">{p.refunded}</td>
-            <td><span class:muted=p.reference_masked>{p.reference}</span></td>
-            <td>{p.processed_by.unwrap_or_default()}</td>
-            <td>{p.reconciled_by.map(|who| format!("Yes, by {who}")).unwrap_or_else(|| "No".into())}</td>
+            <td class="wrap"><span class:muted=p.reference_masked>{p.reference}</span></td>
+            <td class="wrap">{p.processed_by.unwrap_or_default()}</td>
+            <td class="wrap">{p.reconciled_by.map(|who| format!("Yes, by {who}")).unwrap_or_else(|| "No".into())}</td>
             <td class="actions-cell"><div class="row-actions">{reconcile}{refund}</div></td>
         </tr>
     }

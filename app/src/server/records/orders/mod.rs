@@ -236,7 +236,10 @@ pub(crate) async fn insert_from_quote(
         assigned: assignment.assigned.as_str(),
         team: assignment.team.as_ref().map(|t| t.as_str().to_owned()),
     };
-    insert(conn, clock, grant, new).await
+    let id = insert(conn, clock, grant, new).await?;
+    let after = serde_json::json!({"quote": quote.reference});
+    log(conn, clock, grant, &id, "create", None, Some(after)).await?;
+    Ok(id)
 }
 
 /// Claims a draft order for a change based on `version`; anything but a draft is refused.
