@@ -16,6 +16,7 @@ use crate::pages::{
     forgot_password::ForgotPasswordPage,
     groups::GroupsPage,
     invitation::InvitationPage,
+    licences::{detail::LicencePage, new::NewLicencePage, LicencesPage},
     members::MembersPage,
     not_found::NotFound,
     orders::{detail::OrderPage, new::NewOrderPage, OrdersPage},
@@ -98,6 +99,9 @@ lazy_pages! {
     NewOrderRoute => NewOrderPage,
     OrderRoute => OrderPage,
     ApprovalsRoute => ApprovalsPage,
+    LicencesRoute => LicencesPage,
+    NewLicenceRoute => NewLicencePage,
+    LicenceRoute => LicencePage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -142,6 +146,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/new") view={Lazy::<NewOrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/licences") view={Lazy::<LicencesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/licences/new") view={Lazy::<NewLicenceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/licences/:id") view={Lazy::<LicenceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

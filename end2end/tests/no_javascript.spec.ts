@@ -54,6 +54,12 @@ test.describe("with JavaScript disabled", () => {
     });
     expect(ordered.status()).toBe(200);
     const order = (await ordered.json()).order.id as string;
+    const licensed = await callApi(page, "/api/licences/create", {
+      product_id: product, customer_id: customer, seats: "4", valid_from: "", valid_until: "",
+      notes: "Quiet seats", assigned_user_id: "", team_id: "",
+    });
+    expect(licensed.status()).toBe(200);
+    const licence = (await licensed.json()).licence.id as string;
     expect((await callApi(page, "/api/teams/create_team", { name: "Night Shift" })).status()).toBe(200);
     const roles = await (await callApi(page, "/api/roles/list")).json();
     const staff = roles.find((r: { name: string }) => r.name === "Staff");
@@ -73,6 +79,9 @@ test.describe("with JavaScript disabled", () => {
       ["/orders", "Orders", "Quiet Customer Ltd"],
       [`/orders/${order}`, "Order O-1", "Ring twice"],
       ["/orders/new", "New order", "Customer"],
+      ["/licences", "Licences", "Quiet Customer Ltd"],
+      [`/licences/${licence}`, "L-1 · Quiet Engine", "Quiet seats"],
+      ["/licences/new", "Issue a licence", "Seats"],
       ["/team", "Team", "Nora Script"],
       [`/team/access/${me.user_id}`, "Access of Nora Script", "customers.read"],
       ["/team/groups", "Teams and departments", "Night Shift"],

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
-use app::permissions::keys::{CustomersWrite, ProductsWrite, SettingsWrite, TeamRead, TeamWrite};
+use app::permissions::keys::{CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
@@ -18,6 +18,9 @@ use support::{api, cookie_client, TestServer};
 #[path = "isolation/matrix.rs"]
 mod matrix;
 use matrix::*;
+#[path = "isolation/victims.rs"]
+mod victims;
+use victims::{victim_documents, victim_product, VictimDocuments};
 
 struct Victim {
     customer: String,
@@ -67,146 +70,6 @@ async fn victim_network_and_hours(db: &Db, f: &Fixture) -> (String, app::model::
     .await
     .unwrap();
     (ip_rule.to_string(), staff)
-}
-
-/// A product with a secret name and description, priced and stocked.
-async fn victim_product(db: &Db, f: &Fixture) -> String {
-    use app::server::records::products::{self, ProductForm};
-    let form = ProductForm {
-        sku: "A-SKU-1".into(),
-        name: "Secret Product A".into(),
-        description: "A-PRODUCT-SECRET".into(),
-        unit_price: "10".into(),
-        stock: "5".into(),
-        active: true,
-        ..ProductForm::default()
-    };
-    let write = f.grant::<ProductsWrite>().await;
-    let made = products::create(db, &f.clock, &write, &form).await.unwrap();
-    made.id.as_str().to_owned()
-}
-
-/// Confirms the order and takes a payment with a secret reference against it.
-async fn victim_payment(
-    db: &Db,
-    f: &Fixture,
-    order: &app::model::OrderId,
-    version: i64,
-) -> (String, String) {
-    use app::permissions::keys::{OrdersRead, OrdersWrite, PaymentsProcess};
-    use app::server::records::{orders, payments};
-    orders::flow::confirm(
-        db,
-        &f.clock,
-        &f.grant::<OrdersWrite>().await,
-        order,
-        version,
-    )
-    .await
-    .unwrap();
-    let form = payments::actions::PaymentForm {
-        order_id: order.as_str().into(),
-        method: "card".into(),
-        amount: "1".into(),
-        reference: "A-PAYMENT-SECRET".into(),
-        paid_on: String::new(),
-    };
-    payments::actions::take(db, &f.clock, &f.grant::<PaymentsProcess>().await, &form)
-        .await
-        .unwrap();
-    let payment = payments::for_order(db, &f.grant::<OrdersRead>().await, order)
-        .await
-        .unwrap()
-        .payments[0]
-        .id
-        .clone();
-    (
-        payment.as_str().to_owned(),
-        victim_approval(db, f, &payment).await,
-    )
-}
-
-/// Refunds over 0.50 need approval: the victim's refund of the whole payment waits, with a
-/// secret reason.
-async fn victim_approval(db: &Db, f: &Fixture, payment: &app::model::PaymentId) -> String {
-    use app::permissions::keys::{OrdersRefund, PaymentsRefund, SettingsWrite};
-    use app::server::records::payments::{actions, approvals};
-    use app::server::workspace::sales_terms::{self, TermsForm};
-    let terms = TermsForm {
-        currency: "EUR".into(),
-        refund_approval_over: "0.50".into(),
-        ..TermsForm::default()
-    };
-    sales_terms::set(db, &f.clock, &f.grant::<SettingsWrite>().await, &terms)
-        .await
-        .unwrap();
-    let refund = f.grant::<PaymentsRefund>().await;
-    let outcome = actions::refund(db, &f.clock, &refund, payment, 1, "1", "A-REFUND-SECRET")
-        .await
-        .unwrap();
-    assert_eq!(outcome, app::model::RefundOutcome::AwaitingApproval);
-    approvals::list(db, &f.clock, &f.grant::<OrdersRefund>().await, true)
-        .await
-        .unwrap()[0]
-        .id
-        .as_str()
-        .to_owned()
-}
-
-struct VictimDocuments {
-    quote: String,
-    quote_line: String,
-    order: String,
-    order_line: String,
-    payment: String,
-    approval: String,
-}
-
-/// A draft quote and a draft order for the victim's customer, each with a line and a secret in
-/// its title or notes.
-async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &str) -> VictimDocuments {
-    use app::permissions::keys::{CustomersRead, OrdersWrite, QuotesWrite};
-    use app::server::records::documents::{header::HeaderForm, lines::LineForm};
-    use app::server::records::{orders, quotes};
-    let customers = f.grant::<CustomersRead>().await;
-    let header = HeaderForm {
-        customer_id: customer.into(),
-        notes: "A-ORDER-SECRET".into(),
-        ..HeaderForm::default()
-    };
-    let line = LineForm {
-        product_id: product.into(),
-        quantity: "2".into(),
-        discount: String::new(),
-    };
-    let quotes_write = f.grant::<QuotesWrite>().await;
-    let form = quotes::QuoteForm {
-        header: header.clone(),
-        title: "A-QUOTE-SECRET".into(),
-        valid_until: String::new(),
-    };
-    let q = quotes::create(db, &f.clock, &quotes_write, &customers, &form)
-        .await
-        .unwrap();
-    let q = quotes::add_line(db, &f.clock, &quotes_write, &q.quote.id, 1, &line)
-        .await
-        .unwrap();
-    let orders_write = f.grant::<OrdersWrite>().await;
-    let o = orders::create(db, &f.clock, &orders_write, &customers, &header)
-        .await
-        .unwrap();
-    let o = orders::add_line(db, &f.clock, &orders_write, &o.order.id, 1, &line)
-        .await
-        .unwrap();
-    let (payment, approval) = victim_payment(db, f, &o.order.id, o.order.header.version).await;
-    VictimDocuments {
-        payment,
-        approval,
-        quote: q.quote.id.as_str().into(),
-        quote_line: q.lines[0].id.as_str().into(),
-        order: o.order.id.as_str().into(),
-        order_line: o.lines[0].id.as_str().into(),
-    }
 }
 
 async fn victim(db: &Db) -> Victim {
@@ -440,6 +303,7 @@ impl Victim {
             OrderLine => self.documents.order_line.clone(),
             Payment => self.documents.payment.clone(),
             Approval => self.documents.approval.clone(),
+            Licence => self.documents.licence.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod customers;
 pub mod groups;
 pub mod invitations;
+pub mod licences;
 pub mod members;
 pub mod mfa;
 pub mod orders;

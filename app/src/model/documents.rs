@@ -19,22 +19,6 @@ id_type!(
 );
 
 #[cfg(feature = "ssr")]
-macro_rules! client_ids {
-    ($($name:ident),*) => {$(
-        impl $name {
-            pub(crate) fn from_db(raw: String) -> Self {
-                Self(raw)
-            }
-
-            /// An id sent by the client, checked for shape only: look-ups with it are bound to
-            /// the caller's workspace and reach, where an unknown id is not found.
-            pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
-                super::UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
-            }
-        }
-    )*};
-}
-#[cfg(feature = "ssr")]
 client_ids!(QuoteId, OrderId, LineId);
 
 /// Where a quote stands. `Expired` is never stored: a sent quote reads so once its last day

@@ -30,6 +30,24 @@ macro_rules! id_type {
     };
 }
 
+/// `from_db` and `from_client` for ids of records, which the browser names and the server
+/// looks up within the caller's workspace.
+#[cfg(feature = "ssr")]
+macro_rules! client_ids {
+    ($($name:ident),*) => {$(
+        impl $name {
+            pub(crate) fn from_db(raw: String) -> Self {
+                Self(raw)
+            }
+
+            /// An id sent by the client, checked for shape only: look-ups with it are bound to
+            /// the caller's workspace and reach, where an unknown id is not found.
+            pub fn from_client(raw: &str) -> Result<Self, crate::error::AppError> {
+                $crate::model::UserId::from_client(raw.to_owned()).map(|u| Self(u.as_str().to_owned()))
+            }
+        }
+    )*};
+}
 id_type!(
     /// A workspace: the tenant boundary.
     WorkspaceId

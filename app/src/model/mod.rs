@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 #[macro_use]
 mod ids;
 mod documents;
+mod licences;
 mod payments;
 mod products;
 mod security;
 
 pub use documents::*;
 pub use ids::*;
+pub use licences::*;
 pub use payments::*;
 pub use products::*;
 pub use security::*;

@@ -11,6 +11,7 @@ pub mod forgot_password;
 pub mod groups;
 pub mod history;
 pub mod invitation;
+pub mod licences;
 pub mod login_hours;
 pub mod members;
 pub mod network;

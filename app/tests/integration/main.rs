@@ -10,6 +10,7 @@ mod customers;
 mod documents;
 mod history;
 mod ip_rules;
+mod licences;
 mod lockout;
 mod login_hours;
 mod mail;

@@ -8,6 +8,8 @@ use scraper::{Html, Selector};
 
 use super::support::{api, cookie_client, TestServer};
 
+#[path = "markup/licences.rs"]
+mod licences;
 #[path = "markup/money.rs"]
 mod money;
 
@@ -37,6 +39,9 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/payments/refund", &["reason"]),
     ("/api/approvals/reject", &["comment"]),
     ("/api/approvals/approve", &["comment"]),
+    ("/api/licences/create", &["notes"]),
+    ("/api/licences/update", &["notes"]),
+    ("/api/licences/suspend", &["reason"]),
     ("/api/teams/create_team", &["name"]),
     ("/api/teams/create_department", &["name"]),
     ("/api/roles/create", &["name", "description"]),
@@ -67,6 +72,8 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
         "ids, a whole quantity and a percentage; the line's text is the product's, swept there",
     ),
     ("/api/quotes/set_status", "a status from a list"),
+    ("/api/licences/renew", "a number of months from a list"),
+    ("/api/licences/reinstate", "an id and a version"),
     (
         "/api/roles/add_sod_rule",
         "permission keys from the catalogue",
@@ -88,7 +95,7 @@ fn writes(path: &str) -> bool {
     let action = path.rsplit('/').next().unwrap_or_default();
     [
         "create", "update", "add_", "set_", "clear_", "invite", "sign_up", "accept_", "reset_",
-        "change_", "take", "refund", "approve", "reject",
+        "change_", "take", "refund", "approve", "reject", "renew", "suspend", "reinstate",
     ]
     .iter()
     .any(|verb| action.starts_with(verb))
@@ -250,6 +257,7 @@ struct Planted {
     product: String,
     quote: String,
     order: String,
+    licence: String,
 }
 
 /// Signs up and writes the hostile string into every free-text field of every form.
@@ -298,6 +306,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
     assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
     let product = plant_in_a_product(c, s, label).await;
     let (quote, order) = plant_in_documents(c, s, label, &customer, &product).await;
+    let licence = licences::plant_in_a_licence(c, s, label, &customer, &product).await;
     for (path, form) in [
         ("/api/teams/create_team", vec![("name", HOSTILE)]),
         ("/api/teams/create_department", vec![("name", HOSTILE)]),
@@ -340,6 +349,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
         product,
         quote,
         order,
+        licence,
     }
 }
 
@@ -355,6 +365,7 @@ async fn every_page_shows_it_as_text(
     let role_page = format!("/roles/{}", p.role);
     let quote_page = format!("/quotes/{}", p.quote);
     let order_page = format!("/orders/{}", p.order);
+    let licence_page = format!("/licences/{}", p.licence);
     let pages = [
         "/",
         "/workspaces",
@@ -367,6 +378,8 @@ async fn every_page_shows_it_as_text(
         "/orders",
         order_page.as_str(),
         "/approvals",
+        "/licences",
+        licence_page.as_str(),
         "/team",
         "/team/groups",
         "/roles",
@@ -415,12 +428,15 @@ async fn every_page_shows_it_as_text(
     // order, the payment's reference too.
     assert!(count(&quote_page) >= 4, "{label}: {shown:?}");
     assert!(count(&order_page) >= 4, "{label}: {shown:?}");
+    // Product, customer, notes (shown and in the edit form) and the suspension's reason.
+    assert!(count(&licence_page) >= 5, "{label}: {shown:?}");
     for path in [
         "/customers",
         "/products",
         "/quotes",
         "/orders",
         "/approvals",
+        "/licences",
         "/team/groups",
         "/settings",
         "/roles",

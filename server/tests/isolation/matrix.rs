@@ -13,6 +13,7 @@ pub enum V {
     OrderLine,
     Payment,
     Approval,
+    Licence,
     Member,
     Invitation,
     IpRule,
@@ -144,6 +145,54 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     (
         "/api/approvals/reject",
         &[("id", Approval), ("comment", Text("Planted"))],
+    ),
+    (
+        "/api/licences/list",
+        &[
+            ("search", Text("Secret")),
+            ("status", Text("")),
+            ("after", Licence),
+        ],
+    ),
+    ("/api/licences/get", &[("id", Licence)]),
+    ("/api/licences/form_options", &[]),
+    (
+        "/api/licences/create",
+        &[
+            ("product_id", Product),
+            ("customer_id", Customer),
+            ("seats", Text("1")),
+            ("valid_from", Text("")),
+            ("valid_until", Text("")),
+            ("notes", Text("Planted")),
+            ("assigned_user_id", Member),
+            ("team_id", Team),
+        ],
+    ),
+    (
+        "/api/licences/update",
+        &[
+            ("id", Licence),
+            ("version", Text("1")),
+            ("seats", Text("999")),
+            ("valid_from", Text("")),
+            ("valid_until", Text("")),
+            ("notes", Text("Hijacked")),
+            ("assigned_user_id", Text("")),
+            ("team_id", Text("")),
+        ],
+    ),
+    (
+        "/api/licences/renew",
+        &[("id", Licence), ("version", Text("1")), ("months", Text("60"))],
+    ),
+    (
+        "/api/licences/suspend",
+        &[("id", Licence), ("version", Text("1")), ("reason", Text("Planted"))],
+    ),
+    (
+        "/api/licences/reinstate",
+        &[("id", Licence), ("version", Text("1"))],
     ),
     (
         "/api/quotes/list",
@@ -514,6 +563,7 @@ pub const SECRETS: &[&str] = &[
     "A-ORDER-SECRET",
     "A-PAYMENT-SECRET",
     "A-REFUND-SECRET",
+    "A-LICENCE-SECRET",
     "grace@example.com",
     "A Team Secret",
     "A Dept Secret",

@@ -5,7 +5,7 @@
 
 use crate::permissions::Resource;
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, orders, payments, products, quotes};
+use crate::server::records::{customers, licences, orders, payments, products, quotes};
 
 pub const KINDS: &[&RecordKind] = &[
     &customers::KIND,
@@ -13,6 +13,7 @@ pub const KINDS: &[&RecordKind] = &[
     &quotes::KIND,
     &orders::KIND,
     &payments::KIND,
+    &licences::KIND,
 ];
 
 /// The kind whose records `resource` is about, if it has one yet.

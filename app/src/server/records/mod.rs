@@ -2,9 +2,10 @@
 //! [`kind::RecordKind`]. A kind states its table, how the data scope reaches its rows, how lists
 //! sort and search, and which fields are sensitive; the kit turns that into the scope and
 //! max-records clauses, keyset pages, literal search, field security and the optimistic
-//! `version` check, all bound to a [`crate::server::access::grants::Grant`]. `customers`, `products`, `quotes` and `orders` are built on it (the last two as
-//! `documents` with lines);
-//! `kinds::KINDS` lists every kind for the places that must know them all.
+//! `version` check, all bound to a [`crate::server::access::grants::Grant`]. `customers`,
+//! `products`, `quotes`, `orders`, `payments` and `licences` are built on it (quotes and orders
+//! as `documents` with lines); `kinds::KINDS` lists every kind for the places that must know
+//! them all.
 
 pub mod assignment;
 pub mod customers;
@@ -12,7 +13,9 @@ pub mod documents;
 pub mod history;
 pub mod kind;
 pub mod kinds;
+pub mod licences;
 pub mod money;
+pub mod numbering;
 pub mod orders;
 pub mod pages;
 pub mod payments;

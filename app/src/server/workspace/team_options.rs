@@ -16,6 +16,7 @@ impl ListsTeams for keys::TeamRead {}
 impl ListsTeams for keys::CustomersWrite {}
 impl ListsTeams for keys::QuotesWrite {}
 impl ListsTeams for keys::OrdersWrite {}
+impl ListsTeams for keys::LicencesWrite {}
 
 /// The teams of the grant's workspace, by name.
 pub async fn list<K: ListsTeams>(

@@ -49,7 +49,7 @@ pub async fn validate<K: Key>(
     })
 }
 
-fn clean_notes(raw: &str) -> Result<String, DomainError> {
+pub(crate) fn clean_notes(raw: &str) -> Result<String, DomainError> {
     let notes = raw.trim().to_owned();
     if notes
         .chars()

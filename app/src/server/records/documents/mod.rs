@@ -66,30 +66,6 @@ pub async fn workspace_terms<K: Key>(
     ))
 }
 
-/// The next number of `doc` in the grant's workspace. Two writers racing for the same number
-/// on PostgreSQL meet the unique constraint; the loser is told to try again.
-pub async fn next_number<K: Key>(
-    conn: &mut sqlx::AnyConnection,
-    doc: &DocumentKind,
-    grant: &Grant<K>,
-) -> Result<i64, DomainError> {
-    let row = sqlx::query(&format!(
-        "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM {} WHERE workspace_id = $1",
-        doc.kind.table
-    ))
-    .bind(grant.workspace().as_str())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("n")?)
-}
-
-/// A unique violation while inserting a document: another one took the number.
-pub fn numbering_race(e: sqlx::Error) -> DomainError {
-    DomainError::on_unique(e, || {
-        DomainError::Conflict("Someone else saved at the same moment. Please try again.".into())
-    })
-}
-
 /// The customer a form names, if the writer's customer grant reaches it.
 pub async fn reachable_customer(
     conn: &mut sqlx::AnyConnection,

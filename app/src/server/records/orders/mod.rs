@@ -20,7 +20,7 @@ use crate::server::records::documents::{self, DocumentKind};
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::money::Currency;
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::{history, rows, version};
+use crate::server::records::{history, numbering, rows, version};
 
 /// Orders, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -157,7 +157,7 @@ async fn insert(
     grant: &Grant<keys::OrdersWrite>,
     new: NewOrder<'_>,
 ) -> Result<OrderId, DomainError> {
-    let number = documents::next_number(conn, &DOC, grant).await?;
+    let number = numbering::next(&mut *conn, &KIND, grant).await?;
     let id = OrderId::fresh();
     let now = clock.now_ms();
     sqlx::query(
@@ -182,7 +182,7 @@ async fn insert(
     .bind(grant.user().as_str())
     .execute(&mut *conn)
     .await
-    .map_err(documents::numbering_race)?;
+    .map_err(numbering::race)?;
     Ok(id)
 }
 

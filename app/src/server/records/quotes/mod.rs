@@ -21,7 +21,7 @@ use crate::server::records::documents::{self, header, DocumentKind};
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::money::Currency;
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::{history, rows, version};
+use crate::server::records::{history, numbering, rows, version};
 
 /// Quotes, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -189,7 +189,7 @@ pub async fn create(
     let mut tx = grant.begin(db, true).await?;
     let v = form::validate(&mut tx, grant, customers, form, &today).await?;
     let (currency, tax_bp) = documents::workspace_terms(&mut tx, grant).await?;
-    let number = documents::next_number(&mut tx, &DOC, grant).await?;
+    let number = numbering::next(&mut tx, &KIND, grant).await?;
     let id = QuoteId::fresh();
     let now = clock.now_ms();
     sqlx::query(
@@ -221,7 +221,7 @@ pub async fn create(
     .bind(grant.user().as_str())
     .execute(&mut *tx)
     .await
-    .map_err(documents::numbering_race)?;
+    .map_err(numbering::race)?;
     let detail = detail(&mut tx, grant, &id, &today).await?;
     let after = Some(history::fields(&detail.quote));
     log(&mut tx, clock, grant, &id, "create", None, after).await?;

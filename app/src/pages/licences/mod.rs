@@ -1,0 +1,103 @@
+//! Licences: the list (search, status filter and keyset pages in the address), a form to issue
+//! one ([`new`]) and one licence's page with its key, terms and steps ([`detail`]).
+
+pub mod detail;
+pub mod new;
+
+use crate::components::raw_text::Title;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::accounts::me;
+use crate::api::licences::list_licences;
+use crate::components::alert::list_error;
+use crate::components::layout::PageHeader;
+use crate::components::table::{encode_query_value, DataTable, Pager};
+use crate::model::{LicencePage, LicenceStatus};
+use crate::pages::documents::status_pill;
+use crate::permissions::Permission;
+
+#[component]
+pub fn LicencesPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let status = move || query.with(|q| q.get("status").unwrap_or_default());
+    let after = move || query.with(|q| q.get("after"));
+    let page = Resource::new(
+        move || (search(), status(), after()),
+        |(search, status, after)| list_licences(search, Some(status), after),
+    );
+    let current = Resource::new(|| (), |_| me());
+    view! {
+        <Title text="Licences · Gatehouse" />
+        <PageHeader title="Licences" lead="Who may use which product, for how many seats, until when." />
+        <section class="card">
+            <div class="toolbar">
+                <form method="get" action="/licences" class="search-form" role="search">
+                    <label for="licence-search" class="sr-only">"Search licences"</label>
+                    <input id="licence-search" type="search" name="q" placeholder="Product, SKU or customer" value=search maxlength=100 />
+                    <label for="licence-status" class="sr-only">"Status"</label>
+                    <select id="licence-status" name="status">
+                        <option value="">"Any status"</option>
+                        {LicenceStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=move || status() == s.key()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="btn">"Filter"</button>
+                </form>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::LicencesWrite));
+                        can_write.then(|| view! { <a class="btn btn-primary" href="/licences/new">"Issue licence"</a> })
+                    })}
+                </Suspense>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading licences…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <LicenceTable page search=search() status=status() /> }.into_any(),
+                        Err(e) => list_error(e, "licences"),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn LicenceTable(page: LicencePage, search: String, status: String) -> impl IntoView {
+    let empty = if search.is_empty() && status.is_empty() {
+        "No licences yet."
+    } else {
+        "No licences match."
+    };
+    let next = page.next.map(|after| {
+        format!(
+            "/licences?q={}&status={}&after={}",
+            encode_query_value(&search),
+            encode_query_value(&status),
+            encode_query_value(&after)
+        )
+    });
+    let rows = page
+        .items
+        .into_iter()
+        .map(|l| {
+            view! {
+                <tr>
+                    <td><a href=format!("/licences/{}", l.id)>{l.reference}</a></td>
+                    <td class="wrap">{l.product}</td>
+                    <td class="wrap">{l.customer}</td>
+                    <td class="numeric">{l.seats}</td>
+                    <td>{status_pill(l.status.key(), l.status.label())}</td>
+                    <td>{l.valid_until}</td>
+                    <td class="wrap">{l.assigned_to.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <DataTable columns=&["Licence", "Product", "Customer", "Seats", "Status", "Valid until", "Assigned to"] rows empty />
+        <Pager next label="Next page →" name="Licence pages" />
+    }
+}
