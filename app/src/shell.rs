@@ -31,6 +31,7 @@ use crate::pages::{
     sign_in::SecondFactorPage,
     sign_in::SignInPage,
     sign_up::SignUpPage,
+    tickets::{detail::TicketPage, new::NewTicketPage, TicketsPage},
     verify_email::VerifyEmailPage,
     workspaces::WorkspacesPage,
 };
@@ -102,6 +103,9 @@ lazy_pages! {
     LicencesRoute => LicencesPage,
     NewLicenceRoute => NewLicencePage,
     LicenceRoute => LicencePage,
+    TicketsRoute => TicketsPage,
+    NewTicketRoute => NewTicketPage,
+    TicketRoute => TicketPage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -149,6 +153,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/licences") view={Lazy::<LicencesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/licences/new") view={Lazy::<NewLicenceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/licences/:id") view={Lazy::<LicenceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

@@ -60,6 +60,12 @@ test.describe("with JavaScript disabled", () => {
     });
     expect(licensed.status()).toBe(200);
     const licence = (await licensed.json()).licence.id as string;
+    const ticketed = await callApi(page, "/api/tickets/create", {
+      customer_id: customer, subject: "Quiet hum", priority: "", assigned_user_id: "", team_id: "",
+      message: "It hums quietly.",
+    });
+    expect(ticketed.status()).toBe(200);
+    const ticket = (await ticketed.json()).ticket.id as string;
     expect((await callApi(page, "/api/teams/create_team", { name: "Night Shift" })).status()).toBe(200);
     const roles = await (await callApi(page, "/api/roles/list")).json();
     const staff = roles.find((r: { name: string }) => r.name === "Staff");
@@ -82,6 +88,9 @@ test.describe("with JavaScript disabled", () => {
       ["/licences", "Licences", "Quiet Customer Ltd"],
       [`/licences/${licence}`, "L-1 · Quiet Engine", "Quiet seats"],
       ["/licences/new", "Issue a licence", "Seats"],
+      ["/tickets", "Tickets", "Quiet hum"],
+      [`/tickets/${ticket}`, "T-1 · Quiet hum", "It hums quietly."],
+      ["/tickets/new", "New ticket", "What the customer asked"],
       ["/team", "Team", "Nora Script"],
       [`/team/access/${me.user_id}`, "Access of Nora Script", "customers.read"],
       ["/team/groups", "Teams and departments", "Night Shift"],

@@ -18,6 +18,9 @@ use support::{api, cookie_client, TestServer};
 #[path = "isolation/matrix.rs"]
 mod matrix;
 use matrix::*;
+#[path = "isolation/record_matrix.rs"]
+mod record_matrix;
+use record_matrix::RECORD_MATRIX;
 #[path = "isolation/victims.rs"]
 mod victims;
 use victims::{victim_documents, victim_product, VictimDocuments};
@@ -170,6 +173,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "audit_log",
         "sod_rules",
         "quote_lines",
+        "ticket_messages",
         "order_lines",
         "refunds",
         "approval_requests",
@@ -304,6 +308,7 @@ impl Victim {
             Payment => self.documents.payment.clone(),
             Approval => self.documents.approval.clone(),
             Licence => self.documents.licence.clone(),
+            Ticket => self.documents.ticket.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
@@ -363,6 +368,12 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("nobody", "/api/quotes/get" | "/api/orders/get" | "/api/quotes/set_status") => Some(401),
         (_, "/api/customers/get" | "/api/products/get") => Some(404),
         (_, "/api/quotes/get" | "/api/orders/get") => Some(404),
+        ("nobody", "/api/licences/get" | "/api/tickets/get" | "/api/tickets/take") => Some(401),
+        ("Owner" | "Manager", "/api/licences/get") => Some(404),
+        ("Staff" | "Guest", "/api/licences/get") => Some(403),
+        (_, "/api/tickets/get") => Some(404),
+        ("Guest", "/api/tickets/take") => Some(403),
+        (_, "/api/tickets/take") => Some(404),
         ("Guest", "/api/quotes/set_status") => Some(403),
         (_, "/api/quotes/set_status") => Some(404),
         ("Owner" | "Manager", "/api/orders/cancel" | "/api/orders/process") => Some(404),
@@ -391,7 +402,7 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
 async fn form_calls(s: &TestServer, v: &Victim, callers: &Callers, label: &str) -> usize {
     let mut calls = 0;
     for (who, c) in callers {
-        for (path, fields) in MATRIX {
+        for (path, fields) in MATRIX.iter().chain(RECORD_MATRIX) {
             let form: Vec<(&str, String)> = fields.iter().map(|(k, x)| (*k, v.value(*x))).collect();
             let res = api(c, s, path).await.form(&form).send().await.unwrap();
             let status = res.status();
@@ -423,6 +434,7 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
         .collect();
     let covered: BTreeSet<String> = MATRIX
         .iter()
+        .chain(RECORD_MATRIX)
         .map(|(p, _)| *p)
         .chain(JSON_MATRIX.iter().map(|(p, _)| *p))
         .map(str::to_owned)
@@ -446,7 +458,10 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
         let callers = strangers(&s).await;
         let calls =
             json_calls(&s, &v, &callers, label).await + form_calls(&s, &v, &callers, label).await;
-        assert_eq!(calls, (MATRIX.len() + JSON_MATRIX.len()) * 5);
+        assert_eq!(
+            calls,
+            (MATRIX.len() + RECORD_MATRIX.len() + JSON_MATRIX.len()) * 5
+        );
         let after = snapshot(&s.db, &v).await;
         assert_eq!(before, after, "{label}: the victim workspace changed");
         s.stop().await.unwrap();

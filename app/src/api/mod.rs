@@ -19,6 +19,7 @@ pub mod quotes;
 pub mod roles;
 pub mod sessions;
 pub mod settings;
+pub mod tickets;
 pub mod workspaces;
 
 /// The README's endpoint table is written for people, but the key each endpoint needs is stated

@@ -92,6 +92,8 @@ fn AdminNavLinks() -> impl IntoView {
                             <span class="nav-count" aria-label=format!("{n} waiting")>{n}</span>
                         })}</A></li>
                     })}
+                    {can(Permission::TicketsRead)
+                        .then(|| view! { <li><A href="/tickets">"Tickets"</A></li> })}
                     {can(Permission::LicencesRead)
                         .then(|| view! { <li><A href="/licences">"Licences"</A></li> })}
                     {can(Permission::ProductsRead)

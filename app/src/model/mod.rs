@@ -10,6 +10,7 @@ mod licences;
 mod payments;
 mod products;
 mod security;
+mod tickets;
 
 pub use documents::*;
 pub use ids::*;
@@ -17,6 +18,7 @@ pub use licences::*;
 pub use payments::*;
 pub use products::*;
 pub use security::*;
+pub use tickets::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {

@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
+pub mod tickets;
 pub mod two_step;
 pub mod verify_email;
 pub mod workspaces;

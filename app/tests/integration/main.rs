@@ -28,4 +28,5 @@ mod settings;
 mod support;
 mod team;
 mod teams;
+mod tickets;
 mod workspaces;

@@ -12,6 +12,8 @@ use super::support::{api, cookie_client, TestServer};
 mod licences;
 #[path = "markup/money.rs"]
 mod money;
+#[path = "markup/tickets.rs"]
+mod tickets;
 
 /// Ends every raw-text and escapable-raw-text element, breaks out of an attribute, opens an
 /// element and a comment. Short enough for every field's length limit.
@@ -42,6 +44,9 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/licences/create", &["notes"]),
     ("/api/licences/update", &["notes"]),
     ("/api/licences/suspend", &["reason"]),
+    ("/api/tickets/create", &["subject", "message"]),
+    ("/api/tickets/update", &["subject"]),
+    ("/api/tickets/add_message", &["body"]),
     ("/api/teams/create_team", &["name"]),
     ("/api/teams/create_department", &["name"]),
     ("/api/roles/create", &["name", "description"]),
@@ -74,6 +79,8 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/quotes/set_status", "a status from a list"),
     ("/api/licences/renew", "a number of months from a list"),
     ("/api/licences/reinstate", "an id and a version"),
+    ("/api/tickets/set_status", "a status from a list"),
+    ("/api/tickets/take", "an id and a version"),
     (
         "/api/roles/add_sod_rule",
         "permission keys from the catalogue",
@@ -258,6 +265,7 @@ struct Planted {
     quote: String,
     order: String,
     licence: String,
+    ticket: String,
 }
 
 /// Signs up and writes the hostile string into every free-text field of every form.
@@ -307,6 +315,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
     let product = plant_in_a_product(c, s, label).await;
     let (quote, order) = plant_in_documents(c, s, label, &customer, &product).await;
     let licence = licences::plant_in_a_licence(c, s, label, &customer, &product).await;
+    let ticket = tickets::plant_in_a_ticket(c, s, label, &customer).await;
     for (path, form) in [
         ("/api/teams/create_team", vec![("name", HOSTILE)]),
         ("/api/teams/create_department", vec![("name", HOSTILE)]),
@@ -350,6 +359,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
         quote,
         order,
         licence,
+        ticket,
     }
 }
 
@@ -366,6 +376,7 @@ async fn every_page_shows_it_as_text(
     let quote_page = format!("/quotes/{}", p.quote);
     let order_page = format!("/orders/{}", p.order);
     let licence_page = format!("/licences/{}", p.licence);
+    let ticket_page = format!("/tickets/{}", p.ticket);
     let pages = [
         "/",
         "/workspaces",
@@ -380,6 +391,8 @@ async fn every_page_shows_it_as_text(
         "/approvals",
         "/licences",
         licence_page.as_str(),
+        "/tickets",
+        ticket_page.as_str(),
         "/team",
         "/team/groups",
         "/roles",
@@ -430,6 +443,8 @@ async fn every_page_shows_it_as_text(
     assert!(count(&order_page) >= 4, "{label}: {shown:?}");
     // Product, customer, notes (shown and in the edit form) and the suspension's reason.
     assert!(count(&licence_page) >= 5, "{label}: {shown:?}");
+    // Subject (heading and edit field), customer, and the three messages of the thread.
+    assert!(count(&ticket_page) >= 6, "{label}: {shown:?}");
     for path in [
         "/customers",
         "/products",
@@ -437,6 +452,7 @@ async fn every_page_shows_it_as_text(
         "/orders",
         "/approvals",
         "/licences",
+        "/tickets",
         "/team/groups",
         "/settings",
         "/roles",

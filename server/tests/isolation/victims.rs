@@ -1,6 +1,6 @@
 //! The victim workspace's business records, each carrying a secret a stranger must never read:
-//! a product, a quote and an order with lines, a payment with a pending refund approval, and a
-//! licence.
+//! a product, a quote and an order with lines, a payment with a pending refund approval, a
+//! licence, and a ticket with a reply and an internal note.
 
 use app::permissions::keys::ProductsWrite;
 use app::server::platform::db::Db;
@@ -98,6 +98,7 @@ pub struct VictimDocuments {
     pub payment: String,
     pub approval: String,
     pub licence: String,
+    pub ticket: String,
 }
 
 /// A draft quote and a draft order for the victim's customer, each with a line and a secret in
@@ -138,7 +139,9 @@ pub async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &st
         .unwrap();
     let (payment, approval) = victim_payment(db, f, &o.order.id, o.order.header.version).await;
     let licence = victim_licence(db, f, customer, product).await;
+    let ticket = victim_ticket(db, f, customer).await;
     VictimDocuments {
+        ticket,
         licence,
         payment,
         approval,
@@ -172,4 +175,28 @@ async fn victim_licence(db: &Db, f: &Fixture, customer: &str, product: &str) -> 
         .id
         .as_str()
         .to_owned()
+}
+
+/// A ticket with a secret subject, first message and internal note.
+async fn victim_ticket(db: &Db, f: &Fixture, customer: &str) -> String {
+    use app::model::MessageKind;
+    use app::permissions::keys::{CustomersRead, TicketsWrite};
+    use app::server::records::tickets::{self, thread, EditForm, TicketForm};
+    let form = TicketForm {
+        customer_id: customer.into(),
+        fields: EditForm {
+            subject: "A-TICKET-SECRET".into(),
+            ..EditForm::default()
+        },
+        message: "A-TICKET-SECRET message".into(),
+    };
+    let write = f.grant::<TicketsWrite>().await;
+    let customers = f.grant::<CustomersRead>().await;
+    let made = tickets::create(db, &f.clock, &write, &customers, &form)
+        .await
+        .unwrap();
+    thread::add_message(db, &f.clock, &write, &made.ticket.id, MessageKind::Note, "A-NOTE-OF-TICKET")
+        .await
+        .unwrap();
+    made.ticket.id.as_str().to_owned()
 }

@@ -5,7 +5,7 @@
 
 use crate::permissions::Resource;
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, licences, orders, payments, products, quotes};
+use crate::server::records::{customers, licences, orders, payments, products, quotes, tickets};
 
 pub const KINDS: &[&RecordKind] = &[
     &customers::KIND,
@@ -14,6 +14,7 @@ pub const KINDS: &[&RecordKind] = &[
     &orders::KIND,
     &payments::KIND,
     &licences::KIND,
+    &tickets::KIND,
 ];
 
 /// The kind whose records `resource` is about, if it has one yet.

@@ -3,9 +3,9 @@
 //! sort and search, and which fields are sensitive; the kit turns that into the scope and
 //! max-records clauses, keyset pages, literal search, field security and the optimistic
 //! `version` check, all bound to a [`crate::server::access::grants::Grant`]. `customers`,
-//! `products`, `quotes`, `orders`, `payments` and `licences` are built on it (quotes and orders
-//! as `documents` with lines); `kinds::KINDS` lists every kind for the places that must know
-//! them all.
+//! `products`, `quotes`, `orders`, `payments`, `licences` and `tickets` are built on it (quotes
+//! and orders as `documents` with lines); `kinds::KINDS` lists every kind for the places that
+//! must know them all.
 
 pub mod assignment;
 pub mod customers;
@@ -24,4 +24,5 @@ pub mod quotes;
 pub mod rows;
 pub mod scope;
 pub mod sql;
+pub mod tickets;
 pub mod version;

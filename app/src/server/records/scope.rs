@@ -143,17 +143,17 @@ pub fn cap_filter<R: Reacher>(sql: &mut Sql, kind: &RecordKind, grant: &R) {
     }
 }
 
-/// Whether a record assigned to `assigned` (and `team`) would be within the grant's scope, by
-/// the same rules `scope_filter` applies to stored rows: a write must leave the record where
-/// its writer can still reach it.
+/// Whether a record assigned to `assigned` (or nobody) and `team` would be within the grant's
+/// scope, by the same rules `scope_filter` applies to stored rows: a write must leave the
+/// record where its writer can still reach it.
 pub async fn within_scope<R: Reacher>(
     conn: &mut sqlx::AnyConnection,
     grant: &R,
-    assigned: &UserId,
+    assigned: Option<&UserId>,
     team: Option<&TeamId>,
 ) -> Result<bool, DomainError> {
     let scope = grant.scope();
-    if scope == Scope::All || assigned == grant.user() {
+    if scope == Scope::All || assigned == Some(grant.user()) {
         return Ok(true);
     }
     if scope >= Scope::Team {
@@ -171,7 +171,7 @@ pub async fn within_scope<R: Reacher>(
             }
         }
     }
-    if scope == Scope::Department {
+    if let (Scope::Department, Some(assigned)) = (scope, assigned) {
         let peer = sqlx::query(
             "SELECT 1 FROM memberships mine JOIN memberships peer \
              ON peer.workspace_id = mine.workspace_id AND peer.department_id = mine.department_id \

@@ -17,6 +17,7 @@ impl ListsTeams for keys::CustomersWrite {}
 impl ListsTeams for keys::QuotesWrite {}
 impl ListsTeams for keys::OrdersWrite {}
 impl ListsTeams for keys::LicencesWrite {}
+impl ListsTeams for keys::TicketsWrite {}
 
 /// The teams of the grant's workspace, by name.
 pub async fn list<K: ListsTeams>(

@@ -1,0 +1,131 @@
+//! Tickets: the list with the views support works from (all, assigned to me, unassigned),
+//! status and priority filters and search, all in the address; a form to open one ([`new`]);
+//! one ticket's page with its thread, steps and edit form ([`detail`]).
+
+pub mod detail;
+pub mod new;
+
+use crate::components::raw_text::Title;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::accounts::me;
+use crate::api::tickets::list_tickets;
+use crate::components::alert::list_error;
+use crate::components::layout::PageHeader;
+use crate::components::table::{encode_query_value, DataTable, Pager};
+use crate::model::{TicketPage, TicketPriority, TicketStatus};
+use crate::pages::documents::status_pill;
+use crate::permissions::Permission;
+
+const VIEWS: [(&str, &str); 3] = [("", "All"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")];
+
+/// The list's address with `view` and the other filters as they are.
+fn address(view: &str, q: &str, status: &str, priority: &str) -> String {
+    format!(
+        "/tickets?view={}&q={}&status={}&priority={}",
+        encode_query_value(view),
+        encode_query_value(q),
+        encode_query_value(status),
+        encode_query_value(priority)
+    )
+}
+
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
+    let (view, search, status, priority) = (get("view"), get("q"), get("status"), get("priority"));
+    let after = move || query.with(|q| q.get("after"));
+    let page = Resource::new(
+        move || (view(), search(), status(), priority(), after()),
+        |(view, search, status, priority, after)| {
+            list_tickets(search, Some(view), Some(status), Some(priority), after)
+        },
+    );
+    let current = Resource::new(|| (), |_| me());
+    let tabs = move || {
+        VIEWS
+            .into_iter()
+            .map(|(key, label)| {
+                let href = address(key, &search(), &status(), &priority());
+                let here = view() == key;
+                view! { <a href=href class="tab" class:tab-current=here aria-current=here.then_some("page")>{label}</a> }
+            })
+            .collect_view()
+    };
+    view! {
+        <Title text="Tickets · Gatehouse" />
+        <PageHeader title="Tickets" lead="Customers' questions and problems, and who is on them." />
+        <section class="card">
+            <nav class="tabs" aria-label="Ticket views">{tabs}</nav>
+            <div class="toolbar">
+                <form method="get" action="/tickets" class="search-form" role="search">
+                    <input type="hidden" name="view" value=view />
+                    <label for="ticket-search" class="sr-only">"Search tickets"</label>
+                    <input id="ticket-search" type="search" name="q" placeholder="Subject or customer" value=search maxlength=100 />
+                    <label for="ticket-status" class="sr-only">"Status"</label>
+                    <select id="ticket-status" name="status">
+                        <option value="">"Any status"</option>
+                        {TicketStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=move || status() == s.key()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="ticket-priority" class="sr-only">"Priority"</label>
+                    <select id="ticket-priority" name="priority">
+                        <option value="">"Any priority"</option>
+                        {TicketPriority::ALL.into_iter().map(|p| view! {
+                            <option value=p.key() selected=move || priority() == p.key()>{p.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="btn">"Filter"</button>
+                </form>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::TicketsWrite));
+                        can_write.then(|| view! { <a class="btn btn-primary" href="/tickets/new">"New ticket"</a> })
+                    })}
+                </Suspense>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading tickets…"</p> }>
+                {move || Suspend::new(async move {
+                    let next = address(&view(), &search(), &status(), &priority());
+                    let filtered = !(view().is_empty() && search().is_empty() && status().is_empty() && priority().is_empty());
+                    match page.await {
+                        Ok(page) => view! { <TicketTable page next filtered /> }.into_any(),
+                        Err(e) => list_error(e, "tickets"),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TicketTable(page: TicketPage, next: String, filtered: bool) -> impl IntoView {
+    let empty = if filtered { "No tickets match." } else { "No tickets yet." };
+    let next = page
+        .next
+        .map(|after| format!("{next}&after={}", encode_query_value(&after)));
+    let rows = page
+        .items
+        .into_iter()
+        .map(|t| {
+            view! {
+                <tr>
+                    <td><a href=format!("/tickets/{}", t.id)>{t.reference}</a></td>
+                    <td class="wrap">{t.subject}</td>
+                    <td class="wrap">{t.customer}</td>
+                    <td>{status_pill(t.status.key(), t.status.label())}</td>
+                    <td>{status_pill(t.priority.key(), t.priority.label())}</td>
+                    <td class="wrap">{t.assigned_to.unwrap_or_else(|| "Unassigned".into())}</td>
+                    <td class="wrap">{t.team.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <DataTable columns=&["Ticket", "Subject", "Customer", "Status", "Priority", "Assigned to", "Team"] rows empty />
+        <Pager next label="Next page →" name="Ticket pages" />
+    }
+}

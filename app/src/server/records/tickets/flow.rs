@@ -1,0 +1,135 @@
+//! A ticket's status — open → pending → resolved → closed, with pending and resolved able to
+//! return to open — and taking an unassigned ticket from the queue. Each names the version it
+//! was based on, needs `tickets.write`, and is in the ticket's history.
+
+use crate::model::{TicketDetail, TicketId, TicketStatus};
+use crate::permissions::keys;
+use crate::server::access::grants::Grant;
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+use crate::server::records::sql::Sql;
+use crate::server::records::{history, version};
+
+use super::{detail, find, KIND};
+
+/// Why a ticket at `from` cannot move to `to`, in words; `None` when it can.
+fn refusal(from: TicketStatus, to: TicketStatus) -> Option<String> {
+    if from.next().contains(&to) {
+        return None;
+    }
+    Some(match from {
+        TicketStatus::Closed => "This ticket is closed: open a new ticket instead.".into(),
+        _ if from == to => format!("This ticket is {} already.", from.label().to_lowercase()),
+        _ => {
+            let from = from.label().to_lowercase();
+            let article = if from.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "An"
+            } else {
+                "A"
+            };
+            format!(
+                "{article} {from} ticket can't become {}.",
+                to.label().to_lowercase()
+            )
+        }
+    })
+}
+
+/// One change of the ticket row, checked against the ticket as it stands.
+async fn step(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::TicketsWrite>,
+    id: &TicketId,
+    expected: i64,
+    action: &str,
+    change: impl FnOnce(&crate::model::Ticket) -> Result<Sql, DomainError>,
+) -> Result<TicketDetail, DomainError> {
+    let mut tx = grant.begin(db, true).await?;
+    let before = find(&mut tx, grant, id).await?;
+    let mut set = change(&before)?;
+    version::claim(&mut tx, &KIND, grant, id.as_str(), expected, clock.now_ms()).await?;
+    set.push(" WHERE workspace_id = ")
+        .arg(grant.workspace().as_str())
+        .push(" AND id = ")
+        .arg(id.as_str());
+    set.query().execute(&mut *tx).await?;
+    let after = detail(&mut tx, grant, id).await?;
+    let event = history::Event {
+        action,
+        id: id.as_str(),
+        before: Some(history::fields(&before)),
+        after: Some(history::fields(&after.ticket)),
+    };
+    history::record(&mut tx, clock, grant, &KIND, event).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Moves a ticket to `to` if its status allows (else `Conflict`, saying why).
+pub async fn set_status(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::TicketsWrite>,
+    id: &TicketId,
+    expected: i64,
+    to: TicketStatus,
+) -> Result<TicketDetail, DomainError> {
+    let now = clock.now_ms();
+    let action = match to {
+        TicketStatus::Open => "reopened",
+        other => other.key(),
+    };
+    step(db, clock, grant, id, expected, action, |ticket| {
+        if let Some(why) = refusal(ticket.status, to) {
+            return Err(DomainError::Conflict(why));
+        }
+        let mut sql = Sql::default();
+        sql.push("UPDATE tickets SET status = ")
+            .arg(to.key())
+            .push(", status_changed_at = ")
+            .int(now);
+        Ok(sql)
+    })
+    .await
+}
+
+/// Assigns an unassigned ticket (else `Conflict`, naming who has it) to the caller.
+pub async fn take(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::TicketsWrite>,
+    id: &TicketId,
+    expected: i64,
+) -> Result<TicketDetail, DomainError> {
+    let me = grant.user().as_str().to_owned();
+    step(db, clock, grant, id, expected, "taken", |ticket| {
+        if ticket.assigned_user_id.is_some() {
+            return Err(DomainError::Conflict(format!(
+                "{} has this ticket already.",
+                ticket.assigned_to.as_deref().unwrap_or("Someone")
+            )));
+        }
+        let mut sql = Sql::default();
+        sql.push("UPDATE tickets SET assigned_user_id = ").arg(me);
+        Ok(sql)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TicketStatus::*;
+
+    #[test]
+    fn the_flow_allows_its_steps_and_says_why_not_otherwise() {
+        for (from, to) in [(Open, Pending), (Open, Resolved), (Pending, Open), (Resolved, Open), (Resolved, Closed)] {
+            assert_eq!(refusal(from, to), None, "{from:?} → {to:?}");
+        }
+        assert_eq!(refusal(Open, Closed).unwrap(), "An open ticket can't become closed.");
+        assert_eq!(refusal(Pending, Pending).unwrap(), "This ticket is pending already.");
+        assert!(refusal(Closed, Open).unwrap().contains("closed"));
+    }
+}
