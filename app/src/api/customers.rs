@@ -126,3 +126,40 @@ pub async fn delete_customer(id: String) -> Result<(), AppError> {
     let id = crate::model::CustomerId::from_client(&id)?;
     Ok(customers::delete(&ctx.db, &ctx.clock, &grant, &id).await?)
 }
+
+/// `POST /api/customers/bulk_assign` — assigns the chosen customers (`ids`, separated by
+/// commas; at most 500, and no more than the role's max-records cap) to one person and team,
+/// all or none; answers how many changed. Permission: `customers.write`, and a role that allows
+/// bulk actions (else 403); every customer within the caller's reach (else 409); audited as one
+/// entry listing them.
+#[server(endpoint = "customers/bulk_assign", client = crate::csrf_page::ApiClient)]
+pub async fn bulk_assign_customers(
+    ids: String,
+    assigned_user_id: String,
+    team_id: String,
+) -> Result<usize, AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::{bulk::Selection, customers};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::CustomersWrite>(&ctx).await?;
+    let bulk = grant.bulk()?;
+    let selection = Selection::parse(&ids)?;
+    let (db, clock) = (&ctx.db, &ctx.clock);
+    Ok(customers::bulk_assign(db, clock, &bulk, &selection, &assigned_user_id, &team_id).await?)
+}
+
+/// `POST /api/customers/bulk_delete` — deletes the chosen customers, or none if any is still
+/// named by other records (409); answers how many were. Permission: `customers.delete`, and a
+/// role that allows bulk actions (else 403); limits and reach as for `bulk_assign`.
+#[server(endpoint = "customers/bulk_delete", client = crate::csrf_page::ApiClient)]
+pub async fn bulk_delete_customers(ids: String) -> Result<usize, AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::{bulk::Selection, customers};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::CustomersDelete>(&ctx).await?;
+    let bulk = grant.bulk()?;
+    let selection = Selection::parse(&ids)?;
+    Ok(customers::bulk_delete(&ctx.db, &ctx.clock, &bulk, &selection).await?)
+}

@@ -173,3 +173,41 @@ pub async fn take_ticket(id: String, version: i64) -> Result<TicketDetail, AppEr
     let id = crate::model::TicketId::from_client(&id)?;
     Ok(flow::take(&ctx.db, &ctx.clock, &grant, &id, version).await?)
 }
+
+/// `POST /api/tickets/bulk_assign` — assigns the chosen tickets (`ids`, separated by commas; at
+/// most 500 and the role's max-records cap) to one person, or to nobody in a team's queue, all
+/// or none; answers how many changed. Permission: `tickets.write`, and a role that allows bulk
+/// actions (else 403); every ticket within reach (else 409); audited as one entry.
+#[server(endpoint = "tickets/bulk_assign", client = crate::csrf_page::ApiClient)]
+pub async fn bulk_assign_tickets(
+    ids: String,
+    assigned_user_id: String,
+    team_id: String,
+) -> Result<usize, AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::{bulk::Selection, tickets};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::TicketsWrite>(&ctx).await?;
+    let bulk = grant.bulk()?;
+    let selection = Selection::parse(&ids)?;
+    let (db, clock) = (&ctx.db, &ctx.clock);
+    Ok(tickets::bulk_assign(db, clock, &bulk, &selection, &assigned_user_id, &team_id).await?)
+}
+
+/// `POST /api/tickets/bulk_status` — moves the chosen tickets to `status`, or none if any may
+/// not (409 naming the first); answers how many moved. Permission: `tickets.write`, and a role
+/// that allows bulk actions (else 403); limits and reach as for `bulk_assign`.
+#[server(endpoint = "tickets/bulk_status", client = crate::csrf_page::ApiClient)]
+pub async fn bulk_ticket_status(ids: String, status: String) -> Result<usize, AppError> {
+    use crate::permissions::keys;
+    use crate::server::records::{bulk::Selection, tickets::flow};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::TicketsWrite>(&ctx).await?;
+    let bulk = grant.bulk()?;
+    let selection = Selection::parse(&ids)?;
+    let to = crate::model::TicketStatus::from_key(status.trim())
+        .ok_or_else(|| AppError::validation("status", "Choose a status from the list."))?;
+    Ok(flow::bulk_status(&ctx.db, &ctx.clock, &bulk, &selection, to).await?)
+}

@@ -1,6 +1,7 @@
 //! Building blocks shared by pages.
 
 pub mod alert;
+pub mod bulk;
 pub mod form;
 pub mod hydrated;
 pub mod layout;

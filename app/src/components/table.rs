@@ -14,9 +14,12 @@ use crate::csrf_page::CsrfField;
 
 /// The heading of the row-actions column: nothing to see, "Actions" to a screen reader.
 pub const ACTIONS: &str = "";
+/// The heading of the column of row checkboxes (bulk actions): "Select" to a screen reader.
+pub const SELECT: &str = " ";
 
 /// A table of records. Each column heading is a `<th scope="col">`; [`ACTIONS`] heads the
-/// column of row buttons. With no rows the table gives way to `empty`, so a list never shows
+/// column of row buttons, [`SELECT`] the column of row checkboxes. With no rows the table
+/// gives way to `empty`, so a list never shows
 /// a bare header.
 #[component]
 pub fn DataTable<R>(
@@ -42,6 +45,8 @@ where
         .map(|c| {
             if c.is_empty() {
                 view! { <th scope="col"><span class="sr-only">"Actions"</span></th> }.into_any()
+            } else if *c == SELECT {
+                view! { <th scope="col" class="select-col"><span class="sr-only">"Select"</span></th> }.into_any()
             } else {
                 view! { <th scope="col">{*c}</th> }.into_any()
             }

@@ -101,6 +101,8 @@ pub struct CurrentUser {
     /// What they may do in the active workspace; the UI hides the rest (the server checks
     /// again on every call).
     pub permissions: Vec<crate::permissions::Permission>,
+    /// Their roles let them act on many records at once (the UI offers bulk actions).
+    pub bulk_allowed: bool,
     /// When the password stops working under the policy of the person's workspaces.
     pub password_expires_at_ms: Option<i64>,
     /// Past `password_expires_at_ms`: the server refuses everything but a password change.

@@ -14,10 +14,12 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
-use crate::components::table::{encode_query_value, DataTable, Pager};
+use crate::components::bulk::{SelectBox, Selected};
+use crate::components::table::{encode_query_value, DataTable, Pager, SELECT};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
+use crate::pages::customer_bulk::{BulkActions, CustomerBulkBar};
 use crate::pages::history::HistoryCard;
 use crate::permissions::Permission;
 
@@ -26,11 +28,27 @@ pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let after = move || query.with(|q| q.get("after"));
+    let selected = Selected::new();
+    let bulk = BulkActions::new(selected);
     let page = Resource::new(
-        move || (search(), after()),
-        |(search, after)| list_customers(search, after),
+        move || (search(), after(), bulk.version()),
+        |(search, after, _)| list_customers(search, after),
     );
     let current = Resource::new(|| (), |_| me());
+    // What the bulk bar offers: nothing unless the role allows bulk work.
+    let offers = Resource::new(
+        || (),
+        |_| async {
+            let user = me().await.ok().flatten().filter(|u| u.bulk_allowed)?;
+            let options = if user.can(Permission::CustomersWrite) {
+                get_customer_form_options().await.ok()
+            } else {
+                None
+            };
+            let may_delete = user.can(Permission::CustomersDelete);
+            (options.is_some() || may_delete).then_some((options, may_delete))
+        },
+    );
     view! {
         <Title text="Customers · Gatehouse" />
         <PageHeader title="Customers" lead="The customers your roles reach in this workspace." />
@@ -64,8 +82,13 @@ pub fn CustomersPage() -> impl IntoView {
             </div>
             <Suspense fallback=|| view! { <p class="muted">"Loading customers…"</p> }>
                 {move || Suspend::new(async move {
+                    let offers = offers.await;
+                    let choosing = offers.is_some().then_some(selected);
+                    let bar = offers.map(|(options, may_delete)| view! {
+                        <CustomerBulkBar selected actions=bulk options may_delete />
+                    });
                     match page.await {
-                        Ok(page) => view! { <CustomerTable page search=search() /> }.into_any(),
+                        Ok(page) => view! { {bar}<CustomerTable page search=search() selected=choosing /> }.into_any(),
                         Err(e) => list_error(e, "customers"),
                     }
                 })}
@@ -75,7 +98,7 @@ pub fn CustomersPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
+fn CustomerTable(page: CustomerPage, search: String, selected: Option<Selected>) -> impl IntoView {
     let empty = if search.is_empty() {
         "No customers yet."
     } else {
@@ -93,8 +116,13 @@ fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
         .into_iter()
         .map(|c| {
             let href = format!("/customers/{}", c.id);
+            let choose = selected.map(|selected| {
+                let label = format!("Select {}", c.name);
+                view! { <td class="select-col"><SelectBox selected id=c.id.as_str().to_owned() label /></td> }
+            });
             view! {
                 <tr>
+                    {choose}
                     <td><a href=href>{c.name}</a></td>
                     <td>{c.company}</td>
                     <td>{c.email}</td>
@@ -104,8 +132,13 @@ fn CustomerTable(page: CustomerPage, search: String) -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
+    let columns: &'static [&'static str] = if selected.is_some() {
+        &[SELECT, "Name", "Company", "Email", "Assigned to", "Team"]
+    } else {
+        &["Name", "Company", "Email", "Assigned to", "Team"]
+    };
     view! {
-        <DataTable columns=&["Name", "Company", "Email", "Assigned to", "Team"] rows empty />
+        <DataTable columns rows empty />
         <Pager next label="Next page →" name="Customer pages" />
     }
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod approvals;
 pub mod audit;
+pub mod customer_bulk;
 pub mod customers;
 pub mod documents;
 pub mod forgot_password;

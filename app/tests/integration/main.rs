@@ -6,6 +6,7 @@
 mod accounts;
 mod approvals;
 mod assignments;
+mod bulk;
 mod customers;
 mod documents;
 mod history;

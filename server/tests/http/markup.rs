@@ -81,6 +81,10 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/licences/reinstate", "an id and a version"),
     ("/api/tickets/set_status", "a status from a list"),
     ("/api/tickets/take", "an id and a version"),
+    ("/api/customers/bulk_assign", "ids and choices"),
+    ("/api/customers/bulk_delete", "ids"),
+    ("/api/tickets/bulk_assign", "ids and choices"),
+    ("/api/tickets/bulk_status", "ids and a status from a list"),
     (
         "/api/roles/add_sod_rule",
         "permission keys from the catalogue",
@@ -102,7 +106,7 @@ fn writes(path: &str) -> bool {
     let action = path.rsplit('/').next().unwrap_or_default();
     [
         "create", "update", "add_", "set_", "clear_", "invite", "sign_up", "accept_", "reset_",
-        "change_", "take", "refund", "approve", "reject", "renew", "suspend", "reinstate",
+        "change_", "take", "refund", "approve", "reject", "renew", "suspend", "reinstate", "bulk_",
     ]
     .iter()
     .any(|verb| action.starts_with(verb))

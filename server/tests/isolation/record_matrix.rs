@@ -40,6 +40,15 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     ("/api/customers/delete", &[("id", Customer)]),
     (
+        "/api/customers/bulk_assign",
+        &[
+            ("ids", Customer),
+            ("assigned_user_id", Text("")),
+            ("team_id", Text("")),
+        ],
+    ),
+    ("/api/customers/bulk_delete", &[("ids", Customer)]),
+    (
         "/api/products/list",
         &[("search", Text("Secret")), ("after", Product)],
     ),
@@ -179,6 +188,18 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     (
         "/api/tickets/set_status",
         &[("id", Ticket), ("version", Text("1")), ("status", Text("resolved"))],
+    ),
+    (
+        "/api/tickets/bulk_assign",
+        &[
+            ("ids", Ticket),
+            ("assigned_user_id", Text("")),
+            ("team_id", Text("")),
+        ],
+    ),
+    (
+        "/api/tickets/bulk_status",
+        &[("ids", Ticket), ("status", Text("resolved"))],
     ),
     (
         "/api/tickets/take",

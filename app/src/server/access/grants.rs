@@ -69,6 +69,23 @@ impl<K: Key> Grant<K> {
         self.access.restrictions
     }
 
+    /// Proof that the holder may also act on many records at once: their role allows bulk
+    /// work. A refusal is logged as a security event and answers `Forbidden`.
+    pub fn bulk(&self) -> Result<Bulk<'_, K>, DomainError> {
+        if self.access.restrictions.allow_bulk {
+            return Ok(Bulk { grant: self });
+        }
+        tracing::warn!(
+            target: "security",
+            event = "bulk_denied",
+            user = %self.user,
+            workspace = %self.workspace,
+            permission = K::PERMISSION.key(),
+            "bulk action denied"
+        );
+        Err(DomainError::Forbidden)
+    }
+
     /// A transaction inside the grant's workspace — the only way into the tables behind
     /// PostgreSQL's row-level security (see [`Db::begin_in`]). `write`: the transaction writes.
     pub async fn begin(
@@ -77,6 +94,20 @@ impl<K: Key> Grant<K> {
         write: bool,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, DomainError> {
         Ok(db.begin_in(&self.workspace, write).await?)
+    }
+}
+
+/// A [`Grant`] whose holder's role allows bulk work; only [`Grant::bulk`] makes one, so a
+/// function that changes many records at once takes this and cannot be reached without both
+/// checks.
+#[must_use = "a bulk grant is the proof of a check; pass it to the bulk action it authorises"]
+pub struct Bulk<'g, K: Key> {
+    grant: &'g Grant<K>,
+}
+
+impl<K: Key> Bulk<'_, K> {
+    pub fn grant(&self) -> &Grant<K> {
+        self.grant
     }
 }
 

@@ -8,6 +8,7 @@
 //! must know them all.
 
 pub mod assignment;
+pub mod bulk;
 pub mod customers;
 pub mod documents;
 pub mod history;

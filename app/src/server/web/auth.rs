@@ -490,6 +490,7 @@ async fn current_user_holding(
         mfa_enrolment_required,
         workspaces,
         permissions,
+        bulk_allowed: held.access().restrictions.allow_bulk,
         password_expired: password_expires_at_ms.is_some_and(|at| now >= at),
         password_expires_soon: password_expires_at_ms
             .is_some_and(|at| now < at && at - now <= PASSWORD_EXPIRY_NOTICE_MS),

@@ -15,7 +15,7 @@ use sqlx::Row;
 pub use self::form::CustomerForm;
 use crate::model::{Customer, CustomerFormOptions, CustomerId, CustomerPage, TeamId, UserId};
 use crate::permissions::{keys, Key, Permission, Resource};
-use crate::server::access::grants::Grant;
+use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -24,6 +24,7 @@ use crate::server::records::pages::{self, after_clause, cut, order_and_limit, se
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
+use crate::server::records::bulk::{self, Selection};
 use crate::server::records::{history, rows};
 
 /// Customers, declared once for the record kit.
@@ -292,4 +293,33 @@ pub async fn form_options(
         teams,
         sees_sensitive: KIND.shows(grant, "tax_id"),
     })
+}
+
+/// Assigns every chosen customer to one person and team within the writer's reach, at once
+/// (see [`bulk`]); returns how many changed.
+pub async fn bulk_assign(
+    db: &Db,
+    clock: &Clock,
+    bulk: &Bulk<'_, keys::CustomersWrite>,
+    selection: &Selection,
+    assigned_user_id: &str,
+    team_id: &str,
+) -> Result<usize, DomainError> {
+    let form = bulk::AssignForm {
+        assigned_user_id,
+        team_id,
+        may_be_unassigned: false,
+    };
+    bulk::assign(db, clock, bulk, &KIND, selection, form).await
+}
+
+/// Deletes every chosen customer, or none if any is still named by a quote, order, licence or
+/// ticket; returns how many were.
+pub async fn bulk_delete(
+    db: &Db,
+    clock: &Clock,
+    bulk: &Bulk<'_, keys::CustomersDelete>,
+    selection: &Selection,
+) -> Result<usize, DomainError> {
+    bulk::delete(db, clock, bulk, &KIND, selection).await
 }

@@ -1,14 +1,18 @@
 //! A ticket's status — open → pending → resolved → closed, with pending and resolved able to
 //! return to open — and taking an unassigned ticket from the queue. Each names the version it
-//! was based on, needs `tickets.write`, and is in the ticket's history.
+//! was based on, needs `tickets.write`, and is in the ticket's history; a status may also be set
+//! on many tickets at once (`bulk_status`).
+
+use sqlx::Row;
 
 use crate::model::{TicketDetail, TicketId, TicketStatus};
 use crate::permissions::keys;
-use crate::server::access::grants::Grant;
+use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::sql::Sql;
+use crate::server::records::bulk::{self, Selection};
 use crate::server::records::{history, version};
 
 use super::{detail, find, KIND};
@@ -116,6 +120,53 @@ pub async fn take(
         Ok(sql)
     })
     .await
+}
+
+/// Moves every chosen ticket to `to`, or none if any of them may not (the first refusal is
+/// named by its reference); returns how many moved.
+pub async fn bulk_status(
+    db: &Db,
+    clock: &Clock,
+    bulk: &Bulk<'_, keys::TicketsWrite>,
+    selection: &Selection,
+    to: TicketStatus,
+) -> Result<usize, DomainError> {
+    let grant = bulk.grant();
+    let mut tx = grant.begin(db, true).await?;
+    bulk::check_reach(&mut tx, &KIND, grant, selection).await?;
+    let mut current = Sql::default();
+    current
+        .push("SELECT tickets.number, tickets.status FROM tickets WHERE tickets.workspace_id = ")
+        .arg(grant.workspace().as_str());
+    bulk::in_clause(&mut current, "tickets", selection);
+    current.push(" ORDER BY tickets.number");
+    for row in current.query().fetch_all(&mut *tx).await? {
+        let stored: String = row.try_get("status")?;
+        let from = TicketStatus::from_key(&stored)
+            .ok_or_else(|| DomainError::Internal(format!("ticket status {stored:?}")))?;
+        if let Some(why) = refusal(from, to) {
+            let number: i64 = row.try_get("number")?;
+            return Err(DomainError::Conflict(format!(
+                "T-{number}: {why} Nothing was changed."
+            )));
+        }
+    }
+    let now = clock.now_ms();
+    let mut sql = Sql::default();
+    sql.push("UPDATE tickets SET status = ")
+        .arg(to.key())
+        .push(", status_changed_at = ")
+        .int(now)
+        .push(", version = version + 1, updated_at = ")
+        .int(now)
+        .push(" WHERE workspace_id = ")
+        .arg(grant.workspace().as_str());
+    bulk::in_clause(&mut sql, "tickets", selection);
+    let moved = sql.query().execute(&mut *tx).await?.rows_affected() as usize;
+    let set = serde_json::json!({ "status": to.key() });
+    bulk::log(&mut tx, clock, grant, &KIND, "status", selection, set).await?;
+    tx.commit().await?;
+    Ok(moved)
 }
 
 #[cfg(test)]

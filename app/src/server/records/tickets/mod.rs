@@ -17,12 +17,13 @@ use crate::model::{
     TicketStatus, UserId,
 };
 use crate::permissions::{keys, Key, Permission, Resource};
-use crate::server::access::grants::Grant;
+use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
+use crate::server::records::bulk::{self, Selection};
 use crate::server::records::{history, numbering, rows, version};
 
 /// Tickets, declared once for the record kit.
@@ -267,4 +268,22 @@ pub async fn update(
     history::record(&mut tx, clock, grant, &KIND, event).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Assigns every chosen ticket to one person (or nobody: the team's queue) and team within the
+/// writer's reach, at once; returns how many changed.
+pub async fn bulk_assign(
+    db: &Db,
+    clock: &Clock,
+    bulk: &Bulk<'_, keys::TicketsWrite>,
+    selection: &Selection,
+    assigned_user_id: &str,
+    team_id: &str,
+) -> Result<usize, DomainError> {
+    let form = bulk::AssignForm {
+        assigned_user_id,
+        team_id,
+        may_be_unassigned: true,
+    };
+    bulk::assign(db, clock, bulk, &KIND, selection, form).await
 }
