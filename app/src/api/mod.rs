@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod customers;
+pub mod dashboard;
 pub mod groups;
 pub mod invitations;
 pub mod licences;

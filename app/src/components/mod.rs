@@ -2,6 +2,7 @@
 
 pub mod alert;
 pub mod bulk;
+pub mod chart;
 pub mod form;
 pub mod hydrated;
 pub mod layout;

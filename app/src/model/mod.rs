@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[macro_use]
 mod ids;
+mod dashboard;
 mod documents;
 mod licences;
 mod payments;
@@ -12,6 +13,7 @@ mod products;
 mod security;
 mod tickets;
 
+pub use dashboard::*;
 pub use documents::*;
 pub use ids::*;
 pub use licences::*;

@@ -7,5 +7,6 @@ pub mod access;
 pub mod identity;
 pub mod platform;
 pub mod records;
+pub mod reports;
 pub mod web;
 pub mod workspace;

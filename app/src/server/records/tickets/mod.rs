@@ -147,6 +147,24 @@ pub async fn list(
     Ok(TicketPage { items, next })
 }
 
+/// The open and pending tickets assigned to the grant's holder, most recently changed first
+/// (the dashboard's "my tickets").
+pub async fn my_open(
+    db: &Db,
+    grant: &Grant<keys::TicketsRead>,
+    limit: u32,
+) -> Result<Vec<Ticket>, DomainError> {
+    let mut sql = rows::reachable(&KIND, COLUMNS, grant);
+    sql.push(" AND tk.assigned_user_id = ")
+        .arg(grant.user().as_str())
+        .push(" AND tk.status IN ('open', 'pending') ORDER BY tk.updated_at DESC, tk.id DESC LIMIT ")
+        .int(i64::from(limit));
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    rows.iter().map(from_row).collect()
+}
+
 async fn find<K: Key>(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<K>,

@@ -1,0 +1,6 @@
+//! Figures across records: the dashboard. Every figure is computed with the record kit's scope
+//! and max-records clauses for the caller's grant of that kind, so a chart never counts a
+//! record its reader could not open.
+
+pub mod dashboard;
+mod weeks;
