@@ -3,12 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::customers::{BulkAssignCustomers, BulkDeleteCustomers};
+use crate::api::customers::{get_customer_form_options, BulkAssignCustomers, BulkDeleteCustomers};
 use crate::components::alert::FormAlert;
 use crate::components::bulk::{BulkBar, ConfirmStep, Selected, SelectedIds};
 use crate::components::form::{field_error, SelectField};
 use crate::csrf_page::CsrfField;
-use crate::model::CustomerFormOptions;
 
 /// The actions, made by the list page so it can read the list again after each.
 #[derive(Clone, Copy)]
@@ -52,51 +51,48 @@ fn outcome(a: BulkActions) -> Option<String> {
     None
 }
 
+/// Assign to a person and team; its choices load when the bar first shows (in the browser,
+/// once something is chosen), so the list page costs nothing more to render.
+#[component]
+fn AssignForm(selected: Selected, a: BulkActions) -> impl IntoView {
+    let options = Resource::new(|| (), |_| get_customer_form_options());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let o = options.await.ok()?;
+                let members: Vec<(String, String)> = o
+                    .members
+                    .into_iter()
+                    .map(|m| (m.user_id.as_str().to_owned(), m.label))
+                    .collect();
+                let teams: Vec<(String, String)> =
+                    o.teams.into_iter().map(|t| (t.id.as_str().to_owned(), t.name)).collect();
+                Some(view! {
+                    <ActionForm action=a.assign attr:class="bulk-form" attr:novalidate=true>
+                        <CsrfField />
+                        <SelectedIds selected />
+                        <SelectField label="Assign to" name="assigned_user_id" choices=members empty="Me" error=field_error(a.assign.value(), "assigned_user_id") />
+                        <SelectField label="Team" name="team_id" choices=teams empty="No team" error=field_error(a.assign.value(), "team_id") />
+                        <button type="submit" class="btn btn-primary" disabled=move || a.assign.pending().get()>
+                            {move || format!("Assign {}", selected.counted("customer"))}
+                        </button>
+                    </ActionForm>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn CustomerBulkBar(
     selected: Selected,
     actions: BulkActions,
-    /// Choices for assigning; `None` without `customers.write`.
-    options: Option<CustomerFormOptions>,
+    /// Holds `customers.write`.
+    may_assign: bool,
+    /// Holds `customers.delete`.
     may_delete: bool,
 ) -> impl IntoView {
     let a = actions;
-    let assign = options.map(|o| {
-        let members: Vec<(String, String)> = o
-            .members
-            .into_iter()
-            .map(|m| (m.user_id.as_str().to_owned(), m.label))
-            .collect();
-        let teams: Vec<(String, String)> = o
-            .teams
-            .into_iter()
-            .map(|t| (t.id.as_str().to_owned(), t.name))
-            .collect();
-        move || {
-            view! {
-                <ActionForm action=a.assign attr:class="bulk-form" attr:novalidate=true>
-                    <CsrfField />
-                    <SelectedIds selected />
-                    <SelectField label="Assign to" name="assigned_user_id" choices=members.clone() empty="Me" error=field_error(a.assign.value(), "assigned_user_id") />
-                    <SelectField label="Team" name="team_id" choices=teams.clone() empty="No team" error=field_error(a.assign.value(), "team_id") />
-                    <button type="submit" class="btn btn-primary" disabled=move || a.assign.pending().get()>
-                        {move || format!("Assign {}", selected.counted("customer"))}
-                    </button>
-                </ActionForm>
-            }
-        }
-    });
-    let delete = may_delete.then(|| {
-        move || {
-            view! {
-                <ActionForm action=a.delete attr:class="bulk-form" attr:novalidate=true>
-                    <CsrfField />
-                    <SelectedIds selected />
-                    <ConfirmStep selected noun="customer" verb="Delete" pending=a.delete.pending() />
-                </ActionForm>
-            }
-        }
-    });
     let error = Signal::derive(move || {
         a.assign
             .value()
@@ -106,8 +102,14 @@ pub fn CustomerBulkBar(
     });
     view! {
         <BulkBar selected noun="customer">
-            {assign.clone().map(|f| f())}
-            {delete.map(|f| f())}
+            {may_assign.then(|| view! { <AssignForm selected a /> })}
+            {may_delete.then(|| view! {
+                <ActionForm action=a.delete attr:class="bulk-form" attr:novalidate=true>
+                    <CsrfField />
+                    <SelectedIds selected />
+                    <ConfirmStep selected noun="customer" verb="Delete" pending=a.delete.pending() />
+                </ActionForm>
+            })}
         </BulkBar>
         <FormAlert error />
         {move || outcome(a).map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}

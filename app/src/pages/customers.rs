@@ -35,20 +35,6 @@ pub fn CustomersPage() -> impl IntoView {
         |(search, after, _)| list_customers(search, after),
     );
     let current = Resource::new(|| (), |_| me());
-    // What the bulk bar offers: nothing unless the role allows bulk work.
-    let offers = Resource::new(
-        || (),
-        |_| async {
-            let user = me().await.ok().flatten().filter(|u| u.bulk_allowed)?;
-            let options = if user.can(Permission::CustomersWrite) {
-                get_customer_form_options().await.ok()
-            } else {
-                None
-            };
-            let may_delete = user.can(Permission::CustomersDelete);
-            (options.is_some() || may_delete).then_some((options, may_delete))
-        },
-    );
     view! {
         <Title text="Customers · Gatehouse" />
         <PageHeader title="Customers" lead="The customers your roles reach in this workspace." />
@@ -82,10 +68,13 @@ pub fn CustomersPage() -> impl IntoView {
             </div>
             <Suspense fallback=|| view! { <p class="muted">"Loading customers…"</p> }>
                 {move || Suspend::new(async move {
-                    let offers = offers.await;
-                    let choosing = offers.is_some().then_some(selected);
-                    let bar = offers.map(|(options, may_delete)| view! {
-                        <CustomerBulkBar selected actions=bulk options may_delete />
+                    // The bulk bar, only for roles that allow bulk work and a key it serves.
+                    let user = current.await.ok().flatten().filter(|u| u.bulk_allowed);
+                    let may = |p| user.as_ref().is_some_and(|u| u.can(p));
+                    let (may_assign, may_delete) = (may(Permission::CustomersWrite), may(Permission::CustomersDelete));
+                    let choosing = (may_assign || may_delete).then_some(selected);
+                    let bar = choosing.map(|_| view! {
+                        <CustomerBulkBar selected actions=bulk may_assign may_delete />
                     });
                     match page.await {
                         Ok(page) => view! { {bar}<CustomerTable page search=search() selected=choosing /> }.into_any(),

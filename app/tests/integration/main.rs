@@ -8,6 +8,7 @@ mod approvals;
 mod assignments;
 mod bulk;
 mod customers;
+mod dashboard;
 mod documents;
 mod history;
 mod ip_rules;
