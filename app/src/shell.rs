@@ -23,6 +23,7 @@ use crate::pages::{
     overview::Overview,
     products::{NewProductPage, ProductPage, ProductsPage},
     quotes::{detail::QuotePage, new::NewQuotePage, QuotesPage},
+    reports::ReportsPage,
     reset_password::ResetPasswordPage,
     role_editor::RoleEditorPage,
     roles::RolesPage,
@@ -106,6 +107,7 @@ lazy_pages! {
     TicketsRoute => TicketsPage,
     NewTicketRoute => NewTicketPage,
     TicketRoute => TicketPage,
+    ReportsRoute => ReportsPage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -156,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/signin/verify") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod payments;
 pub mod products;
 pub mod quotes;
+pub mod reports;
 pub mod roles;
 pub mod sessions;
 pub mod settings;

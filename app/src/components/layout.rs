@@ -98,6 +98,8 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/licences">"Licences"</A></li> })}
                     {can(Permission::ProductsRead)
                         .then(|| view! { <li><A href="/products">"Products"</A></li> })}
+                    {can(Permission::ReportsRead)
+                        .then(|| view! { <li><A href="/reports">"Reports"</A></li> })}
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
                     {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">"Roles"</A></li> })}
                     {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">"Audit log"</A></li> })}

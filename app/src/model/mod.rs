@@ -10,6 +10,7 @@ mod documents;
 mod licences;
 mod payments;
 mod products;
+mod reports;
 mod security;
 mod tickets;
 
@@ -19,6 +20,7 @@ pub use ids::*;
 pub use licences::*;
 pub use payments::*;
 pub use products::*;
+pub use reports::*;
 pub use security::*;
 pub use tickets::*;
 

@@ -21,6 +21,7 @@ pub mod orders;
 pub mod overview;
 pub mod products;
 pub mod quotes;
+pub mod reports;
 pub mod reset_password;
 pub mod role_editor;
 pub mod roles;

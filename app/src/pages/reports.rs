@@ -1,0 +1,96 @@
+//! Reports (`reports.read`): sales by month (a chart with its figures), by product and by
+//! assignee, for the days chosen in the address; and how long open tickets have waited. Each
+//! part only with the key that reaches its records, every figure within the caller's scope.
+
+use crate::components::raw_text::Title;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::reports::get_reports;
+use crate::components::alert::list_error;
+use crate::components::chart::BarChart;
+use crate::components::layout::PageHeader;
+use crate::components::table::DataTable;
+use crate::model::{ReportRow, Reports, SalesReport, TicketAgeing};
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let from = move || query.with(|q| q.get("from").unwrap_or_default());
+    let until = move || query.with(|q| q.get("until").unwrap_or_default());
+    let reports = Resource::new(move || (from(), until()), |(from, until)| get_reports(from, until));
+    view! {
+        <Title text="Reports · Gatehouse" />
+        <PageHeader title="Reports" lead="Sales and support at a glance, within what your roles reach." />
+        <section class="card">
+            <form method="get" action="/reports" class="search-form report-filter">
+                <label for="report-from">"From"</label>
+                <input id="report-from" type="date" name="from" value=from />
+                <label for="report-until">"Until"</label>
+                <input id="report-until" type="date" name="until" value=until />
+                <button type="submit" class="btn">"Show"</button>
+            </form>
+        </section>
+        <Suspense fallback=|| view! { <p class="muted">"Loading reports…"</p> }>
+            {move || Suspend::new(async move {
+                match reports.await {
+                    Ok(r) => view! { <ReportParts reports=r /> }.into_any(),
+                    Err(e) => list_error(e, "the reports"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn table(id: &'static str, title: &'static str, first: &'static str, count: &'static str, rows: Vec<ReportRow>) -> impl IntoView {
+    let heading = format!("{id}-heading");
+    let rows = rows
+        .into_iter()
+        .map(|r| view! { <tr><td class="wrap">{r.label}</td><td class="numeric">{r.count}</td><td class="numeric">{r.value}</td></tr> })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="card" aria-labelledby=heading.clone()>
+            <h2 id=heading>{title}</h2>
+            <DataTable columns=&[first, count, "Sales"] rows empty="No sales in these days." />
+        </section>
+    }
+}
+
+fn sales(s: SalesReport) -> impl IntoView {
+    let description = format!(
+        "Orders confirmed, processed or fulfilled, placed from {} to {}, in {}.",
+        s.from, s.until, s.currency
+    );
+    view! {
+        <BarChart id="sales-month" title="Sales by month" description period="Month" column="Sales" bars=s.by_month />
+        <div class="card-grid">
+            {table("sales-product", "Sales by product", "Product", "Units", s.by_product)}
+            {table("sales-assignee", "Sales by assignee", "Assigned to", "Orders", s.by_assignee)}
+        </div>
+    }
+}
+
+fn ageing(a: TicketAgeing) -> impl IntoView {
+    view! {
+        <BarChart
+            id="ticket-ageing"
+            title="Ticket ageing"
+            description="Open and pending tickets by how long ago they were opened."
+            period="Waiting"
+            column="Tickets"
+            bars=a.buckets
+        />
+    }
+}
+
+#[component]
+fn ReportParts(reports: Reports) -> impl IntoView {
+    let nothing = (reports.sales.is_none() && reports.ageing.is_none()).then(|| view! {
+        <p class="empty-state">"Your roles reach no orders or tickets to report on."</p>
+    });
+    view! {
+        {nothing}
+        {reports.sales.map(sales)}
+        {reports.ageing.map(ageing)}
+    }
+}
