@@ -91,6 +91,8 @@ test.describe("with JavaScript disabled", () => {
       ["/tickets", "Tickets", "Quiet hum"],
       [`/tickets/${ticket}`, "T-1 · Quiet hum", "It hums quietly."],
       ["/tickets/new", "New ticket", "What the customer asked"],
+      ["/", "Overview", "Revenue per week"],
+      ["/reports", "Reports", "Sales by month"],
       ["/team", "Team", "Nora Script"],
       [`/team/access/${me.user_id}`, "Access of Nora Script", "customers.read"],
       ["/team/groups", "Teams and departments", "Night Shift"],

@@ -1,6 +1,7 @@
 //! The dashboard against real SQLite and PostgreSQL: open quotes and orders with their value,
 //! revenue per week from payments less refunds, tickets by status and one's own open tickets —
-//! each part only for the keys that reach its records, every figure within the caller's scope.
+//! each part only for the keys that reach its records, every figure within the caller's scope;
+//! and the reports (sales by month, product and assignee; ticket ageing) by the same rules.
 
 use app::model::{CustomerId, Dashboard, OrderId, TicketStatus, UserId};
 use app::permissions::keys::{
@@ -158,5 +159,41 @@ async fn the_dashboard_counts_what_each_caller_may_see() {
         assert_eq!(staff.revenue.as_ref().unwrap().iter().map(|b| b.value).sum::<i64>(), 0, "{label}");
         assert_eq!(staff.tickets_by_status.as_ref().unwrap()[0], (TicketStatus::Open, 1), "{label}");
         assert_eq!(staff.pending_approvals, None, "{label}");
+        the_reports_count_within_scope(&f, &grace, label).await;
     }
+}
+
+/// Sales by month, product and assignee, and ticket ageing — the Owner's of everything, Grace's
+/// of hers; bad days are named.
+async fn the_reports_count_within_scope(f: &Fixture, grace: &UserId, label: &str) {
+    use app::permissions::keys::ReportsRead;
+    use app::server::reports::{ageing, sales};
+    let (db, clock) = (&f.db, &f.clock);
+    let reports = f.grant::<ReportsRead>().await;
+    let orders = f.grant::<OrdersRead>().await;
+    let owner = sales::report(db, clock, &reports, &orders, "", "").await.unwrap();
+    assert_eq!((owner.from.as_str(), owner.until.as_str()), ("2026-01-01", "2026-12-03"), "{label}");
+    assert_eq!(owner.by_month.len(), 12, "{label}");
+    assert_eq!(owner.by_month[11].label, "Dec 2026", "{label}");
+    assert_eq!(owner.by_month[11].value, 20_000, "{label}");
+    assert_eq!(owner.by_product.len(), 2, "{label}");
+    assert!(owner.by_product.iter().all(|r| r.count == 1 && r.value == "100.00 EUR"), "{label}");
+    let people: Vec<(&str, i64)> = owner.by_assignee.iter().map(|r| (r.label.as_str(), r.count)).collect();
+    assert_eq!(people.len(), 2, "{label}: {people:?}");
+    let e = sales::report(db, clock, &reports, &orders, "2026-12-05", "2026-12-01").await;
+    assert!(super::support::message(e.unwrap_err()).starts_with("until"), "{label}");
+    let november = sales::report(db, clock, &reports, &orders, "2026-11-01", "2026-11-30").await.unwrap();
+    assert_eq!(november.by_month.iter().map(|b| b.value).sum::<i64>(), 0, "{label}: placed in December");
+
+    let theirs = f.grant_of::<ReportsRead>(grace).await.unwrap();
+    let her_orders = f.grant_of::<OrdersRead>(grace).await.unwrap();
+    let hers = sales::report(db, clock, &theirs, &her_orders, "", "").await.unwrap();
+    assert_eq!(hers.by_assignee.len(), 1, "{label}");
+    assert_eq!(hers.by_assignee[0].label, "Grace Hopper", "{label}");
+    let tickets = f.grant::<TicketsRead>().await;
+    let waiting = ageing::report(db, clock, &reports, &tickets).await.unwrap();
+    assert_eq!(waiting.buckets[0].value, 2, "{label}");
+    let her_tickets = f.grant_of::<TicketsRead>(grace).await.unwrap();
+    let hers = ageing::report(db, clock, &theirs, &her_tickets).await.unwrap();
+    assert_eq!(hers.buckets.iter().map(|b| b.value).sum::<i64>(), 1, "{label}");
 }

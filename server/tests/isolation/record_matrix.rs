@@ -39,6 +39,11 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/customers/delete", &[("id", Customer)]),
+    ("/api/dashboard/get", &[]),
+    (
+        "/api/reports/get",
+        &[("from", Text("2020-01-01")), ("until", Text(""))],
+    ),
     (
         "/api/customers/bulk_assign",
         &[
