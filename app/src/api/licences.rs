@@ -108,7 +108,14 @@ pub async fn create_licence(
     let form = licences::LicenceForm {
         product_id,
         customer_id,
-        terms: terms(seats, valid_from, valid_until, notes, assigned_user_id, team_id),
+        terms: terms(
+            seats,
+            valid_from,
+            valid_until,
+            notes,
+            assigned_user_id,
+            team_id,
+        ),
     };
     Ok(licences::create(&ctx.db, &ctx.clock, &grant, &customers, &form).await?)
 }
@@ -131,14 +138,25 @@ pub async fn update_licence(
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::LicencesWrite>(&ctx).await?;
     let id = crate::model::LicenceId::from_client(&id)?;
-    let form = terms(seats, valid_from, valid_until, notes, assigned_user_id, team_id);
+    let form = terms(
+        seats,
+        valid_from,
+        valid_until,
+        notes,
+        assigned_user_id,
+        team_id,
+    );
     Ok(licences::update(&ctx.db, &ctx.clock, &grant, &id, version, &form).await?)
 }
 
 /// `POST /api/licences/renew` — extends a licence by `months` (1–60) from its last day, or from
 /// today once expired. Permission: `licences.write`.
 #[server(endpoint = "licences/renew", client = crate::csrf_page::ApiClient)]
-pub async fn renew_licence(id: String, version: i64, months: String) -> Result<LicenceDetail, AppError> {
+pub async fn renew_licence(
+    id: String,
+    version: i64,
+    months: String,
+) -> Result<LicenceDetail, AppError> {
     use crate::permissions::keys;
     use crate::server::{records::licences::flow, web::auth, web::context::server_context};
     let ctx = server_context()?;
@@ -150,7 +168,11 @@ pub async fn renew_licence(id: String, version: i64, months: String) -> Result<L
 /// `POST /api/licences/suspend` — suspends a licence with a reason; an already suspended one
 /// answers 409. Permission: `licences.write`.
 #[server(endpoint = "licences/suspend", client = crate::csrf_page::ApiClient)]
-pub async fn suspend_licence(id: String, version: i64, reason: String) -> Result<LicenceDetail, AppError> {
+pub async fn suspend_licence(
+    id: String,
+    version: i64,
+    reason: String,
+) -> Result<LicenceDetail, AppError> {
     use crate::permissions::keys;
     use crate::server::{records::licences::flow, web::auth, web::context::server_context};
     let ctx = server_context()?;

@@ -28,7 +28,8 @@ pub async fn list_tickets(
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TicketsRead>(&ctx).await?;
     let choice = |field: &'static str| AppError::validation(field, "Choose from the list.");
-    let picked = |raw: &Option<String>| raw.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    let picked =
+        |raw: &Option<String>| raw.as_deref().map(str::trim).unwrap_or_default().to_owned();
     let view = tickets::View::from_key(&picked(&view)).ok_or_else(|| choice("view"))?;
     let status = match picked(&status).as_str() {
         "" => None,
@@ -137,21 +138,30 @@ pub async fn update_ticket(
 /// `POST /api/tickets/add_message` — a public reply (`kind` `reply`) or an internal note
 /// (`note`) on a ticket that is not closed (else 409). Permission: `tickets.write`.
 #[server(endpoint = "tickets/add_message", client = crate::csrf_page::ApiClient)]
-pub async fn add_ticket_message(id: String, kind: String, body: String) -> Result<TicketDetail, AppError> {
+pub async fn add_ticket_message(
+    id: String,
+    kind: String,
+    body: String,
+) -> Result<TicketDetail, AppError> {
     use crate::permissions::keys;
     use crate::server::{records::tickets::thread, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TicketsWrite>(&ctx).await?;
     let id = crate::model::TicketId::from_client(&id)?;
-    let kind = crate::model::MessageKind::from_key(kind.trim())
-        .ok_or_else(|| AppError::validation("kind", "Choose a public reply or an internal note."))?;
+    let kind = crate::model::MessageKind::from_key(kind.trim()).ok_or_else(|| {
+        AppError::validation("kind", "Choose a public reply or an internal note.")
+    })?;
     Ok(thread::add_message(&ctx.db, &ctx.clock, &grant, &id, kind, &body).await?)
 }
 
 /// `POST /api/tickets/set_status` — open → pending → resolved → closed (pending and resolved
 /// back to open); from the wrong state 409 with the reason. Permission: `tickets.write`.
 #[server(endpoint = "tickets/set_status", client = crate::csrf_page::ApiClient)]
-pub async fn set_ticket_status(id: String, version: i64, status: String) -> Result<TicketDetail, AppError> {
+pub async fn set_ticket_status(
+    id: String,
+    version: i64,
+    status: String,
+) -> Result<TicketDetail, AppError> {
     use crate::permissions::keys;
     use crate::server::{records::tickets::flow, web::auth, web::context::server_context};
     let ctx = server_context()?;

@@ -83,7 +83,7 @@ pub fn SelectedIds(selected: Selected) -> impl IntoView {
 #[component]
 pub fn BulkBar(selected: Selected, noun: &'static str, children: ChildrenFn) -> impl IntoView {
     view! {
-        <Show when=move || selected.count() > 0>
+        <Show when=move || selected.count() != 0>
             <div class="bulk-bar" role="region" aria-label="Bulk actions">
                 <p class="bulk-count" aria-live="polite">{move || format!("{} selected", selected.counted(noun))}</p>
                 {children()}

@@ -41,6 +41,8 @@ pub fn BarChart(
 ) -> impl IntoView {
     let heading = format!("{id}-heading");
     let caption = format!("{id}-caption");
+    let (section_label, svg_label, svg_caption) =
+        (heading.clone(), heading.clone(), caption.clone());
     let slot = (WIDTH - LEFT - RIGHT) / bars.len().max(1) as f64;
     let plot = HEIGHT - TOP - BOTTOM;
     let drawn = bars
@@ -62,13 +64,15 @@ pub fn BarChart(
         .collect_view();
     let rows = bars
         .into_iter()
-        .map(|b| view! { <tr><th scope="row">{b.label}</th><td class="numeric">{b.shown}</td></tr> })
+        .map(
+            |b| view! { <tr><th scope="row">{b.label}</th><td class="numeric">{b.shown}</td></tr> },
+        )
         .collect_view();
     view! {
-        <section class="card chart" aria-labelledby=heading.clone()>
-            <h2 id=heading.clone()>{title}</h2>
-            <p id=caption.clone() class="muted">{description}</p>
-            <svg class="chart-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=heading aria-describedby=caption>
+        <section class="card chart" aria-labelledby=section_label>
+            <h2 id=heading>{title}</h2>
+            <p id=caption class="muted">{description}</p>
+            <svg class="chart-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=svg_label aria-describedby=svg_caption>
                 <line class="chart-axis" x1=LEFT.to_string() y1=format!("{:.1}", HEIGHT - BOTTOM) x2=format!("{:.1}", WIDTH - RIGHT) y2=format!("{:.1}", HEIGHT - BOTTOM) />
                 {drawn}
             </svg>

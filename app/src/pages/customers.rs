@@ -11,10 +11,10 @@ use crate::api::customers::{
     UpdateCustomer,
 };
 use crate::components::alert::{list_error, FormAlert};
+use crate::components::bulk::{SelectBox, Selected};
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
-use crate::components::bulk::{SelectBox, Selected};
 use crate::components::table::{encode_query_value, DataTable, Pager, SELECT};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;

@@ -85,9 +85,7 @@ fn Figures(board: Dashboard) -> impl IntoView {
     let quotes = board
         .open_quotes
         .map(|f| stat("Open quotes", "/quotes?status=sent", f));
-    let orders = board
-        .open_orders
-        .map(|f| stat("Open orders", "/orders", f));
+    let orders = board.open_orders.map(|f| stat("Open orders", "/orders", f));
     let approvals = board.pending_approvals.map(|n| {
         view! {
             <a class="card stat-card" href="/approvals">

@@ -18,7 +18,10 @@ pub fn ReportsPage() -> impl IntoView {
     let query = use_query_map();
     let from = move || query.with(|q| q.get("from").unwrap_or_default());
     let until = move || query.with(|q| q.get("until").unwrap_or_default());
-    let reports = Resource::new(move || (from(), until()), |(from, until)| get_reports(from, until));
+    let reports = Resource::new(
+        move || (from(), until()),
+        |(from, until)| get_reports(from, until),
+    );
     view! {
         <Title text="Reports · Gatehouse" />
         <PageHeader title="Reports" lead="Sales and support at a glance, within what your roles reach." />
@@ -42,16 +45,22 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-fn table(id: &'static str, title: &'static str, first: &'static str, count: &'static str, rows: Vec<ReportRow>) -> impl IntoView {
+fn table(
+    id: &'static str,
+    title: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<ReportRow>,
+) -> impl IntoView {
     let heading = format!("{id}-heading");
+    let labelled = heading.clone();
     let rows = rows
         .into_iter()
         .map(|r| view! { <tr><td class="wrap">{r.label}</td><td class="numeric">{r.count}</td><td class="numeric">{r.value}</td></tr> })
         .collect::<Vec<_>>();
     view! {
-        <section class="card" aria-labelledby=heading.clone()>
+        <section class="card" aria-labelledby=labelled>
             <h2 id=heading>{title}</h2>
-            <DataTable columns=&[first, count, "Sales"] rows empty="No sales in these days." />
+            <DataTable columns rows empty="No sales in these days." />
         </section>
     }
 }
@@ -64,8 +73,8 @@ fn sales(s: SalesReport) -> impl IntoView {
     view! {
         <BarChart id="sales-month" title="Sales by month" description period="Month" column="Sales" bars=s.by_month />
         <div class="card-grid">
-            {table("sales-product", "Sales by product", "Product", "Units", s.by_product)}
-            {table("sales-assignee", "Sales by assignee", "Assigned to", "Orders", s.by_assignee)}
+            {table("sales-product", "Sales by product", &["Product", "Units", "Sales"], s.by_product)}
+            {table("sales-assignee", "Sales by assignee", &["Assigned to", "Orders", "Sales"], s.by_assignee)}
         </div>
     }
 }
@@ -85,8 +94,10 @@ fn ageing(a: TicketAgeing) -> impl IntoView {
 
 #[component]
 fn ReportParts(reports: Reports) -> impl IntoView {
-    let nothing = (reports.sales.is_none() && reports.ageing.is_none()).then(|| view! {
-        <p class="empty-state">"Your roles reach no orders or tickets to report on."</p>
+    let nothing = (reports.sales.is_none() && reports.ageing.is_none()).then(|| {
+        view! {
+            <p class="empty-state">"Your roles reach no orders or tickets to report on."</p>
+        }
     });
     view! {
         {nothing}

@@ -40,9 +40,15 @@ async fn confirmed_order(f: &Fixture, customer: &CustomerId, assigned: &UserId) 
         assigned_user_id: assigned.as_str().into(),
         ..HeaderForm::default()
     };
-    let made = orders::create(db, clock, &write, &f.grant::<CustomersRead>().await, &header)
-        .await
-        .unwrap();
+    let made = orders::create(
+        db,
+        clock,
+        &write,
+        &f.grant::<CustomersRead>().await,
+        &header,
+    )
+    .await
+    .unwrap();
     let product = products::create(
         db,
         clock,
@@ -62,8 +68,12 @@ async fn confirmed_order(f: &Fixture, customer: &CustomerId, assigned: &UserId) 
         quantity: "1".into(),
         discount: String::new(),
     };
-    orders::add_line(db, clock, &write, &made.order.id, 1, &line).await.unwrap();
-    orders::flow::confirm(db, clock, &write, &made.order.id, 2).await.unwrap();
+    orders::add_line(db, clock, &write, &made.order.id, 1, &line)
+        .await
+        .unwrap();
+    orders::flow::confirm(db, clock, &write, &made.order.id, 2)
+        .await
+        .unwrap();
     made.order.id
 }
 
@@ -91,7 +101,9 @@ async fn board_of(f: &Fixture, who: &UserId) -> Dashboard {
         tickets: tickets.as_ref(),
         approvals: approvals.as_ref(),
     };
-    dashboard::dashboard(&f.db, &f.clock, &sources).await.unwrap()
+    dashboard::dashboard(&f.db, &f.clock, &sources)
+        .await
+        .unwrap()
 }
 
 async fn open_ticket(f: &Fixture, customer: &CustomerId, subject: &str, assigned: &UserId) {
@@ -105,9 +117,15 @@ async fn open_ticket(f: &Fixture, customer: &CustomerId, subject: &str, assigned
         message: "Help".into(),
     };
     let write = f.grant::<TicketsWrite>().await;
-    tickets::create(&f.db, &f.clock, &write, &f.grant::<CustomersRead>().await, &form)
-        .await
-        .unwrap();
+    tickets::create(
+        &f.db,
+        &f.clock,
+        &write,
+        &f.grant::<CustomersRead>().await,
+        &form,
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -116,7 +134,9 @@ async fn the_dashboard_counts_what_each_caller_may_see() {
         let label = t.backend().name();
         let clock = Clock::manual(NOW);
         let f = Fixture::new(&t.db, &clock).await;
-        let grace = f.add_member("grace@example.com", "Grace Hopper", "Staff").await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
         let adas = customer(&f, "Ada's Client", &f.owner).await;
         let hers = customer(&f, "Grace's Client", &grace).await;
         let big = confirmed_order(&f, &adas, &f.owner).await;
@@ -125,39 +145,96 @@ async fn the_dashboard_counts_what_each_caller_may_see() {
         pay(&f, &big, "30", "2026-11-24").await;
         pay(&f, &small, "5", "2026-09-01").await;
         let quote = quotes::QuoteForm {
-            header: HeaderForm { customer_id: adas.as_str().into(), ..HeaderForm::default() },
+            header: HeaderForm {
+                customer_id: adas.as_str().into(),
+                ..HeaderForm::default()
+            },
             title: "Offer".into(),
             valid_until: String::new(),
         };
-        quotes::create(&f.db, &clock, &f.grant::<QuotesWrite>().await, &f.grant::<CustomersRead>().await, &quote)
-            .await
-            .unwrap();
+        quotes::create(
+            &f.db,
+            &clock,
+            &f.grant::<QuotesWrite>().await,
+            &f.grant::<CustomersRead>().await,
+            &quote,
+        )
+        .await
+        .unwrap();
         open_ticket(&f, &adas, "Mine", &f.owner).await;
         open_ticket(&f, &hers, "Hers", &grace).await;
 
         let owner = board_of(&f, &f.owner).await;
         assert_eq!(owner.currency, "EUR", "{label}");
         let quotes = owner.open_quotes.as_ref().unwrap();
-        assert_eq!((quotes.count, quotes.value.as_str()), (1, "0.00 EUR"), "{label}");
+        assert_eq!(
+            (quotes.count, quotes.value.as_str()),
+            (1, "0.00 EUR"),
+            "{label}"
+        );
         let open = owner.open_orders.as_ref().unwrap();
-        assert_eq!((open.count, open.value.as_str()), (2, "200.00 EUR"), "{label}");
+        assert_eq!(
+            (open.count, open.value.as_str()),
+            (2, "200.00 EUR"),
+            "{label}"
+        );
         let revenue = owner.revenue.as_ref().unwrap();
         assert_eq!(revenue.len(), 12, "{label}");
-        assert_eq!((revenue[11].label.as_str(), revenue[11].value), ("30 Nov", 7_000), "{label}");
-        assert_eq!((revenue[10].label.as_str(), revenue[10].value), ("23 Nov", 3_000), "{label}");
-        assert_eq!(revenue.iter().map(|b| b.value).sum::<i64>(), 10_000, "{label}: September is older than 12 weeks");
+        assert_eq!(
+            (revenue[11].label.as_str(), revenue[11].value),
+            ("30 Nov", 7_000),
+            "{label}"
+        );
+        assert_eq!(
+            (revenue[10].label.as_str(), revenue[10].value),
+            ("23 Nov", 3_000),
+            "{label}"
+        );
+        assert_eq!(
+            revenue.iter().map(|b| b.value).sum::<i64>(),
+            10_000,
+            "{label}: September is older than 12 weeks"
+        );
         let by_status = owner.tickets_by_status.as_ref().unwrap();
         assert_eq!(by_status[0], (TicketStatus::Open, 2), "{label}");
-        let mine: Vec<&str> = owner.my_tickets.as_ref().unwrap().iter().map(|t| t.subject.as_str()).collect();
+        let mine: Vec<&str> = owner
+            .my_tickets
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|t| t.subject.as_str())
+            .collect();
         assert_eq!(mine, ["Mine"], "{label}");
         assert_eq!(owner.pending_approvals, Some(0), "{label}");
 
         // Grace (Staff, assigned scope) counts only what is hers; Staff hold no orders.refund.
         let staff = board_of(&f, &grace).await;
-        assert_eq!(staff.open_orders.as_ref().map(|o| o.count), Some(1), "{label}");
-        assert_eq!(staff.open_quotes.as_ref().map(|q| q.count), Some(0), "{label}");
-        assert_eq!(staff.revenue.as_ref().unwrap().iter().map(|b| b.value).sum::<i64>(), 0, "{label}");
-        assert_eq!(staff.tickets_by_status.as_ref().unwrap()[0], (TicketStatus::Open, 1), "{label}");
+        assert_eq!(
+            staff.open_orders.as_ref().map(|o| o.count),
+            Some(1),
+            "{label}"
+        );
+        assert_eq!(
+            staff.open_quotes.as_ref().map(|q| q.count),
+            Some(0),
+            "{label}"
+        );
+        assert_eq!(
+            staff
+                .revenue
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|b| b.value)
+                .sum::<i64>(),
+            0,
+            "{label}"
+        );
+        assert_eq!(
+            staff.tickets_by_status.as_ref().unwrap()[0],
+            (TicketStatus::Open, 1),
+            "{label}"
+        );
         assert_eq!(staff.pending_approvals, None, "{label}");
         the_reports_count_within_scope(&f, &grace, label).await;
     }
@@ -171,29 +248,62 @@ async fn the_reports_count_within_scope(f: &Fixture, grace: &UserId, label: &str
     let (db, clock) = (&f.db, &f.clock);
     let reports = f.grant::<ReportsRead>().await;
     let orders = f.grant::<OrdersRead>().await;
-    let owner = sales::report(db, clock, &reports, &orders, "", "").await.unwrap();
-    assert_eq!((owner.from.as_str(), owner.until.as_str()), ("2026-01-01", "2026-12-03"), "{label}");
+    let owner = sales::report(db, clock, &reports, &orders, "", "")
+        .await
+        .unwrap();
+    assert_eq!(
+        (owner.from.as_str(), owner.until.as_str()),
+        ("2026-01-01", "2026-12-03"),
+        "{label}"
+    );
     assert_eq!(owner.by_month.len(), 12, "{label}");
     assert_eq!(owner.by_month[11].label, "Dec 2026", "{label}");
     assert_eq!(owner.by_month[11].value, 20_000, "{label}");
     assert_eq!(owner.by_product.len(), 2, "{label}");
-    assert!(owner.by_product.iter().all(|r| r.count == 1 && r.value == "100.00 EUR"), "{label}");
-    let people: Vec<(&str, i64)> = owner.by_assignee.iter().map(|r| (r.label.as_str(), r.count)).collect();
+    assert!(
+        owner
+            .by_product
+            .iter()
+            .all(|r| r.count == 1 && r.value == "100.00 EUR"),
+        "{label}"
+    );
+    let people: Vec<(&str, i64)> = owner
+        .by_assignee
+        .iter()
+        .map(|r| (r.label.as_str(), r.count))
+        .collect();
     assert_eq!(people.len(), 2, "{label}: {people:?}");
     let e = sales::report(db, clock, &reports, &orders, "2026-12-05", "2026-12-01").await;
-    assert!(super::support::message(e.unwrap_err()).starts_with("until"), "{label}");
-    let november = sales::report(db, clock, &reports, &orders, "2026-11-01", "2026-11-30").await.unwrap();
-    assert_eq!(november.by_month.iter().map(|b| b.value).sum::<i64>(), 0, "{label}: placed in December");
+    assert!(
+        super::support::message(e.unwrap_err()).starts_with("until"),
+        "{label}"
+    );
+    let november = sales::report(db, clock, &reports, &orders, "2026-11-01", "2026-11-30")
+        .await
+        .unwrap();
+    assert_eq!(
+        november.by_month.iter().map(|b| b.value).sum::<i64>(),
+        0,
+        "{label}: placed in December"
+    );
 
     let theirs = f.grant_of::<ReportsRead>(grace).await.unwrap();
     let her_orders = f.grant_of::<OrdersRead>(grace).await.unwrap();
-    let hers = sales::report(db, clock, &theirs, &her_orders, "", "").await.unwrap();
+    let hers = sales::report(db, clock, &theirs, &her_orders, "", "")
+        .await
+        .unwrap();
     assert_eq!(hers.by_assignee.len(), 1, "{label}");
     assert_eq!(hers.by_assignee[0].label, "Grace Hopper", "{label}");
     let tickets = f.grant::<TicketsRead>().await;
     let waiting = ageing::report(db, clock, &reports, &tickets).await.unwrap();
     assert_eq!(waiting.buckets[0].value, 2, "{label}");
     let her_tickets = f.grant_of::<TicketsRead>(grace).await.unwrap();
-    let hers = ageing::report(db, clock, &theirs, &her_tickets).await.unwrap();
-    assert_eq!(hers.buckets.iter().map(|b| b.value).sum::<i64>(), 1, "{label}");
+    let hers = ageing::report(db, clock, &theirs, &her_tickets)
+        .await
+        .unwrap();
+    assert_eq!(
+        hers.buckets.iter().map(|b| b.value).sum::<i64>(),
+        1,
+        "{label}"
+    );
 }

@@ -89,7 +89,11 @@ async fn the_owner_issues_a_licence(t: &TestDb, f: &Fixture, label: &str) -> Lic
         let e = issue(f, &bad).await.unwrap_err();
         assert!(message(e).starts_with(expected), "{label}: {bad:?}");
     }
-    assert_eq!(t.row_counts(&["licences", "audit_log"]).await, before, "{label}");
+    assert_eq!(
+        t.row_counts(&["licences", "audit_log"]).await,
+        before,
+        "{label}"
+    );
     let made = issue(f, &form(p, c, " 5 ", "", "")).await.unwrap();
     let l = &made.licence;
     assert_eq!(
@@ -102,7 +106,15 @@ async fn the_owner_issues_a_licence(t: &TestDb, f: &Fixture, label: &str) -> Lic
             l.key_masked,
             made.can_write
         ),
-        ("L-1", 5, "2026-11-24", "2027-11-23", LicenceStatus::Active, false, true),
+        (
+            "L-1",
+            5,
+            "2026-11-24",
+            "2027-11-23",
+            LicenceStatus::Active,
+            false,
+            true
+        ),
         "{label}"
     );
     assert_eq!(l.licence_key.len(), 29, "{label}: {}", l.licence_key);
@@ -119,7 +131,10 @@ async fn a_reader_sees_the_key_masked(f: &Fixture, l: &LicenceDetail, label: &st
         .add_member("mia@example.com", "Mia Manager", "Manager")
         .await;
     assert!(
-        matches!(f.grant_of::<LicencesWrite>(&mia).await, Err(DomainError::Forbidden)),
+        matches!(
+            f.grant_of::<LicencesWrite>(&mia).await,
+            Err(DomainError::Forbidden)
+        ),
         "{label}"
     );
     let read = f.grant_of::<LicencesRead>(&mia).await.unwrap();
@@ -128,7 +143,11 @@ async fn a_reader_sees_the_key_masked(f: &Fixture, l: &LicenceDetail, label: &st
         .unwrap();
     let tail = l.licence.licence_key.rsplit('-').next().unwrap();
     assert_eq!(
-        (seen.licence.licence_key.clone(), seen.licence.key_masked, seen.can_write),
+        (
+            seen.licence.licence_key.clone(),
+            seen.licence.key_masked,
+            seen.can_write
+        ),
         (format!("•••••-•••••-•••••-•••••-{tail}"), true, false),
         "{label}"
     );
@@ -136,7 +155,10 @@ async fn a_reader_sees_the_key_masked(f: &Fixture, l: &LicenceDetail, label: &st
         .await
         .unwrap();
     assert!(
-        listed.items.iter().all(|x| x.key_masked && x.licence_key.starts_with("•••••")),
+        listed
+            .items
+            .iter()
+            .all(|x| x.key_masked && x.licence_key.starts_with("•••••")),
         "{label}"
     );
 }
@@ -154,36 +176,74 @@ async fn the_terms_change_by_the_rules(t: &TestDb, f: &Fixture, l: &LicenceDetai
         notes: "Site licence".into(),
         ..TermsForm::default()
     };
-    let saved = licences::update(db, clock, &write, id, 1, &terms).await.unwrap();
-    assert_eq!((saved.licence.seats, saved.licence.version), (10, 2), "{label}");
+    let saved = licences::update(db, clock, &write, id, 1, &terms)
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved.licence.seats, saved.licence.version),
+        (10, 2),
+        "{label}"
+    );
     let before = t.row_counts(&["audit_log"]).await;
-    let stale = licences::update(db, clock, &write, id, 1, &TermsForm { seats: "99".into(), ..terms.clone() }).await;
-    assert!(message(stale.unwrap_err()).contains("changed by someone else"), "{label}");
+    let stale = licences::update(
+        db,
+        clock,
+        &write,
+        id,
+        1,
+        &TermsForm {
+            seats: "99".into(),
+            ..terms.clone()
+        },
+    )
+    .await;
+    assert!(
+        message(stale.unwrap_err()).contains("changed by someone else"),
+        "{label}"
+    );
     let e = flow::renew(db, clock, &write, id, 2, "0").await;
     assert!(message(e.unwrap_err()).starts_with("months"), "{label}");
     let e = flow::suspend(db, clock, &write, id, 2, "  ").await;
     assert!(message(e.unwrap_err()).starts_with("reason"), "{label}");
     let e = flow::reinstate(db, clock, &write, id, 2).await;
     assert!(message(e.unwrap_err()).contains("not suspended"), "{label}");
-    assert_eq!(t.row_counts(&["audit_log"]).await, before, "{label}: refusals log nothing");
+    assert_eq!(
+        t.row_counts(&["audit_log"]).await,
+        before,
+        "{label}: refusals log nothing"
+    );
 
     let renewed = flow::renew(db, clock, &write, id, 2, "12").await.unwrap();
     assert_eq!(renewed.licence.valid_until, "2028-11-23", "{label}");
-    let suspended = flow::suspend(db, clock, &write, id, 3, "Invoice unpaid").await.unwrap();
+    let suspended = flow::suspend(db, clock, &write, id, 3, "Invoice unpaid")
+        .await
+        .unwrap();
     assert_eq!(
-        (suspended.licence.status, suspended.licence.suspended_reason.as_str()),
+        (
+            suspended.licence.status,
+            suspended.licence.suspended_reason.as_str()
+        ),
         (LicenceStatus::Suspended, "Invoice unpaid"),
         "{label}"
     );
     let e = flow::suspend(db, clock, &write, id, 4, "Again").await;
-    assert!(message(e.unwrap_err()).contains("already suspended"), "{label}");
+    assert!(
+        message(e.unwrap_err()).contains("already suspended"),
+        "{label}"
+    );
     let only_suspended = licences::ListQuery {
         status: Some(LicenceStatus::Suspended),
         ..licences::ListQuery::default()
     };
     let read = f.grant::<LicencesRead>().await;
-    let listed = licences::list(db, clock, &read, &only_suspended).await.unwrap();
-    assert_eq!(listed.items.iter().map(|x| &x.id).collect::<Vec<_>>(), [id], "{label}");
+    let listed = licences::list(db, clock, &read, &only_suspended)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items.iter().map(|x| &x.id).collect::<Vec<_>>(),
+        [id],
+        "{label}"
+    );
     let back = flow::reinstate(db, clock, &write, id, 4).await.unwrap();
     assert_eq!(
         (back.licence.status, back.licence.suspended_reason.as_str()),
@@ -191,11 +251,19 @@ async fn the_terms_change_by_the_rules(t: &TestDb, f: &Fixture, l: &LicenceDetai
         "{label}"
     );
 
-    let history = audit::history(db, &f.grant::<AuditRead>().await, id.as_str()).await.unwrap();
+    let history = audit::history(db, &f.grant::<AuditRead>().await, id.as_str())
+        .await
+        .unwrap();
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["licence.reinstated", "licence.suspended", "licence.renewed", "licence.update", "licence.create"],
+        [
+            "licence.reinstated",
+            "licence.suspended",
+            "licence.renewed",
+            "licence.update",
+            "licence.create"
+        ],
         "{label}"
     );
     let logged = t
@@ -216,7 +284,9 @@ async fn dates_decide_the_status(f: &Fixture, label: &str) {
     let client = customer(f, "Short Term Ltd", &f.owner).await;
     let tool = product(f, "TOOL-1", true).await;
     let (c, p) = (client.as_str(), tool.as_str());
-    let short = issue(f, &form(p, c, "1", "2026-01-01", "2026-11-30")).await.unwrap();
+    let short = issue(f, &form(p, c, "1", "2026-01-01", "2026-11-30"))
+        .await
+        .unwrap();
     let later = issue(f, &form(p, c, "1", "2027-01-01", "")).await.unwrap();
     assert_eq!(
         (short.licence.status, later.licence.status),
@@ -230,28 +300,44 @@ async fn dates_decide_the_status(f: &Fixture, label: &str) {
         ..licences::ListQuery::default()
     };
     let listed = licences::list(db, clock, &read, &expired).await.unwrap();
-    assert_eq!(listed.items.iter().map(|x| &x.id).collect::<Vec<_>>(), [&short.licence.id], "{label}");
-    let renewed = flow::renew(db, clock, &write, &short.licence.id, 1, "1").await.unwrap();
+    assert_eq!(
+        listed.items.iter().map(|x| &x.id).collect::<Vec<_>>(),
+        [&short.licence.id],
+        "{label}"
+    );
+    let renewed = flow::renew(db, clock, &write, &short.licence.id, 1, "1")
+        .await
+        .unwrap();
     assert_eq!(
         (renewed.licence.status, renewed.licence.valid_until.as_str()),
         (LicenceStatus::Active, "2026-12-31"),
         "{label}: restarted from today, 2026-12-01"
     );
     let e = products::delete(db, clock, &f.grant::<ProductsDelete>().await, &tool).await;
-    assert!(message(e.unwrap_err()).contains("still named by other records"), "{label}");
+    assert!(
+        message(e.unwrap_err()).contains("still named by other records"),
+        "{label}"
+    );
 }
 
 /// A role reaching only assigned licences and customers issues for its own customers only,
 /// assigned to its holder, and neither sees nor changes anyone else's licence.
 async fn an_assigned_scope_keeps_to_its_own(f: &Fixture, theirs: &LicenceDetail, label: &str) {
     let (db, clock) = (&f.db, &f.clock);
-    let mut seller = draft("Licence desk", &["licences.read", "licences.write", "customers.read"]);
+    let mut seller = draft(
+        "Licence desk",
+        &["licences.read", "licences.write", "customers.read"],
+    );
     seller.scopes = vec![
         ("licences".into(), "assigned".into()),
         ("customers".into(), "assigned".into()),
     ];
-    role_editor::create(db, clock, &f.grant::<RolesWrite>().await, &seller).await.unwrap();
-    let lin = f.add_member("lin@example.com", "Lin Seller", "Licence desk").await;
+    role_editor::create(db, clock, &f.grant::<RolesWrite>().await, &seller)
+        .await
+        .unwrap();
+    let lin = f
+        .add_member("lin@example.com", "Lin Seller", "Licence desk")
+        .await;
     let hers = customer(f, "Lin's Client", &lin).await;
     let adas = customer(f, "Ada's Other Client", &f.owner).await;
     let kit = product(f, "KIT-1", true).await;
@@ -259,36 +345,80 @@ async fn an_assigned_scope_keeps_to_its_own(f: &Fixture, theirs: &LicenceDetail,
     let customers_read = f.grant_of::<CustomersRead>(&lin).await.unwrap();
     let mut away = form(kit.as_str(), hers.as_str(), "1", "", "");
     away.terms.assigned_user_id = f.owner.as_str().into();
-    for (bad, expected) in [(form(kit.as_str(), adas.as_str(), "1", "", ""), "customer_id"), (away, "assigned_user_id")] {
+    for (bad, expected) in [
+        (
+            form(kit.as_str(), adas.as_str(), "1", "", ""),
+            "customer_id",
+        ),
+        (away, "assigned_user_id"),
+    ] {
         let e = licences::create(db, clock, &write, &customers_read, &bad).await;
         assert!(message(e.unwrap_err()).starts_with(expected), "{label}");
     }
-    let mine = licences::create(db, clock, &write, &customers_read, &form(kit.as_str(), hers.as_str(), "3", "", ""))
+    let mine = licences::create(
+        db,
+        clock,
+        &write,
+        &customers_read,
+        &form(kit.as_str(), hers.as_str(), "3", "", ""),
+    )
+    .await
+    .unwrap();
+    let read = f.grant_of::<LicencesRead>(&lin).await.unwrap();
+    let listed = licences::list(db, clock, &read, &licences::ListQuery::default())
         .await
         .unwrap();
-    let read = f.grant_of::<LicencesRead>(&lin).await.unwrap();
-    let listed = licences::list(db, clock, &read, &licences::ListQuery::default()).await.unwrap();
-    assert_eq!(listed.items.iter().map(|x| &x.id).collect::<Vec<_>>(), [&mine.licence.id], "{label}");
+    assert_eq!(
+        listed.items.iter().map(|x| &x.id).collect::<Vec<_>>(),
+        [&mine.licence.id],
+        "{label}"
+    );
     let id = &theirs.licence.id;
-    assert!(matches!(licences::get(db, clock, &read, id).await, Err(DomainError::NotFound)), "{label}");
+    assert!(
+        matches!(
+            licences::get(db, clock, &read, id).await,
+            Err(DomainError::NotFound)
+        ),
+        "{label}"
+    );
     let e = flow::suspend(db, clock, &write, id, theirs.licence.version, "Mine now").await;
-    assert!(matches!(e, Err(DomainError::NotFound)), "{label}: out of reach reads as missing");
+    assert!(
+        matches!(e, Err(DomainError::NotFound)),
+        "{label}: out of reach reads as missing"
+    );
 }
 
 /// The owner's other workspace lists none of these licences and finds none by id.
 async fn another_workspace_sees_none(f: &Fixture, label: &str) {
     use app::server::identity::{accounts, workspaces::WorkspaceName};
     let (db, clock, owner) = (&f.db, &f.clock, &f.owner);
-    let mine = licences::list(db, clock, &f.grant::<LicencesRead>().await, &licences::ListQuery::default())
+    let mine = licences::list(
+        db,
+        clock,
+        &f.grant::<LicencesRead>().await,
+        &licences::ListQuery::default(),
+    )
+    .await
+    .unwrap();
+    let name = WorkspaceName::parse("Elsewhere Licensing").unwrap();
+    let other = accounts::create_workspace(db, clock, owner, &name)
         .await
         .unwrap();
-    let name = WorkspaceName::parse("Elsewhere Licensing").unwrap();
-    let other = accounts::create_workspace(db, clock, owner, &name).await.unwrap();
-    let read = grants::require::<LicencesRead>(db, clock, owner, &other.id).await.unwrap();
-    let listed = licences::list(db, clock, &read, &licences::ListQuery::default()).await.unwrap();
+    let read = grants::require::<LicencesRead>(db, clock, owner, &other.id)
+        .await
+        .unwrap();
+    let listed = licences::list(db, clock, &read, &licences::ListQuery::default())
+        .await
+        .unwrap();
     assert!(listed.items.is_empty() && !mine.items.is_empty(), "{label}");
     for l in &mine.items {
-        assert!(matches!(licences::get(db, clock, &read, &l.id).await, Err(DomainError::NotFound)), "{label}");
+        assert!(
+            matches!(
+                licences::get(db, clock, &read, &l.id).await,
+                Err(DomainError::NotFound)
+            ),
+            "{label}"
+        );
     }
 }
 

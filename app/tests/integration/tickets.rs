@@ -3,7 +3,9 @@
 //! taken by one person), the views, the status flow with its refusals, the thread of replies
 //! and notes, optimistic versions, the history, and workspace isolation.
 
-use app::model::{CustomerId, MessageKind, TeamId, TicketDetail, TicketPriority, TicketStatus, UserId};
+use app::model::{
+    CustomerId, MessageKind, TeamId, TicketDetail, TicketPriority, TicketStatus, UserId,
+};
 use app::permissions::keys::{
     AuditRead, CustomersRead, CustomersWrite, RolesWrite, TeamWrite, TicketsRead, TicketsWrite,
 };
@@ -63,18 +65,35 @@ async fn listed(f: &Fixture, who: &UserId, query: ListQuery) -> Vec<String> {
 /// A support desk whose role reaches the tickets of its team, and its one member, Sam.
 async fn support_desk(f: &Fixture) -> (TeamId, UserId) {
     let (db, clock) = (&f.db, &f.clock);
-    let mut desk = draft("Support desk", &["tickets.read", "tickets.write", "customers.read"]);
-    desk.scopes = vec![("tickets".into(), "team".into()), ("customers".into(), "all".into())];
-    role_editor::create(db, clock, &f.grant::<RolesWrite>().await, &desk).await.unwrap();
-    let sam = f.add_member("sam@example.com", "Sam Support", "Support desk").await;
+    let mut desk = draft(
+        "Support desk",
+        &["tickets.read", "tickets.write", "customers.read"],
+    );
+    desk.scopes = vec![
+        ("tickets".into(), "team".into()),
+        ("customers".into(), "all".into()),
+    ];
+    role_editor::create(db, clock, &f.grant::<RolesWrite>().await, &desk)
+        .await
+        .unwrap();
+    let sam = f
+        .add_member("sam@example.com", "Sam Support", "Support desk")
+        .await;
     let write = f.grant::<TeamWrite>().await;
     let team = teams::create(db, clock, &write, "Support").await.unwrap();
-    teams::add_member(db, clock, &write, &team, &sam).await.unwrap();
+    teams::add_member(db, clock, &write, &team, &sam)
+        .await
+        .unwrap();
     (team, sam)
 }
 
 /// Bad fields are named and write nothing; a good ticket opens with its first message public.
-async fn the_owner_opens_tickets(t: &TestDb, f: &Fixture, team: &TeamId, label: &str) -> TicketDetail {
+async fn the_owner_opens_tickets(
+    t: &TestDb,
+    f: &Fixture,
+    team: &TeamId,
+    label: &str,
+) -> TicketDetail {
     let babbage = customer(f, "Babbage & Co").await;
     let c = babbage.as_str();
     let before = t.row_counts(TABLES).await;
@@ -95,11 +114,29 @@ async fn the_owner_opens_tickets(t: &TestDb, f: &Fixture, team: &TeamId, label: 
         assert!(message(e).starts_with(expected), "{label}: {bad:?}");
     }
     assert_eq!(t.row_counts(TABLES).await, before, "{label}");
-    let made = open(f, &f.owner, &form(c, "Engine will not start", "", team.as_str())).await.unwrap();
+    let made = open(
+        f,
+        &f.owner,
+        &form(c, "Engine will not start", "", team.as_str()),
+    )
+    .await
+    .unwrap();
     let tk = &made.ticket;
     assert_eq!(
-        (tk.reference.as_str(), tk.status, tk.priority, tk.assigned_user_id.is_none(), tk.team.as_deref()),
-        ("T-1", TicketStatus::Open, TicketPriority::Normal, true, Some("Support")),
+        (
+            tk.reference.as_str(),
+            tk.status,
+            tk.priority,
+            tk.assigned_user_id.is_none(),
+            tk.team.as_deref()
+        ),
+        (
+            "T-1",
+            TicketStatus::Open,
+            TicketPriority::Normal,
+            true,
+            Some("Support")
+        ),
         "{label}"
     );
     assert_eq!(made.messages.len(), 1, "{label}");
@@ -108,7 +145,7 @@ async fn the_owner_opens_tickets(t: &TestDb, f: &Fixture, team: &TeamId, label: 
         (MessageKind::Reply, Some("Ada Lovelace")),
         "{label}"
     );
-    let mut billing = form(c, "Invoice question", &f.owner.as_str().to_owned(), "");
+    let mut billing = form(c, "Invoice question", f.owner.as_str(), "");
     billing.fields.priority = "low".into();
     open(f, &f.owner, &billing).await.unwrap();
     made
@@ -116,61 +153,154 @@ async fn the_owner_opens_tickets(t: &TestDb, f: &Fixture, team: &TeamId, label: 
 
 /// Sam's role reaches the Support team's tickets: the unassigned one is in his queue, he takes
 /// it, and it is his; a ticket outside the team is not; he cannot leave one out of his reach.
-async fn the_queue_is_worked_by_the_team(f: &Fixture, sam: &UserId, queued: &TicketDetail, label: &str) {
+async fn the_queue_is_worked_by_the_team(
+    f: &Fixture,
+    sam: &UserId,
+    queued: &TicketDetail,
+    label: &str,
+) {
     let (db, clock) = (&f.db, &f.clock);
-    let unassigned = ListQuery { view: View::Unassigned, ..ListQuery::default() };
-    let mine = ListQuery { view: View::AssignedToMe, ..ListQuery::default() };
-    assert_eq!(listed(f, sam, unassigned.clone()).await, ["Engine will not start"], "{label}");
-    assert_eq!(listed(f, sam, ListQuery::default()).await, ["Engine will not start"], "{label}");
+    let unassigned = ListQuery {
+        view: View::Unassigned,
+        ..ListQuery::default()
+    };
+    let mine = ListQuery {
+        view: View::AssignedToMe,
+        ..ListQuery::default()
+    };
+    assert_eq!(
+        listed(f, sam, unassigned.clone()).await,
+        ["Engine will not start"],
+        "{label}"
+    );
+    assert_eq!(
+        listed(f, sam, ListQuery::default()).await,
+        ["Engine will not start"],
+        "{label}"
+    );
     assert!(listed(f, sam, mine.clone()).await.is_empty(), "{label}");
     let write = f.grant_of::<TicketsWrite>(sam).await.unwrap();
     let id = &queued.ticket.id;
     let taken = flow::take(db, clock, &write, id, 1).await.unwrap();
-    assert_eq!(taken.ticket.assigned_to.as_deref(), Some("Sam Support"), "{label}");
-    assert_eq!(listed(f, sam, mine).await, ["Engine will not start"], "{label}");
+    assert_eq!(
+        taken.ticket.assigned_to.as_deref(),
+        Some("Sam Support"),
+        "{label}"
+    );
+    assert_eq!(
+        listed(f, sam, mine).await,
+        ["Engine will not start"],
+        "{label}"
+    );
     assert!(listed(f, sam, unassigned).await.is_empty(), "{label}");
     let e = flow::take(db, clock, &f.grant::<TicketsWrite>().await, id, 2).await;
-    assert!(message(e.unwrap_err()).contains("Sam Support has this ticket already"), "{label}");
+    assert!(
+        message(e.unwrap_err()).contains("Sam Support has this ticket already"),
+        "{label}"
+    );
     let babbage = queued.ticket.customer_id.as_str();
     let e = open(f, sam, &form(babbage, "Nobody's", "", "")).await;
-    assert!(message(e.unwrap_err()).starts_with("assigned_user_id"), "{label}: out of his reach");
+    assert!(
+        message(e.unwrap_err()).starts_with("assigned_user_id"),
+        "{label}: out of his reach"
+    );
     let owners = listed(f, &f.owner, ListQuery::default()).await;
     let invoice = f.grant::<TicketsRead>().await;
-    let invoice = tickets::list(db, &invoice, &ListQuery { priority: Some(TicketPriority::Low), ..ListQuery::default() })
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let invoice = tickets::list(
+        db,
+        &invoice,
+        &ListQuery {
+            priority: Some(TicketPriority::Low),
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
     assert_eq!(owners.len(), 2, "{label}");
     let sams = f.grant_of::<TicketsRead>(sam).await.unwrap();
-    assert!(matches!(tickets::get(db, &sams, &invoice.id).await, Err(DomainError::NotFound)), "{label}");
+    assert!(
+        matches!(
+            tickets::get(db, &sams, &invoice.id).await,
+            Err(DomainError::NotFound)
+        ),
+        "{label}"
+    );
 }
 
 /// The flow's steps and refusals, the thread, stale versions, and the history of it all.
-async fn the_ticket_runs_its_course(t: &TestDb, f: &Fixture, sam: &UserId, id: &app::model::TicketId, label: &str) {
+async fn the_ticket_runs_its_course(
+    t: &TestDb,
+    f: &Fixture,
+    sam: &UserId,
+    id: &app::model::TicketId,
+    label: &str,
+) {
     let (db, clock) = (&f.db, &f.clock);
     let write = f.grant_of::<TicketsWrite>(sam).await.unwrap();
     let before = t.row_counts(TABLES).await;
     let e = flow::set_status(db, clock, &write, id, 2, TicketStatus::Closed).await;
-    assert!(message(e.unwrap_err()).contains("An open ticket can't become closed"), "{label}");
+    assert!(
+        message(e.unwrap_err()).contains("An open ticket can't become closed"),
+        "{label}"
+    );
     let e = flow::set_status(db, clock, &write, id, 1, TicketStatus::Pending).await;
-    assert!(message(e.unwrap_err()).contains("changed by someone else"), "{label}");
+    assert!(
+        message(e.unwrap_err()).contains("changed by someone else"),
+        "{label}"
+    );
     let e = thread::add_message(db, clock, &write, id, MessageKind::Reply, "\u{7}").await;
     assert!(message(e.unwrap_err()).starts_with("body"), "{label}");
-    assert_eq!(t.row_counts(TABLES).await, before, "{label}: refusals change and log nothing");
+    assert_eq!(
+        t.row_counts(TABLES).await,
+        before,
+        "{label}: refusals change and log nothing"
+    );
 
-    thread::add_message(db, clock, &write, id, MessageKind::Reply, "Have you tried the crank?").await.unwrap();
-    thread::add_message(db, clock, &write, id, MessageKind::Note, "Known fault in batch 7.").await.unwrap();
+    thread::add_message(
+        db,
+        clock,
+        &write,
+        id,
+        MessageKind::Reply,
+        "Have you tried the crank?",
+    )
+    .await
+    .unwrap();
+    thread::add_message(
+        db,
+        clock,
+        &write,
+        id,
+        MessageKind::Note,
+        "Known fault in batch 7.",
+    )
+    .await
+    .unwrap();
     let mut version = 2;
-    for to in [TicketStatus::Pending, TicketStatus::Open, TicketStatus::Resolved, TicketStatus::Closed] {
-        let moved = flow::set_status(db, clock, &write, id, version, to).await.unwrap();
+    for to in [
+        TicketStatus::Pending,
+        TicketStatus::Open,
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+    ] {
+        let moved = flow::set_status(db, clock, &write, id, version, to)
+            .await
+            .unwrap();
         assert_eq!(moved.ticket.status, to, "{label}");
         version = moved.ticket.version;
     }
     let e = thread::add_message(db, clock, &write, id, MessageKind::Reply, "One more thing").await;
     assert!(message(e.unwrap_err()).contains("closed"), "{label}");
-    let closed = tickets::get(db, &f.grant_of::<TicketsRead>(sam).await.unwrap(), id).await.unwrap();
-    let thread: Vec<(MessageKind, &str)> = closed.messages.iter().map(|m| (m.kind, m.body.as_str())).collect();
+    let closed = tickets::get(db, &f.grant_of::<TicketsRead>(sam).await.unwrap(), id)
+        .await
+        .unwrap();
+    let thread: Vec<(MessageKind, &str)> = closed
+        .messages
+        .iter()
+        .map(|m| (m.kind, m.body.as_str()))
+        .collect();
     assert_eq!(
         thread,
         [
@@ -180,29 +310,61 @@ async fn the_ticket_runs_its_course(t: &TestDb, f: &Fixture, sam: &UserId, id: &
         ],
         "{label}"
     );
-    let history = audit::history(db, &f.grant::<AuditRead>().await, id.as_str()).await.unwrap();
+    let history = audit::history(db, &f.grant::<AuditRead>().await, id.as_str())
+        .await
+        .unwrap();
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["ticket.closed", "ticket.resolved", "ticket.reopened", "ticket.pending", "ticket.noted", "ticket.replied", "ticket.taken", "ticket.create"],
+        [
+            "ticket.closed",
+            "ticket.resolved",
+            "ticket.reopened",
+            "ticket.pending",
+            "ticket.noted",
+            "ticket.replied",
+            "ticket.taken",
+            "ticket.create"
+        ],
         "{label}"
     );
-    let only_closed = ListQuery { status: Some(TicketStatus::Closed), ..ListQuery::default() };
-    assert_eq!(listed(f, &f.owner, only_closed).await, ["Engine will not start"], "{label}");
+    let only_closed = ListQuery {
+        status: Some(TicketStatus::Closed),
+        ..ListQuery::default()
+    };
+    assert_eq!(
+        listed(f, &f.owner, only_closed).await,
+        ["Engine will not start"],
+        "{label}"
+    );
 }
 
 /// The owner's other workspace lists none of these tickets and finds none by id.
 async fn another_workspace_sees_none(f: &Fixture, label: &str) {
     use app::server::identity::{accounts, workspaces::WorkspaceName};
     let (db, clock, owner) = (&f.db, &f.clock, &f.owner);
-    let mine = tickets::list(db, &f.grant::<TicketsRead>().await, &ListQuery::default()).await.unwrap();
+    let mine = tickets::list(db, &f.grant::<TicketsRead>().await, &ListQuery::default())
+        .await
+        .unwrap();
     let name = WorkspaceName::parse("Elsewhere Support").unwrap();
-    let other = accounts::create_workspace(db, clock, owner, &name).await.unwrap();
-    let read = grants::require::<TicketsRead>(db, clock, owner, &other.id).await.unwrap();
-    let listed = tickets::list(db, &read, &ListQuery::default()).await.unwrap();
+    let other = accounts::create_workspace(db, clock, owner, &name)
+        .await
+        .unwrap();
+    let read = grants::require::<TicketsRead>(db, clock, owner, &other.id)
+        .await
+        .unwrap();
+    let listed = tickets::list(db, &read, &ListQuery::default())
+        .await
+        .unwrap();
     assert!(listed.items.is_empty() && !mine.items.is_empty(), "{label}");
     for tk in &mine.items {
-        assert!(matches!(tickets::get(db, &read, &tk.id).await, Err(DomainError::NotFound)), "{label}");
+        assert!(
+            matches!(
+                tickets::get(db, &read, &tk.id).await,
+                Err(DomainError::NotFound)
+            ),
+            "{label}"
+        );
     }
 }
 

@@ -105,8 +105,24 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
 fn writes(path: &str) -> bool {
     let action = path.rsplit('/').next().unwrap_or_default();
     [
-        "create", "update", "add_", "set_", "clear_", "invite", "sign_up", "accept_", "reset_",
-        "change_", "take", "refund", "approve", "reject", "renew", "suspend", "reinstate", "bulk_",
+        "create",
+        "update",
+        "add_",
+        "set_",
+        "clear_",
+        "invite",
+        "sign_up",
+        "accept_",
+        "reset_",
+        "change_",
+        "take",
+        "refund",
+        "approve",
+        "reject",
+        "renew",
+        "suspend",
+        "reinstate",
+        "bulk_",
     ]
     .iter()
     .any(|verb| action.starts_with(verb))

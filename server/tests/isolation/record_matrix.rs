@@ -142,11 +142,19 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     (
         "/api/licences/renew",
-        &[("id", Licence), ("version", Text("1")), ("months", Text("60"))],
+        &[
+            ("id", Licence),
+            ("version", Text("1")),
+            ("months", Text("60")),
+        ],
     ),
     (
         "/api/licences/suspend",
-        &[("id", Licence), ("version", Text("1")), ("reason", Text("Planted"))],
+        &[
+            ("id", Licence),
+            ("version", Text("1")),
+            ("reason", Text("Planted")),
+        ],
     ),
     (
         "/api/licences/reinstate",
@@ -188,11 +196,19 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     (
         "/api/tickets/add_message",
-        &[("id", Ticket), ("kind", Text("reply")), ("body", Text("Planted"))],
+        &[
+            ("id", Ticket),
+            ("kind", Text("reply")),
+            ("body", Text("Planted")),
+        ],
     ),
     (
         "/api/tickets/set_status",
-        &[("id", Ticket), ("version", Text("1")), ("status", Text("resolved"))],
+        &[
+            ("id", Ticket),
+            ("version", Text("1")),
+            ("status", Text("resolved")),
+        ],
     ),
     (
         "/api/tickets/bulk_assign",

@@ -103,7 +103,12 @@ pub struct VictimDocuments {
 
 /// A draft quote and a draft order for the victim's customer, each with a line and a secret in
 /// its title or notes.
-pub async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &str) -> VictimDocuments {
+pub async fn victim_documents(
+    db: &Db,
+    f: &Fixture,
+    customer: &str,
+    product: &str,
+) -> VictimDocuments {
     use app::permissions::keys::{CustomersRead, OrdersWrite, QuotesWrite};
     use app::server::records::documents::{header::HeaderForm, lines::LineForm};
     use app::server::records::{orders, quotes};
@@ -152,7 +157,6 @@ pub async fn victim_documents(db: &Db, f: &Fixture, customer: &str, product: &st
     }
 }
 
-
 /// A licence of the victim's product for its customer, with secret notes.
 async fn victim_licence(db: &Db, f: &Fixture, customer: &str, product: &str) -> String {
     use app::permissions::keys::{CustomersRead, LicencesWrite};
@@ -195,8 +199,15 @@ async fn victim_ticket(db: &Db, f: &Fixture, customer: &str) -> String {
     let made = tickets::create(db, &f.clock, &write, &customers, &form)
         .await
         .unwrap();
-    thread::add_message(db, &f.clock, &write, &made.ticket.id, MessageKind::Note, "A-NOTE-OF-TICKET")
-        .await
-        .unwrap();
+    thread::add_message(
+        db,
+        &f.clock,
+        &write,
+        &made.ticket.id,
+        MessageKind::Note,
+        "A-NOTE-OF-TICKET",
+    )
+    .await
+    .unwrap();
     made.ticket.id.as_str().to_owned()
 }

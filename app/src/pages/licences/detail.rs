@@ -13,7 +13,9 @@ use crate::api::licences::{
     UpdateLicence,
 };
 use crate::components::alert::{list_error, FormAlert};
-use crate::components::form::{field_error, reset_to_current, SelectField, SubmitButton, TextField};
+use crate::components::form::{
+    field_error, reset_to_current, SelectField, SubmitButton, TextField,
+};
 use crate::components::layout::PageHeader;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
@@ -124,9 +126,18 @@ fn LicenceView(
 /// Renew, and suspend or reinstate.
 fn steps(l: &Licence, a: Actions) -> impl IntoView {
     let (id, version) = (l.id.as_str().to_owned(), l.version.to_string());
-    let months = [1, 3, 6, 12, 24, 36]
+    let months: Vec<(String, String)> = [1, 3, 6, 12, 24, 36]
         .into_iter()
-        .map(|m| (m.to_string(), if m == 1 { "1 month".to_owned() } else { format!("{m} months") }))
+        .map(|m| {
+            (
+                m.to_string(),
+                if m == 1 {
+                    "1 month".to_owned()
+                } else {
+                    format!("{m} months")
+                },
+            )
+        })
         .collect();
     let suspend_or_reinstate = if l.status == LicenceStatus::Suspended {
         let fields = vec![("id", id.clone()), ("version", version.clone())];

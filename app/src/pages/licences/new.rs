@@ -47,8 +47,14 @@ pub fn TermsFields(
     let seats = current
         .as_ref()
         .map_or_else(|| "1".to_owned(), |l| l.seats.to_string());
-    let from = current.as_ref().map(|l| l.valid_from.clone()).unwrap_or_default();
-    let until = current.as_ref().map(|l| l.valid_until.clone()).unwrap_or_default();
+    let from = current
+        .as_ref()
+        .map(|l| l.valid_from.clone())
+        .unwrap_or_default();
+    let until = current
+        .as_ref()
+        .map(|l| l.valid_until.clone())
+        .unwrap_or_default();
     let notes = current.map(|l| l.notes).unwrap_or_default();
     view! {
         <div class="field-grid">

@@ -17,7 +17,10 @@ use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
-use crate::model::{utc_datetime, DocumentFormOptions, MessageKind, Ticket, TicketDetail, TicketMessage, TicketStatus};
+use crate::model::{
+    utc_datetime, DocumentFormOptions, MessageKind, Ticket, TicketDetail, TicketMessage,
+    TicketStatus,
+};
 use crate::pages::documents::status_pill;
 use crate::pages::history::HistoryCard;
 use crate::pages::tickets::new::{message, TicketFields};
@@ -86,7 +89,11 @@ fn step_label(to: TicketStatus) -> &'static str {
 }
 
 #[component]
-fn TicketView(detail: TicketDetail, options: Option<DocumentFormOptions>, a: Actions) -> impl IntoView {
+fn TicketView(
+    detail: TicketDetail,
+    options: Option<DocumentFormOptions>,
+    a: Actions,
+) -> impl IntoView {
     let t = detail.ticket;
     let fields = {
         let (id, version) = (t.id.as_str().to_owned(), t.version.to_string());
@@ -177,7 +184,7 @@ fn reply_form(a: Actions, id: String) -> impl IntoView {
             <fieldset class="choice-row">
                 <legend class="sr-only">"Who sees it"</legend>
                 {MessageKind::ALL.into_iter().map(|k| view! {
-                    <label><input type="radio" name="kind" value=k.key() checked=k == MessageKind::Reply />" "{k.label()}</label>
+                    <label><input type="radio" name="kind" value=k.key() checked={k == MessageKind::Reply} />" "{k.label()}</label>
                 }).collect_view()}
             </fieldset>
             <FormAlert error=errors />

@@ -18,7 +18,11 @@ use crate::model::{TicketPage, TicketPriority, TicketStatus};
 use crate::pages::documents::status_pill;
 use crate::permissions::Permission;
 
-const VIEWS: [(&str, &str); 3] = [("", "All"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")];
+const VIEWS: [(&str, &str); 3] = [
+    ("", "All"),
+    ("mine", "Assigned to me"),
+    ("unassigned", "Unassigned"),
+];
 
 /// The list's address with `view` and the other filters as they are.
 fn address(view: &str, q: &str, status: &str, priority: &str) -> String {
@@ -103,7 +107,11 @@ pub fn TicketsPage() -> impl IntoView {
 
 #[component]
 fn TicketTable(page: TicketPage, next: String, filtered: bool) -> impl IntoView {
-    let empty = if filtered { "No tickets match." } else { "No tickets yet." };
+    let empty = if filtered {
+        "No tickets match."
+    } else {
+        "No tickets yet."
+    };
     let next = page
         .next
         .map(|after| format!("{next}&after={}", encode_query_value(&after)));

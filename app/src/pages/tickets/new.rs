@@ -14,7 +14,10 @@ use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{DocumentFormOptions, Ticket, TicketPriority};
 
-pub(super) fn message(errors: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+pub(super) fn message(
+    errors: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
     Signal::derive(move || errors.get().and_then(|e| e.field_message(field)))
 }
 
@@ -38,7 +41,10 @@ pub fn TicketFields(
         .into_iter()
         .map(|p| (p.key().to_owned(), p.label().to_owned()))
         .collect();
-    let subject = current.as_ref().map(|t| t.subject.clone()).unwrap_or_default();
+    let subject = current
+        .as_ref()
+        .map(|t| t.subject.clone())
+        .unwrap_or_default();
     let priority = current
         .as_ref()
         .map_or(TicketPriority::Normal, |t| t.priority)

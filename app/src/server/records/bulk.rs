@@ -156,12 +156,13 @@ pub async fn assign<K: Key>(
     let mut tx = grant.begin(db, true).await?;
     check_reach(&mut tx, kind, grant, selection).await?;
     let (assigned, team) = if form.may_be_unassigned {
-        let q = assignment::resolve_queue(&mut tx, grant, kind, form.assigned_user_id, form.team_id)
-            .await?;
+        let q =
+            assignment::resolve_queue(&mut tx, grant, kind, form.assigned_user_id, form.team_id)
+                .await?;
         (q.assigned, q.team)
     } else {
-        let a = assignment::resolve(&mut tx, grant, kind, form.assigned_user_id, form.team_id)
-            .await?;
+        let a =
+            assignment::resolve(&mut tx, grant, kind, form.assigned_user_id, form.team_id).await?;
         (Some(a.assigned), a.team)
     };
     let (assigned, team) = (
@@ -217,7 +218,16 @@ pub async fn delete<K: Key>(
         }
         other => other.into(),
     })?;
-    log(&mut tx, clock, grant, kind, "delete", selection, json!(null)).await?;
+    log(
+        &mut tx,
+        clock,
+        grant,
+        kind,
+        "delete",
+        selection,
+        json!(null),
+    )
+    .await?;
     tx.commit().await?;
     Ok(deleted.rows_affected() as usize)
 }
@@ -235,7 +245,10 @@ mod tests {
         assert_eq!(s.ids(), [A, B]);
         for bad in ["", " , ", "not-an-id", &format!("{A},1 OR 1=1")] {
             assert!(
-                matches!(Selection::parse(bad), Err(DomainError::Invalid { field: "ids", .. })),
+                matches!(
+                    Selection::parse(bad),
+                    Err(DomainError::Invalid { field: "ids", .. })
+                ),
                 "{bad:?}"
             );
         }
@@ -243,6 +256,11 @@ mod tests {
             .map(|i| format!("0190f5a2-0000-7000-8000-{i:012}"))
             .collect();
         assert!(Selection::parse(&many.join(",")).is_err());
-        assert_eq!(Selection::parse(&many[..MAX_SELECTION].join(",")).unwrap().len(), MAX_SELECTION);
+        assert_eq!(
+            Selection::parse(&many[..MAX_SELECTION].join(","))
+                .unwrap()
+                .len(),
+            MAX_SELECTION
+        );
     }
 }

@@ -126,8 +126,7 @@ async fn tickets_by_status(
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
     tx.commit().await?;
-    let mut counts: Vec<(TicketStatus, i64)> =
-        TicketStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut counts: Vec<(TicketStatus, i64)> = TicketStatus::ALL.iter().map(|s| (*s, 0)).collect();
     for row in rows {
         let status: String = row.try_get("status")?;
         if let Some(entry) = counts.iter_mut().find(|(s, _)| s.key() == status) {
@@ -153,7 +152,10 @@ pub async fn dashboard(
         pending_approvals: None,
     };
     if let Some(grant) = sources.quotes {
-        let (today, currency) = (documents::today(db, clock, grant).await?, currency(db, grant).await?);
+        let (today, currency) = (
+            documents::today(db, clock, grant).await?,
+            currency(db, grant).await?,
+        );
         board.currency = currency.code().to_owned();
         let open = move |sql: &mut Sql| {
             sql.push(" AND (q.status = 'draft' OR (q.status = 'sent' AND q.valid_until >= ")
@@ -163,7 +165,10 @@ pub async fn dashboard(
         board.open_quotes = Some(open_figure(db, grant, &quotes::KIND, open, currency).await?);
     }
     if let Some(grant) = sources.orders {
-        let (today, currency) = (documents::today(db, clock, grant).await?, currency(db, grant).await?);
+        let (today, currency) = (
+            documents::today(db, clock, grant).await?,
+            currency(db, grant).await?,
+        );
         board.currency = currency.code().to_owned();
         let open = |sql: &mut Sql| {
             sql.push(" AND o.status IN ('draft', 'confirmed', 'processed')");

@@ -34,7 +34,10 @@ impl Period {
             raw => day(raw, "from")?,
         };
         if until < from {
-            return Err(DomainError::invalid("until", "The last day can't come before the first."));
+            return Err(DomainError::invalid(
+                "until",
+                "The last day can't come before the first.",
+            ));
         }
         if until > from + Months::new(MAX_MONTHS) {
             return Err(DomainError::invalid(
@@ -53,7 +56,10 @@ impl Period {
                 .earliest()
                 .map_or(0, |t| t.timestamp_millis())
         };
-        (start(self.from), start(self.until.succ_opt().unwrap_or(self.until)))
+        (
+            start(self.from),
+            start(self.until.succ_opt().unwrap_or(self.until)),
+        )
     }
 
     /// The first days of the months the period touches, oldest first.

@@ -57,13 +57,19 @@ pub async fn report(
     let mut tx = grant.begin(db, false).await?;
     let (currency, _) = documents::workspace_terms(&mut tx, grant).await?;
 
-    let mut placed = rows::reachable(&orders::KIND, "o.created_at, o.total_minor FROM orders o", grant);
+    let mut placed = rows::reachable(
+        &orders::KIND,
+        "o.created_at, o.total_minor FROM orders o",
+        grant,
+    );
     sales_filter(&mut placed, bounds, currency);
     let months = period.months();
     let mut per_month = vec![(0i64, 0i64); months.len()];
     for r in placed.query().fetch_all(&mut *tx).await? {
         let at: i64 = r.try_get("created_at")?;
-        let Some(local) = tz.timestamp_millis_opt(at).single() else { continue };
+        let Some(local) = tz.timestamp_millis_opt(at).single() else {
+            continue;
+        };
         let first = period::first_of_month(local.date_naive());
         if let Some(i) = months.iter().position(|m| *m == first) {
             per_month[i].0 += 1;
@@ -88,7 +94,11 @@ pub async fn report(
         .await?
         .iter()
         .map(|r| {
-            let label = format!("{} · {}", r.try_get::<String, _>("sku")?, r.try_get::<String, _>("name")?);
+            let label = format!(
+                "{} · {}",
+                r.try_get::<String, _>("sku")?,
+                r.try_get::<String, _>("name")?
+            );
             Ok(row(label, r.try_get("n")?, r.try_get("total")?, currency))
         })
         .collect::<Result<Vec<_>, DomainError>>()?;
@@ -108,7 +118,12 @@ pub async fn report(
         .iter()
         .map(|r| {
             let who: Option<String> = r.try_get("display_name")?;
-            Ok(row(who.unwrap_or_else(|| "Former member".into()), r.try_get("n")?, r.try_get("total")?, currency))
+            Ok(row(
+                who.unwrap_or_else(|| "Former member".into()),
+                r.try_get("n")?,
+                r.try_get("total")?,
+                currency,
+            ))
         })
         .collect::<Result<Vec<_>, DomainError>>()?;
     tx.commit().await?;

@@ -19,12 +19,12 @@ use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::bulk::{self, Selection};
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
-use crate::server::records::bulk::{self, Selection};
 use crate::server::records::{history, rows};
 
 /// Customers, declared once for the record kit.

@@ -57,12 +57,20 @@ pub async fn renew(
     months: &str,
 ) -> Result<LicenceDetail, DomainError> {
     let months = form::renewal_months(months)?;
-    step(db, clock, grant, id, expected, "renewed", |licence, today| {
-        let until = form::renewed_until(&licence.valid_until, today, months)?;
-        let mut sql = Sql::default();
-        sql.push("UPDATE licences SET valid_until = ").arg(until);
-        Ok(sql)
-    })
+    step(
+        db,
+        clock,
+        grant,
+        id,
+        expected,
+        "renewed",
+        |licence, today| {
+            let until = form::renewed_until(&licence.valid_until, today, months)?;
+            let mut sql = Sql::default();
+            sql.push("UPDATE licences SET valid_until = ").arg(until);
+            Ok(sql)
+        },
+    )
     .await
 }
 
@@ -107,13 +115,23 @@ pub async fn reinstate(
     id: &LicenceId,
     expected: i64,
 ) -> Result<LicenceDetail, DomainError> {
-    step(db, clock, grant, id, expected, "reinstated", |licence, _| {
-        if licence.status != LicenceStatus::Suspended {
-            return Err(DomainError::Conflict("This licence is not suspended.".into()));
-        }
-        let mut sql = Sql::default();
-        sql.push("UPDATE licences SET suspended_at = NULL, suspended_reason = ''");
-        Ok(sql)
-    })
+    step(
+        db,
+        clock,
+        grant,
+        id,
+        expected,
+        "reinstated",
+        |licence, _| {
+            if licence.status != LicenceStatus::Suspended {
+                return Err(DomainError::Conflict(
+                    "This licence is not suspended.".into(),
+                ));
+            }
+            let mut sql = Sql::default();
+            sql.push("UPDATE licences SET suspended_at = NULL, suspended_reason = ''");
+            Ok(sql)
+        },
+    )
     .await
 }

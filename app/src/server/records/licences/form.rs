@@ -106,20 +106,20 @@ async fn active_product(
 ) -> Result<ProductId, DomainError> {
     let not_found = || DomainError::invalid("product_id", "Choose an active product.");
     let id = ProductId::from_client(raw.trim()).map_err(|_| not_found())?;
-    let row = sqlx::query("SELECT id FROM products WHERE workspace_id = $1 AND id = $2 AND active = 1")
-        .bind(grant.workspace().as_str())
-        .bind(id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(not_found)?;
+    let row =
+        sqlx::query("SELECT id FROM products WHERE workspace_id = $1 AND id = $2 AND active = 1")
+            .bind(grant.workspace().as_str())
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(not_found)?;
     Ok(ProductId::from_db(row.try_get("id")?))
 }
 
 fn seats(raw: &str) -> Result<i64, DomainError> {
-    let n: i64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::invalid("seats", "Enter the number of seats as a whole number."))?;
+    let n: i64 = raw.trim().parse().map_err(|_| {
+        DomainError::invalid("seats", "Enter the number of seats as a whole number.")
+    })?;
     if !(1..=MAX_SEATS).contains(&n) {
         return Err(DomainError::invalid(
             "seats",
@@ -194,7 +194,11 @@ pub(super) fn renewal_months(raw: &str) -> Result<u32, DomainError> {
 
 /// The new last day of a licence renewed on `today` for `months`: the term continues from its
 /// last day, or — once expired — starts again today.
-pub(super) fn renewed_until(valid_until: &str, today: &str, months: u32) -> Result<String, DomainError> {
+pub(super) fn renewed_until(
+    valid_until: &str,
+    today: &str,
+    months: u32,
+) -> Result<String, DomainError> {
     let internal = |what: &str| DomainError::Internal(format!("stored day {what:?}"));
     let until = parse_day(valid_until, "valid_until").map_err(|_| internal(valid_until))?;
     let today = parse_day(today, "valid_until").map_err(|_| internal(today))?;
@@ -231,7 +235,12 @@ mod tests {
             dates("2026-01-31", "", "2026-12-03").unwrap().1,
             "2027-01-30"
         );
-        assert_eq!(after_months(NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(), 1).unwrap().to_string(), "2026-02-28");
+        assert_eq!(
+            after_months(NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(), 1)
+                .unwrap()
+                .to_string(),
+            "2026-02-28"
+        );
         assert_eq!(
             dates("2026-01-01", "2026-01-01", "2026-12-03").unwrap().1,
             "2026-01-01"
@@ -247,7 +256,11 @@ mod tests {
             ("2026-12-03", "2026-12-02", "valid_until"),
             ("2026-12-03", "2036-12-04", "valid_until"),
         ] {
-            assert_eq!(field(dates(from, until, "2026-12-03").unwrap_err()), expected, "{from} {until}");
+            assert_eq!(
+                field(dates(from, until, "2026-12-03").unwrap_err()),
+                expected,
+                "{from} {until}"
+            );
         }
     }
 
@@ -261,9 +274,18 @@ mod tests {
 
     #[test]
     fn a_renewal_continues_the_term_or_restarts_an_expired_one() {
-        assert_eq!(renewed_until("2026-12-31", "2026-12-03", 12).unwrap(), "2027-12-31");
-        assert_eq!(renewed_until("2026-11-30", "2026-12-03", 1).unwrap(), "2027-01-02");
-        assert_eq!(renewed_until("2026-12-03", "2026-12-03", 3).unwrap(), "2027-03-03");
+        assert_eq!(
+            renewed_until("2026-12-31", "2026-12-03", 12).unwrap(),
+            "2027-12-31"
+        );
+        assert_eq!(
+            renewed_until("2026-11-30", "2026-12-03", 1).unwrap(),
+            "2027-01-02"
+        );
+        assert_eq!(
+            renewed_until("2026-12-03", "2026-12-03", 3).unwrap(),
+            "2027-03-03"
+        );
         for bad in ["0", "61", "twelve", ""] {
             assert_eq!(field(renewal_months(bad).unwrap_err()), "months", "{bad}");
         }

@@ -21,7 +21,7 @@ pub fn generate() -> String {
 /// one.
 pub fn mask(key: &str) -> String {
     let tail = key.rsplit('-').next().unwrap_or_default();
-    let hidden = vec!["•••••"; GROUPS - 1].join("-");
+    let hidden = ["•••••"; GROUPS - 1].join("-");
     format!("{hidden}-{tail}")
 }
 
@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn a_masked_key_shows_only_its_last_group() {
-        assert_eq!(mask("7K3QD-AB12C-9ZZZZ-00000-XY7WV"), "•••••-•••••-•••••-•••••-XY7WV");
+        assert_eq!(
+            mask("7K3QD-AB12C-9ZZZZ-00000-XY7WV"),
+            "•••••-•••••-•••••-•••••-XY7WV"
+        );
         let key = generate();
         let masked = mask(&key);
         for group in key.split('-').take(GROUPS - 1) {

@@ -232,7 +232,13 @@ pub async fn create(
     .bind(key::generate())
     .bind(&terms.notes)
     .bind(terms.assignment.assigned.as_str())
-    .bind(terms.assignment.team.as_ref().map(|t| t.as_str().to_owned()))
+    .bind(
+        terms
+            .assignment
+            .team
+            .as_ref()
+            .map(|t| t.as_str().to_owned()),
+    )
     .bind(now)
     .bind(now)
     .bind(grant.user().as_str())

@@ -11,8 +11,8 @@ use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
-use crate::server::records::sql::Sql;
 use crate::server::records::bulk::{self, Selection};
+use crate::server::records::sql::Sql;
 use crate::server::records::{history, version};
 
 use super::{detail, find, KIND};
@@ -176,11 +176,23 @@ mod tests {
 
     #[test]
     fn the_flow_allows_its_steps_and_says_why_not_otherwise() {
-        for (from, to) in [(Open, Pending), (Open, Resolved), (Pending, Open), (Resolved, Open), (Resolved, Closed)] {
+        for (from, to) in [
+            (Open, Pending),
+            (Open, Resolved),
+            (Pending, Open),
+            (Resolved, Open),
+            (Resolved, Closed),
+        ] {
             assert_eq!(refusal(from, to), None, "{from:?} → {to:?}");
         }
-        assert_eq!(refusal(Open, Closed).unwrap(), "An open ticket can't become closed.");
-        assert_eq!(refusal(Pending, Pending).unwrap(), "This ticket is pending already.");
+        assert_eq!(
+            refusal(Open, Closed).unwrap(),
+            "An open ticket can't become closed."
+        );
+        assert_eq!(
+            refusal(Pending, Pending).unwrap(),
+            "This ticket is pending already."
+        );
         assert!(refusal(Closed, Open).unwrap().contains("closed"));
     }
 }

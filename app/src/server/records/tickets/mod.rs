@@ -21,9 +21,9 @@ use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::bulk::{self, Selection};
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
-use crate::server::records::bulk::{self, Selection};
 use crate::server::records::{history, numbering, rows, version};
 
 /// Tickets, declared once for the record kit.
@@ -157,7 +157,9 @@ pub async fn my_open(
     let mut sql = rows::reachable(&KIND, COLUMNS, grant);
     sql.push(" AND tk.assigned_user_id = ")
         .arg(grant.user().as_str())
-        .push(" AND tk.status IN ('open', 'pending') ORDER BY tk.updated_at DESC, tk.id DESC LIMIT ")
+        .push(
+            " AND tk.status IN ('open', 'pending') ORDER BY tk.updated_at DESC, tk.id DESC LIMIT ",
+        )
         .int(i64::from(limit));
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;

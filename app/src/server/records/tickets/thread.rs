@@ -22,7 +22,10 @@ pub(super) fn clean_body(raw: &str, field: &'static str) -> Result<String, Domai
     if body.is_empty() {
         return Err(DomainError::invalid(field, "Write the message."));
     }
-    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(DomainError::invalid(
             field,
             "A message can't contain control characters.",
@@ -138,12 +141,18 @@ mod tests {
 
     #[test]
     fn a_body_keeps_its_lines_and_refuses_control_characters() {
-        assert_eq!(clean_body("  Hello\r\nthere\t! ", "body").unwrap(), "Hello\nthere\t!");
+        assert_eq!(
+            clean_body("  Hello\r\nthere\t! ", "body").unwrap(),
+            "Hello\nthere\t!"
+        );
         for bad in ["", "   \n ", "a\u{0}b", "a\u{1b}[31m"] {
-            assert!(matches!(
-                clean_body(bad, "body"),
-                Err(DomainError::Invalid { field: "body", .. })
-            ), "{bad:?}");
+            assert!(
+                matches!(
+                    clean_body(bad, "body"),
+                    Err(DomainError::Invalid { field: "body", .. })
+                ),
+                "{bad:?}"
+            );
         }
         assert!(clean_body(&"x".repeat(BODY_MAX_CHARS + 1), "body").is_err());
     }
