@@ -25,8 +25,8 @@ pub enum V {
 }
 pub use V::*;
 
-/// Every registered endpoint but the records' ([`RECORD_MATRIX`]) and what a stranger sends it.
-/// Identity-changing calls come last.
+/// Every registered endpoint but the records' ([`RECORD_MATRIX`], sent first) and what a stranger
+/// sends it. Identity-changing calls come last.
 pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/accounts/me", &[]),
     ("/api/accounts/pending_second_factor", &[]),
