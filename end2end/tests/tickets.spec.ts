@@ -20,7 +20,7 @@ test("a ticket waits unassigned, is taken, answered with a reply and a note, and
   await expect(page.getByText("No tickets yet.")).toBeVisible();
   await page.getByRole("link", { name: "New ticket" }).click();
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
-  await page.getByLabel("Customer").selectOption({ label: "Babbage & Co" });
+  await page.getByLabel("Customer", { exact: true }).selectOption({ label: "Babbage & Co" });
   await page.getByLabel("Subject").fill("Engine will not start");
   await page.getByLabel("Priority").selectOption("urgent");
   await page.getByLabel("What the customer asked").fill("It hums, then nothing.\nSince Tuesday.");

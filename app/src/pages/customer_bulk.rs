@@ -8,12 +8,23 @@ use crate::components::alert::FormAlert;
 use crate::components::bulk::{BulkBar, ConfirmStep, Selected, SelectedIds};
 use crate::components::form::{field_error, SelectField};
 use crate::csrf_page::CsrfField;
+use crate::error::AppError;
 
-/// The actions, made by the list page so it can read the list again after each.
+/// The actions, made by the list page so it can read the list again after each, and what the
+/// last of them answered.
 #[derive(Clone, Copy)]
 pub struct BulkActions {
     pub assign: ServerAction<BulkAssignCustomers>,
     pub delete: ServerAction<BulkDeleteCustomers>,
+    last: RwSignal<Option<Result<String, AppError>>>,
+}
+
+fn customers(n: usize) -> String {
+    if n == 1 {
+        "1 customer".into()
+    } else {
+        format!("{n} customers")
+    }
 }
 
 impl BulkActions {
@@ -21,13 +32,26 @@ impl BulkActions {
         let actions = Self {
             assign: ServerAction::new(),
             delete: ServerAction::new(),
+            last: RwSignal::new(None),
         };
-        // A done action empties the selection: the list is read again and may have changed.
-        Effect::new(move |_| {
-            let assigned = matches!(actions.assign.value().get(), Some(Ok(_)));
-            let deleted = matches!(actions.delete.value().get(), Some(Ok(_)));
-            if assigned || deleted {
+        // Each answer replaces the one before; a done action empties the selection, since the
+        // list is read again and may have changed.
+        let answered = move |answer: Result<usize, AppError>, done: &'static str| {
+            if answer.is_ok() {
                 selected.clear();
+            }
+            actions
+                .last
+                .set(Some(answer.map(|n| format!("{done} {}.", customers(n)))));
+        };
+        Effect::new(move |_| {
+            if let Some(answer) = actions.assign.value().get() {
+                answered(answer, "Assigned");
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(answer) = actions.delete.value().get() {
+                answered(answer, "Deleted");
             }
         });
         actions
@@ -37,18 +61,6 @@ impl BulkActions {
     pub fn version(&self) -> (usize, usize) {
         (self.assign.version().get(), self.delete.version().get())
     }
-}
-
-/// What the last action did, for the status line.
-fn outcome(a: BulkActions) -> Option<String> {
-    let plural = |n: usize| if n == 1 { "customer" } else { "customers" };
-    if let Some(Ok(n)) = a.assign.value().get() {
-        return Some(format!("Assigned {n} {}.", plural(n)));
-    }
-    if let Some(Ok(n)) = a.delete.value().get() {
-        return Some(format!("Deleted {n} {}.", plural(n)));
-    }
-    None
 }
 
 /// Assign to a person and team; its choices load when the bar first shows (in the browser,
@@ -93,13 +105,7 @@ pub fn CustomerBulkBar(
     may_delete: bool,
 ) -> impl IntoView {
     let a = actions;
-    let error = Signal::derive(move || {
-        a.assign
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| a.delete.value().get().and_then(Result::err))
-    });
+    let error = Signal::derive(move || a.last.get().and_then(Result::err));
     view! {
         <BulkBar selected noun="customer">
             {may_assign.then(|| view! { <AssignForm selected a /> })}
@@ -112,6 +118,6 @@ pub fn CustomerBulkBar(
             })}
         </BulkBar>
         <FormAlert error />
-        {move || outcome(a).map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
+        {move || a.last.get().and_then(Result::ok).map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
     }
 }

@@ -128,6 +128,37 @@ async fn open_ticket(f: &Fixture, customer: &CustomerId, subject: &str, assigned
     .unwrap();
 }
 
+/// Two customers — Ada's and Grace's — each with a confirmed order of 100.00 EUR, payments in
+/// this week, last week and September, and an open ticket each; a draft quote for Ada's.
+async fn workspace_with_records(f: &Fixture, grace: &UserId) {
+    let adas = customer(f, "Ada's Client", &f.owner).await;
+    let hers = customer(f, "Grace's Client", grace).await;
+    let big = confirmed_order(f, &adas, &f.owner).await;
+    let small = confirmed_order(f, &hers, grace).await;
+    pay(f, &big, "70", "2026-12-01").await;
+    pay(f, &big, "30", "2026-11-24").await;
+    pay(f, &small, "5", "2026-09-01").await;
+    let quote = quotes::QuoteForm {
+        header: HeaderForm {
+            customer_id: adas.as_str().into(),
+            ..HeaderForm::default()
+        },
+        title: "Offer".into(),
+        valid_until: String::new(),
+    };
+    quotes::create(
+        &f.db,
+        &f.clock,
+        &f.grant::<QuotesWrite>().await,
+        &f.grant::<CustomersRead>().await,
+        &quote,
+    )
+    .await
+    .unwrap();
+    open_ticket(f, &adas, "Mine", &f.owner).await;
+    open_ticket(f, &hers, "Hers", grace).await;
+}
+
 #[tokio::test]
 async fn the_dashboard_counts_what_each_caller_may_see() {
     for t in backends().await {
@@ -137,32 +168,7 @@ async fn the_dashboard_counts_what_each_caller_may_see() {
         let grace = f
             .add_member("grace@example.com", "Grace Hopper", "Staff")
             .await;
-        let adas = customer(&f, "Ada's Client", &f.owner).await;
-        let hers = customer(&f, "Grace's Client", &grace).await;
-        let big = confirmed_order(&f, &adas, &f.owner).await;
-        let small = confirmed_order(&f, &hers, &grace).await;
-        pay(&f, &big, "70", "2026-12-01").await;
-        pay(&f, &big, "30", "2026-11-24").await;
-        pay(&f, &small, "5", "2026-09-01").await;
-        let quote = quotes::QuoteForm {
-            header: HeaderForm {
-                customer_id: adas.as_str().into(),
-                ..HeaderForm::default()
-            },
-            title: "Offer".into(),
-            valid_until: String::new(),
-        };
-        quotes::create(
-            &f.db,
-            &clock,
-            &f.grant::<QuotesWrite>().await,
-            &f.grant::<CustomersRead>().await,
-            &quote,
-        )
-        .await
-        .unwrap();
-        open_ticket(&f, &adas, "Mine", &f.owner).await;
-        open_ticket(&f, &hers, "Hers", &grace).await;
+        workspace_with_records(&f, &grace).await;
 
         let owner = board_of(&f, &f.owner).await;
         assert_eq!(owner.currency, "EUR", "{label}");

@@ -251,6 +251,17 @@ async fn the_terms_change_by_the_rules(t: &TestDb, f: &Fixture, l: &LicenceDetai
         "{label}"
     );
 
+    the_history_has_each_step_without_the_key(t, f, l, label).await;
+}
+
+/// The licence's history: each step, and never the key by value.
+async fn the_history_has_each_step_without_the_key(
+    t: &TestDb,
+    f: &Fixture,
+    l: &LicenceDetail,
+    label: &str,
+) {
+    let (db, id) = (&f.db, &l.licence.id);
     let history = audit::history(db, &f.grant::<AuditRead>().await, id.as_str())
         .await
         .unwrap();

@@ -310,6 +310,12 @@ async fn the_ticket_runs_its_course(
         ],
         "{label}"
     );
+    the_history_has_every_step(f, id, label).await;
+}
+
+/// The ticket's history: its opening, taking, messages and every status step, newest first.
+async fn the_history_has_every_step(f: &Fixture, id: &app::model::TicketId, label: &str) {
+    let db = &f.db;
     let history = audit::history(db, &f.grant::<AuditRead>().await, id.as_str())
         .await
         .unwrap();

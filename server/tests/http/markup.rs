@@ -383,6 +383,22 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
     }
 }
 
+/// The list pages, each of which shows the planted records.
+const LISTS: &[&str] = &[
+    "/customers",
+    "/products",
+    "/quotes",
+    "/orders",
+    "/approvals",
+    "/licences",
+    "/tickets",
+    "/reports",
+    "/team/groups",
+    "/settings",
+    "/roles",
+    "/audit",
+];
+
 /// Every page that shows the records shows the string intact, as text.
 async fn every_page_shows_it_as_text(
     c: &reqwest::Client,
@@ -466,20 +482,7 @@ async fn every_page_shows_it_as_text(
     assert!(count(&licence_page) >= 5, "{label}: {shown:?}");
     // Subject (heading and edit field), customer, and the three messages of the thread.
     assert!(count(&ticket_page) >= 6, "{label}: {shown:?}");
-    for path in [
-        "/customers",
-        "/products",
-        "/quotes",
-        "/orders",
-        "/approvals",
-        "/licences",
-        "/tickets",
-        "/reports",
-        "/team/groups",
-        "/settings",
-        "/roles",
-        "/audit",
-    ] {
+    for path in LISTS {
         assert!(
             count(path) >= 1,
             "{label}: {path} lost the string: {shown:?}"

@@ -77,55 +77,8 @@ pub async fn report(
         }
     }
 
-    let mut products = rows::reachable(
-        &orders::KIND,
-        "l.sku, l.name, CAST(SUM(l.quantity) AS BIGINT) AS n, \
-         CAST(SUM(l.total_minor) AS BIGINT) AS total FROM orders o \
-         JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.order_id = o.id",
-        grant,
-    );
-    sales_filter(&mut products, bounds, currency);
-    products
-        .push(" GROUP BY l.sku, l.name ORDER BY total DESC, l.sku LIMIT ")
-        .int(TOP_PRODUCTS);
-    let by_product = products
-        .query()
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| {
-            let label = format!(
-                "{} · {}",
-                r.try_get::<String, _>("sku")?,
-                r.try_get::<String, _>("name")?
-            );
-            Ok(row(label, r.try_get("n")?, r.try_get("total")?, currency))
-        })
-        .collect::<Result<Vec<_>, DomainError>>()?;
-
-    let mut people = rows::reachable(
-        &orders::KIND,
-        "o.assigned_user_id, u.display_name, COUNT(*) AS n, CAST(SUM(o.total_minor) AS BIGINT) AS total \
-         FROM orders o LEFT JOIN users u ON u.id = o.assigned_user_id",
-        grant,
-    );
-    sales_filter(&mut people, bounds, currency);
-    people.push(" GROUP BY o.assigned_user_id, u.display_name ORDER BY total DESC, u.display_name");
-    let by_assignee = people
-        .query()
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| {
-            let who: Option<String> = r.try_get("display_name")?;
-            Ok(row(
-                who.unwrap_or_else(|| "Former member".into()),
-                r.try_get("n")?,
-                r.try_get("total")?,
-                currency,
-            ))
-        })
-        .collect::<Result<Vec<_>, DomainError>>()?;
+    let by_product = by_product(&mut tx, grant, bounds, currency).await?;
+    let by_assignee = by_assignee(&mut tx, grant, bounds, currency).await?;
     tx.commit().await?;
 
     Ok(SalesReport {
@@ -144,4 +97,70 @@ pub async fn report(
         by_product,
         by_assignee,
     })
+}
+
+/// The best-selling products of the period, best first.
+async fn by_product(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<keys::OrdersRead>,
+    bounds: (i64, i64),
+    currency: Currency,
+) -> Result<Vec<ReportRow>, DomainError> {
+    let mut products = rows::reachable(
+        &orders::KIND,
+        "l.sku, l.name, CAST(SUM(l.quantity) AS BIGINT) AS n, \
+         CAST(SUM(l.total_minor) AS BIGINT) AS total FROM orders o \
+         JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.order_id = o.id",
+        grant,
+    );
+    sales_filter(&mut products, bounds, currency);
+    products
+        .push(" GROUP BY l.sku, l.name ORDER BY total DESC, l.sku LIMIT ")
+        .int(TOP_PRODUCTS);
+    products
+        .query()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let label = format!(
+                "{} · {}",
+                r.try_get::<String, _>("sku")?,
+                r.try_get::<String, _>("name")?
+            );
+            Ok(row(label, r.try_get("n")?, r.try_get("total")?, currency))
+        })
+        .collect()
+}
+
+/// Sales of the period per person the orders are assigned to, largest first.
+async fn by_assignee(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<keys::OrdersRead>,
+    bounds: (i64, i64),
+    currency: Currency,
+) -> Result<Vec<ReportRow>, DomainError> {
+    let mut people = rows::reachable(
+        &orders::KIND,
+        "o.assigned_user_id, u.display_name, COUNT(*) AS n, CAST(SUM(o.total_minor) AS BIGINT) AS total \
+         FROM orders o LEFT JOIN users u ON u.id = o.assigned_user_id",
+        grant,
+    );
+    sales_filter(&mut people, bounds, currency);
+    people.push(" GROUP BY o.assigned_user_id, u.display_name ORDER BY total DESC, u.display_name");
+    people
+        .query()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let who: Option<String> = r.try_get("display_name")?;
+            Ok(row(
+                who.unwrap_or_else(|| "Former member".into()),
+                r.try_get("n")?,
+                r.try_get("total")?,
+                currency,
+            ))
+        })
+        .collect()
 }
