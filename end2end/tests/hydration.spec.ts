@@ -46,7 +46,8 @@ test.describe("with JavaScript disabled", () => {
     await expect(rows.filter({ hasText: "Northwind Traders" })).toHaveCount(1);
 
     await page.goto("/");
-    await expect(page.locator(".stat-value")).toHaveText(String(total));
+    const workspaces = page.locator(".stat-card", { hasText: "Your workspaces" });
+    await expect(workspaces.locator(".stat-value")).toHaveText(String(total));
   });
 
   test("the filter is inert without hydration", async ({ page }) => {

@@ -26,6 +26,8 @@ test("five wrong passwords lock an account, the right one is then refused alike,
   await member.getByLabel("Password").fill(PASSWORD);
   await member.getByRole("button", { name: "Join Northwind Traders" }).click();
   await expect(member).toHaveURL(/\/$/);
+  // Before hydration the button posts natively and lands elsewhere.
+  await expect(member.locator("html[data-hydrated=true]")).toHaveCount(1);
   await member.getByRole("button", { name: "Sign out" }).click();
   await expect(member).toHaveURL(/\/signin$/);
 

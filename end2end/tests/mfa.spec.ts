@@ -25,6 +25,8 @@ async function giveCode(page: Page, code: string) {
 }
 
 async function signOut(page: Page) {
+  // Before hydration the button posts natively and lands elsewhere.
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
 }

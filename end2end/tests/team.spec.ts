@@ -41,6 +41,8 @@ test("an invitee without an account joins from the mailed link in their own brow
   await expect(invitee.locator(".banner")).toHaveCount(0);
 
   // Signed out and in again with the new password.
+  // Before hydration the button posts natively and lands elsewhere.
+  await expect(invitee.locator("html[data-hydrated=true]")).toHaveCount(1);
   await invitee.getByRole("button", { name: "Sign out" }).click();
   await expect(invitee).toHaveURL(/\/signin$/);
   await gotoHydrated(invitee, "/signin");

@@ -3,10 +3,11 @@ import { callApi, gotoHydrated, ownerWithMember, watchConsole } from "./helpers"
 
 test("a ticket waits unassigned, is taken, answered with a reply and a note, and closed; Staff see only the tickets given to them", async ({ page, browser }) => {
   const stamp = Date.now();
+  const melbaEmail = `tickets-staff+${stamp}@example.com`;
   const { context, member } = await ownerWithMember(page, browser, {
     owner: `tickets-owner+${stamp}@example.com`,
     ownerName: "Ada Lovelace",
-    member: `tickets-staff+${stamp}@example.com`,
+    member: melbaEmail,
     memberName: "Melba Roy",
     workspace: `Support ${stamp}`,
   });
@@ -72,7 +73,7 @@ test("a ticket waits unassigned, is taken, answered with a reply and a note, and
   const second = (await made.json()).ticket.id as string;
   await gotoHydrated(page, `/tickets/${second}`);
   const edit = page.locator("section", { has: page.locator("#edit-heading") });
-  await edit.getByLabel("Assigned to").selectOption({ label: "Melba Roy" });
+  await edit.getByLabel("Assigned to").selectOption({ label: `Melba Roy <${melbaEmail}>` });
   await edit.getByRole("button", { name: "Save ticket" }).click();
   await expect(details).toContainText("Melba Roy");
   ownerConsole.assertClean();
