@@ -42,16 +42,21 @@ impl Selected {
 
     /// "3 customers", "1 customer".
     pub fn counted(&self, noun: &str) -> String {
-        match self.count() {
-            1 => format!("1 {noun}"),
-            n => format!("{n} {noun}s"),
-        }
+        counted(self.count(), noun)
     }
 }
 
 impl Default for Selected {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// `n` of `noun`: "3 customers", "1 customer".
+pub fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }
 
@@ -119,5 +124,15 @@ pub fn ConfirmStep(
             </button>
             <button type="button" class="btn" on:click=move |_| asking.set(false)>"Keep them"</button>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_count_names_its_noun_in_the_right_number() {
+        assert_eq!(super::counted(1, "customer"), "1 customer");
+        assert_eq!(super::counted(3, "ticket"), "3 tickets");
+        assert_eq!(super::counted(0, "customer"), "0 customers");
     }
 }

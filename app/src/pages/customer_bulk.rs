@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::customers::{get_customer_form_options, BulkAssignCustomers, BulkDeleteCustomers};
 use crate::components::alert::FormAlert;
-use crate::components::bulk::{BulkBar, ConfirmStep, Selected, SelectedIds};
+use crate::components::bulk::{counted, BulkBar, ConfirmStep, Selected, SelectedIds};
 use crate::components::form::{field_error, SelectField};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
@@ -17,14 +17,6 @@ pub struct BulkActions {
     pub assign: ServerAction<BulkAssignCustomers>,
     pub delete: ServerAction<BulkDeleteCustomers>,
     last: RwSignal<Option<Result<String, AppError>>>,
-}
-
-fn customers(n: usize) -> String {
-    if n == 1 {
-        "1 customer".into()
-    } else {
-        format!("{n} customers")
-    }
 }
 
 impl BulkActions {
@@ -40,9 +32,9 @@ impl BulkActions {
             if answer.is_ok() {
                 selected.clear();
             }
-            actions
-                .last
-                .set(Some(answer.map(|n| format!("{done} {}.", customers(n)))));
+            actions.last.set(Some(
+                answer.map(|n| format!("{done} {}.", counted(n, "customer"))),
+            ));
         };
         Effect::new(move |_| {
             if let Some(answer) = actions.assign.value().get() {

@@ -15,11 +15,13 @@ pub fn status_pill(key: &'static str, label: &'static str) -> impl IntoView {
     view! { <span class=format!("status status-{key}")>{label}</span> }
 }
 
-fn message(errors: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+/// The message for `field` in a form's last error (shared by every record form).
+pub fn message(errors: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || errors.get().and_then(|e| e.field_message(field)))
 }
 
-fn pairs(choices: Vec<Choice>) -> Vec<(String, String)> {
+/// Choices as a select field's `(value, label)` pairs.
+pub fn pairs(choices: Vec<Choice>) -> Vec<(String, String)> {
     choices.into_iter().map(|c| (c.id, c.label)).collect()
 }
 

@@ -12,15 +12,8 @@ use crate::components::layout::PageHeader;
 use crate::components::raw_text::TextArea;
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
-use crate::model::{Choice, DocumentFormOptions, Licence};
-
-fn message(errors: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || errors.get().and_then(|e| e.field_message(field)))
-}
-
-fn pairs(choices: Vec<Choice>) -> Vec<(String, String)> {
-    choices.into_iter().map(|c| (c.id, c.label)).collect()
-}
+use crate::model::{DocumentFormOptions, Licence};
+use crate::pages::documents::{message, pairs};
 
 /// Seats, dates, assignment and notes; `current` fills them for editing.
 #[component]

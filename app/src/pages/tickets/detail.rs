@@ -21,9 +21,10 @@ use crate::model::{
     utc_datetime, DocumentFormOptions, MessageKind, Ticket, TicketDetail, TicketMessage,
     TicketStatus,
 };
+use crate::pages::documents::message;
 use crate::pages::documents::status_pill;
 use crate::pages::history::HistoryCard;
-use crate::pages::tickets::new::{message, TicketFields};
+use crate::pages::tickets::new::TicketFields;
 use crate::permissions::Permission;
 
 /// The actions of the page, made once at its top so their answers outlive re-renders.

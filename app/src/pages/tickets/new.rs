@@ -13,13 +13,7 @@ use crate::components::raw_text::TextArea;
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{DocumentFormOptions, Ticket, TicketPriority};
-
-pub(super) fn message(
-    errors: Signal<Option<AppError>>,
-    field: &'static str,
-) -> Signal<Option<String>> {
-    Signal::derive(move || errors.get().and_then(|e| e.field_message(field)))
-}
+use crate::pages::documents::{message, pairs};
 
 /// Subject, priority, assignee (empty: unassigned) and team; `current` fills them for editing.
 #[component]
@@ -71,11 +65,7 @@ fn OpenForm(
     action: ServerAction<CreateTicket>,
     errors: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let customers = options
-        .customers
-        .into_iter()
-        .map(|c| (c.id, c.label))
-        .collect();
+    let customers = pairs(options.customers);
     view! {
         <section class="card">
             <ActionForm action attr:class="form" attr:novalidate=true>
