@@ -28,8 +28,14 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Add the demo workspaces (safe to repeat) and exit.
-    Demo,
+    /// Add the demo workspaces with their people and records (safe to repeat) and exit.
+    Demo {
+        /// Multiplies the first workspace's records (scale 1: 2,000 customers, 3,000 orders…;
+        /// 334 makes a million orders for the benchmarks). Only a workspace without records
+        /// is filled.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        scale: u16,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -439,7 +445,7 @@ mod tests {
     #[test]
     fn subcommands_accept_settings_after_them() {
         let cli = Cli::try_parse_from(["server", "demo", "--data-dir", "x"]).unwrap();
-        assert_eq!(cli.command, Some(Command::Demo));
+        assert_eq!(cli.command, Some(Command::Demo { scale: 1 }));
         assert_eq!(cli.settings.data_dir, PathBuf::from("x"));
     }
 }

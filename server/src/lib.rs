@@ -77,15 +77,15 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             tracing::info!(backend = db.backend().name(), "migrations applied");
             return Ok(());
         }
-        Command::Demo => {
-            let added = demo::seed(&db, &clock, &Hasher::new(1)).await?;
+        Command::Demo { scale } => {
+            let added = demo::seed(&db, &clock, &Hasher::new(1), scale.into()).await?;
             tracing::info!(added, "demo data seeded");
             return Ok(());
         }
         Command::Serve => {}
     }
     if config.seed_demo {
-        let added = demo::seed(&db, &clock, &Hasher::new(1)).await?;
+        let added = demo::seed(&db, &clock, &Hasher::new(1), 1).await?;
         tracing::info!(added, "demo data seeded");
     }
 

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         }
     };
     let command = cli.command.unwrap_or(Command::Serve);
-    if command == Command::Demo && config.production {
+    if matches!(command, Command::Demo { .. }) && config.production {
         eprintln!("server: the demo account's password is published; `demo` is refused in production mode");
         return ExitCode::from(2);
     }

@@ -27,6 +27,20 @@ fn shares(bars: &[Bar]) -> Vec<f64> {
         .collect()
 }
 
+/// Every how many bars a label is drawn: all of them when they fit their slot, else every
+/// second (third, …) so neighbours never run into each other. The figures table names every
+/// bar.
+fn label_step(bars: &[Bar], slot: f64) -> usize {
+    // An 11-unit font's characters average about 6.5 units wide; a little gap between labels.
+    let widest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let needed = widest as f64 * 6.5 + 6.0;
+    (needed / slot.max(1.0)).ceil().max(1.0) as usize
+}
+
 /// A bar chart of `bars`, headed `title` (an `<h2>` with id `id`), captioned `description`;
 /// `period` and `column` head the figures' columns ("Week of", "Revenue").
 #[component]
@@ -45,6 +59,7 @@ pub fn BarChart(
         (heading.clone(), heading.clone(), caption.clone());
     let slot = (WIDTH - LEFT - RIGHT) / bars.len().max(1) as f64;
     let plot = HEIGHT - TOP - BOTTOM;
+    let step = label_step(&bars, slot);
     let drawn = bars
         .iter()
         .zip(shares(&bars))
@@ -54,10 +69,11 @@ pub fn BarChart(
             let h = (plot * share).max(if bar.value > 0 { 1.0 } else { 0.0 });
             let y = TOP + plot - h;
             let centre = x + slot / 2.0;
+            let label = if i % step == 0 { bar.label.clone() } else { String::new() };
             view! {
                 <g>
                     <rect class="chart-bar" x=format!("{:.1}", x + slot * 0.15) y=format!("{y:.1}") width=format!("{:.1}", slot * 0.7) height=format!("{h:.1}") />
-                    <text class="chart-label" x=format!("{centre:.1}") y=format!("{:.1}", HEIGHT - 10.0) text-anchor="middle">{bar.label.clone()}</text>
+                    <text class="chart-label" x=format!("{centre:.1}") y=format!("{:.1}", HEIGHT - 10.0) text-anchor="middle">{label}</text>
                 </g>
             }
         })
@@ -104,5 +120,23 @@ mod tests {
         assert_eq!(shares(&[bar(0), bar(50), bar(100)]), [0.0, 0.5, 1.0]);
         assert_eq!(shares(&[bar(0), bar(0)]), [0.0, 0.0]);
         assert_eq!(shares(&[]), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn labels_are_thinned_only_when_they_would_touch() {
+        let labelled = |label: &str, n: usize| -> Vec<Bar> {
+            (0..n)
+                .map(|_| Bar {
+                    label: label.into(),
+                    ..bar(1)
+                })
+                .collect()
+        };
+        let slot = |n: usize| (WIDTH - LEFT - RIGHT) / n as f64;
+        // Twelve weeks ("30 Nov") fit; twelve months ("Nov 2026") need every other.
+        assert_eq!(label_step(&labelled("30 Nov", 12), slot(12)), 1);
+        assert_eq!(label_step(&labelled("Nov 2026", 12), slot(12)), 2);
+        assert_eq!(label_step(&labelled("Nov 2026", 36), slot(36)), 4);
+        assert_eq!(label_step(&[], slot(1)), 1);
     }
 }

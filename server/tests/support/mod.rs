@@ -46,7 +46,7 @@ impl TestServer {
         args.extend(extra_args);
         let cli = Cli::try_parse_from(args).unwrap();
         let config = Config::from_settings(cli.settings).unwrap();
-        server::demo::seed(&db.db, &Clock::System, &Hasher::new(2))
+        server::demo::seed_workspaces(&db.db, &Clock::System, &Hasher::new(2))
             .await
             .unwrap();
         let state = server::app_state(&config, db.db.clone(), clock).unwrap();

@@ -8,7 +8,7 @@
 
 pub mod flow;
 mod form;
-mod key;
+pub mod key;
 
 use sqlx::Row;
 
