@@ -70,7 +70,7 @@ impl Fill<'_> {
 
     /// A moment in the company's history, more of them recent than old.
     pub fn past_ms(&mut self) -> i64 {
-        let f: f64 = self.rng.random::<f64>().powf(1.6);
+        let f: f64 = self.rng.random::<f64>().powf(1.3);
         self.now_ms - (f * (HISTORY_DAYS * DAY_MS) as f64) as i64 - self.rng.random_range(0..DAY_MS)
     }
 
@@ -78,7 +78,7 @@ impl Fill<'_> {
     /// of them recent than old.
     pub fn at_fraction(&mut self, k: usize, n: usize) -> i64 {
         let t = k as f64 / n.max(1) as f64;
-        let age = (1.0 - t).powf(1.6) * (HISTORY_DAYS * DAY_MS) as f64;
+        let age = (1.0 - t).powf(1.3) * (HISTORY_DAYS * DAY_MS) as f64;
         self.now_ms - age as i64 - self.rng.random_range(0..DAY_MS / 4)
     }
 

@@ -70,6 +70,12 @@ fn filter_as<R: Reacher>(sql: &mut Sql, kind: &RecordKind, alias: &str, grant: &
             assigned_filter(sql, alias, assignee, team, grant);
         }
         Reach::Through { parent, column } => {
+            // A parent filter that would say only "in this workspace" is left out: the
+            // composite foreign key (workspace_id, column) already keeps a child in its
+            // parent's workspace, and the subquery cost a dashboard a scan of every order.
+            if !narrows(parent, grant) {
+                return;
+            }
             let inner = format!("{alias}_{}", parent.alias);
             sql.push(&format!(
                 " AND {alias}.{column} IN (SELECT {inner}.id FROM {} {inner} WHERE",
@@ -78,6 +84,15 @@ fn filter_as<R: Reacher>(sql: &mut Sql, kind: &RecordKind, alias: &str, grant: &
             filter_as(sql, parent, &inner, grant);
             sql.push(")");
         }
+    }
+}
+
+/// Whether `kind`'s filter for the grant says more than "in the grant's workspace".
+fn narrows<R: Reacher>(kind: &RecordKind, grant: &R) -> bool {
+    match kind.reach {
+        Reach::Catalogue => false,
+        Reach::Assigned { .. } => grant.scope() != Scope::All,
+        Reach::Through { parent, .. } => narrows(parent, grant),
     }
 }
 

@@ -158,9 +158,13 @@ pub async fn dashboard(
         );
         board.currency = currency.code().to_owned();
         let open = move |sql: &mut Sql| {
-            sql.push(" AND (q.status = 'draft' OR (q.status = 'sent' AND q.valid_until >= ")
-                .arg(today)
-                .push("))");
+            // The status list first, so the index seeks to open quotes instead of reading
+            // every quote of the workspace.
+            sql.push(
+                " AND q.status IN ('draft', 'sent') AND (q.status = 'draft' OR q.valid_until >= ",
+            )
+            .arg(today)
+            .push(")");
         };
         board.open_quotes = Some(open_figure(db, grant, &quotes::KIND, open, currency).await?);
     }
