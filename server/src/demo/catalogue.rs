@@ -4,8 +4,8 @@
 use rand::Rng;
 use sqlx::AnyConnection;
 
+use super::draw::Fill;
 use super::names;
-use super::records::Fill;
 use super::rows::Tables;
 
 pub struct Product {

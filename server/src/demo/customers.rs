@@ -3,8 +3,8 @@
 use rand::Rng;
 use sqlx::AnyConnection;
 
+use super::draw::Fill;
 use super::names::{self, CITIES};
-use super::records::Fill;
 use super::rows::Tables;
 
 pub struct Customer {

@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod customers;
+mod draw;
 mod names;
 mod payments;
 mod people;
@@ -33,7 +34,7 @@ pub const WORKSPACES: &[&str] = &[
 ];
 
 /// The demo Owner and workspaces with their people and records; returns how many workspaces it
-/// added. `scale` multiplies the first workspace's records (see [`records::Counts`]).
+/// added. `scale` multiplies the first workspace's records (see [`draw::Counts`]).
 pub async fn seed(
     db: &Db,
     clock: &Clock,
@@ -51,7 +52,7 @@ pub async fn seed(
             continue;
         }
         people::set_terms(db, clock, &owner, &workspace.id, index).await?;
-        let counts = records::Counts::at(if index == 0 { scale } else { 1 });
+        let counts = draw::Counts::at(if index == 0 { scale } else { 1 });
         let started = std::time::Instant::now();
         let written = records::fill(
             db,

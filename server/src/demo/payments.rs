@@ -4,7 +4,7 @@
 
 use rand::Rng;
 
-use super::records::{Fill, DAY_MS};
+use super::draw::{Fill, DAY_MS};
 use super::rows::Tables;
 
 /// The payment and refund tables' places in the sales writer's [`Tables`].

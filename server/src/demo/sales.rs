@@ -11,8 +11,8 @@ use app::server::records::money::{self, Line, Money};
 
 use super::catalogue::Product;
 use super::customers::Customer;
+use super::draw::{Counts, Fill, DAY_MS};
 use super::payments;
-use super::records::{Counts, Fill, DAY_MS};
 use super::rows::{Tables, Value};
 
 const QUOTES: usize = 0;

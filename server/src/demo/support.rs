@@ -11,8 +11,8 @@ use app::server::records::licences::key;
 
 use super::catalogue::Product;
 use super::customers::Customer;
+use super::draw::{Counts, Fill, DAY_MS};
 use super::names::{self, NOTES, REPLIES, TICKET_SUBJECTS};
-use super::records::{Counts, Fill, DAY_MS};
 use super::rows::Tables;
 
 const TICKETS: usize = 0;
