@@ -23,10 +23,12 @@ mod record_matrix;
 use record_matrix::RECORD_MATRIX;
 #[path = "isolation/victims.rs"]
 mod victims;
-use victims::{victim_documents, victim_product, VictimDocuments};
+use victims::{victim_documents, victim_parts, victim_product, VictimDocuments};
 
 struct Victim {
     customer: String,
+    contact: String,
+    address: String,
     product: String,
     documents: VictimDocuments,
     member: String,
@@ -111,6 +113,7 @@ async fn victim(db: &Db) -> Victim {
     )
     .await
     .unwrap();
+    let (contact, address) = victim_parts(db, &f, customer.id.as_str()).await;
     let product = victim_product(db, &f).await;
     let documents = victim_documents(db, &f, customer.id.as_str(), &product).await;
     invitations::invite(
@@ -134,6 +137,8 @@ async fn victim(db: &Db) -> Victim {
     let (ip_rule, staff) = victim_network_and_hours(db, &f).await;
     Victim {
         customer: customer.id.as_str().into(),
+        contact,
+        address,
         product,
         documents,
         member: grace.as_str().into(),
@@ -174,6 +179,9 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "sod_rules",
         "quote_lines",
         "ticket_messages",
+        "customer_contacts",
+        "customer_addresses",
+        "customer_tags",
         "order_lines",
         "refunds",
         "approval_requests",
@@ -300,6 +308,8 @@ impl Victim {
         match x {
             Text(t) => t.to_owned(),
             Customer => self.customer.clone(),
+            Contact => self.contact.clone(),
+            Address => self.address.clone(),
             Product => self.product.clone(),
             Quote => self.documents.quote.clone(),
             QuoteLine => self.documents.quote_line.clone(),

@@ -18,14 +18,15 @@ use app::server::platform::testing;
 mod support;
 use support::{api, cookie_client, TestServer};
 
-/// A signed-in `/customers` page (session, caller, the page's own data, and — the demo Owner
-/// decides refunds — the navigation's count of approvals waiting), and one server-function
-/// call (`customers/list`, caller included). On PostgreSQL each workspace transaction also
+/// A signed-in `/customers` page (session, caller, the page's own data — the rows, then the
+/// tags of those rows in one statement — and, as the demo Owner decides refunds, the
+/// navigation's count of approvals waiting), and one server-function call (`customers/list`,
+/// caller included). On PostgreSQL each workspace transaction also
 /// logs its `BEGIN` and the `set_config` that row-level security reads.
 fn bounds(backend: app::server::platform::db::Backend) -> (usize, usize) {
     match backend {
-        app::server::platform::db::Backend::Sqlite => (12, 11),
-        app::server::platform::db::Backend::Postgres => (16, 13),
+        app::server::platform::db::Backend::Sqlite => (13, 12),
+        app::server::platform::db::Backend::Postgres => (17, 14),
     }
 }
 

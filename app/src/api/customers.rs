@@ -10,11 +10,12 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
 
-/// `POST /api/customers/list` — a page of the customers the caller reaches, by name; `after`
-/// is the previous page's `next`. Permission: `customers.read` (scope applies).
+/// `POST /api/customers/list` — a page of the customers the caller reaches, by name, carrying
+/// `tag` if given; `after` is the previous page's `next`. Permission: `customers.read` (scope applies).
 #[server(endpoint = "customers/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_customers(
     search: String,
+    tag: Option<String>,
     after: Option<String>,
 ) -> Result<CustomerPage, AppError> {
     use crate::permissions::keys;
@@ -23,6 +24,7 @@ pub async fn list_customers(
     let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
     let query = customers::ListQuery {
         search,
+        tag: tag.filter(|t| !t.trim().is_empty()),
         after: after.filter(|a| !a.is_empty()),
         limit: None,
     };

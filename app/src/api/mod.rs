@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod customer_parts;
 pub mod customers;
 pub mod dashboard;
 pub mod groups;

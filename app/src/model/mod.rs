@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[macro_use]
 mod ids;
+mod customer_parts;
 mod dashboard;
 mod documents;
 mod licences;
@@ -14,6 +15,7 @@ mod reports;
 mod security;
 mod tickets;
 
+pub use customer_parts::*;
 pub use dashboard::*;
 pub use documents::*;
 pub use ids::*;
@@ -254,6 +256,8 @@ pub struct Customer {
     pub assigned_to: Option<String>,
     pub team_id: Option<TeamId>,
     pub team: Option<String>,
+    /// Labels for finding and grouping customers, in the order of their lower-cased text.
+    pub tags: Vec<String>,
     pub updated_at_ms: i64,
     /// Changes with every save; an update names the version it was based on.
     pub version: i64,

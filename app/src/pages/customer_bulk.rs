@@ -1,12 +1,14 @@
 //! The customer list's bulk actions, for those whose role allows bulk work: assign the chosen
-//! customers to one person and team, or delete them (asked twice, with the count).
+//! customers to one person and team, put a tag on them, or delete them (asked twice, with the
+//! count).
 
 use leptos::prelude::*;
 
+use crate::api::customer_parts::BulkTagCustomers;
 use crate::api::customers::{get_customer_form_options, BulkAssignCustomers, BulkDeleteCustomers};
 use crate::components::alert::FormAlert;
 use crate::components::bulk::{counted, BulkBar, ConfirmStep, Selected, SelectedIds};
-use crate::components::form::{field_error, SelectField};
+use crate::components::form::{field_error, SelectField, TextField};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 
@@ -15,6 +17,7 @@ use crate::error::AppError;
 #[derive(Clone, Copy)]
 pub struct BulkActions {
     pub assign: ServerAction<BulkAssignCustomers>,
+    pub tag: ServerAction<BulkTagCustomers>,
     pub delete: ServerAction<BulkDeleteCustomers>,
     last: RwSignal<Option<Result<String, AppError>>>,
 }
@@ -23,6 +26,7 @@ impl BulkActions {
     pub fn new(selected: Selected) -> Self {
         let actions = Self {
             assign: ServerAction::new(),
+            tag: ServerAction::new(),
             delete: ServerAction::new(),
             last: RwSignal::new(None),
         };
@@ -42,6 +46,11 @@ impl BulkActions {
             }
         });
         Effect::new(move |_| {
+            if let Some(answer) = actions.tag.value().get() {
+                answered(answer, "Tagged");
+            }
+        });
+        Effect::new(move |_| {
             if let Some(answer) = actions.delete.value().get() {
                 answered(answer, "Deleted");
             }
@@ -50,8 +59,12 @@ impl BulkActions {
     }
 
     /// Changes whenever an action has answered.
-    pub fn version(&self) -> (usize, usize) {
-        (self.assign.version().get(), self.delete.version().get())
+    pub fn version(&self) -> (usize, usize, usize) {
+        (
+            self.assign.version().get(),
+            self.tag.version().get(),
+            self.delete.version().get(),
+        )
     }
 }
 
@@ -101,6 +114,16 @@ pub fn CustomerBulkBar(
     view! {
         <BulkBar selected noun="customer">
             {may_assign.then(|| view! { <AssignForm selected a /> })}
+            {may_assign.then(|| view! {
+                <ActionForm action=a.tag attr:class="bulk-form" attr:novalidate=true>
+                    <CsrfField />
+                    <SelectedIds selected />
+                    <TextField label="Tag" name="tag" error=field_error(a.tag.value(), "tag") maxlength=40 />
+                    <button type="submit" class="btn" disabled=move || a.tag.pending().get()>
+                        {move || format!("Tag {}", selected.counted("customer"))}
+                    </button>
+                </ActionForm>
+            })}
             {may_delete.then(|| view! {
                 <ActionForm action=a.delete attr:class="bulk-form" attr:novalidate=true>
                     <CsrfField />

@@ -1,11 +1,12 @@
-//! Customers: the list (search, keyset pages in the address, so the back button and links
-//! work), a new-customer form, and one customer's page with its edit form.
+//! Customers: the list (search, a tag filter, keyset pages in the address, so the back button
+//! and links work), a new-customer form, and one customer's page with its edit form and parts.
 
 use crate::components::raw_text::Title;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::accounts::me;
+use crate::api::customer_parts::get_customer_parts;
 use crate::api::customers::{
     get_customer, get_customer_form_options, list_customers, CreateCustomer, DeleteCustomer,
     UpdateCustomer,
@@ -18,8 +19,9 @@ use crate::components::raw_text::TextArea;
 use crate::components::table::{encode_query_value, DataTable, Pager, SELECT};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
-use crate::model::{Customer, CustomerFormOptions, CustomerPage};
+use crate::model::{Customer, CustomerFormOptions, CustomerPage, CustomerParts};
 use crate::pages::customer_bulk::{BulkActions, CustomerBulkBar};
+use crate::pages::customer_parts::{PartActions, PartsCards, TagLinks, TagsForm};
 use crate::pages::history::HistoryCard;
 use crate::permissions::Permission;
 
@@ -27,12 +29,13 @@ use crate::permissions::Permission;
 pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let tag = move || query.with(|q| q.get("tag").unwrap_or_default());
     let after = move || query.with(|q| q.get("after"));
     let selected = Selected::new();
     let bulk = BulkActions::new(selected);
     let page = Resource::new(
-        move || (search(), after(), bulk.version()),
-        |(search, after, _)| list_customers(search, after),
+        move || (search(), tag(), after(), bulk.version()),
+        |(search, tag, after, _)| list_customers(search, Some(tag), after),
     );
     let current = Resource::new(|| (), |_| me());
     view! {
@@ -50,6 +53,8 @@ pub fn CustomersPage() -> impl IntoView {
                         value=search
                         maxlength=100
                     />
+                    <label for="customer-tag" class="sr-only">"Tag"</label>
+                    <input id="customer-tag" type="search" name="tag" placeholder="Tag" value=tag maxlength=40 class="tag-filter" />
                     <button type="submit" class="btn">"Search"</button>
                 </form>
                 <Suspense fallback=|| ()>
@@ -77,7 +82,7 @@ pub fn CustomersPage() -> impl IntoView {
                         <CustomerBulkBar selected actions=bulk may_assign may_delete />
                     });
                     match page.await {
-                        Ok(page) => view! { {bar}<CustomerTable page search=search() selected=choosing /> }.into_any(),
+                        Ok(page) => view! { {bar}<CustomerTable page search=search() tag=tag() selected=choosing /> }.into_any(),
                         Err(e) => list_error(e, "customers"),
                     }
                 })}
@@ -87,16 +92,22 @@ pub fn CustomersPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerTable(page: CustomerPage, search: String, selected: Option<Selected>) -> impl IntoView {
-    let empty = if search.is_empty() {
+fn CustomerTable(
+    page: CustomerPage,
+    search: String,
+    tag: String,
+    selected: Option<Selected>,
+) -> impl IntoView {
+    let empty = if search.is_empty() && tag.is_empty() {
         "No customers yet."
     } else {
         "No customers match your search."
     };
     let next = page.next.map(|after| {
         format!(
-            "/customers?q={}&after={}",
+            "/customers?q={}&tag={}&after={}",
             encode_query_value(&search),
+            encode_query_value(&tag),
             encode_query_value(&after)
         )
     });
@@ -115,6 +126,7 @@ fn CustomerTable(page: CustomerPage, search: String, selected: Option<Selected>)
                     <td><a href=href>{c.name}</a></td>
                     <td>{c.company}</td>
                     <td>{c.email}</td>
+                    <td class="tags"><TagLinks tags=c.tags /></td>
                     <td>{c.assigned_to.unwrap_or_else(|| "—".into())}</td>
                     <td>{c.team.unwrap_or_else(|| "—".into())}</td>
                 </tr>
@@ -122,9 +134,17 @@ fn CustomerTable(page: CustomerPage, search: String, selected: Option<Selected>)
         })
         .collect::<Vec<_>>();
     let columns: &'static [&'static str] = if selected.is_some() {
-        &[SELECT, "Name", "Company", "Email", "Assigned to", "Team"]
+        &[
+            SELECT,
+            "Name",
+            "Company",
+            "Email",
+            "Tags",
+            "Assigned to",
+            "Team",
+        ]
     } else {
-        &["Name", "Company", "Email", "Assigned to", "Team"]
+        &["Name", "Company", "Email", "Tags", "Assigned to", "Team"]
     };
     view! {
         <DataTable columns rows empty />
@@ -254,9 +274,14 @@ pub fn CustomerPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let update = ServerAction::<UpdateCustomer>::new();
     let delete = ServerAction::<DeleteCustomer>::new();
+    let parts = PartActions::default();
     let customer = Resource::new(
-        move || (id(), update.version().get()),
-        |(id, _)| get_customer(id),
+        move || (id(), update.version().get(), parts.version()),
+        |(id, _, _)| get_customer(id),
+    );
+    let part_list = Resource::new(
+        move || (id(), update.version().get(), parts.version()),
+        |(id, _, _)| get_customer_parts(id),
     );
     let current = Resource::new(|| (), |_| me());
     Effect::new(move |_| {
@@ -274,9 +299,10 @@ pub fn CustomerPage() -> impl IntoView {
                     can(Permission::CustomersWrite),
                     can(Permission::CustomersDelete),
                 );
+                let part_list = part_list.await.ok();
                 match customer.await {
                     Ok(c) => {
-                        view! { <CustomerDetail customer=c can_write can_delete update delete /> }
+                        view! { <CustomerDetail customer=c part_list can_write can_delete update delete parts /> }
                             .into_any()
                     }
                     Err(e) => list_error(e, "this customer"),
@@ -289,12 +315,24 @@ pub fn CustomerPage() -> impl IntoView {
 #[component]
 fn CustomerDetail(
     customer: Customer,
+    part_list: Option<CustomerParts>,
     can_write: bool,
     can_delete: bool,
     update: ServerAction<UpdateCustomer>,
     delete: ServerAction<DeleteCustomer>,
+    parts: PartActions,
 ) -> impl IntoView {
     let id = customer.id.as_str().to_owned();
+    let cards = part_list.map(|p| view! { <PartsCards id=id.clone() parts=p can_write a=parts /> });
+    let tags_form = can_write.then(|| {
+        let (id, tags) = (id.clone(), customer.tags.clone());
+        view! {
+            <section class="card" aria-labelledby="tags-heading">
+                <h2 id="tags-heading">"Tags"</h2>
+                <TagsForm id version=customer.version tags a=parts />
+            </section>
+        }
+    });
     let dash = |s: &str| {
         if s.is_empty() {
             "—".to_owned()
@@ -334,10 +372,13 @@ fn CustomerDetail(
                 {tax}
                 <dt>"Assigned to"</dt><dd>{customer.assigned_to.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Team"</dt><dd>{customer.team.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Tags"</dt><dd class="tags"><TagLinks tags=customer.tags.clone() />{customer.tags.is_empty().then_some("—")}</dd>
                 <dt>"Notes"</dt><dd class="notes">{dash(&customer.notes)}</dd>
             </dl>
             <p><a href="/customers">"← All customers"</a></p>
         </section>
+        {cards}
+        {tags_form}
         {edit}
         {remove}
         <HistoryCard target=customer.id.as_str().to_owned() />

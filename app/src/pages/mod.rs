@@ -6,6 +6,7 @@ pub mod account;
 pub mod approvals;
 pub mod audit;
 pub mod customer_bulk;
+pub mod customer_parts;
 pub mod customers;
 pub mod documents;
 pub mod forgot_password;

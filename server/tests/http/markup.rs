@@ -8,6 +8,8 @@ use scraper::{Html, Selector};
 
 use super::support::{api, cookie_client, TestServer};
 
+#[path = "markup/customer_parts.rs"]
+mod customer_parts;
 #[path = "markup/licences.rs"]
 mod licences;
 #[path = "markup/money.rs"]
@@ -31,6 +33,13 @@ const SWEPT: &[(&str, &[&str])] = &[
         "/api/customers/update",
         &["name", "company", "tax_id", "notes"],
     ),
+    (
+        "/api/customers/add_contact",
+        &["contact_name", "contact_role"],
+    ),
+    ("/api/customers/add_address", &["street", "city"]),
+    ("/api/customers/set_tags", &["tags"]),
+    ("/api/customers/bulk_tag", &["tag"]),
     ("/api/products/create", &["sku", "name", "description"]),
     ("/api/products/update", &["sku", "name", "description"]),
     ("/api/quotes/create", &["title", "notes"]),
@@ -82,6 +91,8 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/tickets/set_status", "a status from a list"),
     ("/api/tickets/take", "an id and a version"),
     ("/api/customers/bulk_assign", "ids and choices"),
+    ("/api/customers/remove_contact", "ids and a version"),
+    ("/api/customers/remove_address", "ids and a version"),
     ("/api/customers/bulk_delete", "ids"),
     ("/api/tickets/bulk_assign", "ids and choices"),
     ("/api/tickets/bulk_status", "ids and a status from a list"),
@@ -332,6 +343,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: customers/update");
+    customer_parts::plant_in_customer_parts(c, s, label, &customer).await;
     let product = plant_in_a_product(c, s, label).await;
     let (quote, order) = plant_in_documents(c, s, label, &customer, &product).await;
     let licence = licences::plant_in_a_licence(c, s, label, &customer, &product).await;
@@ -465,7 +477,9 @@ async fn every_page_shows_it_as_text(
     );
     // The record pages show every field they were given, intact.
     let count = |path: &str| shown.iter().find(|(p, _)| *p == path).unwrap().1;
-    assert!(count(&customer_page) >= 4, "{label}: {shown:?}");
+    // Name, company, tax id and notes; the contact's name and role, the address's street and
+    // city, and the tag (shown and in the tags form).
+    assert!(count(&customer_page) >= 10, "{label}: {shown:?}");
     assert!(count(&product_page) >= 3, "{label}: {shown:?}");
     let html = page(c, s, &product_page).await;
     assert_eq!(

@@ -6,6 +6,8 @@
 pub enum V {
     Text(&'static str),
     Customer,
+    Contact,
+    Address,
     Product,
     Quote,
     QuoteLine,
@@ -273,6 +275,9 @@ pub const JSON_MATRIX: &[(&str, &str)] = &[
 pub const SECRETS: &[&str] = &[
     "Secret Customer A",
     "A-TAX-SECRET",
+    "A-CONTACT-SECRET",
+    "A-STREET-SECRET",
+    "A-TAG-SECRET",
     "Secret Product A",
     "A-PRODUCT-SECRET",
     "A-QUOTE-SECRET",

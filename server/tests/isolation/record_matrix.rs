@@ -6,7 +6,11 @@ use super::matrix::V::{self, *};
 pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     (
         "/api/customers/list",
-        &[("search", Text("Secret")), ("after", Customer)],
+        &[
+            ("search", Text("Secret")),
+            ("tag", Text("A-TAG-SECRET")),
+            ("after", Customer),
+        ],
     ),
     ("/api/customers/get", &[("id", Customer)]),
     ("/api/customers/form_options", &[]),
@@ -53,6 +57,58 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/customers/bulk_delete", &[("ids", Customer)]),
+    ("/api/customers/parts", &[("id", Customer)]),
+    (
+        "/api/customers/add_contact",
+        &[
+            ("customer_id", Customer),
+            ("version", Text("4")),
+            ("contact_name", Text("Planted")),
+            ("contact_role", Text("")),
+            ("contact_email", Text("")),
+            ("contact_phone", Text("")),
+        ],
+    ),
+    (
+        "/api/customers/remove_contact",
+        &[
+            ("customer_id", Customer),
+            ("version", Text("4")),
+            ("contact_id", Contact),
+        ],
+    ),
+    (
+        "/api/customers/add_address",
+        &[
+            ("customer_id", Customer),
+            ("version", Text("4")),
+            ("kind", Text("office")),
+            ("street", Text("Planted")),
+            ("city", Text("Planted")),
+            ("postcode", Text("")),
+            ("country", Text("GB")),
+        ],
+    ),
+    (
+        "/api/customers/remove_address",
+        &[
+            ("customer_id", Customer),
+            ("version", Text("4")),
+            ("address_id", Address),
+        ],
+    ),
+    (
+        "/api/customers/set_tags",
+        &[
+            ("customer_id", Customer),
+            ("version", Text("4")),
+            ("tags", Text("Planted")),
+        ],
+    ),
+    (
+        "/api/customers/bulk_tag",
+        &[("ids", Customer), ("tag", Text("Planted"))],
+    ),
     (
         "/api/products/list",
         &[("search", Text("Secret")), ("after", Product)],

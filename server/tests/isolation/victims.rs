@@ -1,6 +1,7 @@
 //! The victim workspace's business records, each carrying a secret a stranger must never read:
 //! a product, a quote and an order with lines, a payment with a pending refund approval, a
-//! licence, and a ticket with a reply and an internal note.
+//! licence, a ticket with a reply and an internal note, and the customer's contact person,
+//! address and tag.
 
 use app::permissions::keys::ProductsWrite;
 use app::server::platform::db::Db;
@@ -210,4 +211,38 @@ async fn victim_ticket(db: &Db, f: &Fixture, customer: &str) -> String {
     .await
     .unwrap();
     made.ticket.id.as_str().to_owned()
+}
+
+/// A contact person, an address and a tag on the victim's customer (at its first version), each
+/// with a secret. Returns the contact's and the address's ids.
+pub async fn victim_parts(db: &Db, f: &Fixture, customer: &str) -> (String, String) {
+    use app::model::CustomerId;
+    use app::permissions::keys::CustomersWrite;
+    use app::server::records::customers::{addresses, contacts, tags, AddressForm, ContactForm};
+    let write = f.grant::<CustomersWrite>().await;
+    let id = CustomerId::from_client(customer).unwrap();
+    let contact = ContactForm {
+        name: "A-CONTACT-SECRET".into(),
+        ..ContactForm::default()
+    };
+    let p = contacts::add(db, &f.clock, &write, &id, 1, &contact)
+        .await
+        .unwrap();
+    let address = AddressForm {
+        kind: "billing".into(),
+        street: "A-STREET-SECRET".into(),
+        city: "Leeds".into(),
+        country: "GB".into(),
+        ..AddressForm::default()
+    };
+    let p = addresses::add(db, &f.clock, &write, &id, p.version, &address)
+        .await
+        .unwrap();
+    tags::set(db, &f.clock, &write, &id, p.version, "A-TAG-SECRET")
+        .await
+        .unwrap();
+    (
+        p.contacts[0].id.as_str().into(),
+        p.addresses[0].id.as_str().into(),
+    )
 }

@@ -38,7 +38,34 @@ pub(super) struct Valid {
     pub team: Option<TeamId>,
 }
 
-fn optional_line(
+/// An optional phone number: digits and the usual separators, at most 40 characters.
+pub(super) fn phone(field: &'static str, raw: &str) -> Result<String, DomainError> {
+    let phone = optional_line(field, "The phone number", raw, 40)?;
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err(DomainError::invalid(
+            field,
+            "Use digits, spaces and + - ( ) . only.",
+        ));
+    }
+    Ok(phone)
+}
+
+/// An optional email address, normalised as for sign-in; a wrong one is named as `field`.
+pub(super) fn optional_email(field: &'static str, raw: &str) -> Result<String, DomainError> {
+    if raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    match EmailAddress::parse(raw) {
+        Ok(email) => Ok(email.as_str().to_owned()),
+        Err(DomainError::Invalid { message, .. }) => Err(DomainError::invalid(field, message)),
+        Err(other) => Err(other),
+    }
+}
+
+pub(super) fn optional_line(
     field: &'static str,
     subject: &'static str,
     raw: &str,
@@ -68,21 +95,8 @@ pub(super) async fn validate<K: Key>(
         max_chars: 200,
     }
     .clean(&form.name)?;
-    let email = if form.email.trim().is_empty() {
-        String::new()
-    } else {
-        EmailAddress::parse(&form.email)?.as_str().to_owned()
-    };
-    let phone = optional_line("phone", "The phone number", &form.phone, 40)?;
-    if !phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-    {
-        return Err(DomainError::invalid(
-            "phone",
-            "Use digits, spaces and + - ( ) . only.",
-        ));
-    }
+    let email = optional_email("email", &form.email)?;
+    let phone = phone("phone", &form.phone)?;
     let company = optional_line("company", "The company", &form.company, 200)?;
     let tax_id = optional_line("tax_id", "The tax id", &form.tax_id, 50)?;
     let notes = form.notes.trim().to_owned();

@@ -8,10 +8,16 @@
 //! not exist; the tax id is removed for callers without `customers.sensitive`, and left
 //! untouched when such a caller saves.
 
+pub mod addresses;
+pub mod contacts;
 mod form;
+pub mod parts;
+pub mod tags;
 
 use sqlx::Row;
 
+pub use self::addresses::AddressForm;
+pub use self::contacts::ContactForm;
 pub use self::form::CustomerForm;
 use crate::model::{Customer, CustomerFormOptions, CustomerId, CustomerPage, TeamId, UserId};
 use crate::permissions::{keys, Key, Permission, Resource};
@@ -76,6 +82,7 @@ fn from_row(row: &sqlx::any::AnyRow, sensitive: bool) -> Result<Customer, Domain
             .try_get::<Option<String>, _>("team_id")?
             .map(TeamId::from_db),
         team: row.try_get("team_name")?,
+        tags: Vec::new(),
         updated_at_ms: row.try_get("updated_at")?,
         version: row.try_get("version")?,
     })
@@ -86,6 +93,8 @@ fn from_row(row: &sqlx::any::AnyRow, sensitive: bool) -> Result<Customer, Domain
 pub struct ListQuery {
     /// Matches name, email or company, without regard to case.
     pub search: String,
+    /// Only customers carrying this tag (any case).
+    pub tag: Option<String>,
     /// The last id of the previous page.
     pub after: Option<String>,
     pub limit: Option<u32>,
@@ -104,19 +113,23 @@ pub async fn list(
     let limit = pages::page_size(query.limit);
     let mut sql = reachable(grant);
     search_clause(&mut sql, &KIND, &query.search);
+    if let Some(tag) = &query.tag {
+        tags::tag_clause(&mut sql, tag);
+    }
     if let Some(after) = &query.after {
         after_clause(&mut sql, &KIND, grant, after);
     }
     order_and_limit(&mut sql, &KIND, limit);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
-    tx.commit().await?;
     let sensitive = KIND.shows(grant, "tax_id");
     let mut items = rows
         .iter()
         .map(|r| from_row(r, sensitive))
         .collect::<Result<Vec<_>, _>>()?;
     let next = cut(&mut items, limit, |c| c.id.as_str().to_owned());
+    tags::attach(&mut tx, grant, &mut items).await?;
+    tx.commit().await?;
     Ok(CustomerPage { items, next })
 }
 
@@ -135,7 +148,10 @@ async fn find<K: Key>(
     id: &CustomerId,
 ) -> Result<Customer, DomainError> {
     let row = rows::find_one(conn, &KIND, COLUMNS, grant, id.as_str()).await?;
-    from_row(&row, KIND.shows(grant, "tax_id"))
+    let mut customer = [from_row(&row, KIND.shows(grant, "tax_id"))?];
+    tags::attach(conn, grant, &mut customer).await?;
+    let [customer] = customer;
+    Ok(customer)
 }
 
 /// One customer, if the grant reaches it; otherwise `NotFound`.
