@@ -55,6 +55,17 @@ async fn the_demo_fills_every_workspace_consistently_and_once() {
         for n in counts(&per_workspace(&db, "orders").await) {
             assert!((2_800..=3_200).contains(&n), "{label}: {n} orders");
         }
+        // Companies have contact persons, most customers an address, about half a tag; every
+        // part belongs to a customer of its own workspace (the composite key).
+        for (table, at_least, at_most) in [
+            ("customer_contacts", 1_200, 5_000),
+            ("customer_addresses", 1_500, 3_000),
+            ("customer_tags", 800, 2_500),
+        ] {
+            for n in counts(&per_workspace(&db, table).await) {
+                assert!((at_least..=at_most).contains(&n), "{label}: {n} {table}");
+            }
+        }
         // The Owner and seven colleagues in each, in a sales and a support team.
         assert_eq!(
             counts(&per_workspace(&db, "memberships").await),

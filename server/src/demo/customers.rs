@@ -3,6 +3,7 @@
 use rand::Rng;
 use sqlx::AnyConnection;
 
+use super::customer_parts::{self, Owner};
 use super::draw::Fill;
 use super::names::{self, CITIES};
 use super::rows::Tables;
@@ -18,25 +19,31 @@ pub async fn write(
     fill: &mut Fill<'_>,
     count: usize,
 ) -> Result<Vec<Customer>, sqlx::Error> {
-    let mut batch = Tables::new(&[(
-        "customers",
-        &[
-            "id",
-            "workspace_id",
-            "name",
-            "name_key",
-            "email",
-            "phone",
-            "company",
-            "tax_id",
-            "notes",
-            "assigned_user_id",
-            "team_id",
-            "created_at",
-            "updated_at",
-            "created_by",
-        ],
-    )]);
+    let [contacts, addresses, tags] = customer_parts::TABLES;
+    let mut batch = Tables::new(&[
+        (
+            "customers",
+            &[
+                "id",
+                "workspace_id",
+                "name",
+                "name_key",
+                "email",
+                "phone",
+                "company",
+                "tax_id",
+                "notes",
+                "assigned_user_id",
+                "team_id",
+                "created_at",
+                "updated_at",
+                "created_by",
+            ],
+        ),
+        contacts,
+        addresses,
+        tags,
+    ]);
     // The Owner and the sales team look after customers.
     let sellers: Vec<String> = std::iter::once(fill.staff.everyone[0].clone())
         .chain(fill.staff.sales.iter().cloned())
@@ -54,7 +61,8 @@ pub async fn write(
             .collect::<String>()
             .to_lowercase();
         // Numbered so that every address differs, as a real book of customers does.
-        let (name, email, company_column) = if fill.chance(60) {
+        let is_company = fill.chance(60);
+        let (name, email, company_column) = if is_company {
             (
                 company.clone(),
                 format!("accounts{n}@{domain}.example"),
@@ -105,6 +113,15 @@ pub async fn write(
                 Some(assignee.clone()).into(),
             ],
         );
+        let owner = Owner {
+            id: &id,
+            company: is_company,
+            domain: &domain,
+            city,
+            country,
+            created,
+        };
+        customer_parts::push(&mut batch, 1, fill, &owner);
         batch.settle(conn).await?;
         customers.push(Customer { id, name, assignee });
     }

@@ -3,6 +3,7 @@
 //! repeat. Its password is published in the README, so production mode refuses it.
 
 mod catalogue;
+mod customer_parts;
 mod customers;
 mod draw;
 mod names;
