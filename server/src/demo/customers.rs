@@ -14,6 +14,49 @@ pub struct Customer {
     pub assignee: String,
 }
 
+/// Who a customer is: a company, or a person buying for one.
+struct Identity {
+    is_company: bool,
+    domain: String,
+    name: String,
+    email: String,
+    /// The company a person buys for; empty for a company.
+    company_column: String,
+}
+
+fn identity(fill: &mut Fill<'_>, n: usize) -> Identity {
+    let company = names::company(&mut fill.rng);
+    let (first, last) = names::person(&mut fill.rng);
+    let domain: String = company
+        .split_whitespace()
+        .next()
+        .unwrap_or("example")
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_lowercase();
+    // Numbered so that every address differs, as a real book of customers does.
+    let is_company = fill.chance(60);
+    let (name, email, company_column) = if is_company {
+        (
+            company.clone(),
+            format!("accounts{n}@{domain}.example"),
+            String::new(),
+        )
+    } else {
+        let name = format!("{first} {last}");
+        let email = format!("{}{n}@{domain}.example", names::email_local(&first, &last));
+        (name, email, company.clone())
+    };
+    Identity {
+        is_company,
+        domain,
+        name,
+        email,
+        company_column,
+    }
+}
+
 pub async fn write(
     conn: &mut AnyConnection,
     fill: &mut Fill<'_>,
@@ -50,29 +93,13 @@ pub async fn write(
         .collect();
     let mut customers = Vec::with_capacity(count);
     for n in 0..count {
-        let company = names::company(&mut fill.rng);
-        let (first, last) = names::person(&mut fill.rng);
-        let domain: String = company
-            .split_whitespace()
-            .next()
-            .unwrap_or("example")
-            .chars()
-            .filter(char::is_ascii_alphabetic)
-            .collect::<String>()
-            .to_lowercase();
-        // Numbered so that every address differs, as a real book of customers does.
-        let is_company = fill.chance(60);
-        let (name, email, company_column) = if is_company {
-            (
-                company.clone(),
-                format!("accounts{n}@{domain}.example"),
-                String::new(),
-            )
-        } else {
-            let name = format!("{first} {last}");
-            let email = format!("{}{n}@{domain}.example", names::email_local(&first, &last));
-            (name, email, company.clone())
-        };
+        let Identity {
+            is_company,
+            domain,
+            name,
+            email,
+            company_column,
+        } = identity(fill, n);
         let (city, country) = CITIES[fill.rng.random_range(0..CITIES.len())];
         let phone = format!(
             "+{} {:03} {:04}",
