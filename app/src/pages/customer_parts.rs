@@ -199,10 +199,10 @@ fn AddContact(id: String, version: i64, a: PartActions) -> impl IntoView {
             <input type="hidden" name="customer_id" value=id />
             <input type="hidden" name="version" value=version.to_string() />
             <div class="field-grid">
-                <TextField label="Name" name="contact_name" error=field_error(value, "contact_name") maxlength=200 />
-                <TextField label="Role" name="contact_role" error=field_error(value, "contact_role") maxlength=100 />
-                <TextField label="Email" name="contact_email" input_type="email" error=field_error(value, "contact_email") maxlength=254 />
-                <TextField label="Phone" name="contact_phone" input_type="tel" error=field_error(value, "contact_phone") maxlength=40 />
+                <TextField label="Contact name" name="contact_name" error=field_error(value, "contact_name") maxlength=200 />
+                <TextField label="Role at the company" name="contact_role" error=field_error(value, "contact_role") maxlength=100 />
+                <TextField label="Contact email" name="contact_email" input_type="email" error=field_error(value, "contact_email") maxlength=254 />
+                <TextField label="Contact phone" name="contact_phone" input_type="tel" error=field_error(value, "contact_phone") maxlength=40 />
             </div>
             <FormAlert error />
             <div class="form-actions">

@@ -44,6 +44,7 @@ pub async fn seed(
 ) -> Result<usize, DomainError> {
     let (owner, added) = seed_workspaces(db, clock, hasher).await?;
     let all = workspaces::list_for_member(db, &owner).await?;
+    let mut filled = false;
     for (index, raw) in WORKSPACES.iter().enumerate() {
         let Some(workspace) = all.iter().find(|w| w.name == *raw) else {
             continue;
@@ -71,6 +72,10 @@ pub async fn seed(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "demo records written"
         );
+        filled = true;
+    }
+    if filled {
+        db.refresh_statistics().await?;
     }
     Ok(added)
 }

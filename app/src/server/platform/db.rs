@@ -154,6 +154,17 @@ impl Db {
         Ok(tx)
     }
 
+    /// Refreshes the planner's statistics after a bulk load (the demo seed), on PostgreSQL:
+    /// autovacuum would get there, but only minutes later, and until then the planner guesses
+    /// from empty tables — a dashboard measured right after seeding took the wrong plans.
+    /// SQLite keeps no statistics unless asked, and its plans were measured without them.
+    pub async fn refresh_statistics(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// Whether the database role bypasses row-level security (a superuser, a `BYPASSRLS` role):
     /// then the policies are no second wall, and the server says so at start. Always `false`
     /// on SQLite, which has no such policies.
