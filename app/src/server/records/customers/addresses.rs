@@ -1,8 +1,7 @@
 //! A customer's postal addresses: what each is for (billing, shipping, office), street, city,
 //! postcode and an ISO 3166-1 country.
 
-use isocountry::CountryCode;
-
+use super::countries;
 use super::form::optional_line;
 use super::parts::{Change, Part};
 use crate::model::{AddressId, AddressKind, CustomerId, CustomerParts};
@@ -35,24 +34,6 @@ struct Valid {
     country: String,
 }
 
-/// The country's English name for an alpha-2 code the database holds.
-pub(super) fn country_name(alpha2: &str) -> String {
-    CountryCode::for_alpha2(alpha2)
-        .map(|c| c.name().to_owned())
-        .unwrap_or_else(|_| alpha2.to_owned())
-}
-
-fn country(raw: &str) -> Result<String, DomainError> {
-    let code = raw.trim().to_ascii_uppercase();
-    if code.len() != 2 || CountryCode::for_alpha2(&code).is_err() {
-        return Err(DomainError::invalid(
-            "country",
-            "Choose a country (a two-letter ISO 3166 code such as GB or DE).",
-        ));
-    }
-    Ok(code)
-}
-
 fn validate(form: &AddressForm) -> Result<Valid, DomainError> {
     let line = |field, subject, empty_message, max_chars, raw: &str| {
         LineField {
@@ -75,7 +56,7 @@ fn validate(form: &AddressForm) -> Result<Valid, DomainError> {
         )?,
         city: line("city", "The city", "Enter the city.", 100, &form.city)?,
         postcode: optional_line("postcode", "The postcode", &form.postcode, 20)?,
-        country: country(&form.country)?,
+        country: countries::parse(&form.country)?,
     })
 }
 
@@ -162,7 +143,6 @@ mod tests {
         for wrong in ["", "XX", "GBR", "Britain", "<b>"] {
             assert!(validate(&form(wrong)).is_err(), "{wrong} was taken");
         }
-        assert_eq!(country_name("DE"), "Germany");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod addresses;
 pub mod contacts;
+mod countries;
 mod form;
 pub mod parts;
 pub mod tags;

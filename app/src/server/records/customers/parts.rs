@@ -67,7 +67,7 @@ async fn addresses(
                 street: r.try_get("street")?,
                 city: r.try_get("city")?,
                 postcode: r.try_get("postcode")?,
-                country_name: super::addresses::country_name(&country),
+                country_name: super::countries::name(&country),
                 country,
             })
         })
