@@ -13,6 +13,7 @@ use app::server::access::grants;
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers::{self, ListQuery};
+use app::server::records::listing::ListParams;
 use app::server::workspace::teams;
 
 const CUSTOMERS: usize = 1_000_000;
@@ -128,7 +129,10 @@ async fn main() {
             let reachable = customers::count(&reader, &grant).await.unwrap();
             // A cursor nine tenths of the way through what this caller reaches.
             let mut query = ListQuery {
-                limit: Some(200),
+                list: ListParams {
+                    limit: Some(200),
+                    ..ListParams::default()
+                },
                 ..ListQuery::default()
             };
             let deep_at = reachable * 9 / 10;
@@ -136,9 +140,9 @@ async fn main() {
             while seen + 200 < deep_at {
                 let page = customers::list(&reader, &grant, &query).await.unwrap();
                 seen += page.items.len() as i64;
-                query.after = page.next;
+                query.list.after = page.next;
             }
-            let deep = query.after.clone();
+            let deep = query.list.after.clone();
             let (first50, first95) = measure(|| async {
                 let page = customers::list(&reader, &grant, &ListQuery::default())
                     .await
@@ -148,7 +152,10 @@ async fn main() {
             .await;
             let (deep50, deep95) = measure(|| async {
                 let q = ListQuery {
-                    after: deep.clone(),
+                    list: ListParams {
+                        after: deep.clone(),
+                        ..ListParams::default()
+                    },
                     ..ListQuery::default()
                 };
                 let page = customers::list(&reader, &grant, &q).await.unwrap();

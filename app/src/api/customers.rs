@@ -12,21 +12,28 @@ use crate::model::{Customer, CustomerFormOptions, CustomerPage};
 
 /// `POST /api/customers/list` — a page of the customers the caller reaches, by name, carrying
 /// `tag` if given; `after` is the previous page's `next`. Permission: `customers.read` (scope applies).
+/// `filters` sorts the list and narrows it (assignee, team, days created), checked by
+/// `server::records::listing`.
 #[server(endpoint = "customers/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_customers(
     search: String,
     tag: Option<String>,
+    filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<CustomerPage, AppError> {
     use crate::permissions::keys;
+    use crate::server::records::listing::ListParams;
     use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
     let query = customers::ListQuery {
-        search,
+        list: ListParams {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            limit: None,
+        },
         tag: tag.filter(|t| !t.trim().is_empty()),
-        after: after.filter(|a| !a.is_empty()),
-        limit: None,
     };
     Ok(customers::list(&ctx.db, &grant, &query).await?)
 }

@@ -14,13 +14,17 @@ use crate::model::{DocumentFormOptions, LicenceDetail, LicencePage};
 /// `POST /api/licences/list` — a page of the licences within the caller's reach, newest first;
 /// `status` filters (`scheduled`, `active`, `suspended`, `expired`). Permission:
 /// `licences.read` (keys masked without `licences.write`).
+/// `filters` sorts the list and narrows it (assignee, team, days created), checked by
+/// `server::records::listing`.
 #[server(endpoint = "licences/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_licences(
     search: String,
     status: Option<String>,
+    filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<LicencePage, AppError> {
     use crate::permissions::keys;
+    use crate::server::records::listing::ListParams;
     use crate::server::{records::licences, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::LicencesRead>(&ctx).await?;
@@ -32,10 +36,13 @@ pub async fn list_licences(
         ),
     };
     let query = licences::ListQuery {
-        search,
+        list: ListParams {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            limit: None,
+        },
         status,
-        after: after.filter(|a| !a.is_empty()),
-        limit: None,
     };
     Ok(licences::list(&ctx.db, &ctx.clock, &grant, &query).await?)
 }

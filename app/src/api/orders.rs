@@ -9,13 +9,17 @@ use crate::model::{DocumentFormOptions, OrderDetail, OrderPage};
 
 /// `POST /api/orders/list` — a page of the orders within the caller's reach, newest first;
 /// `status` filters. Permission: `orders.read`.
+/// `filters` sorts the list and narrows it (assignee, team, days created), checked by
+/// `server::records::listing`.
 #[server(endpoint = "orders/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_orders(
     search: String,
     status: Option<String>,
+    filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<OrderPage, AppError> {
     use crate::permissions::keys;
+    use crate::server::records::listing::ListParams;
     use crate::server::{records::orders, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::OrdersRead>(&ctx).await?;
@@ -27,10 +31,13 @@ pub async fn list_orders(
         ),
     };
     let query = orders::ListQuery {
-        search,
+        list: ListParams {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            limit: None,
+        },
         status,
-        after: after.filter(|a| !a.is_empty()),
-        limit: None,
     };
     Ok(orders::list(&ctx.db, &grant, &query).await?)
 }

@@ -13,16 +13,26 @@ use crate::model::{Product, ProductPage};
 
 /// `POST /api/products/list` — a page of the catalogue by name; `after` is the previous page's
 /// `next`. Permission: `products.read` (the whole catalogue; max-records applies).
+/// `filters` sorts the list and narrows it (assignee, team, days created), checked by
+/// `server::records::listing`.
 #[server(endpoint = "products/list", client = crate::csrf_page::ApiClient)]
-pub async fn list_products(search: String, after: Option<String>) -> Result<ProductPage, AppError> {
+pub async fn list_products(
+    search: String,
+    filters: Option<crate::model::ListFilters>,
+    after: Option<String>,
+) -> Result<ProductPage, AppError> {
     use crate::permissions::keys;
+    use crate::server::records::listing::ListParams;
     use crate::server::{records::products, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::ProductsRead>(&ctx).await?;
     let query = products::ListQuery {
-        search,
-        after: after.filter(|a| !a.is_empty()),
-        limit: None,
+        list: ListParams {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            limit: None,
+        },
     };
     Ok(products::list(&ctx.db, &grant, &query).await?)
 }

@@ -13,13 +13,17 @@ use crate::model::{DocumentFormOptions, OrderId, QuoteDetail, QuotePage};
 
 /// `POST /api/quotes/list` — a page of the quotes within the caller's reach, newest first;
 /// `status` filters (`expired` is a sent quote past its last day). Permission: `quotes.read`.
+/// `filters` sorts the list and narrows it (assignee, team, days created), checked by
+/// `server::records::listing`.
 #[server(endpoint = "quotes/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_quotes(
     search: String,
     status: Option<String>,
+    filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<QuotePage, AppError> {
     use crate::permissions::keys;
+    use crate::server::records::listing::ListParams;
     use crate::server::{records::quotes, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::QuotesRead>(&ctx).await?;
@@ -31,10 +35,13 @@ pub async fn list_quotes(
         ),
     };
     let query = quotes::ListQuery {
-        search,
+        list: ListParams {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            limit: None,
+        },
         status,
-        after: after.filter(|a| !a.is_empty()),
-        limit: None,
     };
     Ok(quotes::list(&ctx.db, &ctx.clock, &grant, &query).await?)
 }

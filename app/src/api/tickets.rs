@@ -14,16 +14,20 @@ use crate::model::{DocumentFormOptions, TicketDetail, TicketPage};
 /// `POST /api/tickets/list` — a page of the tickets within the caller's reach, newest first;
 /// `view` is `all`, `mine` or `unassigned`; `status` and `priority` filter. Permission:
 /// `tickets.read`.
+/// `filters` sorts the list and narrows it (assignee, team, days created), checked by
+/// `server::records::listing`.
 #[server(endpoint = "tickets/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_tickets(
     search: String,
     view: Option<String>,
     status: Option<String>,
     priority: Option<String>,
+    filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<TicketPage, AppError> {
     use crate::model::{TicketPriority, TicketStatus};
     use crate::permissions::keys;
+    use crate::server::records::listing::ListParams;
     use crate::server::{records::tickets, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TicketsRead>(&ctx).await?;
@@ -40,12 +44,15 @@ pub async fn list_tickets(
         key => Some(TicketPriority::from_key(key).ok_or_else(|| choice("priority"))?),
     };
     let query = tickets::ListQuery {
-        search,
+        list: ListParams {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            limit: None,
+        },
         view,
         status,
         priority,
-        after: after.filter(|a| !a.is_empty()),
-        limit: None,
     };
     Ok(tickets::list(&ctx.db, &grant, &query).await?)
 }

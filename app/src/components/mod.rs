@@ -6,5 +6,6 @@ pub mod chart;
 pub mod form;
 pub mod hydrated;
 pub mod layout;
+pub mod list_controls;
 pub mod raw_text;
 pub mod table;

@@ -10,6 +10,7 @@ use leptos::server_fn::request::ClientReq;
 use leptos::server_fn::{Http, ServerFn};
 use serde::de::DeserializeOwned;
 
+use super::list_controls::Sorting;
 use crate::csrf_page::CsrfField;
 
 /// The heading of the row-actions column: nothing to see, "Actions" to a screen reader.
@@ -33,6 +34,9 @@ pub fn DataTable<R>(
     /// Extra classes for the `<table>` (for a page's own column widths).
     #[prop(optional)]
     class: &'static str,
+    /// Headings that sort the list, for a list with sortable columns.
+    #[prop(optional)]
+    sorting: Option<Sorting>,
 ) -> impl IntoView
 where
     R: IntoView + 'static,
@@ -47,6 +51,8 @@ where
                 view! { <th scope="col"><span class="sr-only">"Actions"</span></th> }.into_any()
             } else if *c == SELECT {
                 view! { <th scope="col" class="select-col"><span class="sr-only">"Select"</span></th> }.into_any()
+            } else if let Some(sorting) = &sorting {
+                sorting.heading(c)
             } else {
                 view! { <th scope="col">{*c}</th> }.into_any()
             }
@@ -88,19 +94,6 @@ pub fn Pager(
             </nav>
         }
     })
-}
-
-/// Percent-encodes a query value (the page builds links without a URL library in the wasm).
-pub fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A button in a table row that posts the row's ids to a server action, with the CSRF token.

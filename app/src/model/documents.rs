@@ -247,12 +247,16 @@ pub struct OrderDetail {
 pub struct QuotePage {
     pub items: Vec<Quote>,
     pub next: Option<String>,
+    /// The people and teams the list can be narrowed to.
+    pub choices: super::FilterChoices,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderPage {
     pub items: Vec<Order>,
     pub next: Option<String>,
+    /// The people and teams the list can be narrowed to.
+    pub choices: super::FilterChoices,
 }
 
 /// A choice in a document form: a customer or an active product the caller can reach.

@@ -90,6 +90,8 @@ pub struct LicencePage {
     pub items: Vec<Licence>,
     /// Pass back as `after` for the next page; `None` on the last page.
     pub next: Option<String>,
+    /// The people and teams the list can be narrowed to.
+    pub choices: super::FilterChoices,
 }
 
 /// A licence and what the caller may do with it.

@@ -9,6 +9,7 @@ mod customer_parts;
 mod dashboard;
 mod documents;
 mod licences;
+mod listing;
 mod payments;
 mod products;
 mod reports;
@@ -20,6 +21,7 @@ pub use dashboard::*;
 pub use documents::*;
 pub use ids::*;
 pub use licences::*;
+pub use listing::*;
 pub use payments::*;
 pub use products::*;
 pub use reports::*;
@@ -269,6 +271,8 @@ pub struct CustomerPage {
     pub items: Vec<Customer>,
     /// Pass back as `after` for the next page; `None` on the last page.
     pub next: Option<String>,
+    /// The people and teams the list can be narrowed to.
+    pub choices: FilterChoices,
 }
 
 /// Who and which team a customer can be assigned to, for the customer form; and what the

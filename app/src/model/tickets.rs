@@ -160,6 +160,8 @@ pub struct TicketPage {
     pub items: Vec<Ticket>,
     /// Pass back as `after` for the next page; `None` on the last page.
     pub next: Option<String>,
+    /// The people and teams the list can be narrowed to.
+    pub choices: super::FilterChoices,
 }
 
 /// A ticket with its thread, oldest first, and what the caller may do with it.

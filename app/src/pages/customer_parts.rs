@@ -13,7 +13,8 @@ use crate::components::alert::FormAlert;
 use crate::components::form::{
     cleared_on_success, field_error, SelectField, SubmitButton, TextField,
 };
-use crate::components::table::{encode_query_value, DataTable, RowAction};
+use crate::components::list_controls::encode_query_value;
+use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{AddressKind, CustomerParts};

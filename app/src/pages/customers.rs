@@ -15,11 +15,16 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::bulk::{SelectBox, Selected};
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::list_controls::{
+    filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
+};
 use crate::components::raw_text::TextArea;
-use crate::components::table::{encode_query_value, DataTable, Pager, SELECT};
+use crate::components::table::{DataTable, Pager, SELECT};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
-use crate::model::{Customer, CustomerFormOptions, CustomerPage, CustomerParts};
+use crate::model::{
+    Customer, CustomerFormOptions, CustomerPage, CustomerParts, ListFilters, CUSTOMER_SORTS,
+};
 use crate::pages::customer_bulk::{BulkActions, CustomerBulkBar};
 use crate::pages::customer_parts::{PartActions, PartsCards, TagLinks, TagsForm};
 use crate::pages::history::HistoryCard;
@@ -33,9 +38,10 @@ pub fn CustomersPage() -> impl IntoView {
     let after = move || query.with(|q| q.get("after"));
     let selected = Selected::new();
     let bulk = BulkActions::new(selected);
+    let filters = Memo::new(move |_| query.with(filters_from));
     let page = Resource::new(
-        move || (search(), tag(), after(), bulk.version()),
-        |(search, tag, after, _)| list_customers(search, Some(tag), after),
+        move || (search(), tag(), filters.get(), after(), bulk.version()),
+        |(search, tag, filters, after, _)| list_customers(search, Some(tag), Some(filters), after),
     );
     let current = Resource::new(|| (), |_| me());
     view! {
@@ -55,6 +61,12 @@ pub fn CustomersPage() -> impl IntoView {
                     />
                     <label for="customer-tag" class="sr-only">"Tag"</label>
                     <input id="customer-tag" type="search" name="tag" placeholder="Tag" value=tag maxlength=40 class="tag-filter" />
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            page.await.ok().map(|p| view! { <PeopleFilters filters choices=p.choices prefix="customer" /> })
+                        })}
+                    </Suspense>
+                    <DateFilters filters prefix="customer" />
                     <button type="submit" class="btn">"Search"</button>
                 </form>
                 <Suspense fallback=|| ()>
@@ -82,7 +94,7 @@ pub fn CustomersPage() -> impl IntoView {
                         <CustomerBulkBar selected actions=bulk may_assign may_delete />
                     });
                     match page.await {
-                        Ok(page) => view! { {bar}<CustomerTable page search=search() tag=tag() selected=choosing /> }.into_any(),
+                        Ok(page) => view! { {bar}<CustomerTable page search=search() tag=tag() filters=filters.get() selected=choosing /> }.into_any(),
                         Err(e) => list_error(e, "customers"),
                     }
                 })}
@@ -96,21 +108,21 @@ fn CustomerTable(
     page: CustomerPage,
     search: String,
     tag: String,
+    filters: ListFilters,
     selected: Option<Selected>,
 ) -> impl IntoView {
-    let empty = if search.is_empty() && tag.is_empty() {
+    let empty = if search.is_empty() && tag.is_empty() && !filters.narrows() {
         "No customers yet."
     } else {
         "No customers match your search."
     };
-    let next = page.next.map(|after| {
-        format!(
-            "/customers?q={}&tag={}&after={}",
-            encode_query_value(&search),
-            encode_query_value(&tag),
-            encode_query_value(&after)
-        )
-    });
+    let base = list_address("/customers", &[("q", &search), ("tag", &tag)], &filters);
+    let next = page.next.map(|after| next_address(&base, &filters, &after));
+    let sorting = Sorting {
+        sorts: &CUSTOMER_SORTS,
+        filters,
+        base,
+    };
     let rows = page
         .items
         .into_iter()
@@ -147,7 +159,7 @@ fn CustomerTable(
         &["Name", "Company", "Email", "Tags", "Assigned to", "Team"]
     };
     view! {
-        <DataTable columns rows empty />
+        <DataTable columns rows empty sorting />
         <Pager next label="Next page →" name="Customer pages" />
     }
 }

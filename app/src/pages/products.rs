@@ -13,11 +13,14 @@ use crate::api::products::{
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
+use crate::components::list_controls::{
+    filters_from, list_address, next_address, DateFilters, Sorting,
+};
 use crate::components::raw_text::TextArea;
-use crate::components::table::{encode_query_value, DataTable, Pager};
+use crate::components::table::{DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
-use crate::model::{Product, ProductPage};
+use crate::model::{ListFilters, Product, ProductPage, PRODUCT_SORTS};
 use crate::pages::history::HistoryCard;
 use crate::permissions::Permission;
 
@@ -26,9 +29,10 @@ pub fn ProductsPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let after = move || query.with(|q| q.get("after"));
+    let filters = Memo::new(move |_| query.with(filters_from));
     let page = Resource::new(
-        move || (search(), after()),
-        |(search, after)| list_products(search, after),
+        move || (search(), filters.get(), after()),
+        |(search, filters, after)| list_products(search, Some(filters), after),
     );
     let current = Resource::new(|| (), |_| me());
     view! {
@@ -39,6 +43,7 @@ pub fn ProductsPage() -> impl IntoView {
                 <form method="get" action="/products" class="search-form" role="search">
                     <label for="product-search" class="sr-only">"Search products"</label>
                     <input id="product-search" type="search" name="q" placeholder="Name or SKU" value=search maxlength=100 />
+                    <DateFilters filters prefix="product" />
                     <button type="submit" class="btn">"Search"</button>
                 </form>
                 <Suspense fallback=|| ()>
@@ -51,7 +56,7 @@ pub fn ProductsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading products…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <ProductTable page search=search() /> }.into_any(),
+                        Ok(page) => view! { <ProductTable page search=search() filters=filters.get() /> }.into_any(),
                         Err(e) => list_error(e, "products"),
                     }
                 })}
@@ -61,19 +66,19 @@ pub fn ProductsPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductTable(page: ProductPage, search: String) -> impl IntoView {
-    let empty = if search.is_empty() {
+fn ProductTable(page: ProductPage, search: String, filters: ListFilters) -> impl IntoView {
+    let empty = if search.is_empty() && !filters.narrows() {
         "No products yet."
     } else {
         "No products match your search."
     };
-    let next = page.next.map(|after| {
-        format!(
-            "/products?q={}&after={}",
-            encode_query_value(&search),
-            encode_query_value(&after)
-        )
-    });
+    let base = list_address("/products", &[("q", &search)], &filters);
+    let next = page.next.map(|after| next_address(&base, &filters, &after));
+    let sorting = Sorting {
+        sorts: &PRODUCT_SORTS,
+        filters,
+        base,
+    };
     let rows = page
         .items
         .into_iter()
@@ -91,7 +96,7 @@ fn ProductTable(page: ProductPage, search: String) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     view! {
-        <DataTable columns=&["SKU", "Name", "Price", "In stock", "Status"] rows empty />
+        <DataTable columns=&["SKU", "Name", "Price", "In stock", "Status"] rows empty sorting />
         <Pager next label="Next page →" name="Product pages" />
     }
 }

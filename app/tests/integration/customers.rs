@@ -13,6 +13,7 @@ use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers::{self, CustomerForm, ListQuery};
+use app::server::records::listing::ListParams;
 use app::server::workspace::teams;
 
 fn form(name: &str, assigned: &str) -> CustomerForm {
@@ -355,8 +356,11 @@ async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
                 &t.db,
                 &read,
                 &ListQuery {
-                    after: after.clone(),
-                    limit: Some(3),
+                    list: ListParams {
+                        after: after.clone(),
+                        limit: Some(3),
+                        ..ListParams::default()
+                    },
                     ..ListQuery::default()
                 },
             )
@@ -382,7 +386,10 @@ async fn lists_page_by_name_with_search_and_bad_input_changes_nothing() {
                     db,
                     read,
                     &ListQuery {
-                        search: q,
+                        list: ListParams {
+                            search: q,
+                            ..ListParams::default()
+                        },
                         ..ListQuery::default()
                     },
                 )
@@ -468,7 +475,10 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
             &t.db,
             &read,
             &ListQuery {
-                limit: Some(1),
+                list: ListParams {
+                    limit: Some(1),
+                    ..ListParams::default()
+                },
                 ..ListQuery::default()
             },
         )
@@ -478,8 +488,11 @@ async fn a_max_records_restriction_caps_lists_counts_and_lookups() {
             &t.db,
             &read,
             &ListQuery {
-                limit: Some(1),
-                after: first.next.clone(),
+                list: ListParams {
+                    limit: Some(1),
+                    after: first.next.clone(),
+                    ..ListParams::default()
+                },
                 ..ListQuery::default()
             },
         )

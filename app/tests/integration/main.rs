@@ -14,6 +14,7 @@ mod documents;
 mod history;
 mod ip_rules;
 mod licences;
+mod lists;
 mod lockout;
 mod login_hours;
 mod mail;

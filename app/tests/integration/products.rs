@@ -10,6 +10,7 @@ use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture, TestDb};
+use app::server::records::listing::ListParams;
 use app::server::records::products::{self, ListQuery, ProductForm};
 
 fn form(sku: &str, name: &str, price: &str, stock: &str) -> ProductForm {
@@ -161,20 +162,26 @@ async fn stale_saves_search_and_pages(f: &Fixture, engine_id: &ProductId, label:
     let kept = products::get(&f.db, &read, engine_id).await.unwrap();
     assert_eq!(kept.name, "Difference Engine", "{label}");
     let by_sku = ListQuery {
-        search: "mill-".into(),
-        ..ListQuery::default()
+        list: ListParams {
+            search: "mill-".into(),
+            ..ListParams::default()
+        },
     };
     let found = products::list(&f.db, &read, &by_sku).await.unwrap();
     assert_eq!(found.items.len(), 1, "{label}");
     let first = ListQuery {
-        limit: Some(1),
-        ..ListQuery::default()
+        list: ListParams {
+            limit: Some(1),
+            ..ListParams::default()
+        },
     };
     let page = products::list(&f.db, &read, &first).await.unwrap();
     let second = ListQuery {
-        limit: Some(1),
-        after: page.next.clone(),
-        ..ListQuery::default()
+        list: ListParams {
+            limit: Some(1),
+            after: page.next.clone(),
+            ..ListParams::default()
+        },
     };
     let rest = products::list(&f.db, &read, &second).await.unwrap();
     assert_eq!(

@@ -12,8 +12,11 @@ use crate::api::accounts::me;
 use crate::api::licences::list_licences;
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
-use crate::components::table::{encode_query_value, DataTable, Pager};
-use crate::model::{LicencePage, LicenceStatus};
+use crate::components::list_controls::{
+    filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
+};
+use crate::components::table::{DataTable, Pager};
+use crate::model::{LicencePage, LicenceStatus, ListFilters, LICENCE_SORTS};
 use crate::pages::documents::status_pill;
 use crate::permissions::Permission;
 
@@ -23,9 +26,12 @@ pub fn LicencesPage() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let status = move || query.with(|q| q.get("status").unwrap_or_default());
     let after = move || query.with(|q| q.get("after"));
+    let filters = Memo::new(move |_| query.with(filters_from));
     let page = Resource::new(
-        move || (search(), status(), after()),
-        |(search, status, after)| list_licences(search, Some(status), after),
+        move || (search(), status(), filters.get(), after()),
+        |(search, status, filters, after)| {
+            list_licences(search, Some(status), Some(filters), after)
+        },
     );
     let current = Resource::new(|| (), |_| me());
     view! {
@@ -43,6 +49,12 @@ pub fn LicencesPage() -> impl IntoView {
                             <option value=s.key() selected=move || status() == s.key()>{s.label()}</option>
                         }).collect_view()}
                     </select>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            page.await.ok().map(|p| view! { <PeopleFilters filters choices=p.choices prefix="licence" /> })
+                        })}
+                    </Suspense>
+                    <DateFilters filters prefix="licence" />
                     <button type="submit" class="btn">"Filter"</button>
                 </form>
                 <Suspense fallback=|| ()>
@@ -55,7 +67,7 @@ pub fn LicencesPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading licences…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <LicenceTable page search=search() status=status() /> }.into_any(),
+                        Ok(page) => view! { <LicenceTable page search=search() status=status() filters=filters.get() /> }.into_any(),
                         Err(e) => list_error(e, "licences"),
                     }
                 })}
@@ -65,20 +77,28 @@ pub fn LicencesPage() -> impl IntoView {
 }
 
 #[component]
-fn LicenceTable(page: LicencePage, search: String, status: String) -> impl IntoView {
-    let empty = if search.is_empty() && status.is_empty() {
+fn LicenceTable(
+    page: LicencePage,
+    search: String,
+    status: String,
+    filters: ListFilters,
+) -> impl IntoView {
+    let empty = if search.is_empty() && status.is_empty() && !filters.narrows() {
         "No licences yet."
     } else {
         "No licences match."
     };
-    let next = page.next.map(|after| {
-        format!(
-            "/licences?q={}&status={}&after={}",
-            encode_query_value(&search),
-            encode_query_value(&status),
-            encode_query_value(&after)
-        )
-    });
+    let base = list_address(
+        "/licences",
+        &[("q", &search), ("status", &status)],
+        &filters,
+    );
+    let next = page.next.map(|after| next_address(&base, &filters, &after));
+    let sorting = Sorting {
+        sorts: &LICENCE_SORTS,
+        filters,
+        base,
+    };
     let rows = page
         .items
         .into_iter()
@@ -97,7 +117,7 @@ fn LicenceTable(page: LicencePage, search: String, status: String) -> impl IntoV
         })
         .collect::<Vec<_>>();
     view! {
-        <DataTable columns=&["Licence", "Product", "Customer", "Seats", "Status", "Valid until", "Assigned to"] rows empty />
+        <DataTable columns=&["Licence", "Product", "Customer", "Seats", "Status", "Valid until", "Assigned to"] rows empty sorting />
         <Pager next label="Next page →" name="Licence pages" />
     }
 }

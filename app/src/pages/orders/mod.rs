@@ -13,8 +13,11 @@ use crate::api::accounts::me;
 use crate::api::orders::list_orders;
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
-use crate::components::table::{encode_query_value, DataTable, Pager};
-use crate::model::{OrderPage, OrderStatus};
+use crate::components::list_controls::{
+    filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
+};
+use crate::components::table::{DataTable, Pager};
+use crate::model::{ListFilters, OrderPage, OrderStatus, ORDER_SORTS};
 use crate::pages::documents::status_pill;
 use crate::permissions::Permission;
 
@@ -24,9 +27,10 @@ pub fn OrdersPage() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let status = move || query.with(|q| q.get("status").unwrap_or_default());
     let after = move || query.with(|q| q.get("after"));
+    let filters = Memo::new(move |_| query.with(filters_from));
     let page = Resource::new(
-        move || (search(), status(), after()),
-        |(search, status, after)| list_orders(search, Some(status), after),
+        move || (search(), status(), filters.get(), after()),
+        |(search, status, filters, after)| list_orders(search, Some(status), Some(filters), after),
     );
     let current = Resource::new(|| (), |_| me());
     view! {
@@ -44,6 +48,12 @@ pub fn OrdersPage() -> impl IntoView {
                             <option value=s.key() selected=move || status() == s.key()>{s.label()}</option>
                         }).collect_view()}
                     </select>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            page.await.ok().map(|p| view! { <PeopleFilters filters choices=p.choices prefix="order" /> })
+                        })}
+                    </Suspense>
+                    <DateFilters filters prefix="order" />
                     <button type="submit" class="btn">"Filter"</button>
                 </form>
                 <Suspense fallback=|| ()>
@@ -56,7 +66,7 @@ pub fn OrdersPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <OrderTable page search=search() status=status() /> }.into_any(),
+                        Ok(page) => view! { <OrderTable page search=search() status=status() filters=filters.get() /> }.into_any(),
                         Err(e) => list_error(e, "orders"),
                     }
                 })}
@@ -66,20 +76,24 @@ pub fn OrdersPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderTable(page: OrderPage, search: String, status: String) -> impl IntoView {
-    let empty = if search.is_empty() && status.is_empty() {
+fn OrderTable(
+    page: OrderPage,
+    search: String,
+    status: String,
+    filters: ListFilters,
+) -> impl IntoView {
+    let empty = if search.is_empty() && status.is_empty() && !filters.narrows() {
         "No orders yet."
     } else {
         "No orders match."
     };
-    let next = page.next.map(|after| {
-        format!(
-            "/orders?q={}&status={}&after={}",
-            encode_query_value(&search),
-            encode_query_value(&status),
-            encode_query_value(&after)
-        )
-    });
+    let base = list_address("/orders", &[("q", &search), ("status", &status)], &filters);
+    let next = page.next.map(|after| next_address(&base, &filters, &after));
+    let sorting = Sorting {
+        sorts: &ORDER_SORTS,
+        filters,
+        base,
+    };
     let rows = page
         .items
         .into_iter()
@@ -98,7 +112,7 @@ fn OrderTable(page: OrderPage, search: String, status: String) -> impl IntoView 
         })
         .collect::<Vec<_>>();
     view! {
-        <DataTable columns=&["Order", "Customer", "Status", "Total", "Assigned to", "Team"] rows empty />
+        <DataTable columns=&["Order", "Customer", "Status", "Total", "Assigned to", "Team"] rows empty sorting />
         <Pager next label="Next page →" name="Order pages" />
     }
 }

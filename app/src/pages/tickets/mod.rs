@@ -13,8 +13,11 @@ use crate::api::accounts::me;
 use crate::api::tickets::list_tickets;
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
-use crate::components::table::{encode_query_value, DataTable, Pager};
-use crate::model::{TicketPage, TicketPriority, TicketStatus};
+use crate::components::list_controls::{
+    filters_from, list_address, next_address, with_param, DateFilters, PeopleFilters, Sorting,
+};
+use crate::components::table::{DataTable, Pager};
+use crate::model::{ListFilters, TicketPage, TicketPriority, TicketStatus, TICKET_SORTS};
 use crate::pages::documents::status_pill;
 use crate::permissions::Permission;
 
@@ -24,15 +27,15 @@ const VIEWS: [(&str, &str); 3] = [
     ("unassigned", "Unassigned"),
 ];
 
-/// The list's address with `view` and the other filters as they are.
-fn address(view: &str, q: &str, status: &str, priority: &str) -> String {
-    format!(
-        "/tickets?view={}&q={}&status={}&priority={}",
-        encode_query_value(view),
-        encode_query_value(q),
-        encode_query_value(status),
-        encode_query_value(priority)
-    )
+/// The list's address with `view` and the other filters as they are (not the sort or page).
+fn address(view: &str, q: &str, status: &str, priority: &str, filters: &ListFilters) -> String {
+    let own = [
+        ("view", view),
+        ("q", q),
+        ("status", status),
+        ("priority", priority),
+    ];
+    list_address("/tickets", &own, filters)
 }
 
 #[component]
@@ -41,10 +44,27 @@ pub fn TicketsPage() -> impl IntoView {
     let get = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
     let (view, search, status, priority) = (get("view"), get("q"), get("status"), get("priority"));
     let after = move || query.with(|q| q.get("after"));
+    let filters = Memo::new(move |_| query.with(filters_from));
     let page = Resource::new(
-        move || (view(), search(), status(), priority(), after()),
-        |(view, search, status, priority, after)| {
-            list_tickets(search, Some(view), Some(status), Some(priority), after)
+        move || {
+            (
+                view(),
+                search(),
+                status(),
+                priority(),
+                filters.get(),
+                after(),
+            )
+        },
+        |(view, search, status, priority, filters, after)| {
+            list_tickets(
+                search,
+                Some(view),
+                Some(status),
+                Some(priority),
+                Some(filters),
+                after,
+            )
         },
     );
     let current = Resource::new(|| (), |_| me());
@@ -52,7 +72,9 @@ pub fn TicketsPage() -> impl IntoView {
         VIEWS
             .into_iter()
             .map(|(key, label)| {
-                let href = address(key, &search(), &status(), &priority());
+                let href = filters.with(|f| {
+                    with_param(&address(key, &search(), &status(), &priority(), f), "sort", &f.sort)
+                });
                 let here = view() == key;
                 view! { <a href=href class="tab" class:tab-current=here aria-current=here.then_some("page")>{label}</a> }
             })
@@ -82,6 +104,12 @@ pub fn TicketsPage() -> impl IntoView {
                             <option value=p.key() selected=move || priority() == p.key()>{p.label()}</option>
                         }).collect_view()}
                     </select>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            page.await.ok().map(|p| view! { <PeopleFilters filters choices=p.choices prefix="ticket" /> })
+                        })}
+                    </Suspense>
+                    <DateFilters filters prefix="ticket" />
                     <button type="submit" class="btn">"Filter"</button>
                 </form>
                 <Suspense fallback=|| ()>
@@ -93,10 +121,11 @@ pub fn TicketsPage() -> impl IntoView {
             </div>
             <Suspense fallback=|| view! { <p class="muted">"Loading tickets…"</p> }>
                 {move || Suspend::new(async move {
-                    let next = address(&view(), &search(), &status(), &priority());
-                    let filtered = !(view().is_empty() && search().is_empty() && status().is_empty() && priority().is_empty());
+                    let filters = filters.get();
+                    let base = address(&view(), &search(), &status(), &priority(), &filters);
+                    let filtered = !(view().is_empty() && search().is_empty() && status().is_empty() && priority().is_empty() && !filters.narrows());
                     match page.await {
-                        Ok(page) => view! { <TicketTable page next filtered /> }.into_any(),
+                        Ok(page) => view! { <TicketTable page base filters filtered /> }.into_any(),
                         Err(e) => list_error(e, "tickets"),
                     }
                 })}
@@ -106,15 +135,23 @@ pub fn TicketsPage() -> impl IntoView {
 }
 
 #[component]
-fn TicketTable(page: TicketPage, next: String, filtered: bool) -> impl IntoView {
+fn TicketTable(
+    page: TicketPage,
+    base: String,
+    filters: ListFilters,
+    filtered: bool,
+) -> impl IntoView {
     let empty = if filtered {
         "No tickets match."
     } else {
         "No tickets yet."
     };
-    let next = page
-        .next
-        .map(|after| format!("{next}&after={}", encode_query_value(&after)));
+    let next = page.next.map(|after| next_address(&base, &filters, &after));
+    let sorting = Sorting {
+        sorts: &TICKET_SORTS,
+        filters,
+        base,
+    };
     let rows = page
         .items
         .into_iter()
@@ -133,7 +170,7 @@ fn TicketTable(page: TicketPage, next: String, filtered: bool) -> impl IntoView 
         })
         .collect::<Vec<_>>();
     view! {
-        <DataTable columns=&["Ticket", "Subject", "Customer", "Status", "Priority", "Assigned to", "Team"] rows empty />
+        <DataTable columns=&["Ticket", "Subject", "Customer", "Status", "Priority", "Assigned to", "Team"] rows empty sorting />
         <Pager next label="Next page →" name="Ticket pages" />
     }
 }

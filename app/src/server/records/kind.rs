@@ -1,6 +1,7 @@
 //! What the kit needs to know about one kind of record: its table, how the data scope reaches
 //! its rows, how lists sort and search, and which fields need a key of their own.
 
+use crate::model::Sorts;
 use crate::permissions::{Key, Permission, Resource};
 use crate::server::access::grants::Grant;
 
@@ -15,10 +16,8 @@ pub struct RecordKind {
     /// The alias the kit's clauses use for the table.
     pub alias: &'static str,
     pub resource: Resource,
-    /// The column lists and keyset pages sort by (with `id` after it).
-    pub sort_key: &'static str,
-    /// Lists run from the highest sort key down (numbered documents, newest first).
-    pub descending: bool,
+    /// The columns lists may sort by (with `id` after each) and the list's own order.
+    pub sorts: &'static Sorts,
     /// Lower-cased expressions over the alias a search looks in (`c.name_key`, `lower(c.email)`).
     pub search: &'static [&'static str],
     pub reach: Reach,
@@ -63,9 +62,14 @@ impl RecordKind {
             .all(|s| grant.also_holds(s.key))
     }
 
-    /// `ASC` or `DESC`, for ORDER BY clauses over the sort key.
+    /// The column of the list's own order (the max-records window is cut in it).
+    pub fn default_sort(&self) -> &'static str {
+        self.sorts.columns.first().map_or("id", |s| s.column)
+    }
+
+    /// `ASC` or `DESC`, for ORDER BY clauses over the list's own order.
     pub fn direction(&self) -> &'static str {
-        if self.descending {
+        if self.sorts.descending {
             "DESC"
         } else {
             "ASC"

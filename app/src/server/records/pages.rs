@@ -1,10 +1,8 @@
-//! Lists of records: page sizes, literal-wildcard search, and keyset pages by the kind's sort
-//! key.
+//! Lists of records: page sizes, literal-wildcard search, and cutting a keyset page (the
+//! clauses of a whole list request are [`super::listing::Listing`]'s).
 
 use super::kind::RecordKind;
 use super::sql::Sql;
-use crate::permissions::Key;
-use crate::server::access::grants::Grant;
 
 pub const PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -47,30 +45,7 @@ pub fn search_clause(sql: &mut Sql, kind: &RecordKind, search: &str) {
     sql.push(")");
 }
 
-/// ` AND …`: strictly after the row `after` in (sort key, id) order (before it, for kinds listed
-/// newest first). The cursor row is looked up in the grant's workspace, so a foreign id finds
-/// nothing.
-pub fn after_clause<K: Key>(sql: &mut Sql, kind: &RecordKind, grant: &Grant<K>, after: &str) {
-    let (a, key) = (kind.alias, kind.sort_key);
-    let beyond = if kind.descending { "<" } else { ">" };
-    sql.push(&format!(
-        " AND ({a}.{key}, {a}.id) {beyond} (SELECT p.{key}, p.id FROM {} p WHERE p.id = ",
-        kind.table
-    ))
-    .arg(after)
-    .push(" AND p.workspace_id = ")
-    .arg(grant.workspace().as_str())
-    .push(")");
-}
-
-/// ` ORDER BY … LIMIT n+1`: one row more than the page, to know whether there is a next.
-pub fn order_and_limit(sql: &mut Sql, kind: &RecordKind, limit: u32) {
-    let (a, key, dir) = (kind.alias, kind.sort_key, kind.direction());
-    sql.push(&format!(" ORDER BY {a}.{key} {dir}, {a}.id {dir} LIMIT "))
-        .int(i64::from(limit) + 1);
-}
-
-/// Cuts the extra row `order_and_limit` asked for; the cursor of the next page, if any.
+/// Cuts the extra row a page query asked for; the cursor of the next page, if any.
 pub fn cut<T>(items: &mut Vec<T>, limit: u32, id: impl Fn(&T) -> String) -> Option<String> {
     if items.len() > limit as usize {
         items.truncate(limit as usize);

@@ -151,7 +151,7 @@ pub fn cap_filter<R: Reacher>(sql: &mut Sql, kind: &RecordKind, grant: &R) {
             kind.table
         ));
         scope_filter(sql, kind, grant);
-        let (key, dir) = (kind.sort_key, kind.direction());
+        let (key, dir) = (kind.default_sort(), kind.direction());
         sql.push(&format!(" ORDER BY {a}.{key} {dir}, {a}.id {dir} LIMIT "))
             .int(i64::from(cap))
             .push(")");

@@ -27,12 +27,13 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::bulk::{self, Selection};
+use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
-use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
+use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
-use crate::server::records::{history, rows};
+use crate::server::records::{history, pages, rows};
 
 /// Customers, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
@@ -40,8 +41,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "customer",
     alias: "c",
     resource: Resource::Customers,
-    sort_key: "name_key",
-    descending: false,
+    sorts: &crate::model::CUSTOMER_SORTS,
     search: &["c.name_key", "lower(c.email)", "lower(c.company)"],
     reach: Reach::Assigned {
         assignee: "assigned_user_id",
@@ -92,17 +92,10 @@ fn from_row(row: &sqlx::any::AnyRow, sensitive: bool) -> Result<Customer, Domain
 /// What a list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Matches name, email or company, without regard to case.
-    pub search: String,
+    /// The search (Matches name, email or company, without regard to case.), the sort, the shared filters and the page.
+    pub list: ListParams,
     /// Only customers carrying this tag (any case).
     pub tag: Option<String>,
-    /// The last id of the previous page.
-    pub after: Option<String>,
-    pub limit: Option<u32>,
-}
-
-fn reachable<K: Key>(grant: &Grant<K>) -> Sql {
-    rows::reachable(&KIND, COLUMNS, grant)
 }
 
 /// One page of the customers the grant reaches, by name.
@@ -111,16 +104,12 @@ pub async fn list(
     grant: &Grant<keys::CustomersRead>,
     query: &ListQuery,
 ) -> Result<CustomerPage, DomainError> {
-    let limit = pages::page_size(query.limit);
-    let mut sql = reachable(grant);
-    search_clause(&mut sql, &KIND, &query.search);
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = listing.select(COLUMNS, grant);
     if let Some(tag) = &query.tag {
         tags::tag_clause(&mut sql, tag);
     }
-    if let Some(after) = &query.after {
-        after_clause(&mut sql, &KIND, grant, after);
-    }
-    order_and_limit(&mut sql, &KIND, limit);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
     let sensitive = KIND.shows(grant, "tax_id");
@@ -128,10 +117,15 @@ pub async fn list(
         .iter()
         .map(|r| from_row(r, sensitive))
         .collect::<Result<Vec<_>, _>>()?;
-    let next = cut(&mut items, limit, |c| c.id.as_str().to_owned());
+    let next = listing.cut(&mut items, |c| c.id.as_str().to_owned());
     tags::attach(&mut tx, grant, &mut items).await?;
+    let choices = filter_choices::for_grant(&mut tx, grant).await?;
     tx.commit().await?;
-    Ok(CustomerPage { items, next })
+    Ok(CustomerPage {
+        items,
+        next,
+        choices,
+    })
 }
 
 /// How many customers the grant reaches (for the list's heading).

@@ -23,8 +23,9 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::documents;
+use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
-use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
+use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
 
@@ -34,8 +35,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "licence",
     alias: "l",
     resource: Resource::Licences,
-    sort_key: "number",
-    descending: true,
+    sorts: &crate::model::LICENCE_SORTS,
     search: &["pr.name_key", "pr.sku_key", "cu.name_key"],
     reach: Reach::Assigned {
         assignee: "assigned_user_id",
@@ -130,12 +130,9 @@ fn from_row(row: &sqlx::any::AnyRow, today: &str, shows_key: bool) -> Result<Lic
 /// What a list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Matches the product's name or SKU or the customer's name, without regard to case.
-    pub search: String,
+    /// The search (Matches the product's name or SKU or the customer's name, without regard to case.), the sort, the shared filters and the page.
+    pub list: ListParams,
     pub status: Option<LicenceStatus>,
-    /// The last id of the previous page.
-    pub after: Option<String>,
-    pub limit: Option<u32>,
 }
 
 /// One page of the licences the grant reaches, newest first.
@@ -146,26 +143,27 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<LicencePage, DomainError> {
     let today = documents::today(db, clock, grant).await?;
-    let limit = pages::page_size(query.limit);
-    let mut sql = rows::reachable(&KIND, COLUMNS, grant);
-    search_clause(&mut sql, &KIND, &query.search);
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = listing.select(COLUMNS, grant);
     if let Some(wanted) = query.status {
         status_clause(&mut sql, wanted, &today);
     }
-    if let Some(after) = &query.after {
-        after_clause(&mut sql, &KIND, grant, after);
-    }
-    order_and_limit(&mut sql, &KIND, limit);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
+    let choices = filter_choices::for_grant(&mut tx, grant).await?;
     tx.commit().await?;
     let shows_key = KIND.shows(grant, "licence_key");
     let mut items = rows
         .iter()
         .map(|r| from_row(r, &today, shows_key))
         .collect::<Result<Vec<_>, _>>()?;
-    let next = cut(&mut items, limit, |l| l.id.as_str().to_owned());
-    Ok(LicencePage { items, next })
+    let next = listing.cut(&mut items, |l| l.id.as_str().to_owned());
+    Ok(LicencePage {
+        items,
+        next,
+        choices,
+    })
 }
 
 async fn find<K: Key>(

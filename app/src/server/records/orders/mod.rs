@@ -17,9 +17,10 @@ use crate::server::records::assignment;
 use crate::server::records::documents::header::{self, HeaderForm};
 use crate::server::records::documents::lines::{self, LineForm};
 use crate::server::records::documents::{self, DocumentKind};
+use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
+use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::money::Currency;
-use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
 use crate::server::records::{history, numbering, rows, version};
 
 /// Orders, declared once for the record kit.
@@ -28,8 +29,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "order",
     alias: "o",
     resource: Resource::Orders,
-    sort_key: "number",
-    descending: true,
+    sorts: &crate::model::ORDER_SORTS,
     search: &["lower(cu.name)", "lower(o.notes)"],
     reach: Reach::Assigned {
         assignee: "assigned_user_id",
@@ -69,12 +69,9 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Order, DomainError> {
 /// What a list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Matches the customer's name or the notes, without regard to case.
-    pub search: String,
+    /// The search (Matches the customer's name or the notes, without regard to case.), the sort, the shared filters and the page.
+    pub list: ListParams,
     pub status: Option<OrderStatus>,
-    /// The last id of the previous page.
-    pub after: Option<String>,
-    pub limit: Option<u32>,
 }
 
 /// One page of the orders the grant reaches, newest first.
@@ -83,22 +80,23 @@ pub async fn list(
     grant: &Grant<keys::OrdersRead>,
     query: &ListQuery,
 ) -> Result<OrderPage, DomainError> {
-    let limit = pages::page_size(query.limit);
-    let mut sql = rows::reachable(&KIND, &columns(), grant);
-    search_clause(&mut sql, &KIND, &query.search);
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = listing.select(&columns(), grant);
     if let Some(status) = query.status {
         sql.push(" AND o.status = ").arg(status.key());
     }
-    if let Some(after) = &query.after {
-        after_clause(&mut sql, &KIND, grant, after);
-    }
-    order_and_limit(&mut sql, &KIND, limit);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
+    let choices = filter_choices::for_grant(&mut tx, grant).await?;
     tx.commit().await?;
     let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    let next = cut(&mut items, limit, |o| o.id.as_str().to_owned());
-    Ok(OrderPage { items, next })
+    let next = listing.cut(&mut items, |o| o.id.as_str().to_owned());
+    Ok(OrderPage {
+        items,
+        next,
+        choices,
+    })
 }
 
 async fn find<K: Key>(

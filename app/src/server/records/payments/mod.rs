@@ -24,8 +24,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "payment",
     alias: "pm",
     resource: Resource::Payments,
-    sort_key: "paid_on",
-    descending: false,
+    sorts: &crate::model::PAYMENT_SORTS,
     search: &[],
     reach: Reach::Through {
         parent: &orders::KIND,

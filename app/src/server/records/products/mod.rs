@@ -17,8 +17,8 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind};
+use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::money::{Currency, Money};
-use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
@@ -30,8 +30,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "product",
     alias: "p",
     resource: Resource::Products,
-    sort_key: "name_key",
-    descending: false,
+    sorts: &crate::model::PRODUCT_SORTS,
     search: &["p.name_key", "p.sku_key"],
     reach: Reach::Catalogue,
     sensitive: &[],
@@ -63,15 +62,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Product, DomainError> {
 /// What a list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Matches name or SKU, without regard to case.
-    pub search: String,
-    /// The last id of the previous page.
-    pub after: Option<String>,
-    pub limit: Option<u32>,
-}
-
-fn reachable<K: Key>(grant: &Grant<K>) -> Sql {
-    rows::reachable(&KIND, COLUMNS, grant)
+    /// The search (Matches name or SKU, without regard to case.), the sort, the shared filters and the page.
+    pub list: ListParams,
 }
 
 /// One page of the catalogue, by name.
@@ -80,18 +72,14 @@ pub async fn list(
     grant: &Grant<keys::ProductsRead>,
     query: &ListQuery,
 ) -> Result<ProductPage, DomainError> {
-    let limit = pages::page_size(query.limit);
-    let mut sql = reachable(grant);
-    search_clause(&mut sql, &KIND, &query.search);
-    if let Some(after) = &query.after {
-        after_clause(&mut sql, &KIND, grant, after);
-    }
-    order_and_limit(&mut sql, &KIND, limit);
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = listing.select(COLUMNS, grant);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    let next = cut(&mut items, limit, |p| p.id.as_str().to_owned());
+    let next = listing.cut(&mut items, |p| p.id.as_str().to_owned());
     Ok(ProductPage { items, next })
 }
 

@@ -18,9 +18,10 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::documents::lines::{self, LineForm};
 use crate::server::records::documents::{self, header, DocumentKind};
+use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
+use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::money::Currency;
-use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
 use crate::server::records::{history, numbering, rows, version};
 
 /// Quotes, declared once for the record kit.
@@ -29,8 +30,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "quote",
     alias: "q",
     resource: Resource::Quotes,
-    sort_key: "number",
-    descending: true,
+    sorts: &crate::model::QUOTE_SORTS,
     search: &["q.title_key", "lower(cu.name)"],
     reach: Reach::Assigned {
         assignee: "assigned_user_id",
@@ -85,12 +85,9 @@ fn from_row(row: &sqlx::any::AnyRow, today: &str) -> Result<Quote, DomainError> 
 /// What a list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Matches the title or the customer's name, without regard to case.
-    pub search: String,
+    /// The search (Matches the title or the customer's name, without regard to case.), the sort, the shared filters and the page.
+    pub list: ListParams,
     pub status: Option<QuoteStatus>,
-    /// The last id of the previous page.
-    pub after: Option<String>,
-    pub limit: Option<u32>,
 }
 
 /// One page of the quotes the grant reaches, newest first.
@@ -101,9 +98,8 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<QuotePage, DomainError> {
     let today = documents::today(db, clock, grant).await?;
-    let limit = pages::page_size(query.limit);
-    let mut sql = rows::reachable(&KIND, &columns(), grant);
-    search_clause(&mut sql, &KIND, &query.search);
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = listing.select(&columns(), grant);
     match query.status {
         None => {}
         Some(QuoteStatus::Sent) => {
@@ -118,19 +114,21 @@ pub async fn list(
             sql.push(" AND q.status = ").arg(s.key());
         }
     }
-    if let Some(after) = &query.after {
-        after_clause(&mut sql, &KIND, grant, after);
-    }
-    order_and_limit(&mut sql, &KIND, limit);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
+    let choices = filter_choices::for_grant(&mut tx, grant).await?;
     tx.commit().await?;
     let mut items = rows
         .iter()
         .map(|r| from_row(r, &today))
         .collect::<Result<Vec<_>, _>>()?;
-    let next = cut(&mut items, limit, |q| q.id.as_str().to_owned());
-    Ok(QuotePage { items, next })
+    let next = listing.cut(&mut items, |q| q.id.as_str().to_owned());
+    Ok(QuotePage {
+        items,
+        next,
+        choices,
+    })
 }
 
 async fn find<K: Key>(

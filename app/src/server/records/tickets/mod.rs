@@ -22,8 +22,9 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::bulk::{self, Selection};
+use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
-use crate::server::records::pages::{self, after_clause, cut, order_and_limit, search_clause};
+use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::{history, numbering, rows, version};
 
 /// Tickets, declared once for the record kit.
@@ -32,8 +33,7 @@ pub const KIND: RecordKind = RecordKind {
     noun: "ticket",
     alias: "tk",
     resource: Resource::Tickets,
-    sort_key: "number",
-    descending: true,
+    sorts: &crate::model::TICKET_SORTS,
     search: &["tk.subject_key", "cu.name_key"],
     reach: Reach::Assigned {
         assignee: "assigned_user_id",
@@ -100,14 +100,11 @@ impl View {
 /// What a list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Matches the subject or the customer's name, without regard to case.
-    pub search: String,
+    /// The search (Matches the subject or the customer's name, without regard to case.), the sort, the shared filters and the page.
+    pub list: ListParams,
     pub view: View,
     pub status: Option<TicketStatus>,
     pub priority: Option<TicketPriority>,
-    /// The last id of the previous page.
-    pub after: Option<String>,
-    pub limit: Option<u32>,
 }
 
 /// One page of the tickets the grant reaches, newest first.
@@ -116,9 +113,8 @@ pub async fn list(
     grant: &Grant<keys::TicketsRead>,
     query: &ListQuery,
 ) -> Result<TicketPage, DomainError> {
-    let limit = pages::page_size(query.limit);
-    let mut sql = rows::reachable(&KIND, COLUMNS, grant);
-    search_clause(&mut sql, &KIND, &query.search);
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = listing.select(COLUMNS, grant);
     match query.view {
         View::All => {}
         View::AssignedToMe => {
@@ -135,16 +131,18 @@ pub async fn list(
     if let Some(priority) = query.priority {
         sql.push(" AND tk.priority = ").arg(priority.key());
     }
-    if let Some(after) = &query.after {
-        after_clause(&mut sql, &KIND, grant, after);
-    }
-    order_and_limit(&mut sql, &KIND, limit);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
+    let choices = filter_choices::for_grant(&mut tx, grant).await?;
     tx.commit().await?;
     let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    let next = cut(&mut items, limit, |t| t.id.as_str().to_owned());
-    Ok(TicketPage { items, next })
+    let next = listing.cut(&mut items, |t| t.id.as_str().to_owned());
+    Ok(TicketPage {
+        items,
+        next,
+        choices,
+    })
 }
 
 /// The open and pending tickets assigned to the grant's holder, most recently changed first

@@ -1,0 +1,183 @@
+//! A list request, checked once for every kind: the sort (one of the kind's sort columns, either
+//! way), the filters all kinds share (assignee, team, the days a record was created), the search
+//! and the keyset cursor — turned into the clauses of one statement around the kind's own.
+
+use chrono::{NaiveDate, TimeZone};
+
+use super::kind::{Reach, RecordKind};
+use super::pages::{page_size, search_clause};
+use super::rows;
+use super::sql::Sql;
+use crate::model::{ListFilters, SortColumn, TeamId, UserId};
+use crate::permissions::Key;
+use crate::server::access::grants::Grant;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+
+/// What every list request carries, before it is checked.
+#[derive(Debug, Default, Clone)]
+pub struct ListParams {
+    /// Matches the kind's search expressions, without regard to case.
+    pub search: String,
+    pub filters: ListFilters,
+    /// The last id of the previous page.
+    pub after: Option<String>,
+    /// The page size; `None`: the default.
+    pub limit: Option<u32>,
+}
+
+/// A list request of one kind, every part checked.
+#[derive(Debug)]
+pub struct Listing {
+    kind: &'static RecordKind,
+    sort: &'static SortColumn,
+    descending: bool,
+    assignee: Option<UserId>,
+    team: Option<TeamId>,
+    /// `[start, end)` in ms: from the start of the first day to the start of the day after the
+    /// last, on the workspace's calendar.
+    created: Option<(i64, i64)>,
+    search: String,
+    after: Option<String>,
+    limit: u32,
+}
+
+fn day(raw: &str, field: &'static str) -> Result<Option<NaiveDate>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| DomainError::invalid(field, "Enter the day as YYYY-MM-DD.")),
+    }
+}
+
+impl Listing {
+    /// Checks a list request of `kind` for the holder of `grant`; the refused field is named.
+    pub async fn parse<K: Key>(
+        db: &Db,
+        grant: &Grant<K>,
+        kind: &'static RecordKind,
+        params: &ListParams,
+    ) -> Result<Self, DomainError> {
+        let filters = &params.filters;
+        let (key, descending) = filters.sorted_by(kind.sorts);
+        let sort = kind
+            .sorts
+            .columns
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| DomainError::invalid("sort", "Sort by one of the list's columns."))?;
+        let assigned = matches!(kind.reach, Reach::Assigned { .. });
+        let unassignable = |field: &'static str| {
+            DomainError::invalid(field, format!("A {} has no {field}.", kind.noun))
+        };
+        let assignee =
+            match filters.assignee.trim() {
+                "" => None,
+                _ if !assigned => return Err(unassignable("assignee")),
+                "me" => Some(grant.user().clone()),
+                id => Some(UserId::from_client(id.to_owned()).map_err(|_| {
+                    DomainError::invalid("assignee", "Choose a person from the list.")
+                })?),
+            };
+        let team = match filters.team.trim() {
+            "" => None,
+            _ if !assigned => return Err(unassignable("team")),
+            id => Some(
+                TeamId::from_client(id)
+                    .map_err(|_| DomainError::invalid("team", "Choose a team from the list."))?,
+            ),
+        };
+        let (from, until) = (day(&filters.from, "from")?, day(&filters.until, "until")?);
+        if let (Some(from), Some(until)) = (from, until) {
+            if until < from {
+                return Err(DomainError::invalid(
+                    "until",
+                    "The last day can't come before the first.",
+                ));
+            }
+        }
+        let created = if from.is_some() || until.is_some() {
+            let tz =
+                crate::server::workspace::login_hours::time_zone(db, grant.workspace()).await?;
+            let start = |d: NaiveDate| {
+                tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                    .earliest()
+                    .map_or(0, |t| t.timestamp_millis())
+            };
+            Some((
+                from.map_or(i64::MIN, start),
+                until.and_then(|d| d.succ_opt()).map_or(i64::MAX, start),
+            ))
+        } else {
+            None
+        };
+        Ok(Self {
+            kind,
+            sort,
+            descending,
+            assignee,
+            team,
+            created,
+            search: params.search.clone(),
+            after: params.after.clone().filter(|a| !a.is_empty()),
+            limit: page_size(params.limit),
+        })
+    }
+
+    /// `SELECT <columns> WHERE <scope> <cap> <search> <filters>`: the kind adds its own filters
+    /// after this and ends with [`Self::finish`].
+    pub fn select<K: Key>(&self, columns: &str, grant: &Grant<K>) -> Sql {
+        let kind = self.kind;
+        let a = kind.alias;
+        let mut sql = rows::reachable(kind, columns, grant);
+        search_clause(&mut sql, kind, &self.search);
+        if let Reach::Assigned { assignee, team } = kind.reach {
+            if let Some(user) = &self.assignee {
+                sql.push(&format!(" AND {a}.{assignee} = "))
+                    .arg(user.as_str());
+            }
+            if let Some(id) = &self.team {
+                sql.push(&format!(" AND {a}.{team} = ")).arg(id.as_str());
+            }
+        }
+        if let Some((start, end)) = self.created {
+            sql.push(&format!(" AND {a}.created_at >= "))
+                .int(start)
+                .push(&format!(" AND {a}.created_at < "))
+                .int(end);
+        }
+        sql
+    }
+
+    /// ` AND <after the cursor> ORDER BY … LIMIT n+1`: the page in the chosen order, one row
+    /// more than the page to know whether there is a next. The cursor row is looked up in the
+    /// grant's workspace, so a foreign id finds nothing.
+    pub fn finish<K: Key>(&self, sql: &mut Sql, grant: &Grant<K>) {
+        let (a, table, column) = (self.kind.alias, self.kind.table, self.sort.column);
+        let (beyond, dir) = if self.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        if let Some(after) = &self.after {
+            sql.push(&format!(
+                " AND ({a}.{column}, {a}.id) {beyond} (SELECT p.{column}, p.id FROM {table} p \
+                 WHERE p.id = "
+            ))
+            .arg(after.as_str())
+            .push(" AND p.workspace_id = ")
+            .arg(grant.workspace().as_str())
+            .push(")");
+        }
+        sql.push(&format!(
+            " ORDER BY {a}.{column} {dir}, {a}.id {dir} LIMIT "
+        ))
+        .int(i64::from(self.limit) + 1);
+    }
+
+    /// Cuts the extra row [`Self::finish`] asked for; the cursor of the next page, if any.
+    pub fn cut<T>(&self, items: &mut Vec<T>, id: impl Fn(&T) -> String) -> Option<String> {
+        super::pages::cut(items, self.limit, id)
+    }
+}
