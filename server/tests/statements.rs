@@ -18,8 +18,9 @@ use app::server::platform::testing;
 mod support;
 use support::{api, cookie_client, TestServer};
 
-/// A signed-in `/customers` page (session, caller, the page's own data — the rows, then the
-/// tags of those rows in one statement — and, as the demo Owner decides refunds, the
+/// A signed-in `/customers` page (session, caller, the page's own data — the rows, the people
+/// and teams the list can be narrowed to, and the tags of the rows when there are any — and,
+/// as the demo Owner decides refunds, the
 /// navigation's count of approvals waiting), and one server-function call (`customers/list`,
 /// caller included). On PostgreSQL each workspace transaction also
 /// logs its `BEGIN` and the `set_config` that row-level security reads.

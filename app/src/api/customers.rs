@@ -11,13 +11,15 @@ use crate::error::AppError;
 use crate::model::{Customer, CustomerFormOptions, CustomerPage};
 
 /// `POST /api/customers/list` — a page of the customers the caller reaches, by name, carrying
-/// `tag` if given; `after` is the previous page's `next`. Permission: `customers.read` (scope applies).
+/// `tag` if given, of one `kind` (`company`, `person`) if given; `after` is the previous page's
+/// `next`. Permission: `customers.read` (scope applies).
 /// `filters` sorts the list and narrows it (assignee, team, days created), checked by
 /// `server::records::listing`.
 #[server(endpoint = "customers/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_customers(
     search: String,
     tag: Option<String>,
+    kind: Option<String>,
     filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<CustomerPage, AppError> {
@@ -26,6 +28,13 @@ pub async fn list_customers(
     use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
+    let kind = match kind.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(key) => Some(
+            crate::model::CustomerKind::from_key(key)
+                .ok_or_else(|| AppError::validation("kind", "Choose company or person."))?,
+        ),
+    };
     let query = customers::ListQuery {
         list: ListParams {
             search,
@@ -34,6 +43,7 @@ pub async fn list_customers(
             limit: None,
         },
         tag: tag.filter(|t| !t.trim().is_empty()),
+        kind,
     };
     Ok(customers::list(&ctx.db, &grant, &query).await?)
 }
@@ -61,10 +71,12 @@ pub async fn get_customer_form_options() -> Result<CustomerFormOptions, AppError
     Ok(customers::form_options(&ctx.db, &grant).await?)
 }
 
-/// `POST /api/customers/create` — a new customer, within the caller's scope.
+/// `POST /api/customers/create` — a new customer (a company unless `kind` says `person`),
+/// within the caller's scope.
 /// Permission: `customers.write`.
 #[server(endpoint = "customers/create", client = crate::csrf_page::ApiClient)]
 pub async fn create_customer(
+    kind: Option<String>,
     name: String,
     email: String,
     phone: String,
@@ -79,6 +91,7 @@ pub async fn create_customer(
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersWrite>(&ctx).await?;
     let form = customers::CustomerForm {
+        kind: kind.unwrap_or_default(),
         name,
         email,
         phone,
@@ -92,11 +105,12 @@ pub async fn create_customer(
 }
 
 /// `POST /api/customers/update` — changes a customer the caller reaches (else 404); it must
-/// stay within reach. Permission: `customers.write`.
+/// stay within reach; without `kind` it stays what it was. Permission: `customers.write`.
 #[server(endpoint = "customers/update", client = crate::csrf_page::ApiClient)]
 pub async fn update_customer(
     id: String,
     version: i64,
+    kind: Option<String>,
     name: String,
     email: String,
     phone: String,
@@ -111,6 +125,7 @@ pub async fn update_customer(
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersWrite>(&ctx).await?;
     let form = customers::CustomerForm {
+        kind: kind.unwrap_or_default(),
         name,
         email,
         phone,

@@ -242,11 +242,43 @@ impl IpRuleId {
     }
 }
 
+/// Whom a customer is: a company (with contact persons) or a person.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerKind {
+    #[default]
+    Company,
+    Person,
+}
+
+impl CustomerKind {
+    pub const ALL: [CustomerKind; 2] = [Self::Company, Self::Person];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+            Self::Person => "person",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Company => "Company",
+            Self::Person => "Person",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
 /// A customer as the caller may see it. Sensitive fields are `None` when the caller's roles
 /// lack `customers.sensitive` — removed on the server, not hidden by the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: CustomerId,
+    pub kind: CustomerKind,
     pub name: String,
     pub email: String,
     pub phone: String,

@@ -106,6 +106,8 @@ fn or_dash(s: String) -> String {
 pub fn PartsCards(
     id: String,
     parts: CustomerParts,
+    /// Only a company has contact persons.
+    company: bool,
     can_write: bool,
     a: PartActions,
 ) -> impl IntoView {
@@ -169,17 +171,23 @@ pub fn PartsCards(
                 &["For", "Street", "Place", "Country"],
             )
         };
-    let add_contact =
-        can_write.then(|| view! { <AddContact id=id.clone() version=parts.version a /> });
+    let add_contact = (can_write && company)
+        .then(|| view! { <AddContact id=id.clone() version=parts.version a /> });
     let add_address =
         can_write.then(|| view! { <AddAddress id=id.clone() version=parts.version a /> });
     let removal_error = a.removal_error();
+    // A person keeps the card only while contacts from their time as a company remain.
+    let contacts = (company || !contact_rows.is_empty()).then(|| {
+        view! {
+            <section class="card" aria-labelledby="contacts-heading">
+                <h2 id="contacts-heading">"Contact persons"</h2>
+                <DataTable columns=contact_columns rows=contact_rows empty="No contact persons yet." />
+                {add_contact}
+            </section>
+        }
+    });
     view! {
-        <section class="card" aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">"Contact persons"</h2>
-            <DataTable columns=contact_columns rows=contact_rows empty="No contact persons yet." />
-            {add_contact}
-        </section>
+        {contacts}
         <section class="card" aria-labelledby="addresses-heading">
             <h2 id="addresses-heading">"Addresses"</h2>
             <DataTable columns=address_columns rows=address_rows empty="No addresses yet." />

@@ -23,7 +23,8 @@ use crate::components::table::{DataTable, Pager, SELECT};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{
-    Customer, CustomerFormOptions, CustomerPage, CustomerParts, ListFilters, CUSTOMER_SORTS,
+    Customer, CustomerFormOptions, CustomerKind, CustomerPage, CustomerParts, ListFilters,
+    CUSTOMER_SORTS,
 };
 use crate::pages::customer_bulk::{BulkActions, CustomerBulkBar};
 use crate::pages::customer_parts::{PartActions, PartsCards, TagLinks, TagsForm};
@@ -35,13 +36,25 @@ pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let tag = move || query.with(|q| q.get("tag").unwrap_or_default());
+    let kind = move || query.with(|q| q.get("kind").unwrap_or_default());
     let after = move || query.with(|q| q.get("after"));
     let selected = Selected::new();
     let bulk = BulkActions::new(selected);
     let filters = Memo::new(move |_| query.with(filters_from));
     let page = Resource::new(
-        move || (search(), tag(), filters.get(), after(), bulk.version()),
-        |(search, tag, filters, after, _)| list_customers(search, Some(tag), Some(filters), after),
+        move || {
+            (
+                search(),
+                tag(),
+                kind(),
+                filters.get(),
+                after(),
+                bulk.version(),
+            )
+        },
+        |(search, tag, kind, filters, after, _)| {
+            list_customers(search, Some(tag), Some(kind), Some(filters), after)
+        },
     );
     let current = Resource::new(|| (), |_| me());
     view! {
@@ -61,6 +74,13 @@ pub fn CustomersPage() -> impl IntoView {
                     />
                     <label for="customer-tag" class="sr-only">"Tag"</label>
                     <input id="customer-tag" type="search" name="tag" placeholder="Tag" value=tag maxlength=40 class="tag-filter" />
+                    <label for="customer-kind" class="sr-only">"Kind"</label>
+                    <select id="customer-kind" name="kind">
+                        <option value="">"Companies and people"</option>
+                        {CustomerKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.key() selected=move || kind() == k.key()>{k.label()}</option>
+                        }).collect_view()}
+                    </select>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             page.await.ok().map(|p| view! { <PeopleFilters filters choices=p.choices prefix="customer" /> })
@@ -94,7 +114,7 @@ pub fn CustomersPage() -> impl IntoView {
                         <CustomerBulkBar selected actions=bulk may_assign may_delete />
                     });
                     match page.await {
-                        Ok(page) => view! { {bar}<CustomerTable page search=search() tag=tag() filters=filters.get() selected=choosing /> }.into_any(),
+                        Ok(page) => view! { {bar}<CustomerTable page search=search() tag=tag() kind=kind() filters=filters.get() selected=choosing /> }.into_any(),
                         Err(e) => list_error(e, "customers"),
                     }
                 })}
@@ -108,15 +128,20 @@ fn CustomerTable(
     page: CustomerPage,
     search: String,
     tag: String,
+    kind: String,
     filters: ListFilters,
     selected: Option<Selected>,
 ) -> impl IntoView {
-    let empty = if search.is_empty() && tag.is_empty() && !filters.narrows() {
+    let empty = if search.is_empty() && tag.is_empty() && kind.is_empty() && !filters.narrows() {
         "No customers yet."
     } else {
         "No customers match your search."
     };
-    let base = list_address("/customers", &[("q", &search), ("tag", &tag)], &filters);
+    let base = list_address(
+        "/customers",
+        &[("q", &search), ("tag", &tag), ("kind", &kind)],
+        &filters,
+    );
     let next = page.next.map(|after| next_address(&base, &filters, &after));
     let sorting = Sorting {
         sorts: &CUSTOMER_SORTS,
@@ -232,8 +257,19 @@ fn CustomerFields(
             />
         }
     });
+    let kind = current.as_ref().map(|c| c.kind).unwrap_or_default();
     view! {
         <div class="field-grid">
+            <div class="field">
+                <label for="field-kind">"Kind"</label>
+                <select id="field-kind" name="kind">
+                    {CustomerKind::ALL
+                        .into_iter()
+                        .map(|k| view! { <option value=k.key() selected=k == kind>{k.label()}</option> })
+                        .collect_view()}
+                </select>
+                <p class="field-error" aria-live="polite">{move || message("kind").get()}</p>
+            </div>
             <TextField label="Name" name="name" value=value(|c| c.name.clone()) error=message("name") maxlength=200 />
             <TextField label="Company" name="company" value=value(|c| c.company.clone()) error=message("company") maxlength=200 />
             <TextField label="Email" name="email" input_type="email" value=value(|c| c.email.clone()) error=message("email") maxlength=254 />
@@ -335,7 +371,9 @@ fn CustomerDetail(
     parts: PartActions,
 ) -> impl IntoView {
     let id = customer.id.as_str().to_owned();
-    let cards = part_list.map(|p| view! { <PartsCards id=id.clone() parts=p can_write a=parts /> });
+    let company = customer.kind == CustomerKind::Company;
+    let cards =
+        part_list.map(|p| view! { <PartsCards id=id.clone() parts=p company can_write a=parts /> });
     let tags_form = can_write.then(|| {
         let (id, tags) = (id.clone(), customer.tags.clone());
         view! {
@@ -379,6 +417,7 @@ fn CustomerDetail(
         <PageHeader title=customer.name.clone() lead=customer.company.clone() />
         <section class="card">
             <dl class="details">
+                <dt>"Kind"</dt><dd>{customer.kind.label()}</dd>
                 <dt>"Email"</dt><dd>{dash(&customer.email)}</dd>
                 <dt>"Phone"</dt><dd>{dash(&customer.phone)}</dd>
                 {tax}

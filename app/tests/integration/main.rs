@@ -7,6 +7,7 @@ mod accounts;
 mod approvals;
 mod assignments;
 mod bulk;
+mod customer_kinds;
 mod customer_parts;
 mod customers;
 mod dashboard;

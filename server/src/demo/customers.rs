@@ -69,6 +69,7 @@ pub async fn write(
             &[
                 "id",
                 "workspace_id",
+                "kind",
                 "name",
                 "name_key",
                 "email",
@@ -126,6 +127,7 @@ pub async fn write(
             vec![
                 id.clone().into(),
                 fill.workspace.clone().into(),
+                if is_company { "company" } else { "person" }.into(),
                 name.clone().into(),
                 name.to_lowercase().into(),
                 email.into(),

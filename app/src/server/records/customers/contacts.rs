@@ -2,8 +2,8 @@
 
 use super::form::{optional_email, optional_line, phone};
 use super::parts::{Change, Part};
-use crate::model::{ContactId, CustomerId, CustomerParts};
-use crate::permissions::keys;
+use crate::model::{ContactId, CustomerId, CustomerKind, CustomerParts};
+use crate::permissions::{keys, Key};
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -57,6 +57,11 @@ pub async fn add(
     let limit = Some(MAX_CONTACTS);
     let mut change =
         Change::begin(db, clock, grant, customer, expected, Part::Contacts, limit).await?;
+    if change.kind == CustomerKind::Person {
+        return Err(DomainError::Conflict(
+            "Contact persons belong to a company; this customer is a person.".into(),
+        ));
+    }
     let (ws, owner) = (change.workspace().to_owned(), change.customer().to_owned());
     sqlx::query(
         "INSERT INTO customer_contacts (id, workspace_id, customer_id, name, role, email, phone, \
@@ -100,4 +105,27 @@ pub async fn remove(
         return Err(DomainError::NotFound);
     }
     change.finish(clock, "contact_removed").await
+}
+
+/// Refuses, naming the `kind` field, to make a company with contact persons a person: a
+/// person has none, and dropping them silently would lose them.
+pub(super) async fn none_left<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<K>,
+    customer: &CustomerId,
+) -> Result<(), DomainError> {
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customer_contacts WHERE workspace_id = $1 AND customer_id = $2",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(customer.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    if left > 0 {
+        return Err(DomainError::invalid(
+            "kind",
+            "Remove its contact persons before making this customer a person.",
+        ));
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! assignee and team looked up in the caller's workspace, and the record kept within the
 //! caller's reach.
 
-use crate::model::{TeamId, UserId};
+use crate::model::{CustomerKind, TeamId, UserId};
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
 use crate::server::identity::accounts::EmailAddress;
@@ -15,6 +15,8 @@ const NOTES_MAX_CHARS: usize = 2000;
 /// The customer form as sent.
 #[derive(Debug, Default, Clone)]
 pub struct CustomerForm {
+    /// `company` or `person`; empty: a company when creating, unchanged when saving.
+    pub kind: String,
     pub name: String,
     pub email: String,
     pub phone: String,
@@ -28,6 +30,8 @@ pub struct CustomerForm {
 }
 
 pub(super) struct Valid {
+    /// `None`: the form left it out.
+    pub kind: Option<CustomerKind>,
     pub name: String,
     pub email: String,
     pub phone: String,
@@ -88,6 +92,13 @@ pub(super) async fn validate<K: Key>(
     grant: &Grant<K>,
     form: &CustomerForm,
 ) -> Result<Valid, DomainError> {
+    let kind = match form.kind.trim() {
+        "" => None,
+        key => Some(
+            CustomerKind::from_key(key)
+                .ok_or_else(|| DomainError::invalid("kind", "Choose company or person."))?,
+        ),
+    };
     let name = LineField {
         field: "name",
         subject: "The name",
@@ -124,6 +135,7 @@ pub(super) async fn validate<K: Key>(
     )
     .await?;
     Ok(Valid {
+        kind,
         name,
         email,
         phone,

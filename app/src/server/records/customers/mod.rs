@@ -20,7 +20,9 @@ use sqlx::Row;
 pub use self::addresses::AddressForm;
 pub use self::contacts::ContactForm;
 pub use self::form::CustomerForm;
-use crate::model::{Customer, CustomerFormOptions, CustomerId, CustomerPage, TeamId, UserId};
+use crate::model::{
+    Customer, CustomerFormOptions, CustomerId, CustomerKind, CustomerPage, TeamId, UserId,
+};
 use crate::permissions::{keys, Key, Permission, Resource};
 use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
@@ -57,7 +59,7 @@ pub const KIND: RecordKind = RecordKind {
 pub const PAGE_SIZE: u32 = pages::PAGE_SIZE;
 pub const MAX_PAGE_SIZE: u32 = pages::MAX_PAGE_SIZE;
 
-const COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.company, c.tax_id, c.notes, \
+const COLUMNS: &str = "c.id, c.kind, c.name, c.email, c.phone, c.company, c.tax_id, c.notes, \
      c.assigned_user_id, c.team_id, c.updated_at, c.version, u.display_name AS assignee, \
      t.name AS team_name FROM customers c LEFT JOIN users u ON u.id = c.assigned_user_id \
      LEFT JOIN teams t ON t.id = c.team_id";
@@ -65,6 +67,11 @@ const COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.company, c.tax_id, c.no
 fn from_row(row: &sqlx::any::AnyRow, sensitive: bool) -> Result<Customer, DomainError> {
     Ok(Customer {
         id: CustomerId::from_db(row.try_get("id")?),
+        kind: {
+            let stored: String = row.try_get("kind")?;
+            CustomerKind::from_key(&stored)
+                .ok_or_else(|| DomainError::Internal(format!("stored customer kind {stored:?}")))?
+        },
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         phone: row.try_get("phone")?,
@@ -96,6 +103,8 @@ pub struct ListQuery {
     pub list: ListParams,
     /// Only customers carrying this tag (any case).
     pub tag: Option<String>,
+    /// Only companies, or only people.
+    pub kind: Option<CustomerKind>,
 }
 
 /// One page of the customers the grant reaches, by name.
@@ -108,6 +117,9 @@ pub async fn list(
     let mut sql = listing.select(COLUMNS, grant);
     if let Some(tag) = &query.tag {
         tags::tag_clause(&mut sql, tag);
+    }
+    if let Some(kind) = query.kind {
+        sql.push(" AND c.kind = ").arg(kind.key());
     }
     listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
@@ -179,12 +191,13 @@ pub async fn create(
     let id = CustomerId::fresh();
     let now = clock.now_ms();
     sqlx::query(
-        "INSERT INTO customers (id, workspace_id, name, name_key, email, phone, company, tax_id, \
-         notes, assigned_user_id, team_id, created_at, updated_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO customers (id, workspace_id, kind, name, name_key, email, phone, company, \
+         tax_id, notes, assigned_user_id, team_id, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(id.as_str())
     .bind(grant.workspace().as_str())
+    .bind(v.kind.unwrap_or_default().key())
     .bind(&v.name)
     .bind(v.name.to_lowercase())
     .bind(&v.email)
@@ -231,8 +244,14 @@ pub async fn update(
     let mut tx = grant.begin(db, true).await?;
     let before = find(&mut tx, grant, id).await?;
     let v = form::validate(&mut tx, grant, form).await?;
+    let kind = v.kind.unwrap_or(before.kind);
+    if kind == CustomerKind::Person && before.kind == CustomerKind::Company {
+        contacts::none_left(&mut tx, grant, id).await?;
+    }
     let mut sql = Sql::default();
-    sql.push("UPDATE customers SET name = ")
+    sql.push("UPDATE customers SET kind = ")
+        .arg(kind.key())
+        .push(", name = ")
         .arg(v.name.clone())
         .push(", name_key = ")
         .arg(v.name.to_lowercase())

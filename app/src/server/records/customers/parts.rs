@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use super::KIND;
 use crate::model::{
-    Address, AddressId, AddressKind, Contact, ContactId, CustomerId, CustomerParts,
+    Address, AddressId, AddressKind, Contact, ContactId, CustomerId, CustomerKind, CustomerParts,
 };
 use crate::permissions::{keys, Key};
 use crate::server::access::grants::Grant;
@@ -74,20 +74,30 @@ async fn addresses(
         .collect()
 }
 
-/// The parts of customer `id`, which must be within the grant's reach (the customer itself is
-/// looked up first, so parts of a customer out of reach are never read).
+/// The kind and parts of customer `id`, which must be within the grant's reach (the customer
+/// itself is looked up first, so parts of a customer out of reach are never read).
+async fn load_with_kind<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<K>,
+    id: &CustomerId,
+) -> Result<(CustomerKind, CustomerParts), DomainError> {
+    let customer = super::find(conn, grant, id).await?;
+    let ws = grant.workspace().as_str();
+    let parts = CustomerParts {
+        contacts: contacts(conn, ws, id.as_str()).await?,
+        addresses: addresses(conn, ws, id.as_str()).await?,
+        version: customer.version,
+    };
+    Ok((customer.kind, parts))
+}
+
+/// The parts of customer `id`, which must be within the grant's reach.
 pub(super) async fn load<K: Key>(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<K>,
     id: &CustomerId,
 ) -> Result<CustomerParts, DomainError> {
-    let customer = super::find(conn, grant, id).await?;
-    let ws = grant.workspace().as_str();
-    Ok(CustomerParts {
-        contacts: contacts(conn, ws, id.as_str()).await?,
-        addresses: addresses(conn, ws, id.as_str()).await?,
-        version: customer.version,
-    })
+    Ok(load_with_kind(conn, grant, id).await?.1)
 }
 
 /// A customer's contact persons and addresses, if the grant reaches it; otherwise `NotFound`.
@@ -139,6 +149,8 @@ pub(super) struct Change<'g> {
     id: CustomerId,
     part: Part,
     before: CustomerParts,
+    /// Whether the customer is a company or a person, as claimed.
+    pub kind: CustomerKind,
 }
 
 impl<'g> Change<'g> {
@@ -154,7 +166,7 @@ impl<'g> Change<'g> {
         limit: Option<usize>,
     ) -> Result<Change<'g>, DomainError> {
         let mut tx = grant.begin(db, true).await?;
-        let before = load(&mut tx, grant, id).await?;
+        let (kind, before) = load_with_kind(&mut tx, grant, id).await?;
         version::claim(&mut tx, &KIND, grant, id.as_str(), expected, clock.now_ms()).await?;
         if let Some(limit) = limit {
             if part.count(&before) >= limit {
@@ -170,6 +182,7 @@ impl<'g> Change<'g> {
             id: id.clone(),
             part,
             before,
+            kind,
         })
     }
 
