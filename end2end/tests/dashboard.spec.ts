@@ -53,5 +53,13 @@ test("the dashboard and the reports draw their charts from the caller's own orde
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/from=2020-01-01/);
   await expect(page.locator("section", { has: page.getByRole("heading", { name: "Sales by product" }) })).toContainText("No sales in these days.");
+  // Narrowed to a person, as lists are: the address keeps the choice.
+  await page.getByLabel("From").fill("");
+  await page.getByLabel("Until").fill("");
+  await page.locator("select[name=assignee]").selectOption({ label: "Assigned to me" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/assignee=me/);
+  await expect(page.locator("section", { has: page.getByRole("heading", { name: "Sales by assignee" }) })).toContainText("500.00 EUR");
+  await expect(page.locator("select[name=assignee] option", { hasText: "Ada Lovelace" })).toHaveCount(1);
   console.assertClean();
 });

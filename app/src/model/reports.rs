@@ -40,4 +40,6 @@ pub struct TicketAgeing {
 pub struct Reports {
     pub sales: Option<SalesReport>,
     pub ageing: Option<TicketAgeing>,
+    /// The people and teams the reports can be narrowed to.
+    pub choices: super::FilterChoices,
 }

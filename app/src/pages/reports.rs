@@ -10,6 +10,7 @@ use crate::api::reports::get_reports;
 use crate::components::alert::list_error;
 use crate::components::chart::BarChart;
 use crate::components::layout::PageHeader;
+use crate::components::list_controls::{filters_from, PeopleFilters};
 use crate::components::table::DataTable;
 use crate::model::{ReportRow, Reports, SalesReport, TicketAgeing};
 
@@ -18,9 +19,10 @@ pub fn ReportsPage() -> impl IntoView {
     let query = use_query_map();
     let from = move || query.with(|q| q.get("from").unwrap_or_default());
     let until = move || query.with(|q| q.get("until").unwrap_or_default());
+    let filters = Memo::new(move |_| query.with(filters_from));
     let reports = Resource::new(
-        move || (from(), until()),
-        |(from, until)| get_reports(from, until),
+        move || (from(), until(), filters.get()),
+        |(from, until, f)| get_reports(from, until, Some(f.assignee), Some(f.team)),
     );
     view! {
         <Title text="Reports · Gatehouse" />
@@ -31,6 +33,11 @@ pub fn ReportsPage() -> impl IntoView {
                 <input id="report-from" type="date" name="from" value=from />
                 <label for="report-until">"Until"</label>
                 <input id="report-until" type="date" name="until" value=until />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        reports.await.ok().map(|r| view! { <PeopleFilters filters choices=r.choices prefix="report" /> })
+                    })}
+                </Suspense>
                 <button type="submit" class="btn">"Show"</button>
             </form>
         </section>

@@ -249,12 +249,16 @@ async fn the_dashboard_counts_what_each_caller_may_see() {
 /// Sales by month, product and assignee, and ticket ageing — the Owner's of everything, Grace's
 /// of hers; bad days are named.
 async fn the_reports_count_within_scope(f: &Fixture, grace: &UserId, label: &str) {
+    use app::model::ListFilters;
     use app::permissions::keys::ReportsRead;
+    use app::server::records::listing::Narrowing;
+    use app::server::records::{orders as order_kind, tickets as ticket_kind};
     use app::server::reports::{ageing, sales};
     let (db, clock) = (&f.db, &f.clock);
+    let anyone = Narrowing::default();
     let reports = f.grant::<ReportsRead>().await;
     let orders = f.grant::<OrdersRead>().await;
-    let owner = sales::report(db, clock, &reports, &orders, "", "")
+    let owner = sales::report(db, clock, &reports, &orders, "", "", &anyone)
         .await
         .unwrap();
     assert_eq!(
@@ -279,14 +283,31 @@ async fn the_reports_count_within_scope(f: &Fixture, grace: &UserId, label: &str
         .map(|r| (r.label.as_str(), r.count))
         .collect();
     assert_eq!(people.len(), 2, "{label}: {people:?}");
-    let e = sales::report(db, clock, &reports, &orders, "2026-12-05", "2026-12-01").await;
+    let e = sales::report(
+        db,
+        clock,
+        &reports,
+        &orders,
+        "2026-12-05",
+        "2026-12-01",
+        &anyone,
+    )
+    .await;
     assert!(
         super::support::message(e.unwrap_err()).starts_with("until"),
         "{label}"
     );
-    let november = sales::report(db, clock, &reports, &orders, "2026-11-01", "2026-11-30")
-        .await
-        .unwrap();
+    let november = sales::report(
+        db,
+        clock,
+        &reports,
+        &orders,
+        "2026-11-01",
+        "2026-11-30",
+        &anyone,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         november.by_month.iter().map(|b| b.value).sum::<i64>(),
         0,
@@ -295,16 +316,18 @@ async fn the_reports_count_within_scope(f: &Fixture, grace: &UserId, label: &str
 
     let theirs = f.grant_of::<ReportsRead>(grace).await.unwrap();
     let her_orders = f.grant_of::<OrdersRead>(grace).await.unwrap();
-    let hers = sales::report(db, clock, &theirs, &her_orders, "", "")
+    let hers = sales::report(db, clock, &theirs, &her_orders, "", "", &anyone)
         .await
         .unwrap();
     assert_eq!(hers.by_assignee.len(), 1, "{label}");
     assert_eq!(hers.by_assignee[0].label, "Grace Hopper", "{label}");
     let tickets = f.grant::<TicketsRead>().await;
-    let waiting = ageing::report(db, clock, &reports, &tickets).await.unwrap();
+    let waiting = ageing::report(db, clock, &reports, &tickets, &anyone)
+        .await
+        .unwrap();
     assert_eq!(waiting.buckets[0].value, 2, "{label}");
     let her_tickets = f.grant_of::<TicketsRead>(grace).await.unwrap();
-    let hers = ageing::report(db, clock, &theirs, &her_tickets)
+    let hers = ageing::report(db, clock, &theirs, &her_tickets, &anyone)
         .await
         .unwrap();
     assert_eq!(
@@ -312,4 +335,35 @@ async fn the_reports_count_within_scope(f: &Fixture, grace: &UserId, label: &str
         1,
         "{label}"
     );
+
+    // The Owner's reports narrowed to Grace count what Grace's own do.
+    let to_grace = ListFilters {
+        assignee: grace.as_str().into(),
+        ..ListFilters::default()
+    };
+    let narrowing = Narrowing::parse(&order_kind::KIND, &orders, &to_grace).unwrap();
+    let graces = sales::report(db, clock, &reports, &orders, "", "", &narrowing)
+        .await
+        .unwrap();
+    let people: Vec<&str> = graces
+        .by_assignee
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
+    assert_eq!(people, ["Grace Hopper"], "{label}");
+    let narrowing = Narrowing::parse(&ticket_kind::KIND, &tickets, &to_grace).unwrap();
+    let graces = ageing::report(db, clock, &reports, &tickets, &narrowing)
+        .await
+        .unwrap();
+    assert_eq!(
+        graces.buckets.iter().map(|b| b.value).sum::<i64>(),
+        1,
+        "{label}"
+    );
+    let bad = ListFilters {
+        team: "not a team".into(),
+        ..ListFilters::default()
+    };
+    let e = Narrowing::parse(&order_kind::KIND, &orders, &bad).unwrap_err();
+    assert!(super::support::message(e).starts_with("team"), "{label}");
 }

@@ -7,6 +7,7 @@ use super::sql::Sql;
 use crate::model::{FilterChoices, MemberOption, TeamId, TeamOption, UserId};
 use crate::permissions::{Key, Scope};
 use crate::server::access::grants::Grant;
+use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
 /// The choices for a list of records the grant reaches, in the transaction `conn`: one
@@ -88,5 +89,14 @@ pub async fn for_grant<K: Key>(
     choices
         .teams
         .sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(choices)
+}
+
+/// The choices for the holder of `grant`, in a transaction of their own (for pages that list
+/// no records of the grant's kind themselves, such as reports).
+pub async fn read<K: Key>(db: &Db, grant: &Grant<K>) -> Result<FilterChoices, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    let choices = for_grant(&mut tx, grant).await?;
+    tx.commit().await?;
     Ok(choices)
 }

@@ -26,14 +26,68 @@ pub struct ListParams {
     pub limit: Option<u32>,
 }
 
+/// Whose and which team's records a list or report is narrowed to (within the caller's reach:
+/// it adds to the scope's clause, never replaces it).
+#[derive(Debug, Default)]
+pub struct Narrowing {
+    assignee: Option<UserId>,
+    team: Option<TeamId>,
+}
+
+impl Narrowing {
+    /// Reads `filters.assignee` (`me` or a member's id) and `filters.team` for records of
+    /// `kind`; a kind without assignees refuses both.
+    pub fn parse<K: Key>(
+        kind: &RecordKind,
+        grant: &Grant<K>,
+        filters: &ListFilters,
+    ) -> Result<Self, DomainError> {
+        let assigned = matches!(kind.reach, Reach::Assigned { .. });
+        let unassignable = |field: &'static str| {
+            DomainError::invalid(field, format!("A {} has no {field}.", kind.noun))
+        };
+        let assignee =
+            match filters.assignee.trim() {
+                "" => None,
+                _ if !assigned => return Err(unassignable("assignee")),
+                "me" => Some(grant.user().clone()),
+                id => Some(UserId::from_client(id.to_owned()).map_err(|_| {
+                    DomainError::invalid("assignee", "Choose a person from the list.")
+                })?),
+            };
+        let team = match filters.team.trim() {
+            "" => None,
+            _ if !assigned => return Err(unassignable("team")),
+            id => Some(
+                TeamId::from_client(id)
+                    .map_err(|_| DomainError::invalid("team", "Choose a team from the list."))?,
+            ),
+        };
+        Ok(Self { assignee, team })
+    }
+
+    /// ` AND …` for the chosen person and team over `kind`'s alias.
+    pub fn apply(&self, sql: &mut Sql, kind: &RecordKind) {
+        if let Reach::Assigned { assignee, team } = kind.reach {
+            let a = kind.alias;
+            if let Some(user) = &self.assignee {
+                sql.push(&format!(" AND {a}.{assignee} = "))
+                    .arg(user.as_str());
+            }
+            if let Some(id) = &self.team {
+                sql.push(&format!(" AND {a}.{team} = ")).arg(id.as_str());
+            }
+        }
+    }
+}
+
 /// A list request of one kind, every part checked.
 #[derive(Debug)]
 pub struct Listing {
     kind: &'static RecordKind,
     sort: &'static SortColumn,
     descending: bool,
-    assignee: Option<UserId>,
-    team: Option<TeamId>,
+    narrowing: Narrowing,
     /// `[start, end)` in ms: from the start of the first day to the start of the day after the
     /// last, on the workspace's calendar.
     created: Option<(i64, i64)>,
@@ -67,27 +121,7 @@ impl Listing {
             .iter()
             .find(|s| s.key == key)
             .ok_or_else(|| DomainError::invalid("sort", "Sort by one of the list's columns."))?;
-        let assigned = matches!(kind.reach, Reach::Assigned { .. });
-        let unassignable = |field: &'static str| {
-            DomainError::invalid(field, format!("A {} has no {field}.", kind.noun))
-        };
-        let assignee =
-            match filters.assignee.trim() {
-                "" => None,
-                _ if !assigned => return Err(unassignable("assignee")),
-                "me" => Some(grant.user().clone()),
-                id => Some(UserId::from_client(id.to_owned()).map_err(|_| {
-                    DomainError::invalid("assignee", "Choose a person from the list.")
-                })?),
-            };
-        let team = match filters.team.trim() {
-            "" => None,
-            _ if !assigned => return Err(unassignable("team")),
-            id => Some(
-                TeamId::from_client(id)
-                    .map_err(|_| DomainError::invalid("team", "Choose a team from the list."))?,
-            ),
-        };
+        let narrowing = Narrowing::parse(kind, grant, filters)?;
         let (from, until) = (day(&filters.from, "from")?, day(&filters.until, "until")?);
         if let (Some(from), Some(until)) = (from, until) {
             if until < from {
@@ -116,8 +150,7 @@ impl Listing {
             kind,
             sort,
             descending,
-            assignee,
-            team,
+            narrowing,
             created,
             search: params.search.clone(),
             after: params.after.clone().filter(|a| !a.is_empty()),
@@ -132,15 +165,7 @@ impl Listing {
         let a = kind.alias;
         let mut sql = rows::reachable(kind, columns, grant);
         search_clause(&mut sql, kind, &self.search);
-        if let Reach::Assigned { assignee, team } = kind.reach {
-            if let Some(user) = &self.assignee {
-                sql.push(&format!(" AND {a}.{assignee} = "))
-                    .arg(user.as_str());
-            }
-            if let Some(id) = &self.team {
-                sql.push(&format!(" AND {a}.{team} = ")).arg(id.as_str());
-            }
-        }
+        self.narrowing.apply(&mut sql, kind);
         if let Some((start, end)) = self.created {
             sql.push(&format!(" AND {a}.created_at >= "))
                 .int(start)

@@ -9,6 +9,7 @@ use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::listing::Narrowing;
 use crate::server::records::{rows, tickets};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -31,15 +32,18 @@ fn bucket(age_ms: i64) -> usize {
         .unwrap_or(BUCKETS.len() - 1)
 }
 
-/// Needs `reports.read` (the first grant) besides the key of the records it counts.
+/// Needs `reports.read` (the first grant) besides the key of the records it counts; narrowed
+/// to a person or team if the report names one.
 pub async fn report(
     db: &Db,
     clock: &Clock,
     _reports: &Grant<keys::ReportsRead>,
     grant: &Grant<keys::TicketsRead>,
+    narrowing: &Narrowing,
 ) -> Result<TicketAgeing, DomainError> {
     let mut sql = rows::reachable(&tickets::KIND, "tk.created_at FROM tickets tk", grant);
     sql.push(" AND tk.status IN ('open', 'pending')");
+    narrowing.apply(&mut sql, &tickets::KIND);
     let mut tx = grant.begin(db, false).await?;
     let found = sql.query().fetch_all(&mut *tx).await?;
     tx.commit().await?;

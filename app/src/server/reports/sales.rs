@@ -13,6 +13,7 @@ use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::listing::Narrowing;
 use crate::server::records::money::{Currency, Money};
 use crate::server::records::sql::Sql;
 use crate::server::records::{documents, orders, rows};
@@ -20,14 +21,26 @@ use crate::server::records::{documents, orders, rows};
 /// How many products the report lists.
 const TOP_PRODUCTS: i64 = 20;
 
-/// Narrows an order query to sales of the period in `currency`.
-fn sales_filter(sql: &mut Sql, (start, end): (i64, i64), currency: Currency) {
-    sql.push(" AND o.status IN ('confirmed', 'processed', 'fulfilled') AND o.currency = ")
-        .arg(currency.code())
-        .push(" AND o.created_at >= ")
-        .int(start)
-        .push(" AND o.created_at < ")
-        .int(end);
+/// What makes an order a sale of this report: its state, the period, the currency, and the
+/// person and team the report is narrowed to.
+struct Sales<'a> {
+    bounds: (i64, i64),
+    currency: Currency,
+    narrowing: &'a Narrowing,
+}
+
+impl Sales<'_> {
+    /// Narrows an order query to the report's sales.
+    fn filter(&self, sql: &mut Sql) {
+        let (start, end) = self.bounds;
+        sql.push(" AND o.status IN ('confirmed', 'processed', 'fulfilled') AND o.currency = ")
+            .arg(self.currency.code())
+            .push(" AND o.created_at >= ")
+            .int(start)
+            .push(" AND o.created_at < ")
+            .int(end);
+        self.narrowing.apply(sql, &orders::KIND);
+    }
 }
 
 fn row(label: String, count: i64, minor: i64, currency: Currency) -> ReportRow {
@@ -38,8 +51,8 @@ fn row(label: String, count: i64, minor: i64, currency: Currency) -> ReportRow {
     }
 }
 
-/// The sales report of the order grant's reach for the period the form names; needs
-/// `reports.read` too.
+/// The sales report of the order grant's reach for the period the form names, narrowed to a
+/// person or team if it names one; needs `reports.read` too.
 pub async fn report(
     db: &Db,
     clock: &Clock,
@@ -47,6 +60,7 @@ pub async fn report(
     grant: &Grant<keys::OrdersRead>,
     from: &str,
     until: &str,
+    narrowing: &Narrowing,
 ) -> Result<SalesReport, DomainError> {
     let today = documents::today(db, clock, grant).await?;
     let today = NaiveDate::parse_from_str(&today, "%Y-%m-%d")
@@ -56,13 +70,18 @@ pub async fn report(
     let bounds = period.bounds_ms(tz);
     let mut tx = grant.begin(db, false).await?;
     let (currency, _) = documents::workspace_terms(&mut tx, grant).await?;
+    let sales = Sales {
+        bounds,
+        currency,
+        narrowing,
+    };
 
     let mut placed = rows::reachable(
         &orders::KIND,
         "o.created_at, o.total_minor FROM orders o",
         grant,
     );
-    sales_filter(&mut placed, bounds, currency);
+    sales.filter(&mut placed);
     let months = period.months();
     let mut per_month = vec![(0i64, 0i64); months.len()];
     for r in placed.query().fetch_all(&mut *tx).await? {
@@ -77,8 +96,8 @@ pub async fn report(
         }
     }
 
-    let by_product = by_product(&mut tx, grant, bounds, currency).await?;
-    let by_assignee = by_assignee(&mut tx, grant, bounds, currency).await?;
+    let by_product = by_product(&mut tx, grant, &sales).await?;
+    let by_assignee = by_assignee(&mut tx, grant, &sales).await?;
     tx.commit().await?;
 
     Ok(SalesReport {
@@ -103,9 +122,9 @@ pub async fn report(
 async fn by_product(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<keys::OrdersRead>,
-    bounds: (i64, i64),
-    currency: Currency,
+    sales: &Sales<'_>,
 ) -> Result<Vec<ReportRow>, DomainError> {
+    let currency = sales.currency;
     let mut products = rows::reachable(
         &orders::KIND,
         "l.sku, l.name, CAST(SUM(l.quantity) AS BIGINT) AS n, \
@@ -113,7 +132,7 @@ async fn by_product(
          JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.order_id = o.id",
         grant,
     );
-    sales_filter(&mut products, bounds, currency);
+    sales.filter(&mut products);
     products
         .push(" GROUP BY l.sku, l.name ORDER BY total DESC, l.sku LIMIT ")
         .int(TOP_PRODUCTS);
@@ -137,16 +156,16 @@ async fn by_product(
 async fn by_assignee(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<keys::OrdersRead>,
-    bounds: (i64, i64),
-    currency: Currency,
+    sales: &Sales<'_>,
 ) -> Result<Vec<ReportRow>, DomainError> {
+    let currency = sales.currency;
     let mut people = rows::reachable(
         &orders::KIND,
         "o.assigned_user_id, u.display_name, COUNT(*) AS n, CAST(SUM(o.total_minor) AS BIGINT) AS total \
          FROM orders o LEFT JOIN users u ON u.id = o.assigned_user_id",
         grant,
     );
-    sales_filter(&mut people, bounds, currency);
+    sales.filter(&mut people);
     people.push(" GROUP BY o.assigned_user_id, u.display_name ORDER BY total DESC, u.display_name");
     people
         .query()
