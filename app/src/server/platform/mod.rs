@@ -1,6 +1,7 @@
 //! What everything stands on: the database, the clock, mail, the domain error, text cleaning, installation secrets, and the test databases.
 
 pub mod clock;
+pub mod days;
 pub mod db;
 pub mod error;
 pub mod instance_secrets;

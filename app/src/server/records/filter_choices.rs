@@ -9,6 +9,7 @@ use crate::permissions::{Key, Scope};
 use crate::server::access::grants::Grant;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::workspace::members;
 
 /// The choices for a list of records the grant reaches, in the transaction `conn`: one
 /// statement, as it runs with every list page.
@@ -79,7 +80,7 @@ pub async fn for_grant<K: Key>(
             let email: String = row.try_get("email")?;
             choices.people.push(MemberOption {
                 user_id: UserId::from_db(id),
-                label: format!("{name} <{email}>"),
+                label: members::option_label(&name, &email),
             });
         }
     }

@@ -2,7 +2,7 @@
 //! way), the filters all kinds share (assignee, team, the days a record was created), the search
 //! and the keyset cursor — turned into the clauses of one statement around the kind's own.
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 
 use super::kind::{Reach, RecordKind};
 use super::pages::{page_size, search_clause};
@@ -11,6 +11,7 @@ use super::sql::Sql;
 use crate::model::{ListFilters, SortColumn, TeamId, UserId};
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
+use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
@@ -99,9 +100,7 @@ pub struct Listing {
 fn day(raw: &str, field: &'static str) -> Result<Option<NaiveDate>, DomainError> {
     match raw.trim() {
         "" => Ok(None),
-        raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| DomainError::invalid(field, "Enter the day as YYYY-MM-DD.")),
+        raw => days::parse(raw, field).map(Some),
     }
 }
 
@@ -134,11 +133,7 @@ impl Listing {
         let created = if from.is_some() || until.is_some() {
             let tz =
                 crate::server::workspace::login_hours::time_zone(db, grant.workspace()).await?;
-            let start = |d: NaiveDate| {
-                tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-                    .earliest()
-                    .map_or(0, |t| t.timestamp_millis())
-            };
+            let start = |d: NaiveDate| days::start_ms(tz, d);
             Some((
                 from.map_or(i64::MIN, start),
                 until.and_then(|d| d.succ_opt()).map_or(i64::MAX, start),

@@ -1,9 +1,10 @@
 //! A report's dates: a first and last day (by default the twelve calendar months up to today),
 //! turned into the instants that bound it and into the months it spans.
 
-use chrono::{Datelike, Months, NaiveDate, TimeZone};
+use chrono::{Datelike, Months, NaiveDate};
 use chrono_tz::Tz;
 
+use crate::server::platform::days::{self, parse as day};
 use crate::server::platform::error::DomainError;
 
 /// The longest span one report covers.
@@ -14,11 +15,6 @@ const MAX_MONTHS: u32 = 36;
 pub struct Period {
     pub from: NaiveDate,
     pub until: NaiveDate,
-}
-
-fn day(raw: &str, field: &'static str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::invalid(field, "Enter the day as YYYY-MM-DD."))
 }
 
 impl Period {
@@ -51,14 +47,9 @@ impl Period {
     /// The instants (ms) the period runs between, on the workspace's calendar: from the start
     /// of its first day to the start of the day after its last.
     pub fn bounds_ms(&self, tz: Tz) -> (i64, i64) {
-        let start = |d: NaiveDate| {
-            tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .earliest()
-                .map_or(0, |t| t.timestamp_millis())
-        };
         (
-            start(self.from),
-            start(self.until.succ_opt().unwrap_or(self.until)),
+            days::start_ms(tz, self.from),
+            days::start_ms(tz, self.until.succ_opt().unwrap_or(self.until)),
         )
     }
 

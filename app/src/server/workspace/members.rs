@@ -214,10 +214,15 @@ pub(crate) async fn options(
             let email: String = row.try_get("email")?;
             Ok(crate::model::MemberOption {
                 user_id: UserId::from_db(row.try_get("id")?),
-                label: format!("{name} <{email}>"),
+                label: option_label(&name, &email),
             })
         })
         .collect()
+}
+
+/// How a member reads in a list of choices: "Ada Lovelace <ada@example.com>".
+pub(crate) fn option_label(name: &str, email: &str) -> String {
+    format!("{name} <{email}>")
 }
 
 /// A person's display name, for messages that name them.
