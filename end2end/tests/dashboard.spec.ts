@@ -59,6 +59,8 @@ test("the dashboard and the reports draw their charts from the caller's own orde
   await page.locator("select[name=assignee]").selectOption({ label: "Assigned to me" });
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/assignee=me/);
+  // The form is a plain GET: the server renders the narrowed page and keeps the choice.
+  await expect(page.locator("select[name=assignee]")).toHaveValue("me");
   await expect(page.locator("section", { has: page.getByRole("heading", { name: "Sales by assignee" }) })).toContainText("500.00 EUR");
   await expect(page.locator("select[name=assignee] option", { hasText: "Ada Lovelace" })).toHaveCount(1);
   console.assertClean();
