@@ -129,6 +129,9 @@ pub struct Settings {
     /// `X-Real-IP`). Unset, the TCP peer address is used and such headers are ignored.
     #[arg(long, env = "GATEHOUSE_CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
+
+    #[command(flatten)]
+    pub storage: crate::storage_settings::StorageSettings,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +148,7 @@ pub struct Config {
     pub database_url: String,
     pub production: bool,
     pub storage_dir: PathBuf,
+    pub storage: crate::storage_settings::StorageConfig,
     pub smtp_url: Option<url::Url>,
     pub mail_from: lettre::message::Mailbox,
     pub public_url: url::Url,
@@ -202,12 +206,16 @@ impl Config {
             }
         }
         let storage_dir = s.storage_dir.unwrap_or_else(|| s.data_dir.join("files"));
+        let storage = s
+            .storage
+            .validate(storage_dir.clone(), &s.site_root, s.production)?;
         Ok(Self {
             bind: s.bind,
             data_dir: s.data_dir,
             database_url,
             production: s.production,
             storage_dir,
+            storage,
             smtp_url,
             mail_from,
             public_url,

@@ -21,6 +21,7 @@ use crate::state::AppState;
 fn renders_no_page(path: &str) -> bool {
     path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || path.starts_with("/files/")
         || matches!(path, "/healthz" | "/readyz" | "/favicon.svg")
 }
 
@@ -125,8 +126,16 @@ pub async fn check(
     parts: &http::request::Parts,
     body: &[u8],
 ) -> Result<(), Response> {
-    let token = presented(&parts.headers, body);
-    let outcome = passes(state, parts, token.as_deref()).await;
+    check_presented(state, parts, presented(&parts.headers, body).as_deref()).await
+}
+
+/// [`check`] for a token the caller found itself (a multipart upload's first field).
+pub async fn check_presented(
+    state: &AppState,
+    parts: &http::request::Parts,
+    token: Option<&str>,
+) -> Result<(), Response> {
+    let outcome = passes(state, parts, token).await;
     match outcome {
         Ok(true) => Ok(()),
         Ok(false) => {

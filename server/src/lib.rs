@@ -6,6 +6,7 @@ pub mod config;
 pub mod csrf_guard;
 pub mod demo;
 pub mod error_response;
+pub mod files;
 pub mod gate;
 pub mod health;
 pub mod limited_endpoints;
@@ -14,6 +15,7 @@ pub mod router;
 pub mod security;
 pub mod shutdown;
 pub mod state;
+pub mod storage_settings;
 pub mod telemetry;
 
 use std::future::Future;
@@ -56,6 +58,8 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error("mail: {0}")]
     Mail(#[from] MailError),
+    #[error("file storage: {0}")]
+    Storage(#[from] app::server::files::storage::StorageError),
 }
 
 pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
@@ -136,6 +140,11 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
         Some(url) => Mailer::smtp(url.as_str(), config.mail_from.clone())?,
         None => Mailer::files(&config.data_dir.join("mail"), config.mail_from.clone())?,
     };
+    let storage = app::server::files::storage::Storage::open(
+        &config.storage.location,
+        &config.data_dir,
+        config.storage.key.clone(),
+    )?;
     Ok(AppState {
         leptos_options: leptos_options(config),
         production: config.production,
@@ -144,6 +153,7 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
             clock,
             hasher: Hasher::new(cores),
             mailer,
+            storage,
             public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
         },
         headers: Arc::new(HeaderPolicy {

@@ -19,6 +19,10 @@ pub const PER_IP_BURST: u32 = 30;
 /// floods of hashing work aimed at one address from many places).
 pub const PER_ACCOUNT_PER_MINUTE: u32 = 30;
 pub const PER_ACCOUNT_BURST: u32 = 10;
+/// Uploads per minute one person may make, and their burst: enough to attach a folder of
+/// scans, not enough to fill the disk by script.
+pub const UPLOADS_PER_MINUTE: u32 = 30;
+pub const UPLOADS_BURST: u32 = 20;
 
 /// Why the gate turns a request away before its server function runs.
 #[derive(Debug)]
@@ -31,6 +35,7 @@ pub enum Refused {
 pub struct RateLimits {
     per_ip: DefaultKeyedRateLimiter<(Group, IpAddr)>,
     per_account: DefaultKeyedRateLimiter<(Group, String)>,
+    uploads: DefaultKeyedRateLimiter<String>,
 }
 
 fn quota(per_minute: u32, burst: u32) -> Quota {
@@ -46,6 +51,7 @@ impl Default for RateLimits {
                 PER_ACCOUNT_PER_MINUTE,
                 PER_ACCOUNT_BURST,
             )),
+            uploads: DefaultKeyedRateLimiter::keyed(quota(UPLOADS_PER_MINUTE, UPLOADS_BURST)),
         }
     }
 }
@@ -80,10 +86,19 @@ impl RateLimits {
         Ok(())
     }
 
+    /// `Err(wait)` when the person `user` has used up their upload budget.
+    pub fn check_upload(&self, user: &str) -> Result<(), Duration> {
+        let now = DefaultClock::default().now();
+        self.uploads
+            .check_key(&user.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(now))
+    }
+
     /// Forgets keys whose budget is full again, so memory follows recent traffic only.
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_account.retain_recent();
+        self.uploads.retain_recent();
     }
 }
 

@@ -95,7 +95,7 @@ pub fn build(state: AppState) -> Router {
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/{*endpoint}", any(gate::server_fn_gate))
@@ -114,6 +114,10 @@ pub fn build(state: AppState) -> Router {
             render_context,
             shell,
         ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+
+    // The file routes carry their own, larger body limit.
+    app.merge(crate::files::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf_guard::page_token,
@@ -128,7 +132,6 @@ pub fn build(state: AppState) -> Router {
             state.client_ip_header.clone(),
             client_ip::client_ip,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(middleware::map_response(body_limit_in_json))
         .layer(CatchPanicLayer::custom(panic_response))
         // Outside everything that can answer on its own (the body limit, a panic), so every

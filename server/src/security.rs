@@ -77,16 +77,19 @@ pub async fn security_headers(
     let cache = cache_control(req.uri().path());
     let mut response = next.run(req).await;
 
+    let has_own_policy = response
+        .headers()
+        .contains_key(header::CONTENT_SECURITY_POLICY);
     let h = response.headers_mut();
     let mut set = |name: HeaderName, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             h.insert(name, value);
         }
     };
-    set(
-        header::CONTENT_SECURITY_POLICY,
-        &policy.content_security_policy(&nonce),
-    );
+    let general = policy.content_security_policy(&nonce);
+    if !has_own_policy {
+        set(header::CONTENT_SECURITY_POLICY, &general);
+    }
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
@@ -108,6 +111,13 @@ pub async fn security_headers(
             header::STRICT_TRANSPORT_SECURITY,
             "max-age=63072000; includeSubDomains",
         );
+    }
+    // A response with a policy of its own (a download's `sandbox`) keeps it, and gets the
+    // general one beside it: browsers enforce every policy sent, so the two only tighten.
+    if has_own_policy {
+        if let Ok(value) = HeaderValue::from_str(&general) {
+            h.append(header::CONTENT_SECURITY_POLICY, value);
+        }
     }
     h.remove(header::SERVER);
     h.remove(HeaderName::from_static("x-powered-by"));

@@ -2,6 +2,8 @@
 //! and links work), a new-customer form, and one customer's page with its edit form and parts.
 
 use crate::components::raw_text::Title;
+use crate::model::FileHolder;
+use crate::pages::attachments::AttachmentsCard;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -429,6 +431,7 @@ fn CustomerDetail(
             <p><a href="/customers">"← All customers"</a></p>
         </section>
         {cards}
+        <AttachmentsCard holder=FileHolder::Customer record=customer.id.as_str().to_owned() />
         {tags_form}
         {edit}
         {remove}

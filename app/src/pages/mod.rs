@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod approvals;
+pub mod attachments;
 pub mod audit;
 pub mod customer_bulk;
 pub mod customer_parts;

@@ -177,6 +177,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
                 "Gatehouse <no-reply@gatehouse.test>".parse().unwrap(),
             )
             .unwrap(),
+            storage: app::server::platform::testing::disk_storage(mail.path()),
             public_url: "http://gatehouse.test".into(),
         };
         let settings_grant = f.grant::<SettingsWrite>().await;

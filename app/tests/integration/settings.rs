@@ -67,6 +67,7 @@ impl World {
                 "Gatehouse <no-reply@gatehouse.test>".parse().unwrap(),
             )
             .unwrap(),
+            storage: app::server::platform::testing::disk_storage(mail.path()),
             public_url: "http://gatehouse.test".into(),
         };
         let account = accounts::sign_up(

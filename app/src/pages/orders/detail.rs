@@ -18,7 +18,9 @@ use crate::components::layout::PageHeader;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
+use crate::model::FileHolder;
 use crate::model::{DocumentFormOptions, OrderDetail, OrderStatus, OrderStep};
+use crate::pages::attachments::AttachmentsCard;
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
 use crate::pages::history::HistoryCard;
 use crate::pages::orders::payments::PaymentsCard;
@@ -175,6 +177,7 @@ fn OrderView(
             {add}
         </section>
         {payments}
+        <AttachmentsCard holder=FileHolder::Order record=history_id.clone() />
         {edit}
         <HistoryCard target=history_id />
     }

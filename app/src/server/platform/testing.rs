@@ -378,3 +378,41 @@ impl Fixture {
         .await
     }
 }
+
+/// Storage in a private directory under `dir`, unsealed.
+pub fn disk_storage(dir: &std::path::Path) -> crate::server::files::storage::Storage {
+    use crate::server::files::storage::{Location, Storage};
+    Storage::open(&Location::Disk(dir.join("files")), dir, None).expect("open disk storage")
+}
+
+/// Every storage back end this run tests, over `dir`, sealed with `key` if given: the private
+/// directory always, and the S3-compatible server the test command starts on loopback (moto)
+/// when `GATEHOUSE_TEST_S3_URL` names it. `GATEHOUSE_REQUIRE_S3=1` makes a missing server an
+/// error rather than a skip.
+pub fn storages(
+    dir: &std::path::Path,
+    key: Option<crate::server::files::sealing::FileKey>,
+) -> Vec<crate::server::files::storage::Storage> {
+    use crate::server::files::storage::{Location, S3Settings, Storage};
+    let mut all = vec![
+        Storage::open(&Location::Disk(dir.join("files")), dir, key.clone())
+            .expect("open disk storage"),
+    ];
+    match std::env::var("GATEHOUSE_TEST_S3_URL") {
+        Ok(endpoint) => {
+            let s3 = S3Settings {
+                bucket: "gatehouse-test".into(),
+                endpoint: Some(endpoint),
+                region: "us-east-1".into(),
+                access_key_id: "test".into(),
+                secret_access_key: "test".into(),
+            };
+            all.push(Storage::open(&Location::S3(s3), dir, key).expect("open S3 storage"));
+        }
+        Err(_) if std::env::var_os("GATEHOUSE_REQUIRE_S3").is_some() => {
+            panic!("GATEHOUSE_REQUIRE_S3 is set but GATEHOUSE_TEST_S3_URL is not")
+        }
+        Err(_) => {}
+    }
+    all
+}

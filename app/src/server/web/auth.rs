@@ -369,7 +369,9 @@ pub async fn require_user(ctx: &ServerContext) -> Result<CurrentUser, AppError> 
     Ok(require_caller(ctx).await?.user.clone())
 }
 
-async fn require_caller(ctx: &ServerContext) -> Result<Arc<Caller>, AppError> {
+/// The signed-in caller with what they hold, for an endpoint whose key depends on what it finds
+/// (a download checks the read key of the file's record); the same gates as [`require_user`].
+pub async fn require_caller(ctx: &ServerContext) -> Result<Arc<Caller>, AppError> {
     let caller = signed_in(ctx).await?;
     if caller.user.password_expired {
         return Err(AppError::PasswordExpired);

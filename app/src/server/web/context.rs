@@ -13,6 +13,8 @@ pub struct ServerContext {
     pub clock: Clock,
     pub hasher: Hasher,
     pub mailer: Mailer,
+    /// Where uploaded files are kept.
+    pub storage: crate::server::files::storage::Storage,
     /// Where people reach Gatehouse (`https://crm.example.com`), for links in mail.
     pub public_url: String,
 }

@@ -1,0 +1,345 @@
+//! Files attached to records. Which record a file may hang on, and which keys read and write
+//! it, is declared once per holder ([`Holder`]); every function takes the grant of that
+//! holder's key and finds the record within the grant's reach, so a file is never reached
+//! around its record.
+
+use sqlx::Row;
+
+use super::judge::{self, TypeRefusal};
+use super::names;
+use super::spool::Spooled;
+use super::storage::{Storage, StorageError};
+use crate::model::{FileHolder, FileId, FileSummary, FileType, Purpose, UploadProblem, UserId};
+use crate::permissions::{keys, Key};
+use crate::server::access::grants::{Grant, Held};
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+use crate::server::records::kind::RecordKind;
+use crate::server::records::{customers, orders, scope};
+
+/// A kind of record files hang on.
+pub trait Holder {
+    /// Reading the record reads its files.
+    type Read: Key;
+    /// Writing the record adds and removes its files.
+    type Write: Key;
+    const HOLDER: FileHolder;
+    const PURPOSE: Purpose = Self::HOLDER.purpose();
+    /// The `files` column naming the record.
+    const COLUMN: &'static str;
+    fn kind() -> &'static RecordKind;
+}
+
+pub struct OnCustomer;
+impl Holder for OnCustomer {
+    type Read = keys::CustomersRead;
+    type Write = keys::CustomersWrite;
+    const HOLDER: FileHolder = FileHolder::Customer;
+    const COLUMN: &'static str = "customer_id";
+    fn kind() -> &'static RecordKind {
+        &customers::KIND
+    }
+}
+
+pub struct OnOrder;
+impl Holder for OnOrder {
+    type Read = keys::OrdersRead;
+    type Write = keys::OrdersWrite;
+    const HOLDER: FileHolder = FileHolder::Order;
+    const COLUMN: &'static str = "order_id";
+    fn kind() -> &'static RecordKind {
+        &orders::KIND
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The upload is not acceptable; the message says why, for the person.
+    #[error("{message}")]
+    Refused {
+        problem: UploadProblem,
+        message: String,
+    },
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl FileError {
+    fn refused(problem: UploadProblem, why: impl std::fmt::Display) -> Self {
+        Self::Refused {
+            problem,
+            message: why.to_string(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for FileError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Domain(e.into())
+    }
+}
+
+impl From<TypeRefusal> for FileError {
+    fn from(e: TypeRefusal) -> Self {
+        match e {
+            TypeRefusal::Io(io) => Self::Storage(io.into()),
+            TypeRefusal::Name(name) => Self::refused(UploadProblem::Name, name),
+            refusal => Self::refused(UploadProblem::Type, refusal),
+        }
+    }
+}
+
+async fn ensure_reach<K: Key>(
+    db: &Db,
+    kind: &RecordKind,
+    grant: &Grant<K>,
+    record: &str,
+) -> Result<(), DomainError> {
+    if scope::reaches(db, kind, grant, record).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// Attaches the spooled `upload`, sent as `name`, to the record `record` of `H`: the name is
+/// checked, the record found within reach, the content judged, the bytes stored, then the row
+/// written. A refusal at any step stores nothing.
+pub async fn attach<H: Holder>(
+    db: &Db,
+    clock: &Clock,
+    storage: &Storage,
+    grant: &Grant<H::Write>,
+    record: &str,
+    name: &str,
+    upload: Spooled,
+) -> Result<FileSummary, FileError> {
+    let name = names::clean(name).map_err(|e| FileError::refused(UploadProblem::Name, e))?;
+    ensure_reach(db, H::kind(), grant, record).await?;
+    let (file_type, upload) = {
+        let name = name.clone();
+        tokio::task::spawn_blocking(move || {
+            let judged = judge::judge(upload.path(), &name, H::PURPOSE.types());
+            (judged, upload)
+        })
+        .await
+        .map_err(|e| DomainError::Internal(format!("file check: {e}")))?
+    };
+    let file_type = file_type?;
+    let object = storage.store(&upload).await?;
+    let id = FileId::fresh();
+    let now = clock.now_ms();
+    let inserted = async {
+        let mut tx = grant.begin(db, true).await?;
+        sqlx::query(&format!(
+            "INSERT INTO files (id, workspace_id, purpose, {}, object_key, name, size, \
+             content_type, sha256, sealed, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            H::COLUMN
+        ))
+        .bind(id.as_str())
+        .bind(grant.workspace().as_str())
+        .bind(H::PURPOSE.as_str())
+        .bind(record)
+        .bind(&object)
+        .bind(&name)
+        .bind(i64::try_from(upload.size).unwrap_or(i64::MAX))
+        .bind(file_type.media_type())
+        .bind(&upload.sha256)
+        .bind(i64::from(storage.seals()))
+        .bind(grant.user().as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, DomainError>(())
+    }
+    .await;
+    if let Err(e) = inserted {
+        storage.remove(&object).await?;
+        return Err(e.into());
+    }
+    Ok(FileSummary {
+        id,
+        name,
+        size: upload.size,
+        file_type,
+        uploaded_by: grant.user().clone(),
+        uploaded_by_name: String::new(),
+        created_at_ms: now,
+    })
+}
+
+const SUMMARY_COLUMNS: &str = "f.id, f.name, f.size, f.content_type, f.uploaded_by, \
+     u.display_name AS uploader, f.created_at";
+
+fn summary(row: &sqlx::any::AnyRow) -> Result<FileSummary, DomainError> {
+    let media: String = row.try_get("content_type")?;
+    Ok(FileSummary {
+        id: FileId::from_db(row.try_get("id")?),
+        name: row.try_get("name")?,
+        size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
+        file_type: FileType::from_media_type(&media)
+            .ok_or_else(|| DomainError::Internal(format!("stored file type {media}")))?,
+        uploaded_by: UserId::from_db(row.try_get("uploaded_by")?),
+        uploaded_by_name: row.try_get("uploader")?,
+        created_at_ms: row.try_get("created_at")?,
+    })
+}
+
+/// The files on the record `record` of `H`, newest first.
+pub async fn list<H: Holder>(
+    db: &Db,
+    grant: &Grant<H::Read>,
+    record: &str,
+) -> Result<Vec<FileSummary>, DomainError> {
+    ensure_reach(db, H::kind(), grant, record).await?;
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM files f JOIN users u ON u.id = f.uploaded_by \
+         WHERE f.workspace_id = $1 AND f.{} = $2 ORDER BY f.created_at DESC, f.id DESC",
+        H::COLUMN
+    ))
+    .bind(grant.workspace().as_str())
+    .bind(record)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.iter().map(summary).collect()
+}
+
+/// A file the caller may download, found through its record.
+#[derive(Debug)]
+pub struct Found {
+    pub summary: FileSummary,
+    pub sha256: String,
+    object: String,
+    sealed: bool,
+}
+
+impl Found {
+    pub async fn read_all(&self, storage: &Storage) -> Result<bytes::Bytes, StorageError> {
+        storage.read(&self.object, self.sealed).await
+    }
+
+    /// `Some` name of the stored object when it can be streamed as it is (not sealed).
+    pub fn streamable(&self) -> Option<&str> {
+        (!self.sealed).then_some(self.object.as_str())
+    }
+}
+
+/// The file `id`, if the caller holds the read key of its record's kind and reaches the
+/// record; otherwise `NotFound` — the same answer as for a file that does not exist, so ids of
+/// other workspaces and of records out of scope say nothing. A missing key is a recorded
+/// denial.
+pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainError> {
+    let mut tx = db.begin_in(held.workspace(), false).await?;
+    let row = sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS}, f.purpose, f.customer_id, f.order_id, f.object_key, \
+         f.sha256, f.sealed FROM files f JOIN users u ON u.id = f.uploaded_by \
+         WHERE f.workspace_id = $1 AND f.id = $2"
+    ))
+    .bind(held.workspace().as_str())
+    .bind(id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(DomainError::NotFound)?;
+    tx.commit().await?;
+    let purpose: String = row.try_get("purpose")?;
+    match purpose.as_str() {
+        "customer_attachment" => reach_holder::<OnCustomer>(db, held, &row).await?,
+        "order_attachment" => reach_holder::<OnOrder>(db, held, &row).await?,
+        other => return Err(DomainError::Internal(format!("file purpose {other}"))),
+    }
+    Ok(Found {
+        summary: summary(&row)?,
+        sha256: row.try_get("sha256")?,
+        object: row.try_get("object_key")?,
+        sealed: row.try_get::<i64, _>("sealed")? == 1,
+    })
+}
+
+async fn reach_holder<H: Holder>(
+    db: &Db,
+    held: &Held,
+    row: &sqlx::any::AnyRow,
+) -> Result<(), DomainError> {
+    let grant = held.grant::<H::Read>()?;
+    let record: String = row.try_get(H::COLUMN)?;
+    ensure_reach(db, H::kind(), &grant, &record).await
+}
+
+/// Records a download: who, what, when, from where, and which part.
+pub async fn record_download(
+    db: &Db,
+    clock: &Clock,
+    held: &Held,
+    file: &Found,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    range: Option<&str>,
+) -> Result<(), DomainError> {
+    let mut tx = db.begin_in(held.workspace(), true).await?;
+    sqlx::query(
+        "INSERT INTO file_downloads (id, workspace_id, file_id, file_name, user_id, ip, \
+         user_agent, range_asked, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(held.workspace().as_str())
+    .bind(file.summary.id.as_str())
+    .bind(&file.summary.name)
+    .bind(held.user().as_str())
+    .bind(ip)
+    .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+    .bind(range)
+    .bind(clock.now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes the file `id` from the record `record` of `H`, and its stored bytes.
+pub async fn remove<H: Holder>(
+    db: &Db,
+    storage: &Storage,
+    grant: &Grant<H::Write>,
+    record: &str,
+    id: &FileId,
+) -> Result<(), FileError> {
+    ensure_reach(db, H::kind(), grant, record).await?;
+    let mut tx = grant.begin(db, true).await?;
+    let row = sqlx::query(&format!(
+        "DELETE FROM files WHERE workspace_id = $1 AND {} = $2 AND id = $3 RETURNING object_key",
+        H::COLUMN
+    ))
+    .bind(grant.workspace().as_str())
+    .bind(record)
+    .bind(id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(DomainError::NotFound)?;
+    tx.commit().await?;
+    storage
+        .remove(&row.try_get::<String, _>("object_key")?)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_and_the_server_agree_on_each_holders_write_key() {
+        fn check<H: Holder>() {
+            assert_eq!(H::HOLDER.write_permission(), H::Write::PERMISSION);
+            assert_eq!(H::kind().table, H::HOLDER.segment());
+        }
+        check::<OnCustomer>();
+        check::<OnOrder>();
+    }
+}

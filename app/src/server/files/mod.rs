@@ -1,0 +1,9 @@
+//! Files: storage, what an upload may be, and the files attached to records.
+
+pub mod attachments;
+pub mod judge;
+pub mod names;
+pub mod ooxml;
+pub mod sealing;
+pub mod spool;
+pub mod storage;

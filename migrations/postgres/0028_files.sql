@@ -1,0 +1,59 @@
+-- Files attached to records. The bytes live in the storage back end under `object_key`, a
+-- random id; the name people gave the file is kept, cleaned, for display only and never
+-- becomes a path. A file belongs to exactly one record of its workspace (the composite keys)
+-- and goes when the record goes.
+
+CREATE TABLE files (
+    id           TEXT   NOT NULL PRIMARY KEY,
+    workspace_id TEXT   NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    -- What the file is for: it fixes the record it hangs on, the types and the size allowed.
+    purpose      TEXT   NOT NULL CHECK (purpose IN ('customer_attachment', 'order_attachment')),
+    customer_id  TEXT,
+    order_id     TEXT,
+    object_key   TEXT   NOT NULL UNIQUE,
+    name         TEXT   NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    size         BIGINT NOT NULL CHECK (size >= 0),
+    -- The type judged from the content, e.g. application/pdf.
+    content_type TEXT   NOT NULL,
+    -- SHA-256 of the bytes uploaded, hex: what a download is checked against.
+    sha256       TEXT   NOT NULL CHECK (length(sha256) = 64),
+    -- 1 when the stored bytes are sealed with the instance's file key (AES-256-GCM).
+    sealed       BIGINT NOT NULL CHECK (sealed IN (0, 1)),
+    uploaded_by  TEXT   NOT NULL REFERENCES users (id),
+    created_at   BIGINT NOT NULL,
+    CHECK ((purpose = 'customer_attachment' AND customer_id IS NOT NULL AND order_id IS NULL)
+        OR (purpose = 'order_attachment' AND order_id IS NOT NULL AND customer_id IS NULL)),
+    FOREIGN KEY (workspace_id, customer_id) REFERENCES customers (workspace_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (workspace_id, order_id) REFERENCES orders (workspace_id, id) ON DELETE CASCADE
+);
+CREATE INDEX files_by_customer ON files (workspace_id, customer_id, created_at);
+CREATE INDEX files_by_order ON files (workspace_id, order_id, created_at);
+
+-- Every download: who, what, when, from where. Kept when the file goes (no foreign key to it),
+-- with the name it had, so the record of a download outlives the file.
+CREATE TABLE file_downloads (
+    id           TEXT   NOT NULL PRIMARY KEY,
+    workspace_id TEXT   NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    file_id      TEXT   NOT NULL,
+    file_name    TEXT   NOT NULL,
+    user_id      TEXT   NOT NULL REFERENCES users (id),
+    ip           TEXT,
+    user_agent   TEXT,
+    -- The byte range asked for ("bytes=0-1023"), or NULL for the whole file.
+    range_asked  TEXT,
+    at           BIGINT NOT NULL
+);
+CREATE INDEX file_downloads_by_file ON file_downloads (workspace_id, file_id, at);
+CREATE INDEX file_downloads_by_user ON file_downloads (workspace_id, user_id, at);
+
+-- The second wall, as for every record table (0015).
+ALTER TABLE files ENABLE ROW LEVEL SECURITY;
+ALTER TABLE files FORCE ROW LEVEL SECURITY;
+CREATE POLICY workspace_isolation ON files
+    USING (workspace_id = current_setting('gatehouse.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('gatehouse.workspace_id', true));
+ALTER TABLE file_downloads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE file_downloads FORCE ROW LEVEL SECURITY;
+CREATE POLICY workspace_isolation ON file_downloads
+    USING (workspace_id = current_setting('gatehouse.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('gatehouse.workspace_id', true));

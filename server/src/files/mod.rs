@@ -1,0 +1,64 @@
+//! The file endpoints: uploads to a record (`POST /files/{holder}/{record}`, multipart) and
+//! downloads (`GET /files/{id}`). They are plain axum handlers rather than server functions,
+//! because they stream bodies; each resolves the caller from the session once, in the same
+//! request scope server functions get, and checks its key before it touches a file.
+
+mod disposition;
+mod download;
+mod ranges;
+mod upload;
+
+use std::future::Future;
+
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::reactive::owner::Owner;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use app::model::Purpose;
+
+use crate::state::AppState;
+
+/// Room in an upload's body for the multipart framing and the CSRF field around the file.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+/// The largest body any upload may send: the largest file any purpose takes, plus framing.
+/// Each purpose's own limit is enforced while the file streams in.
+pub fn max_upload_body() -> usize {
+    let largest = [Purpose::CustomerAttachment, Purpose::OrderAttachment]
+        .into_iter()
+        .map(Purpose::max_bytes)
+        .max()
+        .unwrap_or(0);
+    usize::try_from(largest + MULTIPART_OVERHEAD).unwrap_or(usize::MAX)
+}
+
+/// The file routes, with their own body limit (the rest of the app keeps 1 MB).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/files/{holder}/{record}", post(upload::upload))
+        .route("/files/{id}", get(download::download))
+        .layer(RequestBodyLimitLayer::new(max_upload_body()))
+}
+
+/// Runs `work` with the request's parts and the server context provided, as Leptos does for a
+/// server function, so `auth` resolves the caller the same way here.
+pub async fn in_request_scope<T>(
+    state: &AppState,
+    parts: http::request::Parts,
+    work: impl Future<Output = T>,
+) -> T {
+    let ctx = state.ctx.clone();
+    let owner = Owner::new();
+    owner
+        .with(|| {
+            ScopedFuture::new(async move {
+                provide_context(parts);
+                provide_context(ctx);
+                work.await
+            })
+        })
+        .await
+}
