@@ -58,6 +58,8 @@ ensure_browser_tools() {
 }
 
 AIOSMTPD_VERSION=1.4.6
+# An S3-compatible server for the object-storage back end: moto's server mode (PyPI).
+MOTO_VERSION=5.2.1
 
 # A real SMTP server for the mail tests: aiosmtpd from PyPI, in its own virtualenv.
 ensure_smtp_server() {
@@ -65,6 +67,14 @@ ensure_smtp_server() {
     say "installing aiosmtpd $AIOSMTPD_VERSION (PyPI)"
     python3 -m venv "$TOOLS_DIR/smtp"
     "$TOOLS_DIR/smtp/bin/pip" install --quiet "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+}
+
+ensure_s3_server() {
+  if ! "$TOOLS_DIR/s3/bin/python" -c "import moto, flask, boto3; assert moto.__version__ == '$MOTO_VERSION'" 2>/dev/null; then
+    say "installing moto $MOTO_VERSION with its server (PyPI)"
+    python3 -m venv "$TOOLS_DIR/s3"
+    "$TOOLS_DIR/s3/bin/pip" install --quiet "moto[server]==$MOTO_VERSION"
   fi
 }
 

@@ -23,7 +23,7 @@ mod record_matrix;
 use record_matrix::RECORD_MATRIX;
 #[path = "isolation/victims.rs"]
 mod victims;
-use victims::{victim_documents, victim_parts, victim_product, VictimDocuments};
+use victims::{victim_documents, victim_file, victim_parts, victim_product, VictimDocuments};
 
 struct Victim {
     customer: String,
@@ -31,6 +31,7 @@ struct Victim {
     address: String,
     product: String,
     documents: VictimDocuments,
+    file: String,
     member: String,
     invitation: String,
     ip_rule: String,
@@ -116,6 +117,7 @@ async fn victim(db: &Db) -> Victim {
     let (contact, address) = victim_parts(db, &f, customer.id.as_str()).await;
     let product = victim_product(db, &f).await;
     let documents = victim_documents(db, &f, customer.id.as_str(), &product).await;
+    let file = victim_file(db, &f, customer.id.as_str()).await;
     invitations::invite(
         db,
         &clock,
@@ -141,6 +143,7 @@ async fn victim(db: &Db) -> Victim {
         address,
         product,
         documents,
+        file,
         member: grace.as_str().into(),
         invitation,
         ip_rule,
@@ -185,6 +188,8 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "order_lines",
         "refunds",
         "approval_requests",
+        "files",
+        "file_downloads",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -319,6 +324,7 @@ impl Victim {
             Approval => self.documents.approval.clone(),
             Licence => self.documents.licence.clone(),
             Ticket => self.documents.ticket.clone(),
+            File => self.file.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
@@ -474,6 +480,62 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
         );
         let after = snapshot(&s.db, &v).await;
         assert_eq!(before, after, "{label}: the victim workspace changed");
+        s.stop().await.unwrap();
+    }
+}
+
+/// The file routes are not server functions, so the matrix above cannot list them: each
+/// stranger tries to download the victim's file and to upload to the victim's customer and
+/// order. Nothing is shown, nothing is stored.
+#[tokio::test]
+async fn strangers_can_neither_download_nor_upload_across_workspaces() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let v = victim(&s.db.db).await;
+        let before = snapshot(&s.db, &v).await;
+        for (who, c) in strangers(&s).await {
+            let res = c
+                .get(s.url(&format!("/files/{}", v.file)))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            let expected = if who == "nobody" { 401 } else { 404 };
+            assert_eq!(status, expected, "{label}: {who} downloading: {body}");
+            assert!(!body.contains("A-FILE-SECRET"), "{label}: {who}");
+            for target in [
+                format!("/files/customers/{}", v.customer),
+                format!("/files/orders/{}", v.documents.order),
+            ] {
+                let token = support::csrf_token(&c, &s).await;
+                let part = reqwest::multipart::Part::bytes(b"%PDF-1.7\nplanted\n".to_vec())
+                    .file_name("planted.pdf");
+                let res = c
+                    .post(s.url(&target))
+                    .header("x-csrf-token", token)
+                    .multipart(reqwest::multipart::Form::new().part("file", part))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                let body = res.text().await.unwrap();
+                assert!(
+                    matches!(status, 401 | 403 | 404),
+                    "{label}: {who} uploading to {target}: {status} {body}"
+                );
+            }
+        }
+        assert_eq!(
+            before,
+            snapshot(&s.db, &v).await,
+            "{label}: the victim workspace changed"
+        );
+        let stored = std::fs::read_dir(s.data.path().join("files"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(stored, 0, "{label}: nothing reached the server's storage");
         s.stop().await.unwrap();
     }
 }

@@ -12,6 +12,7 @@ mod customer_parts;
 mod customers;
 mod dashboard;
 mod documents;
+mod files;
 mod history;
 mod ip_rules;
 mod licences;

@@ -17,6 +17,7 @@ pub enum V {
     Approval,
     Licence,
     Ticket,
+    File,
     Member,
     Invitation,
     IpRule,
@@ -273,6 +274,7 @@ pub const JSON_MATRIX: &[(&str, &str)] = &[
 
 /// Text that belongs to the victim workspace and must never reach a stranger.
 pub const SECRETS: &[&str] = &[
+    "A-FILE-SECRET",
     "Secret Customer A",
     "A-TAX-SECRET",
     "A-CONTACT-SECRET",

@@ -13,6 +13,16 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/customers/get", &[("id", Customer)]),
+    ("/api/files/customer_list", &[("record", Customer)]),
+    ("/api/files/order_list", &[("record", Order)]),
+    (
+        "/api/files/customer_remove",
+        &[("record", Customer), ("file", File)],
+    ),
+    (
+        "/api/files/order_remove",
+        &[("record", Order), ("file", File)],
+    ),
     ("/api/customers/form_options", &[]),
     (
         "/api/customers/create",

@@ -246,3 +246,32 @@ pub async fn victim_parts(db: &Db, f: &Fixture, customer: &str) -> (String, Stri
         p.addresses[0].id.as_str().into(),
     )
 }
+
+/// A PDF named with a secret, attached to the victim's customer. Its bytes are stored in a
+/// directory of their own: a stranger who got past the checks would find the row, never these.
+pub async fn victim_file(db: &Db, f: &Fixture, customer: &str) -> String {
+    use app::permissions::keys::CustomersWrite;
+    use app::server::files::attachments::{self, OnCustomer};
+    use app::server::files::spool;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = app::server::platform::testing::disk_storage(dir.path());
+    let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(
+        b"%PDF-1.7\nA-FILE-SECRET\n%%EOF\n",
+    ))]);
+    let upload = spool::spool(storage.spool_dir(), body, 1024).await.unwrap();
+    let write = f.grant::<CustomersWrite>().await;
+    attachments::attach::<OnCustomer>(
+        db,
+        &f.clock,
+        &storage,
+        &write,
+        customer,
+        "A-FILE-SECRET.pdf",
+        upload,
+    )
+    .await
+    .unwrap()
+    .id
+    .as_str()
+    .to_owned()
+}
