@@ -22,6 +22,7 @@ fn renders_no_page(path: &str) -> bool {
     path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path.starts_with("/files/")
+        || path.starts_with("/export/")
         || matches!(path, "/healthz" | "/readyz" | "/favicon.svg")
 }
 

@@ -23,7 +23,7 @@ use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
-use crate::{client_ip, csrf_guard, error_response, gate, health, security, telemetry};
+use crate::{client_ip, csrf_guard, error_response, exports, gate, health, security, telemetry};
 
 /// Idle sessions end after this long; each request renews it.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -99,6 +99,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/{*endpoint}", any(gate::server_fn_gate))
+        .route("/export/customers.csv", get(exports::customers_csv))
         // Only static assets are compressed: compressing pages that mix secrets with
         // reflected input would open them to BREACH-style guessing.
         .nest_service(

@@ -484,9 +484,9 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
     }
 }
 
-/// The file routes are not server functions, so the matrix above cannot list them: each
-/// stranger tries to download the victim's file and to upload to the victim's customer and
-/// order. Nothing is shown, nothing is stored.
+/// The file and export routes are not server functions, so the matrix above cannot list them:
+/// each stranger tries to download the victim's file, to export customers, and to upload to the
+/// victim's customer and order. Nothing is shown, nothing is stored.
 #[tokio::test]
 async fn strangers_can_neither_download_nor_upload_across_workspaces() {
     for db in testing::backends().await {
@@ -505,6 +505,18 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
             let expected = if who == "nobody" { 401 } else { 404 };
             assert_eq!(status, expected, "{label}: {who} downloading: {body}");
             assert!(!body.contains("A-FILE-SECRET"), "{label}: {who}");
+            let res = c.get(s.url("/export/customers.csv")).send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            let expected = match who {
+                "nobody" => 401,
+                "Owner" | "Manager" => 200,
+                _ => 403,
+            };
+            assert_eq!(status, expected, "{label}: {who} exporting: {body}");
+            for secret in SECRETS {
+                assert!(!body.contains(secret), "{label}: {who} exported {secret:?}");
+            }
             for target in [
                 format!("/files/customers/{}", v.customer),
                 format!("/files/orders/{}", v.documents.order),

@@ -28,13 +28,7 @@ pub async fn list_customers(
     use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
-    let kind = match kind.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(key) => Some(
-            crate::model::CustomerKind::from_key(key)
-                .ok_or_else(|| AppError::validation("kind", "Choose company or person."))?,
-        ),
-    };
+    let kind = customers::kind_filter(kind.as_deref())?;
     let query = customers::ListQuery {
         list: ListParams {
             search,

@@ -110,7 +110,8 @@ fn file_rows(list: &[FileSummary], remove: Option<&dyn Fn(&FileSummary) -> AnyVi
             let action = remove.map(|r| r(f));
             view! {
                 <tr>
-                    <td><a href=f.href()>{f.name.clone()}</a></td>
+                    // `rel=external`: the browser fetches it; the router never treats it as a page.
+                    <td><a href=f.href() rel="external">{f.name.clone()}</a></td>
                     <td>{f.file_type.label()}</td>
                     <td class="num">{size_text(f.size)}</td>
                     <td>{f.uploaded_by_name.clone()}</td>
@@ -145,7 +146,7 @@ fn upload_form(holder: FileHolder, record: &str) -> impl IntoView {
             <CsrfField />
             <label for="attachment-file">"Add a file"</label>
             <input id="attachment-file" type="file" name="file" accept=purpose.accept() required=true aria-describedby="attachment-hint" />
-            <p id="attachment-hint" class="hint">{purpose.limits_text()}</p>
+            <p id="attachment-hint" class="field-hint">{purpose.limits_text()}</p>
             <div class="form-actions">
                 <button type="submit" class="btn">"Upload"</button>
             </div>

@@ -18,7 +18,7 @@ use crate::components::bulk::{SelectBox, Selected};
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::{
-    filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
+    filters_from, list_address, next_address, with_param, DateFilters, PeopleFilters, Sorting,
 };
 use crate::components::raw_text::TextArea;
 use crate::components::table::{DataTable, Pager, SELECT};
@@ -93,15 +93,27 @@ pub fn CustomersPage() -> impl IntoView {
                 </form>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let can_write = current
-                            .await
-                            .ok()
-                            .flatten()
-                            .is_some_and(|u| u.can(Permission::CustomersWrite));
-                        can_write
-                            .then(|| {
-                                view! { <a class="btn btn-primary" href="/customers/new">"New customer"</a> }
-                            })
+                        let user = current.await.ok().flatten();
+                        let can = |p| user.as_ref().is_some_and(|u| u.can(p));
+                        let may_export = can(Permission::CustomersExport)
+                            && user.as_ref().is_some_and(|u| u.export_allowed);
+                        // The export takes the list as it stands: the same filters, every page.
+                        let export = may_export.then(|| {
+                            let href = query.with(|q| {
+                                let kept: Vec<(String, String)> = q
+                                    .clone()
+                                    .into_iter()
+                                    .filter(|(k, _)| k != "after")
+                                    .map(|(k, v)| (k.to_string(), v))
+                                    .collect();
+                                kept.iter().fold("/export/customers.csv".to_owned(), |a, (k, v)| with_param(&a, k, v))
+                            });
+                            view! { <a class="btn" href=href rel="external">"Export CSV"</a> }
+                        });
+                        let new = can(Permission::CustomersWrite).then(|| {
+                            view! { <a class="btn btn-primary" href="/customers/new">"New customer"</a> }
+                        });
+                        view! { <div class="toolbar-actions">{export}{new}</div> }
                     })}
                 </Suspense>
             </div>

@@ -12,6 +12,7 @@ mod customer_parts;
 mod customers;
 mod dashboard;
 mod documents;
+mod exports;
 mod files;
 mod history;
 mod ip_rules;

@@ -62,7 +62,7 @@ pub async fn download(
         .await?;
         respond(&state, &found, range.as_deref(), inline).await
     };
-    match crate::files::in_request_scope(&state, parts, work).await {
+    match crate::request_scope::run(&state, parts, work).await {
         Ok(response) => response,
         Err(e) => error_response(
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),

@@ -1,20 +1,16 @@
 //! The file endpoints: uploads to a record (`POST /files/{holder}/{record}`, multipart) and
 //! downloads (`GET /files/{id}`). They are plain axum handlers rather than server functions,
 //! because they stream bodies; each resolves the caller from the session once, in the same
-//! request scope server functions get, and checks its key before it touches a file.
+//! request scope server functions get (`request_scope`), and checks its key before it touches
+//! a file.
 
 mod disposition;
 mod download;
 mod ranges;
 mod upload;
 
-use std::future::Future;
-
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::provide_context;
-use leptos::reactive::computed::ScopedFuture;
-use leptos::reactive::owner::Owner;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use app::model::Purpose;
@@ -41,24 +37,4 @@ pub fn routes() -> Router<AppState> {
         .route("/files/{holder}/{record}", post(upload::upload))
         .route("/files/{id}", get(download::download))
         .layer(RequestBodyLimitLayer::new(max_upload_body()))
-}
-
-/// Runs `work` with the request's parts and the server context provided, as Leptos does for a
-/// server function, so `auth` resolves the caller the same way here.
-pub async fn in_request_scope<T>(
-    state: &AppState,
-    parts: http::request::Parts,
-    work: impl Future<Output = T>,
-) -> T {
-    let ctx = state.ctx.clone();
-    let owner = Owner::new();
-    owner
-        .with(|| {
-            ScopedFuture::new(async move {
-                provide_context(parts);
-                provide_context(ctx);
-                work.await
-            })
-        })
-        .await
 }

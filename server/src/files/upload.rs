@@ -156,7 +156,7 @@ async fn accept<H: Holder>(state: &AppState, record: &str, req: Request) -> Outc
             );
         }
     }
-    crate::files::in_request_scope(state, scope, receive::<H>(state, record, multipart)).await
+    crate::request_scope::run(state, scope, receive::<H>(state, record, multipart)).await
 }
 
 async fn receive<H: Holder>(state: &AppState, record: &str, mut multipart: Multipart) -> Outcome {

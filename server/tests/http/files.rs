@@ -391,3 +391,68 @@ async fn a_plain_form_upload_returns_to_the_record_page() {
     assert_eq!(s.db.row_counts(&["files"]).await[0].1, 1);
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_customer_export_streams_the_list_and_refuses_what_it_does_not_know() {
+    let s = TestServer::sqlite().await;
+    let c = demo_client(&s).await;
+    let customer = new_customer(&c, &s).await;
+    let res = c
+        .get(s.url("/export/customers.csv?q=Files&sort=-name"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let disposition = res.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"customers-"),
+        "{disposition}"
+    );
+    let body = res.text().await.unwrap();
+    let lines: Vec<&str> = body.trim_end().lines().collect();
+    assert!(lines[0].starts_with("\u{feff}Id,Kind,Name"), "{}", lines[0]);
+    assert_eq!(
+        lines.len(),
+        2,
+        "the header and the one customer the search finds"
+    );
+    assert!(lines[1].starts_with(&customer));
+
+    for bad in [
+        "?sort=tax_id",
+        "?from=2026-02-30",
+        "?kind=robot",
+        "?q=a&q=b",
+        "?limit=5",
+    ] {
+        let res = c
+            .get(s.url(&format!("/export/customers.csv{bad}")))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {status}"
+        );
+    }
+    let res = super::client()
+        .get(s.url("/export/customers.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let recorded =
+        s.db.rows_as_text("SELECT filters, row_count FROM data_exports")
+            .await;
+    assert_eq!(recorded.len(), 1, "only the export that ran: {recorded:?}");
+    assert!(recorded[0].contains("q=Files&sort=-name") && recorded[0].contains("Some(1)"));
+    s.stop().await.unwrap();
+}

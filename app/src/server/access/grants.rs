@@ -86,6 +86,23 @@ impl<K: Key> Grant<K> {
         Err(DomainError::Forbidden)
     }
 
+    /// Proof that the holder may also take data out: their role allows exports. A refusal is
+    /// logged as a security event and answers `Forbidden`.
+    pub fn export(&self) -> Result<Export<'_, K>, DomainError> {
+        if self.access.restrictions.allow_export {
+            return Ok(Export { grant: self });
+        }
+        tracing::warn!(
+            target: "security",
+            event = "export_denied",
+            user = %self.user,
+            workspace = %self.workspace,
+            permission = K::PERMISSION.key(),
+            "export denied"
+        );
+        Err(DomainError::Forbidden)
+    }
+
     /// A transaction inside the grant's workspace — the only way into the tables behind
     /// PostgreSQL's row-level security (see [`Db::begin_in`]). `write`: the transaction writes.
     pub async fn begin(
@@ -106,6 +123,19 @@ pub struct Bulk<'g, K: Key> {
 }
 
 impl<K: Key> Bulk<'_, K> {
+    pub fn grant(&self) -> &Grant<K> {
+        self.grant
+    }
+}
+
+/// Proof that the holder of a grant may export: the key is in the grant's type, and the
+/// role's "data export allowed" restriction was checked. An export function takes this.
+#[must_use = "an export grant is the proof of a check; pass it to the export it authorises"]
+pub struct Export<'g, K: Key> {
+    grant: &'g Grant<K>,
+}
+
+impl<K: Key> Export<'_, K> {
     pub fn grant(&self) -> &Grant<K> {
         self.grant
     }

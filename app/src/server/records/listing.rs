@@ -153,6 +153,12 @@ impl Listing {
         })
     }
 
+    /// The same request read in batches of `limit` rows (an export walks the whole list).
+    pub fn in_batches_of(mut self, limit: u32) -> Self {
+        self.limit = limit;
+        self
+    }
+
     /// `SELECT <columns> WHERE <scope> <cap> <search> <filters>`: the kind adds its own filters
     /// after this and ends with [`Self::finish`].
     pub fn select<K: Key>(&self, columns: &str, grant: &Grant<K>) -> Sql {

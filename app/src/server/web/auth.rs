@@ -493,6 +493,7 @@ async fn current_user_holding(
         workspaces,
         permissions,
         bulk_allowed: held.access().restrictions.allow_bulk,
+        export_allowed: held.access().restrictions.allow_export,
         password_expired: password_expires_at_ms.is_some_and(|at| now >= at),
         password_expires_soon: password_expires_at_ms
             .is_some_and(|at| now < at && at - now <= PASSWORD_EXPIRY_NOTICE_MS),

@@ -11,6 +11,7 @@
 pub mod addresses;
 pub mod contacts;
 mod countries;
+pub mod export;
 mod form;
 pub mod parts;
 pub mod tags;
@@ -114,14 +115,7 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<CustomerPage, DomainError> {
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
-    let mut sql = listing.select(COLUMNS, grant);
-    if let Some(tag) = &query.tag {
-        tags::tag_clause(&mut sql, tag);
-    }
-    if let Some(kind) = query.kind {
-        sql.push(" AND c.kind = ").arg(kind.key());
-    }
-    listing.finish(&mut sql, grant);
+    let sql = listing_sql(&listing, grant, query);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
     let sensitive = KIND.shows(grant, "tax_id");
@@ -138,6 +132,29 @@ pub async fn list(
         next,
         choices,
     })
+}
+
+/// The `kind` filter as a list or export address carries it: empty for both kinds.
+pub fn kind_filter(raw: Option<&str>) -> Result<Option<CustomerKind>, DomainError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(key) => CustomerKind::from_key(key)
+            .map(Some)
+            .ok_or_else(|| DomainError::invalid("kind", "Choose company or person.")),
+    }
+}
+
+/// The list's statement: the kit's clauses with the customers' own filters (tag, kind).
+fn listing_sql<K: Key>(listing: &Listing, grant: &Grant<K>, query: &ListQuery) -> Sql {
+    let mut sql = listing.select(COLUMNS, grant);
+    if let Some(tag) = &query.tag {
+        tags::tag_clause(&mut sql, tag);
+    }
+    if let Some(kind) = query.kind {
+        sql.push(" AND c.kind = ").arg(kind.key());
+    }
+    listing.finish(&mut sql, grant);
+    sql
 }
 
 /// How many customers the grant reaches (for the list's heading).

@@ -1,0 +1,104 @@
+//! Every export is recorded: who took which list, with which filters and columns, from where,
+//! and how many rows left. The row is written when the export starts — an export broken off
+//! half-way is still on record — and the count when it ends.
+
+use crate::model::{UserId, WorkspaceId};
+use crate::permissions::Key;
+use crate::server::access::grants::Export;
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+
+/// What was asked for, as recorded.
+pub struct Asked<'a> {
+    /// The list: `customers`.
+    pub list: &'a str,
+    /// The filters as the address carried them.
+    pub filters: &'a str,
+    pub columns: &'a [&'a str],
+    pub ip: Option<&'a str>,
+}
+
+/// An export on record; [`Recorded::finish`] adds the row count.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    id: String,
+    workspace: WorkspaceId,
+}
+
+pub async fn start<K: Key>(
+    db: &Db,
+    clock: &Clock,
+    export: &Export<'_, K>,
+    asked: &Asked<'_>,
+) -> Result<Recorded, DomainError> {
+    let grant = export.grant();
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut tx = grant.begin(db, true).await?;
+    sqlx::query(
+        "INSERT INTO data_exports (id, workspace_id, user_id, list, filters, columns, ip, \
+         started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(grant.workspace().as_str())
+    .bind(grant.user().as_str())
+    .bind(asked.list)
+    .bind(asked.filters)
+    .bind(asked.columns.join(","))
+    .bind(asked.ip)
+    .bind(clock.now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Recorded {
+        id,
+        workspace: grant.workspace().clone(),
+    })
+}
+
+impl Recorded {
+    pub async fn finish(&self, db: &Db, clock: &Clock, rows: u64) -> Result<(), DomainError> {
+        let mut tx = db.begin_in(&self.workspace, true).await?;
+        sqlx::query(
+            "UPDATE data_exports SET row_count = $1, finished_at = $2 \
+             WHERE id = $3 AND workspace_id = $4",
+        )
+        .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+        .bind(clock.now_ms())
+        .bind(&self.id)
+        .bind(self.workspace.as_str())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The exports `user` made in the grant's workspace, newest first: (list, rows, started).
+pub async fn by_user<K: Key>(
+    db: &Db,
+    export: &Export<'_, K>,
+    user: &UserId,
+) -> Result<Vec<(String, Option<i64>, i64)>, DomainError> {
+    use sqlx::Row;
+    let grant = export.grant();
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sqlx::query(
+        "SELECT list, row_count, started_at FROM data_exports \
+         WHERE workspace_id = $1 AND user_id = $2 ORDER BY started_at DESC",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(user.as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("list")?,
+                r.try_get("row_count")?,
+                r.try_get("started_at")?,
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,81 @@
+import { test, expect, type Page } from "@playwright/test";
+import { gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
+
+/** A PDF whose bytes vary, so a byte-for-byte comparison means something. */
+function pdf(): Buffer {
+  const body = Buffer.alloc(40_000);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 7) % 251;
+  return Buffer.concat([Buffer.from("%PDF-1.7\n"), body, Buffer.from("\n%%EOF\n")]);
+}
+
+const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0]);
+
+function filesCard(page: Page) {
+  return page.locator("section#attachments");
+}
+
+async function upload(page: Page, name: string, mimeType: string, buffer: Buffer) {
+  const card = filesCard(page);
+  await card.getByLabel("Add a file").setInputFiles({ name, mimeType, buffer });
+  await card.getByRole("button", { name: "Upload" }).click();
+}
+
+test("a PDF attached to an order downloads byte-identical; a disguised file is refused; a file can be removed", async ({ page }) => {
+  const console = watchConsole(page);
+  await signInAsDemo(page);
+  await gotoHydrated(page, "/orders");
+  await page.locator("table tbody tr a").first().click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const order = page.url();
+  const card = filesCard(page);
+  await expect(card.getByRole("heading", { name: "Files" })).toBeVisible();
+  await expect(card.locator(".field-hint")).toHaveText("PDF, PNG, JPG, DOCX or XLSX, up to 10 MB");
+
+  const name = `Delivery note ${Date.now()}.pdf`;
+  const bytes = pdf();
+  await upload(page, name, "application/pdf", bytes);
+  await expect(page).toHaveURL(`${order}?file=added#attachments`);
+  await expect(card.getByRole("status")).toHaveText("File added.");
+  const row = card.locator("tbody tr", { hasText: name });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator("td").nth(1)).toHaveText("PDF");
+  await expect(row.locator("td").nth(2)).toHaveText("40 KB");
+  await page.screenshot({ path: "test-results/files-order.png", fullPage: true });
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    row.getByRole("link", { name }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(name);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+
+  // An executable named .pdf: refused with the reason, and nothing added.
+  const before = await card.locator("tbody tr").count();
+  await upload(page, "invoice.pdf", "application/pdf", ELF);
+  await expect(page).toHaveURL(`${order}?file_error=type#attachments`);
+  await expect(card.getByRole("alert")).toContainText("its content is not what its name says");
+  await expect(card.locator("tbody tr")).toHaveCount(before);
+
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await card.locator("tbody tr", { hasText: name }).getByRole("button", { name: `Remove ${name}` }).click();
+  await expect(card.locator("tbody tr", { hasText: name })).toHaveCount(0);
+  console.assertClean();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a file is attached to a customer and listed", async ({ page }) => {
+    await signInAsDemo(page);
+    await page.goto("/customers");
+    await page.locator("table tbody tr a").first().click();
+    await expect(page).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
+    const name = `Signed contract ${Date.now()}.pdf`;
+    await upload(page, name, "application/pdf", pdf());
+    await expect(page).toHaveURL(/\?file=added#attachments$/);
+    await expect(filesCard(page).locator("tbody tr", { hasText: name })).toHaveCount(1);
+  });
+});
