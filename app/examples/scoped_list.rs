@@ -11,13 +11,15 @@ use std::time::Instant;
 
 use app::server::access::grants;
 use app::server::platform::clock::Clock;
-use app::server::platform::testing::{backends, Fixture, TestDb};
+use app::server::platform::testing::{backends, Fixture};
 use app::server::records::customers::{self, ListQuery};
 use app::server::records::listing::ListParams;
 use app::server::workspace::teams;
 
+#[path = "support/fill.rs"]
+mod fill;
+
 const CUSTOMERS: usize = 1_000_000;
-const BATCH: usize = 500;
 const RUNS: usize = 200;
 
 /// Milliseconds per call: p50 and p95 over `RUNS` calls.
@@ -34,39 +36,6 @@ where
     }
     times.sort_by(f64::total_cmp);
     (times[RUNS / 2], times[RUNS * 95 / 100])
-}
-
-async fn fill(t: &TestDb, workspace: &str, owner: &str, grace: &str, team: &str) {
-    let started = Instant::now();
-    for batch in 0..CUSTOMERS / BATCH {
-        let values: Vec<String> = (0..BATCH)
-            .map(|i| {
-                let n = batch * BATCH + i;
-                // Every tenth customer is Grace's; another tenth belongs to her team.
-                let (assignee, team_id) = match n % 10 {
-                    0 => (grace, "NULL".to_owned()),
-                    1 => (owner, format!("'{team}'")),
-                    _ => (owner, "NULL".to_owned()),
-                };
-                let name = format!("Customer {:07}", (n * 7_919) % CUSTOMERS);
-                format!(
-                    "('{n:036}', '{workspace}', '{name}', '{}', '{assignee}', {team_id}, 0, 0)",
-                    name.to_lowercase()
-                )
-            })
-            .collect();
-        t.db_exec(&format!(
-            "INSERT INTO customers (id, workspace_id, name, name_key, assigned_user_id, team_id, \
-             created_at, updated_at) VALUES {}",
-            values.join(", ")
-        ))
-        .await;
-    }
-    t.db_exec("ANALYZE").await;
-    eprintln!(
-        "  filled {CUSTOMERS} customers in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
 }
 
 #[tokio::main]
@@ -96,8 +65,9 @@ async fn main() {
         )
         .await
         .unwrap();
-        fill(
+        fill::customers(
             &t,
+            CUSTOMERS,
             f.workspace.as_str(),
             f.owner.as_str(),
             grace.as_str(),
