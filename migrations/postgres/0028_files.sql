@@ -41,6 +41,10 @@ CREATE INDEX files_by_ticket ON files (workspace_id, ticket_id, created_at);
 CREATE INDEX files_by_payment ON files (workspace_id, payment_id, created_at);
 CREATE INDEX files_by_purpose ON files (workspace_id, purpose, created_at);
 
+-- The workspace's company logo: kept on the workspace row, so finding it costs the page
+-- nothing beyond the workspace it already reads.
+ALTER TABLE workspaces ADD COLUMN logo_file_id TEXT REFERENCES files (id) ON DELETE SET NULL;
+
 -- Every download: who, what, when, from where. Kept when the file goes (no foreign key to it),
 -- with the name it had, so the record of a download outlives the file.
 CREATE TABLE file_downloads (

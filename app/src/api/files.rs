@@ -65,6 +65,20 @@ pub async fn remove_order_file(record: String, file: String) -> Result<(), AppEr
         .map_err(map_error)
 }
 
+/// `POST /api/files/remove_logo` — removes the workspace's company logo, row and bytes.
+/// Permission: `settings.write`.
+#[server(endpoint = "files/remove_logo", client = crate::csrf_page::ApiClient)]
+pub async fn remove_logo() -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::files::logo;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    logo::remove(&ctx.db, &ctx.storage, &grant)
+        .await
+        .map_err(map_error)
+}
+
 #[cfg(feature = "ssr")]
 fn map_error(e: crate::server::files::attachments::FileError) -> AppError {
     use crate::server::files::attachments::FileError;

@@ -208,7 +208,13 @@ fn UserMenu() -> impl IntoView {
                     Ok(Some(user)) => {
                         let initial = user.name.chars().next().unwrap_or('?').to_string();
                         let name = user.name.clone();
+                        // The company logo, from the download endpoint (the one door to files).
+                        let logo = user.logo.as_ref().map(|id| {
+                            let alt = format!("{} logo", user.workspace.name);
+                            view! { <img class="workspace-logo" src=crate::model::logo_src(id) alt=alt /> }
+                        });
                         view! {
+                            {logo}
                             <WorkspaceSwitcher user switch />
                             <span class="user-chip">
                                 <span class="avatar" aria-hidden="true">

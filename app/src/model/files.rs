@@ -83,6 +83,8 @@ const MB: u64 = 1024 * 1024;
 pub enum Purpose {
     CustomerAttachment,
     OrderAttachment,
+    /// The company logo in the workspace's settings, shown in the top bar.
+    WorkspaceLogo,
 }
 
 impl Purpose {
@@ -90,18 +92,21 @@ impl Purpose {
         match self {
             Self::CustomerAttachment => "customer_attachment",
             Self::OrderAttachment => "order_attachment",
+            Self::WorkspaceLogo => "workspace_logo",
         }
     }
 
     pub const fn types(self) -> &'static [FileType] {
         match self {
             Self::CustomerAttachment | Self::OrderAttachment => &ALL_TYPES,
+            Self::WorkspaceLogo => &[FileType::Png, FileType::Jpeg],
         }
     }
 
     pub const fn max_bytes(self) -> u64 {
         match self {
             Self::CustomerAttachment | Self::OrderAttachment => 10 * MB,
+            Self::WorkspaceLogo => 3 * MB,
         }
     }
 
@@ -123,6 +128,15 @@ impl Purpose {
             .collect::<Vec<_>>()
             .join(",")
     }
+}
+
+/// Where the logo is uploaded, and the page a form upload returns to.
+pub const LOGO_UPLOAD_HREF: &str = "/files/logo";
+pub const LOGO_PAGE_HREF: &str = "/settings";
+
+/// How the top bar shows the logo: inline, from the one door to stored files.
+pub fn logo_src(id: &FileId) -> String {
+    format!("/files/{id}?inline=1")
 }
 
 /// A kind of record files hang on, as the pages and the upload address name it.
@@ -277,6 +291,14 @@ mod tests {
         assert_eq!(
             Purpose::CustomerAttachment.accept(),
             ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"
+        );
+    }
+
+    #[test]
+    fn the_logo_takes_images_only() {
+        assert_eq!(
+            Purpose::WorkspaceLogo.limits_text(),
+            "PNG or JPG, up to 3 MB"
         );
     }
 

@@ -113,6 +113,8 @@ pub struct CurrentUser {
     pub permissions: Vec<crate::permissions::Permission>,
     /// Their roles let them act on many records at once (the UI offers bulk actions).
     pub bulk_allowed: bool,
+    /// The active workspace's company logo, if it has one (a file any member may fetch).
+    pub logo: Option<FileId>,
     /// Their roles let them take data out (the UI offers exports to holders of the key).
     pub export_allowed: bool,
     /// When the password stops working under the policy of the person's workspaces.

@@ -11,7 +11,7 @@ use crate::api::files::{customer_files, order_files, RemoveCustomerFile, RemoveO
 use crate::components::alert::FormAlert;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
-use crate::model::{size_text, utc_datetime, FileHolder, FileSummary, UploadProblem};
+use crate::model::{size_text, utc_datetime, FileHolder, FileSummary, Purpose, UploadProblem};
 
 #[component]
 pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
@@ -42,18 +42,6 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
                 .is_some_and(|u| u.can(holder.write_permission()))
         },
     );
-    let query = use_query_map();
-    let outcome = move || {
-        query.with(|q| {
-            let purpose = holder.purpose();
-            if let Some(problem) = q.get("file_error").as_deref().and_then(UploadProblem::from_code) {
-                Some(view! { <p class="alert alert-error" role="alert">{problem.message(purpose)}</p> }.into_any())
-            } else {
-                (q.get("file").as_deref() == Some("added"))
-                    .then(|| view! { <p class="alert alert-success" role="status">"File added."</p> }.into_any())
-            }
-        })
-    };
     let remove_error = Signal::derive(move || {
         remove_customer
             .value()
@@ -81,14 +69,17 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
     view! {
         <section class="card" id="attachments" aria-labelledby="attachments-heading">
             <h2 id="attachments-heading">"Files"</h2>
-            {outcome}
+            <UploadOutcome purpose=holder.purpose() />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let writable = can_write.await;
                     match files.await {
                         Ok(list) => {
                             let rows = file_rows(&list, writable.then_some(&remove_button));
-                            let upload = writable.then(|| upload_form(holder, &record.get_value()));
+                            let upload = writable.then(|| {
+                                let href = holder.upload_href(&record.get_value());
+                                view! { <UploadForm href purpose=holder.purpose() label="Add a file" /> }
+                            });
                             view! { {rows} {upload} }.into_any()
                         }
                         Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
@@ -139,14 +130,33 @@ fn file_rows(list: &[FileSummary], remove: Option<&dyn Fn(&FileSummary) -> AnyVi
     .into_any()
 }
 
-fn upload_form(holder: FileHolder, record: &str) -> impl IntoView {
-    let purpose = holder.purpose();
+/// What the last plain-form upload did, from the address the server sent the page back to:
+/// fixed codes, worded here, never text from the request.
+#[component]
+pub fn UploadOutcome(purpose: Purpose) -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query.with(|q| {
+            if let Some(problem) = q.get("file_error").as_deref().and_then(UploadProblem::from_code) {
+                Some(view! { <p class="alert alert-error" role="alert">{problem.message(purpose)}</p> }.into_any())
+            } else {
+                (q.get("file").as_deref() == Some("added"))
+                    .then(|| view! { <p class="alert alert-success" role="status">"File added."</p> }.into_any())
+            }
+        })
+    }
+}
+
+/// A plain multipart form: it works without JavaScript, and carries the CSRF token as its
+/// first field, which the server reads before the file.
+#[component]
+pub fn UploadForm(href: String, purpose: Purpose, label: &'static str) -> impl IntoView {
     view! {
-        <form class="form upload-form" method="post" enctype="multipart/form-data" action=holder.upload_href(record)>
+        <form class="form upload-form" method="post" enctype="multipart/form-data" action=href>
             <CsrfField />
-            <label for="attachment-file">"Add a file"</label>
-            <input id="attachment-file" type="file" name="file" accept=purpose.accept() required=true aria-describedby="attachment-hint" />
-            <p id="attachment-hint" class="field-hint">{purpose.limits_text()}</p>
+            <label for="upload-file">{label}</label>
+            <input id="upload-file" type="file" name="file" accept=purpose.accept() required=true aria-describedby="upload-hint" />
+            <p id="upload-hint" class="field-hint">{purpose.limits_text()}</p>
             <div class="form-actions">
                 <button type="submit" class="btn">"Upload"</button>
             </div>

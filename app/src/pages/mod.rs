@@ -16,6 +16,7 @@ pub mod history;
 pub mod invitation;
 pub mod licences;
 pub mod login_hours;
+pub mod logo;
 pub mod members;
 pub mod network;
 pub mod not_found;

@@ -9,6 +9,7 @@ use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{MfaPolicy, SecuritySettings};
 use crate::pages::login_hours::LoginHoursCard;
+use crate::pages::logo::LogoCard;
 use crate::pages::network::NetworkCard;
 use crate::pages::sales_terms::SalesTermsCard;
 
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <LogoCard />
         <NetworkCard />
         <LoginHoursCard />
         <SalesTermsCard />

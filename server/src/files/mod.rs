@@ -23,11 +23,15 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// The largest body any upload may send: the largest file any purpose takes, plus framing.
 /// Each purpose's own limit is enforced while the file streams in.
 pub fn max_upload_body() -> usize {
-    let largest = [Purpose::CustomerAttachment, Purpose::OrderAttachment]
-        .into_iter()
-        .map(Purpose::max_bytes)
-        .max()
-        .unwrap_or(0);
+    let largest = [
+        Purpose::CustomerAttachment,
+        Purpose::OrderAttachment,
+        Purpose::WorkspaceLogo,
+    ]
+    .into_iter()
+    .map(Purpose::max_bytes)
+    .max()
+    .unwrap_or(0);
     usize::try_from(largest + MULTIPART_OVERHEAD).unwrap_or(usize::MAX)
 }
 
@@ -35,6 +39,7 @@ pub fn max_upload_body() -> usize {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/files/{holder}/{record}", post(upload::upload))
+        .route("/files/logo", post(upload::logo))
         .route("/files/{id}", get(download::download))
         .layer(RequestBodyLimitLayer::new(max_upload_body()))
 }

@@ -456,3 +456,79 @@ async fn the_customer_export_streams_the_list_and_refuses_what_it_does_not_know(
     assert!(recorded[0].contains("q=Files&sort=-name") && recorded[0].contains("Some(1)"));
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_company_logo_is_an_image_set_by_settings_writers_and_shown_to_members() {
+    let s = TestServer::sqlite().await;
+    let c = demo_client(&s).await;
+    let token = csrf_token(&c, &s).await;
+    let post = |form: Form, token: String| {
+        c.post(s.url("/files/logo"))
+            .header("x-csrf-token", token)
+            .multipart(form)
+            .send()
+    };
+    for (name, bytes) in [("logo.pdf", pdf()), ("logo.png", ELF.to_vec())] {
+        let res = post(file(name, bytes), token.clone()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+    }
+    let res = post(file("logo.png", PNG.to_vec()), token.clone())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let first: serde_json::Value = res.json().await.unwrap();
+    let res = post(file("logo-2.png", PNG.to_vec()), token.clone())
+        .await
+        .unwrap();
+    let second: serde_json::Value = res.json().await.unwrap();
+    let me: serde_json::Value = api(&c, &s, "/api/accounts/me")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["logo"], second["id"],
+        "the newer logo replaced the first"
+    );
+    assert_eq!(
+        s.db.row_counts(&["files"]).await[0].1,
+        1,
+        "the first is gone, row and bytes"
+    );
+    let gone = c
+        .get(s.url(&format!("/files/{}", first["id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+
+    let page = c
+        .get(s.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let src = format!("/files/{}?inline=1", second["id"].as_str().unwrap());
+    assert!(page.contains(&src), "the top bar shows the logo");
+    let res = c.get(s.url(&src)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("inline"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
+
+    let res = api(&c, &s, "/api/files/remove_logo")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(s.db.row_counts(&["files"]).await[0].1, 0);
+    s.stop().await.unwrap();
+}

@@ -120,6 +120,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     ("/api/sessions/revoke_others", &[]),
     ("/api/settings/security", &[]),
+    ("/api/files/remove_logo", &[]),
     (
         "/api/settings/update_security",
         &[

@@ -5,8 +5,8 @@
 
 use sqlx::Row;
 
-use super::judge::{self, TypeRefusal};
-use super::names;
+use super::intake;
+use super::judge::TypeRefusal;
 use super::spool::Spooled;
 use super::storage::{Storage, StorageError};
 use crate::model::{FileHolder, FileId, FileSummary, FileType, Purpose, UploadProblem, UserId};
@@ -68,7 +68,7 @@ pub enum FileError {
 }
 
 impl FileError {
-    fn refused(problem: UploadProblem, why: impl std::fmt::Display) -> Self {
+    pub(super) fn refused(problem: UploadProblem, why: impl std::fmt::Display) -> Self {
         Self::Refused {
             problem,
             message: why.to_string(),
@@ -105,9 +105,8 @@ async fn ensure_reach<K: Key>(
     }
 }
 
-/// Attaches the spooled `upload`, sent as `name`, to the record `record` of `H`: the name is
-/// checked, the record found within reach, the content judged, the bytes stored, then the row
-/// written. A refusal at any step stores nothing.
+/// Attaches the spooled `upload`, sent as `name`, to the record `record` of `H`: the record
+/// found within reach, then `intake`'s steps. A refusal at any step stores nothing.
 pub async fn attach<H: Holder>(
     db: &Db,
     clock: &Clock,
@@ -117,60 +116,25 @@ pub async fn attach<H: Holder>(
     name: &str,
     upload: Spooled,
 ) -> Result<FileSummary, FileError> {
-    let name = names::clean(name).map_err(|e| FileError::refused(UploadProblem::Name, e))?;
     ensure_reach(db, H::kind(), grant, record).await?;
-    let (file_type, upload) = {
-        let name = name.clone();
-        tokio::task::spawn_blocking(move || {
-            let judged = judge::judge(upload.path(), &name, H::PURPOSE.types());
-            (judged, upload)
-        })
-        .await
-        .map_err(|e| DomainError::Internal(format!("file check: {e}")))?
-    };
-    let file_type = file_type?;
-    let object = storage.store(&upload).await?;
-    let id = FileId::fresh();
+    let stored = intake::store(storage, intake::judge(H::PURPOSE, name, upload).await?).await?;
     let now = clock.now_ms();
     let inserted = async {
         let mut tx = grant.begin(db, true).await?;
-        sqlx::query(&format!(
-            "INSERT INTO files (id, workspace_id, purpose, {}, object_key, name, size, \
-             content_type, sha256, sealed, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            H::COLUMN
-        ))
-        .bind(id.as_str())
-        .bind(grant.workspace().as_str())
-        .bind(H::PURPOSE.as_str())
-        .bind(record)
-        .bind(&object)
-        .bind(&name)
-        .bind(i64::try_from(upload.size).unwrap_or(i64::MAX))
-        .bind(file_type.media_type())
-        .bind(&upload.sha256)
-        .bind(i64::from(storage.seals()))
-        .bind(grant.user().as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let column = Some((H::COLUMN, record));
+        let (workspace, user) = (grant.workspace(), grant.user());
+        stored
+            .insert(&mut tx, workspace, H::PURPOSE, column, user, now)
+            .await?;
         tx.commit().await?;
         Ok::<_, DomainError>(())
     }
     .await;
     if let Err(e) = inserted {
-        storage.remove(&object).await?;
+        stored.undo(storage).await?;
         return Err(e.into());
     }
-    Ok(FileSummary {
-        id,
-        name,
-        size: upload.size,
-        file_type,
-        uploaded_by: grant.user().clone(),
-        uploaded_by_name: String::new(),
-        created_at_ms: now,
-    })
+    Ok(stored.summary(grant.user(), now))
 }
 
 const SUMMARY_COLUMNS: &str = "f.id, f.name, f.size, f.content_type, f.uploaded_by, \
@@ -252,6 +216,8 @@ pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainErro
     match purpose.as_str() {
         "customer_attachment" => reach_holder::<OnCustomer>(db, held, &row).await?,
         "order_attachment" => reach_holder::<OnOrder>(db, held, &row).await?,
+        // The logo is the workspace's face: every member sees it in the top bar.
+        "workspace_logo" => {}
         other => return Err(DomainError::Internal(format!("file purpose {other}"))),
     }
     Ok(Found {

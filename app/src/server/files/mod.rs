@@ -1,7 +1,9 @@
 //! Files: storage, what an upload may be, and the files attached to records.
 
 pub mod attachments;
+pub mod intake;
 pub mod judge;
+pub mod logo;
 pub mod names;
 pub mod ooxml;
 pub mod sealing;

@@ -464,7 +464,8 @@ async fn current_user_holding(
 ) -> Result<Option<CurrentUser>, DomainError> {
     let row = sqlx::query(
         "SELECT u.id, u.display_name, u.email, u.email_verified_at, u.password_changed_at, \
-                w.id AS workspace_id, w.name AS workspace_name, w.slug, w.created_at \
+                w.id AS workspace_id, w.name AS workspace_name, w.slug, w.created_at, \
+                w.logo_file_id \
          FROM users u \
          JOIN memberships m ON m.user_id = u.id AND m.deactivated_at IS NULL \
          JOIN workspaces w ON w.id = m.workspace_id \
@@ -494,6 +495,9 @@ async fn current_user_holding(
         permissions,
         bulk_allowed: held.access().restrictions.allow_bulk,
         export_allowed: held.access().restrictions.allow_export,
+        logo: row
+            .try_get::<Option<String>, _>("logo_file_id")?
+            .map(crate::model::FileId::from_db),
         password_expired: password_expires_at_ms.is_some_and(|at| now >= at),
         password_expires_soon: password_expires_at_ms
             .is_some_and(|at| now < at && at - now <= PASSWORD_EXPIRY_NOTICE_MS),
