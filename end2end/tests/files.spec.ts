@@ -17,7 +17,7 @@ function filesCard(page: Page) {
 async function upload(page: Page, name: string, mimeType: string, buffer: Buffer) {
   const card = filesCard(page);
   await card.getByLabel("Add a file").setInputFiles({ name, mimeType, buffer });
-  await card.getByRole("button", { name: "Upload" }).click();
+  await card.getByRole("button", { name: "Upload", exact: true }).click();
 }
 
 test("a PDF attached to an order downloads byte-identical; a disguised file is refused; a file can be removed", async ({ page }) => {

@@ -154,9 +154,11 @@ pub fn UploadForm(href: String, purpose: Purpose, label: &'static str) -> impl I
     view! {
         <form class="form upload-form" method="post" enctype="multipart/form-data" action=href>
             <CsrfField />
-            <label for="upload-file">{label}</label>
-            <input id="upload-file" type="file" name="file" accept=purpose.accept() required=true aria-describedby="upload-hint" />
-            <p id="upload-hint" class="field-hint">{purpose.limits_text()}</p>
+            <div class="field">
+                <label for="upload-file">{label}</label>
+                <p id="upload-hint" class="field-hint">{purpose.limits_text()}</p>
+                <input id="upload-file" type="file" name="file" accept=purpose.accept() required=true aria-describedby="upload-hint" />
+            </div>
             <div class="form-actions">
                 <button type="submit" class="btn">"Upload"</button>
             </div>

@@ -1,0 +1,106 @@
+import * as zlib from "node:zlib";
+import { test, expect, type Page } from "@playwright/test";
+import { callApi, csrfToken, gotoHydrated, ownerWithMember, watchConsole } from "./helpers";
+
+/** A `w`×`h` PNG: a blue mark with a white bar, as a small company logo might be. */
+function logoPng(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows: Buffer[] = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      const bar = y > h * 0.4 && y < h * 0.6 && x > w * 0.2 && x < w * 0.8;
+      row.set(bar ? [255, 255, 255] : [37, 99, 235], 1 + x * 3);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+async function download(page: Page, link: string): Promise<string> {
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: link }).click(),
+  ]);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+test("an export keeps the list's filters and leaves out the tax id without customers.sensitive; the logo shows in the top bar", async ({ page, browser }) => {
+  const stamp = Date.now();
+  const { context, member } = await ownerWithMember(page, browser, {
+    owner: `export-owner+${stamp}@example.com`,
+    ownerName: "Ada Lovelace",
+    member: `export-member+${stamp}@example.com`,
+    memberName: "Mary Somerville",
+    workspace: `Exports ${stamp}`,
+  });
+  const console = watchConsole(page);
+  const people = await (await callApi(page, "/api/team/members")).json();
+  const mary = people.find((p: { name: string }) => p.name === "Mary Somerville").user_id as string;
+  for (const [name, tax, assignee] of [["Babbage & Co", "GB-111", mary], ["=HYPERLINK(\"x\")", "GB-222", mary], ["Not Mary's", "GB-333", ""]]) {
+    const res = await callApi(page, "/api/customers/create", {
+      name, email: "", phone: "", company: "", tax_id: tax, notes: "", assigned_user_id: assignee, team_id: "",
+    });
+    expect(res.status()).toBe(200);
+  }
+
+  // The Owner's export, of the list as filtered on screen.
+  await gotoHydrated(page, "/customers?q=babbage");
+  const owners = await download(page, "Export CSV");
+  const ownerLines = owners.trim().split("\n");
+  expect(ownerLines[0]).toContain("Tax id");
+  expect(ownerLines).toHaveLength(2);
+  expect(ownerLines[1]).toContain("GB-111");
+
+  // Mary exports under a role with the export key but not the sensitive one.
+  const token = await csrfToken(page);
+  const created = await page.request.post("/api/roles/create", {
+    data: { role: { name: "Exporter", permissions: ["customers.read", "customers.export"], scopes: ["customers:assigned"], allow_export: true } },
+    headers: { "x-csrf-token": token },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const exporter = (await created.json()) as string;
+  expect((await callApi(page, "/api/team/assign_role", { user_id: mary, role_id: exporter, until: "" })).status()).toBe(200);
+  await gotoHydrated(member, "/customers");
+  const marys = await download(member, "Export CSV");
+  const lines = marys.trim().split("\n");
+  expect(lines[0]).not.toContain("Tax id");
+  expect(marys).not.toContain("GB-");
+  expect(lines).toHaveLength(3);
+  expect(marys).toContain("'=HYPERLINK");
+  expect(marys).not.toContain("Not Mary's");
+
+  // The company logo, set in the settings, appears in everyone's top bar.
+  await gotoHydrated(page, "/settings");
+  const card = page.locator("section", { has: page.locator("#logo-heading") });
+  await card.getByLabel("Upload a logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logoPng(96, 64) });
+  await card.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(card.getByRole("status")).toHaveText("File added.");
+  await card.screenshot({ path: "test-results/logo-card.png" });
+  const logo = page.locator(".topbar img.workspace-logo");
+  await expect(logo).toHaveAttribute("alt", `Exports ${stamp} logo`);
+  await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+  await gotoHydrated(member, "/");
+  await expect(member.locator(".topbar img.workspace-logo")).toHaveCount(1);
+  await page.locator(".topbar").screenshot({ path: "test-results/topbar-logo.png" });
+  console.assertClean();
+  await context.close();
+});
