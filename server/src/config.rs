@@ -159,20 +159,8 @@ pub struct Config {
     pub client_ip_header: Option<String>,
 }
 
-/// One setting was wrong; `Display` is the single line printed before exiting.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("invalid {setting}: {message}")]
-pub struct ConfigError {
-    pub setting: &'static str,
-    pub message: String,
-}
-
-fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        setting,
-        message: message.into(),
-    }
-}
+use crate::config_error::invalid;
+pub use crate::config_error::ConfigError;
 
 impl Config {
     pub fn from_settings(s: Settings) -> Result<Self, ConfigError> {

@@ -3,6 +3,7 @@
 
 pub mod client_ip;
 pub mod config;
+pub mod config_error;
 pub mod csrf_guard;
 pub mod demo;
 pub mod error_response;

@@ -8,7 +8,7 @@ use clap::Args;
 use app::server::files::sealing::FileKey;
 use app::server::files::storage::{Location, S3Settings};
 
-use crate::config::ConfigError;
+use crate::config_error::{invalid, ConfigError};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct StorageSettings {
@@ -61,13 +61,6 @@ pub struct StorageSettings {
 pub struct StorageConfig {
     pub location: Location,
     pub key: Option<FileKey>,
-}
-
-fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        setting,
-        message: message.into(),
-    }
 }
 
 impl StorageSettings {

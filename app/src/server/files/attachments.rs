@@ -5,11 +5,11 @@
 
 use sqlx::Row;
 
+pub use super::errors::FileError;
 use super::intake;
-use super::judge::TypeRefusal;
 use super::spool::Spooled;
 use super::storage::{Storage, StorageError};
-use crate::model::{FileHolder, FileId, FileSummary, FileType, Purpose, UploadProblem, UserId};
+use crate::model::{FileHolder, FileId, FileSummary, FileType, Purpose, UserId};
 use crate::permissions::{keys, Key};
 use crate::server::access::grants::{Grant, Held};
 use crate::server::platform::clock::Clock;
@@ -50,45 +50,6 @@ impl Holder for OnOrder {
     const COLUMN: &'static str = "order_id";
     fn kind() -> &'static RecordKind {
         &orders::KIND
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FileError {
-    /// The upload is not acceptable; the message says why, for the person.
-    #[error("{message}")]
-    Refused {
-        problem: UploadProblem,
-        message: String,
-    },
-    #[error(transparent)]
-    Domain(#[from] DomainError),
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-impl FileError {
-    pub(super) fn refused(problem: UploadProblem, why: impl std::fmt::Display) -> Self {
-        Self::Refused {
-            problem,
-            message: why.to_string(),
-        }
-    }
-}
-
-impl From<sqlx::Error> for FileError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Domain(e.into())
-    }
-}
-
-impl From<TypeRefusal> for FileError {
-    fn from(e: TypeRefusal) -> Self {
-        match e {
-            TypeRefusal::Io(io) => Self::Storage(io.into()),
-            TypeRefusal::Name(name) => Self::refused(UploadProblem::Name, name),
-            refusal => Self::refused(UploadProblem::Type, refusal),
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! against the purpose (off the async threads), the bytes stored under a fresh name, and the
 //! row written in the caller's transaction. Only then is a file a file.
 
-use super::attachments::FileError;
+use super::errors::FileError;
 use super::judge;
 use super::names;
 use super::spool::Spooled;

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::attachments::FileError;
+use super::errors::FileError;
 use super::intake;
 use super::spool::Spooled;
 use super::storage::Storage;

@@ -1,6 +1,7 @@
 //! Files: storage, what an upload may be, and the files attached to records.
 
 pub mod attachments;
+pub mod errors;
 pub mod intake;
 pub mod judge;
 pub mod logo;
