@@ -45,6 +45,24 @@ CREATE INDEX files_by_purpose ON files (workspace_id, purpose, created_at);
 -- nothing beyond the workspace it already reads.
 ALTER TABLE workspaces ADD COLUMN logo_file_id TEXT REFERENCES files (id) ON DELETE SET NULL;
 
+-- Bytes outlive their row only until the sweeper comes: a file's row can go by itself or with
+-- its record (ON DELETE CASCADE), and either way its stored object is queued here, in the same
+-- transaction, for `files::garbage` to delete from the store.
+CREATE TABLE orphaned_objects (
+    object_key TEXT   NOT NULL PRIMARY KEY,
+    queued_at  BIGINT NOT NULL
+);
+CREATE FUNCTION files_queue_their_bytes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO orphaned_objects (object_key, queued_at)
+    VALUES (OLD.object_key, (extract(epoch FROM now()) * 1000)::bigint)
+    ON CONFLICT (object_key) DO NOTHING;
+    RETURN OLD;
+END;
+$$;
+CREATE TRIGGER files_queue_their_bytes AFTER DELETE ON files
+    FOR EACH ROW EXECUTE FUNCTION files_queue_their_bytes();
+
 -- Every download: who, what, when, from where. Kept when the file goes (no foreign key to it),
 -- with the name it had, so the record of a download outlives the file.
 CREATE TABLE file_downloads (

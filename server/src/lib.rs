@@ -122,9 +122,14 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             limits.forget_idle();
         }
     });
+    let collector = tokio::spawn(sweep_orphaned_objects(
+        db.clone(),
+        state.ctx.storage.clone(),
+    ));
     let served = serve(listener, state, shutdown::signal()).await;
     sweeper.abort();
     forgetter.abort();
+    collector.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -180,6 +185,19 @@ async fn sweep_expired_sessions(store: DbSessionStore) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions deleted"),
             Err(e) => tracing::warn!(error = %e, "expired-session sweep failed"),
+        }
+    }
+}
+
+/// Deletes stored files whose rows are gone (removed, or gone with their record) every minute.
+async fn sweep_orphaned_objects(db: Db, storage: app::server::files::storage::Storage) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match app::server::files::garbage::sweep(&db, &storage).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "orphaned stored files deleted"),
+            Err(e) => tracing::warn!(error = %e, "orphaned-file sweep failed"),
         }
     }
 }

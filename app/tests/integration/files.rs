@@ -314,3 +314,51 @@ async fn a_file_is_reached_only_through_its_record() {
         ));
     }
 }
+
+#[tokio::test]
+async fn a_files_bytes_go_when_its_record_goes() {
+    use app::permissions::keys::CustomersDelete;
+    use app::server::files::garbage;
+    for t in backends().await {
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let write = f.grant::<CustomersWrite>().await;
+        let delete = f.grant::<CustomersDelete>().await;
+        let dir = tempfile::tempdir().unwrap();
+        for storage in storages(dir.path(), None) {
+            let label = format!("{} / {}", t.backend().name(), storage.backend());
+            let id = customer(&f, "Short-lived Ltd").await;
+            let upload = spooled(&storage, &pdf(5000)).await;
+            attachments::attach::<OnCustomer>(
+                &f.db,
+                &clock,
+                &storage,
+                &write,
+                id.as_str(),
+                "kept.pdf",
+                upload,
+            )
+            .await
+            .unwrap();
+            let object = t.strings("SELECT object_key FROM files").await.remove(0);
+            customers::delete(&f.db, &clock, &delete, &id)
+                .await
+                .unwrap();
+            assert_eq!(
+                t.row_counts(&["files"]).await[0].1,
+                0,
+                "{label}: the row went with it"
+            );
+            assert!(
+                storage.raw(&object).await.is_ok(),
+                "{label}: queued, not yet swept"
+            );
+            assert_eq!(garbage::sweep(&f.db, &storage).await.unwrap(), 1, "{label}");
+            assert!(
+                storage.raw(&object).await.is_err(),
+                "{label}: the bytes are gone"
+            );
+            assert_eq!(t.row_counts(&["orphaned_objects"]).await[0].1, 0, "{label}");
+        }
+    }
+}

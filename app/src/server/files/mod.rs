@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod errors;
+pub mod garbage;
 pub mod intake;
 pub mod judge;
 pub mod logo;
