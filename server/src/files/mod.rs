@@ -9,6 +9,7 @@ mod download;
 mod ranges;
 mod upload;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -42,4 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/files/logo", post(upload::logo))
         .route("/files/{id}", get(download::download))
         .layer(RequestBodyLimitLayer::new(max_upload_body()))
+        // axum's own 2 MB default for extractors would cut every larger file short; the layer
+        // above is the bound, and each purpose's limit is enforced while the file streams.
+        .layer(DefaultBodyLimit::disable())
 }

@@ -173,6 +173,16 @@ async fn hostile_uploads_are_refused_and_leave_nothing_behind() {
         let res = send(&c, &s, &customer, file("a\0.pdf", pdf())).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{label}: a NUL");
 
+        // Just under the limit passes (and leaves a row and an object, counted below).
+        let mut big = pdf();
+        big.resize(10 * 1024 * 1024 - 1024, b'%');
+        let res = send(&c, &s, &customer, file("big but allowed.pdf", big)).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{label}: 10 MB less 1 KB"
+        );
+
         // Over the 10 MB limit, streamed without a length: cut off as it arrives.
         let chunks = (0..12).map(|_| Ok::<_, std::io::Error>(vec![b'%'; 1024 * 1024]));
         let stream = reqwest::Body::wrap_stream(futures::stream::iter(chunks));
@@ -232,8 +242,12 @@ async fn hostile_uploads_are_refused_and_leave_nothing_behind() {
             "{label}: unknown record"
         );
 
-        assert_eq!(s.db.row_counts(&["files"]).await[0].1, 0, "{label}");
-        assert_eq!(stored_objects(&s), 0, "{label}: nothing on disk");
+        assert_eq!(
+            s.db.row_counts(&["files"]).await[0].1,
+            1,
+            "{label}: only the allowed one"
+        );
+        assert_eq!(stored_objects(&s), 1, "{label}: nothing else on disk");
         s.stop().await.unwrap();
     }
 }
