@@ -143,10 +143,10 @@ mod tests {
         for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17] {
             let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             let sealed = seal(&plain, 3);
-            if len > 0 {
-                assert!(!sealed
-                    .windows(len.min(64))
-                    .any(|w| w == &plain[..len.min(64)]));
+            // A run of 64 plaintext bytes would not survive sealing; a shorter one can turn up
+            // in ciphertext by chance.
+            if len >= 64 {
+                assert!(!sealed.windows(64).any(|w| w == &plain[..64]));
             }
             assert_eq!(open(&key(), &sealed).unwrap(), plain, "length {len}");
         }
