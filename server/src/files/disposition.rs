@@ -46,7 +46,7 @@ mod tests {
         );
         assert_eq!(
             header(true, "Überweisung \"€\".png"),
-            "inline; filename=\"_berweisung __.png\"; filename*=UTF-8''%C3%9Cberweisung%20%22%E2%82%AC%22.png"
+            "inline; filename=\"_berweisung ___.png\"; filename*=UTF-8''%C3%9Cberweisung%20%22%E2%82%AC%22.png"
         );
     }
 }
