@@ -2,7 +2,7 @@
 //! and how many rows left. The row is written when the export starts — an export broken off
 //! half-way is still on record — and the count when it ends.
 
-use crate::model::{UserId, WorkspaceId};
+use crate::model::WorkspaceId;
 use crate::permissions::Key;
 use crate::server::access::grants::Export;
 use crate::server::platform::clock::Clock;
@@ -72,33 +72,4 @@ impl Recorded {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// The exports `user` made in the grant's workspace, newest first: (list, rows, started).
-pub async fn by_user<K: Key>(
-    db: &Db,
-    export: &Export<'_, K>,
-    user: &UserId,
-) -> Result<Vec<(String, Option<i64>, i64)>, DomainError> {
-    use sqlx::Row;
-    let grant = export.grant();
-    let mut tx = grant.begin(db, false).await?;
-    let rows = sqlx::query(
-        "SELECT list, row_count, started_at FROM data_exports \
-         WHERE workspace_id = $1 AND user_id = $2 ORDER BY started_at DESC",
-    )
-    .bind(grant.workspace().as_str())
-    .bind(user.as_str())
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("list")?,
-                r.try_get("row_count")?,
-                r.try_get("started_at")?,
-            ))
-        })
-        .collect()
 }
