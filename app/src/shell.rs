@@ -15,6 +15,7 @@ use crate::pages::{
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     forgot_password::ForgotPasswordPage,
     groups::GroupsPage,
+    imports::{CustomerImportPage, CustomerImportRunPage, ProductImportPage, ProductImportRunPage},
     invitation::InvitationPage,
     licences::{detail::LicencePage, new::NewLicencePage, LicencesPage},
     members::MembersPage,
@@ -90,9 +91,13 @@ lazy_pages! {
     WorkspacesRoute => WorkspacesPage,
     CustomersRoute => CustomersPage,
     NewCustomerRoute => NewCustomerPage,
+    CustomerImportRoute => CustomerImportPage,
+    CustomerImportRunRoute => CustomerImportRunPage,
     CustomerRoute => CustomerPage,
     ProductsRoute => ProductsPage,
     NewProductRoute => NewProductPage,
+    ProductImportRoute => ProductImportPage,
+    ProductImportRunRoute => ProductImportRunPage,
     ProductRoute => ProductPage,
     QuotesRoute => QuotesPage,
     NewQuoteRoute => NewQuotePage,
@@ -141,9 +146,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workspaces") view={Lazy::<WorkspacesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customers/import") view={Lazy::<CustomerImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customers/import/:id") view={Lazy::<CustomerImportRunRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products") view={Lazy::<ProductsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/new") view={Lazy::<NewProductRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/products/import") view={Lazy::<ProductImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/products/import/:id") view={Lazy::<ProductImportRunRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/:id") view={Lazy::<ProductRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quotes") view={Lazy::<QuotesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quotes/new") view={Lazy::<NewQuoteRoute>::new()} ssr=SsrMode::Async />

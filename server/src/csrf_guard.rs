@@ -23,6 +23,7 @@ fn renders_no_page(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path.starts_with("/files/")
         || path.starts_with("/export/")
+        || path.starts_with("/import/")
         || matches!(path, "/healthz" | "/readyz" | "/favicon.svg")
 }
 

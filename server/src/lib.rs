@@ -11,6 +11,7 @@ pub mod exports;
 pub mod files;
 pub mod gate;
 pub mod health;
+pub mod imports;
 pub mod limited_endpoints;
 pub mod rate_limits;
 pub mod request_scope;

@@ -119,6 +119,7 @@ pub fn build(state: AppState) -> Router {
 
     // The file routes carry their own, larger body limit.
     app.merge(crate::files::routes())
+        .merge(crate::imports::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf_guard::page_token,

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod files;
 pub mod groups;
+pub mod imports;
 pub mod invitations;
 pub mod licences;
 pub mod members;

@@ -228,14 +228,14 @@ impl UploadProblem {
         Self::ALL.into_iter().find(|p| p.code() == code)
     }
 
-    /// The message for a file meant for `purpose`.
-    pub fn message(self, purpose: Purpose) -> String {
+    /// The message, for a file whose limits read `limits`.
+    pub fn message(self, limits: &str) -> String {
         match self {
             Self::Missing => "Choose a file to upload.".into(),
-            Self::TooLarge => format!("That file is too large: {}.", purpose.limits_text()),
+            Self::TooLarge => format!("That file is too large: {limits}."),
             Self::Type => format!(
-                "That file is not accepted here, or its content is not what its name says: {}.",
-                purpose.limits_text()
+                "That file is not accepted here, or its content is not what its name says: \
+                 {limits}."
             ),
             Self::Name => "The file's name cannot be used: rename it to a plain name with an \
                  extension, under 200 characters."

@@ -78,7 +78,8 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
                             let rows = file_rows(&list, writable.then_some(&remove_button));
                             let upload = writable.then(|| {
                                 let href = holder.upload_href(&record.get_value());
-                                view! { <UploadForm href purpose=holder.purpose() label="Add a file" /> }
+                                let purpose = holder.purpose();
+                                view! { <UploadForm href hint=purpose.limits_text() accept=purpose.accept() label="Add a file" /> }
                             });
                             view! { {rows} {upload} }.into_any()
                         }
@@ -138,7 +139,7 @@ pub fn UploadOutcome(purpose: Purpose) -> impl IntoView {
     move || {
         query.with(|q| {
             if let Some(problem) = q.get("file_error").as_deref().and_then(UploadProblem::from_code) {
-                Some(view! { <p class="alert alert-error" role="alert">{problem.message(purpose)}</p> }.into_any())
+                Some(view! { <p class="alert alert-error" role="alert">{problem.message(&purpose.limits_text())}</p> }.into_any())
             } else {
                 (q.get("file").as_deref() == Some("added"))
                     .then(|| view! { <p class="alert alert-success" role="status">"File added."</p> }.into_any())
@@ -150,14 +151,21 @@ pub fn UploadOutcome(purpose: Purpose) -> impl IntoView {
 /// A plain multipart form: it works without JavaScript, and carries the CSRF token as its
 /// first field, which the server reads before the file.
 #[component]
-pub fn UploadForm(href: String, purpose: Purpose, label: &'static str) -> impl IntoView {
+pub fn UploadForm(
+    href: String,
+    /// What the file may be, under the label.
+    hint: String,
+    /// The input's `accept`.
+    accept: String,
+    label: &'static str,
+) -> impl IntoView {
     view! {
         <form class="form upload-form" method="post" enctype="multipart/form-data" action=href>
             <CsrfField />
             <div class="field">
                 <label for="upload-file">{label}</label>
-                <p id="upload-hint" class="field-hint">{purpose.limits_text()}</p>
-                <input id="upload-file" type="file" name="file" accept=purpose.accept() required=true aria-describedby="upload-hint" />
+                <p id="upload-hint" class="field-hint">{hint}</p>
+                <input id="upload-file" type="file" name="file" accept=accept required=true aria-describedby="upload-hint" />
             </div>
             <div class="form-actions">
                 <button type="submit" class="btn">"Upload"</button>

@@ -110,10 +110,13 @@ pub fn CustomersPage() -> impl IntoView {
                             });
                             view! { <a class="btn" href=href rel="external">"Export CSV"</a> }
                         });
+                        let import = (can(Permission::CustomersImport)
+                            && user.as_ref().is_some_and(|u| u.bulk_allowed))
+                        .then(|| view! { <a class="btn" href="/customers/import">"Import CSV"</a> });
                         let new = can(Permission::CustomersWrite).then(|| {
                             view! { <a class="btn btn-primary" href="/customers/new">"New customer"</a> }
                         });
-                        view! { <div class="toolbar-actions">{export}{new}</div> }
+                        view! { <div class="toolbar-actions">{export}{import}{new}</div> }
                     })}
                 </Suspense>
             </div>

@@ -34,7 +34,12 @@ pub fn LogoCard() -> impl IntoView {
                 })}
             </Suspense>
             <FormAlert error />
-            <UploadForm href=LOGO_UPLOAD_HREF.to_owned() purpose=Purpose::WorkspaceLogo label="Upload a logo" />
+            <UploadForm
+                href=LOGO_UPLOAD_HREF.to_owned()
+                hint=Purpose::WorkspaceLogo.limits_text()
+                accept=Purpose::WorkspaceLogo.accept()
+                label="Upload a logo"
+            />
         </section>
     }
 }

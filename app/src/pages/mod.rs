@@ -13,6 +13,7 @@ pub mod documents;
 pub mod forgot_password;
 pub mod groups;
 pub mod history;
+pub mod imports;
 pub mod invitation;
 pub mod licences;
 pub mod login_hours;

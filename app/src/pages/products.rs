@@ -48,8 +48,12 @@ pub fn ProductsPage() -> impl IntoView {
                 </form>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::ProductsWrite));
-                        can_write.then(|| view! { <a class="btn btn-primary" href="/products/new">"New product"</a> })
+                        let user = current.await.ok().flatten();
+                        let can_write = user.as_ref().is_some_and(|u| u.can(Permission::ProductsWrite));
+                        let may_import = can_write && user.as_ref().is_some_and(|u| u.bulk_allowed);
+                        let import = may_import.then(|| view! { <a class="btn" href="/products/import">"Import CSV"</a> });
+                        let new = can_write.then(|| view! { <a class="btn btn-primary" href="/products/new">"New product"</a> });
+                        view! { <div class="toolbar-actions">{import}{new}</div> }
                     })}
                 </Suspense>
             </div>

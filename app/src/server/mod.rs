@@ -7,6 +7,7 @@ pub mod access;
 pub mod exports;
 pub mod files;
 pub mod identity;
+pub mod imports;
 pub mod platform;
 pub mod records;
 pub mod reports;

@@ -15,6 +15,7 @@ mod documents;
 mod exports;
 mod files;
 mod history;
+mod imports;
 mod ip_rules;
 mod licences;
 mod lists;

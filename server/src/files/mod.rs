@@ -6,6 +6,7 @@
 
 mod disposition;
 mod download;
+pub mod multipart;
 mod ranges;
 mod upload;
 
@@ -16,10 +17,15 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use app::model::Purpose;
 
+/// `Content-Disposition: attachment` with a file's name, in both RFC 6266 forms.
+pub fn disposition_header(name: &str) -> String {
+    disposition::header(false, name)
+}
+
 use crate::state::AppState;
 
 /// Room in an upload's body for the multipart framing and the CSRF field around the file.
-const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 /// The largest body any upload may send: the largest file any purpose takes, plus framing.
 /// Each purpose's own limit is enforced while the file streams in.

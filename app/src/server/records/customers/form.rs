@@ -2,7 +2,7 @@
 //! assignee and team looked up in the caller's workspace, and the record kept within the
 //! caller's reach.
 
-use crate::model::{CustomerKind, TeamId, UserId};
+use crate::model::CustomerKind;
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
 use crate::server::identity::accounts::EmailAddress;
@@ -29,7 +29,8 @@ pub struct CustomerForm {
     pub team_id: String,
 }
 
-pub(super) struct Valid {
+/// The customer's own fields, checked.
+pub(super) struct Fields {
     /// `None`: the form left it out.
     pub kind: Option<CustomerKind>,
     pub name: String,
@@ -38,8 +39,6 @@ pub(super) struct Valid {
     pub company: String,
     pub tax_id: String,
     pub notes: String,
-    pub assigned: UserId,
-    pub team: Option<TeamId>,
 }
 
 /// An optional phone number: digits and the usual separators, at most 40 characters.
@@ -91,7 +90,21 @@ pub(super) async fn validate<K: Key>(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<K>,
     form: &CustomerForm,
-) -> Result<Valid, DomainError> {
+) -> Result<(Fields, Assignment), DomainError> {
+    let fields = fields(form)?;
+    let assignment = assignment::resolve(
+        conn,
+        grant,
+        &super::KIND,
+        &form.assigned_user_id,
+        &form.team_id,
+    )
+    .await?;
+    Ok((fields, assignment))
+}
+
+/// Checks the customer's own fields, each named when it is wrong; needs no database.
+pub(super) fn fields(form: &CustomerForm) -> Result<Fields, DomainError> {
     let kind = match form.kind.trim() {
         "" => None,
         key => Some(
@@ -126,15 +139,7 @@ pub(super) async fn validate<K: Key>(
             format!("Use at most {NOTES_MAX_CHARS} characters."),
         ));
     }
-    let Assignment { assigned, team } = assignment::resolve(
-        conn,
-        grant,
-        &super::KIND,
-        &form.assigned_user_id,
-        &form.team_id,
-    )
-    .await?;
-    Ok(Valid {
+    Ok(Fields {
         kind,
         name,
         email,
@@ -142,7 +147,5 @@ pub(super) async fn validate<K: Key>(
         company,
         tax_id,
         notes,
-        assigned,
-        team,
     })
 }

@@ -13,6 +13,7 @@ pub mod contacts;
 mod countries;
 pub mod export;
 mod form;
+pub mod import;
 pub mod parts;
 pub mod tags;
 
@@ -29,6 +30,7 @@ use crate::server::access::grants::{Bulk, Grant};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::assignment::Assignment;
 use crate::server::records::bulk::{self, Selection};
 use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
@@ -198,37 +200,8 @@ pub async fn create(
     form: &CustomerForm,
 ) -> Result<Customer, DomainError> {
     let mut tx = grant.begin(db, true).await?;
-    let v = form::validate(&mut tx, grant, form).await?;
-    // Without customers.sensitive one cannot see the field, so one does not set it either.
-    let tax_id = if KIND.shows(grant, "tax_id") {
-        v.tax_id
-    } else {
-        String::new()
-    };
-    let id = CustomerId::fresh();
-    let now = clock.now_ms();
-    sqlx::query(
-        "INSERT INTO customers (id, workspace_id, kind, name, name_key, email, phone, company, \
-         tax_id, notes, assigned_user_id, team_id, created_at, updated_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(id.as_str())
-    .bind(grant.workspace().as_str())
-    .bind(v.kind.unwrap_or_default().key())
-    .bind(&v.name)
-    .bind(v.name.to_lowercase())
-    .bind(&v.email)
-    .bind(&v.phone)
-    .bind(&v.company)
-    .bind(&tax_id)
-    .bind(&v.notes)
-    .bind(v.assigned.as_str())
-    .bind(v.team.as_ref().map(|t| t.as_str().to_owned()))
-    .bind(now)
-    .bind(now)
-    .bind(grant.user().as_str())
-    .execute(&mut *tx)
-    .await?;
+    let (v, assignment) = form::validate(&mut tx, grant, form).await?;
+    let id = insert_row(&mut tx, clock, grant, &v, &assignment).await?;
     let customer = find(&mut tx, grant, &id).await?;
     history::record(
         &mut tx,
@@ -247,6 +220,47 @@ pub async fn create(
     Ok(customer)
 }
 
+/// Inserts a checked customer; the tax id only when the grant may see it (without
+/// `customers.sensitive` one cannot see the field, so one does not set it either).
+async fn insert_row<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<K>,
+    v: &form::Fields,
+    assignment: &Assignment,
+) -> Result<CustomerId, DomainError> {
+    let tax_id = if KIND.shows(grant, "tax_id") {
+        v.tax_id.as_str()
+    } else {
+        ""
+    };
+    let id = CustomerId::fresh();
+    let now = clock.now_ms();
+    sqlx::query(
+        "INSERT INTO customers (id, workspace_id, kind, name, name_key, email, phone, company, \
+         tax_id, notes, assigned_user_id, team_id, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(id.as_str())
+    .bind(grant.workspace().as_str())
+    .bind(v.kind.unwrap_or_default().key())
+    .bind(&v.name)
+    .bind(v.name.to_lowercase())
+    .bind(&v.email)
+    .bind(&v.phone)
+    .bind(&v.company)
+    .bind(tax_id)
+    .bind(&v.notes)
+    .bind(assignment.assigned.as_str())
+    .bind(assignment.team.as_ref().map(|t| t.as_str().to_owned()))
+    .bind(now)
+    .bind(now)
+    .bind(grant.user().as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
 /// Changes a customer the grant reaches (else `NotFound`), if it is still at `version` (else
 /// `Conflict`); it must stay within reach. A caller without `customers.sensitive` leaves
 /// sensitive fields as they are.
@@ -260,7 +274,7 @@ pub async fn update(
 ) -> Result<Customer, DomainError> {
     let mut tx = grant.begin(db, true).await?;
     let before = find(&mut tx, grant, id).await?;
-    let v = form::validate(&mut tx, grant, form).await?;
+    let (v, assignment) = form::validate(&mut tx, grant, form).await?;
     let kind = v.kind.unwrap_or(before.kind);
     if kind == CustomerKind::Person && before.kind == CustomerKind::Company {
         contacts::none_left(&mut tx, grant, id).await?;
@@ -281,9 +295,9 @@ pub async fn update(
         .push(", notes = ")
         .arg(v.notes)
         .push(", assigned_user_id = ")
-        .arg(v.assigned.as_str())
+        .arg(assignment.assigned.as_str())
         .push(", team_id = ");
-    match &v.team {
+    match &assignment.team {
         Some(team) => sql.arg(team.as_str()),
         None => sql.push("NULL"),
     };

@@ -98,7 +98,7 @@ pub(super) fn tag_clause(sql: &mut Sql, tag: &str) {
     .push(")");
 }
 
-async fn insert(
+pub(super) async fn insert(
     conn: &mut sqlx::AnyConnection,
     workspace: &str,
     customer: &str,

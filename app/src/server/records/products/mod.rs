@@ -6,6 +6,7 @@
 //! whatever its case.
 
 mod form;
+pub mod import;
 
 use sqlx::Row;
 
@@ -154,6 +155,32 @@ pub async fn create(
     let mut tx = grant.begin(db, true).await?;
     let v = form::validate(form, &workspace_currency(&mut tx, grant).await?)?;
     guard(grant, v.price.minor() != 0, v.stock.is_some())?;
+    let id = insert_row(&mut tx, clock, grant, &v).await?;
+    let product = find(&mut tx, grant, &id).await?;
+    history::record(
+        &mut tx,
+        clock,
+        grant,
+        &KIND,
+        history::Event {
+            action: "create",
+            id: id.as_str(),
+            before: None,
+            after: Some(history::fields(&product)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// Inserts a checked product; a SKU the catalogue has answers 422 on `sku`.
+async fn insert_row<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<K>,
+    v: &form::Valid,
+) -> Result<ProductId, DomainError> {
     let id = ProductId::fresh();
     let now = clock.now_ms();
     sqlx::query(
@@ -175,25 +202,10 @@ pub async fn create(
     .bind(now)
     .bind(now)
     .bind(grant.user().as_str())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(duplicate_sku)?;
-    let product = find(&mut tx, grant, &id).await?;
-    history::record(
-        &mut tx,
-        clock,
-        grant,
-        &KIND,
-        history::Event {
-            action: "create",
-            id: id.as_str(),
-            before: None,
-            after: Some(history::fields(&product)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(product)
+    Ok(id)
 }
 
 /// Changes a product of the grant's workspace (else `NotFound`) if it is still at `version`
