@@ -20,6 +20,8 @@ mod csrf;
 mod files;
 #[path = "http/forms.rs"]
 mod forms;
+#[path = "http/imports.rs"]
+mod imports;
 #[path = "http/markup.rs"]
 mod markup;
 #[path = "http/rate_limits.rs"]

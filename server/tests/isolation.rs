@@ -23,7 +23,9 @@ mod record_matrix;
 use record_matrix::RECORD_MATRIX;
 #[path = "isolation/victims.rs"]
 mod victims;
-use victims::{victim_documents, victim_file, victim_parts, victim_product, VictimDocuments};
+use victims::{
+    victim_documents, victim_file, victim_import, victim_parts, victim_product, VictimDocuments,
+};
 
 struct Victim {
     customer: String,
@@ -32,6 +34,7 @@ struct Victim {
     product: String,
     documents: VictimDocuments,
     file: String,
+    import: String,
     member: String,
     invitation: String,
     ip_rule: String,
@@ -118,6 +121,7 @@ async fn victim(db: &Db) -> Victim {
     let product = victim_product(db, &f).await;
     let documents = victim_documents(db, &f, customer.id.as_str(), &product).await;
     let file = victim_file(db, &f, customer.id.as_str()).await;
+    let import = victim_import(db, &f).await;
     invitations::invite(
         db,
         &clock,
@@ -144,6 +148,7 @@ async fn victim(db: &Db) -> Victim {
         product,
         documents,
         file,
+        import,
         member: grace.as_str().into(),
         invitation,
         ip_rule,
@@ -190,6 +195,8 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "approval_requests",
         "files",
         "file_downloads",
+        "imports",
+        "import_problems",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -325,6 +332,7 @@ impl Victim {
             Licence => self.documents.licence.clone(),
             Ticket => self.documents.ticket.clone(),
             File => self.file.clone(),
+            Import => self.import.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
@@ -346,7 +354,7 @@ async fn json_calls(s: &TestServer, v: &Victim, callers: &Callers, label: &str) 
             let res = api(c, s, path)
                 .await
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.replace("ROLE", &v.role))
+                .body(body.replace("ROLE", &v.role).replace("IMPORT", &v.import))
                 .send()
                 .await
                 .unwrap();
@@ -505,6 +513,17 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
             let expected = if who == "nobody" { 401 } else { 404 };
             assert_eq!(status, expected, "{label}: {who} downloading: {body}");
             assert!(!body.contains("A-FILE-SECRET"), "{label}: {who}");
+            let report = format!("/import/customers/{}/report.csv", v.import);
+            let res = c.get(s.url(&report)).send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            let expected = match who {
+                "nobody" => 401,
+                "Staff" | "Guest" => 403,
+                _ => 404,
+            };
+            assert_eq!(status, expected, "{label}: {who} reading a report: {body}");
+            assert!(!body.contains("A-IMPORT-SECRET"), "{label}: {who}");
             let res = c.get(s.url("/export/customers.csv")).send().await.unwrap();
             let status = res.status().as_u16();
             let body = res.text().await.unwrap();

@@ -18,6 +18,7 @@ pub enum V {
     Licence,
     Ticket,
     File,
+    Import,
     Member,
     Invitation,
     IpRule,
@@ -268,6 +269,10 @@ pub const JSON_MATRIX: &[(&str, &str)] = &[
         r#"{"id": "ROLE", "role": {"name": "Staff"}}"#,
     ),
     (
+        "/api/imports/start",
+        r#"{"list": "customers", "id": "IMPORT", "plan": {"columns": [["name", 0]], "on_refusal": "import_valid", "on_duplicate": "refuse", "team_id": ""}}"#,
+    ),
+    (
         "/api/roles/update",
         r#"{"id": "ROLE", "role": {"name": "Hijacked", "permissions": ["billing.manage"]}}"#,
     ),
@@ -276,6 +281,7 @@ pub const JSON_MATRIX: &[(&str, &str)] = &[
 /// Text that belongs to the victim workspace and must never reach a stranger.
 pub const SECRETS: &[&str] = &[
     "A-FILE-SECRET",
+    "A-IMPORT-SECRET",
     "Secret Customer A",
     "A-TAX-SECRET",
     "A-CONTACT-SECRET",

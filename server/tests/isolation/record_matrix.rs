@@ -16,6 +16,14 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/files/customer_list", &[("record", Customer)]),
     ("/api/files/order_list", &[("record", Order)]),
     (
+        "/api/imports/get",
+        &[("list", Text("customers")), ("id", Import)],
+    ),
+    (
+        "/api/imports/cancel",
+        &[("list", Text("customers")), ("id", Import)],
+    ),
+    (
         "/api/files/customer_remove",
         &[("record", Customer), ("file", File)],
     ),

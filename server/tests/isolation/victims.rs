@@ -275,3 +275,25 @@ pub async fn victim_file(db: &Db, f: &Fixture, customer: &str) -> String {
     .as_str()
     .to_owned()
 }
+
+/// An import waiting for its mapping, whose file names a secret column and row. Its bytes are
+/// stored in a directory of their own, as the victim's file's are.
+pub async fn victim_import(db: &Db, f: &Fixture) -> String {
+    use app::permissions::keys::CustomersImport;
+    use app::server::files::spool;
+    use app::server::imports;
+    use app::server::records::customers::import::CustomerImport;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = app::server::platform::testing::disk_storage(dir.path());
+    let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(
+        b"Name,A-IMPORT-SECRET\nA-IMPORT-SECRET row,x\n",
+    ))]);
+    let upload = spool::spool(storage.spool_dir(), body, 1024).await.unwrap();
+    let grant = f.grant::<CustomersImport>().await;
+    let bulk = grant.bulk().unwrap();
+    imports::receive::<CustomerImport>(db, &f.clock, &storage, &bulk, "A-IMPORT-SECRET.csv", upload)
+        .await
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
