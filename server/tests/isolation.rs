@@ -23,6 +23,7 @@ mod record_matrix;
 use record_matrix::RECORD_MATRIX;
 #[path = "isolation/victims.rs"]
 mod victims;
+use app::server::files::attachments::{OnCustomer, OnPayment, OnTicket};
 use victims::{
     victim_documents, victim_file, victim_import, victim_parts, victim_product, VictimDocuments,
 };
@@ -34,6 +35,8 @@ struct Victim {
     product: String,
     documents: VictimDocuments,
     file: String,
+    ticket_file: String,
+    payment_file: String,
     import: String,
     member: String,
     invitation: String,
@@ -120,7 +123,9 @@ async fn victim(db: &Db) -> Victim {
     let (contact, address) = victim_parts(db, &f, customer.id.as_str()).await;
     let product = victim_product(db, &f).await;
     let documents = victim_documents(db, &f, customer.id.as_str(), &product).await;
-    let file = victim_file(db, &f, customer.id.as_str()).await;
+    let file = victim_file::<OnCustomer>(db, &f, customer.id.as_str()).await;
+    let ticket_file = victim_file::<OnTicket>(db, &f, &documents.ticket).await;
+    let payment_file = victim_file::<OnPayment>(db, &f, &documents.payment).await;
     let import = victim_import(db, &f).await;
     invitations::invite(
         db,
@@ -148,6 +153,8 @@ async fn victim(db: &Db) -> Victim {
         product,
         documents,
         file,
+        ticket_file,
+        payment_file,
         import,
         member: grace.as_str().into(),
         invitation,
@@ -332,6 +339,8 @@ impl Victim {
             Licence => self.documents.licence.clone(),
             Ticket => self.documents.ticket.clone(),
             File => self.file.clone(),
+            TicketFile => self.ticket_file.clone(),
+            PaymentFile => self.payment_file.clone(),
             Import => self.import.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
@@ -493,8 +502,8 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
 }
 
 /// The file and export routes are not server functions, so the matrix above cannot list them:
-/// each stranger tries to download the victim's file, to export customers, and to upload to the
-/// victim's customer and order. Nothing is shown, nothing is stored.
+/// each stranger tries to download the victim's files, to export customers, and to upload to
+/// each record that takes files. Nothing is shown, nothing is stored.
 #[tokio::test]
 async fn strangers_can_neither_download_nor_upload_across_workspaces() {
     for db in testing::backends().await {
@@ -503,16 +512,18 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
         let v = victim(&s.db.db).await;
         let before = snapshot(&s.db, &v).await;
         for (who, c) in strangers(&s).await {
-            let res = c
-                .get(s.url(&format!("/files/{}", v.file)))
-                .send()
-                .await
-                .unwrap();
-            let status = res.status().as_u16();
-            let body = res.text().await.unwrap();
-            let expected = if who == "nobody" { 401 } else { 404 };
-            assert_eq!(status, expected, "{label}: {who} downloading: {body}");
-            assert!(!body.contains("A-FILE-SECRET"), "{label}: {who}");
+            for file in [&v.file, &v.ticket_file, &v.payment_file] {
+                let res = c
+                    .get(s.url(&format!("/files/{file}")))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                let body = res.text().await.unwrap();
+                let expected = if who == "nobody" { 401 } else { 404 };
+                assert_eq!(status, expected, "{label}: {who} downloading: {body}");
+                assert!(!body.contains("A-FILE-SECRET"), "{label}: {who}");
+            }
             let report = format!("/import/customers/{}/report.csv", v.import);
             let res = c.get(s.url(&report)).send().await.unwrap();
             let status = res.status().as_u16();
@@ -539,6 +550,8 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
             for target in [
                 format!("/files/customers/{}", v.customer),
                 format!("/files/orders/{}", v.documents.order),
+                format!("/files/tickets/{}", v.documents.ticket),
+                format!("/files/payments/{}", v.documents.payment),
             ] {
                 let token = support::csrf_token(&c, &s).await;
                 let part = reqwest::multipart::Part::bytes(b"%PDF-1.7\nplanted\n".to_vec())

@@ -83,15 +83,29 @@ const MB: u64 = 1024 * 1024;
 pub enum Purpose {
     CustomerAttachment,
     OrderAttachment,
+    /// A file in a ticket's thread: a screenshot, a scanned letter.
+    TicketAttachment,
+    /// A receipt or bank statement showing a payment was made.
+    PaymentProof,
     /// The company logo in the workspace's settings, shown in the top bar.
     WorkspaceLogo,
 }
 
 impl Purpose {
+    pub const ALL: [Self; 5] = [
+        Self::CustomerAttachment,
+        Self::OrderAttachment,
+        Self::TicketAttachment,
+        Self::PaymentProof,
+        Self::WorkspaceLogo,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::CustomerAttachment => "customer_attachment",
             Self::OrderAttachment => "order_attachment",
+            Self::TicketAttachment => "ticket_attachment",
+            Self::PaymentProof => "payment_proof",
             Self::WorkspaceLogo => "workspace_logo",
         }
     }
@@ -99,6 +113,9 @@ impl Purpose {
     pub const fn types(self) -> &'static [FileType] {
         match self {
             Self::CustomerAttachment | Self::OrderAttachment => &ALL_TYPES,
+            Self::TicketAttachment | Self::PaymentProof => {
+                &[FileType::Pdf, FileType::Png, FileType::Jpeg]
+            }
             Self::WorkspaceLogo => &[FileType::Png, FileType::Jpeg],
         }
     }
@@ -106,6 +123,8 @@ impl Purpose {
     pub const fn max_bytes(self) -> u64 {
         match self {
             Self::CustomerAttachment | Self::OrderAttachment => 10 * MB,
+            Self::PaymentProof => 8 * MB,
+            Self::TicketAttachment => 5 * MB,
             Self::WorkspaceLogo => 3 * MB,
         }
     }
@@ -145,16 +164,30 @@ pub fn logo_src(id: &FileId) -> String {
 pub enum FileHolder {
     Customer,
     Order,
+    Ticket,
+    Payment,
 }
 
 impl FileHolder {
-    pub const ALL: [Self; 2] = [Self::Customer, Self::Order];
+    pub const ALL: [Self; 4] = [Self::Customer, Self::Order, Self::Ticket, Self::Payment];
 
-    /// The address segment: `/files/customers/{id}`, and the record's page `/customers/{id}`.
+    /// The address segment: `/files/customers/{id}`, and the record's table.
     pub const fn segment(self) -> &'static str {
         match self {
             Self::Customer => "customers",
             Self::Order => "orders",
+            Self::Ticket => "tickets",
+            Self::Payment => "payments",
+        }
+    }
+
+    /// The name it goes by in an API call (`holder=customer`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Order => "order",
+            Self::Ticket => "ticket",
+            Self::Payment => "payment",
         }
     }
 
@@ -166,6 +199,8 @@ impl FileHolder {
         match self {
             Self::Customer => Purpose::CustomerAttachment,
             Self::Order => Purpose::OrderAttachment,
+            Self::Ticket => Purpose::TicketAttachment,
+            Self::Payment => Purpose::PaymentProof,
         }
     }
 
@@ -176,15 +211,32 @@ impl FileHolder {
         match self {
             Self::Customer => Permission::CustomersWrite,
             Self::Order => Permission::OrdersWrite,
+            Self::Ticket => Permission::TicketsWrite,
+            Self::Payment => Permission::PaymentsProcess,
         }
     }
 
-    pub fn upload_href(self, record: &str) -> String {
-        format!("/files/{}/{record}", self.segment())
+    /// Where a page's form sends a file; a payment's proof names its order, the page to go
+    /// back to.
+    pub fn upload_href(self, record: &str, order: Option<&str>) -> String {
+        match order {
+            Some(order) => format!("/files/{}/{record}?order={order}", self.segment()),
+            None => format!("/files/{}/{record}", self.segment()),
+        }
     }
 
-    pub fn page_href(self, record: &str) -> String {
-        format!("/{}/{record}", self.segment())
+    /// The page that shows the record's files: its own, or for a payment its order's.
+    pub fn page_href(self, record: &str, order: Option<&str>) -> String {
+        match (self, order) {
+            (Self::Payment, Some(order)) => format!("/orders/{order}"),
+            (Self::Payment, None) => "/orders".to_owned(),
+            _ => format!("/{}/{record}", self.segment()),
+        }
+    }
+
+    /// The id of the record's files card, the anchor a form upload returns to.
+    pub fn card_id(record: &str) -> String {
+        format!("files-{record}")
     }
 }
 

@@ -7,31 +7,28 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::me;
-use crate::api::files::{customer_files, order_files, RemoveCustomerFile, RemoveOrderFile};
+use crate::api::files::{record_files, RemoveFile};
 use crate::components::alert::FormAlert;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::model::{size_text, utc_datetime, FileHolder, FileSummary, Purpose, UploadProblem};
 
+/// The files of one record. A payment's card sits on its order's page, which `order` names so
+/// a form upload returns there.
 #[component]
-pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
-    let remove_customer = ServerAction::<RemoveCustomerFile>::new();
-    let remove_order = ServerAction::<RemoveOrderFile>::new();
+pub fn AttachmentsCard(
+    holder: FileHolder,
+    record: String,
+    #[prop(optional)] order: Option<String>,
+    #[prop(into, default = "Files".to_owned())] heading: String,
+) -> impl IntoView {
+    let remove = ServerAction::<RemoveFile>::new();
+    let card_id = FileHolder::card_id(&record);
+    let heading_id = format!("{card_id}-heading");
     let record = StoredValue::new(record);
     let files = Resource::new(
-        move || {
-            (
-                record.get_value(),
-                remove_customer.version().get(),
-                remove_order.version().get(),
-            )
-        },
-        move |(record, _, _)| async move {
-            match holder {
-                FileHolder::Customer => customer_files(record).await,
-                FileHolder::Order => order_files(record).await,
-            }
-        },
+        move || (record.get_value(), remove.version().get()),
+        move |(record, _)| record_files(holder, record),
     );
     let can_write = Resource::new(
         || (),
@@ -42,34 +39,23 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
                 .is_some_and(|u| u.can(holder.write_permission()))
         },
     );
-    let remove_error = Signal::derive(move || {
-        remove_customer
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| remove_order.value().get().and_then(Result::err))
-    });
+    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
     let remove_button = move |file: &FileSummary| {
         let fields = vec![
+            ("holder", holder.key().to_owned()),
             ("record", record.get_value()),
             ("file", file.id.as_str().to_owned()),
         ];
         let aria_label = format!("Remove {}", file.name);
-        match holder {
-            FileHolder::Customer => view! {
-                <RowAction action=remove_customer fields label="Remove" aria_label danger=true />
-            }
-            .into_any(),
-            FileHolder::Order => view! {
-                <RowAction action=remove_order fields label="Remove" aria_label danger=true />
-            }
-            .into_any(),
-        }
+        view! { <RowAction action=remove fields label="Remove" aria_label danger=true /> }
+            .into_any()
     };
+    let order = StoredValue::new(order);
+    let labelled_by = heading_id.clone();
     view! {
-        <section class="card" id="attachments" aria-labelledby="attachments-heading">
-            <h2 id="attachments-heading">"Files"</h2>
-            <UploadOutcome purpose=holder.purpose() />
+        <section class="card" id=card_id aria-labelledby=labelled_by>
+            <h2 id=heading_id>{heading}</h2>
+            <UploadOutcome purpose=holder.purpose() record=record.get_value() />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let writable = can_write.await;
@@ -77,9 +63,13 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
                         Ok(list) => {
                             let rows = file_rows(&list, writable.then_some(&remove_button));
                             let upload = writable.then(|| {
-                                let href = holder.upload_href(&record.get_value());
+                                let record = record.get_value();
+                                let href = holder.upload_href(&record, order.get_value().as_deref());
                                 let purpose = holder.purpose();
-                                view! { <UploadForm href hint=purpose.limits_text() accept=purpose.accept() label="Add a file" /> }
+                                view! {
+                                    <UploadForm href hint=purpose.limits_text() accept=purpose.accept()
+                                        label="Add a file" id=FileHolder::card_id(&record) />
+                                }
                             });
                             view! { {rows} {upload} }.into_any()
                         }
@@ -132,12 +122,16 @@ fn file_rows(list: &[FileSummary], remove: Option<&dyn Fn(&FileSummary) -> AnyVi
 }
 
 /// What the last plain-form upload did, from the address the server sent the page back to:
-/// fixed codes, worded here, never text from the request.
+/// fixed codes, worded here, never text from the request. With several cards on a page, the
+/// address names the `record` whose card it was (`on=`).
 #[component]
-pub fn UploadOutcome(purpose: Purpose) -> impl IntoView {
+pub fn UploadOutcome(purpose: Purpose, #[prop(optional)] record: Option<String>) -> impl IntoView {
     let query = use_query_map();
     move || {
         query.with(|q| {
+            if record.is_some() && q.get("on") != record {
+                return None;
+            }
             if let Some(problem) = q.get("file_error").as_deref().and_then(UploadProblem::from_code) {
                 Some(view! { <p class="alert alert-error" role="alert">{problem.message(&purpose.limits_text())}</p> }.into_any())
             } else {
@@ -158,14 +152,18 @@ pub fn UploadForm(
     /// The input's `accept`.
     accept: String,
     label: &'static str,
+    /// What the field's ids start with, unique on the page.
+    #[prop(default = "upload".to_owned())]
+    id: String,
 ) -> impl IntoView {
+    let (file_id, hint_id) = (format!("{id}-file"), format!("{id}-hint"));
     view! {
         <form class="form upload-form" method="post" enctype="multipart/form-data" action=href>
             <CsrfField />
             <div class="field">
-                <label for="upload-file">{label}</label>
-                <p id="upload-hint" class="field-hint">{hint}</p>
-                <input id="upload-file" type="file" name="file" accept=accept required=true aria-describedby="upload-hint" />
+                <label for=file_id.clone()>{label}</label>
+                <p id=hint_id.clone() class="field-hint">{hint}</p>
+                <input id=file_id type="file" name="file" accept=accept required=true aria-describedby=hint_id />
             </div>
             <div class="form-actions">
                 <button type="submit" class="btn">"Upload"</button>

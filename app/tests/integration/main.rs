@@ -26,6 +26,7 @@ mod mfa;
 mod password_reset;
 mod payments;
 mod products;
+mod record_files;
 mod record_kit;
 mod role_deletion;
 mod roles;

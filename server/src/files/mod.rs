@@ -30,15 +30,11 @@ pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// The largest body any upload may send: the largest file any purpose takes, plus framing.
 /// Each purpose's own limit is enforced while the file streams in.
 pub fn max_upload_body() -> usize {
-    let largest = [
-        Purpose::CustomerAttachment,
-        Purpose::OrderAttachment,
-        Purpose::WorkspaceLogo,
-    ]
-    .into_iter()
-    .map(Purpose::max_bytes)
-    .max()
-    .unwrap_or(0);
+    let largest = Purpose::ALL
+        .into_iter()
+        .map(Purpose::max_bytes)
+        .max()
+        .unwrap_or(0);
     usize::try_from(largest + MULTIPART_OVERHEAD).unwrap_or(usize::MAX)
 }
 

@@ -93,9 +93,10 @@ pub fn from_page(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains("text/html"))
 }
 
-/// A page's way back: `page` with the refusal's code as `param`, at `anchor`.
-pub fn back_to(page: &str, param: &str, problem: UploadProblem, anchor: &str) -> Response {
-    Redirect::to(&format!("{page}?{param}={}{anchor}", problem.code())).into_response()
+/// A page's way back: `page` with the refusal's code as `param`, then `tail` (more of the
+/// query, the anchor).
+pub fn back_to(page: &str, param: &str, problem: UploadProblem, tail: &str) -> Response {
+    Redirect::to(&format!("{page}?{param}={}{tail}", problem.code())).into_response()
 }
 
 /// The request's parts (for its scope) and its multipart body, the CSRF token checked.

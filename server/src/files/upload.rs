@@ -1,6 +1,6 @@
 //! `POST /files/{holder}/{record}`: one file, as the `file` field of a multipart body, attached
-//! to a record. Permission: the write key of the record's kind (`customers.write`,
-//! `orders.write`) and the record within the caller's scope. `POST /files/logo`: the
+//! to a record. Permission: the holder's write key (`customers.write`, `orders.write`,
+//! `tickets.write`, `payments.process`) and the record within the caller's scope. `POST /files/logo`: the
 //! workspace's company logo. Permission: `settings.write`.
 //!
 //! The CSRF token, the spooling and the refusals are `multipart`'s; nothing is stored until
@@ -8,14 +8,14 @@
 //! status); a form post from a page (`Accept: text/html`) is sent back to the record's page
 //! with the outcome in the address, so uploading works without JavaScript.
 
-use axum::extract::{Multipart, Path, Request, State};
+use axum::extract::{Multipart, Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 
 use app::error::AppError;
-use app::model::{FileHolder, FileSummary, Purpose, LOGO_PAGE_HREF};
+use app::model::{FileHolder, FileSummary, OrderId, Purpose, LOGO_PAGE_HREF};
 use app::permissions::keys;
-use app::server::files::attachments::{self, FileError, Holder, OnCustomer, OnOrder};
+use app::server::files::attachments::{self, FileError, Holder};
 use app::server::files::logo;
 use app::server::web::auth;
 
@@ -25,29 +25,43 @@ use crate::state::AppState;
 
 /// What an upload is for, from its address.
 enum Target {
-    Record(FileHolder, String),
+    Record(FileHolder, String, Option<OrderId>),
     Logo,
 }
 
 impl Target {
-    fn page_href(&self) -> String {
+    /// Where a form upload returns, and what follows the outcome in the address: which card
+    /// it came from, and its anchor.
+    fn way_back(&self) -> (String, String) {
         match self {
-            Self::Record(holder, record) => holder.page_href(record),
-            Self::Logo => LOGO_PAGE_HREF.to_owned(),
+            Self::Record(holder, record, order) => (
+                holder.page_href(record, order.as_ref().map(OrderId::as_str)),
+                format!("&on={record}#{}", FileHolder::card_id(record)),
+            ),
+            Self::Logo => (LOGO_PAGE_HREF.to_owned(), "#attachments".to_owned()),
         }
     }
+}
+
+/// The page a payment's proof was sent from: its order's (`?order=`). Only ever a path on this
+/// site, built from an id checked for shape, so it cannot send anyone elsewhere.
+#[derive(serde::Deserialize)]
+pub struct From {
+    order: Option<String>,
 }
 
 /// `POST /files/{holder}/{record}`.
 pub async fn upload(
     State(state): State<AppState>,
     Path((holder, record)): Path<(String, String)>,
+    Query(from): Query<From>,
     req: Request,
 ) -> Response {
     let Some(holder) = FileHolder::from_segment(&holder) else {
         return error_response(StatusCode::NOT_FOUND, &AppError::NotFound);
     };
-    answer(&state, Target::Record(holder, record), req).await
+    let order = from.order.and_then(|o| OrderId::from_client(&o).ok());
+    answer(&state, Target::Record(holder, record, order), req).await
 }
 
 /// `POST /files/logo`: the workspace's company logo. Permission: `settings.write`.
@@ -58,14 +72,12 @@ pub async fn logo(State(state): State<AppState>, req: Request) -> Response {
 async fn answer(state: &AppState, target: Target, req: Request) -> Response {
     let from_page = multipart::from_page(req.headers());
     let outcome = accept(state, &target, req).await;
-    let page = target.page_href();
+    let (page, tail) = target.way_back();
     match (outcome, from_page) {
         (Ok(summary), false) => (StatusCode::CREATED, axum::Json(summary)).into_response(),
         (Err(refusal), false) => refusal.into_json(),
-        (Ok(_), true) => Redirect::to(&format!("{page}?file=added#attachments")).into_response(),
-        (Err(refusal), true) => {
-            multipart::back_to(&page, "file_error", refusal.problem, "#attachments")
-        }
+        (Ok(_), true) => Redirect::to(&format!("{page}?file=added{tail}")).into_response(),
+        (Err(refusal), true) => multipart::back_to(&page, "file_error", refusal.problem, &tail),
     }
 }
 
@@ -73,11 +85,8 @@ async fn accept(state: &AppState, target: &Target, req: Request) -> Result<FileS
     let (scope, multipart) = multipart::open(state, req).await?;
     let work = async {
         match target {
-            Target::Record(FileHolder::Customer, record) => {
-                receive::<OnCustomer>(state, record, multipart).await
-            }
-            Target::Record(FileHolder::Order, record) => {
-                receive::<OnOrder>(state, record, multipart).await
+            Target::Record(holder, record, _) => {
+                app::for_holder!(*holder, H => receive::<H>(state, record, multipart).await)
             }
             Target::Logo => receive_logo(state, multipart).await,
         }

@@ -393,13 +393,43 @@ async fn a_plain_form_upload_returns_to_the_record_page() {
             .send()
             .await
             .unwrap();
-        // The cookie client follows the redirect: it lands on the record's page (the
-        // `#attachments` fragment stays with the browser, not the request).
+        // The cookie client follows the redirect: it lands on the record's page, naming the
+        // card (the `#files-…` fragment stays with the browser, not the request).
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(
             res.url().as_str(),
-            s.url(&format!("/customers/{customer}{outcome}")),
+            s.url(&format!("/customers/{customer}{outcome}&on={customer}")),
             "{name}"
+        );
+    }
+    // A payment's proof goes back to the order its form names — only ever a path here, built
+    // from an id: anything else sends the page to the order list.
+    let (payment, order) = (
+        "01890000-0000-7000-8000-00000000000a",
+        "01890000-0000-7000-8000-00000000000b",
+    );
+    for (asked, back) in [
+        (order.to_owned(), format!("/orders/{order}")),
+        ("//evil.example/x".to_owned(), "/orders".to_owned()),
+        ("https://evil.example".to_owned(), "/orders".to_owned()),
+    ] {
+        let form = Form::new()
+            .text("csrf_token", token.clone())
+            .part("file", Part::bytes(pdf()).file_name("receipt.pdf"));
+        let res = c
+            .post(s.url(&format!("/files/payments/{payment}")))
+            .query(&[("order", asked.as_str())])
+            .header(header::ACCEPT, "text/html")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let url = res.url().clone();
+        assert_eq!(url.host_str(), Some("127.0.0.1"), "{asked}");
+        assert_eq!(url.path(), back, "{asked}");
+        assert!(
+            url.query().unwrap_or_default().starts_with("file_error="),
+            "{asked}: {url}"
         );
     }
     assert_eq!(s.db.row_counts(&["files"]).await[0].1, 1);

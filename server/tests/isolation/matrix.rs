@@ -18,6 +18,8 @@ pub enum V {
     Licence,
     Ticket,
     File,
+    TicketFile,
+    PaymentFile,
     Import,
     Member,
     Invitation,

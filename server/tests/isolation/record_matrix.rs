@@ -13,8 +13,22 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/customers/get", &[("id", Customer)]),
-    ("/api/files/customer_list", &[("record", Customer)]),
-    ("/api/files/order_list", &[("record", Order)]),
+    (
+        "/api/files/list",
+        &[("holder", Text("customer")), ("record", Customer)],
+    ),
+    (
+        "/api/files/list",
+        &[("holder", Text("order")), ("record", Order)],
+    ),
+    (
+        "/api/files/list",
+        &[("holder", Text("ticket")), ("record", Ticket)],
+    ),
+    (
+        "/api/files/list",
+        &[("holder", Text("payment")), ("record", Payment)],
+    ),
     (
         "/api/imports/get",
         &[("list", Text("customers")), ("id", Import)],
@@ -24,12 +38,32 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         &[("list", Text("customers")), ("id", Import)],
     ),
     (
-        "/api/files/customer_remove",
-        &[("record", Customer), ("file", File)],
+        "/api/files/remove",
+        &[
+            ("holder", Text("customer")),
+            ("record", Customer),
+            ("file", File),
+        ],
     ),
     (
-        "/api/files/order_remove",
-        &[("record", Order), ("file", File)],
+        "/api/files/remove",
+        &[("holder", Text("order")), ("record", Order), ("file", File)],
+    ),
+    (
+        "/api/files/remove",
+        &[
+            ("holder", Text("ticket")),
+            ("record", Ticket),
+            ("file", TicketFile),
+        ],
+    ),
+    (
+        "/api/files/remove",
+        &[
+            ("holder", Text("payment")),
+            ("record", Payment),
+            ("file", PaymentFile),
+        ],
     ),
     ("/api/customers/form_options", &[]),
     (

@@ -247,11 +247,14 @@ pub async fn victim_parts(db: &Db, f: &Fixture, customer: &str) -> (String, Stri
     )
 }
 
-/// A PDF named with a secret, attached to the victim's customer. Its bytes are stored in a
-/// directory of their own: a stranger who got past the checks would find the row, never these.
-pub async fn victim_file(db: &Db, f: &Fixture, customer: &str) -> String {
-    use app::permissions::keys::CustomersWrite;
-    use app::server::files::attachments::{self, OnCustomer};
+/// A PDF named with a secret, attached to the victim's `record` of `H`. Its bytes are stored in
+/// a directory of their own: a stranger who got past the checks would find the row, never these.
+pub async fn victim_file<H: app::server::files::attachments::Holder>(
+    db: &Db,
+    f: &Fixture,
+    record: &str,
+) -> String {
+    use app::server::files::attachments;
     use app::server::files::spool;
     let dir = tempfile::tempdir().unwrap();
     let storage = app::server::platform::testing::disk_storage(dir.path());
@@ -259,13 +262,13 @@ pub async fn victim_file(db: &Db, f: &Fixture, customer: &str) -> String {
         b"%PDF-1.7\nA-FILE-SECRET\n%%EOF\n",
     ))]);
     let upload = spool::spool(storage.spool_dir(), body, 1024).await.unwrap();
-    let write = f.grant::<CustomersWrite>().await;
-    attachments::attach::<OnCustomer>(
+    let write = f.grant::<H::Write>().await;
+    attachments::attach::<H>(
         db,
         &f.clock,
         &storage,
         &write,
-        customer,
+        record,
         "A-FILE-SECRET.pdf",
         upload,
     )

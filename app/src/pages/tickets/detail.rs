@@ -18,9 +18,10 @@ use crate::components::raw_text::TextArea;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::model::{
-    utc_datetime, DocumentFormOptions, MessageKind, Ticket, TicketDetail, TicketMessage,
-    TicketStatus,
+    utc_datetime, DocumentFormOptions, FileHolder, MessageKind, Ticket, TicketDetail,
+    TicketMessage, TicketStatus,
 };
+use crate::pages::attachments::AttachmentsCard;
 use crate::pages::documents::message;
 use crate::pages::documents::status_pill;
 use crate::pages::history::HistoryCard;
@@ -152,6 +153,7 @@ fn TicketView(
             <ol class="thread">{detail.messages.into_iter().map(message_view).collect_view()}</ol>
             {reply}
         </section>
+        <AttachmentsCard holder=FileHolder::Ticket record=history_id.clone() />
         {edit}
         <HistoryCard target=history_id />
     }

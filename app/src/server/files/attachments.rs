@@ -6,52 +6,18 @@
 use sqlx::Row;
 
 pub use super::errors::FileError;
+pub use super::holders::{Holder, OnCustomer, OnOrder, OnPayment, OnTicket};
 use super::intake;
 use super::spool::Spooled;
 use super::storage::{Storage, StorageError};
-use crate::model::{FileHolder, FileId, FileSummary, FileType, Purpose, UserId};
-use crate::permissions::{keys, Key};
+use crate::model::{FileId, FileSummary, FileType, UserId};
+use crate::permissions::Key;
 use crate::server::access::grants::{Grant, Held};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, orders, scope};
-
-/// A kind of record files hang on.
-pub trait Holder {
-    /// Reading the record reads its files.
-    type Read: Key;
-    /// Writing the record adds and removes its files.
-    type Write: Key;
-    const HOLDER: FileHolder;
-    const PURPOSE: Purpose = Self::HOLDER.purpose();
-    /// The `files` column naming the record.
-    const COLUMN: &'static str;
-    fn kind() -> &'static RecordKind;
-}
-
-pub struct OnCustomer;
-impl Holder for OnCustomer {
-    type Read = keys::CustomersRead;
-    type Write = keys::CustomersWrite;
-    const HOLDER: FileHolder = FileHolder::Customer;
-    const COLUMN: &'static str = "customer_id";
-    fn kind() -> &'static RecordKind {
-        &customers::KIND
-    }
-}
-
-pub struct OnOrder;
-impl Holder for OnOrder {
-    type Read = keys::OrdersRead;
-    type Write = keys::OrdersWrite;
-    const HOLDER: FileHolder = FileHolder::Order;
-    const COLUMN: &'static str = "order_id";
-    fn kind() -> &'static RecordKind {
-        &orders::KIND
-    }
-}
+use crate::server::records::scope;
 
 async fn ensure_reach<K: Key>(
     db: &Db,
@@ -163,8 +129,8 @@ impl Found {
 pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainError> {
     let mut tx = db.begin_in(held.workspace(), false).await?;
     let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS}, f.purpose, f.customer_id, f.order_id, f.object_key, \
-         f.sha256, f.sealed FROM files f JOIN users u ON u.id = f.uploaded_by \
+        "SELECT {SUMMARY_COLUMNS}, f.purpose, f.customer_id, f.order_id, f.ticket_id, \
+         f.payment_id, f.object_key, f.sha256, f.sealed FROM files f JOIN users u ON u.id = f.uploaded_by \
          WHERE f.workspace_id = $1 AND f.id = $2"
     ))
     .bind(held.workspace().as_str())
@@ -177,6 +143,8 @@ pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainErro
     match purpose.as_str() {
         "customer_attachment" => reach_holder::<OnCustomer>(db, held, &row).await?,
         "order_attachment" => reach_holder::<OnOrder>(db, held, &row).await?,
+        "ticket_attachment" => reach_holder::<OnTicket>(db, held, &row).await?,
+        "payment_proof" => reach_holder::<OnPayment>(db, held, &row).await?,
         // The logo is the workspace's face: every member sees it in the top bar.
         "workspace_logo" => {}
         other => return Err(DomainError::Internal(format!("file purpose {other}"))),
@@ -254,19 +222,4 @@ pub async fn remove<H: Holder>(
         .remove(&row.try_get::<String, _>("object_key")?)
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_pages_and_the_server_agree_on_each_holders_write_key() {
-        fn check<H: Holder>() {
-            assert_eq!(H::HOLDER.write_permission(), H::Write::PERMISSION);
-            assert_eq!(H::kind().table, H::HOLDER.segment());
-        }
-        check::<OnCustomer>();
-        check::<OnOrder>();
-    }
 }

@@ -18,6 +18,14 @@ pub struct Judged {
 }
 
 pub async fn judge(purpose: Purpose, name: &str, upload: Spooled) -> Result<Judged, FileError> {
+    // The route cuts a stream off at the purpose's limit; this holds it for every caller.
+    if upload.size > purpose.max_bytes() {
+        let problem = UploadProblem::TooLarge;
+        return Err(FileError::refused(
+            problem,
+            problem.message(&purpose.limits_text()),
+        ));
+    }
     let name = names::clean(name).map_err(|e| FileError::refused(UploadProblem::Name, e))?;
     let (judged, upload, name) = tokio::task::spawn_blocking(move || {
         let judged = judge::judge(upload.path(), &name, purpose.types());

@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod errors;
 pub mod garbage;
+pub mod holders;
 pub mod intake;
 pub mod judge;
 pub mod logo;
