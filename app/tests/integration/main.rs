@@ -25,6 +25,7 @@ mod mail;
 mod mfa;
 mod password_reset;
 mod payments;
+mod product_imports;
 mod products;
 mod record_files;
 mod record_kit;

@@ -92,16 +92,28 @@ fn ImportRun(list: ImportList) -> impl IntoView {
         move || (id(), tick.get(), actions.versions()),
         move |(id, _, _)| get_import(list.key().to_owned(), id),
     );
-    // While a run is under way, look again shortly: the page follows it to its end.
+    // While a run is under way, look again every half second: the page follows it to its end.
+    // A clock, not an effect on the answer, since two answers alike (still checking) would not
+    // wake an effect again. Effects run in the browser only, so the server starts no clock.
     Effect::new(move |_| {
-        if let Some(Ok(v)) = import.get() {
-            if v.status == ImportStatus::Running {
-                set_timeout(
-                    move || tick.update(|t| *t += 1),
-                    std::time::Duration::from_millis(500),
-                );
+        let running = move || {
+            import
+                .get_untracked()
+                .is_some_and(|r| r.is_ok_and(|v| v.status == ImportStatus::Running))
+        };
+        let clock = set_interval_with_handle(
+            move || {
+                if running() {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_millis(500),
+        );
+        on_cleanup(move || {
+            if let Ok(clock) = clock {
+                clock.clear();
             }
-        }
+        });
     });
     view! {
         <Title text=format!("{} · Gatehouse", title(list)) />

@@ -78,10 +78,13 @@ pub fn RunCard(import: ImportView, actions: Actions) -> impl IntoView {
     } else {
         outcome(&v)
     };
+    // One status line from start to end, so assistive technology follows it; its colour says
+    // how it ended: all written, written with rows left out, or nothing written.
     let class = match v.status {
-        ImportStatus::Done if v.refused_rows == 0 => "alert alert-success",
         ImportStatus::Running => "import-status",
-        _ => "alert alert-error",
+        ImportStatus::Done if v.refused_rows == 0 => "import-status alert alert-success",
+        ImportStatus::Done => "import-status alert alert-warning",
+        _ => "import-status alert alert-error",
     };
     let report = (v.status.finished() && v.refused_rows > 0).then(|| {
         let rows = v
