@@ -11,8 +11,7 @@ use crate::components::form::{
 };
 use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
-use crate::model::{FileHolder, OrderPayments, Payment, PaymentMethod, RefundOutcome};
-use crate::pages::attachments::AttachmentsCard;
+use crate::model::{OrderPayments, Payment, PaymentMethod, RefundOutcome};
 
 /// The actions of the card, made once so their answers outlive re-renders.
 #[derive(Clone, Copy)]
@@ -108,19 +107,6 @@ fn row(p: Payment, may_refund: bool, may_reconcile: bool, a: Actions) -> impl In
 #[component]
 fn Payments(p: OrderPayments, order_id: String, payable: bool, a: Actions) -> impl IntoView {
     let (may_refund, may_reconcile) = (p.may_refund, p.may_reconcile);
-    // Proof shows what a masked reference hides: its card is for those who see references.
-    let proofs = p
-        .payments
-        .iter()
-        .filter(|pay| !pay.reference_masked)
-        .map(|pay| {
-            let heading = format!("Proof of payment: {} on {}", pay.amount, pay.paid_on);
-            view! {
-                <AttachmentsCard holder=FileHolder::Payment record=pay.id.as_str().to_owned()
-                    order=order_id.clone() heading />
-            }
-        })
-        .collect_view();
     let rows = p
         .payments
         .into_iter()
@@ -168,7 +154,6 @@ fn Payments(p: OrderPayments, order_id: String, payable: bool, a: Actions) -> im
             <p class="alert alert-warning" role="status">"This refund is over the workspace's threshold: it waits for someone else who may refund orders to approve it."</p>
         })}
         <FormAlert error />
-        <div class="proofs">{proofs}</div>
         {take}
     }
 }
