@@ -22,17 +22,11 @@ use app::server::workspace::teams;
 #[path = "support/fill.rs"]
 mod fill;
 
-const CUSTOMERS: usize = 1_000_000;
+#[path = "support/memory.rs"]
+mod memory;
+use memory::rss;
 
-/// Resident memory now, in bytes (Linux).
-fn rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
+const CUSTOMERS: usize = 1_000_000;
 
 #[tokio::main]
 async fn main() {

@@ -20,16 +20,11 @@ use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, disk_storage, Fixture};
 use app::server::records::customers::import::CustomerImport;
 
-const ROWS: usize = 100_000;
+#[path = "support/memory.rs"]
+mod memory;
+use memory::rss;
 
-fn rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
+const ROWS: usize = 100_000;
 
 /// A file of `ROWS` customers whose emails start with `prefix`, so two files do not collide.
 fn file(prefix: &str) -> Vec<u8> {

@@ -216,13 +216,9 @@ impl FileHolder {
         }
     }
 
-    /// Where a page's form sends a file; a payment's proof names its order, the page to go
-    /// back to.
-    pub fn upload_href(self, record: &str, order: Option<&str>) -> String {
-        match order {
-            Some(order) => format!("/files/{}/{record}?order={order}", self.segment()),
-            None => format!("/files/{}/{record}", self.segment()),
-        }
+    /// Where a page's form sends a file.
+    pub fn upload_href(self, record: &str) -> String {
+        format!("/files/{}/{record}", self.segment())
     }
 
     /// The page that shows the record's files: its own, or for a payment its order's.

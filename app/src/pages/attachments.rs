@@ -13,15 +13,9 @@ use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
 use crate::model::{size_text, utc_datetime, FileHolder, FileSummary, Purpose, UploadProblem};
 
-/// The files of one record. A payment's card sits on its order's page, which `order` names so
-/// a form upload returns there.
+/// The files of one record.
 #[component]
-pub fn AttachmentsCard(
-    holder: FileHolder,
-    record: String,
-    #[prop(optional)] order: Option<String>,
-    #[prop(into, default = "Files".to_owned())] heading: String,
-) -> impl IntoView {
+pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
     let remove = ServerAction::<RemoveFile>::new();
     let card_id = FileHolder::card_id(&record);
     let heading_id = format!("{card_id}-heading");
@@ -50,11 +44,10 @@ pub fn AttachmentsCard(
         view! { <RowAction action=remove fields label="Remove" aria_label danger=true /> }
             .into_any()
     };
-    let order = StoredValue::new(order);
     let labelled_by = heading_id.clone();
     view! {
         <section class="card" id=card_id aria-labelledby=labelled_by>
-            <h2 id=heading_id>{heading}</h2>
+            <h2 id=heading_id>"Files"</h2>
             <UploadOutcome purpose=holder.purpose() record=record.get_value() />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -64,7 +57,7 @@ pub fn AttachmentsCard(
                             let rows = file_rows(&list, writable.then_some(&remove_button));
                             let upload = writable.then(|| {
                                 let record = record.get_value();
-                                let href = holder.upload_href(&record, order.get_value().as_deref());
+                                let href = holder.upload_href(&record);
                                 let purpose = holder.purpose();
                                 view! {
                                     <UploadForm href hint=purpose.limits_text() accept=purpose.accept()

@@ -5,7 +5,7 @@
 
 use bytes::Bytes;
 
-use app::model::{FileHolder, UploadProblem};
+use app::model::UploadProblem;
 use app::permissions::keys::{
     CustomersRead, CustomersWrite, OrdersRead, OrdersWrite, PaymentsProcess, PaymentsRead,
     RolesWrite, TicketsRead, TicketsWrite,
@@ -210,6 +210,22 @@ async fn tickets_and_payments_take_their_own_files_under_their_own_keys() {
             "{label}"
         );
         assert_eq!(t.row_counts(&["files"]).await[0].1, 2, "{label}");
-        assert_eq!(FileHolder::Payment.purpose().max_bytes(), 8 * 1024 * 1024);
+        // Proof takes up to 8 MB: 9 MB is refused, and nothing is added.
+        let upload = spooled(&storage, pdf(9 * 1024 * 1024)).await;
+        let (problem, message) = refusal(
+            attachments::attach::<OnPayment>(
+                &f.db,
+                &clock,
+                &storage,
+                &process,
+                payment.as_str(),
+                "statement.pdf",
+                upload,
+            )
+            .await,
+        );
+        assert_eq!(problem, UploadProblem::TooLarge, "{label}");
+        assert!(message.contains("up to 8 MB"), "{label}: {message}");
+        assert_eq!(t.row_counts(&["files"]).await[0].1, 2, "{label}");
     }
 }
