@@ -78,6 +78,17 @@ ensure_s3_server() {
   fi
 }
 
+# A third-party reader and writer of DOCX for the quote-template tests: python-docx (PyPI).
+PYTHON_DOCX_VERSION=1.2.0
+
+ensure_python_docx() {
+  if ! "$TOOLS_DIR/docx/bin/python" -c "import docx, importlib.metadata as m; assert m.version('python-docx') == '$PYTHON_DOCX_VERSION'" 2>/dev/null; then
+    say "installing python-docx $PYTHON_DOCX_VERSION (PyPI)"
+    python3 -m venv "$TOOLS_DIR/docx"
+    "$TOOLS_DIR/docx/bin/pip" install --quiet "python-docx==$PYTHON_DOCX_VERSION"
+  fi
+}
+
 pg_bindir() {
   local dir
   for dir in "$(pg_config --bindir 2>/dev/null)" /usr/lib/postgresql/*/bin; do

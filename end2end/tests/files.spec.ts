@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
+import { callApi, gotoHydrated, signInAsDemo, watchConsole } from "./helpers";
 
 /** A PDF whose bytes vary, so a byte-for-byte comparison means something. */
 function pdf(): Buffer {
@@ -14,8 +14,8 @@ function filesCard(page: Page) {
   return page.getByRole("region", { name: "Files", exact: true });
 }
 
-async function upload(page: Page, name: string, mimeType: string, buffer: Buffer, card = filesCard(page)) {
-  await card.getByLabel("Add a file").setInputFiles({ name, mimeType, buffer });
+async function upload(page: Page, name: string, mimeType: string, buffer: Buffer, card = filesCard(page), label = "Add a file") {
+  await card.getByLabel(label).setInputFiles({ name, mimeType, buffer });
   await card.getByRole("button", { name: "Upload", exact: true }).click();
 }
 
@@ -70,7 +70,7 @@ test("a PDF attached to an order downloads byte-identical; a disguised file is r
   console.assertClean();
 });
 
-test("a ticket takes a screenshot within its own limits", async ({ page }) => {
+test("a ticket's thread takes a screenshot, and a payment its proof", async ({ page }) => {
   const console = watchConsole(page);
   await signInAsDemo(page);
   await gotoHydrated(page, "/tickets");
@@ -84,6 +84,29 @@ test("a ticket takes a screenshot within its own limits", async ({ page }) => {
   await expect(ticket.locator("tbody tr", { hasText: shot })).toHaveCount(1);
 
   await page.screenshot({ path: "test-results/files-ticket.png", fullPage: true });
+
+  // A payment's proof is on its order's page, in the proof card, a part per payment.
+  const orders = await (await callApi(page, "/api/orders/list", { search: "", status: "fulfilled" })).json();
+  let paid = "";
+  for (const o of orders.items as { id: string }[]) {
+    const p = await (await callApi(page, "/api/payments/for_order", { order_id: o.id })).json();
+    if (p.payments?.length) { paid = o.id; break; }
+  }
+  expect(paid).not.toBe("");
+  await gotoHydrated(page, `/orders/${paid}`);
+  const proof = page.getByRole("region", { name: /^Proof of payment: / }).first();
+  await expect(proof.locator(".field-hint")).toHaveText("PDF, PNG or JPG, up to 8 MB");
+  const receipt = `Bank statement ${Date.now()}.pdf`;
+  await upload(page, receipt, "application/pdf", pdf(), proof, "Add proof");
+  await expect(page).toHaveURL(new RegExp(`/orders/${paid}\\?file=added&on=`));
+  await expect(proof.getByRole("status")).toHaveText("File added.");
+  await expect(proof.locator("tbody tr", { hasText: receipt })).toHaveCount(1);
+  // The other cards on the page do not claim the upload.
+  await expect(filesCard(page).getByRole("status")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/files-payment-proof.png", fullPage: true });
+  // Removing it takes it off the list, and the page still works (hydrated, no console errors).
+  await proof.getByRole("button", { name: `Remove ${receipt}` }).click();
+  await expect(proof.locator("tbody tr", { hasText: receipt })).toHaveCount(0);
   console.assertClean();
 });
 

@@ -24,6 +24,8 @@ mod forms;
 mod imports;
 #[path = "http/markup.rs"]
 mod markup;
+#[path = "http/quote_templates.rs"]
+mod quote_templates;
 #[path = "http/rate_limits.rs"]
 mod rate_limits;
 #[path = "http/reauth.rs"]

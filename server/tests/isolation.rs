@@ -25,7 +25,8 @@ use record_matrix::RECORD_MATRIX;
 mod victims;
 use app::server::files::attachments::{OnCustomer, OnPayment, OnTicket};
 use victims::{
-    victim_documents, victim_file, victim_import, victim_parts, victim_product, VictimDocuments,
+    victim_documents, victim_file, victim_import, victim_parts, victim_product, victim_template,
+    VictimDocuments,
 };
 
 struct Victim {
@@ -37,6 +38,7 @@ struct Victim {
     file: String,
     ticket_file: String,
     payment_file: String,
+    template: String,
     import: String,
     member: String,
     invitation: String,
@@ -126,6 +128,7 @@ async fn victim(db: &Db) -> Victim {
     let file = victim_file::<OnCustomer>(db, &f, customer.id.as_str()).await;
     let ticket_file = victim_file::<OnTicket>(db, &f, &documents.ticket).await;
     let payment_file = victim_file::<OnPayment>(db, &f, &documents.payment).await;
+    let template = victim_template(db, &f).await;
     let import = victim_import(db, &f).await;
     invitations::invite(
         db,
@@ -155,6 +158,7 @@ async fn victim(db: &Db) -> Victim {
         file,
         ticket_file,
         payment_file,
+        template,
         import,
         member: grace.as_str().into(),
         invitation,
@@ -512,16 +516,20 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
         let v = victim(&s.db.db).await;
         let before = snapshot(&s.db, &v).await;
         for (who, c) in strangers(&s).await {
-            for file in [&v.file, &v.ticket_file, &v.payment_file] {
-                let res = c
-                    .get(s.url(&format!("/files/{file}")))
-                    .send()
-                    .await
-                    .unwrap();
+            let docx = format!("/quotes/{}/docx", v.documents.quote);
+            for path in [&v.file, &v.ticket_file, &v.payment_file, &v.template]
+                .map(|file| format!("/files/{file}"))
+                .into_iter()
+                .chain([docx])
+            {
+                let res = c.get(s.url(&path)).send().await.unwrap();
                 let status = res.status().as_u16();
                 let body = res.text().await.unwrap();
                 let expected = if who == "nobody" { 401 } else { 404 };
-                assert_eq!(status, expected, "{label}: {who} downloading: {body}");
+                assert_eq!(
+                    status, expected,
+                    "{label}: {who} downloading {path}: {body}"
+                );
                 assert!(!body.contains("A-FILE-SECRET"), "{label}: {who}");
             }
             let report = format!("/import/customers/{}/report.csv", v.import);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{FileHolder, FileSummary};
+use crate::model::{FileHolder, FileSummary, QuoteTemplateInfo};
 
 /// `POST /api/files/list` — the files on a record the caller reaches (else 404), newest first.
 /// `holder` is `customer`, `order`, `ticket` or `payment`. Permission: the holder's read key —
@@ -54,6 +54,35 @@ pub async fn remove_logo() -> Result<(), AppError> {
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     logo::remove(&ctx.db, &ctx.storage, &grant)
+        .await
+        .map_err(map_error)
+}
+
+/// `POST /api/files/quote_template` — the workspace's quote template, if any, and the
+/// placeholders a template may name. Permission: `settings.write`.
+#[server(endpoint = "files/quote_template", client = crate::csrf_page::ApiClient)]
+pub async fn quote_template() -> Result<QuoteTemplateInfo, AppError> {
+    use crate::permissions::keys;
+    use crate::server::files::templates::quote;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    Ok(QuoteTemplateInfo {
+        current: quote::current(&ctx.db, &grant).await?,
+        placeholders: quote::catalogue(),
+    })
+}
+
+/// `POST /api/files/remove_quote_template` — removes the quote template, row and bytes; quotes
+/// no longer offer "Download as DOCX". Permission: `settings.write`.
+#[server(endpoint = "files/remove_quote_template", client = crate::csrf_page::ApiClient)]
+pub async fn remove_quote_template() -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::files::templates::quote;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    quote::remove(&ctx.db, &ctx.storage, &grant)
         .await
         .map_err(map_error)
 }

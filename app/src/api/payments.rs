@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::OrderPayments;
+use crate::model::{OrderPayments, OrderProofs};
 
 /// `POST /api/payments/for_order` — an order's payments and sums; the reference is masked
 /// without `payments.read`. Permission: `orders.read`, the order within reach (else 404).
@@ -17,6 +17,37 @@ pub async fn get_order_payments(order_id: String) -> Result<OrderPayments, AppEr
     let (_, grant) = auth::require::<keys::OrdersRead>(&ctx).await?;
     let order = crate::model::OrderId::from_client(&order_id)?;
     Ok(payments::for_order(&ctx.db, &grant, &order).await?)
+}
+
+/// `POST /api/payments/proofs` — each payment of an order with its proof files; `None` for a
+/// caller without `payments.read` (proof shows what a masked reference hides, so the page
+/// shows no proof card at all). Permission: `orders.read`, the order within reach (else 404).
+#[server(endpoint = "payments/proofs", client = crate::csrf_page::ApiClient)]
+pub async fn get_order_proofs(order_id: String) -> Result<Option<OrderProofs>, AppError> {
+    use crate::model::PaymentProof;
+    use crate::permissions::keys;
+    use crate::server::files::attachments::{self, OnPayment};
+    use crate::server::{records::payments, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, orders) = auth::require::<keys::OrdersRead>(&ctx).await?;
+    let order = crate::model::OrderId::from_client(&order_id)?;
+    let listed = payments::for_order(&ctx.db, &orders, &order).await?;
+    let Some(read) = auth::optional::<keys::PaymentsRead>(&ctx).await? else {
+        return Ok(None);
+    };
+    let mut proofs = Vec::with_capacity(listed.payments.len());
+    for p in listed.payments {
+        let files = attachments::list::<OnPayment>(&ctx.db, &read, p.id.as_str()).await?;
+        proofs.push(PaymentProof {
+            label: format!("{} on {}", p.amount, p.paid_on),
+            payment_id: p.id,
+            files,
+        });
+    }
+    Ok(Some(OrderProofs {
+        payments: proofs,
+        may_add: listed.may_process,
+    }))
 }
 
 /// `POST /api/payments/take` — records money taken against a confirmed order, never more than

@@ -225,6 +225,8 @@ pub struct Order {
 pub struct QuoteDetail {
     pub quote: Quote,
     pub lines: Vec<LineItem>,
+    /// The workspace has a quote template: the page offers "Download as DOCX".
+    pub has_template: bool,
     /// Holds `quotes.write`.
     pub may_edit: bool,
     /// Holds `orders.write` too: an accepted quote can become an order.

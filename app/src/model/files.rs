@@ -89,15 +89,18 @@ pub enum Purpose {
     PaymentProof,
     /// The company logo in the workspace's settings, shown in the top bar.
     WorkspaceLogo,
+    /// A DOCX with `{{placeholders}}` that a quote fills ("Download as DOCX").
+    QuoteTemplate,
 }
 
 impl Purpose {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::CustomerAttachment,
         Self::OrderAttachment,
         Self::TicketAttachment,
         Self::PaymentProof,
         Self::WorkspaceLogo,
+        Self::QuoteTemplate,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -107,6 +110,7 @@ impl Purpose {
             Self::TicketAttachment => "ticket_attachment",
             Self::PaymentProof => "payment_proof",
             Self::WorkspaceLogo => "workspace_logo",
+            Self::QuoteTemplate => "quote_template",
         }
     }
 
@@ -117,6 +121,7 @@ impl Purpose {
                 &[FileType::Pdf, FileType::Png, FileType::Jpeg]
             }
             Self::WorkspaceLogo => &[FileType::Png, FileType::Jpeg],
+            Self::QuoteTemplate => &[FileType::Docx],
         }
     }
 
@@ -124,7 +129,7 @@ impl Purpose {
         match self {
             Self::CustomerAttachment | Self::OrderAttachment => 10 * MB,
             Self::PaymentProof => 8 * MB,
-            Self::TicketAttachment => 5 * MB,
+            Self::TicketAttachment | Self::QuoteTemplate => 5 * MB,
             Self::WorkspaceLogo => 3 * MB,
         }
     }
@@ -152,6 +157,22 @@ impl Purpose {
 /// Where the logo is uploaded, and the page a form upload returns to.
 pub const LOGO_UPLOAD_HREF: &str = "/files/logo";
 pub const LOGO_PAGE_HREF: &str = "/settings";
+/// Where the quote template is uploaded; it returns to the same settings page.
+pub const QUOTE_TEMPLATE_UPLOAD_HREF: &str = "/files/quote-template";
+
+/// The quote template, as its settings card shows it: the current file, and the placeholders
+/// a template may name (from the server's one catalogue of them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuoteTemplateInfo {
+    pub current: Option<FileSummary>,
+    /// `(name, what it holds)`.
+    pub placeholders: Vec<(String, String)>,
+}
+
+/// Where a quote downloads filled into the workspace's template.
+pub fn quote_docx_href(quote: &str) -> String {
+    format!("/quotes/{quote}/docx")
+}
 
 /// How the top bar shows the logo: inline, from the one door to stored files.
 pub fn logo_src(id: &FileId) -> String {
@@ -247,10 +268,12 @@ pub enum UploadProblem {
     TooMany,
     Expired,
     Failed,
+    /// A template naming placeholders Gatehouse does not fill, or none.
+    Template,
 }
 
 impl UploadProblem {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Missing,
         Self::TooLarge,
         Self::Type,
@@ -258,6 +281,7 @@ impl UploadProblem {
         Self::TooMany,
         Self::Expired,
         Self::Failed,
+        Self::Template,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -269,6 +293,7 @@ impl UploadProblem {
             Self::TooMany => "too_many",
             Self::Expired => "expired",
             Self::Failed => "failed",
+            Self::Template => "template",
         }
     }
 
@@ -291,6 +316,9 @@ impl UploadProblem {
             Self::TooMany => "Too many uploads at once: wait a minute and try again.".into(),
             Self::Expired => "The page had expired: reload it and upload the file again.".into(),
             Self::Failed => "The upload did not complete. Try again.".into(),
+            Self::Template => "The template's placeholders are not all ones Gatehouse fills: \
+                 use the names listed here, in double braces."
+                .into(),
         }
     }
 }

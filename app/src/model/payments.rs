@@ -92,6 +92,23 @@ pub struct OrderPayments {
     pub may_reconcile: bool,
 }
 
+/// One payment's proof, as the order page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentProof {
+    pub payment_id: PaymentId,
+    /// "120.00 EUR on 2026-11-24".
+    pub label: String,
+    pub files: Vec<super::FileSummary>,
+}
+
+/// The proof of an order's payments, for those whose keys unmask payment details; `may_add`
+/// with `payments.process`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderProofs {
+    pub payments: Vec<PaymentProof>,
+    pub may_add: bool,
+}
+
 id_type!(
     /// A request for approval of a sensitive operation (a large refund).
     ApprovalId

@@ -34,16 +34,7 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
         },
     );
     let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
-    let remove_button = move |file: &FileSummary| {
-        let fields = vec![
-            ("holder", holder.key().to_owned()),
-            ("record", record.get_value()),
-            ("file", file.id.as_str().to_owned()),
-        ];
-        let aria_label = format!("Remove {}", file.name);
-        view! { <RowAction action=remove fields label="Remove" aria_label danger=true /> }
-            .into_any()
-    };
+    let remove_button = remove_button(remove, holder, record);
     let labelled_by = heading_id.clone();
     view! {
         <section class="card" id=card_id aria-labelledby=labelled_by>
@@ -75,7 +66,29 @@ pub fn AttachmentsCard(holder: FileHolder, record: String) -> impl IntoView {
     }
 }
 
-fn file_rows(list: &[FileSummary], remove: Option<&dyn Fn(&FileSummary) -> AnyView>) -> AnyView {
+/// The "Remove" button of each file of `record`.
+pub fn remove_button(
+    remove: ServerAction<RemoveFile>,
+    holder: FileHolder,
+    record: StoredValue<String>,
+) -> impl Fn(&FileSummary) -> AnyView + Copy {
+    move |file: &FileSummary| {
+        let fields = vec![
+            ("holder", holder.key().to_owned()),
+            ("record", record.get_value()),
+            ("file", file.id.as_str().to_owned()),
+        ];
+        let aria_label = format!("Remove {}", file.name);
+        view! { <RowAction action=remove fields label="Remove" aria_label danger=true /> }
+            .into_any()
+    }
+}
+
+/// The files of one record as a table, each with its remove button when there is one.
+pub fn file_rows(
+    list: &[FileSummary],
+    remove: Option<&dyn Fn(&FileSummary) -> AnyView>,
+) -> AnyView {
     if list.is_empty() {
         return view! { <p class="muted">"No files yet."</p> }.into_any();
     }

@@ -20,7 +20,7 @@ pub fn LogoCard() -> impl IntoView {
         <section class="card" id="attachments" aria-labelledby="logo-heading">
             <h2 id="logo-heading">"Company logo"</h2>
             <p class="muted">"Shown to everyone in this workspace, beside its name in the top bar."</p>
-            <UploadOutcome purpose=Purpose::WorkspaceLogo />
+            <UploadOutcome purpose=Purpose::WorkspaceLogo record="logo".to_owned() />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = current.await.ok().flatten();

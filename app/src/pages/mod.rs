@@ -24,6 +24,7 @@ pub mod not_found;
 pub mod orders;
 pub mod overview;
 pub mod products;
+pub mod quote_template;
 pub mod quotes;
 pub mod reports;
 pub mod reset_password;

@@ -11,6 +11,7 @@ use crate::model::{MfaPolicy, SecuritySettings};
 use crate::pages::login_hours::LoginHoursCard;
 use crate::pages::logo::LogoCard;
 use crate::pages::network::NetworkCard;
+use crate::pages::quote_template::QuoteTemplateCard;
 use crate::pages::sales_terms::SalesTermsCard;
 
 /// The workspace's password policy and session limits.
@@ -33,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
             })}
         </Suspense>
         <LogoCard />
+        <QuoteTemplateCard />
         <NetworkCard />
         <LoginHoursCard />
         <SalesTermsCard />

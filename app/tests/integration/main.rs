@@ -27,6 +27,7 @@ mod password_reset;
 mod payments;
 mod product_imports;
 mod products;
+mod quote_templates;
 mod record_files;
 mod record_kit;
 mod role_deletion;

@@ -121,11 +121,7 @@ async fn respond(
         header::CONTENT_DISPOSITION,
         &disposition::header(inline && file_type.is_image(), &found.summary.name),
     );
-    set(
-        &mut res,
-        header::CONTENT_SECURITY_POLICY,
-        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-    );
+    set(&mut res, header::CONTENT_SECURITY_POLICY, super::SANDBOX);
     set(&mut res, header::ACCEPT_RANGES, "bytes");
     set(&mut res, header::ETAG, &format!("\"{}\"", found.sha256));
     if status == StatusCode::PARTIAL_CONTENT {

@@ -7,6 +7,7 @@
 mod disposition;
 mod download;
 pub mod multipart;
+mod quote_docx;
 mod ranges;
 mod upload;
 
@@ -15,7 +16,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use app::error::AppError;
 use app::model::Purpose;
+use app::server::files::errors::FileError;
 
 /// `Content-Disposition: attachment` with a file's name, in both RFC 6266 forms.
 pub fn disposition_header(name: &str) -> String {
@@ -23,6 +26,18 @@ pub fn disposition_header(name: &str) -> String {
 }
 
 use crate::state::AppState;
+
+/// The policy every file's answer carries: whatever the bytes are, they never run as the app.
+const SANDBOX: &str = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
+
+/// A files-layer error as the person sees it; details stay in the log.
+fn file_error(e: FileError) -> AppError {
+    match e {
+        FileError::Refused { message, .. } => AppError::validation("file", message),
+        FileError::Domain(e) => e.into(),
+        FileError::Storage(e) => AppError::internal(e),
+    }
+}
 
 /// Room in an upload's body for the multipart framing and the CSRF field around the file.
 pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;
@@ -43,7 +58,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/files/{holder}/{record}", post(upload::upload))
         .route("/files/logo", post(upload::logo))
+        .route("/files/quote-template", post(upload::quote_template))
         .route("/files/{id}", get(download::download))
+        .route("/quotes/{id}/docx", get(quote_docx::download))
         .layer(RequestBodyLimitLayer::new(max_upload_body()))
         // axum's own 2 MB default for extractors would cut every larger file short; the layer
         // above is the bound, and each purpose's limit is enforced while the file streams.

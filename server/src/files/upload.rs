@@ -1,7 +1,8 @@
 //! `POST /files/{holder}/{record}`: one file, as the `file` field of a multipart body, attached
 //! to a record. Permission: the holder's write key (`customers.write`, `orders.write`,
-//! `tickets.write`, `payments.process`) and the record within the caller's scope. `POST /files/logo`: the
-//! workspace's company logo. Permission: `settings.write`.
+//! `tickets.write`, `payments.process`) and the record within the caller's scope.
+//! `POST /files/logo`, `POST /files/quote-template`: the workspace's company logo and its quote
+//! template. Permission: `settings.write`.
 //!
 //! The CSRF token, the spooling and the refusals are `multipart`'s; nothing is stored until
 //! every check has passed. A script gets JSON (201 and the file, or the error with its
@@ -17,6 +18,7 @@ use app::model::{FileHolder, FileSummary, OrderId, Purpose, LOGO_PAGE_HREF};
 use app::permissions::keys;
 use app::server::files::attachments::{self, FileError, Holder};
 use app::server::files::logo;
+use app::server::files::templates::quote;
 use app::server::web::auth;
 
 use super::multipart::{self, read_file, within_budget, Refusal};
@@ -27,6 +29,7 @@ use crate::state::AppState;
 enum Target {
     Record(FileHolder, String, Option<OrderId>),
     Logo,
+    QuoteTemplate,
 }
 
 impl Target {
@@ -38,7 +41,11 @@ impl Target {
                 holder.page_href(record, order.as_ref().map(OrderId::as_str)),
                 format!("&on={record}#{}", FileHolder::card_id(record)),
             ),
-            Self::Logo => (LOGO_PAGE_HREF.to_owned(), "#attachments".to_owned()),
+            Self::Logo => (LOGO_PAGE_HREF.to_owned(), "&on=logo#attachments".to_owned()),
+            Self::QuoteTemplate => (
+                LOGO_PAGE_HREF.to_owned(),
+                "&on=quote-template#quote-template".to_owned(),
+            ),
         }
     }
 }
@@ -69,6 +76,11 @@ pub async fn logo(State(state): State<AppState>, req: Request) -> Response {
     answer(&state, Target::Logo, req).await
 }
 
+/// `POST /files/quote-template`: the DOCX quotes are filled into. Permission: `settings.write`.
+pub async fn quote_template(State(state): State<AppState>, req: Request) -> Response {
+    answer(&state, Target::QuoteTemplate, req).await
+}
+
 async fn answer(state: &AppState, target: Target, req: Request) -> Response {
     let from_page = multipart::from_page(req.headers());
     let outcome = accept(state, &target, req).await;
@@ -88,7 +100,8 @@ async fn accept(state: &AppState, target: &Target, req: Request) -> Result<FileS
             Target::Record(holder, record, _) => {
                 app::for_holder!(*holder, H => receive::<H>(state, record, multipart).await)
             }
-            Target::Logo => receive_logo(state, multipart).await,
+            Target::Logo => receive_single(state, multipart, Purpose::WorkspaceLogo).await,
+            Target::QuoteTemplate => receive_single(state, multipart, Purpose::QuoteTemplate).await,
         }
     };
     crate::request_scope::run(state, scope, work).await
@@ -113,15 +126,24 @@ fn stored(
     }
 }
 
-async fn receive_logo(state: &AppState, mut multipart: Multipart) -> Result<FileSummary, Refusal> {
+/// The logo or the quote template: a file the workspace holds one of.
+async fn receive_single(
+    state: &AppState,
+    mut multipart: Multipart,
+    purpose: Purpose,
+) -> Result<FileSummary, Refusal> {
     let ctx = &state.ctx;
     let (user, grant) = auth::require::<keys::SettingsWrite>(ctx)
         .await
         .map_err(Refusal::from_app)?;
     within_budget(state, &user.id)?;
-    let (name, spooled) =
-        read_file(state, &mut multipart, Purpose::WorkspaceLogo.max_bytes()).await?;
-    let set = logo::set(&ctx.db, &ctx.clock, &ctx.storage, &grant, &name, spooled).await;
+    let (name, spooled) = read_file(state, &mut multipart, purpose.max_bytes()).await?;
+    let (db, clock, storage) = (&ctx.db, &ctx.clock, &ctx.storage);
+    let set = if purpose == Purpose::QuoteTemplate {
+        quote::set(db, clock, storage, &grant, &name, spooled).await
+    } else {
+        logo::set(db, clock, storage, &grant, &name, spooled).await
+    };
     stored(set, &user.name)
 }
 

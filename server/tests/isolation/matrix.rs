@@ -124,6 +124,8 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/sessions/revoke_others", &[]),
     ("/api/settings/security", &[]),
     ("/api/files/remove_logo", &[]),
+    ("/api/files/quote_template", &[]),
+    ("/api/files/remove_quote_template", &[]),
     (
         "/api/settings/update_security",
         &[

@@ -463,6 +463,7 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         &[("id", Order), ("version", Text("1"))],
     ),
     ("/api/payments/for_order", &[("order_id", Order)]),
+    ("/api/payments/proofs", &[("order_id", Order)]),
     (
         "/api/payments/take",
         &[

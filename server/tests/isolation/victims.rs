@@ -279,6 +279,33 @@ pub async fn victim_file<H: app::server::files::attachments::Holder>(
     .to_owned()
 }
 
+/// The victim's quote template, whose text is a secret; returns its file id.
+pub async fn victim_template(db: &Db, f: &Fixture) -> String {
+    use app::server::files::spool;
+    use app::server::files::templates::quote;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = app::server::platform::testing::disk_storage(dir.path());
+    let bytes = app::server::platform::testing::docx(&["{{customer.name}} A-FILE-SECRET"]);
+    let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
+    let upload = spool::spool(storage.spool_dir(), body, 1 << 20)
+        .await
+        .unwrap();
+    let settings = f.grant::<app::permissions::keys::SettingsWrite>().await;
+    quote::set(
+        db,
+        &f.clock,
+        &storage,
+        &settings,
+        "A-FILE-SECRET.docx",
+        upload,
+    )
+    .await
+    .unwrap()
+    .id
+    .as_str()
+    .to_owned()
+}
+
 /// An import waiting for its mapping, whose file names a secret column and row. Its bytes are
 /// stored in a directory of their own, as the victim's file's are.
 pub async fn victim_import(db: &Db, f: &Fixture) -> String {

@@ -24,6 +24,7 @@ use crate::pages::attachments::AttachmentsCard;
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
 use crate::pages::history::HistoryCard;
 use crate::pages::orders::payments::PaymentsCard;
+use crate::pages::orders::proofs::ProofCard;
 use crate::permissions::Permission;
 
 /// The actions of the page, made once at its top so their answers outlive re-renders.
@@ -150,8 +151,14 @@ fn OrderView(
         o.status,
         OrderStatus::Confirmed | OrderStatus::Processed | OrderStatus::Fulfilled
     );
-    let payments = (o.status != OrderStatus::Draft)
-        .then(|| view! { <PaymentsCard order_id=o.id.as_str().to_owned() payable /> });
+    let payments = (o.status != OrderStatus::Draft).then(|| {
+        let order_id = o.id.as_str().to_owned();
+        let proof_order = order_id.clone();
+        view! {
+            <PaymentsCard order_id payable />
+            <ProofCard order_id=proof_order />
+        }
+    });
     let history_id = o.id.as_str().to_owned();
     let h = o.header;
     view! {

@@ -4,6 +4,7 @@
 pub mod detail;
 pub mod new;
 pub mod payments;
+pub mod proofs;
 
 use crate::components::raw_text::Title;
 use leptos::prelude::*;

@@ -17,7 +17,7 @@ use crate::components::form::{reset_to_current, SubmitButton};
 use crate::components::layout::PageHeader;
 use crate::components::table::RowAction;
 use crate::csrf_page::CsrfField;
-use crate::model::{DocumentFormOptions, QuoteDetail, QuoteStatus};
+use crate::model::{quote_docx_href, DocumentFormOptions, QuoteDetail, QuoteStatus};
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
 use crate::pages::history::HistoryCard;
 use crate::pages::quotes::new::QuoteFields;
@@ -171,6 +171,10 @@ fn QuoteView(
         )
     });
     let remove_error = Signal::derive(move || a.remove.value().get().and_then(Result::err));
+    // A plain link: the file comes from the server's download route, like any stored file's.
+    let docx = detail.has_template.then(|| {
+        view! { <a class="btn" href=quote_docx_href(q.id.as_str()) rel="external" download="">"Download as DOCX"</a> }
+    });
     let history_id = q.id.as_str().to_owned();
     let h = q.header;
     view! {
@@ -186,7 +190,7 @@ fn QuoteView(
                 {order}
                 <dt>"Notes"</dt><dd class="notes">{if h.notes.is_empty() { "—".to_owned() } else { h.notes.clone() }}</dd>
             </dl>
-            <div class="step-actions">{steps}{convert}</div>
+            <div class="step-actions">{steps}{convert}{docx}</div>
             <FormAlert error=step_error />
             <p><a href="/quotes">"← All quotes"</a></p>
         </section>

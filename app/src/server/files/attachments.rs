@@ -64,10 +64,10 @@ pub async fn attach<H: Holder>(
     Ok(stored.summary(grant.user(), now))
 }
 
-const SUMMARY_COLUMNS: &str = "f.id, f.name, f.size, f.content_type, f.uploaded_by, \
+pub(crate) const SUMMARY_COLUMNS: &str = "f.id, f.name, f.size, f.content_type, f.uploaded_by, \
      u.display_name AS uploader, f.created_at";
 
-fn summary(row: &sqlx::any::AnyRow) -> Result<FileSummary, DomainError> {
+pub(crate) fn summary(row: &sqlx::any::AnyRow) -> Result<FileSummary, DomainError> {
     let media: String = row.try_get("content_type")?;
     Ok(FileSummary {
         id: FileId::from_db(row.try_get("id")?),
@@ -147,6 +147,11 @@ pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainErro
         "payment_proof" => reach_holder::<OnPayment>(db, held, &row).await?,
         // The logo is the workspace's face: every member sees it in the top bar.
         "workspace_logo" => {}
+        // Whoever may download a quote filled into the template may read the template.
+        // The check is all that is needed: the template is the workspace's, not a record's.
+        "quote_template" => held
+            .grant::<crate::permissions::keys::QuotesRead>()
+            .map(drop)?,
         other => return Err(DomainError::Internal(format!("file purpose {other}"))),
     }
     Ok(Found {

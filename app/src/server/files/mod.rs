@@ -10,5 +10,7 @@ pub mod logo;
 pub mod names;
 pub mod ooxml;
 pub mod sealing;
+pub mod singles;
 pub mod spool;
 pub mod storage;
+pub mod templates;

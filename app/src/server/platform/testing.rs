@@ -416,3 +416,36 @@ pub fn storages(
     }
     all
 }
+
+/// A smallest real DOCX package whose body is `paragraphs`, one run each (escaped).
+pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let body: String = paragraphs
+        .iter()
+        .map(|p| {
+            format!(
+                "<w:p><w:r><w:t>{}</w:t></w:r></w:p>",
+                html_escape::encode_text(p)
+            )
+        })
+        .collect();
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_owned(),
+        ),
+        (
+            "word/document.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+            ),
+        ),
+    ];
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("a zip entry");
+        out.write_all(text.as_bytes()).expect("a zip entry's bytes");
+    }
+    out.finish().expect("a zip").into_inner()
+}

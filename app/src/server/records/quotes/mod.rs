@@ -150,9 +150,17 @@ async fn detail<K: Key>(
     let quote = find(conn, grant, id, today).await?;
     let currency = Currency::parse(&quote.header.totals.currency, "currency")?;
     let lines = lines::load(conn, &DOC, id.as_str(), currency).await?;
+    let has_template = sqlx::query(
+        "SELECT 1 FROM files WHERE workspace_id = $1 AND purpose = 'quote_template' LIMIT 1",
+    )
+    .bind(grant.workspace().as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
     Ok(QuoteDetail {
         quote,
         lines,
+        has_template,
         may_edit: grant.also_holds(Permission::QuotesWrite),
         may_convert: grant.also_holds(Permission::QuotesWrite)
             && grant.also_holds(Permission::OrdersWrite),
