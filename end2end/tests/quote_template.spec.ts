@@ -35,7 +35,7 @@ test("an admin uploads a quote template; a quote downloads filled into it", asyn
   await expect(card.getByRole("link", { name: "Quote template.docx" })).toBeVisible();
   // The logo card beside it does not claim the upload.
   await expect(page.locator("#attachments").getByRole("status")).toHaveCount(0);
-  await card.getByText("Placeholders").click();
+  await card.getByText("Placeholders", { exact: true }).click();
   await expect(card.getByRole("cell", { name: "{{customer.name}}" })).toBeVisible();
   await card.screenshot({ path: "test-results/quote-template-card.png" });
 

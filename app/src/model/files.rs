@@ -316,9 +316,7 @@ impl UploadProblem {
             Self::TooMany => "Too many uploads at once: wait a minute and try again.".into(),
             Self::Expired => "The page had expired: reload it and upload the file again.".into(),
             Self::Failed => "The upload did not complete. Try again.".into(),
-            Self::Template => "The template's placeholders are not all ones Gatehouse fills: \
-                 use the names listed here, in double braces."
-                .into(),
+            Self::Template => "Use only the placeholders listed here.".into(),
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn QuoteTemplateCard() -> impl IntoView {
     view! {
         <section class="card" id="quote-template" aria-labelledby="quote-template-heading">
             <h2 id="quote-template-heading">"Quote template"</h2>
-            <p class="muted">"A Word document with placeholders in double braces. Each quote offers \"Download as DOCX\": the template, filled from the quote. A table row that names a line repeats once per line."</p>
+            <p class="muted">"A Word file with {{placeholders}}, filled from a quote by its \"Download as DOCX\"; a table row naming a line repeats per line."</p>
             <UploadOutcome purpose record="quote-template".to_owned() />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -54,7 +54,7 @@ fn Current(info: QuoteTemplateInfo, remove: ServerAction<RemoveQuoteTemplate>) -
             </ActionForm>
         }
         .into_any(),
-        None => view! { <p>"No template yet: quotes cannot be downloaded as DOCX."</p> }.into_any(),
+        None => view! { <p>"No template yet."</p> }.into_any(),
     };
     let rows = info
         .placeholders

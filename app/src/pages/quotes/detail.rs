@@ -173,7 +173,7 @@ fn QuoteView(
     let remove_error = Signal::derive(move || a.remove.value().get().and_then(Result::err));
     // A plain link: the file comes from the server's download route, like any stored file's.
     let docx = detail.has_template.then(|| {
-        view! { <a class="btn" href=quote_docx_href(q.id.as_str()) rel="external" download="">"Download as DOCX"</a> }
+        view! { <a class="btn btn-small" href=quote_docx_href(q.id.as_str()) rel="external" download="">"Download as DOCX"</a> }
     });
     let history_id = q.id.as_str().to_owned();
     let h = q.header;
