@@ -23,7 +23,7 @@ use crate::model::{DocumentFormOptions, OrderDetail, OrderStatus, OrderStep};
 use crate::pages::attachments::AttachmentsCard;
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
 use crate::pages::history::HistoryCard;
-use crate::pages::orders::payments::PaymentsCard;
+use crate::pages::orders::payments::{self, PaymentsCard};
 use crate::pages::orders::proofs::ProofCard;
 use crate::permissions::Permission;
 
@@ -154,9 +154,10 @@ fn OrderView(
     let payments = (o.status != OrderStatus::Draft).then(|| {
         let order_id = o.id.as_str().to_owned();
         let proof_order = order_id.clone();
+        let a = payments::Actions::default();
         view! {
-            <PaymentsCard order_id payable />
-            <ProofCard order_id=proof_order />
+            <PaymentsCard order_id payable a />
+            <ProofCard order_id=proof_order payments_changed=a.changes() />
         }
     });
     let history_id = o.id.as_str().to_owned();

@@ -13,12 +13,32 @@ use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
 use crate::model::{OrderPayments, Payment, PaymentMethod, RefundOutcome};
 
-/// The actions of the card, made once so their answers outlive re-renders.
+/// The actions of the card, made once (by the page, which shares when they ran with the
+/// proof card) so their answers outlive re-renders.
 #[derive(Clone, Copy)]
-struct Actions {
+pub struct Actions {
     take: ServerAction<TakePayment>,
     refund: ServerAction<RefundPayment>,
     reconcile: ServerAction<ReconcilePayment>,
+}
+
+impl Default for Actions {
+    fn default() -> Self {
+        Self {
+            take: ServerAction::new(),
+            refund: ServerAction::new(),
+            reconcile: ServerAction::new(),
+        }
+    }
+}
+
+impl Actions {
+    /// Changes whenever a payment was taken, refunded or reconciled.
+    pub fn changes(self) -> Signal<usize> {
+        Signal::derive(move || {
+            self.take.version().get() + self.refund.version().get() + self.reconcile.version().get()
+        })
+    }
 }
 
 #[component]
@@ -26,22 +46,12 @@ pub fn PaymentsCard(
     order_id: String,
     /// Payments are taken once the order is confirmed.
     payable: bool,
+    a: Actions,
 ) -> impl IntoView {
-    let a = Actions {
-        take: ServerAction::new(),
-        refund: ServerAction::new(),
-        reconcile: ServerAction::new(),
-    };
-    let changes = move || {
-        (
-            a.take.version().get(),
-            a.refund.version().get(),
-            a.reconcile.version().get(),
-        )
-    };
+    let changes = a.changes();
     let id = order_id.clone();
     let data = Resource::new(
-        move || (id.clone(), changes()),
+        move || (id.clone(), changes.get()),
         |(id, _)| get_order_payments(id),
     );
     view! {

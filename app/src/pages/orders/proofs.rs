@@ -12,12 +12,22 @@ use crate::model::{FileHolder, OrderProofs, PaymentProof};
 use crate::pages::attachments::{file_rows, remove_button, UploadForm, UploadOutcome};
 
 #[component]
-pub fn ProofCard(order_id: String) -> impl IntoView {
+pub fn ProofCard(
+    order_id: String,
+    /// A payment taken, refunded or reconciled: its part appears or changes.
+    payments_changed: Signal<usize>,
+) -> impl IntoView {
     let remove = ServerAction::<RemoveFile>::new();
     let order = StoredValue::new(order_id);
     let data = Resource::new(
-        move || (order.get_value(), remove.version().get()),
-        |(id, _)| get_order_proofs(id),
+        move || {
+            (
+                order.get_value(),
+                remove.version().get(),
+                payments_changed.get(),
+            )
+        },
+        |(id, _, _)| get_order_proofs(id),
     );
     let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
     view! {
