@@ -56,6 +56,10 @@ pub enum StorageError {
     Seal(#[from] SealError),
 }
 
+/// Parts of one upload being written at once: enough to overlap reading the spool with
+/// writing, few enough that memory per upload stays a couple of parts.
+const PARTS_IN_FLIGHT: usize = 2;
+
 /// The files' storage: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Storage {
@@ -136,7 +140,7 @@ impl Storage {
             .store
             .put_multipart(&ObjectPath::from(name.as_str()))
             .await?;
-        let mut writer = WriteMultipart::new(upload_to);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload_to, self.part_size());
         match self.write(&mut writer, upload).await {
             Ok(()) => {
                 writer.finish().await?;
@@ -172,12 +176,23 @@ impl Storage {
                 Some(s) => writer.write(&s.push(&buf[..n])?),
                 None => writer.write(&buf[..n]),
             }
-            writer.wait_for_capacity(4).await?;
+            writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
         }
         if let Some(s) = sealer {
             writer.write(&s.finish()?);
         }
         Ok(())
+    }
+
+    /// How much of an upload is held in memory per part. S3 refuses parts under 5 MiB (but the
+    /// last); a directory takes any size, so there an upload holds a quarter of a megabyte at a
+    /// time and twenty at once leave the server's memory where it was.
+    fn part_size(&self) -> usize {
+        if self.backend == "disk" {
+            256 * 1024
+        } else {
+            5 * 1024 * 1024
+        }
     }
 
     /// A whole object, opened if it was sealed.
