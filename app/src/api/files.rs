@@ -40,7 +40,7 @@ pub async fn remove_file(holder: FileHolder, record: String, file: String) -> Re
         let file = crate::model::FileId::from_client(&file)?;
         attachments::remove::<H>(&ctx.db, &ctx.storage, &grant, &record, &file)
             .await
-            .map_err(map_error)
+            .map_err(AppError::from)
     })
 }
 
@@ -55,7 +55,7 @@ pub async fn remove_logo() -> Result<(), AppError> {
     let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     logo::remove(&ctx.db, &ctx.storage, &grant)
         .await
-        .map_err(map_error)
+        .map_err(AppError::from)
 }
 
 /// `POST /api/files/quote_template` — the workspace's quote template, if any, and the
@@ -84,15 +84,5 @@ pub async fn remove_quote_template() -> Result<(), AppError> {
     let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     quote::remove(&ctx.db, &ctx.storage, &grant)
         .await
-        .map_err(map_error)
-}
-
-#[cfg(feature = "ssr")]
-fn map_error(e: crate::server::files::attachments::FileError) -> AppError {
-    use crate::server::files::attachments::FileError;
-    match e {
-        FileError::Refused { message, .. } => AppError::validation("file", message),
-        FileError::Domain(e) => e.into(),
-        FileError::Storage(e) => AppError::internal(e),
-    }
+        .map_err(AppError::from)
 }

@@ -240,6 +240,18 @@ async fn bad_templates_are_refused_and_stored_nowhere() {
                 UploadProblem::Template,
                 "no {{placeholders}}",
             ),
+            (
+                repack(&good, |name, xml| {
+                    if name == "word/document.xml" {
+                        "<w:document><w:body>".into()
+                    } else {
+                        xml
+                    }
+                }),
+                "t.docx",
+                UploadProblem::Template,
+                "cannot be read: save it again",
+            ),
             (png, "t.docx", UploadProblem::Type, ""),
             (good.clone(), "t.pdf", UploadProblem::Type, ""),
         ] {

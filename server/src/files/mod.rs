@@ -16,9 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use app::error::AppError;
 use app::model::Purpose;
-use app::server::files::errors::FileError;
 
 /// `Content-Disposition: attachment` with a file's name, in both RFC 6266 forms.
 pub fn disposition_header(name: &str) -> String {
@@ -29,15 +27,6 @@ use crate::state::AppState;
 
 /// The policy every file's answer carries: whatever the bytes are, they never run as the app.
 const SANDBOX: &str = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
-
-/// A files-layer error as the person sees it; details stay in the log.
-fn file_error(e: FileError) -> AppError {
-    match e {
-        FileError::Refused { message, .. } => AppError::validation("file", message),
-        FileError::Domain(e) => e.into(),
-        FileError::Storage(e) => AppError::internal(e),
-    }
-}
 
 /// Room in an upload's body for the multipart framing and the CSRF field around the file.
 pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;

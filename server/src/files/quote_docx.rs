@@ -37,7 +37,7 @@ pub async fn download(
         let from = (ip.as_deref(), user_agent.as_deref());
         quote::render(&ctx.db, &ctx.clock, &ctx.storage, &grant, &id, from)
             .await
-            .map_err(super::file_error)
+            .map_err(AppError::from)
     };
     match crate::request_scope::run(&state, parts, work).await {
         Ok(filled) => respond(filled),

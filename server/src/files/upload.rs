@@ -121,8 +121,7 @@ fn stored(
             AppError::validation("file", message),
             problem,
         )),
-        Err(FileError::Domain(e)) => Err(Refusal::from_app(e.into())),
-        Err(FileError::Storage(e)) => Err(Refusal::from_app(AppError::internal(e))),
+        Err(e) => Err(Refusal::from_app(e.into())),
     }
 }
 

@@ -6,7 +6,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{header, StatusCode};
 
 use app::server::files::templates::package;
-use app::server::platform::testing::docx;
+use app::server::platform::testing::{docx, docx_body};
 
 use super::demo_client;
 use super::support::{api, csrf_token, TestServer};
@@ -101,7 +101,15 @@ async fn a_template_is_checked_on_upload_and_a_quote_downloads_filled_into_it() 
         .await
         .unwrap();
     assert_eq!(info["current"]["name"], "Offer.docx");
-    assert!(info["placeholders"].as_array().unwrap().len() > 10);
+    let catalogue = info["placeholders"].as_array().unwrap();
+    assert!(
+        catalogue.contains(&serde_json::json!(["customer.name", "The customer's name"])),
+        "{catalogue:?}"
+    );
+    assert!(
+        !catalogue.iter().any(|p| p[0] == "customer.tax_id"),
+        "no sensitive field"
+    );
 
     let quote = new_quote(&c, &s).await;
     let reference = "Q-1";
@@ -132,6 +140,15 @@ async fn a_template_is_checked_on_upload_and_a_quote_downloads_filled_into_it() 
         package::placeholders(&bytes).unwrap().is_empty(),
         "every placeholder was filled"
     );
+    // Markup in the template and in the customer's name is text in the document, never markup.
+    let body = docx_body(&bytes);
+    assert!(
+        body.contains(
+            "Quote Q-1 for &lt;img src=x onerror=alert(1)&gt; Ltd &lt;b onmouseover=alert(1)&gt;"
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("<img") && !body.contains("<b "), "{body}");
     let recorded = s.db.strings("SELECT file_name FROM file_downloads").await;
     assert_eq!(recorded, [format!("{reference}.docx")]);
 

@@ -3,6 +3,7 @@
 
 use super::judge::TypeRefusal;
 use super::storage::StorageError;
+use crate::error::AppError;
 use crate::model::UploadProblem;
 use crate::server::platform::error::DomainError;
 
@@ -41,6 +42,18 @@ impl From<TypeRefusal> for FileError {
             TypeRefusal::Io(io) => Self::Storage(io.into()),
             TypeRefusal::Name(name) => Self::refused(UploadProblem::Name, name),
             refusal => Self::refused(UploadProblem::Type, refusal),
+        }
+    }
+}
+
+/// A files-layer error as the person sees it: a refusal names the file field; a failure
+/// underneath is logged and answered with a reference only.
+impl From<FileError> for AppError {
+    fn from(e: FileError) -> Self {
+        match e {
+            FileError::Refused { message, .. } => AppError::validation("file", message),
+            FileError::Domain(e) => e.into(),
+            FileError::Storage(e) => AppError::internal(e),
         }
     }
 }

@@ -449,3 +449,17 @@ pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
     }
     out.finish().expect("a zip").into_inner()
 }
+
+/// The body part (`word/document.xml`) of a DOCX package, as text.
+pub fn docx_body(package: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(package)).expect("a DOCX is a zip package");
+    let mut body = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("a DOCX has a body")
+        .read_to_string(&mut body)
+        .expect("the body is UTF-8");
+    body
+}

@@ -228,9 +228,11 @@ pub async fn set(
         .await
         .map_err(|e| DomainError::Internal(format!("template check: {e}")))?
         .map_err(|e| {
+            // The parser's wording describes our parser, not the document: it stays in the log.
+            tracing::info!(error = %e, "quote template refused");
             FileError::refused(
                 UploadProblem::Template,
-                format!("The template cannot be read: {e}."),
+                "The template's text cannot be read: save it again from Word as a .docx.",
             )
         })?;
     if let Some(problem) = placeholder_problem(&names) {
