@@ -57,10 +57,10 @@ export function watchConsole(page: Page, expectedStatuses: number[] = []) {
   page.on("console", (msg) => {
     const text = msg.text();
     if ((msg.type() === "error" && !expected(text)) || /Content Security Policy/i.test(text)) {
-      problems.push(text);
+      problems.push(`${text} (on ${page.url()})`);
     }
   });
-  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message} (on ${page.url()})`));
   return {
     assertClean: () => expect(problems, problems.join("\n")).toEqual([]),
   };

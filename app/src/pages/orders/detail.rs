@@ -23,8 +23,7 @@ use crate::model::{DocumentFormOptions, OrderDetail, OrderStatus, OrderStep};
 use crate::pages::attachments::AttachmentsCard;
 use crate::pages::documents::{status_pill, HeaderFields, LineFields, LinesTable};
 use crate::pages::history::HistoryCard;
-use crate::pages::orders::payments::{self, PaymentsCard};
-use crate::pages::orders::proofs::ProofCard;
+use crate::pages::orders::payments::{PaymentsCard, PaymentsData};
 use crate::permissions::Permission;
 
 /// The actions of the page, made once at its top so their answers outlive re-renders.
@@ -75,6 +74,7 @@ pub fn OrderPage() -> impl IntoView {
         )
     };
     let order = Resource::new(move || (id(), changes()), |(id, _)| get_order(id));
+    let payments = PaymentsData::new(id);
     // The form choices, only for those who may change orders (no refused call for readers).
     let options = Resource::new(
         || (),
@@ -91,7 +91,7 @@ pub fn OrderPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let options = options.await;
                 match order.await {
-                    Ok(detail) => view! { <OrderView detail options a /> }.into_any(),
+                    Ok(detail) => view! { <OrderView detail options a payments /> }.into_any(),
                     Err(e) => list_error(e, "this order"),
                 }
             })}
@@ -104,6 +104,7 @@ fn OrderView(
     detail: OrderDetail,
     options: Option<DocumentFormOptions>,
     a: Actions,
+    payments: PaymentsData,
 ) -> impl IntoView {
     let o = detail.order;
     let (id, version) = (o.id.as_str().to_owned(), o.header.version.to_string());
@@ -153,12 +154,7 @@ fn OrderView(
     );
     let payments = (o.status != OrderStatus::Draft).then(|| {
         let order_id = o.id.as_str().to_owned();
-        let proof_order = order_id.clone();
-        let a = payments::Actions::default();
-        view! {
-            <PaymentsCard order_id payable a />
-            <ProofCard order_id=proof_order payments_changed=a.changes() />
-        }
+        view! { <PaymentsCard order_id payable loaded=payments /> }
     });
     let history_id = o.id.as_str().to_owned();
     let h = o.header;

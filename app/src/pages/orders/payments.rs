@@ -4,71 +4,108 @@
 
 use leptos::prelude::*;
 
-use crate::api::payments::{get_order_payments, ReconcilePayment, RefundPayment, TakePayment};
+use crate::api::files::RemoveFile;
+use crate::api::payments::{
+    get_order_payments, get_order_proofs, ReconcilePayment, RefundPayment, TakePayment,
+};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{
     field_error, reset_to_current, SelectField, SubmitButton, TextField,
 };
 use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
-use crate::model::{OrderPayments, Payment, PaymentMethod, RefundOutcome};
+use crate::error::AppError;
+use crate::model::{OrderPayments, OrderProofs, Payment, PaymentMethod, RefundOutcome};
+use crate::pages::orders::proofs::ProofCard;
 
-/// The actions of the card, made once (by the page, which shares when they ran with the
-/// proof card) so their answers outlive re-renders.
+/// The actions of the card, made with it so their answers outlive re-renders.
 #[derive(Clone, Copy)]
-pub struct Actions {
+struct Actions {
     take: ServerAction<TakePayment>,
     refund: ServerAction<RefundPayment>,
     reconcile: ServerAction<ReconcilePayment>,
+    /// Removing a proof file.
+    remove: ServerAction<RemoveFile>,
 }
 
-impl Default for Actions {
-    fn default() -> Self {
-        Self {
+type Loaded = Result<(OrderPayments, Option<OrderProofs>), AppError>;
+
+/// The payments card's actions and data (the payments and their proof, from one resource),
+/// made by the page before anything suspends. A resource made inside suspended content is
+/// numbered when that content runs; two of them there (payments, then proof with a `Suspense`
+/// of its own) broke hydration now and then (tachys "unreachable" on an order with payments).
+#[derive(Clone, Copy)]
+pub struct PaymentsData {
+    a: Actions,
+    data: Resource<Loaded>,
+}
+
+impl PaymentsData {
+    pub fn new(order_id: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        let a = Actions {
             take: ServerAction::new(),
             refund: ServerAction::new(),
             reconcile: ServerAction::new(),
-        }
+            remove: ServerAction::new(),
+        };
+        let changes = move || {
+            (
+                a.take.version().get(),
+                a.refund.version().get(),
+                a.reconcile.version().get(),
+                a.remove.version().get(),
+            )
+        };
+        let data = Resource::new(
+            move || (order_id(), changes()),
+            |(id, _)| async move {
+                let (payments, proofs) =
+                    futures::join!(get_order_payments(id.clone()), get_order_proofs(id));
+                Ok((payments?, proofs?))
+            },
+        );
+        Self { a, data }
     }
 }
 
-impl Actions {
-    /// Changes whenever a payment was taken, refunded or reconciled.
-    pub fn changes(self) -> Signal<usize> {
-        Signal::derive(move || {
-            self.take.version().get() + self.refund.version().get() + self.reconcile.version().get()
-        })
-    }
-}
-
+/// The payments card and, for those who may see payment details, the proof-of-payment card
+/// beside it, both under one `Transition`: a payment taken redraws its proof part with it.
 #[component]
 pub fn PaymentsCard(
     order_id: String,
     /// Payments are taken once the order is confirmed.
     payable: bool,
-    a: Actions,
+    loaded: PaymentsData,
 ) -> impl IntoView {
-    let changes = a.changes();
-    let id = order_id.clone();
-    let data = Resource::new(
-        move || (id.clone(), changes.get()),
-        |(id, _)| get_order_payments(id),
-    );
+    let PaymentsData { a, data } = loaded;
     view! {
-        <section class="card" aria-labelledby="payments-heading">
-            <h2 id="payments-heading">"Payments"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    let order_id = order_id.clone();
-                    Suspend::new(async move {
-                        match data.await {
-                            Ok(p) => view! { <Payments p order_id payable a /> }.into_any(),
-                            Err(e) => list_error(e, "the payments"),
-                        }
-                    })
-                }}
-            </Transition>
-        </section>
+        <Transition fallback=|| view! {
+            <section class="card" aria-labelledby="payments-heading">
+                <h2 id="payments-heading">"Payments"</h2>
+                <p class="muted">"Loading…"</p>
+            </section>
+        }>
+            {move || {
+                let order_id = order_id.clone();
+                Suspend::new(async move {
+                    let (p, proofs) = match data.await {
+                        Ok(both) => both,
+                        Err(e) => return list_error(e, "the payments"),
+                    };
+                    let proofs = proofs.map(|proofs| {
+                        view! { <ProofCard proofs order=order_id.clone() remove=a.remove /> }
+                    });
+                    view! {
+                        <section class="card" aria-labelledby="payments-heading">
+                            <h2 id="payments-heading">"Payments"</h2>
+                            <Payments p order_id payable a />
+                        </section>
+                        {proofs}
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
     }
 }
 

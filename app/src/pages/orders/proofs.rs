@@ -1,52 +1,28 @@
 //! The order page's proof-of-payment card: each payment with its receipts and statements, for
 //! those who hold `payments.read` (proof shows what a masked reference hides); adding and
-//! removing proof with `payments.process`. It sits beside the payments card, with its own
-//! data, so neither waits on or re-draws the other.
+//! removing proof with `payments.process`. Its data comes with the payments card's (see
+//! `PaymentsCard`), so a payment taken or refunded redraws its part.
 
 use leptos::prelude::*;
 
 use crate::api::files::RemoveFile;
-use crate::api::payments::get_order_proofs;
-use crate::components::alert::{list_error, FormAlert};
+use crate::components::alert::FormAlert;
 use crate::model::{FileHolder, OrderProofs, PaymentProof};
 use crate::pages::attachments::{file_rows, remove_button, UploadForm, UploadOutcome};
 
 #[component]
 pub fn ProofCard(
-    order_id: String,
-    /// A payment taken, refunded or reconciled: its part appears or changes.
-    payments_changed: Signal<usize>,
+    proofs: OrderProofs,
+    order: String,
+    remove: ServerAction<RemoveFile>,
 ) -> impl IntoView {
-    let remove = ServerAction::<RemoveFile>::new();
-    let order = StoredValue::new(order_id);
-    let data = Resource::new(
-        move || {
-            (
-                order.get_value(),
-                remove.version().get(),
-                payments_changed.get(),
-            )
-        },
-        |(id, _, _)| get_order_proofs(id),
-    );
     let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(proofs)) => view! {
-                        <section class="card" id="proofs" aria-labelledby="proofs-heading">
-                            <h2 id="proofs-heading">"Proof of payment"</h2>
-                            <Proofs proofs order=order.get_value() remove />
-                            <FormAlert error=remove_error />
-                        </section>
-                    }
-                    .into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(e) => list_error(e, "the proof of payment"),
-                }
-            })}
-        </Suspense>
+        <section class="card" id="proofs" aria-labelledby="proofs-heading">
+            <h2 id="proofs-heading">"Proof of payment"</h2>
+            <Proofs proofs order remove />
+            <FormAlert error=remove_error />
+        </section>
     }
 }
 
