@@ -17,6 +17,7 @@ use crate::pages::{
     groups::GroupsPage,
     imports::{CustomerImportPage, CustomerImportRunPage, ProductImportPage, ProductImportRunPage},
     invitation::InvitationPage,
+    library::{detail::DocumentPage, new::NewDocumentPage, LibraryPage},
     licences::{detail::LicencePage, new::NewLicencePage, LicencesPage},
     members::MembersPage,
     not_found::NotFound,
@@ -109,6 +110,9 @@ lazy_pages! {
     LicencesRoute => LicencesPage,
     NewLicenceRoute => NewLicencePage,
     LicenceRoute => LicencePage,
+    LibraryRoute => LibraryPage,
+    NewDocumentRoute => NewDocumentPage,
+    DocumentRoute => DocumentPage,
     TicketsRoute => TicketsPage,
     NewTicketRoute => NewTicketPage,
     TicketRoute => TicketPage,
@@ -164,6 +168,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/licences") view={Lazy::<LicencesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/licences/new") view={Lazy::<NewLicenceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/licences/:id") view={Lazy::<LicenceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/documents") view={Lazy::<LibraryRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/documents/new") view={Lazy::<NewDocumentRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/documents/:id") view={Lazy::<DocumentRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />

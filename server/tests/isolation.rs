@@ -23,10 +23,10 @@ mod record_matrix;
 use record_matrix::RECORD_MATRIX;
 #[path = "isolation/victims.rs"]
 mod victims;
-use app::server::files::attachments::{OnCustomer, OnPayment, OnTicket};
+use app::server::files::attachments::{OnCustomer, OnDocument, OnPayment, OnTicket};
 use victims::{
-    victim_documents, victim_file, victim_import, victim_parts, victim_product, victim_template,
-    VictimDocuments,
+    victim_documents, victim_file, victim_import, victim_library_document, victim_parts,
+    victim_product, victim_template, VictimDocuments,
 };
 
 struct Victim {
@@ -38,6 +38,8 @@ struct Victim {
     file: String,
     ticket_file: String,
     payment_file: String,
+    library_document: String,
+    document_file: String,
     template: String,
     import: String,
     member: String,
@@ -128,6 +130,8 @@ async fn victim(db: &Db) -> Victim {
     let file = victim_file::<OnCustomer>(db, &f, customer.id.as_str()).await;
     let ticket_file = victim_file::<OnTicket>(db, &f, &documents.ticket).await;
     let payment_file = victim_file::<OnPayment>(db, &f, &documents.payment).await;
+    let library_document = victim_library_document(db, &f, grace.as_str(), team.as_str()).await;
+    let document_file = victim_file::<OnDocument>(db, &f, &library_document).await;
     let template = victim_template(db, &f).await;
     let import = victim_import(db, &f).await;
     invitations::invite(
@@ -158,6 +162,8 @@ async fn victim(db: &Db) -> Victim {
         file,
         ticket_file,
         payment_file,
+        library_document,
+        document_file,
         template,
         import,
         member: grace.as_str().into(),
@@ -345,6 +351,8 @@ impl Victim {
             File => self.file.clone(),
             TicketFile => self.ticket_file.clone(),
             PaymentFile => self.payment_file.clone(),
+            LibraryDocument => self.library_document.clone(),
+            DocumentFile => self.document_file.clone(),
             Import => self.import.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
@@ -409,6 +417,8 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("Owner" | "Manager", "/api/licences/get") => Some(404),
         ("Staff" | "Guest", "/api/licences/get") => Some(403),
         (_, "/api/tickets/get") => Some(404),
+        ("nobody", "/api/library/get") => Some(401),
+        (_, "/api/library/get") => Some(404),
         ("Guest", "/api/tickets/take") => Some(403),
         (_, "/api/tickets/take") => Some(404),
         ("Guest", "/api/quotes/set_status") => Some(403),
@@ -517,10 +527,16 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
         let before = snapshot(&s.db, &v).await;
         for (who, c) in strangers(&s).await {
             let docx = format!("/quotes/{}/docx", v.documents.quote);
-            for path in [&v.file, &v.ticket_file, &v.payment_file, &v.template]
-                .map(|file| format!("/files/{file}"))
-                .into_iter()
-                .chain([docx])
+            for path in [
+                &v.file,
+                &v.ticket_file,
+                &v.payment_file,
+                &v.document_file,
+                &v.template,
+            ]
+            .map(|file| format!("/files/{file}"))
+            .into_iter()
+            .chain([docx])
             {
                 let res = c.get(s.url(&path)).send().await.unwrap();
                 let status = res.status().as_u16();
@@ -560,6 +576,7 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
                 format!("/files/orders/{}", v.documents.order),
                 format!("/files/tickets/{}", v.documents.ticket),
                 format!("/files/payments/{}", v.documents.payment),
+                format!("/files/documents/{}", v.library_document),
             ] {
                 let token = support::csrf_token(&c, &s).await;
                 let part = reqwest::multipart::Part::bytes(b"%PDF-1.7\nplanted\n".to_vec())

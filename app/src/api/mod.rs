@@ -13,6 +13,7 @@ pub mod files;
 pub mod groups;
 pub mod imports;
 pub mod invitations;
+pub mod library;
 pub mod licences;
 pub mod members;
 pub mod mfa;

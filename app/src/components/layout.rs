@@ -96,6 +96,8 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/tickets">"Tickets"</A></li> })}
                     {can(Permission::LicencesRead)
                         .then(|| view! { <li><A href="/licences">"Licences"</A></li> })}
+                    {can(Permission::DocumentsRead)
+                        .then(|| view! { <li><A href="/documents">"Documents"</A></li> })}
                     {can(Permission::ProductsRead)
                         .then(|| view! { <li><A href="/products">"Products"</A></li> })}
                     {can(Permission::ReportsRead)

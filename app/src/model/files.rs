@@ -91,16 +91,19 @@ pub enum Purpose {
     WorkspaceLogo,
     /// A DOCX with `{{placeholders}}` that a quote fills ("Download as DOCX").
     QuoteTemplate,
+    /// A version of a document in the library.
+    DocumentVersion,
 }
 
 impl Purpose {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::CustomerAttachment,
         Self::OrderAttachment,
         Self::TicketAttachment,
         Self::PaymentProof,
         Self::WorkspaceLogo,
         Self::QuoteTemplate,
+        Self::DocumentVersion,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -111,12 +114,13 @@ impl Purpose {
             Self::PaymentProof => "payment_proof",
             Self::WorkspaceLogo => "workspace_logo",
             Self::QuoteTemplate => "quote_template",
+            Self::DocumentVersion => "document_version",
         }
     }
 
     pub const fn types(self) -> &'static [FileType] {
         match self {
-            Self::CustomerAttachment | Self::OrderAttachment => &ALL_TYPES,
+            Self::CustomerAttachment | Self::OrderAttachment | Self::DocumentVersion => &ALL_TYPES,
             Self::TicketAttachment | Self::PaymentProof => {
                 &[FileType::Pdf, FileType::Png, FileType::Jpeg]
             }
@@ -127,7 +131,7 @@ impl Purpose {
 
     pub const fn max_bytes(self) -> u64 {
         match self {
-            Self::CustomerAttachment | Self::OrderAttachment => 10 * MB,
+            Self::CustomerAttachment | Self::OrderAttachment | Self::DocumentVersion => 10 * MB,
             Self::PaymentProof => 8 * MB,
             Self::TicketAttachment | Self::QuoteTemplate => 5 * MB,
             Self::WorkspaceLogo => 3 * MB,
@@ -187,10 +191,18 @@ pub enum FileHolder {
     Order,
     Ticket,
     Payment,
+    /// A document of the library: its files are its versions.
+    Document,
 }
 
 impl FileHolder {
-    pub const ALL: [Self; 4] = [Self::Customer, Self::Order, Self::Ticket, Self::Payment];
+    pub const ALL: [Self; 5] = [
+        Self::Customer,
+        Self::Order,
+        Self::Ticket,
+        Self::Payment,
+        Self::Document,
+    ];
 
     /// The address segment: `/files/customers/{id}`, and the record's table.
     pub const fn segment(self) -> &'static str {
@@ -199,6 +211,7 @@ impl FileHolder {
             Self::Order => "orders",
             Self::Ticket => "tickets",
             Self::Payment => "payments",
+            Self::Document => "documents",
         }
     }
 
@@ -209,6 +222,7 @@ impl FileHolder {
             Self::Order => "order",
             Self::Ticket => "ticket",
             Self::Payment => "payment",
+            Self::Document => "document",
         }
     }
 
@@ -222,6 +236,7 @@ impl FileHolder {
             Self::Order => Purpose::OrderAttachment,
             Self::Ticket => Purpose::TicketAttachment,
             Self::Payment => Purpose::PaymentProof,
+            Self::Document => Purpose::DocumentVersion,
         }
     }
 
@@ -234,6 +249,7 @@ impl FileHolder {
             Self::Order => Permission::OrdersWrite,
             Self::Ticket => Permission::TicketsWrite,
             Self::Payment => Permission::PaymentsProcess,
+            Self::Document => Permission::DocumentsWrite,
         }
     }
 

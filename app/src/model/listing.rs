@@ -77,6 +77,13 @@ pub const LICENCE_SORTS: Sorts = Sorts {
     ],
     descending: true,
 };
+pub const DOCUMENT_SORTS: Sorts = Sorts {
+    columns: &[
+        sort("title", "Title", "title_key"),
+        sort("updated", "Updated", "updated_at"),
+    ],
+    descending: false,
+};
 pub const TICKET_SORTS: Sorts = Sorts {
     columns: &[
         sort("number", "Ticket", "number"),
@@ -185,6 +192,7 @@ mod tests {
             PAYMENT_SORTS,
             LICENCE_SORTS,
             TICKET_SORTS,
+            DOCUMENT_SORTS,
         ] {
             let columns = sorts.columns;
             assert!(!columns.is_empty());

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod history;
 pub mod imports;
 pub mod invitation;
+pub mod library;
 pub mod licences;
 pub mod login_hours;
 pub mod logo;

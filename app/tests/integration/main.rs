@@ -17,6 +17,7 @@ mod files;
 mod history;
 mod imports;
 mod ip_rules;
+mod library;
 mod licences;
 mod lists;
 mod lockout;

@@ -10,6 +10,8 @@ use super::support::{api, cookie_client, TestServer};
 
 #[path = "markup/customer_parts.rs"]
 mod customer_parts;
+#[path = "markup/library.rs"]
+mod library;
 #[path = "markup/licences.rs"]
 mod licences;
 #[path = "markup/money.rs"]
@@ -53,6 +55,8 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/licences/create", &["notes"]),
     ("/api/licences/update", &["notes"]),
     ("/api/licences/suspend", &["reason"]),
+    ("/api/library/create", &["title", "description", "tags"]),
+    ("/api/library/update", &["title", "description", "tags"]),
     ("/api/tickets/create", &["subject", "message"]),
     ("/api/tickets/update", &["subject"]),
     ("/api/tickets/add_message", &["body"]),
@@ -297,6 +301,7 @@ struct Planted {
     order: String,
     licence: String,
     ticket: String,
+    document: String,
 }
 
 /// Signs up and writes the hostile string into every free-text field of every form.
@@ -348,6 +353,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
     let (quote, order) = plant_in_documents(c, s, label, &customer, &product).await;
     let licence = licences::plant_in_a_licence(c, s, label, &customer, &product).await;
     let ticket = tickets::plant_in_a_ticket(c, s, label, &customer).await;
+    let document = library::plant_in_a_document(c, s, label).await;
     for (path, form) in [
         ("/api/teams/create_team", vec![("name", HOSTILE)]),
         ("/api/teams/create_department", vec![("name", HOSTILE)]),
@@ -392,6 +398,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
         order,
         licence,
         ticket,
+        document,
     }
 }
 
@@ -404,6 +411,7 @@ const LISTS: &[&str] = &[
     "/approvals",
     "/licences",
     "/tickets",
+    "/documents",
     "/reports",
     "/team/groups",
     "/settings",
@@ -425,6 +433,7 @@ async fn every_page_shows_it_as_text(
     let order_page = format!("/orders/{}", p.order);
     let licence_page = format!("/licences/{}", p.licence);
     let ticket_page = format!("/tickets/{}", p.ticket);
+    let document_page = format!("/documents/{}", p.document);
     let pages = [
         "/",
         "/workspaces",
@@ -441,6 +450,8 @@ async fn every_page_shows_it_as_text(
         licence_page.as_str(),
         "/tickets",
         ticket_page.as_str(),
+        "/documents",
+        document_page.as_str(),
         "/reports",
         "/team",
         "/team/groups",
@@ -496,6 +507,8 @@ async fn every_page_shows_it_as_text(
     assert!(count(&licence_page) >= 5, "{label}: {shown:?}");
     // Subject (heading and edit field), customer, and the three messages of the thread.
     assert!(count(&ticket_page) >= 6, "{label}: {shown:?}");
+    // Title (heading and edit field), description and tag (shown and in the edit form).
+    assert!(count(&document_page) >= 5, "{label}: {shown:?}");
     for path in LISTS {
         assert!(
             count(path) >= 1,

@@ -20,6 +20,9 @@ pub enum V {
     File,
     TicketFile,
     PaymentFile,
+    /// A document of the library, and its file (a version).
+    LibraryDocument,
+    DocumentFile,
     Import,
     Member,
     Invitation,
@@ -300,6 +303,7 @@ pub const SECRETS: &[&str] = &[
     "A-LICENCE-SECRET",
     "A-TICKET-SECRET",
     "A-NOTE-OF-TICKET",
+    "A-DOCUMENT-SECRET",
     "grace@example.com",
     "A Team Secret",
     "A Dept Secret",

@@ -269,6 +269,47 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         &[("id", Licence), ("version", Text("1"))],
     ),
     (
+        "/api/library/list",
+        &[("search", Text("SECRET")), ("after", LibraryDocument)],
+    ),
+    ("/api/library/get", &[("id", LibraryDocument)]),
+    ("/api/library/form_options", &[]),
+    (
+        "/api/library/create",
+        &[
+            ("title", Text("Planted")),
+            ("description", Text("Planted")),
+            ("tags", Text("planted")),
+            ("assigned_user_id", Member),
+            ("team_id", Team),
+        ],
+    ),
+    (
+        "/api/library/update",
+        &[
+            ("id", LibraryDocument),
+            ("version", Text("1")),
+            ("title", Text("Hijacked")),
+            ("description", Text("")),
+            ("tags", Text("")),
+            ("assigned_user_id", Text("")),
+            ("team_id", Text("")),
+        ],
+    ),
+    ("/api/library/delete", &[("id", LibraryDocument)]),
+    (
+        "/api/files/list",
+        &[("holder", Text("document")), ("record", LibraryDocument)],
+    ),
+    (
+        "/api/files/remove",
+        &[
+            ("holder", Text("document")),
+            ("record", LibraryDocument),
+            ("file", DocumentFile),
+        ],
+    ),
+    (
         "/api/tickets/list",
         &[
             ("search", Text("SECRET")),

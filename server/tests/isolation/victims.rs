@@ -182,6 +182,26 @@ async fn victim_licence(db: &Db, f: &Fixture, customer: &str, product: &str) -> 
         .to_owned()
 }
 
+/// A library document with a secret title, description and tag, owned by `owner` in `team`.
+pub async fn victim_library_document(db: &Db, f: &Fixture, owner: &str, team: &str) -> String {
+    use app::permissions::keys::DocumentsWrite;
+    use app::server::records::library::{self, DocumentForm};
+    let form = DocumentForm {
+        title: "A-DOCUMENT-SECRET title".into(),
+        description: "A-DOCUMENT-SECRET description".into(),
+        tags: "A-DOCUMENT-SECRET".into(),
+        assigned_user_id: owner.into(),
+        team_id: team.into(),
+    };
+    let write = f.grant::<DocumentsWrite>().await;
+    library::create(db, &f.clock, &write, &form)
+        .await
+        .unwrap()
+        .id
+        .as_str()
+        .to_owned()
+}
+
 /// A ticket with a secret subject, first message and internal note.
 async fn victim_ticket(db: &Db, f: &Fixture, customer: &str) -> String {
     use app::model::MessageKind;

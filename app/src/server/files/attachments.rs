@@ -6,7 +6,7 @@
 use sqlx::Row;
 
 pub use super::errors::FileError;
-pub use super::holders::{Holder, OnCustomer, OnOrder, OnPayment, OnTicket};
+pub use super::holders::{Holder, OnCustomer, OnDocument, OnOrder, OnPayment, OnTicket};
 use super::intake;
 use super::spool::Spooled;
 use super::storage::{Storage, StorageError};
@@ -130,7 +130,7 @@ pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainErro
     let mut tx = db.begin_in(held.workspace(), false).await?;
     let row = sqlx::query(&format!(
         "SELECT {SUMMARY_COLUMNS}, f.purpose, f.customer_id, f.order_id, f.ticket_id, \
-         f.payment_id, f.object_key, f.sha256, f.sealed FROM files f JOIN users u ON u.id = f.uploaded_by \
+         f.payment_id, f.document_id, f.object_key, f.sha256, f.sealed FROM files f JOIN users u ON u.id = f.uploaded_by \
          WHERE f.workspace_id = $1 AND f.id = $2"
     ))
     .bind(held.workspace().as_str())
@@ -145,6 +145,7 @@ pub async fn find(db: &Db, held: &Held, id: &FileId) -> Result<Found, DomainErro
         "order_attachment" => reach_holder::<OnOrder>(db, held, &row).await?,
         "ticket_attachment" => reach_holder::<OnTicket>(db, held, &row).await?,
         "payment_proof" => reach_holder::<OnPayment>(db, held, &row).await?,
+        "document_version" => reach_holder::<OnDocument>(db, held, &row).await?,
         // The logo is the workspace's face: every member sees it in the top bar.
         "workspace_logo" => {}
         // Whoever may download a quote filled into the template may read the template.

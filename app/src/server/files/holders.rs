@@ -2,10 +2,10 @@
 //! files, the `files` column naming it, and its record kind (whose scope decides reach).
 
 use crate::error::AppError;
-use crate::model::{CustomerId, FileHolder, OrderId, PaymentId, Purpose, TicketId};
+use crate::model::{CustomerId, DocumentId, FileHolder, OrderId, PaymentId, Purpose, TicketId};
 use crate::permissions::{keys, Key};
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, orders, payments, tickets};
+use crate::server::records::{customers, library, orders, payments, tickets};
 
 /// A kind of record files hang on.
 pub trait Holder {
@@ -82,6 +82,21 @@ impl Holder for OnPayment {
     }
 }
 
+/// A document of the library: each file is a version of it.
+pub struct OnDocument;
+impl Holder for OnDocument {
+    type Read = keys::DocumentsRead;
+    type Write = keys::DocumentsWrite;
+    const HOLDER: FileHolder = FileHolder::Document;
+    const COLUMN: &'static str = "document_id";
+    fn kind() -> &'static RecordKind {
+        &library::KIND
+    }
+    fn record_id(raw: &str) -> Result<String, AppError> {
+        Ok(DocumentId::from_client(raw)?.as_str().to_owned())
+    }
+}
+
 /// Runs `$body` with `$H` bound to the [`Holder`] of the [`FileHolder`] `$holder`: the one
 /// place a holder named in a request becomes its declaration.
 #[macro_export]
@@ -104,6 +119,10 @@ macro_rules! for_holder {
             }
             FileHolder::Payment => {
                 type $H = h::OnPayment;
+                $body
+            }
+            FileHolder::Document => {
+                type $H = h::OnDocument;
                 $body
             }
         }

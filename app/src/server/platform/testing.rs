@@ -167,6 +167,43 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
+/// A SQLite database migrated only up to `version` (the files of `migrations/sqlite` numbered
+/// up to it): a test of a later migration fills the schema before it, then `Db::migrate`
+/// applies the rest.
+pub async fn sqlite_at(version: i64) -> TestDb {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/sqlite");
+    let dir = std::env::temp_dir().join(format!("gatehouse-migrations-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir(&dir).expect("make a migrations directory");
+    for entry in std::fs::read_dir(&source).expect("read the SQLite migrations") {
+        let path = entry.expect("a migration").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let number = name.split('_').next().and_then(|n| n.parse::<i64>().ok());
+        if number.is_some_and(|n| n <= version) {
+            std::fs::copy(&path, dir.join(name)).expect("copy a migration");
+        }
+    }
+    let file = std::env::temp_dir().join(format!("gatehouse-test-{}.db", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}", file.display());
+    let db = Db::connect(&url).await.expect("open test SQLite database");
+    sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .expect("read the migrations")
+        .run(db.pool())
+        .await
+        .expect("migrate the test SQLite database part way");
+    std::fs::remove_dir_all(&dir).ok();
+    TestDb {
+        admin: db.clone(),
+        admin_url: url.clone(),
+        db,
+        url,
+        sqlite_file: Some(file),
+    }
+}
+
 /// Creates `gh_test_<uuid>` on the server at `admin_url` and connects to it. The databases are
 /// left behind on purpose: the test command's PostgreSQL cluster is itself thrown away.
 pub async fn postgres(admin_url: &str) -> TestDb {

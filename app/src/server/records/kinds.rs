@@ -5,7 +5,9 @@
 
 use crate::permissions::Resource;
 use crate::server::records::kind::RecordKind;
-use crate::server::records::{customers, licences, orders, payments, products, quotes, tickets};
+use crate::server::records::{
+    customers, library, licences, orders, payments, products, quotes, tickets,
+};
 
 pub const KINDS: &[&RecordKind] = &[
     &customers::KIND,
@@ -15,6 +17,7 @@ pub const KINDS: &[&RecordKind] = &[
     &payments::KIND,
     &licences::KIND,
     &tickets::KIND,
+    &library::KIND,
 ];
 
 /// The kind whose records `resource` is about, if it has one yet.

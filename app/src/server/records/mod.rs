@@ -15,6 +15,7 @@ pub mod filter_choices;
 pub mod history;
 pub mod kind;
 pub mod kinds;
+pub mod library;
 pub mod licences;
 pub mod listing;
 pub mod money;

@@ -1,0 +1,223 @@
+//! One document: what it is, its versions newest first (the first is the current one; older
+//! ones stay downloadable), uploading a new version, the edit form, deleting it, and its
+//! history. The edit form names the version of the record the page showed, so a change refused
+//! as stale leaves the current values on screen beside the reason.
+
+use crate::components::raw_text::Title;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::accounts::me;
+use crate::api::library::{document_form_options, get_document, DeleteDocument, UpdateDocument};
+use crate::components::alert::{list_error, FormAlert};
+use crate::components::form::{reset_to_current, SubmitButton};
+use crate::components::layout::PageHeader;
+use crate::csrf_page::CsrfField;
+use crate::model::{
+    size_text, utc_datetime, Document, DocumentDetail, FileHolder, FileSummary, FilterChoices,
+};
+use crate::pages::attachments::{UploadForm, UploadOutcome};
+use crate::pages::documents::status_pill;
+use crate::pages::history::HistoryCard;
+use crate::pages::library::new::DocumentFields;
+use crate::permissions::Permission;
+
+/// The actions of the page, made once at its top so their answers outlive re-renders.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateDocument>,
+    delete: ServerAction<DeleteDocument>,
+}
+
+#[component]
+pub fn DocumentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let a = Actions {
+        update: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let deleted = a.delete.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = deleted.get() {
+            window().location().set_href("/documents").ok();
+        }
+    });
+    let document = Resource::new(
+        move || (id(), a.update.version().get()),
+        |(id, _)| get_document(id),
+    );
+    // The form choices, only for those who may change documents (no refused call for readers).
+    let options = Resource::new(
+        || (),
+        |_| async {
+            match me().await {
+                Ok(Some(u)) if u.can(Permission::DocumentsWrite) => {
+                    document_form_options().await.ok()
+                }
+                _ => None,
+            }
+        },
+    );
+    view! {
+        <Title text="Document · Gatehouse" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let options = options.await;
+                match document.await {
+                    Ok(detail) => view! { <DocumentView detail options a /> }.into_any(),
+                    Err(e) => list_error(e, "this document"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DocumentView(
+    detail: DocumentDetail,
+    options: Option<FilterChoices>,
+    a: Actions,
+) -> impl IntoView {
+    let d = detail.document;
+    let record = d.id.as_str().to_owned();
+    let edit = detail
+        .can_write
+        .then_some(options)
+        .flatten()
+        .map(|choices| edit_form(a, d.clone(), choices));
+    let delete = detail.can_delete.then(|| delete_form(a, record.clone()));
+    let versions = versions_card(&detail.versions, &record, detail.can_write);
+    let tags = if d.tags.is_empty() {
+        "—".to_owned()
+    } else {
+        d.tags.join(", ")
+    };
+    let description = if d.description.is_empty() {
+        "—".to_owned()
+    } else {
+        d.description.clone()
+    };
+    view! {
+        <PageHeader title=d.title.clone() lead="Document" />
+        <section class="card" aria-labelledby="summary-heading">
+            <h2 id="summary-heading" class="sr-only">"Summary"</h2>
+            <dl class="details">
+                <dt>"Description"</dt><dd class="notes">{description}</dd>
+                <dt>"Tags"</dt><dd>{tags}</dd>
+                <dt>"Owner"</dt><dd>{d.assigned_to.clone().unwrap_or_default()}</dd>
+                <dt>"Team"</dt><dd>{d.team.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+            {delete}
+            <p><a href="/documents">"← All documents"</a></p>
+        </section>
+        {versions}
+        {edit}
+        <HistoryCard target=record />
+    }
+}
+
+/// Every version, newest first, each downloading from the one door to stored files; the
+/// upload form for those who may write.
+fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> impl IntoView {
+    let card_id = FileHolder::card_id(record);
+    let count = versions.len();
+    let rows = versions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let number = format!("Version {}", count - i);
+            let current = (i == 0).then(|| status_pill("accepted", "Current"));
+            view! {
+                <tr>
+                    <td class="nowrap"><span>{number}</span>" "{current}</td>
+                    // `rel=external`: the browser fetches it; the router never treats it as a page.
+                    <td class="wrap"><a href=f.href() rel="external">{f.name.clone()}</a></td>
+                    <td>{f.file_type.label()}</td>
+                    <td class="num">{size_text(f.size)}</td>
+                    <td>{f.uploaded_by_name.clone()}</td>
+                    <td class="muted">{utc_datetime(f.created_at_ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let table = if count == 0 {
+        view! { <p class="muted">"No versions yet: upload the document's file."</p> }.into_any()
+    } else {
+        view! {
+            <table class="table files">
+                <thead>
+                    <tr>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"File"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col" class="num">"Size"</th>
+                        <th scope="col">"Uploaded by"</th>
+                        <th scope="col">"Uploaded"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let holder = FileHolder::Document;
+    let purpose = holder.purpose();
+    let upload = can_write.then(|| {
+        let label = if count == 0 {
+            "Upload the file"
+        } else {
+            "Upload a new version"
+        };
+        view! {
+            <UploadForm href=holder.upload_href(record) hint=purpose.limits_text()
+                accept=purpose.accept() label id=card_id.clone() />
+        }
+    });
+    let heading_id = format!("{card_id}-heading");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="card" id=card_id aria-labelledby=labelled_by>
+            <h2 id=heading_id>"Versions"</h2>
+            <UploadOutcome purpose record=record.to_owned() />
+            {table}
+            {upload}
+        </section>
+    }
+}
+
+fn edit_form(a: Actions, d: Document, choices: FilterChoices) -> impl IntoView {
+    let errors = Signal::derive(move || a.update.value().get().and_then(Result::err));
+    let (id, version) = (d.id.as_str().to_owned(), d.version.to_string());
+    view! {
+        <section class="card" aria-labelledby="edit-heading">
+            <h2 id="edit-heading">"Edit"</h2>
+            <ActionForm action=a.update node_ref=reset_to_current(a.update.value()) attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+                <DocumentFields choices current=Some(d) errors />
+                <FormAlert error=errors />
+                <div class="form-actions">
+                    <SubmitButton label="Save document" pending_label="Saving…" pending=a.update.pending() />
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn delete_form(a: Actions, id: String) -> impl IntoView {
+    let error = Signal::derive(move || a.delete.value().get().and_then(Result::err));
+    view! {
+        <details class="row-form">
+            <summary>"Delete document"</summary>
+            <ActionForm action=a.delete attr:class="form">
+                <CsrfField />
+                <input type="hidden" name="id" value=id />
+                <p>"The document and every version of it go for good."</p>
+                <SubmitButton label="Delete for good" pending_label="Deleting…" pending=a.delete.pending() />
+            </ActionForm>
+            <FormAlert error />
+        </details>
+    }
+}
