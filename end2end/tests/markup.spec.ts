@@ -46,6 +46,13 @@ test("a hostile string in every text field stays text after hydration", async ({
     user_id: "",
     note: HOSTILE,
   });
+  const document = await form(page, "/api/library/create", {
+    title: HOSTILE,
+    description: HOSTILE,
+    tags: HOSTILE,
+    assigned_user_id: "",
+    team_id: "",
+  });
   const role = await json(page, "/api/roles/create", {
     role: { name: HOSTILE, description: HOSTILE, permissions: ["customers.read"] },
   });
@@ -54,6 +61,8 @@ test("a hostile string in every text field stays text after hydration", async ({
     "/",
     "/customers",
     `/customers/${customer.id}`,
+    "/documents",
+    `/documents/${document.id}`,
     "/team",
     "/team/groups",
     "/roles",
@@ -75,5 +84,8 @@ test("a hostile string in every text field stays text after hydration", async ({
   await expect(page.locator("#field-name")).toHaveValue(HOSTILE);
   await expect(page.locator("#field-company")).toHaveValue(HOSTILE);
   await page.screenshot({ path: "test-results/markup-customer.png", fullPage: true });
+  await gotoHydrated(page, `/documents/${document.id}`);
+  await expect(page.locator("#field-description")).toHaveValue(HOSTILE);
+  await expect(page.getByLabel("Title")).toHaveValue(HOSTILE);
   console.assertClean();
 });

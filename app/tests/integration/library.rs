@@ -93,6 +93,16 @@ async fn documents_keep_every_version_and_are_scoped_like_records() {
         upload(&f, &storage, &clock, &contract.id, "contract-v1.pdf").await;
         clock.advance(std::time::Duration::from_secs(1));
         upload(&f, &storage, &clock, &contract.id, "contract-v2.pdf").await;
+        // The document's own history names each version added.
+        let added = t
+            .strings(&format!(
+                "SELECT after_state FROM audit_log WHERE action = 'document.file_added' \
+                 AND target = '{}' ORDER BY created_at",
+                contract.id
+            ))
+            .await;
+        assert_eq!(added.len(), 2, "{label}");
+        assert!(added[1].contains("contract-v2.pdf"), "{label}: {added:?}");
         let listed = library::list(&f.db, &read, &ListParams::default())
             .await
             .unwrap();

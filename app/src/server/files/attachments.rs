@@ -16,6 +16,7 @@ use crate::server::access::grants::{Grant, Held};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::history;
 use crate::server::records::kind::RecordKind;
 use crate::server::records::scope;
 
@@ -46,6 +47,7 @@ pub async fn attach<H: Holder>(
     ensure_reach(db, H::kind(), grant, record).await?;
     let stored = intake::store(storage, intake::judge(H::PURPOSE, name, upload).await?).await?;
     let now = clock.now_ms();
+    let summary = stored.summary(grant.user(), now);
     let inserted = async {
         let mut tx = grant.begin(db, true).await?;
         let column = Some((H::COLUMN, record));
@@ -53,6 +55,14 @@ pub async fn attach<H: Holder>(
         stored
             .insert(&mut tx, workspace, H::PURPOSE, column, user, now)
             .await?;
+        // The record's history names each file added (for a document: each new version).
+        let event = history::Event {
+            action: "file_added",
+            id: record,
+            before: None,
+            after: Some(serde_json::json!({ "file": summary.name })),
+        };
+        history::record(&mut tx, clock, grant, H::kind(), event).await?;
         tx.commit().await?;
         Ok::<_, DomainError>(())
     }
@@ -61,7 +71,7 @@ pub async fn attach<H: Holder>(
         stored.undo(storage).await?;
         return Err(e.into());
     }
-    Ok(stored.summary(grant.user(), now))
+    Ok(summary)
 }
 
 pub(crate) const SUMMARY_COLUMNS: &str = "f.id, f.name, f.size, f.content_type, f.uploaded_by, \
