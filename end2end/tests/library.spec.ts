@@ -18,7 +18,7 @@ async function upload(page: Page, label: string, name: string, buffer: Buffer) {
   await card.getByRole("button", { name: "Upload", exact: true }).click();
 }
 
-test("a document is added, gets a second version, keeps the first downloadable, is found by tag, edited and deleted", async ({ page }) => {
+test("a document is added, gets a second version, keeps the first downloadable, loses a mistaken one, is found by tag, edited and deleted", async ({ page }) => {
   const console = watchConsole(page, [422]);
   const stamp = Date.now();
   const title = `Price list ${stamp}`;
@@ -66,6 +66,16 @@ test("a document is added, gets a second version, keeps the first downloadable, 
   const chunks: Buffer[] = [];
   for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
   expect(Buffer.concat(chunks).equals(first)).toBe(true);
+
+  // A version uploaded by mistake is removed; the one before is current again.
+  await upload(page, "Upload a new version", "wrong-file.pdf", pdf(13));
+  await expect(rows).toHaveCount(3);
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await rows.nth(0).getByRole("button", { name: "Remove wrong-file.pdf" }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("Version 2");
+  await expect(rows.nth(0)).toContainText("Current");
+  await expect(rows.nth(0)).toContainText("prices-q2.pdf");
 
   // Found by its tag; the list counts its versions.
   await gotoHydrated(page, `/documents?q=tag${stamp}`);

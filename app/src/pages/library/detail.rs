@@ -1,5 +1,5 @@
 //! One document: what it is, its versions newest first (the first is the current one; older
-//! ones stay downloadable), uploading a new version, the edit form, deleting it, and its
+//! ones stay downloadable; a writer may remove one uploaded by mistake), uploading a new version, the edit form, deleting it, and its
 //! history. The edit form names the version of the record the page showed, so a change refused
 //! as stale leaves the current values on screen beside the reason.
 
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::accounts::me;
+use crate::api::files::RemoveFile;
 use crate::api::library::{document_form_options, get_document, DeleteDocument, UpdateDocument};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{reset_to_current, SubmitButton};
@@ -16,7 +17,7 @@ use crate::csrf_page::CsrfField;
 use crate::model::{
     size_text, utc_datetime, Document, DocumentDetail, FileHolder, FileSummary, FilterChoices,
 };
-use crate::pages::attachments::{UploadForm, UploadOutcome};
+use crate::pages::attachments::{remove_button, UploadForm, UploadOutcome};
 use crate::pages::documents::status_pill;
 use crate::pages::history::HistoryCard;
 use crate::pages::library::new::DocumentFields;
@@ -27,6 +28,8 @@ use crate::permissions::Permission;
 struct Actions {
     update: ServerAction<UpdateDocument>,
     delete: ServerAction<DeleteDocument>,
+    /// Removing a version uploaded by mistake.
+    remove: ServerAction<RemoveFile>,
 }
 
 #[component]
@@ -36,6 +39,7 @@ pub fn DocumentPage() -> impl IntoView {
     let a = Actions {
         update: ServerAction::new(),
         delete: ServerAction::new(),
+        remove: ServerAction::new(),
     };
     let deleted = a.delete.value();
     Effect::new(move |_| {
@@ -44,8 +48,8 @@ pub fn DocumentPage() -> impl IntoView {
         }
     });
     let document = Resource::new(
-        move || (id(), a.update.version().get()),
-        |(id, _)| get_document(id),
+        move || (id(), a.update.version().get(), a.remove.version().get()),
+        |(id, _, _)| get_document(id),
     );
     // The form choices, only for those who may change documents (no refused call for readers).
     let options = Resource::new(
@@ -87,7 +91,11 @@ fn DocumentView(
         .flatten()
         .map(|choices| edit_form(a, d.clone(), choices));
     let delete = detail.can_delete.then(|| delete_form(a, record.clone()));
-    let versions = versions_card(&detail.versions, &record, detail.can_write);
+    let versions = versions_card(
+        &detail.versions,
+        &record,
+        detail.can_write.then_some(a.remove),
+    );
     let tags = if d.tags.is_empty() {
         "—".to_owned()
     } else {
@@ -119,8 +127,15 @@ fn DocumentView(
 
 /// Every version, newest first, each downloading from the one door to stored files; the
 /// upload form for those who may write.
-fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> impl IntoView {
+fn versions_card(
+    versions: &[FileSummary],
+    record: &str,
+    remove: Option<ServerAction<RemoveFile>>,
+) -> impl IntoView {
+    let can_write = remove.is_some();
     let card_id = FileHolder::card_id(record);
+    let holder = FileHolder::Document;
+    let button = remove.map(|r| remove_button(r, holder, StoredValue::new(record.to_owned())));
     let count = versions.len();
     let rows = versions
         .iter()
@@ -137,6 +152,7 @@ fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> imp
                     <td class="num">{size_text(f.size)}</td>
                     <td>{f.uploaded_by_name.clone()}</td>
                     <td class="muted">{utc_datetime(f.created_at_ms)}</td>
+                    <td>{button.map(|b| b(f))}</td>
                 </tr>
             }
         })
@@ -154,6 +170,7 @@ fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> imp
                         <th scope="col" class="num">"Size"</th>
                         <th scope="col">"Uploaded by"</th>
                         <th scope="col">"Uploaded"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -161,7 +178,6 @@ fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> imp
         }
         .into_any()
     };
-    let holder = FileHolder::Document;
     let purpose = holder.purpose();
     let upload = can_write.then(|| {
         let label = if count == 0 {
@@ -174,6 +190,8 @@ fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> imp
                 accept=purpose.accept() label id=card_id.clone() />
         }
     });
+    let remove_error =
+        Signal::derive(move || remove.and_then(|r| r.value().get()).and_then(Result::err));
     let heading_id = format!("{card_id}-heading");
     let labelled_by = heading_id.clone();
     view! {
@@ -181,6 +199,7 @@ fn versions_card(versions: &[FileSummary], record: &str, can_write: bool) -> imp
             <h2 id=heading_id>"Versions"</h2>
             <UploadOutcome purpose record=record.to_owned() />
             {table}
+            <FormAlert error=remove_error />
             {upload}
         </section>
     }
