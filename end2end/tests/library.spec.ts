@@ -91,8 +91,7 @@ test("a document is added, gets a second version, keeps the first downloadable, 
   await edit.getByLabel("Title").fill(`${title} (2026)`);
   await edit.getByRole("button", { name: "Save document" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${title} (2026)`);
-  await page.getByText("Delete document").click();
-  await page.getByRole("button", { name: "Delete for good" }).click();
+  await page.getByRole("button", { name: "Delete this document" }).click();
   await expect(page).toHaveURL(/\/documents$/);
   await gotoHydrated(page, `/documents?q=tag${stamp}`);
   await expect(page.locator("tbody tr")).toHaveCount(0);

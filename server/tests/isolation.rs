@@ -10,10 +10,10 @@ use reqwest::StatusCode;
 use app::permissions::keys::{CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
-use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
+use app::server::platform::testing::{self, Fixture};
 
 mod support;
-use support::{api, cookie_client, TestServer};
+use support::{api, TestServer};
 
 #[path = "isolation/matrix.rs"]
 mod matrix;
@@ -21,6 +21,9 @@ use matrix::*;
 #[path = "isolation/record_matrix.rs"]
 mod record_matrix;
 use record_matrix::RECORD_MATRIX;
+#[path = "isolation/strangers.rs"]
+mod strangers;
+use strangers::strangers;
 #[path = "isolation/victims.rs"]
 mod victims;
 use app::server::files::attachments::{OnCustomer, OnDocument, OnPayment, OnTicket};
@@ -238,97 +241,6 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         out.extend(lines);
     }
     out
-}
-
-/// The other workspace: an Owner and one member of each other base role, signed in over HTTP.
-async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
-    use app::server::{
-        access::grants, access::roles, identity::accounts, identity::passwords::Hasher,
-        workspace::invitations,
-    };
-    let db = &s.db.db;
-    let clock = Clock::System;
-    let hasher = Hasher::new(2);
-    let owner = accounts::sign_up(
-        db,
-        &clock,
-        &hasher,
-        accounts::SignUp {
-            email: "bob@example.com".into(),
-            name: "Bob Stranger".into(),
-            password: app::server::identity::passwords::Password::new(FIXTURE_PASSWORD),
-            workspace_name: "Elsewhere".into(),
-        },
-    )
-    .await
-    .unwrap();
-    accounts::mark_email_verified(db, &clock, &owner.user_id)
-        .await
-        .unwrap();
-    let options = roles::options(
-        db,
-        &grants::require::<TeamRead>(db, &clock, &owner.user_id, &owner.workspace.id)
-            .await
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    let mut callers = vec![("nobody", cookie_client())];
-    for (role, email) in [
-        ("Owner", "bob@example.com"),
-        ("Manager", "mallory@example.com"),
-        ("Staff", "sam@example.com"),
-        ("Guest", "gus@example.com"),
-    ] {
-        if role != "Owner" {
-            let role_id = options
-                .iter()
-                .find(|r| r.name == role)
-                .unwrap()
-                .id
-                .as_str()
-                .to_owned();
-            let sent = invitations::invite(
-                db,
-                &clock,
-                &grants::require::<app::permissions::keys::TeamWrite>(
-                    db,
-                    &clock,
-                    &owner.user_id,
-                    &owner.workspace.id,
-                )
-                .await
-                .unwrap(),
-                true,
-                invitations::Invite {
-                    email: email.into(),
-                    role_id,
-                },
-            )
-            .await
-            .unwrap();
-            invitations::accept_new(
-                db,
-                &clock,
-                &hasher,
-                &sent.token,
-                role,
-                &app::server::identity::passwords::Password::new(FIXTURE_PASSWORD),
-            )
-            .await
-            .unwrap();
-        }
-        let c = cookie_client();
-        let res = api(&c, s, "/api/accounts/sign_in")
-            .await
-            .form(&[("email", email), ("password", FIXTURE_PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{role} signs in");
-        callers.push((role, c));
-    }
-    callers
 }
 
 impl Victim {

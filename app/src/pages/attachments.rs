@@ -89,15 +89,38 @@ pub fn file_rows(
     list: &[FileSummary],
     remove: Option<&dyn Fn(&FileSummary) -> AnyView>,
 ) -> AnyView {
+    file_table(list, remove, None)
+}
+
+/// A column before each file's own: its heading, and the cell of the file at each position.
+pub struct Leading<'a> {
+    pub heading: &'static str,
+    pub cell: &'a dyn Fn(usize) -> AnyView,
+}
+
+/// [`file_rows`] with a `leading` column (a document's versions number their files).
+pub fn file_table(
+    list: &[FileSummary],
+    remove: Option<&dyn Fn(&FileSummary) -> AnyView>,
+    leading: Option<Leading<'_>>,
+) -> AnyView {
     if list.is_empty() {
         return view! { <p class="muted">"No files yet."</p> }.into_any();
     }
+    let heading = leading
+        .as_ref()
+        .map(|l| view! { <th scope="col">{l.heading}</th> });
     let rows = list
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
+            let first = leading
+                .as_ref()
+                .map(|l| view! { <td class="nowrap">{(l.cell)(i)}</td> });
             let action = remove.map(|r| r(f));
             view! {
                 <tr>
+                    {first}
                     // `rel=external`: the browser fetches it; the router never treats it as a page.
                     <td><a href=f.href() rel="external">{f.name.clone()}</a></td>
                     <td>{f.file_type.label()}</td>
@@ -113,6 +136,7 @@ pub fn file_rows(
         <table class="table files">
             <thead>
                 <tr>
+                    {heading}
                     <th scope="col">"Name"</th>
                     <th scope="col">"Type"</th>
                     <th scope="col" class="num">"Size"</th>

@@ -14,10 +14,8 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{reset_to_current, SubmitButton};
 use crate::components::layout::PageHeader;
 use crate::csrf_page::CsrfField;
-use crate::model::{
-    size_text, utc_datetime, Document, DocumentDetail, FileHolder, FileSummary, FilterChoices,
-};
-use crate::pages::attachments::{remove_button, UploadForm, UploadOutcome};
+use crate::model::{Document, DocumentDetail, FileHolder, FileSummary, FilterChoices};
+use crate::pages::attachments::{file_table, remove_button, Leading, UploadForm, UploadOutcome};
 use crate::pages::documents::status_pill;
 use crate::pages::history::HistoryCard;
 use crate::pages::library::new::DocumentFields;
@@ -90,7 +88,7 @@ fn DocumentView(
         .then_some(options)
         .flatten()
         .map(|choices| edit_form(a, d.clone(), choices));
-    let delete = detail.can_delete.then(|| delete_form(a, record.clone()));
+    let delete = detail.can_delete.then(|| delete_card(a, record.clone()));
     let versions = versions_card(
         &detail.versions,
         &record,
@@ -116,11 +114,11 @@ fn DocumentView(
                 <dt>"Owner"</dt><dd>{d.assigned_to.clone().unwrap_or_default()}</dd>
                 <dt>"Team"</dt><dd>{d.team.clone().unwrap_or_else(|| "—".into())}</dd>
             </dl>
-            {delete}
             <p><a href="/documents">"← All documents"</a></p>
         </section>
         {versions}
         {edit}
+        {delete}
         <HistoryCard target=record />
     }
 }
@@ -132,54 +130,31 @@ fn versions_card(
     record: &str,
     remove: Option<ServerAction<RemoveFile>>,
 ) -> impl IntoView {
-    let can_write = remove.is_some();
     let card_id = FileHolder::card_id(record);
     let holder = FileHolder::Document;
-    let button = remove.map(|r| remove_button(r, holder, StoredValue::new(record.to_owned())));
     let count = versions.len();
-    let rows = versions
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let number = format!("Version {}", count - i);
-            let current = (i == 0).then(|| status_pill("accepted", "Current"));
-            view! {
-                <tr>
-                    <td class="nowrap"><span>{number}</span>" "{current}</td>
-                    // `rel=external`: the browser fetches it; the router never treats it as a page.
-                    <td class="wrap"><a href=f.href() rel="external">{f.name.clone()}</a></td>
-                    <td>{f.file_type.label()}</td>
-                    <td class="num">{size_text(f.size)}</td>
-                    <td>{f.uploaded_by_name.clone()}</td>
-                    <td class="muted">{utc_datetime(f.created_at_ms)}</td>
-                    <td>{button.map(|b| b(f))}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let button = remove.map(|r| remove_button(r, holder, StoredValue::new(record.to_owned())));
+    let number = move |i: usize| {
+        let current = (i == 0).then(|| status_pill("accepted", "Current"));
+        view! { <span>{format!("Version {}", count - i)}</span>" "{current} }.into_any()
+    };
     let table = if count == 0 {
         view! { <p class="muted">"No versions yet: upload the document's file."</p> }.into_any()
     } else {
-        view! {
-            <table class="table files">
-                <thead>
-                    <tr>
-                        <th scope="col">"Version"</th>
-                        <th scope="col">"File"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col" class="num">"Size"</th>
-                        <th scope="col">"Uploaded by"</th>
-                        <th scope="col">"Uploaded"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
+        let leading = Leading {
+            heading: "Version",
+            cell: &number,
+        };
+        file_table(
+            versions,
+            button
+                .as_ref()
+                .map(|b| b as &dyn Fn(&FileSummary) -> AnyView),
+            Some(leading),
+        )
     };
     let purpose = holder.purpose();
-    let upload = can_write.then(|| {
+    let upload = remove.is_some().then(|| {
         let label = if count == 0 {
             "Upload the file"
         } else {
@@ -225,18 +200,18 @@ fn edit_form(a: Actions, d: Document, choices: FilterChoices) -> impl IntoView {
     }
 }
 
-fn delete_form(a: Actions, id: String) -> impl IntoView {
+fn delete_card(a: Actions, id: String) -> impl IntoView {
     let error = Signal::derive(move || a.delete.value().get().and_then(Result::err));
     view! {
-        <details class="row-form">
-            <summary>"Delete document"</summary>
-            <ActionForm action=a.delete attr:class="form">
+        <section class="card danger-zone" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">"Delete"</h2>
+            <p>"The document and every version of it go for good."</p>
+            <ActionForm action=a.delete attr:class="inline-form">
                 <CsrfField />
                 <input type="hidden" name="id" value=id />
-                <p>"The document and every version of it go for good."</p>
-                <SubmitButton label="Delete for good" pending_label="Deleting…" pending=a.delete.pending() />
+                <button type="submit" class="btn btn-danger">"Delete this document"</button>
             </ActionForm>
             <FormAlert error />
-        </details>
+        </section>
     }
 }
