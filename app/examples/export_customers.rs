@@ -13,10 +13,11 @@ use futures::StreamExt;
 
 use app::permissions::keys::{CustomersExport, CustomersRead, TeamWrite};
 use app::server::access::grants;
-use app::server::exports::{customers as csv, log};
+use app::server::exports::customers::Customers;
+use app::server::exports::kit::Address;
+use app::server::exports::stream;
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, Fixture};
-use app::server::records::customers::{export, ListQuery};
 use app::server::workspace::teams;
 
 #[path = "support/fill.rs"]
@@ -50,24 +51,17 @@ async fn main() {
         )
         .await;
 
-        let read = grants::require::<CustomersRead>(&t.db, &clock, &f.owner, &f.workspace)
-            .await
-            .unwrap();
-        let grant = grants::require::<CustomersExport>(&t.db, &clock, &f.owner, &f.workspace)
-            .await
-            .unwrap();
-        let query = ListQuery::default();
-        let recorded = {
-            let proof = grant.export().unwrap();
-            export::check(&t.db, &read, &proof, &query).await.unwrap();
-            let columns = csv::columns(export::shows_tax_id(&proof));
-            let asked = log::Asked {
-                list: "customers",
-                filters: "",
-                columns: &columns,
-                ip: None,
-            };
-            log::start(&t.db, &clock, &proof, &asked).await.unwrap()
+        let address = Address::default();
+        let asked = stream::Request::<Customers> {
+            read: grants::require::<CustomersRead>(&t.db, &clock, &f.owner, &f.workspace)
+                .await
+                .unwrap(),
+            export: grants::require::<CustomersExport>(&t.db, &clock, &f.owner, &f.workspace)
+                .await
+                .unwrap(),
+            address: &address,
+            raw: "",
+            ip: None,
         };
 
         let before = rss();
@@ -82,13 +76,9 @@ async fn main() {
             })
         };
         let started = Instant::now();
-        let mut stream = std::pin::pin!(csv::csv_stream(
-            t.db.clone(),
-            clock.clone(),
-            grant,
-            query,
-            recorded
-        ));
+        let mut stream = std::pin::pin!(stream::start::<Customers>(&t.db, &clock, asked)
+            .await
+            .unwrap());
         let (mut bytes, mut lines) = (0u64, 0u64);
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.unwrap();

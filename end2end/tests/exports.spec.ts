@@ -1,6 +1,6 @@
 import * as zlib from "node:zlib";
 import { test, expect, type Page } from "@playwright/test";
-import { callApi, csrfToken, gotoHydrated, ownerWithMember, watchConsole } from "./helpers";
+import { callApi, csrfToken, gotoHydrated, ownerWithMember, signUp, watchConsole } from "./helpers";
 
 /** A `w`×`h` PNG: a blue mark with a white bar, as a small company logo might be. */
 function logoPng(w: number, h: number): Buffer {
@@ -103,4 +103,34 @@ test("an export keeps the list's filters and leaves out the tax id without custo
   await page.locator(".topbar").screenshot({ path: "test-results/topbar-logo.png" });
   console.assertClean();
   await context.close();
+});
+
+test("every list page exports the list as it stands: tickets by priority, the catalogue with plain prices", async ({ page }) => {
+  const console = watchConsole(page);
+  await signUp(page, `list-export+${Date.now()}@example.com`, "Ada Lovelace", "Exported Engines");
+  const customer = (await (await callApi(page, "/api/customers/create", {
+    name: "Babbage & Co", email: "", phone: "", company: "", tax_id: "", notes: "", assigned_user_id: "", team_id: "",
+  })).json()).id as string;
+  for (const [subject, priority] of [["Hums", "high"], ["Squeaks", "low"]]) {
+    expect((await callApi(page, "/api/tickets/create", {
+      customer_id: customer, subject, priority, assigned_user_id: "", team_id: "", message: "It makes a noise.",
+    })).status()).toBe(200);
+  }
+  expect((await callApi(page, "/api/products/create", {
+    sku: "ENGINE-1", name: "Difference Engine", description: "", unit_price: "1250", currency: "", stock: "3", active: "on",
+  })).status()).toBe(200);
+
+  await gotoHydrated(page, "/tickets?priority=high");
+  await expect(page.getByRole("link", { name: "Squeaks" })).toHaveCount(0);
+  await page.locator(".toolbar").screenshot({ path: "test-results/tickets-toolbar.png" });
+  const tickets = (await download(page, "Export CSV")).trim().split("\n");
+  expect(tickets[0]).toContain("Reference,Subject,Customer,Status,Priority");
+  expect(tickets).toHaveLength(2);
+  expect(tickets[1]).toContain("Hums");
+
+  await gotoHydrated(page, "/products");
+  const products = (await download(page, "Export CSV")).trim().split("\n");
+  expect(products).toHaveLength(2);
+  expect(products[1]).toContain("ENGINE-1,Difference Engine,,1250.00,EUR,3,yes");
+  console.assertClean();
 });

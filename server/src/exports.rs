@@ -1,48 +1,51 @@
-//! `GET /export/customers.csv`: the customer list as CSV, with the filters of the list's own
-//! address (`q`, `tag`, `kind`, `sort`, `assignee`, `team`, `from`, `until`). Permission:
-//! `customers.read` and `customers.export`, and a role that allows exports; the rows are the
-//! caller's scope and max-records cap, the tax id only with `customers.sensitive`. Streamed in
-//! batches, so memory stays flat however long the list; recorded in `data_exports`.
+//! `GET /export/{list}.csv`: a list as CSV, with the filters of the list page's own address.
+//! Permission: the key the list's [`ExportList`] entry names (`customers.export`; the read key
+//! of lists the catalogue gives no export key) and a role that allows exports (else 403,
+//! logged); the rows are the caller's scope and max-records cap, every page, the columns those
+//! their keys show. A parameter the list does not know, or a repeated one, is 400; a bad value
+//! 422 on its field. Streamed in batches; recorded in `data_exports` with its row count.
 
 use axum::body::Body;
 use axum::extract::{Query, RawQuery, Request, State};
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use futures::TryStreamExt;
 use http::{header, HeaderValue, StatusCode};
-use serde::Deserialize;
 
 use app::error::AppError;
-use app::model::ListFilters;
-use app::permissions::keys;
-use app::server::exports::{customers as csv, log};
-use app::server::records::customers::{self, export, ListQuery};
-use app::server::records::listing::ListParams;
+use app::model::ExportList;
+use app::server::exports::kit::{Address, Exporter};
+use app::server::exports::{
+    customers, library, licences, orders, products, quotes, stream, tickets,
+};
 use app::server::web::auth;
 
 use crate::error_response::error_response;
 use crate::state::AppState;
 
-/// The list page's address parameters.
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct CustomerFilters {
-    q: String,
-    tag: String,
-    kind: String,
-    sort: String,
-    assignee: String,
-    team: String,
-    from: String,
-    until: String,
+/// One route per exportable list (every entry of `ExportList::ALL`; a test asks each).
+pub fn routes(router: Router<AppState>) -> Router<AppState> {
+    let router = route::<customers::Customers>(router);
+    let router = route::<products::Products>(router);
+    let router = route::<quotes::Quotes>(router);
+    let router = route::<orders::Orders>(router);
+    let router = route::<licences::Licences>(router);
+    let router = route::<tickets::Tickets>(router);
+    route::<library::Documents>(router)
 }
 
-pub async fn customers_csv(
+fn route<E: Exporter>(router: Router<AppState>) -> Router<AppState> {
+    router.route(&E::LIST.path(), get(csv::<E>))
+}
+
+async fn csv<E: Exporter>(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    filters: Result<Query<CustomerFilters>, axum::extract::rejection::QueryRejection>,
+    pairs: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
     req: Request,
 ) -> Response {
-    let Ok(Query(f)) = filters else {
+    let Some(address) = pairs.ok().and_then(|Query(p)| Address::parse(p, E::OWN)) else {
         return error_response(
             StatusCode::BAD_REQUEST,
             &AppError::BadRequest {
@@ -51,7 +54,8 @@ pub async fn customers_csv(
         );
     };
     let (parts, _) = req.into_parts();
-    let work = start(&state, f, raw.unwrap_or_default());
+    let raw = raw.unwrap_or_default();
+    let work = start::<E>(&state, &address, &raw);
     match crate::request_scope::run(&state, parts, work).await {
         Ok(response) => response,
         Err(e) => error_response(
@@ -61,53 +65,42 @@ pub async fn customers_csv(
     }
 }
 
-async fn start(state: &AppState, f: CustomerFilters, raw: String) -> Result<Response, AppError> {
+async fn start<E: Exporter>(
+    state: &AppState,
+    address: &Address,
+    raw: &str,
+) -> Result<Response, AppError> {
     let ctx = &state.ctx;
-    let (_, read) = auth::require::<keys::CustomersRead>(ctx).await?;
-    let (_, grant) = auth::require::<keys::CustomersExport>(ctx).await?;
-    let query = ListQuery {
-        list: ListParams {
-            search: f.q,
-            filters: ListFilters {
-                sort: f.sort,
-                assignee: f.assignee,
-                team: f.team,
-                from: f.from,
-                until: f.until,
-            },
-            after: None,
-            limit: None,
-        },
-        tag: Some(f.tag).filter(|t| !t.trim().is_empty()),
-        kind: customers::kind_filter(Some(&f.kind))?,
+    let (_, read) = auth::require::<E::Read>(ctx).await?;
+    let (_, export) = auth::require::<E::Export>(ctx).await?;
+    let ip = auth::client_ip();
+    let asked = stream::Request::<E> {
+        read,
+        export,
+        address,
+        raw,
+        ip: ip.as_deref(),
     };
-    let recorded = {
-        let proof = grant.export()?;
-        export::check(&ctx.db, &read, &proof, &query).await?;
-        let columns = csv::columns(export::shows_tax_id(&proof));
-        let ip = auth::client_ip();
-        let asked = log::Asked {
-            list: "customers",
-            filters: &raw,
-            columns: &columns,
-            ip: ip.as_deref(),
-        };
-        log::start(&ctx.db, &ctx.clock, &proof, &asked).await?
-    };
+    let chunks = stream::start::<E>(&ctx.db, &ctx.clock, asked)
+        .await?
+        .map_err(|e| std::io::Error::other(e.to_string()));
     let day = chrono::DateTime::from_timestamp_millis(ctx.clock.now_ms())
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
-    let stream = csv::csv_stream(ctx.db.clone(), ctx.clock.clone(), grant, query, recorded)
-        .map_err(|e| std::io::Error::other(e.to_string()));
-    let mut res = Response::new(Body::from_stream(stream));
+    Ok(attachment(Body::from_stream(chunks), E::LIST, &day))
+}
+
+fn attachment(body: Body, list: ExportList, day: &str) -> Response {
+    let mut res = Response::new(body);
     *res.status_mut() = StatusCode::OK;
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"customers-{day}.csv\"")) {
+    let name = format!("attachment; filename=\"{}-{day}.csv\"", list.name);
+    if let Ok(v) = HeaderValue::from_str(&name) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }

@@ -95,11 +95,10 @@ pub fn build(state: AppState) -> Router {
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
-    let app = Router::new()
+    let app = exports::routes(Router::new())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/{*endpoint}", any(gate::server_fn_gate))
-        .route("/export/customers.csv", get(exports::customers_csv))
         // Only static assets are compressed: compressing pages that mix secrets with
         // reflected input would open them to BREACH-style guessing.
         .nest_service(

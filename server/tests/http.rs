@@ -16,6 +16,8 @@ mod accounts;
 mod authorization;
 #[path = "http/csrf.rs"]
 mod csrf;
+#[path = "http/exports.rs"]
+mod exports;
 #[path = "http/files.rs"]
 mod files;
 #[path = "http/forms.rs"]

@@ -428,7 +428,7 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
 }
 
 /// The file and export routes are not server functions, so the matrix above cannot list them:
-/// each stranger tries to download the victim's files, to export customers, and to upload to
+/// each stranger tries to download the victim's files, to export every list, and to upload to
 /// each record that takes files. Nothing is shown, nothing is stored.
 #[tokio::test]
 async fn strangers_can_neither_download_nor_upload_across_workspaces() {
@@ -471,17 +471,19 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
             };
             assert_eq!(status, expected, "{label}: {who} reading a report: {body}");
             assert!(!body.contains("A-IMPORT-SECRET"), "{label}: {who}");
-            let res = c.get(s.url("/export/customers.csv")).send().await.unwrap();
-            let status = res.status().as_u16();
-            let body = res.text().await.unwrap();
-            let expected = match who {
-                "nobody" => 401,
-                "Owner" | "Manager" => 200,
-                _ => 403,
-            };
-            assert_eq!(status, expected, "{label}: {who} exporting: {body}");
-            for secret in SECRETS {
-                assert!(!body.contains(secret), "{label}: {who} exported {secret:?}");
+            for list in app::model::ExportList::ALL {
+                let res = c.get(s.url(&list.path())).send().await.unwrap();
+                let status = res.status().as_u16();
+                let body = res.text().await.unwrap();
+                let exported = format!("{label}: {who} exporting {}: {body}", list.name);
+                match who {
+                    "nobody" => assert_eq!(status, 401, "{exported}"),
+                    "Owner" | "Manager" => assert_eq!(status, 200, "{exported}"),
+                    _ => assert!(matches!(status, 200 | 403), "{exported}"),
+                }
+                for secret in SECRETS {
+                    assert!(!body.contains(secret), "{exported}: {secret:?}");
+                }
             }
             for target in [
                 format!("/files/customers/{}", v.customer),

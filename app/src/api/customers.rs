@@ -28,17 +28,9 @@ pub async fn list_customers(
     use crate::server::{records::customers, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersRead>(&ctx).await?;
-    let kind = customers::kind_filter(kind.as_deref())?;
-    let query = customers::ListQuery {
-        list: ListParams {
-            search,
-            filters: filters.unwrap_or_default(),
-            after,
-            limit: None,
-        },
-        tag: tag.filter(|t| !t.trim().is_empty()),
-        kind,
-    };
+    let list = ListParams::page(search, filters, after);
+    let own = |raw: &Option<String>| raw.clone().unwrap_or_default();
+    let query = customers::ListQuery::new(list, &own(&tag), &own(&kind))?;
     Ok(customers::list(&ctx.db, &grant, &query).await?)
 }
 

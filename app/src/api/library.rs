@@ -23,12 +23,7 @@ pub async fn list_documents(
     use crate::server::{records::library, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::DocumentsRead>(&ctx).await?;
-    let query = ListParams {
-        search,
-        filters: filters.unwrap_or_default(),
-        after,
-        limit: None,
-    };
+    let query = ListParams::page(search, filters, after);
     Ok(library::list(&ctx.db, &grant, &query).await?)
 }
 

@@ -28,22 +28,8 @@ pub async fn list_licences(
     use crate::server::{records::licences, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::LicencesRead>(&ctx).await?;
-    let status = match status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(key) => Some(
-            crate::model::LicenceStatus::from_key(key)
-                .ok_or_else(|| AppError::validation("status", "Choose a status from the list."))?,
-        ),
-    };
-    let query = licences::ListQuery {
-        list: ListParams {
-            search,
-            filters: filters.unwrap_or_default(),
-            after,
-            limit: None,
-        },
-        status,
-    };
+    let list = ListParams::page(search, filters, after);
+    let query = licences::ListQuery::new(list, status.as_deref().unwrap_or_default())?;
     Ok(licences::list(&ctx.db, &ctx.clock, &grant, &query).await?)
 }
 

@@ -23,22 +23,8 @@ pub async fn list_orders(
     use crate::server::{records::orders, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::OrdersRead>(&ctx).await?;
-    let status = match status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(key) => Some(
-            crate::model::OrderStatus::from_key(key)
-                .ok_or_else(|| AppError::validation("status", "Choose a status from the list."))?,
-        ),
-    };
-    let query = orders::ListQuery {
-        list: ListParams {
-            search,
-            filters: filters.unwrap_or_default(),
-            after,
-            limit: None,
-        },
-        status,
-    };
+    let list = ListParams::page(search, filters, after);
+    let query = orders::ListQuery::new(list, status.as_deref().unwrap_or_default())?;
     Ok(orders::list(&ctx.db, &grant, &query).await?)
 }
 

@@ -27,12 +27,7 @@ pub async fn list_products(
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::ProductsRead>(&ctx).await?;
     let query = products::ListQuery {
-        list: ListParams {
-            search,
-            filters: filters.unwrap_or_default(),
-            after,
-            limit: None,
-        },
+        list: ListParams::page(search, filters, after),
     };
     Ok(products::list(&ctx.db, &grant, &query).await?)
 }

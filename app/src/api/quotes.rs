@@ -27,22 +27,8 @@ pub async fn list_quotes(
     use crate::server::{records::quotes, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::QuotesRead>(&ctx).await?;
-    let status = match status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(key) => Some(
-            crate::model::QuoteStatus::from_key(key)
-                .ok_or_else(|| AppError::validation("status", "Choose a status from the list."))?,
-        ),
-    };
-    let query = quotes::ListQuery {
-        list: ListParams {
-            search,
-            filters: filters.unwrap_or_default(),
-            after,
-            limit: None,
-        },
-        status,
-    };
+    let list = ListParams::page(search, filters, after);
+    let query = quotes::ListQuery::new(list, status.as_deref().unwrap_or_default())?;
     Ok(quotes::list(&ctx.db, &ctx.clock, &grant, &query).await?)
 }
 

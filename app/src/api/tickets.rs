@@ -25,35 +25,14 @@ pub async fn list_tickets(
     filters: Option<crate::model::ListFilters>,
     after: Option<String>,
 ) -> Result<TicketPage, AppError> {
-    use crate::model::{TicketPriority, TicketStatus};
     use crate::permissions::keys;
     use crate::server::records::listing::ListParams;
     use crate::server::{records::tickets, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TicketsRead>(&ctx).await?;
-    let choice = |field: &'static str| AppError::validation(field, "Choose from the list.");
-    let picked =
-        |raw: &Option<String>| raw.as_deref().map(str::trim).unwrap_or_default().to_owned();
-    let view = tickets::View::from_key(&picked(&view)).ok_or_else(|| choice("view"))?;
-    let status = match picked(&status).as_str() {
-        "" => None,
-        key => Some(TicketStatus::from_key(key).ok_or_else(|| choice("status"))?),
-    };
-    let priority = match picked(&priority).as_str() {
-        "" => None,
-        key => Some(TicketPriority::from_key(key).ok_or_else(|| choice("priority"))?),
-    };
-    let query = tickets::ListQuery {
-        list: ListParams {
-            search,
-            filters: filters.unwrap_or_default(),
-            after,
-            limit: None,
-        },
-        view,
-        status,
-        priority,
-    };
+    let list = ListParams::page(search, filters, after);
+    let own = |raw: &Option<String>| raw.clone().unwrap_or_default();
+    let query = tickets::ListQuery::new(list, &own(&view), &own(&status), &own(&priority))?;
     Ok(tickets::list(&ctx.db, &grant, &query).await?)
 }
 

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod bulk;
 pub mod chart;
+pub mod export;
 pub mod form;
 pub mod hydrated;
 pub mod layout;

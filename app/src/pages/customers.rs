@@ -15,18 +15,19 @@ use crate::api::customers::{
 };
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::bulk::{SelectBox, Selected};
+use crate::components::export::export_button;
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::{
-    filters_from, list_address, next_address, with_param, DateFilters, PeopleFilters, Sorting,
+    filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
 };
 use crate::components::raw_text::TextArea;
 use crate::components::table::{DataTable, Pager, SELECT};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
 use crate::model::{
-    Customer, CustomerFormOptions, CustomerKind, CustomerPage, CustomerParts, ListFilters,
-    CUSTOMER_SORTS,
+    Customer, CustomerFormOptions, CustomerKind, CustomerPage, CustomerParts, ExportList,
+    ListFilters, CUSTOMER_SORTS,
 };
 use crate::pages::customer_bulk::{BulkActions, CustomerBulkBar};
 use crate::pages::customer_parts::{PartActions, PartsCards, TagLinks, TagsForm};
@@ -95,21 +96,7 @@ pub fn CustomersPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let user = current.await.ok().flatten();
                         let can = |p| user.as_ref().is_some_and(|u| u.can(p));
-                        let may_export = can(Permission::CustomersExport)
-                            && user.as_ref().is_some_and(|u| u.export_allowed);
-                        // The export takes the list as it stands: the same filters, every page.
-                        let export = may_export.then(|| {
-                            let href = query.with(|q| {
-                                let kept: Vec<(String, String)> = q
-                                    .clone()
-                                    .into_iter()
-                                    .filter(|(k, _)| k != "after")
-                                    .map(|(k, v)| (k.to_string(), v))
-                                    .collect();
-                                kept.iter().fold("/export/customers.csv".to_owned(), |a, (k, v)| with_param(&a, k, v))
-                            });
-                            view! { <a class="btn" href=href rel="external">"Export CSV"</a> }
-                        });
+                        let export = query.with(|q| export_button(ExportList::CUSTOMERS, user.as_ref(), q));
                         let import = (can(Permission::CustomersImport)
                             && user.as_ref().is_some_and(|u| u.bulk_allowed))
                         .then(|| view! { <a class="btn" href="/customers/import">"Import CSV"</a> });

@@ -11,6 +11,7 @@ use crate::api::products::{
     get_product, list_products, CreateProduct, DeleteProduct, UpdateProduct,
 };
 use crate::components::alert::{list_error, FormAlert};
+use crate::components::export::export_button;
 use crate::components::form::{reset_to_current, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::{
@@ -20,7 +21,7 @@ use crate::components::raw_text::TextArea;
 use crate::components::table::{DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::error::AppError;
-use crate::model::{ListFilters, Product, ProductPage, PRODUCT_SORTS};
+use crate::model::{ExportList, ListFilters, Product, ProductPage, PRODUCT_SORTS};
 use crate::pages::history::HistoryCard;
 use crate::permissions::Permission;
 
@@ -53,7 +54,8 @@ pub fn ProductsPage() -> impl IntoView {
                         let may_import = can_write && user.as_ref().is_some_and(|u| u.bulk_allowed);
                         let import = may_import.then(|| view! { <a class="btn" href="/products/import">"Import CSV"</a> });
                         let new = can_write.then(|| view! { <a class="btn btn-primary" href="/products/new">"New product"</a> });
-                        view! { <div class="toolbar-actions">{import}{new}</div> }
+                        let export = query.with(|q| export_button(ExportList::PRODUCTS, user.as_ref(), q));
+                        view! { <div class="toolbar-actions">{export}{import}{new}</div> }
                     })}
                 </Suspense>
             </div>

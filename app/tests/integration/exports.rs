@@ -5,54 +5,57 @@
 
 use futures::StreamExt;
 
-use app::model::{CustomerKind, UserId};
-use app::permissions::keys::{
-    CustomersExport, CustomersRead, CustomersWrite, RolesWrite, TeamWrite,
-};
+use app::model::UserId;
+use app::permissions::keys::{CustomersExport, CustomersWrite, RolesWrite, TeamWrite};
 use app::server::access::assignments;
 use app::server::access::role_editor::{self, RoleDraft};
-use app::server::exports::{customers as csv, log};
+use app::server::exports::customers::Customers;
+use app::server::exports::kit::{Address, Exporter};
+use app::server::exports::stream;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture};
-use app::server::records::customers::{self, export, CustomerForm, ListQuery};
+use app::server::records::customers::{self, CustomerForm};
+use app::server::records::listing::ExportBatch;
 
-/// Runs the whole export as `person` and parses the file: (header, rows).
-async fn exported(
+/// The whole export of list `E` as `person` takes it with the address `pairs`, as text.
+pub async fn export_text<E: Exporter>(
     f: &Fixture,
     person: &UserId,
-    query: ListQuery,
-) -> (Vec<String>, Vec<Vec<String>>) {
-    let read = f.grant_of::<CustomersRead>(person).await.unwrap();
-    let grant = f.grant_of::<CustomersExport>(person).await.unwrap();
-    let recorded = {
-        let proof = grant.export().unwrap();
-        export::check(&f.db, &read, &proof, &query).await.unwrap();
-        let columns = csv::columns(export::shows_tax_id(&proof));
-        let asked = log::Asked {
-            list: "customers",
-            filters: "",
-            columns: &columns,
-            ip: Some("203.0.113.5"),
-        };
-        log::start(&f.db, &f.clock, &proof, &asked).await.unwrap()
+    pairs: &[(&str, &str)],
+) -> Result<String, DomainError> {
+    let pairs = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let address = Address::parse(pairs, E::OWN).expect("the list's own parameters");
+    let asked = stream::Request::<E> {
+        read: f.grant_of::<E::Read>(person).await?,
+        export: f.grant_of::<E::Export>(person).await?,
+        address: &address,
+        raw: "",
+        ip: Some("203.0.113.5"),
     };
-    let mut stream = std::pin::pin!(csv::csv_stream(
-        f.db.clone(),
-        f.clock.clone(),
-        grant,
-        query,
-        recorded
-    ));
+    let mut chunks = std::pin::pin!(stream::start::<E>(&f.db, &f.clock, asked).await?);
     let mut bytes = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        bytes.extend_from_slice(&chunk.unwrap());
+    while let Some(chunk) = chunks.next().await {
+        bytes.extend_from_slice(&chunk?);
     }
     assert!(
         bytes.starts_with(b"\xEF\xBB\xBF"),
         "the file opens as UTF-8 in Excel"
     );
-    let mut reader = ::csv::Reader::from_reader(&bytes[3..]);
+    Ok(String::from_utf8(bytes[3..].to_vec()).expect("UTF-8"))
+}
+
+/// [`export_text`] parsed: (header, rows).
+pub async fn exported<E: Exporter>(
+    f: &Fixture,
+    person: &UserId,
+    pairs: &[(&str, &str)],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = export_text::<E>(f, person, pairs).await.unwrap();
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
     let header = reader
         .headers()
         .unwrap()
@@ -66,7 +69,7 @@ async fn exported(
     (header, rows)
 }
 
-fn column(header: &[String], name: &str) -> usize {
+pub fn column(header: &[String], name: &str) -> usize {
     header
         .iter()
         .position(|h| h == name)
@@ -81,7 +84,7 @@ async fn an_export_is_the_list_as_its_reader_sees_it_and_is_recorded() {
         let f = Fixture::new(&t.db, &clock).await;
         let write = f.grant::<CustomersWrite>().await;
         // More than one batch, so the walk over cursors is part of what is tested.
-        let many = export::BATCH as usize + 5;
+        let many = ExportBatch::ROWS as usize + 5;
         for i in 0..many {
             let form = CustomerForm {
                 name: format!("Customer {i:05}"),
@@ -104,7 +107,7 @@ async fn an_export_is_the_list_as_its_reader_sees_it_and_is_recorded() {
             .await
             .unwrap();
 
-        let (header, rows) = exported(&f, &f.owner, ListQuery::default()).await;
+        let (header, rows) = exported::<Customers>(&f, &f.owner, &[]).await;
         assert_eq!(
             rows.len(),
             many + 1,
@@ -132,11 +135,7 @@ async fn an_export_is_the_list_as_its_reader_sees_it_and_is_recorded() {
         assert_eq!(ids.len(), many + 1, "{label}: no row twice");
 
         // Filters of the list apply: only people.
-        let people = ListQuery {
-            kind: Some(CustomerKind::Person),
-            ..ListQuery::default()
-        };
-        let (_, rows) = exported(&f, &f.owner, people).await;
+        let (_, rows) = exported::<Customers>(&f, &f.owner, &[("kind", "person")]).await;
         assert_eq!(rows.len(), 1, "{label}");
 
         let recorded = t
@@ -207,7 +206,7 @@ async fn field_security_scope_and_the_export_restriction_hold_in_the_file() {
         assignments::unassign(&t.db, &clock, &team, &grace, &f.role("Staff").await)
             .await
             .unwrap();
-        let (header, rows) = exported(&f, &grace, ListQuery::default()).await;
+        let (header, rows) = exported::<Customers>(&f, &grace, &[]).await;
         assert!(!header.iter().any(|h| h == "Tax id"), "{label}: {header:?}");
         assert_eq!(rows.len(), 1, "{label}: her scope");
         assert_eq!(rows[0][column(&header, "Name")], "Hers");
@@ -241,6 +240,13 @@ async fn field_security_scope_and_the_export_restriction_hold_in_the_file() {
         assert!(
             matches!(grant.export(), Err(DomainError::Forbidden)),
             "{label}"
+        );
+        assert!(
+            matches!(
+                export_text::<Customers>(&f, &grace, &[]).await,
+                Err(DomainError::Forbidden)
+            ),
+            "{label}: the whole export is refused"
         );
     }
 }

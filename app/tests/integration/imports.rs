@@ -7,17 +7,16 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::StreamExt;
 
 use app::model::{
     CustomerKind, ImportId, ImportPlan, ImportStatus, ImportView, OnDuplicate, OnRefusal,
 };
 use app::permissions::keys::{
-    CustomersExport, CustomersImport, CustomersRead, CustomersWrite, RolesWrite, TeamWrite,
+    CustomersImport, CustomersRead, CustomersWrite, RolesWrite, TeamWrite,
 };
 use app::server::access::assignments;
 use app::server::access::role_editor::{self, RoleDraft};
-use app::server::exports::{customers as csv_export, log};
+use app::server::exports::customers::Customers;
 use app::server::files::spool;
 use app::server::files::storage::Storage;
 use app::server::imports::{self, kit::Importer};
@@ -25,7 +24,7 @@ use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, disk_storage, Fixture};
 use app::server::records::customers::import::CustomerImport;
-use app::server::records::customers::{self, export, CustomerForm, ListQuery};
+use app::server::records::customers::{self, CustomerForm, ListQuery};
 
 pub(super) async fn upload<I: Importer>(
     f: &Fixture,
@@ -315,35 +314,9 @@ async fn a_duplicate_is_refused_or_updates_its_customer_as_chosen() {
 
 /// The whole customer export as the owner takes it.
 async fn export_all(f: &Fixture) -> String {
-    let read = f.grant::<CustomersRead>().await;
-    let grant = f.grant::<CustomersExport>().await;
-    let recorded = {
-        let proof = grant.export().unwrap();
-        export::check(&f.db, &read, &proof, &ListQuery::default())
-            .await
-            .unwrap();
-        let columns = csv_export::columns(export::shows_tax_id(&proof));
-        let asked = log::Asked {
-            list: "customers",
-            filters: "",
-            columns: &columns,
-            ip: None,
-        };
-        log::start(&f.db, &f.clock, &proof, &asked).await.unwrap()
-    };
-    let stream = csv_export::csv_stream(
-        f.db.clone(),
-        f.clock.clone(),
-        grant,
-        ListQuery::default(),
-        recorded,
-    );
-    let mut stream = std::pin::pin!(stream);
-    let mut bytes = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        bytes.extend_from_slice(&chunk.unwrap());
-    }
-    String::from_utf8(bytes).unwrap()
+    super::exports::export_text::<Customers>(f, &f.owner, &[])
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@ mod imports;
 mod ip_rules;
 mod library;
 mod licences;
+mod list_exports;
 mod lists;
 mod lockout;
 mod login_hours;

@@ -73,7 +73,7 @@ fn file(name: &str, bytes: Vec<u8>) -> Form {
     Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()))
 }
 
-async fn new_customer(c: &reqwest::Client, s: &TestServer) -> String {
+pub(super) async fn new_customer(c: &reqwest::Client, s: &TestServer) -> String {
     let created: serde_json::Value = api(c, s, "/api/customers/create")
         .await
         .form(&[
@@ -433,83 +433,6 @@ async fn a_plain_form_upload_returns_to_the_record_page() {
         );
     }
     assert_eq!(s.db.row_counts(&["files"]).await[0].1, 1);
-    s.stop().await.unwrap();
-}
-
-#[tokio::test]
-async fn the_customer_export_streams_the_list_and_refuses_what_it_does_not_know() {
-    let s = TestServer::sqlite().await;
-    let c = demo_client(&s).await;
-    let customer = new_customer(&c, &s).await;
-    let res = c
-        .get(s.url("/export/customers.csv?q=Files&sort=-name"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        res.headers()[header::CONTENT_TYPE],
-        "text/csv; charset=utf-8"
-    );
-    let disposition = res.headers()[header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        disposition.starts_with("attachment; filename=\"customers-"),
-        "{disposition}"
-    );
-    let body = res.text().await.unwrap();
-    let lines: Vec<&str> = body.trim_end().lines().collect();
-    assert!(lines[0].starts_with("\u{feff}Id,Kind,Name"), "{}", lines[0]);
-    assert_eq!(
-        lines.len(),
-        2,
-        "the header and the one customer the search finds"
-    );
-    assert!(lines[1].starts_with(&customer));
-
-    for (bad, status, field) in [
-        (
-            "?sort=tax_id",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("sort"),
-        ),
-        (
-            "?from=2026-02-30",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("from"),
-        ),
-        (
-            "?kind=robot",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("kind"),
-        ),
-        ("?q=a&q=b", StatusCode::BAD_REQUEST, None),
-        ("?limit=5", StatusCode::BAD_REQUEST, None),
-    ] {
-        let res = c
-            .get(s.url(&format!("/export/customers.csv{bad}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), status, "{bad}");
-        let body: serde_json::Value = res.json().await.unwrap();
-        if let Some(field) = field {
-            assert_eq!(body["field"], field, "{bad}: the refused field is named");
-        }
-    }
-    let res = super::client()
-        .get(s.url("/export/customers.csv"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let recorded =
-        s.db.rows_as_text("SELECT filters, row_count FROM data_exports")
-            .await;
-    assert_eq!(recorded.len(), 1, "only the export that ran: {recorded:?}");
-    assert!(recorded[0].contains("q=Files&sort=-name") && recorded[0].contains("Some(1)"));
     s.stop().await.unwrap();
 }
 

@@ -11,12 +11,13 @@ use leptos_router::hooks::use_query_map;
 use crate::api::accounts::me;
 use crate::api::library::list_documents;
 use crate::components::alert::list_error;
+use crate::components::export::export_button;
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::{
     filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
 };
 use crate::components::table::{DataTable, Pager};
-use crate::model::{utc_date, DocumentPage, ListFilters, DOCUMENT_SORTS};
+use crate::model::{utc_date, DocumentPage, ExportList, ListFilters, DOCUMENT_SORTS};
 use crate::permissions::Permission;
 
 #[component]
@@ -48,8 +49,11 @@ pub fn LibraryPage() -> impl IntoView {
                 </form>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::DocumentsWrite));
-                        can_write.then(|| view! { <a class="btn btn-primary" href="/documents/new">"Add document"</a> })
+                        let user = current.await.ok().flatten();
+                        let export = query.with(|q| export_button(ExportList::DOCUMENTS, user.as_ref(), q));
+                        let new = user.as_ref().is_some_and(|u| u.can(Permission::DocumentsWrite))
+                            .then(|| view! { <a class="btn btn-primary" href="/documents/new">"Add document"</a> });
+                        view! { <div class="toolbar-actions">{export}{new}</div> }
                     })}
                 </Suspense>
             </div>

@@ -11,12 +11,13 @@ use leptos_router::hooks::use_query_map;
 use crate::api::accounts::me;
 use crate::api::quotes::list_quotes;
 use crate::components::alert::list_error;
+use crate::components::export::export_button;
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::{
     filters_from, list_address, next_address, DateFilters, PeopleFilters, Sorting,
 };
 use crate::components::table::{DataTable, Pager};
-use crate::model::{ListFilters, QuotePage, QuoteStatus, QUOTE_SORTS};
+use crate::model::{ExportList, ListFilters, QuotePage, QuoteStatus, QUOTE_SORTS};
 use crate::pages::documents::status_pill;
 use crate::permissions::Permission;
 
@@ -57,8 +58,11 @@ pub fn QuotesPage() -> impl IntoView {
                 </form>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::QuotesWrite));
-                        can_write.then(|| view! { <a class="btn btn-primary" href="/quotes/new">"New quote"</a> })
+                        let user = current.await.ok().flatten();
+                        let export = query.with(|q| export_button(ExportList::QUOTES, user.as_ref(), q));
+                        let new = user.as_ref().is_some_and(|u| u.can(Permission::QuotesWrite))
+                            .then(|| view! { <a class="btn btn-primary" href="/quotes/new">"New quote"</a> });
+                        view! { <div class="toolbar-actions">{export}{new}</div> }
                     })}
                 </Suspense>
             </div>

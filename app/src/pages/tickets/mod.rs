@@ -12,12 +12,15 @@ use leptos_router::hooks::use_query_map;
 use crate::api::accounts::me;
 use crate::api::tickets::list_tickets;
 use crate::components::alert::list_error;
+use crate::components::export::export_button;
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::{
     filters_from, list_address, next_address, with_param, DateFilters, PeopleFilters, Sorting,
 };
 use crate::components::table::{DataTable, Pager};
-use crate::model::{ListFilters, TicketPage, TicketPriority, TicketStatus, TICKET_SORTS};
+use crate::model::{
+    ExportList, ListFilters, TicketPage, TicketPriority, TicketStatus, TICKET_SORTS,
+};
 use crate::pages::documents::status_pill;
 use crate::permissions::Permission;
 
@@ -114,8 +117,11 @@ pub fn TicketsPage() -> impl IntoView {
                 </form>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let can_write = current.await.ok().flatten().is_some_and(|u| u.can(Permission::TicketsWrite));
-                        can_write.then(|| view! { <a class="btn btn-primary" href="/tickets/new">"New ticket"</a> })
+                        let user = current.await.ok().flatten();
+                        let export = query.with(|q| export_button(ExportList::TICKETS, user.as_ref(), q));
+                        let new = user.as_ref().is_some_and(|u| u.can(Permission::TicketsWrite))
+                            .then(|| view! { <a class="btn btn-primary" href="/tickets/new">"New ticket"</a> });
+                        view! { <div class="toolbar-actions">{export}{new}</div> }
                     })}
                 </Suspense>
             </div>

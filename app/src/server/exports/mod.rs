@@ -1,8 +1,17 @@
-//! Data leaving Gatehouse as CSV: every export runs the list's own query within the caller's
-//! scope and cap, needs the kind's export key and a role that allows exports, leaves out the
-//! fields the caller may not see, neutralises cells a spreadsheet would run as formulas, streams
-//! in batches so memory stays flat, and is recorded.
+//! Data leaving Gatehouse as CSV. A list declares itself once ([`kit::Exporter`]: its keys,
+//! columns and address); [`stream`] does the rest alike for every list: it runs the list's own
+//! query within the caller's scope and cap, needs the list's key and a role that allows
+//! exports, leaves out the columns the caller may not see, neutralises cells a spreadsheet
+//! would run as formulas, streams in batches so memory stays flat, and records the export.
 
 pub mod cells;
 pub mod customers;
+pub mod kit;
+pub mod library;
+pub mod licences;
 pub mod log;
+pub mod orders;
+pub mod products;
+pub mod quotes;
+pub mod stream;
+pub mod tickets;

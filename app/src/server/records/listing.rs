@@ -10,7 +10,7 @@ use super::rows;
 use super::sql::Sql;
 use crate::model::{ListFilters, SortColumn, TeamId, UserId};
 use crate::permissions::Key;
-use crate::server::access::grants::Grant;
+use crate::server::access::grants::{Export, Grant};
 use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -25,6 +25,50 @@ pub struct ListParams {
     pub after: Option<String>,
     /// The page size; `None`: the default.
     pub limit: Option<u32>,
+    /// Set by an export: pages of [`ExportBatch::ROWS`], beyond a page's cap.
+    pub batch: Option<ExportBatch>,
+}
+
+impl ListParams {
+    /// A page as a list page asks for it: the default size.
+    pub fn page(search: String, filters: Option<ListFilters>, after: Option<String>) -> Self {
+        Self {
+            search,
+            filters: filters.unwrap_or_default(),
+            after,
+            ..Self::default()
+        }
+    }
+}
+
+/// A list's own filter by one of a few values (`status=open`): empty is no filter, anything
+/// else must be one of them, or `field` is refused.
+pub fn choice<T>(
+    raw: &str,
+    field: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        key => parse(key)
+            .map(Some)
+            .ok_or_else(|| DomainError::invalid(field, "Choose one from the list.")),
+    }
+}
+
+/// Pages the size of an export's batch. Only an [`Export`] proof makes one, so a list request
+/// from a browser stays within a page's cap.
+#[derive(Clone, Copy, Debug)]
+pub struct ExportBatch(());
+
+impl ExportBatch {
+    /// Rows per statement: large enough that the per-statement cost vanishes, small enough
+    /// that a batch is a few hundred kilobytes.
+    pub const ROWS: u32 = 2_000;
+
+    pub fn of<K: Key>(_: &Export<'_, K>) -> Self {
+        Self(())
+    }
 }
 
 /// Whose and which team's records a list or report is narrowed to (within the caller's reach:
@@ -149,14 +193,11 @@ impl Listing {
             created,
             search: params.search.clone(),
             after: params.after.clone().filter(|a| !a.is_empty()),
-            limit: page_size(params.limit),
+            limit: match params.batch {
+                Some(_) => ExportBatch::ROWS,
+                None => page_size(params.limit),
+            },
         })
-    }
-
-    /// The same request read in batches of `limit` rows (an export walks the whole list).
-    pub fn in_batches_of(mut self, limit: u32) -> Self {
-        self.limit = limit;
-        self
     }
 
     /// `SELECT <columns> WHERE <scope> <cap> <search> <filters>`: the kind adds its own filters

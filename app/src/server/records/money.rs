@@ -136,18 +136,23 @@ impl Money {
     /// The amount for people: grouped thousands and the currency's decimals, then its code
     /// ("1,234.50 EUR", "1,200 JPY").
     pub fn display(&self) -> String {
+        format!("{} {}", self.digits(group_thousands), self.currency.code())
+    }
+
+    /// The amount for a spreadsheet or an import: the currency's decimals, nothing else
+    /// ("1234.50", "1200"); [`Money::parse`] reads it back.
+    pub fn plain(&self) -> String {
+        self.digits(|whole| whole.to_string())
+    }
+
+    fn digits(&self, whole_part: impl Fn(i64) -> String) -> String {
         let scale = self.currency.scale();
         let (whole, fraction) = (self.minor.abs() / scale, self.minor.abs() % scale);
         let sign = if self.minor < 0 { "-" } else { "" };
-        let grouped = group_thousands(whole);
-        if self.currency.exponent() == 0 {
-            format!("{sign}{grouped} {}", self.currency.code())
-        } else {
-            let width = self.currency.exponent() as usize;
-            format!(
-                "{sign}{grouped}.{fraction:0width$} {}",
-                self.currency.code()
-            )
+        let whole = whole_part(whole);
+        match self.currency.exponent() as usize {
+            0 => format!("{sign}{whole}"),
+            width => format!("{sign}{whole}.{fraction:0width$}"),
         }
     }
 }

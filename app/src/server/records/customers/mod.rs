@@ -11,7 +11,6 @@
 pub mod addresses;
 pub mod contacts;
 mod countries;
-pub mod export;
 mod form;
 pub mod import;
 pub mod parts;
@@ -108,6 +107,17 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// Only companies, or only people.
     pub kind: Option<CustomerKind>,
+}
+
+impl ListQuery {
+    /// The list's request with its own filters as the address carries them.
+    pub fn new(list: ListParams, tag: &str, kind: &str) -> Result<Self, DomainError> {
+        Ok(Self {
+            list,
+            tag: Some(tag.to_owned()).filter(|t| !t.trim().is_empty()),
+            kind: kind_filter(Some(kind))?,
+        })
+    }
 }
 
 /// One page of the customers the grant reaches, by name.

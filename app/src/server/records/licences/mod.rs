@@ -25,7 +25,7 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::documents;
 use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
-use crate::server::records::listing::{ListParams, Listing};
+use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
 
@@ -133,6 +133,16 @@ pub struct ListQuery {
     /// The search (Matches the product's name or SKU or the customer's name, without regard to case.), the sort, the shared filters and the page.
     pub list: ListParams,
     pub status: Option<LicenceStatus>,
+}
+
+impl ListQuery {
+    /// The list's request with its status filter as the address carries it.
+    pub fn new(list: ListParams, status: &str) -> Result<Self, DomainError> {
+        Ok(Self {
+            list,
+            status: listing::choice(status, "status", LicenceStatus::from_key)?,
+        })
+    }
 }
 
 /// One page of the licences the grant reaches, newest first.

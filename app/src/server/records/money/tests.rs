@@ -181,6 +181,20 @@ fn amounts_display_grouped_with_the_currencys_decimals() {
 }
 
 #[test]
+fn plain_amounts_have_no_grouping_or_code_and_parse_back() {
+    let yen = Currency::parse("JPY", "c").unwrap();
+    for (money, plain) in [
+        (Money::from_minor(123_456_789, eur()), "1234567.89"),
+        (Money::from_minor(5, eur()), "0.05"),
+        (Money::from_minor(1_200, yen), "1200"),
+    ] {
+        assert_eq!(money.plain(), plain);
+        assert_eq!(Money::parse(plain, money.currency(), "p").unwrap(), money);
+    }
+    assert_eq!(Money::from_minor(-1_050, eur()).plain(), "-10.50");
+}
+
+#[test]
 fn what_is_displayed_parses_back_to_the_same_amount() {
     for minor in [0, 1, 99, 100, 12_345, 1_000_000, 99_999_999_999_999] {
         let shown = Money::from_minor(minor, eur()).display();

@@ -19,7 +19,7 @@ use crate::server::records::documents::lines::{self, LineForm};
 use crate::server::records::documents::{self, DocumentKind};
 use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
-use crate::server::records::listing::{ListParams, Listing};
+use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::money::Currency;
 use crate::server::records::{history, numbering, rows, version};
 
@@ -72,6 +72,16 @@ pub struct ListQuery {
     /// The search (Matches the customer's name or the notes, without regard to case.), the sort, the shared filters and the page.
     pub list: ListParams,
     pub status: Option<OrderStatus>,
+}
+
+impl ListQuery {
+    /// The list's request with its status filter as the address carries it.
+    pub fn new(list: ListParams, status: &str) -> Result<Self, DomainError> {
+        Ok(Self {
+            list,
+            status: listing::choice(status, "status", OrderStatus::from_key)?,
+        })
+    }
 }
 
 /// One page of the orders the grant reaches, newest first.

@@ -24,7 +24,7 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::bulk::{self, Selection};
 use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
-use crate::server::records::listing::{ListParams, Listing};
+use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::{history, numbering, rows, version};
 
 /// Tickets, declared once for the record kit.
@@ -105,6 +105,24 @@ pub struct ListQuery {
     pub view: View,
     pub status: Option<TicketStatus>,
     pub priority: Option<TicketPriority>,
+}
+
+impl ListQuery {
+    /// The list's request with its view, status and priority as the address carries them.
+    pub fn new(
+        list: ListParams,
+        view: &str,
+        status: &str,
+        priority: &str,
+    ) -> Result<Self, DomainError> {
+        Ok(Self {
+            list,
+            view: View::from_key(view.trim())
+                .ok_or_else(|| DomainError::invalid("view", "Choose one from the list."))?,
+            status: listing::choice(status, "status", TicketStatus::from_key)?,
+            priority: listing::choice(priority, "priority", TicketPriority::from_key)?,
+        })
+    }
 }
 
 /// One page of the tickets the grant reaches, newest first.
