@@ -38,7 +38,7 @@ pub async fn remove_file(holder: FileHolder, record: String, file: String) -> Re
         let (_, grant) = auth::require::<<H as Holder>::Write>(&ctx).await?;
         let record = H::record_id(&record)?;
         let file = crate::model::FileId::from_client(&file)?;
-        attachments::remove::<H>(&ctx.db, &ctx.storage, &grant, &record, &file)
+        attachments::remove::<H>(&ctx.db, &ctx.clock, &ctx.storage, &grant, &record, &file)
             .await
             .map_err(AppError::from)
     })

@@ -148,9 +148,28 @@ async fn an_attachment_round_trips_on_every_database_and_store_sealed_or_not() {
                 assert_eq!(logged.len(), 1, "{label}: {logged:?}");
                 assert!(logged[0].contains("203.0.113.9") && logged[0].contains("Offer 2026.pdf"));
 
-                attachments::remove::<OnCustomer>(&f.db, &storage, &write, id.as_str(), &added.id)
-                    .await
-                    .unwrap();
+                let removals = format!(
+                    "SELECT before_state FROM audit_log \
+                     WHERE action = 'customer.file_removed' AND target = '{}'",
+                    id.as_str()
+                );
+                let earlier = t.strings(&removals).await.len();
+                attachments::remove::<OnCustomer>(
+                    &f.db,
+                    &f.clock,
+                    &storage,
+                    &write,
+                    id.as_str(),
+                    &added.id,
+                )
+                .await
+                .unwrap();
+                let removed = t.strings(&removals).await;
+                assert_eq!(removed.len(), earlier + 1, "{label}: the history names it");
+                assert!(
+                    removed.iter().all(|r| r.contains("Offer 2026.pdf")),
+                    "{label}: {removed:?}"
+                );
                 assert!(
                     storage.raw(&object).await.is_err(),
                     "{label}: the bytes went too"

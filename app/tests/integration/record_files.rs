@@ -199,6 +199,7 @@ async fn tickets_and_payments_take_their_own_files_under_their_own_keys() {
             matches!(
                 attachments::remove::<OnPayment>(
                     &f.db,
+                    &f.clock,
                     &storage,
                     &process,
                     payment.as_str(),

@@ -216,6 +216,7 @@ pub async fn record_download(
 /// Removes the file `id` from the record `record` of `H`, and its stored bytes.
 pub async fn remove<H: Holder>(
     db: &Db,
+    clock: &Clock,
     storage: &Storage,
     grant: &Grant<H::Write>,
     record: &str,
@@ -224,7 +225,8 @@ pub async fn remove<H: Holder>(
     ensure_reach(db, H::kind(), grant, record).await?;
     let mut tx = grant.begin(db, true).await?;
     let row = sqlx::query(&format!(
-        "DELETE FROM files WHERE workspace_id = $1 AND {} = $2 AND id = $3 RETURNING object_key",
+        "DELETE FROM files WHERE workspace_id = $1 AND {} = $2 AND id = $3 \
+         RETURNING object_key, name",
         H::COLUMN
     ))
     .bind(grant.workspace().as_str())
@@ -233,6 +235,14 @@ pub async fn remove<H: Holder>(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(DomainError::NotFound)?;
+    // The record's history names each file removed, as it names each one added.
+    let event = history::Event {
+        action: "file_removed",
+        id: record,
+        before: Some(serde_json::json!({ "file": row.try_get::<String, _>("name")? })),
+        after: None,
+    };
+    history::record(&mut tx, clock, grant, H::kind(), event).await?;
     tx.commit().await?;
     storage
         .remove(&row.try_get::<String, _>("object_key")?)
