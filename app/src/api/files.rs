@@ -28,7 +28,8 @@ pub async fn record_files(
 
 /// `POST /api/files/remove` — removes a file from a record the caller reaches (else 404), and
 /// its stored bytes; the file must be that record's (else 404). Permission: the holder's write
-/// key — `customers.write`, `orders.write`, `tickets.write`, `payments.process`.
+/// key — `customers.write`, `orders.write`, `tickets.write`, `payments.process`,
+/// `documents.write`. The record's history names the file removed.
 #[server(endpoint = "files/remove", client = crate::csrf_page::ApiClient)]
 pub async fn remove_file(holder: FileHolder, record: String, file: String) -> Result<(), AppError> {
     use crate::server::files::attachments::{self, Holder};

@@ -212,3 +212,41 @@ async fn every_list_exports_every_row_of_the_owners_list_in_its_filters() {
     );
     s.stop().await.unwrap();
 }
+
+/// A person who cancels the download stops the export: the stream is the connection's, so the
+/// server reads no batch after it and the export never gets its finish on record. The file is
+/// far larger than the loopback socket's buffers, and an export left to run would finish well
+/// within the wait (read whole, this one takes about a second in a debug build).
+#[tokio::test]
+async fn a_cancelled_download_stops_the_export() {
+    let s = TestServer::sqlite().await;
+    let c = demo_client(&s).await;
+    let workspace =
+        s.db.strings("SELECT id FROM workspaces WHERE name = 'Northwind Traders'")
+            .await
+            .remove(0);
+    // 20,000 customers with a kilobyte of notes each: about 20 MB of CSV.
+    s.db.db_exec(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) \
+         INSERT INTO customers (id, workspace_id, name, name_key, notes, created_at, updated_at) \
+         SELECT 'bulk-' || i, '{workspace}', 'Customer ' || i, 'customer ' || i, \
+         '{}', 0, 0 FROM n",
+        "n".repeat(1000)
+    ))
+    .await;
+    let mut res = c.get(s.url("/export/customers.csv")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let first = res.chunk().await.unwrap().unwrap();
+    assert!(first.starts_with("\u{feff}Id,".as_bytes()));
+    drop(res);
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    let recorded =
+        s.db.rows_as_text("SELECT row_count, finished_at FROM data_exports")
+            .await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert!(
+        recorded[0].contains("finished_at=None") && recorded[0].contains("row_count=None"),
+        "the export stopped with the download: {recorded:?}"
+    );
+    s.stop().await.unwrap();
+}
