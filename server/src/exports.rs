@@ -1,5 +1,5 @@
 //! `GET /export/{list}.csv`: a list as CSV, with the filters of the list page's own address.
-//! Permission: the key the list's [`ExportList`] entry names (`customers.export`; the read key
+//! Permission: the key the list's `ExportList` entry names (`customers.export`; the read key
 //! of lists the catalogue gives no export key) and a role that allows exports (else 403,
 //! logged); the rows are the caller's scope and max-records cap, every page, the columns those
 //! their keys show. A parameter the list does not know, or a repeated one, is 400; a bad value
@@ -14,7 +14,7 @@ use futures::TryStreamExt;
 use http::{header, HeaderValue, StatusCode};
 
 use app::error::AppError;
-use app::model::ExportList;
+use app::model::utc_date;
 use app::server::exports::kit::{Address, Exporter};
 use app::server::exports::{
     customers, library, licences, orders, products, quotes, stream, tickets,
@@ -22,6 +22,7 @@ use app::server::exports::{
 use app::server::web::auth;
 
 use crate::error_response::error_response;
+use crate::files::disposition_header;
 use crate::state::AppState;
 
 /// One route per exportable list (every entry of `ExportList::ALL`; a test asks each).
@@ -81,16 +82,19 @@ async fn start<E: Exporter>(
         raw,
         ip: ip.as_deref(),
     };
+    let list = E::LIST.name;
     let chunks = stream::start::<E>(&ctx.db, &ctx.clock, asked)
         .await?
-        .map_err(|e| std::io::Error::other(e.to_string()));
-    let day = chrono::DateTime::from_timestamp_millis(ctx.clock.now_ms())
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
-    Ok(attachment(Body::from_stream(chunks), E::LIST, &day))
+        .map_err(move |e| {
+            // The headers are sent: the connection is cut, and the cause goes to the log only.
+            tracing::error!(list, error = %e, "export broken off");
+            std::io::Error::other("export broken off")
+        });
+    let name = format!("{list}-{}.csv", utc_date(ctx.clock.now_ms()));
+    Ok(attachment(Body::from_stream(chunks), &name))
 }
 
-fn attachment(body: Body, list: ExportList, day: &str) -> Response {
+fn attachment(body: Body, name: &str) -> Response {
     let mut res = Response::new(body);
     *res.status_mut() = StatusCode::OK;
     let h = res.headers_mut();
@@ -98,8 +102,7 @@ fn attachment(body: Body, list: ExportList, day: &str) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    let name = format!("attachment; filename=\"{}-{day}.csv\"", list.name);
-    if let Ok(v) = HeaderValue::from_str(&name) {
+    if let Ok(v) = HeaderValue::from_str(&disposition_header(name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res

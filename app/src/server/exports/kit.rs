@@ -133,7 +133,8 @@ pub fn amount(minor: i64, currency: &str) -> Cow<'static, str> {
         .into()
 }
 
-/// A time as the workspace's spreadsheets read it: `2026-12-05 16:07:19` in UTC.
+/// A time as a spreadsheet reads it: `2026-12-05 16:07:19` in UTC — to the second and without
+/// the ` UTC` that `model::utc_datetime` adds for people, which would make it text.
 pub fn utc(ms: i64) -> Cow<'static, str> {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
