@@ -13,6 +13,7 @@ use crate::pages::{
     approvals::ApprovalsPage,
     audit::AuditPage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
+    exports::ExportPage,
     forgot_password::ForgotPasswordPage,
     groups::GroupsPage,
     imports::{CustomerImportPage, CustomerImportRunPage, ProductImportPage, ProductImportRunPage},
@@ -117,6 +118,7 @@ lazy_pages! {
     NewTicketRoute => NewTicketPage,
     TicketRoute => TicketPage,
     ReportsRoute => ReportsPage,
+    ExportRoute => ExportPage,
     SignUpRoute => SignUpPage,
     SignInRoute => SignInPage,
     SecondFactorRoute => SecondFactorPage,
@@ -157,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/new") view={Lazy::<NewProductRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/import") view={Lazy::<ProductImportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/import/:id") view={Lazy::<ProductImportRunRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/exports/:list/:id") view={Lazy::<ExportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/products/:id") view={Lazy::<ProductRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quotes") view={Lazy::<QuotesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quotes/new") view={Lazy::<NewQuoteRoute>::new()} ssr=SsrMode::Async />

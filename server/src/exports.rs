@@ -6,7 +6,7 @@
 //! 422 on its field. Streamed in batches; recorded in `data_exports` with its row count.
 
 use axum::body::Body;
-use axum::extract::{Query, RawQuery, Request, State};
+use axum::extract::{Path, Query, RawQuery, Request, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -17,7 +17,7 @@ use app::error::AppError;
 use app::model::utc_date;
 use app::server::exports::kit::{Address, Exporter};
 use app::server::exports::{
-    customers, library, licences, orders, products, quotes, stream, tickets,
+    customers, endpoints, library, licences, orders, products, quotes, stream, tickets,
 };
 use app::server::web::auth;
 
@@ -33,7 +33,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = route::<orders::Orders>(router);
     let router = route::<licences::Licences>(router);
     let router = route::<tickets::Tickets>(router);
-    route::<library::Documents>(router)
+    route::<library::Documents>(router).route("/export/{list}/{id}/file", get(file))
 }
 
 fn route<E: Exporter>(router: Router<AppState>) -> Router<AppState> {
@@ -81,10 +81,12 @@ async fn start<E: Exporter>(
         address,
         raw,
         ip: ip.as_deref(),
+        background: false,
     };
     let list = E::LIST.name;
     let chunks = stream::start::<E>(&ctx.db, &ctx.clock, asked)
         .await?
+        .into_stream()
         .map_err(move |e| {
             // The headers are sent: the connection is cut, and the cause goes to the log only.
             tracing::error!(list, error = %e, "export broken off");
@@ -92,6 +94,47 @@ async fn start<E: Exporter>(
         });
     let name = format!("{list}-{}.csv", utc_date(ctx.clock.now_ms()));
     Ok(attachment(Body::from_stream(chunks), &name))
+}
+
+/// `GET /export/{list}/{id}/file`: a finished background export's file. Permission: the key
+/// the list's entry names and a role that still allows exports; only the person who started
+/// the export gets it — anyone else, another workspace, an unfinished export or a file tidied
+/// away is the same 404.
+async fn file(
+    State(state): State<AppState>,
+    Path((list, id)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let work = async {
+        let ctx = &state.ctx;
+        let stored = endpoints::file(&list, &id).await?;
+        let object = stored.object_name.as_deref().unwrap_or_default();
+        let size = stored.view.size_bytes.unwrap_or_default();
+        let body = if stored.sealed {
+            let all = ctx.storage.read(object, true).await;
+            Body::from(all.map_err(AppError::internal)?)
+        } else {
+            let bytes = ctx.storage.stream(object, 0..size).await;
+            Body::from_stream(bytes.map_err(AppError::internal)?)
+        };
+        let name = format!("{list}-{}.csv", utc_date(ctx.clock.now_ms()));
+        let mut res = attachment(body, &name);
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(crate::files::SANDBOX),
+        );
+        Ok::<_, AppError>(res)
+    };
+    match crate::request_scope::run(&state, parts, work).await {
+        Ok(response) => response,
+        Err(e) => error_response(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e,
+        ),
+    }
 }
 
 fn attachment(body: Body, name: &str) -> Response {

@@ -14,6 +14,8 @@ use app::server::platform::testing;
 mod accounts;
 #[path = "http/authorization.rs"]
 mod authorization;
+#[path = "http/background_exports.rs"]
+mod background_exports;
 #[path = "http/csrf.rs"]
 mod csrf;
 #[path = "http/exports.rs"]

@@ -28,8 +28,8 @@ use strangers::strangers;
 mod victims;
 use app::server::files::attachments::{OnCustomer, OnDocument, OnPayment, OnTicket};
 use victims::{
-    victim_documents, victim_file, victim_import, victim_library_document, victim_parts,
-    victim_product, victim_template, VictimDocuments,
+    victim_documents, victim_export, victim_file, victim_import, victim_library_document,
+    victim_parts, victim_product, victim_template, VictimDocuments,
 };
 
 struct Victim {
@@ -45,6 +45,7 @@ struct Victim {
     document_file: String,
     template: String,
     import: String,
+    export: String,
     member: String,
     invitation: String,
     ip_rule: String,
@@ -137,6 +138,7 @@ async fn victim(db: &Db) -> Victim {
     let document_file = victim_file::<OnDocument>(db, &f, &library_document).await;
     let template = victim_template(db, &f).await;
     let import = victim_import(db, &f).await;
+    let export = victim_export(db, &f).await;
     invitations::invite(
         db,
         &clock,
@@ -169,6 +171,7 @@ async fn victim(db: &Db) -> Victim {
         document_file,
         template,
         import,
+        export,
         member: grace.as_str().into(),
         invitation,
         ip_rule,
@@ -217,6 +220,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "file_downloads",
         "imports",
         "import_problems",
+        "data_exports",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -266,6 +270,7 @@ impl Victim {
             LibraryDocument => self.library_document.clone(),
             DocumentFile => self.document_file.clone(),
             Import => self.import.clone(),
+            Export => self.export.clone(),
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
@@ -471,6 +476,19 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
             };
             assert_eq!(status, expected, "{label}: {who} reading a report: {body}");
             assert!(!body.contains("A-IMPORT-SECRET"), "{label}: {who}");
+            let file = format!("/export/customers/{}/file", v.export);
+            let res = c.get(s.url(&file)).send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            let expected: &[u16] = match who {
+                "nobody" => &[401],
+                "Owner" | "Manager" => &[404],
+                _ => &[403, 404],
+            };
+            assert!(
+                expected.contains(&status),
+                "{label}: {who} downloading an export: {status} {body}"
+            );
             for list in app::model::ExportList::ALL {
                 let res = c.get(s.url(&list.path())).send().await.unwrap();
                 let status = res.status().as_u16();

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod customer_parts;
 pub mod customers;
 pub mod dashboard;
+pub mod exports;
 pub mod files;
 pub mod groups;
 pub mod imports;

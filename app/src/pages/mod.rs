@@ -10,6 +10,7 @@ pub mod customer_bulk;
 pub mod customer_parts;
 pub mod customers;
 pub mod documents;
+pub mod exports;
 pub mod forgot_password;
 pub mod groups;
 pub mod history;

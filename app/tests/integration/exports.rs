@@ -35,8 +35,10 @@ pub async fn export_text<E: Exporter>(
         address: &address,
         raw: "",
         ip: Some("203.0.113.5"),
+        background: false,
     };
-    let mut chunks = std::pin::pin!(stream::start::<E>(&f.db, &f.clock, asked).await?);
+    let walk = stream::start::<E>(&f.db, &f.clock, asked).await?;
+    let mut chunks = std::pin::pin!(walk.into_stream());
     let mut bytes = Vec::new();
     while let Some(chunk) = chunks.next().await {
         bytes.extend_from_slice(&chunk?);

@@ -26,7 +26,7 @@ pub fn disposition_header(name: &str) -> String {
 use crate::state::AppState;
 
 /// The policy every file's answer carries: whatever the bytes are, they never run as the app.
-const SANDBOX: &str = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
+pub const SANDBOX: &str = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
 
 /// Room in an upload's body for the multipart framing and the CSRF field around the file.
 pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;

@@ -89,6 +89,23 @@ async fn the_customer_export_streams_the_list_and_refuses_what_it_does_not_know(
     s.stop().await.unwrap();
 }
 
+/// The demo has no library documents: one, so every list has a row to export.
+pub async fn with_a_library_document(c: &reqwest::Client, s: &TestServer) {
+    let res = api(c, s, "/api/library/create")
+        .await
+        .form(&[
+            ("title", "Price list 2026"),
+            ("description", ""),
+            ("tags", "prices"),
+            ("assigned_user_id", ""),
+            ("team_id", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 /// The rows of an exported file, past its header.
 fn data_rows(body: &str) -> Vec<csv::StringRecord> {
     let mut reader = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
@@ -102,20 +119,7 @@ async fn every_list_exports_every_row_of_the_owners_list_in_its_filters() {
         .await
         .unwrap();
     let c = demo_client(&s).await;
-    // The demo has no library documents: one, so every list has a row to export.
-    let res = api(&c, &s, "/api/library/create")
-        .await
-        .form(&[
-            ("title", "Price list 2026"),
-            ("description", ""),
-            ("tags", "prices"),
-            ("assigned_user_id", ""),
-            ("team_id", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    with_a_library_document(&c, &s).await;
     let workspace =
         s.db.strings("SELECT id FROM workspaces WHERE name = 'Northwind Traders'")
             .await

@@ -24,6 +24,8 @@ pub enum V {
     LibraryDocument,
     DocumentFile,
     Import,
+    /// A finished background export.
+    Export,
     Member,
     Invitation,
     IpRule,

@@ -38,6 +38,18 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
         &[("list", Text("customers")), ("id", Import)],
     ),
     (
+        "/api/exports/start",
+        &[("list", Text("customers")), ("query", Text("q=Secret"))],
+    ),
+    (
+        "/api/exports/get",
+        &[("list", Text("customers")), ("id", Export)],
+    ),
+    (
+        "/api/exports/cancel",
+        &[("list", Text("customers")), ("id", Export)],
+    ),
+    (
         "/api/files/remove",
         &[
             ("holder", Text("customer")),

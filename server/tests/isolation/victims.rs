@@ -347,3 +347,39 @@ pub async fn victim_import(db: &Db, f: &Fixture) -> String {
         .as_str()
         .to_owned()
 }
+
+/// A finished background export of the victim's customers, its file in a directory of its own.
+pub async fn victim_export(db: &Db, f: &Fixture) -> String {
+    use app::model::{ExportList, ExportStatus};
+    use app::permissions::keys::{CustomersExport, CustomersRead};
+    use app::server::exports::customers::Customers;
+    use app::server::exports::kit::Address;
+    use app::server::exports::stream::Request;
+    use app::server::exports::{background, runs};
+    let dir = tempfile::tempdir().unwrap();
+    let storage = app::server::platform::testing::disk_storage(dir.path());
+    let address = Address::default();
+    let asked = Request::<Customers> {
+        read: f.grant::<CustomersRead>().await,
+        export: f.grant::<CustomersExport>().await,
+        address: &address,
+        raw: "",
+        ip: None,
+        background: true,
+    };
+    let id = background::start::<Customers>(db, &f.clock, &storage, asked)
+        .await
+        .unwrap();
+    let grant = f.grant::<CustomersExport>().await;
+    for _ in 0..200 {
+        let found = runs::find(db, &grant, ExportList::CUSTOMERS, &id, f.clock.now_ms())
+            .await
+            .unwrap();
+        if found.view.status != ExportStatus::Running {
+            assert_eq!(found.view.status, ExportStatus::Done);
+            return id.as_str().to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the victim's export did not finish");
+}

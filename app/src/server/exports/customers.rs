@@ -55,4 +55,13 @@ impl Exporter for Customers {
         let page = customers::list(db, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        _: &Clock,
+        grant: &Grant<keys::CustomersRead>,
+        query: &ListQuery,
+    ) -> Result<u64, DomainError> {
+        customers::count_listed(db, grant, query).await
+    }
 }

@@ -79,6 +79,14 @@ pub trait Exporter: Send + Sync + 'static {
         grant: &Grant<Self::Read>,
         query: &Self::Query,
     ) -> impl Future<Output = Result<(Vec<Self::Row>, Option<String>), DomainError>> + Send;
+
+    /// How many rows the whole list holds: a background export's total.
+    fn count(
+        db: &Db,
+        clock: &Clock,
+        grant: &Grant<Self::Read>,
+        query: &Self::Query,
+    ) -> impl Future<Output = Result<u64, DomainError>> + Send;
 }
 
 /// The parameters every list's address may carry.

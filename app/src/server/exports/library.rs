@@ -52,4 +52,13 @@ impl Exporter for Documents {
         let page = library::list(db, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        _: &Clock,
+        grant: &Grant<keys::DocumentsRead>,
+        query: &ListParams,
+    ) -> Result<u64, DomainError> {
+        library::count_listed(db, grant, query).await
+    }
 }

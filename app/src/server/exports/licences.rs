@@ -60,4 +60,13 @@ impl Exporter for Licences {
         let page = licences::list(db, clock, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        clock: &Clock,
+        grant: &Grant<keys::LicencesRead>,
+        query: &ListQuery,
+    ) -> Result<u64, DomainError> {
+        licences::count_listed(db, clock, grant, query).await
+    }
 }

@@ -2,7 +2,7 @@
 //! and how many rows left. The row is written when the export starts — an export broken off
 //! half-way is still on record — and the count when it ends.
 
-use crate::model::WorkspaceId;
+use crate::model::{ExportId, WorkspaceId};
 use crate::permissions::Key;
 use crate::server::access::grants::Export;
 use crate::server::platform::clock::Clock;
@@ -17,12 +17,14 @@ pub struct Asked<'a> {
     pub filters: &'a str,
     pub columns: &'a [&'a str],
     pub ip: Option<&'a str>,
+    /// A background export's row count when it starts; `None`: streamed.
+    pub total: Option<u64>,
 }
 
 /// An export on record; [`Recorded::finish`] adds the row count.
 #[derive(Clone, Debug)]
 pub struct Recorded {
-    id: String,
+    id: ExportId,
     workspace: WorkspaceId,
 }
 
@@ -33,13 +35,14 @@ pub async fn start<K: Key>(
     asked: &Asked<'_>,
 ) -> Result<Recorded, DomainError> {
     let grant = export.grant();
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = ExportId::fresh();
     let mut tx = grant.begin(db, true).await?;
     sqlx::query(
         "INSERT INTO data_exports (id, workspace_id, user_id, list, filters, columns, ip, \
-         started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         started_at, status, total_rows, heartbeat_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8)",
     )
-    .bind(&id)
+    .bind(id.as_str())
     .bind(grant.workspace().as_str())
     .bind(grant.user().as_str())
     .bind(asked.list)
@@ -47,6 +50,11 @@ pub async fn start<K: Key>(
     .bind(asked.columns.join(","))
     .bind(asked.ip)
     .bind(clock.now_ms())
+    .bind(match asked.total {
+        Some(_) => "running",
+        None => "streamed",
+    })
+    .bind(asked.total.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -57,6 +65,14 @@ pub async fn start<K: Key>(
 }
 
 impl Recorded {
+    pub fn id(&self) -> &ExportId {
+        &self.id
+    }
+
+    pub fn workspace(&self) -> &WorkspaceId {
+        &self.workspace
+    }
+
     pub async fn finish(&self, db: &Db, clock: &Clock, rows: u64) -> Result<(), DomainError> {
         let mut tx = db.begin_in(&self.workspace, true).await?;
         sqlx::query(
@@ -65,7 +81,7 @@ impl Recorded {
         )
         .bind(i64::try_from(rows).unwrap_or(i64::MAX))
         .bind(clock.now_ms())
-        .bind(&self.id)
+        .bind(self.id.as_str())
         .bind(self.workspace.as_str())
         .execute(&mut *tx)
         .await?;

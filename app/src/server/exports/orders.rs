@@ -55,4 +55,13 @@ impl Exporter for Orders {
         let page = orders::list(db, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        _: &Clock,
+        grant: &Grant<keys::OrdersRead>,
+        query: &ListQuery,
+    ) -> Result<u64, DomainError> {
+        orders::count_listed(db, grant, query).await
+    }
 }

@@ -55,4 +55,13 @@ impl Exporter for Products {
         let page = products::list(db, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        _: &Clock,
+        grant: &Grant<keys::ProductsRead>,
+        query: &ListQuery,
+    ) -> Result<u64, DomainError> {
+        products::count_listed(db, grant, query).await
+    }
 }

@@ -57,4 +57,13 @@ impl Exporter for Quotes {
         let page = quotes::list(db, clock, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        clock: &Clock,
+        grant: &Grant<keys::QuotesRead>,
+        query: &ListQuery,
+    ) -> Result<u64, DomainError> {
+        quotes::count_listed(db, clock, grant, query).await
+    }
 }

@@ -18,23 +18,25 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::listing::ExportBatch;
 
 /// Who asks, and how: the grants of the list's read key and of its export key, the address
-/// as it came (recorded as typed) and parsed, and where from.
+/// as it came (recorded as typed) and parsed, where from, and whether the file is to be
+/// written in the background (then the list's rows are counted first, for the progress bar).
 pub struct Request<'a, E: Exporter> {
     pub read: Grant<E::Read>,
     pub export: Grant<E::Export>,
     pub address: &'a Address,
     pub raw: &'a str,
     pub ip: Option<&'a str>,
+    pub background: bool,
 }
 
 /// Starts an export: the role must allow exports, the address must be the list's, and the
 /// first batch is read before anything is sent, so a refused filter is an answer with the
-/// field named rather than a broken file. Then the export is on record and the stream runs.
+/// field named rather than a broken file. Then the export is on record and the walk can run.
 pub async fn start<E: Exporter>(
     db: &Db,
     clock: &Clock,
     asked: Request<'_, E>,
-) -> Result<impl Stream<Item = Result<Bytes, DomainError>> + Send + 'static, DomainError> {
+) -> Result<Walk<E>, DomainError> {
     const {
         assert!(
             <E::Export as Key>::PERMISSION as u32 == E::LIST.key as u32,
@@ -47,6 +49,7 @@ pub async fn start<E: Exporter>(
         address,
         raw,
         ip,
+        background,
     } = asked;
     let shown: Vec<usize> = E::COLUMNS
         .iter()
@@ -59,16 +62,21 @@ pub async fn start<E: Exporter>(
         let proof = export.export()?;
         E::list(&mut query).batch = Some(ExportBatch::of(&proof));
         let first = E::batch(db, clock, &read, &query).await?;
+        let total = match background {
+            true => Some(E::count(db, clock, &read, &query).await?),
+            false => None,
+        };
         let columns: Vec<&str> = shown.iter().map(|i| E::COLUMNS[*i].name).collect();
         let asked = log::Asked {
             list: E::LIST.name,
             filters: raw,
             columns: &columns,
             ip,
+            total,
         };
         (first, log::start(db, clock, &proof, &asked).await?)
     };
-    let walk = Walk::<E> {
+    Ok(Walk::<E> {
         db: db.clone(),
         clock: clock.clone(),
         read,
@@ -78,21 +86,11 @@ pub async fn start<E: Exporter>(
         recorded,
         rows: 0,
         next: Step::Header(first),
-    };
-    Ok(futures::stream::unfold(walk, |mut w| async move {
-        let chunk = match std::mem::replace(&mut w.next, Step::Done) {
-            Step::Done => return None,
-            Step::Header(first) => w.header(first).await,
-            Step::Batch(after) => w.batch(after).await,
-        };
-        if chunk.is_err() {
-            w.next = Step::Done;
-        }
-        Some((chunk, w))
-    }))
+    })
 }
 
-struct Walk<E: Exporter> {
+/// A started export: the header with the first batch, then one chunk per batch.
+pub struct Walk<E: Exporter> {
     db: Db,
     clock: Clock,
     read: Grant<E::Read>,
@@ -114,6 +112,37 @@ enum Step<R> {
 }
 
 impl<E: Exporter> Walk<E> {
+    /// The next chunk of the file; `None` once the list is done, or after an error.
+    pub async fn next(&mut self) -> Option<Result<Bytes, DomainError>> {
+        let chunk = match std::mem::replace(&mut self.next, Step::Done) {
+            Step::Done => return None,
+            Step::Header(first) => self.header(first).await,
+            Step::Batch(after) => self.batch(after).await,
+        };
+        if chunk.is_err() {
+            self.next = Step::Done;
+        }
+        Some(chunk)
+    }
+
+    /// The file as a stream, for a response body.
+    pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, DomainError>> + Send + 'static {
+        futures::stream::unfold(self, |mut w| async move {
+            let chunk = w.next().await?;
+            Some((chunk, w))
+        })
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The export's record.
+    pub fn recorded(&self) -> &Recorded {
+        &self.recorded
+    }
+
     async fn header(&mut self, first: (Vec<E::Row>, Option<String>)) -> Result<Bytes, DomainError> {
         let mut bytes = UTF8_BOM.to_vec();
         let names = self.shown.iter().map(|i| E::COLUMNS[*i].name);

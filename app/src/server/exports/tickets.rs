@@ -54,4 +54,13 @@ impl Exporter for Tickets {
         let page = tickets::list(db, grant, query).await?;
         Ok((page.items, page.next))
     }
+
+    async fn count(
+        db: &Db,
+        _: &Clock,
+        grant: &Grant<keys::TicketsRead>,
+        query: &ListQuery,
+    ) -> Result<u64, DomainError> {
+        tickets::count_listed(db, grant, query).await
+    }
 }

@@ -243,6 +243,22 @@ impl Listing {
         .int(i64::from(self.limit) + 1);
     }
 
+    /// How many rows `statement` — [`Self::select`] with the kind's own filters, not
+    /// finished — finds in all: the end of an export's progress bar.
+    pub async fn count<K: Key>(
+        &self,
+        statement: Sql,
+        db: &Db,
+        grant: &Grant<K>,
+    ) -> Result<u64, DomainError> {
+        use sqlx::Row;
+        let sql = statement.counted();
+        let mut tx = grant.begin(db, false).await?;
+        let n: i64 = sql.query().fetch_one(&mut *tx).await?.try_get("n")?;
+        tx.commit().await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     /// Cuts the extra row [`Self::finish`] asked for; the cursor of the next page, if any.
     pub fn cut<T>(&self, items: &mut Vec<T>, id: impl Fn(&T) -> String) -> Option<String> {
         super::pages::cut(items, self.limit, id)

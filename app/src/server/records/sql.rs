@@ -34,6 +34,14 @@ impl Sql {
         self
     }
 
+    /// `SELECT COUNT(*) AS n FROM (<this>)`: how many rows the statement finds.
+    pub fn counted(self) -> Self {
+        Self {
+            text: format!("SELECT COUNT(*) AS n FROM ({}) counted", self.text),
+            args: self.args,
+        }
+    }
+
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.text);
         for arg in &self.args {

@@ -127,7 +127,8 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<CustomerPage, DomainError> {
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
-    let sql = listing_sql(&listing, grant, query);
+    let mut sql = statement(&listing, grant, query);
+    listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
     let sensitive = KIND.shows(grant, "tax_id");
@@ -156,8 +157,21 @@ pub fn kind_filter(raw: Option<&str>) -> Result<Option<CustomerKind>, DomainErro
     }
 }
 
-/// The list's statement: the kit's clauses with the customers' own filters (tag, kind).
-fn listing_sql<K: Key>(listing: &Listing, grant: &Grant<K>, query: &ListQuery) -> Sql {
+/// How many customers the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    grant: &Grant<keys::CustomersRead>,
+    query: &ListQuery,
+) -> Result<u64, DomainError> {
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    listing
+        .count(statement(&listing, grant, query), db, grant)
+        .await
+}
+
+/// The list's statement, before its order and page: the kit's clauses with the customers' own
+/// filters (tag, kind).
+fn statement<K: Key>(listing: &Listing, grant: &Grant<K>, query: &ListQuery) -> Sql {
     let mut sql = listing.select(COLUMNS, grant);
     if let Some(tag) = &query.tag {
         tags::tag_clause(&mut sql, tag);
@@ -165,7 +179,6 @@ fn listing_sql<K: Key>(listing: &Listing, grant: &Grant<K>, query: &ListQuery) -
     if let Some(kind) = query.kind {
         sql.push(" AND c.kind = ").arg(kind.key());
     }
-    listing.finish(&mut sql, grant);
     sql
 }
 

@@ -65,6 +65,18 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Document, DomainError> {
     })
 }
 
+/// How many documents the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    grant: &Grant<keys::DocumentsRead>,
+    query: &ListParams,
+) -> Result<u64, DomainError> {
+    let listing = Listing::parse(db, grant, &KIND, query).await?;
+    listing
+        .count(listing.select(COLUMNS, grant), db, grant)
+        .await
+}
+
 /// One page of the documents the grant reaches, by title.
 pub async fn list(
     db: &Db,

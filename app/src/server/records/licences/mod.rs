@@ -145,6 +145,34 @@ impl ListQuery {
     }
 }
 
+/// The list's statement, before its order and page: the kit's clauses and the status, which
+/// depends on `today`.
+fn statement(
+    listing: &Listing,
+    grant: &Grant<keys::LicencesRead>,
+    query: &ListQuery,
+    today: &str,
+) -> Sql {
+    let mut sql = listing.select(COLUMNS, grant);
+    if let Some(wanted) = query.status {
+        status_clause(&mut sql, wanted, today);
+    }
+    sql
+}
+
+/// How many licences the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::LicencesRead>,
+    query: &ListQuery,
+) -> Result<u64, DomainError> {
+    let today = documents::today(db, clock, grant).await?;
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let sql = statement(&listing, grant, query, &today);
+    listing.count(sql, db, grant).await
+}
+
 /// One page of the licences the grant reaches, newest first.
 pub async fn list(
     db: &Db,
@@ -154,10 +182,7 @@ pub async fn list(
 ) -> Result<LicencePage, DomainError> {
     let today = documents::today(db, clock, grant).await?;
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
-    let mut sql = listing.select(COLUMNS, grant);
-    if let Some(wanted) = query.status {
-        status_clause(&mut sql, wanted, &today);
-    }
+    let mut sql = statement(&listing, grant, query, &today);
     listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;

@@ -21,6 +21,7 @@ use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::money::Currency;
+use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
 
 /// Orders, declared once for the record kit.
@@ -84,6 +85,27 @@ impl ListQuery {
     }
 }
 
+/// The list's statement, before its order and page: the kit's clauses and the status.
+fn statement(listing: &Listing, grant: &Grant<keys::OrdersRead>, query: &ListQuery) -> Sql {
+    let mut sql = listing.select(&columns(), grant);
+    if let Some(status) = query.status {
+        sql.push(" AND o.status = ").arg(status.key());
+    }
+    sql
+}
+
+/// How many orders the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    grant: &Grant<keys::OrdersRead>,
+    query: &ListQuery,
+) -> Result<u64, DomainError> {
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    listing
+        .count(statement(&listing, grant, query), db, grant)
+        .await
+}
+
 /// One page of the orders the grant reaches, newest first.
 pub async fn list(
     db: &Db,
@@ -91,10 +113,7 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<OrderPage, DomainError> {
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
-    let mut sql = listing.select(&columns(), grant);
-    if let Some(status) = query.status {
-        sql.push(" AND o.status = ").arg(status.key());
-    }
+    let mut sql = statement(&listing, grant, query);
     listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;

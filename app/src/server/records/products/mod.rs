@@ -67,6 +67,18 @@ pub struct ListQuery {
     pub list: ListParams,
 }
 
+/// How many products the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    grant: &Grant<keys::ProductsRead>,
+    query: &ListQuery,
+) -> Result<u64, DomainError> {
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    listing
+        .count(listing.select(COLUMNS, grant), db, grant)
+        .await
+}
+
 /// One page of the catalogue, by name.
 pub async fn list(
     db: &Db,

@@ -22,6 +22,7 @@ use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::money::Currency;
+use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
 
 /// Quotes, declared once for the record kit.
@@ -109,21 +110,7 @@ pub async fn list(
 ) -> Result<QuotePage, DomainError> {
     let today = documents::today(db, clock, grant).await?;
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
-    let mut sql = listing.select(&columns(), grant);
-    match query.status {
-        None => {}
-        Some(QuoteStatus::Sent) => {
-            sql.push(" AND q.status = 'sent' AND q.valid_until >= ")
-                .arg(today.clone());
-        }
-        Some(QuoteStatus::Expired) => {
-            sql.push(" AND q.status = 'sent' AND q.valid_until < ")
-                .arg(today.clone());
-        }
-        Some(s) => {
-            sql.push(" AND q.status = ").arg(s.key());
-        }
-    }
+    let mut sql = statement(&listing, grant, query, &today);
     listing.finish(&mut sql, grant);
     let mut tx = grant.begin(db, false).await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
@@ -139,6 +126,45 @@ pub async fn list(
         next,
         choices,
     })
+}
+
+/// How many quotes the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::QuotesRead>,
+    query: &ListQuery,
+) -> Result<u64, DomainError> {
+    let today = documents::today(db, clock, grant).await?;
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let sql = statement(&listing, grant, query, &today);
+    listing.count(sql, db, grant).await
+}
+
+/// The list's statement, before its order and page: the kit's clauses and the status (sent
+/// and expired quotes differ by `today`).
+fn statement(
+    listing: &Listing,
+    grant: &Grant<keys::QuotesRead>,
+    query: &ListQuery,
+    today: &str,
+) -> Sql {
+    let mut sql = listing.select(&columns(), grant);
+    match query.status {
+        None => {}
+        Some(QuoteStatus::Sent) => {
+            sql.push(" AND q.status = 'sent' AND q.valid_until >= ")
+                .arg(today);
+        }
+        Some(QuoteStatus::Expired) => {
+            sql.push(" AND q.status = 'sent' AND q.valid_until < ")
+                .arg(today);
+        }
+        Some(s) => {
+            sql.push(" AND q.status = ").arg(s.key());
+        }
+    }
+    sql
 }
 
 async fn find<K: Key>(

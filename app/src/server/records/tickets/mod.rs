@@ -25,6 +25,7 @@ use crate::server::records::bulk::{self, Selection};
 use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind};
 use crate::server::records::listing::{self, ListParams, Listing};
+use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
 
 /// Tickets, declared once for the record kit.
@@ -132,6 +133,36 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<TicketPage, DomainError> {
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    let mut sql = statement(&listing, grant, query);
+    listing.finish(&mut sql, grant);
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    let choices = filter_choices::for_grant(&mut tx, grant).await?;
+    tx.commit().await?;
+    let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    let next = listing.cut(&mut items, |t| t.id.as_str().to_owned());
+    Ok(TicketPage {
+        items,
+        next,
+        choices,
+    })
+}
+
+/// How many tickets the list with these filters holds, every page: an export's total.
+pub async fn count_listed(
+    db: &Db,
+    grant: &Grant<keys::TicketsRead>,
+    query: &ListQuery,
+) -> Result<u64, DomainError> {
+    let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
+    listing
+        .count(statement(&listing, grant, query), db, grant)
+        .await
+}
+
+/// The list's statement, before its order and page: the kit's clauses, the view, status and
+/// priority.
+fn statement(listing: &Listing, grant: &Grant<keys::TicketsRead>, query: &ListQuery) -> Sql {
     let mut sql = listing.select(COLUMNS, grant);
     match query.view {
         View::All => {}
@@ -149,18 +180,7 @@ pub async fn list(
     if let Some(priority) = query.priority {
         sql.push(" AND tk.priority = ").arg(priority.key());
     }
-    listing.finish(&mut sql, grant);
-    let mut tx = grant.begin(db, false).await?;
-    let rows = sql.query().fetch_all(&mut *tx).await?;
-    let choices = filter_choices::for_grant(&mut tx, grant).await?;
-    tx.commit().await?;
-    let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    let next = listing.cut(&mut items, |t| t.id.as_str().to_owned());
-    Ok(TicketPage {
-        items,
-        next,
-        choices,
-    })
+    sql
 }
 
 /// The open and pending tickets assigned to the grant's holder, most recently changed first
