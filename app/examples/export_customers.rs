@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 
 use app::permissions::keys::{CustomersExport, CustomersRead, TeamWrite};
 use app::server::access::grants;
@@ -62,6 +61,7 @@ async fn main() {
             address: &address,
             raw: "",
             ip: None,
+            background: false,
         };
 
         let before = rss();
@@ -76,11 +76,11 @@ async fn main() {
             })
         };
         let started = Instant::now();
-        let mut stream = std::pin::pin!(stream::start::<Customers>(&t.db, &clock, asked)
+        let mut walk = stream::start::<Customers>(&t.db, &clock, asked)
             .await
-            .unwrap());
+            .unwrap();
         let (mut bytes, mut lines) = (0u64, 0u64);
-        while let Some(chunk) = stream.next().await {
+        while let Some(chunk) = walk.next().await {
             let chunk = chunk.unwrap();
             bytes += chunk.len() as u64;
             lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;

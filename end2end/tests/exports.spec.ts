@@ -38,7 +38,7 @@ function logoPng(w: number, h: number): Buffer {
 async function exportList(page: Page, screenshot?: string): Promise<string> {
   await page.getByRole("button", { name: "Export CSV" }).click();
   await page.waitForURL(/\/exports\/[a-z]+\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole("status")).toContainText("The file is ready");
+  await expect(page.locator(".export-status")).toContainText("The file is ready");
   if (screenshot) await page.screenshot({ path: `test-results/${screenshot}`, fullPage: true });
   const [file] = await Promise.all([
     page.waitForEvent("download"),
