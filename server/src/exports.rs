@@ -111,13 +111,12 @@ async fn file(
         let stored = endpoints::file(&list, &id).await?;
         let object = stored.object_name.as_deref().unwrap_or_default();
         let size = stored.view.size_bytes.unwrap_or_default();
-        let body = if stored.sealed {
-            let all = ctx.storage.read(object, true).await;
-            Body::from(all.map_err(AppError::internal)?)
-        } else {
-            let bytes = ctx.storage.stream(object, 0..size).await;
-            Body::from_stream(bytes.map_err(AppError::internal)?)
-        };
+        let bytes = ctx.storage.stream_all(object, stored.sealed).await;
+        let body = Body::from_stream(bytes.map_err(AppError::internal)?.map_err(move |e| {
+            // The headers are sent: the connection is cut, and the cause goes to the log only.
+            tracing::error!(export = %id, error = %e, "export file broken off");
+            std::io::Error::other("export file broken off")
+        }));
         let name = format!("{list}-{}.csv", utc_date(ctx.clock.now_ms()));
         let mut res = attachment(body, &name);
         let h = res.headers_mut();

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use futures::StreamExt;
+
 use app::model::{ExportId, ExportList, ExportStatus, UserId};
 use app::permissions::keys::{CustomersExport, CustomersWrite, RolesWrite, TeamWrite};
 use app::server::access::assignments;
@@ -93,13 +95,16 @@ async fn the_stored_file_is_the_streamed_export_and_its_person_alone_reaches_it(
         let clock = Clock::manual(1_795_478_400_000);
         let f = Fixture::new(&t.db, &clock).await;
         let write = f.grant::<CustomersWrite>().await;
-        for (name, kind) in [
-            ("=cmd|' /C calc'!A0", "company"),
-            ("Ada", "person"),
-            ("Zed Ltd", "company"),
-        ] {
+        // Eighty firms with long notes make the file a few sealed chunks long.
+        let firms = (0..80).map(|i| (format!("Firm {i:02}"), "company"));
+        let named = [
+            ("=cmd|' /C calc'!A0".to_owned(), "company"),
+            ("Ada".to_owned(), "person"),
+        ];
+        for (name, kind) in named.into_iter().chain(firms) {
             let form = CustomerForm {
-                name: name.into(),
+                notes: "n".repeat(1_900),
+                name,
                 kind: kind.into(),
                 tax_id: "TAX-1".into(),
                 ..CustomerForm::default()
@@ -122,7 +127,7 @@ async fn the_stored_file_is_the_streamed_export_and_its_person_alone_reaches_it(
                     done.view.done_rows,
                     done.view.percent()
                 ),
-                (2, 2, 100),
+                (81, 81, 100),
                 "{label}: the list's filter, counted first"
             );
             let object = done.object_name.clone().expect("a stored file");
@@ -136,6 +141,16 @@ async fn the_stored_file_is_the_streamed_export_and_its_person_alone_reaches_it(
                 "{label}: the same file as the streamed export"
             );
             assert_eq!(done.view.size_bytes, Some(file.len() as u64), "{label}");
+            let mut streamed_back = Vec::new();
+            let mut chunks = storage.stream_all(&object, done.sealed).await.unwrap();
+            while let Some(chunk) = chunks.next().await {
+                streamed_back.extend_from_slice(&chunk.unwrap());
+            }
+            assert_eq!(
+                streamed_back, file,
+                "{label}: opened as it streams, the same file"
+            );
+            assert!(file.len() > 2 * 64 * 1024, "{label}: several sealed chunks");
             assert!(done.sealed, "{label}: sealed at rest with a key");
             let raw = storage.raw(&object).await.unwrap();
             assert!(
@@ -181,7 +196,7 @@ async fn the_stored_file_is_the_streamed_export_and_its_person_alone_reaches_it(
             );
             assert_eq!(
                 ended(&f, &f.owner, &next).await.view.done_rows,
-                3,
+                82,
                 "{label}"
             );
         }
@@ -192,7 +207,7 @@ async fn the_stored_file_is_the_streamed_export_and_its_person_alone_reaches_it(
             )
             .await;
         assert!(
-            recorded[0].contains("row_count=Some(2)")
+            recorded[0].contains("row_count=Some(81)")
                 && recorded[0].contains("kind=company")
                 && recorded[0].contains("203.0.113.9"),
             "{recorded:?}"

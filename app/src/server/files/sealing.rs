@@ -99,6 +99,62 @@ impl Sealer {
     }
 }
 
+/// Opens a sealed object as its bytes arrive, so a large file is never whole in memory: feed it
+/// with [`Opener::push`], then [`Opener::finish`]. Each chunk is authenticated before any of it
+/// is handed out; a file cut short or altered fails at its chunk.
+pub struct Opener {
+    key: FileKey,
+    inner: Option<DecryptorBE32<Aes256Gcm>>,
+    pending: Vec<u8>,
+}
+
+impl Opener {
+    pub fn new(key: &FileKey) -> Self {
+        Self {
+            key: key.clone(),
+            inner: None,
+            pending: Vec::with_capacity(2 * (CHUNK + TAG)),
+        }
+    }
+
+    /// Takes sealed bytes; returns the plaintext of the chunks it completed. One chunk is held
+    /// back until more arrives, since the last chunk opens differently.
+    pub fn push(&mut self, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+        self.pending.extend_from_slice(sealed);
+        let inner = match self.inner.as_mut() {
+            Some(inner) => inner,
+            None if self.pending.len() < MAGIC.len() + PREFIX => return Ok(Vec::new()),
+            None => {
+                let header: Vec<u8> = self.pending.drain(..MAGIC.len() + PREFIX).collect();
+                let prefix = header
+                    .strip_prefix(MAGIC.as_slice())
+                    .ok_or(SealError::Open)?;
+                let cipher = Aes256Gcm::new(&self.key.0);
+                self.inner
+                    .insert(DecryptorBE32::from_aead(cipher, prefix.into()))
+            }
+        };
+        let mut out = Vec::new();
+        while self.pending.len() > CHUNK + TAG {
+            let chunk: Vec<u8> = self.pending.drain(..CHUNK + TAG).collect();
+            out.extend_from_slice(
+                &inner
+                    .decrypt_next(chunk.as_slice())
+                    .map_err(|_| SealError::Open)?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The last chunk.
+    pub fn finish(self) -> Result<Vec<u8>, SealError> {
+        let inner = self.inner.ok_or(SealError::Open)?;
+        inner
+            .decrypt_last(self.pending.as_slice())
+            .map_err(|_| SealError::Open)
+    }
+}
+
 /// Opens a whole sealed object.
 pub fn open(key: &FileKey, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
     let body = sealed
@@ -127,6 +183,34 @@ mod tests {
 
     fn key() -> FileKey {
         FileKey::from_base64("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=").unwrap()
+    }
+
+    #[test]
+    fn a_sealed_file_opens_piece_by_piece_and_refuses_cuts_and_changes() {
+        let plain: Vec<u8> = (0..3 * CHUNK + 123).map(|i| (i % 251) as u8).collect();
+        let sealed = seal(&plain, 3);
+        for piece in [1, 5, 11, 4096, CHUNK + TAG, sealed.len()] {
+            let mut opener = Opener::new(&key());
+            let mut out = Vec::new();
+            for part in sealed.chunks(piece) {
+                out.extend(opener.push(part).unwrap());
+            }
+            out.extend(opener.finish().unwrap());
+            assert_eq!(out, plain, "pieces of {piece}");
+        }
+        let open_all = |bytes: &[u8]| {
+            let mut opener = Opener::new(&key());
+            opener.push(bytes)?;
+            opener.finish()
+        };
+        assert!(
+            open_all(&sealed[..sealed.len() - CHUNK]).is_err(),
+            "cut short"
+        );
+        let mut changed = sealed.clone();
+        changed[MAGIC.len() + PREFIX + 10] ^= 1;
+        assert!(open_all(&changed).is_err(), "altered");
+        assert!(open_all(b"GHS").is_err(), "no header");
     }
 
     fn seal(plain: &[u8], pieces: usize) -> Vec<u8> {

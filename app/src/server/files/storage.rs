@@ -14,7 +14,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
 use tokio::io::AsyncReadExt;
 
-use super::sealing::{self, FileKey, SealError, Sealer};
+use super::sealing::{self, FileKey, Opener, SealError, Sealer};
 use super::spool::Spooled;
 
 /// Where the bytes live.
@@ -208,6 +208,47 @@ impl Storage {
         }
         let key = self.key.as_ref().ok_or(SealError::Open)?;
         Ok(Bytes::from(sealing::open(key, &bytes)?))
+    }
+
+    /// A whole object streamed as it comes from the back end, opened chunk by chunk if it was
+    /// sealed: memory stays at a chunk or two however large the file. A sealed object that
+    /// does not open ends the stream with an error at the chunk that failed.
+    pub async fn stream_all(
+        &self,
+        name: &str,
+        sealed: bool,
+    ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
+        let got = self
+            .store
+            .get(&ObjectPath::from(name))
+            .await?
+            .into_stream()
+            .map(|r| r.map_err(StorageError::from));
+        if !sealed {
+            return Ok(got.boxed());
+        }
+        let opener = Opener::new(self.key.as_ref().ok_or(SealError::Open)?);
+        Ok(
+            futures::stream::unfold((got, Some(opener)), |(mut got, opener)| async move {
+                let mut opener = opener?;
+                loop {
+                    let opened = match got.next().await {
+                        Some(Ok(bytes)) => match opener.push(&bytes) {
+                            Ok(plain) if plain.is_empty() => continue,
+                            Ok(plain) => Ok(Bytes::from(plain)),
+                            Err(e) => return Some((Err(e.into()), (got, None))),
+                        },
+                        Some(Err(e)) => return Some((Err(e), (got, None))),
+                        None => {
+                            let last = opener.finish().map(Bytes::from).map_err(Into::into);
+                            return Some((last, (got, None)));
+                        }
+                    };
+                    return Some((opened, (got, Some(opener))));
+                }
+            })
+            .boxed(),
+        )
     }
 
     /// The bytes of `range` of an unsealed object, streamed as they come from the back end.
