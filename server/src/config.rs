@@ -36,6 +36,18 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
         scale: u16,
     },
+    /// The audit trail's integrity.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditCommand {
+    /// Walk every workspace's hash chain; name the first broken entry of each and exit with 1
+    /// if any is broken.
+    Verify,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -442,6 +454,13 @@ mod tests {
     fn subcommands_accept_settings_after_them() {
         let cli = Cli::try_parse_from(["server", "demo", "--data-dir", "x"]).unwrap();
         assert_eq!(cli.command, Some(Command::Demo { scale: 1 }));
+        let cli = Cli::try_parse_from(["server", "audit", "verify"]).unwrap();
+        assert_eq!(
+            cli.command,
+            Some(Command::Audit {
+                action: AuditCommand::Verify
+            })
+        );
         assert_eq!(cli.settings.data_dir, PathBuf::from("x"));
     }
 }

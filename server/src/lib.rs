@@ -1,6 +1,7 @@
 //! Gatehouse's server: configuration, middleware, router assembly, start-up and shutdown.
 //! `main.rs` only parses the command line and calls [`run`].
 
+mod audit_cli;
 pub mod client_ip;
 pub mod config;
 pub mod config_error;
@@ -38,7 +39,7 @@ use app::server::platform::mail::{MailError, Mailer};
 use app::server::web::context::ServerContext;
 use app::server::web::session_store::DbSessionStore;
 
-use config::{Command, Config};
+use config::{AuditCommand, Command, Config};
 use security::HeaderPolicy;
 use state::AppState;
 
@@ -56,8 +57,10 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("demo seed failed: {0}")]
-    Seed(#[from] DomainError),
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("the audit trail of {0} workspace(s) is broken")]
+    AuditBroken(usize),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
     #[error("mail: {0}")]
@@ -79,6 +82,13 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
              Gatehouse as an ordinary role so the policies stand behind the queries"
         );
     }
+    let adopted = app::server::audit::chain::adopt_unchained(&db).await?;
+    if adopted > 0 {
+        tracing::info!(
+            adopted,
+            "audit entries written before the chain were chained"
+        );
+    }
     let clock = Clock::System;
     match command {
         Command::Migrate => {
@@ -90,6 +100,9 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             tracing::info!(added, "demo data seeded");
             return Ok(());
         }
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => return audit_cli::verify(&db).await,
         Command::Serve => {}
     }
     if config.seed_demo {

@@ -4,6 +4,7 @@
 //! are tested directly against SQLite and PostgreSQL.
 
 pub mod access;
+pub mod audit;
 pub mod exports;
 pub mod files;
 pub mod identity;

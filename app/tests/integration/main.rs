@@ -6,6 +6,7 @@
 mod accounts;
 mod approvals;
 mod assignments;
+mod audit_chain;
 mod background_exports;
 mod bulk;
 mod customer_kinds;

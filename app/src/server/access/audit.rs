@@ -1,10 +1,12 @@
-//! The audit log: who changed who may do what, with the state before and after.
+//! The audit log: who changed who may do what, with the state before and after. Each entry
+//! is appended to its workspace's hash chain (`audit::chain`) in the same transaction.
 
 use sqlx::Row;
 
 use crate::model::{AuditEntry, AuditPage, RecordChange, UserId, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
+use crate::server::audit::chain;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -31,20 +33,46 @@ pub async fn record(
     change: Change<'_>,
 ) -> Result<(), DomainError> {
     crate::server::platform::db::set_workspace(conn, workspace).await?;
+    let head = chain::lock_head(conn, workspace).await?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let (before, after) = (
+        change.before.map(|v| v.to_string()),
+        change.after.map(|v| v.to_string()),
+    );
+    let content = chain::Content {
+        workspace: workspace.as_str(),
+        seq: head.seq + 1,
+        id: &id,
+        actor: Some(actor.as_str()),
+        action: change.action,
+        target: change.target,
+        before: before.as_deref(),
+        after: after.as_deref(),
+        at_ms: clock.now_ms(),
+    };
+    let next = chain::Head {
+        seq: content.seq,
+        hash: chain::hash(&head.hash, &content),
+    };
     sqlx::query(
         "INSERT INTO audit_log (id, workspace_id, actor_id, action, target, before_state, \
-         after_state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         after_state, created_at, seq, actor_ref, prev_hash, entry_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11)",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(&id)
     .bind(workspace.as_str())
     .bind(actor.as_str())
     .bind(change.action)
     .bind(change.target)
-    .bind(change.before.map(|v| v.to_string()))
-    .bind(change.after.map(|v| v.to_string()))
-    .bind(clock.now_ms())
+    .bind(content.before)
+    .bind(content.after)
+    .bind(content.at_ms)
+    .bind(next.seq)
+    .bind(&head.hash)
+    .bind(&next.hash)
     .execute(&mut *conn)
     .await?;
+    chain::advance(conn, workspace, &next).await?;
     Ok(())
 }
 
