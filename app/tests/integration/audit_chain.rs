@@ -128,13 +128,13 @@ async fn tampering_with_the_log_in_the_database_is_found() {
             chain::hash(&prev, &forged)
         ))
         .await;
-        let broken = first_break(&t, &f.workspace).await.unwrap();
+        let broken = first_break(t, &f.workspace).await.unwrap();
         assert_eq!(broken.seq, Some(3), "{label}: {broken}");
         assert!(
             broken.reason.contains("does not follow"),
             "{label}: {broken}"
         );
-        restore(&t, ws).await;
+        restore(t, ws).await;
         t.db_exec("DROP TABLE audit_saved").await;
     }
 }

@@ -203,7 +203,7 @@ async fn the_sqlite_files_rebuild_keeps_every_file_and_logo() {
     use app::server::files::attachments::OnCustomer;
     use app::server::files::logo;
     use app::server::records::customers;
-    let t = app::server::platform::testing::sqlite_at(30).await;
+    let t = app::server::platform::testing::sqlite_without(31).await;
     let clock = Clock::manual(START);
     let f = Fixture::new(&t.db, &clock).await;
     let dir = tempfile::tempdir().unwrap();
