@@ -454,13 +454,14 @@ mod tests {
     fn subcommands_accept_settings_after_them() {
         let cli = Cli::try_parse_from(["server", "demo", "--data-dir", "x"]).unwrap();
         assert_eq!(cli.command, Some(Command::Demo { scale: 1 }));
-        let cli = Cli::try_parse_from(["server", "audit", "verify"]).unwrap();
+        assert_eq!(cli.settings.data_dir, PathBuf::from("x"));
+        let cli = Cli::try_parse_from(["server", "audit", "verify", "--data-dir", "y"]).unwrap();
         assert_eq!(
             cli.command,
             Some(Command::Audit {
                 action: AuditCommand::Verify
             })
         );
-        assert_eq!(cli.settings.data_dir, PathBuf::from("x"));
+        assert_eq!(cli.settings.data_dir, PathBuf::from("y"));
     }
 }
