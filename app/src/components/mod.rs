@@ -8,5 +8,6 @@ pub mod form;
 pub mod hydrated;
 pub mod layout;
 pub mod list_controls;
+pub mod polling;
 pub mod raw_text;
 pub mod table;

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::exports::{cancel_export, get_export};
 use crate::components::alert::FormAlert;
 use crate::components::layout::PageHeader;
+use crate::components::polling::refresh_while;
 use crate::components::raw_text::Title;
 use crate::model::{ExportStatus, ExportView};
 
@@ -29,26 +30,10 @@ pub fn ExportPage() -> impl IntoView {
         },
         |(list, id, _, _)| get_export(list, id),
     );
-    // While the file is written, look again every half second (as an import's page does).
-    Effect::new(move |_| {
-        let running = move || {
-            export
-                .get_untracked()
-                .is_some_and(|r| r.is_ok_and(|v| v.status == ExportStatus::Running))
-        };
-        let clock = set_interval_with_handle(
-            move || {
-                if running() {
-                    tick.update(|t| *t += 1);
-                }
-            },
-            std::time::Duration::from_millis(500),
-        );
-        on_cleanup(move || {
-            if let Ok(clock) = clock {
-                clock.clear();
-            }
-        });
+    refresh_while(tick, move || {
+        export
+            .get_untracked()
+            .is_some_and(|r| r.is_ok_and(|v| v.status == ExportStatus::Running))
     });
     let back = move || format!("/{}", param("list"));
     view! {

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::imports::get_import;
 use crate::components::alert::FormAlert;
 use crate::components::layout::PageHeader;
+use crate::components::polling::refresh_while;
 use crate::model::{import_limits_text, ImportList, ImportStatus, UploadProblem};
 use crate::pages::attachments::UploadForm;
 
@@ -92,28 +93,10 @@ fn ImportRun(list: ImportList) -> impl IntoView {
         move || (id(), tick.get(), actions.versions()),
         move |(id, _, _)| get_import(list.key().to_owned(), id),
     );
-    // While a run is under way, look again every half second: the page follows it to its end.
-    // A clock, not an effect on the answer, since two answers alike (still checking) would not
-    // wake an effect again. Effects run in the browser only, so the server starts no clock.
-    Effect::new(move |_| {
-        let running = move || {
-            import
-                .get_untracked()
-                .is_some_and(|r| r.is_ok_and(|v| v.status == ImportStatus::Running))
-        };
-        let clock = set_interval_with_handle(
-            move || {
-                if running() {
-                    tick.update(|t| *t += 1);
-                }
-            },
-            std::time::Duration::from_millis(500),
-        );
-        on_cleanup(move || {
-            if let Ok(clock) = clock {
-                clock.clear();
-            }
-        });
+    refresh_while(tick, move || {
+        import
+            .get_untracked()
+            .is_some_and(|r| r.is_ok_and(|v| v.status == ImportStatus::Running))
     });
     view! {
         <Title text=format!("{} · Gatehouse", title(list)) />

@@ -10,6 +10,7 @@ use sqlx::Row;
 
 use crate::model::WorkspaceId;
 use crate::server::platform::db::Db;
+use crate::server::platform::digest::hex;
 use crate::server::platform::error::DomainError;
 
 /// The hash "before" a workspace's first entry.
@@ -47,11 +48,7 @@ pub fn hash(prev: &str, c: &Content<'_>) -> String {
     digest.update(prev.as_bytes());
     digest.update(b"\n");
     digest.update(content.to_string().as_bytes());
-    digest
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&digest.finalize())
 }
 
 /// A workspace's chain head: the last entry's place and hash.

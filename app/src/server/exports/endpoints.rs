@@ -123,7 +123,7 @@ async fn file_of<E: Exporter>(
 /// exports. A run that has not finished, or whose file was tidied away, is 404.
 pub async fn file(list_name: &str, id: &str) -> Result<runs::Stored, AppError> {
     let ctx = server_context()?;
-    let id = ExportId::from_client(id).map_err(|_| AppError::NotFound)?;
+    let id = ExportId::from_client(id)?;
     let stored = for_list!(list(list_name)?, E => file_of::<E>(&ctx, &id).await)?;
     match stored.object_name {
         Some(_) => Ok(stored),

@@ -14,7 +14,7 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
 /// How long a finished export's file is kept.
-pub const KEPT_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+const KEPT_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 /// A run silent this long was cut off (the server stopped).
 const SILENT_AFTER_MS: i64 = 15 * 60 * 1000;
 

@@ -62,12 +62,8 @@ where
     Ok(Spooled {
         file: path,
         size,
-        sha256: hex(&hasher.finalize()),
+        sha256: crate::server::platform::digest::hex(&hasher.finalize()),
     })
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The spool directory under `root`, created private (0700).

@@ -2,7 +2,6 @@
 //! reset. The token travels only in the mail; the database keeps its SHA-256.
 
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::model::UserId;
@@ -15,10 +14,7 @@ pub const VERIFY_EMAIL_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The SHA-256 of a token, hex: what the database keeps instead of the token.
 pub(crate) fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::server::platform::digest::sha256_hex(token.as_bytes())
 }
 
 /// 256 random bits, base64url: a link token nobody can guess.

@@ -9,7 +9,6 @@
 //! be used twice. Recovery codes are 80 random bits; only their SHA-256 is stored (their entropy
 //! makes a slow hash unnecessary), and each works once.
 
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -292,10 +291,7 @@ fn hash_code(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    Sha256::digest(normalized.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::server::platform::digest::sha256_hex(normalized.as_bytes())
 }
 
 fn base32(bytes: &[u8]) -> Result<String, DomainError> {

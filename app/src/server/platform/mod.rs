@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod days;
 pub mod db;
+pub mod digest;
 pub mod error;
 pub mod instance_secrets;
 pub mod mail;

@@ -5,7 +5,6 @@
 //! hash is enough, and a leaked table or backup cannot be replayed as cookies.
 
 use async_trait::async_trait;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -24,8 +23,7 @@ pub struct DbSessionStore {
 }
 
 pub(crate) fn id_hash(id: &Id) -> String {
-    let digest = Sha256::digest(id.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::server::platform::digest::sha256_hex(id.to_string().as_bytes())
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
