@@ -1,28 +1,172 @@
-//! `server audit verify`: walks every workspace's audit chain and reports, on standard output,
-//! how many entries it proved and the first broken entry of each chain that has one.
+//! `server audit …`: verify every chain and its checkpoints, sign checkpoints now, print the
+//! public key, export a workspace's trail, and verify an export offline; and the same signing
+//! and verifying on a schedule while the server runs.
 
+use std::path::Path;
 use std::time::Instant;
 
-use app::server::audit::verify;
+use app::server::audit::signing::{AuditKey, PublicKey};
+use app::server::audit::{checkpoints, export, offline, verifications, verify};
+use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 
+use crate::audit_key::Source;
+use crate::config::AuditCommand;
 use crate::StartupError;
 
-pub async fn verify(db: &Db) -> Result<(), StartupError> {
+/// Runs one `server audit` command against the database.
+pub async fn run(
+    action: AuditCommand,
+    db: &Db,
+    clock: &Clock,
+    key: &Source,
+) -> Result<(), StartupError> {
+    match action {
+        AuditCommand::Verify => verify(db, clock, &key.load()?).await,
+        AuditCommand::Checkpoint => checkpoint(db, clock, &key.load()?).await,
+        AuditCommand::PublicKey => {
+            println!("{}", key.load()?.public().to_base64());
+            Ok(())
+        }
+        AuditCommand::Export { workspace, out } => {
+            export(db, clock, &workspace, out.as_deref()).await
+        }
+        // Needs no database; `crate::run` answers it before opening one.
+        AuditCommand::VerifyExport { file, public_key } => verify_export(&file, &public_key),
+    }
+}
+
+/// Verifies every chain and records each workspace's outcome for its audit page.
+async fn verify(db: &Db, clock: &Clock, key: &AuditKey) -> Result<(), StartupError> {
     let started = Instant::now();
-    let report = verify::all(db).await?;
+    let public = key.public();
+    let report = verify::all(db, Some(&public)).await?;
     let secs = started.elapsed().as_secs_f64();
-    for broken in &report.broken {
+    verifications::record(db, clock, &report.outcomes).await?;
+    let broken = report.broken();
+    for broken in &broken {
         println!("broken: {broken}");
+    }
+    let unsigned: Vec<String> = report
+        .outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok().map(|p| (o, p)))
+        .filter(|(_, p)| p.other_keys > 0)
+        .map(|(o, p)| format!("{} ({})", o.workspace.as_str(), p.other_keys))
+        .collect();
+    if !unsigned.is_empty() {
+        println!(
+            "checkpoints signed with another key, not checked: {}",
+            unsigned.join(", ")
+        );
     }
     println!(
         "audit chains: {} workspaces, {} entries verified in {secs:.2} s; {} broken",
-        report.workspaces,
-        report.entries,
-        report.broken.len()
+        report.outcomes.len(),
+        report.entries(),
+        broken.len()
     );
-    match report.broken.len() {
+    match broken.len() {
         0 => Ok(()),
         n => Err(StartupError::AuditBroken(n)),
+    }
+}
+
+async fn checkpoint(db: &Db, clock: &Clock, key: &AuditKey) -> Result<(), StartupError> {
+    let signed = checkpoints::sign_heads(db, clock, key).await?;
+    println!("checkpoints signed: {signed} (key {})", key.public().id());
+    Ok(())
+}
+
+/// Writes the workspace named by id or slug to `out`, or to standard output.
+async fn export(
+    db: &Db,
+    clock: &Clock,
+    workspace: &str,
+    out: Option<&Path>,
+) -> Result<(), StartupError> {
+    let Some(id) = export::workspace_named(db, workspace).await? else {
+        return Err(StartupError::Audit(format!(
+            "no workspace is named {workspace:?}"
+        )));
+    };
+    let written = match out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| StartupError::Audit(format!("{}: {e}", path.display())))?;
+            let mut out = std::io::BufWriter::new(file);
+            export::workspace(db, clock, &id, &mut out).await
+        }
+        None => export::workspace(db, clock, &id, &mut std::io::stdout().lock()).await,
+    }
+    .map_err(|e| StartupError::Audit(e.to_string()))?;
+    eprintln!("exported {written} entries of workspace {}", id.as_str());
+    Ok(())
+}
+
+/// Verifies an export with the public key alone.
+pub fn verify_export(file: &Path, public_key: &str) -> Result<(), StartupError> {
+    let key = PublicKey::from_base64(public_key)
+        .map_err(|e| StartupError::Audit(format!("--public-key: {e}")))?;
+    let input = std::fs::File::open(file)
+        .map_err(|e| StartupError::Audit(format!("{}: {e}", file.display())))?;
+    let verified = offline::verify(std::io::BufReader::new(input), &key)
+        .map_err(|e| StartupError::Audit(format!("{}: {e}", file.display())))?;
+    let p = &verified.proved;
+    println!(
+        "intact: workspace {}, {} entries (last #{}), {}; signed through #{} by {} checkpoint(s){}",
+        verified.workspace,
+        p.entries,
+        verified.last_seq,
+        if verified.complete {
+            "the whole chain"
+        } else {
+            "a selection (each entry proved by its own hash)"
+        },
+        p.signed_through,
+        p.checkpoints,
+        match p.other_keys {
+            0 => String::new(),
+            n => format!("; {n} signed with another key, not checked"),
+        }
+    );
+    Ok(())
+}
+
+/// While the server runs: signs each grown chain's head every ten minutes, and verifies every
+/// chain every six hours (the first time a minute after start), keeping each outcome for the
+/// audit page. Several processes on one database may each do so: a head is signed once, and a
+/// verification only reads.
+pub async fn keep_proving(db: Db, clock: Clock, key: AuditKey) {
+    const SIGN_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+    const VERIFY_EVERY: u32 = 36;
+    let public = key.public();
+    let mut every = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(60),
+        SIGN_EVERY,
+    );
+    for round in 0u32.. {
+        every.tick().await;
+        match checkpoints::sign_heads(&db, &clock, &key).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(signed = n, "audit checkpoints signed"),
+            Err(e) => tracing::warn!(error = %e, "signing audit checkpoints failed"),
+        }
+        if round % VERIFY_EVERY != 0 {
+            continue;
+        }
+        let report = match verify::all(&db, Some(&public)).await {
+            Ok(report) => report,
+            Err(e) => {
+                tracing::warn!(error = %e, "verifying the audit chains failed");
+                continue;
+            }
+        };
+        for broken in report.broken() {
+            tracing::error!(target: "security", %broken, "an audit chain is broken");
+        }
+        if let Err(e) = verifications::record(&db, &clock, &report.outcomes).await {
+            tracing::warn!(error = %e, "recording the audit verification failed");
+        }
     }
 }

@@ -22,7 +22,7 @@ pub struct Cli {
     pub settings: Settings,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Serve the app (the default).
     Serve,
@@ -43,11 +43,33 @@ pub enum Command {
     },
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum AuditCommand {
-    /// Walk every workspace's hash chain; name the first broken entry of each and exit with 1
-    /// if any is broken.
+    /// Walk every workspace's hash chain and check its signed checkpoints; name the first
+    /// broken entry of each and exit with 1 if any is broken.
     Verify,
+    /// Sign a checkpoint of each workspace's chain head now (the server does so every ten
+    /// minutes while it runs).
+    Checkpoint,
+    /// Print the public key that checks the checkpoints, for whoever verifies exports offline.
+    PublicKey,
+    /// Write a workspace's whole trail, with its checkpoints, as NDJSON.
+    Export {
+        /// The workspace's id or its address name (slug).
+        #[arg(long)]
+        workspace: String,
+        /// The file to write. [default: standard output]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Verify an exported trail offline, with only the public key (no database is opened).
+    VerifyExport {
+        /// The NDJSON file `audit export` wrote.
+        file: PathBuf,
+        /// The public key, as `audit public-key` printed it.
+        #[arg(long)]
+        public_key: String,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -142,6 +164,17 @@ pub struct Settings {
     #[arg(long, env = "GATEHOUSE_CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
 
+    /// The Ed25519 key that signs audit checkpoints: 32 random bytes, base64
+    /// (`openssl rand -base64 32`). Give every server process on one database the same key.
+    /// [default: a key created in <data-dir>/audit-signing.key]
+    #[arg(
+        long,
+        env = "GATEHOUSE_AUDIT_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub audit_key: Option<String>,
+
     #[command(flatten)]
     pub storage: crate::storage_settings::StorageSettings,
 }
@@ -169,6 +202,7 @@ pub struct Config {
     pub site_root: PathBuf,
     pub seed_demo: bool,
     pub client_ip_header: Option<String>,
+    pub audit_key: crate::audit_key::Source,
 }
 
 use crate::config_error::invalid;
@@ -205,6 +239,8 @@ impl Config {
                 ));
             }
         }
+        let audit_key =
+            crate::audit_key::Source::from_setting(s.audit_key.as_deref(), &s.data_dir)?;
         let storage_dir = s.storage_dir.unwrap_or_else(|| s.data_dir.join("files"));
         let storage = s
             .storage
@@ -224,6 +260,7 @@ impl Config {
             site_root: s.site_root,
             seed_demo: s.seed_demo,
             client_ip_header: s.client_ip_header.map(|h| h.to_ascii_lowercase()),
+            audit_key,
         })
     }
 }

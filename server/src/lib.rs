@@ -2,6 +2,7 @@
 //! `main.rs` only parses the command line and calls [`run`].
 
 mod audit_cli;
+pub mod audit_key;
 pub mod client_ip;
 pub mod config;
 pub mod config_error;
@@ -61,6 +62,10 @@ pub enum StartupError {
     Domain(#[from] DomainError),
     #[error("the audit trail of {0} workspace(s) is broken")]
     AuditBroken(usize),
+    #[error("audit: {0}")]
+    Audit(String),
+    #[error(transparent)]
+    AuditKey(#[from] audit_key::KeyFileError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
     #[error("mail: {0}")]
@@ -70,6 +75,12 @@ pub enum StartupError {
 }
 
 pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
+    if let Command::Audit {
+        action: AuditCommand::VerifyExport { file, public_key },
+    } = &command
+    {
+        return audit_cli::verify_export(file, public_key);
+    }
     private_dir(&config.data_dir)?;
     private_dir(&config.storage_dir)?;
     let db = Db::connect(&config.database_url).await?;
@@ -100,9 +111,9 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             tracing::info!(added, "demo data seeded");
             return Ok(());
         }
-        Command::Audit {
-            action: AuditCommand::Verify,
-        } => return audit_cli::verify(&db).await,
+        Command::Audit { action } => {
+            return audit_cli::run(action, &db, &clock, &config.audit_key).await
+        }
         Command::Serve => {}
     }
     if config.seed_demo {
@@ -110,6 +121,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         tracing::info!(added, "demo data seeded");
     }
 
+    let audit_key = config.audit_key.load()?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| StartupError::Bind {
@@ -140,10 +152,16 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         db.clone(),
         state.ctx.storage.clone(),
     ));
+    let notary = tokio::spawn(audit_cli::keep_proving(
+        db.clone(),
+        state.ctx.clock.clone(),
+        audit_key,
+    ));
     let served = serve(listener, state, shutdown::signal()).await;
     sweeper.abort();
     forgetter.abort();
     collector.abort();
+    notary.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");

@@ -6,15 +6,20 @@ use crate::error::AppError;
 use crate::model::AuditPage;
 
 /// `POST /api/audit/list` — the audit log newest first, a page after entry `before` (empty:
-/// the newest page). Permission: `audit.read`.
+/// the newest page, with the chain's last verification). Permission: `audit.read`.
 #[server(endpoint = "audit/list", client = crate::csrf_page::ApiClient)]
 pub async fn list_audit(before: String) -> Result<AuditPage, AppError> {
     use crate::permissions::keys;
+    use crate::server::audit::verifications;
     use crate::server::{access::audit, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     let before = Some(before.as_str()).filter(|b| !b.is_empty());
-    Ok(audit::list(&ctx.db, &grant, before).await?)
+    let mut page = audit::list(&ctx.db, &grant, before).await?;
+    if before.is_none() {
+        page.verification = verifications::last(&ctx.db, &grant).await?;
+    }
+    Ok(page)
 }
 
 /// `POST /api/audit/history` — one record's own history (`target`: its id), newest first.

@@ -420,6 +420,19 @@ pub struct RecordChange {
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub next: Option<String>,
+    /// The last verification of the workspace's chain, on the newest page only.
+    pub verification: Option<ChainCheck>,
+}
+
+/// The last verification of a workspace's audit chain, as the audit page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainCheck {
+    pub at_ms: i64,
+    pub entries: i64,
+    /// The last place covered by a signed checkpoint (0: none yet).
+    pub signed_through: i64,
+    /// Where the chain was found broken, and why.
+    pub broken: Option<String>,
 }
 
 /// A team or a department with its members, for the teams page.

@@ -8,7 +8,7 @@ use crate::api::audit::list_audit;
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
 use crate::components::table::{DataTable, Pager};
-use crate::model::{utc_datetime, AuditEntry};
+use crate::model::{utc_datetime, AuditEntry, ChainCheck};
 
 /// What an action code means, in words.
 fn action_label(action: &str) -> &str {
@@ -49,7 +49,10 @@ pub fn AuditPage() -> impl IntoView {
                     Ok(page) => {
                         let rows = page.entries.into_iter().map(entry_row).collect::<Vec<_>>();
                         let next = page.next.map(|next| format!("/audit?before={next}"));
+                        let first = query
+                            .with_untracked(|q| q.get("before").is_none_or(|b| b.is_empty()));
                         view! {
+                            {first.then(|| chain_status(page.verification))}
                             <section class="card">
                                 <DataTable
                                     columns=&["When", "Who", "What", "Of", "Change"]
@@ -67,6 +70,44 @@ pub fn AuditPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Whether the trail was last proved intact: by the server every six hours, or by an operator
+/// running `server audit verify`.
+fn chain_status(check: Option<ChainCheck>) -> AnyView {
+    let (class, text) = match check {
+        None => (
+            "alert",
+            "The trail has not been verified yet. The server proves it every six hours; \
+             `server audit verify` does so now."
+                .to_owned(),
+        ),
+        Some(ChainCheck {
+            at_ms,
+            broken: Some(broken),
+            ..
+        }) => (
+            "alert alert-error",
+            format!(
+                "The trail was found broken {broken} (verified {}). Entries may have been \
+                 changed or removed outside Gatehouse.",
+                utc_datetime(at_ms)
+            ),
+        ),
+        Some(check) => (
+            "alert alert-success",
+            format!(
+                "Verified intact {}: {} entries, {}.",
+                utc_datetime(check.at_ms),
+                check.entries,
+                match check.signed_through {
+                    0 => "none yet under a signed checkpoint".to_owned(),
+                    n => format!("signed through entry #{n}"),
+                }
+            ),
+        ),
+    };
+    view! { <p class=class role="status" data-chain="status">{text}</p> }.into_any()
 }
 
 /// A recorded state, indented for reading (it is stored as compact JSON).

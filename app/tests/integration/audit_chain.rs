@@ -6,13 +6,17 @@
 use app::model::WorkspaceId;
 use app::permissions::keys::TeamWrite;
 use app::server::audit::chain::{self, Content};
-use app::server::audit::verify::{self, Broken};
+use app::server::audit::verify;
+use app::server::audit::walk::Broken;
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::workspace::teams;
 
 async fn first_break(t: &TestDb, workspace: &WorkspaceId) -> Option<Broken> {
-    verify::workspace_chain(&t.db, workspace).await.unwrap().1
+    verify::workspace_chain(&t.db, workspace, None)
+        .await
+        .unwrap()
+        .err()
 }
 
 /// The workspace's entries back as they were (the tests tamper with them one way at a time).
@@ -35,8 +39,8 @@ async fn tampering_with_the_log_in_the_database_is_found() {
             teams::create(&t.db, &f.clock, &write, name).await.unwrap();
         }
         let ws = f.workspace.as_str();
-        let report = verify::all(&t.db).await.unwrap();
-        assert!(report.broken.is_empty(), "{label}: {:?}", report.broken);
+        let report = verify::all(&t.db, None).await.unwrap();
+        assert!(report.broken().is_empty(), "{label}: {:?}", report.broken());
         let n: i64 = t
             .strings(&format!(
                 "SELECT CAST(MAX(seq) AS TEXT) FROM audit_log WHERE workspace_id = '{ws}'"
@@ -45,7 +49,7 @@ async fn tampering_with_the_log_in_the_database_is_found() {
             .parse()
             .unwrap();
         assert!(n >= 4, "{label}: every team created is on the chain");
-        assert_eq!(report.entries, n as u64, "{label}");
+        assert_eq!(report.entries(), n as u64, "{label}");
         t.db_exec(&format!(
             "CREATE TABLE audit_saved AS SELECT * FROM audit_log WHERE workspace_id = '{ws}'"
         ))
@@ -68,7 +72,19 @@ async fn tampering_with_the_log_in_the_database_is_found() {
             "INSERT INTO audit_log (id, workspace_id, action, target, created_at) \
              VALUES ('00000000-0000-7000-8000-000000000000', '{ws}', 'role.update', 'x', 0)"
         );
+        let past = format!(
+            "INSERT INTO audit_log (id, workspace_id, action, target, created_at, seq, \
+             prev_hash, entry_hash) VALUES ('00000000-0000-7000-8000-000000000001', '{ws}', \
+             'role.update', 'x', 0, {}, 'a', 'b')",
+            n + 1
+        );
         for (how, sql, seq, reason) in [
+            (
+                "added past the head",
+                past,
+                Some(n + 1),
+                "past the chain's head",
+            ),
             ("edited", edited, Some(2), "changed after it was written"),
             ("deleted", deleted, Some(3), "missing"),
             ("the last deleted", last, Some(n), "head"),
@@ -83,8 +99,8 @@ async fn tampering_with_the_log_in_the_database_is_found() {
                 .unwrap_or_else(|| panic!("{label}: an entry {how} is found"));
             assert_eq!(broken.seq, seq, "{label}: {how}: {broken}");
             assert!(broken.reason.contains(reason), "{label}: {how}: {broken}");
-            let report = verify::all(&t.db).await.unwrap();
-            assert_eq!(report.broken, vec![broken], "{label}: {how}");
+            let report = verify::all(&t.db, None).await.unwrap();
+            assert_eq!(report.broken(), vec![broken], "{label}: {how}");
             restore(&t, ws).await;
             assert_eq!(
                 first_break(&t, &f.workspace).await,
@@ -154,9 +170,11 @@ async fn appends_made_at_once_never_fork_the_chain() {
         for task in made {
             task.await.unwrap().unwrap();
         }
-        let (entries, broken) = verify::workspace_chain(&t.db, &f.workspace).await.unwrap();
-        assert_eq!(broken, None, "{label}");
-        assert!(entries >= 16, "{label}: {entries}");
+        let proved = verify::workspace_chain(&t.db, &f.workspace, None)
+            .await
+            .unwrap()
+            .unwrap_or_else(|broken| panic!("{label}: {broken}"));
+        assert!(proved.entries >= 16, "{label}: {proved:?}");
     }
 }
 

@@ -7,6 +7,7 @@ mod accounts;
 mod approvals;
 mod assignments;
 mod audit_chain;
+mod audit_checkpoints;
 mod background_exports;
 mod bulk;
 mod customer_kinds;

@@ -104,7 +104,11 @@ pub async fn list(
     } else {
         None
     };
-    Ok(AuditPage { entries, next })
+    Ok(AuditPage {
+        entries,
+        next,
+        verification: None,
+    })
 }
 
 /// The columns of an entry and the names of what it is about.

@@ -5,6 +5,7 @@
 //! (`audit_heads`), which an append locks with its first statement: on PostgreSQL across server
 //! processes too, on SQLite by its single writer. The chain never forks.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -51,6 +52,48 @@ pub fn hash(prev: &str, c: &Content<'_>) -> String {
     hex(&digest.finalize())
 }
 
+/// One entry as the chain keeps it, with the hashes that tie it to the one before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub seq: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub at_ms: i64,
+    pub prev_hash: Option<String>,
+    pub entry_hash: Option<String>,
+}
+
+impl Entry {
+    /// What the entry's hash covers, in `workspace`'s chain.
+    pub fn content<'a>(&'a self, workspace: &'a str) -> Content<'a> {
+        Content {
+            workspace,
+            seq: self.seq,
+            id: &self.id,
+            actor: self.actor.as_deref(),
+            action: &self.action,
+            target: &self.target,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+            at_ms: self.at_ms,
+        }
+    }
+}
+
+/// Every workspace, in a fixed order, for the walks over all chains.
+pub async fn workspaces(db: &Db) -> Result<Vec<WorkspaceId>, DomainError> {
+    let rows = sqlx::query("SELECT id FROM workspaces ORDER BY id")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok(WorkspaceId::from_db(r.try_get("id")?)))
+        .collect()
+}
+
 /// A workspace's chain head: the last entry's place and hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
@@ -92,6 +135,65 @@ pub async fn advance(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Up to `limit` entries of the workspace's chain after place `after` and up to place `upto`,
+/// in their order, read in the transaction `conn` belongs to.
+pub async fn entries(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    after: i64,
+    upto: i64,
+    limit: i64,
+) -> Result<Vec<Entry>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT id, seq, actor_ref, action, target, before_state, after_state, created_at, \
+         prev_hash, entry_hash FROM audit_log WHERE workspace_id = $1 AND seq > $2 \
+         AND seq <= $3 ORDER BY seq LIMIT $4",
+    )
+    .bind(workspace.as_str())
+    .bind(after)
+    .bind(upto)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Entry {
+                id: row.try_get("id")?,
+                seq: row.try_get("seq")?,
+                actor: row.try_get("actor_ref")?,
+                action: row.try_get("action")?,
+                target: row.try_get("target")?,
+                before: row.try_get("before_state")?,
+                after: row.try_get("after_state")?,
+                at_ms: row.try_get("created_at")?,
+                prev_hash: row.try_get("prev_hash")?,
+                entry_hash: row.try_get("entry_hash")?,
+            })
+        })
+        .collect()
+}
+
+/// The workspace's head as stored (the genesis when its chain has not started).
+pub async fn head(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+) -> Result<Head, DomainError> {
+    let row = sqlx::query("SELECT seq, entry_hash FROM audit_heads WHERE workspace_id = $1")
+        .bind(workspace.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(row) => Head {
+            seq: row.try_get("seq")?,
+            hash: row.try_get("entry_hash")?,
+        },
+        None => Head {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+        },
+    })
 }
 
 /// Chains the entries written before the chain existed, in the order they were written, for

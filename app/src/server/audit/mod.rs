@@ -1,6 +1,14 @@
-//! The audit trail's integrity: the log as a hash chain per workspace ([`chain`]) and the walk
-//! that proves it intact or names the first entry that is not ([`verify`]). What is recorded,
-//! and how it is read, is `access::audit`'s.
+//! The audit trail's integrity: the log as a hash chain per workspace ([`chain`]), signed
+//! checkpoints of each chain's head ([`checkpoints`], [`signing`]), the walk that proves a chain
+//! intact or names the first entry that is not ([`walk`]) — over the database ([`verify`]) or
+//! over an exported file, offline ([`offline`]) — and the record of each verification
+//! ([`verifications`]). What is recorded, and how it is read, is `access::audit`'s.
 
 pub mod chain;
+pub mod checkpoints;
+pub mod export;
+pub mod offline;
+pub mod signing;
+pub mod verifications;
 pub mod verify;
+pub mod walk;
