@@ -72,7 +72,8 @@ async fn fill(t: &TestDb, ws: &str, actor: &str) {
         .await;
     }
     t.db_exec(&format!(
-        "UPDATE audit_heads SET seq = {seq}, entry_hash = '{prev}' WHERE workspace_id = '{ws}'"
+        "INSERT INTO audit_heads (workspace_id, seq, entry_hash) VALUES ('{ws}', {seq}, '{prev}') \
+         ON CONFLICT (workspace_id) DO UPDATE SET seq = {seq}, entry_hash = '{prev}'"
     ))
     .await;
     t.db_exec("ANALYZE").await;

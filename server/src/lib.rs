@@ -2,6 +2,7 @@
 //! `main.rs` only parses the command line and calls [`run`].
 
 mod audit_cli;
+pub mod audit_export;
 pub mod audit_key;
 pub mod client_ip;
 pub mod config;

@@ -23,7 +23,9 @@ use app::error::AppError;
 use app::{shell, App};
 
 use crate::state::AppState;
-use crate::{client_ip, csrf_guard, error_response, exports, gate, health, security, telemetry};
+use crate::{
+    audit_export, client_ip, csrf_guard, error_response, exports, gate, health, security, telemetry,
+};
 
 /// Idle sessions end after this long; each request renews it.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -96,6 +98,7 @@ pub fn build(state: AppState) -> Router {
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
     let app = exports::routes(Router::new())
+        .route(audit_export::PATH, get(audit_export::ndjson))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/{*endpoint}", any(gate::server_fn_gate))

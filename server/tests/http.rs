@@ -12,6 +12,8 @@ use app::server::platform::testing;
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/audit_export.rs"]
+mod audit_export;
 #[path = "http/authorization.rs"]
 mod authorization;
 #[path = "http/background_exports.rs"]

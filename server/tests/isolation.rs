@@ -433,8 +433,8 @@ async fn strangers_can_neither_change_nor_see_another_workspace_through_any_endp
 }
 
 /// The file and export routes are not server functions, so the matrix above cannot list them:
-/// each stranger tries to download the victim's files, to export every list, and to upload to
-/// each record that takes files. Nothing is shown, nothing is stored.
+/// each stranger tries to download the victim's files, to export every list and the audit
+/// trail (naming a victim's record), and to upload to each record that takes files. Nothing is shown, nothing is stored.
 #[tokio::test]
 async fn strangers_can_neither_download_nor_upload_across_workspaces() {
     for db in testing::backends().await {
@@ -498,6 +498,28 @@ async fn strangers_can_neither_download_nor_upload_across_workspaces() {
                     "nobody" => assert_eq!(status, 401, "{exported}"),
                     "Owner" | "Manager" => assert_eq!(status, 200, "{exported}"),
                     _ => assert!(matches!(status, 200 | 403), "{exported}"),
+                }
+                for secret in SECRETS {
+                    assert!(!body.contains(secret), "{exported}: {secret:?}");
+                }
+            }
+            // The audit trail's export reads the caller's own workspace, whatever is asked.
+            for path in [
+                app::model::AUDIT_EXPORT_PATH.to_owned(),
+                format!("{}?target={}", app::model::AUDIT_EXPORT_PATH, v.customer),
+            ] {
+                let res = c.get(s.url(&path)).send().await.unwrap();
+                let status = res.status().as_u16();
+                let body = res.text().await.unwrap();
+                let exported = format!("{label}: {who} exporting {path}: {body}");
+                match who {
+                    "nobody" => assert_eq!(status, 401, "{exported}"),
+                    "Owner" => assert_eq!(status, 200, "{exported}"),
+                    _ => assert!(matches!(status, 200 | 403), "{exported}"),
+                }
+                assert!(!body.contains(v.workspace.as_str()), "{exported}");
+                if path.contains("target=") {
+                    assert!(!body.contains("\"type\":\"entry\""), "{exported}");
                 }
                 for secret in SECRETS {
                     assert!(!body.contains(secret), "{exported}: {secret:?}");

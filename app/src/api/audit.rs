@@ -6,16 +6,22 @@ use crate::error::AppError;
 use crate::model::AuditPage;
 
 /// `POST /api/audit/list` — the audit log newest first, a page after entry `before` (empty:
-/// the newest page, with the chain's last verification). Permission: `audit.read`.
+/// the newest page, with the chain's last verification and the people to filter by), narrowed
+/// by `filter` (actor, action or family, target, days), each checked with its field named.
+/// Permission: `audit.read`.
 #[server(endpoint = "audit/list", client = crate::csrf_page::ApiClient)]
-pub async fn list_audit(before: String) -> Result<AuditPage, AppError> {
+pub async fn list_audit(
+    before: String,
+    filter: Option<crate::model::AuditFilter>,
+) -> Result<AuditPage, AppError> {
     use crate::permissions::keys;
-    use crate::server::audit::verifications;
+    use crate::server::audit::{selection::Selection, verifications};
     use crate::server::{access::audit, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    let selection = Selection::parse(&ctx.db, &grant, &filter.unwrap_or_default()).await?;
     let before = Some(before.as_str()).filter(|b| !b.is_empty());
-    let mut page = audit::list(&ctx.db, &grant, before).await?;
+    let mut page = audit::list(&ctx.db, &grant, &selection, before).await?;
     if before.is_none() {
         page.verification = verifications::last(&ctx.db, &grant).await?;
     }

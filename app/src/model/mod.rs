@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[macro_use]
 mod ids;
+mod audit;
 mod customer_parts;
 mod dashboard;
 mod documents;
@@ -20,6 +21,7 @@ mod reports;
 mod security;
 mod tickets;
 
+pub use audit::*;
 pub use customer_parts::*;
 pub use dashboard::*;
 pub use documents::*;
@@ -389,50 +391,6 @@ pub struct MemberRole {
     pub name: String,
     /// The last day it counts, in the workspace's time zone; `None`: until removed.
     pub until: Option<String>,
-}
-
-/// One entry of the audit log, for the audit page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: String,
-    pub at_ms: i64,
-    /// The actor's display name; `None` once their account is gone.
-    pub actor: Option<String>,
-    pub action: String,
-    pub target: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-/// One entry of a record's own history: who did what, when, and each field's change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordChange {
-    pub at_ms: i64,
-    pub actor: Option<String>,
-    /// "quote.update", "order.confirm", "payment.refund", …
-    pub action: String,
-    /// (field, before, after) as text; a side without the field is empty.
-    pub fields: Vec<(String, String, String)>,
-}
-
-/// A page of the audit log, newest first; `next` continues after the last entry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub next: Option<String>,
-    /// The last verification of the workspace's chain, on the newest page only.
-    pub verification: Option<ChainCheck>,
-}
-
-/// The last verification of a workspace's audit chain, as the audit page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChainCheck {
-    pub at_ms: i64,
-    pub entries: i64,
-    /// The last place covered by a signed checkpoint (0: none yet).
-    pub signed_through: i64,
-    /// Where the chain was found broken, and why.
-    pub broken: Option<String>,
 }
 
 /// A team or a department with its members, for the teams page.

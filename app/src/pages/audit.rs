@@ -1,14 +1,21 @@
-//! The audit page: who changed who may do what, newest first, with the state before and after.
+//! The audit page: who changed what, newest first, with the state before and after; filtered
+//! by the address (who, what, of what, which days), exported as NDJSON with the chain's hashes,
+//! and headed by the chain's last verification.
 
 use crate::components::raw_text::Title;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
+use crate::api::accounts::me;
 use crate::api::audit::list_audit;
 use crate::components::alert::list_error;
 use crate::components::layout::PageHeader;
+use crate::components::list_controls::with_param;
 use crate::components::table::{DataTable, Pager};
-use crate::model::{utc_datetime, AuditEntry, ChainCheck};
+use crate::model::{
+    utc_datetime, AuditEntry, AuditFilter, ChainCheck, AUDIT_EXPORT_PATH, AUDIT_FAMILIES,
+};
 
 /// What an action code means, in words.
 fn action_label(action: &str) -> &str {
@@ -32,32 +39,67 @@ fn action_label(action: &str) -> &str {
     }
 }
 
+/// The viewer's filters as they stand in the address.
+fn filter_from(query: &ParamsMap) -> AuditFilter {
+    let get = |name| query.get(name).unwrap_or_default();
+    AuditFilter {
+        actor: get("actor"),
+        action: get("action"),
+        target: get("target"),
+        from: get("from"),
+        until: get("until"),
+    }
+}
+
+/// `path` with the filters that narrow, as its query.
+fn with_filter(path: &str, filter: &AuditFilter) -> String {
+    filter
+        .params()
+        .iter()
+        .fold(path.to_owned(), |address, (name, value)| {
+            with_param(&address, name, value)
+        })
+}
+
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
-    let before = move || query.with(|q| q.get("before").unwrap_or_default());
-    let page = Resource::new(before, list_audit);
+    let asked = move || query.with(|q| (q.get("before").unwrap_or_default(), filter_from(q)));
+    let page = Resource::new(asked, |(before, filter)| list_audit(before, Some(filter)));
+    let current = Resource::new(|| (), |_| me());
     view! {
         <Title text="Audit log · Gatehouse" />
         <PageHeader
             title="Audit log"
-            lead="Every change to roles, assignments, teams and segregation rules: who, when, and the state before and after."
+            lead="Who changed what, when: access, settings and records, with the state before and after."
         />
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
+                let user = current.await.ok().flatten();
                 match page.await {
                     Ok(page) => {
-                        let rows = page.entries.into_iter().map(entry_row).collect::<Vec<_>>();
-                        let next = page.next.map(|next| format!("/audit?before={next}"));
+                        let filter = query.with_untracked(filter_from);
                         let first = query
                             .with_untracked(|q| q.get("before").is_none_or(|b| b.is_empty()));
+                        let rows = page.entries.into_iter().map(entry_row).collect::<Vec<_>>();
+                        let next = page
+                            .next
+                            .map(|next| with_param(&with_filter("/audit", &filter), "before", &next));
+                        let export = user.filter(|u| u.export_allowed).map(|_| {
+                            let href = with_filter(AUDIT_EXPORT_PATH, &filter);
+                            view! { <a class="btn" href=href download="">"Export NDJSON"</a> }
+                        });
                         view! {
                             {first.then(|| chain_status(page.verification))}
                             <section class="card">
+                                <div class="toolbar">
+                                    {filters(&filter, page.actors)}
+                                    <div class="toolbar-actions">{export}</div>
+                                </div>
                                 <DataTable
                                     columns=&["When", "Who", "What", "Of", "Change"]
                                     rows
-                                    empty="Nothing recorded yet."
+                                    empty="No entry matches."
                                     class="audit-table"
                                 />
                                 <Pager next label="Older entries" name="Audit log pages" />
@@ -70,6 +112,50 @@ pub fn AuditPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The filter form: a plain GET, so a filtered view is an address and works without
+/// JavaScript.
+fn filters(filter: &AuditFilter, actors: Vec<(String, String)>) -> AnyView {
+    let actor = filter.actor.clone();
+    let action = filter.action.clone();
+    let people = actors
+        .into_iter()
+        .map(|(id, name)| {
+            let selected = id == actor;
+            view! { <option value=id selected=selected>{name}</option> }
+        })
+        .collect_view();
+    let families = AUDIT_FAMILIES
+        .iter()
+        .map(|(value, label)| {
+            view! { <option value=*value selected=*value == action>{*label}</option> }
+        })
+        .collect_view();
+    view! {
+        <form method="get" action="/audit" class="search-form" role="search" aria-label="Filter the audit log">
+            <label for="audit-actor" class="sr-only">"Who"</label>
+            <select id="audit-actor" name="actor">
+                <option value="">"Anyone"</option>
+                {people}
+            </select>
+            <label for="audit-action" class="sr-only">"What"</label>
+            <select id="audit-action" name="action">
+                <option value="">"Any action"</option>
+                {families}
+            </select>
+            <label for="audit-target" class="sr-only">"Of (an id)"</label>
+            <input id="audit-target" type="search" name="target" placeholder="Of (an id)" value=filter.target.clone() maxlength=64 />
+            <span class="filter-days">
+                <label for="audit-from" class="filter-label">"From"</label>
+                <input id="audit-from" type="date" name="from" value=filter.from.clone() />
+                <label for="audit-until" class="filter-label">"to"</label>
+                <input id="audit-until" type="date" name="until" value=filter.until.clone() />
+            </span>
+            <button type="submit" class="btn">"Filter"</button>
+        </form>
+    }
+    .into_any()
 }
 
 /// Whether the trail was last proved intact: by the server every six hours, or by an operator

@@ -11,6 +11,7 @@ use app::server::access::assignments;
 use app::server::access::grants::{self, Grant};
 use app::server::access::role_editor;
 use app::server::access::{audit, sod};
+use app::server::audit::selection::Selection;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture, TestDb};
@@ -468,9 +469,14 @@ async fn a_rule_binds_roles_but_not_owners(
 /// Newest first, with the actor and the state after; refusals leave nothing.
 async fn the_audit_log_reads_the_changes_back(t: &TestDb, f: &Fixture) {
     let label = t.backend().name();
-    let log = audit::list(&t.db, &f.grant::<AuditRead>().await, None)
-        .await
-        .unwrap();
+    let log = audit::list(
+        &t.db,
+        &f.grant::<AuditRead>().await,
+        &Selection::default(),
+        None,
+    )
+    .await
+    .unwrap();
     let actions: Vec<&str> = log.entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -541,14 +547,16 @@ async fn the_audit_log_pages_newest_first() {
                 .unwrap();
         }
         let read = f.grant::<AuditRead>().await;
-        let first = audit::list(&t.db, &read, None).await.unwrap();
+        let first = audit::list(&t.db, &read, &Selection::default(), None)
+            .await
+            .unwrap();
         assert_eq!(first.entries.len() as i64, audit::PAGE_SIZE, "{label}");
         assert_eq!(
             first.entries[0].target,
             format!("Team {:03}", total - 1),
             "{label}"
         );
-        let second = audit::list(&t.db, &read, first.next.as_deref())
+        let second = audit::list(&t.db, &read, &Selection::default(), first.next.as_deref())
             .await
             .unwrap();
         let names: Vec<&str> = second.entries.iter().map(|e| e.target.as_str()).collect();

@@ -7,9 +7,11 @@ use crate::model::{AuditEntry, AuditPage, RecordChange, UserId, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::audit::chain;
+use crate::server::audit::selection::Selection;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::records::sql::Sql;
 
 /// Entries per page of the audit page.
 pub const PAGE_SIZE: i64 = 50;
@@ -76,23 +78,39 @@ pub async fn record(
     Ok(())
 }
 
-/// The workspace's audit log, newest first, `PAGE_SIZE` entries after `before` (an entry id;
-/// ids are time-ordered UUIDv7). Targets are named where they still exist. Needs `audit.read`.
+/// The workspace's audit log, newest first, `PAGE_SIZE` entries of `selection` after `before`
+/// (an entry id; ids are time-ordered UUIDv7). Targets are named where they still exist. The
+/// newest page also lists the workspace's people, to filter by. Needs `audit.read`.
 pub async fn list(
     db: &Db,
     grant: &Grant<keys::AuditRead>,
+    selection: &Selection,
     before: Option<&str>,
 ) -> Result<AuditPage, DomainError> {
+    let mut sql = Sql::default();
+    sql.push(ENTRIES)
+        .push(" WHERE a.workspace_id = ")
+        .arg(grant.workspace().as_str());
+    if let Some(before) = before {
+        sql.push(" AND a.id < ").arg(before);
+    }
+    selection.push_where(&mut sql);
+    sql.push(" ORDER BY a.id DESC LIMIT ").int(PAGE_SIZE + 1);
     let mut tx = grant.begin(db, false).await?;
-    let rows = sqlx::query(&format!(
-        "{ENTRIES} WHERE a.workspace_id = $1 AND ($2 = '' OR a.id < $2) \
-         ORDER BY a.id DESC LIMIT $3"
-    ))
-    .bind(grant.workspace().as_str())
-    .bind(before.unwrap_or(""))
-    .bind(PAGE_SIZE + 1)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    let actors = match before {
+        Some(_) => Vec::new(),
+        None => sqlx::query(
+            "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.workspace_id = $1 ORDER BY u.display_name, u.id",
+        )
+        .bind(grant.workspace().as_str())
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
+        .collect::<Result<_, sqlx::Error>>()?,
+    };
     tx.commit().await?;
     let mut entries = rows
         .iter()
@@ -108,12 +126,13 @@ pub async fn list(
         entries,
         next,
         verification: None,
+        actors,
     })
 }
 
 /// The columns of an entry and the names of what it is about.
 const ENTRIES: &str = "SELECT a.id, a.created_at, a.action, a.target, a.before_state, \
-     a.after_state, u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS \
+     a.after_state, a.seq, a.entry_hash, u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS \
      target_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
      LEFT JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.target \
      LEFT JOIN users tu ON tu.id = a.target \
@@ -139,6 +158,10 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
         target: name.unwrap_or(target),
         before,
         after,
+        seq: r.try_get::<Option<i64>, _>("seq")?.unwrap_or_default(),
+        entry_hash: r
+            .try_get::<Option<String>, _>("entry_hash")?
+            .unwrap_or_default(),
     })
 }
 

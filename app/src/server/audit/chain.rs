@@ -13,6 +13,7 @@ use crate::model::WorkspaceId;
 use crate::server::platform::db::Db;
 use crate::server::platform::digest::hex;
 use crate::server::platform::error::DomainError;
+use crate::server::records::sql::Sql;
 
 /// The hash "before" a workspace's first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -137,26 +138,28 @@ pub async fn advance(
     Ok(())
 }
 
-/// Up to `limit` entries of the workspace's chain after place `after` and up to place `upto`,
-/// in their order, read in the transaction `conn` belongs to.
-pub async fn entries(
-    conn: &mut sqlx::AnyConnection,
-    workspace: &WorkspaceId,
-    after: i64,
-    upto: i64,
-    limit: i64,
-) -> Result<Vec<Entry>, DomainError> {
-    let rows = sqlx::query(
-        "SELECT id, seq, actor_ref, action, target, before_state, after_state, created_at, \
-         prev_hash, entry_hash FROM audit_log WHERE workspace_id = $1 AND seq > $2 \
-         AND seq <= $3 ORDER BY seq LIMIT $4",
+/// The statement for the workspace's entries after place `after` and up to place `upto`
+/// (the audit log aliased `a`); the caller may narrow it, then adds the order and limit.
+pub fn entries_sql(workspace: &WorkspaceId, after: i64, upto: i64) -> Sql {
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT a.id, a.seq, a.actor_ref, a.action, a.target, a.before_state, a.after_state, \
+         a.created_at, a.prev_hash, a.entry_hash FROM audit_log a WHERE a.workspace_id = ",
     )
-    .bind(workspace.as_str())
-    .bind(after)
-    .bind(upto)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    .arg(workspace.as_str())
+    .push(" AND a.seq > ")
+    .int(after)
+    .push(" AND a.seq <= ")
+    .int(upto);
+    sql
+}
+
+/// The entries `sql` (from [`entries_sql`]) selects, read in the transaction `conn` belongs to.
+pub async fn fetch_entries(
+    conn: &mut sqlx::AnyConnection,
+    sql: &Sql,
+) -> Result<Vec<Entry>, DomainError> {
+    let rows = sql.query().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
             Ok(Entry {
@@ -173,6 +176,20 @@ pub async fn entries(
             })
         })
         .collect()
+}
+
+/// Up to `limit` entries of the workspace's chain after place `after` and up to place `upto`,
+/// in their order.
+pub async fn entries(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    after: i64,
+    upto: i64,
+    limit: i64,
+) -> Result<Vec<Entry>, DomainError> {
+    let mut sql = entries_sql(workspace, after, upto);
+    sql.push(" ORDER BY a.seq LIMIT ").int(limit);
+    fetch_entries(conn, &sql).await
 }
 
 /// The workspace's head as stored (the genesis when its chain has not started).

@@ -27,6 +27,9 @@ pub enum Line {
         version: u32,
         workspace: String,
         exported_at: i64,
+        /// The viewer's filters, as typed; absent for the whole trail.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filter: Option<String>,
     },
     Checkpoint(Checkpoint),
     Entry(Entry),
@@ -79,6 +82,7 @@ pub async fn workspace(
         version: 1,
         workspace: workspace.as_str().to_owned(),
         exported_at: clock.now_ms(),
+        filter: None,
     })?;
     for cp in checkpoints::of_workspace(&mut tx, workspace).await? {
         if cp.seq <= head.seq {

@@ -2,13 +2,16 @@
 //! checkpoints of each chain's head ([`checkpoints`], [`signing`]), the walk that proves a chain
 //! intact or names the first entry that is not ([`walk`]) — over the database ([`verify`]) or
 //! over an exported file, offline ([`offline`]) — and the record of each verification
-//! ([`verifications`]). What is recorded, and how it is read, is `access::audit`'s.
+//! ([`verifications`]); which entries the viewer selects ([`selection`]). What is recorded,
+//! and how it is read, is `access::audit`'s.
 
 pub mod chain;
 pub mod checkpoints;
 pub mod export;
 pub mod offline;
+pub mod selection;
 pub mod signing;
+pub mod trail;
 pub mod verifications;
 pub mod verify;
 pub mod walk;

@@ -63,4 +63,17 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn the_audit_viewer_offers_every_kinds_actions() {
+        for kind in KINDS {
+            let family = format!("{}.", kind.noun);
+            assert!(
+                crate::model::AUDIT_FAMILIES
+                    .iter()
+                    .any(|(f, _)| *f == family),
+                "{family} is missing from AUDIT_FAMILIES"
+            );
+        }
+    }
 }

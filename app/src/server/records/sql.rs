@@ -34,6 +34,11 @@ impl Sql {
         self
     }
 
+    /// The statement's text, placeholders and all.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// `SELECT COUNT(*) AS n FROM (<this>)`: how many rows the statement finds.
     pub fn counted(self) -> Self {
         Self {

@@ -1,0 +1,113 @@
+//! `GET /audit/export.ndjson`: the audit viewer's export — the entries its filters select (the
+//! viewer's own address parameters: actor, action, target, from, until), with the chain's
+//! hashes and the signed checkpoints, so `server audit verify-export` proves the file offline.
+//! Permission: `audit.read` and a role that allows exports (else 403, logged). A parameter the
+//! viewer does not know, or a repeated one, is 400; a bad value 422 on its field. Streamed in
+//! batches; recorded in `data_exports` with its filters and count.
+
+use axum::body::Body;
+use axum::extract::{Query, RawQuery, Request, State};
+use axum::response::Response;
+use futures::TryStreamExt;
+use http::{header, HeaderValue, StatusCode};
+
+use app::error::AppError;
+use app::model::{utc_date, AuditFilter};
+use app::permissions::keys::AuditRead;
+use app::server::audit::{selection::Selection, trail};
+use app::server::web::auth;
+
+use crate::error_response::error_response;
+use crate::files::disposition_header;
+use crate::state::AppState;
+
+pub use app::model::AUDIT_EXPORT_PATH as PATH;
+
+/// The filters of the address, if every parameter is one of them and none repeats.
+fn filter_of(pairs: Vec<(String, String)>) -> Option<AuditFilter> {
+    let mut filter = AuditFilter::default();
+    let mut seen = std::collections::HashSet::new();
+    for (name, value) in pairs {
+        if !seen.insert(name.clone()) {
+            return None;
+        }
+        let slot = match name.as_str() {
+            "actor" => &mut filter.actor,
+            "action" => &mut filter.action,
+            "target" => &mut filter.target,
+            "from" => &mut filter.from,
+            "until" => &mut filter.until,
+            _ => return None,
+        };
+        *slot = value;
+    }
+    Some(filter)
+}
+
+pub async fn ndjson(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    pairs: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+    req: Request,
+) -> Response {
+    let Some(filter) = pairs.ok().and_then(|Query(p)| filter_of(p)) else {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            &AppError::BadRequest {
+                message: "unknown or repeated export parameter".into(),
+            },
+        );
+    };
+    let (parts, _) = req.into_parts();
+    let raw = raw.unwrap_or_default();
+    let work = async {
+        let ctx = &state.ctx;
+        let (_, grant) = auth::require::<AuditRead>(ctx).await?;
+        let selection = Selection::parse(&ctx.db, &grant, &filter).await?;
+        let ip = auth::client_ip();
+        let chunks = trail::start(&ctx.db, &ctx.clock, grant, selection, &raw, ip.as_deref())
+            .await?
+            .into_stream()
+            .map_err(|e| {
+                // The headers are sent: the connection is cut, and the cause goes to the log.
+                tracing::error!(error = %e, "audit export broken off");
+                std::io::Error::other("audit export broken off")
+            });
+        let mut res = Response::new(Body::from_stream(chunks));
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-ndjson; charset=utf-8"),
+        );
+        let name = format!("audit-{}.ndjson", utc_date(ctx.clock.now_ms()));
+        if let Ok(v) = HeaderValue::from_str(&disposition_header(&name)) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        Ok::<_, AppError>(res)
+    };
+    match crate::request_scope::run(&state, parts, work).await {
+        Ok(response) => response,
+        Err(e) => error_response(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_viewers_filters_are_taken_and_each_once() {
+        let pair = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let filter = filter_of(vec![pair("action", "role."), pair("from", "2026-01-01")]).unwrap();
+        assert_eq!(
+            (filter.action.as_str(), filter.from.as_str()),
+            ("role.", "2026-01-01")
+        );
+        assert!(filter_of(vec![pair("workspace", "x")]).is_none());
+        assert!(filter_of(vec![pair("actor", "a"), pair("actor", "b")]).is_none());
+        assert!(filter_of(vec![pair("actor", ""), pair("actor", "b")]).is_none());
+    }
+}
