@@ -1,14 +1,19 @@
 //! `server audit verify` at scale: 1,000,000 entries on one workspace's chain, each with a
 //! before and after state the size of a record edit's, and a signed checkpoint at the head.
 //! Measures the verification over the database, and the export of the whole trail with its
-//! offline verification against the public key alone. SQLite, and PostgreSQL with
+//! offline verification against the public key alone; then the audit viewer's newest page under
+//! each of its filters. SQLite, and PostgreSQL with
 //! `GATEHOUSE_TEST_POSTGRES_URL`.
 //!
 //! Run: `cargo run --release -p app --features ssr,test-support --example audit_verify`
 
 use std::time::Instant;
 
+use app::model::AuditFilter;
+use app::permissions::keys::AuditRead;
+use app::server::access::audit;
 use app::server::audit::chain::{self, Content, GENESIS};
+use app::server::audit::selection::Selection;
 use app::server::audit::signing::AuditKey;
 use app::server::audit::{checkpoints, export, offline, verify};
 use app::server::platform::clock::Clock;
@@ -46,12 +51,17 @@ async fn fill(t: &TestDb, ws: &str, actor: &str) {
             );
             let after = before.replace("example.com", "example.org");
             let at = 1_700_000_000_000 + seq;
+            let action = if seq % 10 == 0 {
+                "order.update"
+            } else {
+                "customer.update"
+            };
             let content = Content {
                 workspace: ws,
                 seq,
                 id: &id,
                 actor: Some(actor),
-                action: "customer.update",
+                action,
                 target: &target,
                 before: Some(&before),
                 after: Some(&after),
@@ -59,7 +69,7 @@ async fn fill(t: &TestDb, ws: &str, actor: &str) {
             };
             let hash = chain::hash(&prev, &content);
             values.push(format!(
-                "('{id}', '{ws}', '{actor}', 'customer.update', '{target}', '{before}', \
+                "('{id}', '{ws}', '{actor}', '{action}', '{target}', '{before}', \
                  '{after}', {at}, {seq}, '{actor}', '{prev}', '{hash}')"
             ));
             prev = hash;
@@ -81,6 +91,69 @@ async fn fill(t: &TestDb, ws: &str, actor: &str) {
         "  filled {ENTRIES} entries in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+}
+
+/// The viewer's newest page under each filter, 50 times: p50 and p95.
+async fn viewer(t: &TestDb, f: &Fixture) {
+    let read = f.grant::<AuditRead>().await;
+    let filters = [
+        ("no filter", AuditFilter::default()),
+        (
+            "person",
+            AuditFilter {
+                actor: f.owner.as_str().into(),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "family order. (1 in 10)",
+            AuditFilter {
+                action: "order.".into(),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "target (20 entries)",
+            AuditFilter {
+                target: format!("{:036}", 4_242),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "one day",
+            AuditFilter {
+                from: "2023-11-14".into(),
+                until: "2023-11-14".into(),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "person + family + day",
+            AuditFilter {
+                actor: f.owner.as_str().into(),
+                action: "order.".into(),
+                from: "2023-11-14".into(),
+                until: "2023-11-14".into(),
+                ..AuditFilter::default()
+            },
+        ),
+    ];
+    for (name, filter) in filters {
+        let selection = Selection::parse(&t.db, &read, &filter).await.unwrap();
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..50 {
+            let started = Instant::now();
+            let page = audit::list(&t.db, &read, &selection, None).await.unwrap();
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            found = page.entries.len();
+        }
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "  viewer, {name}: {found} entries on the page, p50 {:.1} ms, p95 {:.1} ms",
+            times[24], times[47]
+        );
+    }
 }
 
 #[tokio::main]
@@ -129,5 +202,6 @@ async fn main() {
             size as f64 / 1e6
         );
         std::fs::remove_file(&path).ok();
+        viewer(&t, &f).await;
     }
 }

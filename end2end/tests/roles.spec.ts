@@ -1,5 +1,9 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect, type Page, type TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { gotoHydrated, ownerWithMember, watchConsole } from "./helpers";
+
+/** The server binary under test: `server audit verify-export` proves what the browser downloaded. */
+const serverBin = process.env.GATEHOUSE_SERVER_BIN;
 
 /** Tomorrow as YYYY-MM-DD in UTC: a new workspace's time zone is UTC. */
 function tomorrow(): string {
@@ -149,10 +153,33 @@ async function auditLogShowsEveryChange(page: Page, stamp: number) {
   await expect(page.locator("tbody tr", { hasText: "Created role" })).toHaveCount(1);
 }
 
+/** Filtered to role changes, then exported: the file proves itself with the server's public key. */
+async function auditLogFiltersAndExports(page: Page, testInfo: TestInfo) {
+  await page.getByLabel("What").selectOption({ label: "Roles" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=role\./);
+  const actions = page.locator("tbody td[data-action]");
+  await expect(actions.first()).toBeVisible();
+  for (const action of await actions.evaluateAll((cells) => cells.map((c) => c.getAttribute("data-action")))) {
+    expect(action).toMatch(/^role\./);
+  }
+  await expect(page.locator("tbody tr", { hasText: "Invited" })).toHaveCount(0);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export NDJSON" }).click(),
+  ]);
+  const file = testInfo.outputPath("audit.ndjson");
+  await download.saveAs(file);
+  expect(serverBin, "GATEHOUSE_SERVER_BIN").toBeTruthy();
+  const publicKey = execFileSync(serverBin!, ["audit", "public-key"]).toString().trim();
+  const verified = execFileSync(serverBin!, ["audit", "verify-export", file, "--public-key", publicKey]).toString();
+  expect(verified).toMatch(/^intact: workspace .*, \d+ entries .*a selection/);
+}
+
 test("an admin builds a role in the editor, assigns it with an expiry, and the member's UI follows", async ({
   page,
   browser,
-}) => {
+}, testInfo) => {
   // Deleting the role without choosing where its holder goes answers 422 and the broken
   // segregation pair 409, on purpose.
   const console = watchConsole(page, [409, 422]);
@@ -179,5 +206,6 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await context.close();
   await keepPairsApart(page);
   await auditLogShowsEveryChange(page, stamp);
+  await auditLogFiltersAndExports(page, testInfo);
   console.assertClean();
 });

@@ -35,7 +35,7 @@ pub struct Content<'a> {
 /// SHA-256 over the previous entry's hash and the content as a JSON array — one encoding with
 /// no ambiguity between fields, whatever characters the values hold — in lower-case hex.
 pub fn hash(prev: &str, c: &Content<'_>) -> String {
-    let content = serde_json::json!([
+    let content = (
         c.workspace,
         c.seq,
         c.id,
@@ -44,13 +44,28 @@ pub fn hash(prev: &str, c: &Content<'_>) -> String {
         c.target,
         c.before,
         c.after,
-        c.at_ms
-    ]);
-    let mut digest = Sha256::new();
-    digest.update(prev.as_bytes());
-    digest.update(b"\n");
-    digest.update(content.to_string().as_bytes());
-    hex(&digest.finalize())
+        c.at_ms,
+    );
+    let mut digest = Digesting(Sha256::new());
+    digest.0.update(prev.as_bytes());
+    digest.0.update(b"\n");
+    // A tuple is written as the same compact JSON array as `json!`, straight into the digest.
+    serde_json::to_writer(&mut digest, &content).expect("writing into a digest cannot fail");
+    hex(&digest.0.finalize())
+}
+
+/// Feeds what is written into the digest.
+struct Digesting(Sha256);
+
+impl std::io::Write for Digesting {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One entry as the chain keeps it, with the hashes that tie it to the one before.
@@ -298,6 +313,26 @@ mod tests {
             after: None,
             at_ms: 1,
         }
+    }
+
+    /// The encoding chains were written with: the JSON array `json!` makes.
+    #[test]
+    fn the_hash_covers_the_compact_json_array_of_the_content() {
+        let c = content("t\n\"x\"\u{1b}", Some("{\"a\":1}"));
+        let array = serde_json::json!([
+            c.workspace,
+            c.seq,
+            c.id,
+            c.actor,
+            c.action,
+            c.target,
+            c.before,
+            c.after,
+            c.at_ms
+        ]);
+        let expected =
+            crate::server::platform::digest::sha256_hex(format!("{GENESIS}\n{array}").as_bytes());
+        assert_eq!(hash(GENESIS, &c), expected);
     }
 
     #[test]
