@@ -158,14 +158,14 @@ fn filters(filter: &AuditFilter, actors: Vec<(String, String)>) -> AnyView {
     .into_any()
 }
 
-/// Whether the trail was last proved intact: by the server every six hours, or by an operator
+/// Whether the trail was last proved intact: by the server on its schedule, or by an operator
 /// running `server audit verify`.
 fn chain_status(check: Option<ChainCheck>) -> AnyView {
     let (class, text) = match check {
         None => (
-            "alert",
-            "The trail has not been verified yet. The server proves it every six hours; \
-             `server audit verify` does so now."
+            "alert alert-warning",
+            "The trail has not been verified yet. The server proves it a minute after it \
+             starts, then every six hours."
                 .to_owned(),
         ),
         Some(ChainCheck {
