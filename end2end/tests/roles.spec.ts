@@ -143,6 +143,7 @@ async function auditLogShowsEveryChange(page: Page, stamp: number) {
   await expect(entries.first()).toContainText("Stopped keeping permissions apart");
   const deleted = page.locator("tbody tr", { hasText: "Deleted role" });
   await expect(deleted).toContainText("Olive Owner");
+  await expect(deleted.locator("td").first()).toHaveAttribute("title", /^Entry #\d+ · [0-9a-f]{64}$/);
   await deleted.getByText("Before and after").click();
   await expect(deleted.locator("pre.state").first()).toContainText('"name": "Auditor"');
   // Olive gave Sam the Auditor role; Sam's joining by invitation gave him Staff.

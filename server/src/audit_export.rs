@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::extract::{Query, RawQuery, Request, State};
 use axum::response::Response;
 use futures::TryStreamExt;
-use http::{header, HeaderValue, StatusCode};
 
 use app::error::AppError;
 use app::model::{utc_date, AuditFilter};
@@ -17,8 +16,7 @@ use app::permissions::keys::AuditRead;
 use app::server::audit::{selection::Selection, trail};
 use app::server::web::auth;
 
-use crate::error_response::error_response;
-use crate::files::disposition_header;
+use crate::exports::{answer, attachment, unknown_parameter};
 use crate::state::AppState;
 
 pub use app::model::AUDIT_EXPORT_PATH as PATH;
@@ -51,12 +49,7 @@ pub async fn ndjson(
     req: Request,
 ) -> Response {
     let Some(filter) = pairs.ok().and_then(|Query(p)| filter_of(p)) else {
-        return error_response(
-            StatusCode::BAD_REQUEST,
-            &AppError::BadRequest {
-                message: "unknown or repeated export parameter".into(),
-            },
-        );
+        return unknown_parameter();
     };
     let (parts, _) = req.into_parts();
     let raw = raw.unwrap_or_default();
@@ -73,25 +66,14 @@ pub async fn ndjson(
                 tracing::error!(error = %e, "audit export broken off");
                 std::io::Error::other("audit export broken off")
             });
-        let mut res = Response::new(Body::from_stream(chunks));
-        let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/x-ndjson; charset=utf-8"),
-        );
         let name = format!("audit-{}.ndjson", utc_date(ctx.clock.now_ms()));
-        if let Ok(v) = HeaderValue::from_str(&disposition_header(&name)) {
-            h.insert(header::CONTENT_DISPOSITION, v);
-        }
-        Ok::<_, AppError>(res)
+        Ok::<_, AppError>(attachment(
+            Body::from_stream(chunks),
+            &name,
+            "application/x-ndjson; charset=utf-8",
+        ))
     };
-    match crate::request_scope::run(&state, parts, work).await {
-        Ok(response) => response,
-        Err(e) => error_response(
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            &e,
-        ),
-    }
+    answer(crate::request_scope::run(&state, parts, work).await)
 }
 
 #[cfg(test)]

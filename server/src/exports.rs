@@ -47,17 +47,27 @@ async fn csv<E: Exporter>(
     req: Request,
 ) -> Response {
     let Some(address) = pairs.ok().and_then(|Query(p)| Address::parse(p, E::OWN)) else {
-        return error_response(
-            StatusCode::BAD_REQUEST,
-            &AppError::BadRequest {
-                message: "unknown or repeated export parameter".into(),
-            },
-        );
+        return unknown_parameter();
     };
     let (parts, _) = req.into_parts();
     let raw = raw.unwrap_or_default();
     let work = start::<E>(&state, &address, &raw);
-    match crate::request_scope::run(&state, parts, work).await {
+    answer(crate::request_scope::run(&state, parts, work).await)
+}
+
+/// 400 for an export address with a parameter its list does not know, or one repeated.
+pub(crate) fn unknown_parameter() -> Response {
+    error_response(
+        StatusCode::BAD_REQUEST,
+        &AppError::BadRequest {
+            message: "unknown or repeated export parameter".into(),
+        },
+    )
+}
+
+/// The response of an export's work, or its error with the error's own status.
+pub(crate) fn answer(result: Result<Response, AppError>) -> Response {
+    match result {
         Ok(response) => response,
         Err(e) => error_response(
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -93,7 +103,7 @@ async fn start<E: Exporter>(
             std::io::Error::other("export broken off")
         });
     let name = format!("{list}-{}.csv", utc_date(ctx.clock.now_ms()));
-    Ok(attachment(Body::from_stream(chunks), &name))
+    Ok(attachment(Body::from_stream(chunks), &name, CSV))
 }
 
 /// `GET /export/{list}/{id}/file`: a finished background export's file. Permission: the key
@@ -118,7 +128,7 @@ async fn file(
             std::io::Error::other("export file broken off")
         }));
         let name = format!("{list}-{}.csv", utc_date(ctx.clock.now_ms()));
-        let mut res = attachment(body, &name);
+        let mut res = attachment(body, &name, CSV);
         let h = res.headers_mut();
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
         h.insert(
@@ -127,23 +137,17 @@ async fn file(
         );
         Ok::<_, AppError>(res)
     };
-    match crate::request_scope::run(&state, parts, work).await {
-        Ok(response) => response,
-        Err(e) => error_response(
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            &e,
-        ),
-    }
+    answer(crate::request_scope::run(&state, parts, work).await)
 }
 
-fn attachment(body: Body, name: &str) -> Response {
+const CSV: &str = "text/csv; charset=utf-8";
+
+/// A 200 whose body is downloaded as the file `name`.
+pub(crate) fn attachment(body: Body, name: &str, content_type: &'static str) -> Response {
     let mut res = Response::new(body);
     *res.status_mut() = StatusCode::OK;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&disposition_header(name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -211,7 +211,8 @@ fn entry_row(e: AuditEntry) -> AnyView {
     };
     view! {
         <tr>
-            <td class="muted">{utc_datetime(e.at_ms)}</td>
+            // Its place and hash, to match against an exported file or a checkpoint.
+            <td class="muted" title=format!("Entry #{} · {}", e.seq, e.entry_hash)>{utc_datetime(e.at_ms)}</td>
             <td>{e.actor.unwrap_or_else(|| "A removed account".to_owned())}</td>
             <td data-action=e.action.clone()>{action_label(&e.action).to_owned()}</td>
             <td class="strong">{e.target}</td>

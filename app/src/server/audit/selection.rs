@@ -2,8 +2,6 @@
 //! viewer's filters. Each filter is one SQL condition an index serves; a bad value is refused
 //! with its field named.
 
-use chrono::NaiveDate;
-
 use crate::model::AuditFilter;
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
@@ -11,6 +9,7 @@ use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::sql::Sql;
+use crate::server::workspace::login_hours::time_zone;
 
 /// The checked filters. Built only by [`Selection::parse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,13 +26,6 @@ enum Action {
     Exact(String),
     /// Every action that starts with this family name and a dot.
     Family(String),
-}
-
-fn day(raw: &str, field: &'static str) -> Result<Option<NaiveDate>, DomainError> {
-    match raw.trim() {
-        "" => Ok(None),
-        raw => days::parse(raw, field).map(Some),
-    }
 }
 
 impl Selection {
@@ -65,25 +57,9 @@ impl Selection {
                 ))
             }
         };
-        let (from, until) = (day(&filter.from, "from")?, day(&filter.until, "until")?);
-        if let (Some(from), Some(until)) = (from, until) {
-            if until < from {
-                return Err(DomainError::invalid(
-                    "until",
-                    "The last day can't come before the first.",
-                ));
-            }
-        }
-        let written = if from.is_some() || until.is_some() {
-            let tz =
-                crate::server::workspace::login_hours::time_zone(db, grant.workspace()).await?;
-            let start = |d: NaiveDate| days::start_ms(tz, d);
-            Some((
-                from.map_or(i64::MIN, start),
-                until.and_then(|d| d.succ_opt()).map_or(i64::MAX, start),
-            ))
-        } else {
-            None
+        let written = match days::range(&filter.from, &filter.until)? {
+            Some(range) => Some(range.span_ms(time_zone(db, grant.workspace()).await?)),
+            None => None,
         };
         Ok(Self {
             actor,
@@ -91,11 +67,6 @@ impl Selection {
             target,
             written,
         })
-    }
-
-    /// Whether every entry is selected.
-    pub fn is_everything(&self) -> bool {
-        *self == Self::default()
     }
 
     /// Appends ` AND …` for each filter, over the audit log aliased `a`.

@@ -2,8 +2,6 @@
 //! way), the filters all kinds share (assignee, team, the days a record was created), the search
 //! and the keyset cursor — turned into the clauses of one statement around the kind's own.
 
-use chrono::NaiveDate;
-
 use super::kind::{Reach, RecordKind};
 use super::pages::{page_size, search_clause};
 use super::rows;
@@ -14,6 +12,7 @@ use crate::server::access::grants::{Export, Grant};
 use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::workspace::login_hours::time_zone;
 
 /// What every list request carries, before it is checked.
 #[derive(Debug, Default, Clone)]
@@ -141,13 +140,6 @@ pub struct Listing {
     limit: u32,
 }
 
-fn day(raw: &str, field: &'static str) -> Result<Option<NaiveDate>, DomainError> {
-    match raw.trim() {
-        "" => Ok(None),
-        raw => days::parse(raw, field).map(Some),
-    }
-}
-
 impl Listing {
     /// Checks a list request of `kind` for the holder of `grant`; the refused field is named.
     pub async fn parse<K: Key>(
@@ -165,25 +157,9 @@ impl Listing {
             .find(|s| s.key == key)
             .ok_or_else(|| DomainError::invalid("sort", "Sort by one of the list's columns."))?;
         let narrowing = Narrowing::parse(kind, grant, filters)?;
-        let (from, until) = (day(&filters.from, "from")?, day(&filters.until, "until")?);
-        if let (Some(from), Some(until)) = (from, until) {
-            if until < from {
-                return Err(DomainError::invalid(
-                    "until",
-                    "The last day can't come before the first.",
-                ));
-            }
-        }
-        let created = if from.is_some() || until.is_some() {
-            let tz =
-                crate::server::workspace::login_hours::time_zone(db, grant.workspace()).await?;
-            let start = |d: NaiveDate| days::start_ms(tz, d);
-            Some((
-                from.map_or(i64::MIN, start),
-                until.and_then(|d| d.succ_opt()).map_or(i64::MAX, start),
-            ))
-        } else {
-            None
+        let created = match days::range(&filters.from, &filters.until)? {
+            Some(range) => Some(range.span_ms(time_zone(db, grant.workspace()).await?)),
+            None => None,
         };
         Ok(Self {
             kind,
