@@ -66,6 +66,7 @@ async fn fill(t: &TestDb, ws: &str, actor: &str) {
                 before: Some(&before),
                 after: Some(&after),
                 at_ms: at,
+                detail: None,
             };
             let hash = chain::hash(&prev, &content);
             values.push(format!(

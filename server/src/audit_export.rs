@@ -1,9 +1,10 @@
-//! `GET /audit/export.ndjson`: the audit viewer's export — the entries its filters select (the
-//! viewer's own address parameters: actor, action, target, from, until), with the chain's
-//! hashes and the signed checkpoints, so `server audit verify-export` proves the file offline.
+//! `GET /audit/export.ndjson` and `GET /audit/export.csv`: the audit viewer's export — the
+//! entries its filters select (the viewer's own address parameters: actor, action, outcome,
+//! target, from, until). The NDJSON carries the chain's hashes and the signed checkpoints, so
+//! `server audit verify-export` proves the file offline; the CSV is for a spreadsheet.
 //! Permission: `audit.read` and a role that allows exports (else 403, logged). A parameter the
 //! viewer does not know, or a repeated one, is 400; a bad value 422 on its field. Streamed in
-//! batches; recorded in `data_exports` with its filters and count.
+//! batches; recorded in `data_exports` and in the trail with its filters and count.
 
 use axum::body::Body;
 use axum::extract::{Query, RawQuery, Request, State};
@@ -13,13 +14,13 @@ use futures::TryStreamExt;
 use app::error::AppError;
 use app::model::{utc_date, AuditFilter};
 use app::permissions::keys::AuditRead;
-use app::server::audit::{selection::Selection, trail};
+use app::server::audit::{selection::Selection, trail, trail::Format};
 use app::server::web::auth;
 
 use crate::exports::{answer, attachment, unknown_parameter};
 use crate::state::AppState;
 
-pub use app::model::AUDIT_EXPORT_PATH as PATH;
+pub use app::model::{AUDIT_EXPORT_CSV_PATH as CSV_PATH, AUDIT_EXPORT_PATH as PATH};
 
 /// The filters of the address, if every parameter is one of them and none repeats.
 fn filter_of(pairs: Vec<(String, String)>) -> Option<AuditFilter> {
@@ -32,6 +33,7 @@ fn filter_of(pairs: Vec<(String, String)>) -> Option<AuditFilter> {
         let slot = match name.as_str() {
             "actor" => &mut filter.actor,
             "action" => &mut filter.action,
+            "outcome" => &mut filter.outcome,
             "target" => &mut filter.target,
             "from" => &mut filter.from,
             "until" => &mut filter.until,
@@ -42,11 +44,22 @@ fn filter_of(pairs: Vec<(String, String)>) -> Option<AuditFilter> {
     Some(filter)
 }
 
-pub async fn ndjson(
+type Pairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
+
+pub async fn ndjson(state: State<AppState>, raw: RawQuery, pairs: Pairs, req: Request) -> Response {
+    export(state, raw, pairs, req, Format::Ndjson).await
+}
+
+pub async fn csv(state: State<AppState>, raw: RawQuery, pairs: Pairs, req: Request) -> Response {
+    export(state, raw, pairs, req, Format::Csv).await
+}
+
+async fn export(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    pairs: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+    pairs: Pairs,
     req: Request,
+    format: Format,
 ) -> Response {
     let Some(filter) = pairs.ok().and_then(|Query(p)| filter_of(p)) else {
         return unknown_parameter();
@@ -58,20 +71,28 @@ pub async fn ndjson(
         let (_, grant) = auth::require::<AuditRead>(ctx).await?;
         let selection = Selection::parse(&ctx.db, &grant, &filter).await?;
         let ip = auth::client_ip();
-        let chunks = trail::start(&ctx.db, &ctx.clock, grant, selection, &raw, ip.as_deref())
-            .await?
-            .into_stream()
-            .map_err(|e| {
-                // The headers are sent: the connection is cut, and the cause goes to the log.
-                tracing::error!(error = %e, "audit export broken off");
-                std::io::Error::other("audit export broken off")
-            });
-        let name = format!("audit-{}.ndjson", utc_date(ctx.clock.now_ms()));
-        Ok::<_, AppError>(attachment(
-            Body::from_stream(chunks),
-            &name,
-            "application/x-ndjson; charset=utf-8",
-        ))
+        let chunks = trail::start(
+            &ctx.db,
+            &ctx.clock,
+            grant,
+            selection,
+            &raw,
+            format,
+            ip.as_deref(),
+        )
+        .await?
+        .into_stream()
+        .map_err(|e| {
+            // The headers are sent: the connection is cut, and the cause goes to the log.
+            tracing::error!(error = %e, "audit export broken off");
+            std::io::Error::other("audit export broken off")
+        });
+        let (extension, content_type) = match format {
+            Format::Ndjson => ("ndjson", "application/x-ndjson; charset=utf-8"),
+            Format::Csv => ("csv", "text/csv; charset=utf-8"),
+        };
+        let name = format!("audit-{}.{extension}", utc_date(ctx.clock.now_ms()));
+        Ok::<_, AppError>(attachment(Body::from_stream(chunks), &name, content_type))
     };
     answer(crate::request_scope::run(&state, parts, work).await)
 }

@@ -158,11 +158,22 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         state.ctx.clock.clone(),
         audit_key,
     ));
+    let refusals = state.ctx.refusals.clone();
+    let recorder = tokio::spawn(record_refusals(
+        db.clone(),
+        state.ctx.clock.clone(),
+        refusals.clone(),
+    ));
     let served = serve(listener, state, shutdown::signal()).await;
     sweeper.abort();
     forgetter.abort();
     collector.abort();
     notary.abort();
+    recorder.abort();
+    // The minute in progress too: a refusal counted is a refusal recorded.
+    if let Err(e) = app::server::audit::refusals::flush(&db, &refusals, None).await {
+        tracing::error!(error = %e, "refusals could not be recorded at shutdown");
+    }
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -196,6 +207,7 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
             mailer,
             storage,
             public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
+            refusals: Default::default(),
         },
         headers: Arc::new(HeaderPolicy {
             public_origin: config.public_url.origin().ascii_serialization(),
@@ -206,6 +218,19 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
         rate_limits: Arc::new(rate_limits::RateLimits::default()),
         anonymous_tokens: Arc::default(),
     })
+}
+
+/// Appends each minute's refusals to the trail once the minute is over (checked every 15 s).
+async fn record_refusals(db: Db, clock: Clock, refusals: app::server::access::refusals::Refusals) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15));
+    loop {
+        every.tick().await;
+        match app::server::audit::refusals::flush(&db, &refusals, Some(clock.now_ms())).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(entries = n, "refusals recorded"),
+            Err(e) => tracing::warn!(error = %e, "refusals not recorded yet; retrying"),
+        }
+    }
 }
 
 /// Deletes lapsed sessions every ten minutes; a lapsed session never loads anyway, this only

@@ -99,6 +99,7 @@ pub fn build(state: AppState) -> Router {
 
     let app = exports::routes(Router::new())
         .route(audit_export::PATH, get(audit_export::ndjson))
+        .route(audit_export::CSV_PATH, get(audit_export::csv))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/{*endpoint}", any(gate::server_fn_gate))

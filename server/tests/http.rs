@@ -73,7 +73,13 @@ async fn api_with_cookie(s: &TestServer, path: &str, cookie: String) -> reqwest:
 /// A client signed in as the demo Owner of the six demo workspaces.
 async fn demo_client(s: &TestServer) -> reqwest::Client {
     let c = cookie_client();
-    let res = api(&c, s, "/api/accounts/sign_in")
+    demo_signs_in(&c, s).await;
+    c
+}
+
+/// Signs `c` in as the demo Owner.
+async fn demo_signs_in(c: &reqwest::Client, s: &TestServer) {
+    let res = api(c, s, "/api/accounts/sign_in")
         .await
         .form(&[
             ("email", server::demo::DEMO_EMAIL),
@@ -83,7 +89,6 @@ async fn demo_client(s: &TestServer) -> reqwest::Client {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "demo sign-in");
-    c
 }
 
 async fn workspace_names(c: &reqwest::Client, s: &TestServer) -> Vec<String> {

@@ -96,7 +96,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
         &ctx.hasher,
         &email,
         &Password::new(password),
-        auth::client_ip().as_deref(),
+        &auth::origin(),
     )
     .await?;
     start_session(&ctx, &session, &checked.who).await
@@ -173,8 +173,8 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     let who = auth::second_step(&session, &ctx)
         .await?
         .ok_or_else(second_step_over)?;
-    let ip = auth::client_ip();
-    if let Err(e) = mfa::check(&ctx.db, &ctx.clock, &who.user_id, &code, ip.as_deref()).await {
+    let origin = auth::origin();
+    if let Err(e) = mfa::check(&ctx.db, &ctx.clock, &who.user_id, &code, &origin).await {
         if lockout::is_locked(&ctx.db, &ctx.clock, &who.user_id).await? {
             auth::abandon_second_step(&session).await?;
         }
@@ -231,10 +231,12 @@ pub async fn change_password(
     let ctx = server_context()?;
     let user = auth::require_user_with_expired_password(&ctx).await?;
     let (current, new) = (Password::new(current_password), Password::new(new_password));
-    accounts::change_password(&ctx.db, &ctx.clock, &ctx.hasher, &user.id, &current, &new).await?;
+    let origin = auth::origin();
+    let (db, clock) = (&ctx.db, &ctx.clock);
+    accounts::change_password(db, clock, &ctx.hasher, &user.id, &current, &new, &origin).await?;
     let session = auth::request_session().await?;
     auth::rotate(&session).await?;
-    sessions::revoke_others(&ctx.db, &user.id, session.id()).await?;
+    sessions::revoke_others(db, clock, &user.id, session.id(), &origin).await?;
     Ok(())
 }
 
@@ -331,10 +333,12 @@ async fn mail_reset(
 #[server(endpoint = "accounts/reset_password", client = crate::csrf_page::ApiClient)]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
     use crate::server::{
-        identity::email_tokens, identity::passwords::Password, web::context::server_context,
+        identity::email_tokens, identity::passwords::Password, web::auth,
+        web::context::server_context,
     };
     let ctx = server_context()?;
     let new = Password::new(new_password);
-    email_tokens::reset_password(&ctx.db, &ctx.clock, &ctx.hasher, &token, &new).await?;
+    let origin = auth::origin();
+    email_tokens::reset_password(&ctx.db, &ctx.clock, &ctx.hasher, &token, &new, &origin).await?;
     Ok(())
 }

@@ -280,7 +280,8 @@ async fn after_change(
     let session = auth::request_session().await?;
     auth::rotate(&session).await?;
     if end_other_sessions.is_some() {
-        sessions::revoke_others(&ctx.db, &user.id, session.id()).await?;
+        let origin = auth::origin();
+        sessions::revoke_others(&ctx.db, &ctx.clock, &user.id, session.id(), &origin).await?;
     }
     Ok(())
 }
@@ -297,10 +298,10 @@ async fn record_and_mail(
     use crate::server::{
         identity::accounts, identity::security_events, platform::mail::Mail, web::auth,
     };
-    let ip = auth::client_ip();
+    let origin = auth::origin();
     let subject = security_events::Subject {
         user: Some(&user.id),
-        ip: ip.as_deref(),
+        origin: Some(&origin),
         ..Default::default()
     };
     security_events::record_alone(&ctx.db, &ctx.clock, kind, subject).await?;
@@ -309,7 +310,7 @@ async fn record_and_mail(
         tracing::error!(user = %user.id.as_str(), "factor-change notice: unusable address");
         return Ok(());
     };
-    let from = ip.as_deref().unwrap_or("an unknown address");
+    let from = origin.ip.as_deref().unwrap_or("an unknown address");
     let text = format!(
         "Hello {name},\n\n{what}\n\nThe change was made from {from}. If it was not you, \
          sign in, change your password and end your other sessions, or ask a workspace admin \

@@ -29,7 +29,8 @@ pub async fn revoke_session(handle: String) -> Result<(), AppError> {
             "That is not a session reference.",
         ));
     }
-    Ok(sessions::revoke(&ctx.db, &user.id, &handle).await?)
+    let origin = auth::origin();
+    Ok(sessions::revoke(&ctx.db, &ctx.clock, &user.id, &handle, &origin).await?)
 }
 
 /// `POST /api/sessions/revoke_others` — ends every session of the caller but this one.
@@ -40,6 +41,7 @@ pub async fn revoke_other_sessions() -> Result<(), AppError> {
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
     let session = auth::request_session().await?;
-    sessions::revoke_others(&ctx.db, &user.id, session.id()).await?;
+    let origin = auth::origin();
+    sessions::revoke_others(&ctx.db, &ctx.clock, &user.id, session.id(), &origin).await?;
     Ok(())
 }

@@ -16,6 +16,16 @@ pub struct AuditEntry {
     /// Its place in the workspace's chain, and its hash.
     pub seq: i64,
     pub entry_hash: String,
+    /// `person`, `visitor` (signing in) or `system`; `None` before the trail recorded it.
+    pub actor_kind: Option<String>,
+    /// `done`, `refused` or `failed` (one of [`AUDIT_OUTCOMES`]); `None` before the trail
+    /// recorded outcomes, when every entry was a change made.
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// How many times it happened in its minute (refusals are counted); 1 otherwise.
+    pub count: Option<i64>,
 }
 
 /// One entry of a record's own history: who did what, when, and each field's change.
@@ -67,14 +77,17 @@ pub struct AuditFilter {
     pub from: String,
     /// Written on or before this day.
     pub until: String,
+    /// How it ended: one of [`AUDIT_OUTCOMES`].
+    pub outcome: String,
 }
 
 impl AuditFilter {
     /// The filters by their address names.
-    pub fn params(&self) -> [(&'static str, &str); 5] {
+    pub fn params(&self) -> [(&'static str, &str); 6] {
         [
             ("actor", &self.actor),
             ("action", &self.action),
+            ("outcome", &self.outcome),
             ("target", &self.target),
             ("from", &self.from),
             ("until", &self.until),
@@ -86,13 +99,34 @@ impl AuditFilter {
 /// viewer's filters as its query.
 pub const AUDIT_EXPORT_PATH: &str = "/audit/export.ndjson";
 
+/// The same selection as CSV, for a spreadsheet.
+pub const AUDIT_EXPORT_CSV_PATH: &str = "/audit/export.csv";
+
+/// How an entry's action ended: (the filter's value, its label). The server's outcomes are
+/// these (a test in `server::audit::append` asks).
+pub const AUDIT_OUTCOMES: &[(&str, &str)] = &[
+    ("done", "Done"),
+    ("refused", "Refused"),
+    ("failed", "Failed"),
+];
+
 /// The families of actions the viewer offers to filter by: (the filter's value, its label).
 /// Every record kind's noun is here (a test in `server::records::kinds` asks).
 pub const AUDIT_FAMILIES: &[(&str, &str)] = &[
+    ("sign_in.", "Sign-ins"),
+    ("account.", "Account locks"),
+    ("password.", "Passwords"),
+    ("second_factor.", "Second factors"),
+    ("session.", "Sessions"),
+    ("permission.", "Refused permissions"),
+    ("bulk.", "Refused bulk actions"),
+    ("export.", "Exports"),
+    ("file.", "File downloads"),
     ("role.", "Roles"),
     ("team.", "Teams"),
     ("department.", "Departments"),
     ("invitation.", "Invitations"),
+    ("member.", "Members"),
     ("sod.", "Segregation of duties"),
     ("settings.", "Settings"),
     ("customer.", "Customers"),

@@ -14,7 +14,8 @@ use crate::components::layout::PageHeader;
 use crate::components::list_controls::with_param;
 use crate::components::table::{DataTable, Pager};
 use crate::model::{
-    utc_datetime, AuditEntry, AuditFilter, ChainCheck, AUDIT_EXPORT_PATH, AUDIT_FAMILIES,
+    utc_datetime, AuditEntry, AuditFilter, ChainCheck, AUDIT_EXPORT_CSV_PATH, AUDIT_EXPORT_PATH,
+    AUDIT_FAMILIES, AUDIT_OUTCOMES,
 };
 
 /// What an action code means, in words.
@@ -35,6 +36,29 @@ fn action_label(action: &str) -> &str {
         "department.set_member" => "Moved to a department",
         "sod.add" => "Kept permissions apart",
         "sod.remove" => "Stopped keeping permissions apart",
+        "sign_in.succeeded" => "Signed in",
+        "sign_in.failed" => "Sign-in failed",
+        "sign_in.locked" => "Sign-in while locked",
+        "sign_in.network" => "Sign-in from a network kept out",
+        "sign_in.hours" => "Sign-in outside login hours",
+        "account.locked" => "Account locked",
+        "account.unlocked" => "Account unlocked",
+        "password.changed" => "Changed password",
+        "password.reset" => "Reset password by mail",
+        "member.deactivate" => "Deactivated",
+        "member.reactivate" => "Reactivated",
+        "member.sign_out" => "Signed out everywhere here",
+        "session.revoked" => "Ended sessions",
+        "second_factor.failed" => "Wrong second-factor code",
+        "second_factor.added" => "Added a second factor",
+        "second_factor.removed" => "Removed a second factor",
+        "second_factor.replaced" => "Replaced a second factor",
+        "second_factor.recovery_codes" => "New recovery codes",
+        "permission.refused" => "Refused: missing permission",
+        "bulk.refused" => "Refused: bulk action",
+        "export.refused" => "Refused: export",
+        "export.started" => "Exported",
+        "file.download" => "Downloaded a file",
         other => other,
     }
 }
@@ -45,6 +69,7 @@ fn filter_from(query: &ParamsMap) -> AuditFilter {
     AuditFilter {
         actor: get("actor"),
         action: get("action"),
+        outcome: get("outcome"),
         target: get("target"),
         from: get("from"),
         until: get("until"),
@@ -86,8 +111,12 @@ pub fn AuditPage() -> impl IntoView {
                             .next
                             .map(|next| with_param(&with_filter("/audit", &filter), "before", &next));
                         let export = user.filter(|u| u.export_allowed).map(|_| {
-                            let href = with_filter(AUDIT_EXPORT_PATH, &filter);
-                            view! { <a class="btn" href=href download="">"Export NDJSON"</a> }
+                            let ndjson = with_filter(AUDIT_EXPORT_PATH, &filter);
+                            let csv = with_filter(AUDIT_EXPORT_CSV_PATH, &filter);
+                            view! {
+                                <a class="btn" href=csv download="">"Export CSV"</a>
+                                <a class="btn" href=ndjson download="" title="With the chain's hashes and signed checkpoints: server audit verify-export proves it">"Export NDJSON"</a>
+                            }
                         });
                         view! {
                             {first.then(|| chain_status(page.verification))}
@@ -97,7 +126,7 @@ pub fn AuditPage() -> impl IntoView {
                                     <div class="toolbar-actions">{export}</div>
                                 </div>
                                 <DataTable
-                                    columns=&["When", "Who", "What", "Of", "Change"]
+                                    columns=&["When", "Who", "What", "Of", "From", "Change"]
                                     rows
                                     empty="No entry matches."
                                     class="audit-table"
@@ -119,6 +148,13 @@ pub fn AuditPage() -> impl IntoView {
 fn filters(filter: &AuditFilter, actors: Vec<(String, String)>) -> AnyView {
     let actor = filter.actor.clone();
     let action = filter.action.clone();
+    let outcome = filter.outcome.clone();
+    let outcomes = AUDIT_OUTCOMES
+        .iter()
+        .map(|(value, label)| {
+            view! { <option value=*value selected=*value == outcome>{*label}</option> }
+        })
+        .collect_view();
     let people = actors
         .into_iter()
         .map(|(id, name)| {
@@ -143,6 +179,11 @@ fn filters(filter: &AuditFilter, actors: Vec<(String, String)>) -> AnyView {
             <select id="audit-action" name="action">
                 <option value="">"Any action"</option>
                 {families}
+            </select>
+            <label for="audit-outcome" class="sr-only">"Outcome"</label>
+            <select id="audit-outcome" name="outcome">
+                <option value="">"Any outcome"</option>
+                {outcomes}
             </select>
             <label for="audit-target" class="sr-only">"Of (an id)"</label>
             <input id="audit-target" type="search" name="target" placeholder="Of (an id)" value=filter.target.clone() maxlength=64 />
@@ -205,6 +246,14 @@ fn pretty(state: String) -> String {
 }
 
 fn entry_row(e: AuditEntry) -> AnyView {
+    let who = match (e.actor_kind.as_deref(), e.actor) {
+        (Some("visitor"), _) => "Someone signing in".to_owned(),
+        (Some("system"), _) => "Gatehouse".to_owned(),
+        (_, Some(name)) => name,
+        (_, None) => "A removed account".to_owned(),
+    };
+    let outcome = e.outcome.unwrap_or_else(|| "done".to_owned());
+    let count = e.count.unwrap_or(1);
     let change = match (&e.before, &e.after) {
         (None, None) => None,
         (before, after) => Some((before.clone(), after.clone())),
@@ -213,9 +262,15 @@ fn entry_row(e: AuditEntry) -> AnyView {
         <tr>
             // Its place and hash, to match against an exported file or a checkpoint.
             <td class="muted" title=format!("Entry #{} · {}", e.seq, e.entry_hash)>{utc_datetime(e.at_ms)}</td>
-            <td>{e.actor.unwrap_or_else(|| "A removed account".to_owned())}</td>
-            <td data-action=e.action.clone()>{action_label(&e.action).to_owned()}</td>
+            <td>{who}</td>
+            <td data-action=e.action.clone() data-outcome=outcome>
+                {action_label(&e.action).to_owned()}
+                {(outcome != "done").then(|| view! { <span class="badge badge-danger">{outcome.clone()}</span> })}
+                {(count > 1).then(|| view! { <span class="muted">{format!(" ×{count}")}</span> })}
+                {e.reason.map(|r| view! { <div class="muted">{r}</div> })}
+            </td>
             <td class="strong">{e.target}</td>
+            <td class="muted" title=e.user_agent.unwrap_or_default()>{e.ip.unwrap_or_default()}</td>
             <td class="cell-wrap">
                 {change.map(|(before, after)| view! {
                     <details>

@@ -185,7 +185,18 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
         let change = |current: &str, new: &str| {
             let (current, new) = (Password::new(current), Password::new(new));
             let (db, clock, hasher, user) = (&t.db, &clock, &hasher, &account.user_id);
-            async move { accounts::change_password(db, clock, hasher, user, &current, &new).await }
+            async move {
+                accounts::change_password(
+                    db,
+                    clock,
+                    hasher,
+                    user,
+                    &current,
+                    &new,
+                    &app::server::audit::append::Origin::default(),
+                )
+                .await
+            }
         };
         let field_of = |r: Result<(), DomainError>| match r {
             Err(DomainError::Invalid { field, .. }) => field,
@@ -226,7 +237,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
                 &hasher,
                 "ada@example.com",
                 &Password::new("copper meadow signal violet"),
-                None,
+                &app::server::audit::append::Origin::default(),
             )
             .await
             .is_ok(),
@@ -239,7 +250,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
                 &hasher,
                 "ada@example.com",
                 &Password::new("quiet lantern orbit mango"),
-                None,
+                &app::server::audit::append::Origin::default(),
             )
             .await
             .is_err(),

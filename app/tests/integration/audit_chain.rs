@@ -5,7 +5,7 @@
 
 use app::model::WorkspaceId;
 use app::permissions::keys::TeamWrite;
-use app::server::audit::chain::{self, Content};
+use app::server::audit::chain::{self, Content, Detail};
 use app::server::audit::verify;
 use app::server::audit::walk::Broken;
 use app::server::platform::clock::Clock;
@@ -136,6 +136,15 @@ async fn tampering_with_the_log_in_the_database_is_found() {
             before: before.as_deref(),
             after: Some("{\"name\":\"Nobody\"}"),
             at_ms: at,
+            // What the fixture's change recorded beyond it: made by a person, done, once.
+            detail: Some(Detail {
+                actor_kind: Some("person"),
+                outcome: "done",
+                reason: None,
+                ip: None,
+                user_agent: None,
+                count: Some(1),
+            }),
         };
         t.db_exec(&format!(
             "UPDATE audit_log SET after_state = '{}', entry_hash = '{}' \
@@ -191,7 +200,8 @@ async fn entries_written_before_the_chain_are_chained_once_in_their_order() {
         // As the log was before this change: no places, no hashes, no head.
         t.db_exec(&format!(
             "UPDATE audit_log SET seq = NULL, actor_ref = NULL, prev_hash = NULL, \
-             entry_hash = NULL WHERE workspace_id = '{ws}'"
+             entry_hash = NULL, actor_kind = NULL, outcome = NULL, reason = NULL, ip = NULL, \
+             user_agent = NULL, count = NULL WHERE workspace_id = '{ws}'"
         ))
         .await;
         t.db_exec(&format!(

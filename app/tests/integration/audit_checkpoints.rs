@@ -43,7 +43,7 @@ fn entries(file: &[u8]) -> Vec<Entry> {
     lines(file)
         .into_iter()
         .filter_map(|l| match l {
-            Line::Entry(e) => Some(e),
+            Line::Entry(e) => Some(*e),
             _ => None,
         })
         .collect()
@@ -224,7 +224,7 @@ async fn an_exported_trail_is_proved_offline_and_any_change_to_it_is_found() {
         assert!(!verified.complete, "{label}");
 
         // Any edit to an entry, a checkpoint or the order is found.
-        let second = serde_json::to_string(&Line::Entry(chain[1].clone())).unwrap();
+        let second = serde_json::to_string(&Line::Entry(Box::new(chain[1].clone()))).unwrap();
         let edits = [
             second.replace(&chain[1].action, "team.nothing"),
             second.replace(

@@ -154,7 +154,7 @@ async fn an_allow_list_decides_sign_in(
         &f.hasher,
         "ada@example.com",
         &Password::new("wrong horse battery staple"),
-        Some("198.51.100.1"),
+        &app::server::audit::append::Origin::new(Some("198.51.100.1".into()), None),
     )
     .await
     .unwrap_err();

@@ -49,7 +49,7 @@ async fn grace_signs_in(f: &Fixture, password: &'static str) -> Result<(), Domai
         &f.hasher,
         "grace@example.com",
         &Password::new(password),
-        Some("203.0.113.7"),
+        &app::server::audit::append::Origin::new(Some("203.0.113.7".into()), None),
     )
     .await
     .map(drop)
@@ -113,7 +113,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             &f.hasher,
             "nobody@example.com",
             &Password::new(PASSWORD),
-            None,
+            &app::server::audit::append::Origin::default(),
         )
         .await
         .unwrap_err();

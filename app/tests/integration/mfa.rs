@@ -294,7 +294,7 @@ async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
         let user = sign_up(&t.db, &clock, &hasher).await.user_id;
         let key = enrol_app(&t.db, &clock, &user).await;
         clock.advance(Duration::from_secs(30));
-        let ip = Some("203.0.113.9");
+        let ip = &app::server::audit::append::Origin::new(Some("203.0.113.9".into()), None);
         let password_step = || async {
             authentication::authenticate(
                 &t.db,

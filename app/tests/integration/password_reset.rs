@@ -39,7 +39,15 @@ impl Resets<'_> {
 
     async fn reset(&self, token: &str, password: &str) -> Result<UserId, DomainError> {
         let password = Password::new(password);
-        email_tokens::reset_password(&self.t.db, self.clock, self.hasher, token, &password).await
+        email_tokens::reset_password(
+            &self.t.db,
+            self.clock,
+            self.hasher,
+            token,
+            &password,
+            &app::server::audit::append::Origin::default(),
+        )
+        .await
     }
 
     /// The field a refused reset names.
@@ -55,7 +63,7 @@ impl Resets<'_> {
             self.hasher,
             "ada@example.com",
             &password,
-            None,
+            &app::server::audit::append::Origin::default(),
         )
         .await
         .is_ok()
@@ -132,9 +140,17 @@ async fn links_expire_and_die_with_a_password_change(r: &Resets<'_>, label: &str
     assert_eq!(r.refusal(&late.token, third).await, "token", "{label}");
     let pending = r.issue("ada@example.com").await.unwrap();
     let (old, new) = (Password::new(NEW), Password::new(third));
-    accounts::change_password(&r.t.db, r.clock, r.hasher, user, &old, &new)
-        .await
-        .unwrap();
+    accounts::change_password(
+        &r.t.db,
+        r.clock,
+        r.hasher,
+        user,
+        &old,
+        &new,
+        &app::server::audit::append::Origin::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         r.refusal(&pending.token, "a fourth strong passphrase now")
             .await,

@@ -173,16 +173,28 @@ async fn people_list_and_revoke_only_their_own_sessions() {
         let bobs = sessions::list_for_user(&t.db, &clock, &users[1], None)
             .await
             .unwrap();
-        let err = sessions::revoke(&t.db, &users[0], &bobs[0].handle)
-            .await
-            .unwrap_err();
+        let err = sessions::revoke(
+            &t.db,
+            &app::server::platform::clock::Clock::System,
+            &users[0],
+            &bobs[0].handle,
+            &app::server::audit::append::Origin::default(),
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(err, DomainError::NotFound), "{label}: {err:?}");
         assert!(store.load(&bob.id).await.unwrap().is_some(), "{label}");
 
         let phone = listed.iter().find(|s| !s.current).unwrap();
-        sessions::revoke(&t.db, &users[0], &phone.handle)
-            .await
-            .unwrap();
+        sessions::revoke(
+            &t.db,
+            &app::server::platform::clock::Clock::System,
+            &users[0],
+            &phone.handle,
+            &app::server::audit::append::Origin::default(),
+        )
+        .await
+        .unwrap();
         assert!(
             store.load(&ada_phone.id).await.unwrap().is_none(),
             "{label}"
@@ -190,9 +202,15 @@ async fn people_list_and_revoke_only_their_own_sessions() {
 
         store.create(&mut ada_phone).await.unwrap();
         assert_eq!(
-            sessions::revoke_others(&t.db, &users[0], Some(ada_laptop.id))
-                .await
-                .unwrap(),
+            sessions::revoke_others(
+                &t.db,
+                &app::server::platform::clock::Clock::System,
+                &users[0],
+                Some(ada_laptop.id),
+                &app::server::audit::append::Origin::default()
+            )
+            .await
+            .unwrap(),
             1,
             "{label}"
         );

@@ -69,6 +69,7 @@ impl World {
             .unwrap(),
             storage: app::server::platform::testing::disk_storage(mail.path()),
             public_url: "http://gatehouse.test".into(),
+            refusals: Default::default(),
         };
         let account = accounts::sign_up(
             &t.db,
@@ -250,6 +251,7 @@ async fn the_workspace_policy_applies_to_changes_and_the_strictest_one_wins() {
                 &w.owner.user_id,
                 &Password::new(PASSWORD),
                 &Password::new(new),
+                &app::server::audit::append::Origin::default(),
             )
             .await
         };
@@ -317,6 +319,7 @@ async fn passwords_expire_with_fourteen_days_notice() {
             &w.owner.user_id,
             &Password::new(PASSWORD),
             &Password::new("copper meadow violin tundra"),
+            &app::server::audit::append::Origin::default(),
         )
         .await
         .unwrap();

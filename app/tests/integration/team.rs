@@ -121,7 +121,7 @@ impl World {
             &self.hasher,
             email,
             &Password::new(PASSWORD),
-            None,
+            &app::server::audit::append::Origin::default(),
         )
         .await
         .map(|checked| checked.who)

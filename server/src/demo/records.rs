@@ -87,7 +87,12 @@ pub async fn fill(
         before: None,
         after: Some(written.clone()),
     };
-    audit::record(&mut tx, clock, workspace, owner, change).await?;
+    let by = app::server::audit::append::Acting {
+        workspace,
+        user: owner,
+        origin: None,
+    };
+    audit::record(&mut tx, clock, by, change).await?;
     tx.commit().await?;
     Ok(written)
 }

@@ -1,4 +1,4 @@
-//! `GET /audit/export.ndjson` over HTTP: the whole trail or the viewer's selection, with the
+//! `GET /audit/export.ndjson` and `.csv` over HTTP: the whole trail or the viewer's selection, with the
 //! chain's hashes, proved offline by `audit::offline` (what `server audit verify-export` runs);
 //! a parameter the viewer does not know or a repeated one is 400, a bad value 422 on its
 //! field, and every export is recorded.
@@ -17,7 +17,7 @@ use super::support::TestServer;
 fn entries(body: &str) -> Vec<app::server::audit::chain::Entry> {
     body.lines()
         .filter_map(|l| match serde_json::from_str::<Line>(l).unwrap() {
-            Line::Entry(e) => Some(e),
+            Line::Entry(e) => Some(*e),
             _ => None,
         })
         .collect()
@@ -29,11 +29,11 @@ async fn the_trail_exports_with_its_hashes_and_proves_itself_offline() {
     server::demo::seed(&s.db.db, &Clock::System, &Hasher::new(1), 1)
         .await
         .unwrap();
+    let c = demo_client(&s).await;
     let key = AuditKey::generate();
     app::server::audit::checkpoints::sign_heads(&s.db.db, &Clock::System, &key)
         .await
         .unwrap();
-    let c = demo_client(&s).await;
     let workspace =
         s.db.strings("SELECT id FROM workspaces WHERE name = 'Northwind Traders'")
             .await
@@ -69,8 +69,9 @@ async fn the_trail_exports_with_its_hashes_and_proves_itself_offline() {
     assert!(proved.complete);
     assert_eq!(proved.workspace, workspace);
     assert_eq!(
-        proved.proved.signed_through, proved.last_seq,
-        "the checkpoint travels along"
+        proved.proved.signed_through,
+        proved.last_seq - 1,
+        "the checkpoint travels along: it covers all but the export's own entry"
     );
 
     // The viewer's selection: each entry still proved by its own hash.
@@ -151,6 +152,84 @@ async fn the_trail_exports_with_its_hashes_and_proves_itself_offline() {
             format!(" {}", all.len()),
             format!("action=team. {}", teams.len())
         ]
+    );
+    s.stop().await.unwrap();
+}
+
+/// The CSV: the same selection, one row per entry with its hashes, read back as a spreadsheet
+/// reads it — and a value that would run as a formula (here the user agent a sign-in sent)
+/// arrives as text.
+#[tokio::test]
+async fn the_trail_exports_as_csv_with_formulas_made_text() {
+    let s = TestServer::sqlite().await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"open\")";
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent(formula)
+        .build()
+        .unwrap();
+    super::demo_signs_in(&c, &s).await;
+
+    let res = c
+        .get(s.url("/audit/export.csv?action=sign_in.&outcome=done"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let body = res.text().await.unwrap();
+    assert!(body.starts_with('\u{feff}'), "a BOM, for Excel");
+    let mut reader = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let columns: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(columns, app::server::audit::trail::CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "the one sign-in");
+    let cell = |name: &str| {
+        let i = columns.iter().position(|c| c == name).unwrap();
+        rows[0][i].to_owned()
+    };
+    assert_eq!(cell("action"), "sign_in.succeeded");
+    assert_eq!(cell("outcome"), "done");
+    assert_eq!(cell("actor_kind"), "person");
+    assert_eq!(cell("ip"), "127.0.0.1");
+    assert_eq!(
+        cell("user_agent"),
+        format!("'{formula}"),
+        "a formula made text"
+    );
+    let stored =
+        s.db.strings(&format!(
+            "SELECT entry_hash FROM audit_log WHERE id = '{}'",
+            cell("id")
+        ))
+        .await;
+    assert_eq!(stored, [cell("entry_hash")]);
+
+    let exports =
+        s.db.strings("SELECT columns || ' ' || CAST(row_count AS TEXT) FROM data_exports")
+            .await;
+    assert_eq!(
+        exports,
+        [format!(
+            "{} 1",
+            app::server::audit::trail::CSV_COLUMNS.join(",")
+        )]
+    );
+    let recorded =
+        s.db.strings("SELECT action FROM audit_log WHERE action LIKE 'export.%'")
+            .await;
+    assert_eq!(
+        recorded,
+        ["export.started"],
+        "the export is in the trail too"
     );
     s.stop().await.unwrap();
 }

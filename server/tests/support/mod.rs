@@ -19,6 +19,9 @@ pub struct TestServer {
     pub db: TestDb,
     /// The data directory (outgoing mail lands in `mail/` without SMTP).
     pub data: tempfile::TempDir,
+    /// The refusals the server counted and has not written to the trail (the test server runs
+    /// no schedule: a test flushes them when it wants them written).
+    pub refusals: app::server::access::refusals::Refusals,
 }
 
 impl TestServer {
@@ -50,6 +53,7 @@ impl TestServer {
             .await
             .unwrap();
         let state = server::app_state(&config, db.db.clone(), clock).unwrap();
+        let refusals = state.ctx.refusals.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = stopped.await;
@@ -61,6 +65,7 @@ impl TestServer {
             task,
             db,
             data,
+            refusals,
         }
     }
 

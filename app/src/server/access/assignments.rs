@@ -160,8 +160,7 @@ pub async fn assign(
     audit::record(
         &mut tx,
         clock,
-        workspace,
-        grant.user(),
+        grant.acting(),
         Change {
             action: "role.assign",
             target: member.as_str(),
@@ -215,8 +214,7 @@ pub async fn unassign(
     audit::record(
         &mut tx,
         clock,
-        workspace,
-        grant.user(),
+        grant.acting(),
         Change {
             action: "role.unassign",
             target: member.as_str(),

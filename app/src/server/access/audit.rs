@@ -3,10 +3,10 @@
 
 use sqlx::Row;
 
-use crate::model::{AuditEntry, AuditPage, RecordChange, UserId, WorkspaceId};
+use crate::model::{AuditEntry, AuditPage, RecordChange};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
-use crate::server::audit::chain;
+use crate::server::audit::append::{append, Acting, Actor, Event, Outcome};
 use crate::server::audit::selection::Selection;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -25,57 +25,26 @@ pub struct Change<'a> {
 }
 
 /// Records one change inside the caller's transaction, so the change and its record land
-/// together or not at all. The record is written as the workspace's (PostgreSQL's row-level
-/// security admits it for the rest of that transaction).
+/// together or not at all.
 pub async fn record(
     conn: &mut sqlx::AnyConnection,
     clock: &Clock,
-    workspace: &WorkspaceId,
-    actor: &UserId,
+    by: Acting<'_>,
     change: Change<'_>,
 ) -> Result<(), DomainError> {
-    crate::server::platform::db::set_workspace(conn, workspace).await?;
-    let head = chain::lock_head(conn, workspace).await?;
-    let id = uuid::Uuid::now_v7().to_string();
-    let (before, after) = (
-        change.before.map(|v| v.to_string()),
-        change.after.map(|v| v.to_string()),
-    );
-    let content = chain::Content {
-        workspace: workspace.as_str(),
-        seq: head.seq + 1,
-        id: &id,
-        actor: Some(actor.as_str()),
+    let event = Event {
+        actor: Actor::Person(by.user),
         action: change.action,
         target: change.target,
-        before: before.as_deref(),
-        after: after.as_deref(),
+        outcome: Outcome::Done,
+        reason: None,
+        before: change.before.map(|v| v.to_string()),
+        after: change.after.map(|v| v.to_string()),
+        origin: by.origin,
+        count: 1,
         at_ms: clock.now_ms(),
     };
-    let next = chain::Head {
-        seq: content.seq,
-        hash: chain::hash(&head.hash, &content),
-    };
-    sqlx::query(
-        "INSERT INTO audit_log (id, workspace_id, actor_id, action, target, before_state, \
-         after_state, created_at, seq, actor_ref, prev_hash, entry_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11)",
-    )
-    .bind(&id)
-    .bind(workspace.as_str())
-    .bind(actor.as_str())
-    .bind(change.action)
-    .bind(change.target)
-    .bind(content.before)
-    .bind(content.after)
-    .bind(content.at_ms)
-    .bind(next.seq)
-    .bind(&head.hash)
-    .bind(&next.hash)
-    .execute(&mut *conn)
-    .await?;
-    chain::advance(conn, workspace, &next).await?;
-    Ok(())
+    append(conn, by.workspace, event).await
 }
 
 /// The workspace's audit log, newest first, `PAGE_SIZE` entries of `selection` after `before`
@@ -132,7 +101,8 @@ pub async fn list(
 
 /// The columns of an entry and the names of what it is about.
 const ENTRIES: &str = "SELECT a.id, a.created_at, a.action, a.target, a.before_state, \
-     a.after_state, a.seq, a.entry_hash, u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS \
+     a.after_state, a.seq, a.entry_hash, a.actor_kind, a.outcome, a.reason, a.ip, \
+     a.user_agent, a.count, u.display_name AS actor, COALESCE(r.name, tu.display_name, t.name) AS \
      target_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
      LEFT JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.target \
      LEFT JOIN users tu ON tu.id = a.target \
@@ -162,6 +132,12 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
         entry_hash: r
             .try_get::<Option<String>, _>("entry_hash")?
             .unwrap_or_default(),
+        actor_kind: r.try_get("actor_kind")?,
+        outcome: r.try_get("outcome")?,
+        reason: r.try_get("reason")?,
+        ip: r.try_get("ip")?,
+        user_agent: r.try_get("user_agent")?,
+        count: r.try_get("count")?,
     })
 }
 

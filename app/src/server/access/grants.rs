@@ -11,7 +11,9 @@ use sqlx::Row;
 use crate::model::{UserId, WorkspaceId};
 use crate::permissions::{keys, Key, Permission, PermissionSet, Scope};
 pub use crate::server::access::combined::{combine, Access, Restrictions, RoleContents};
+use crate::server::access::refusals::{Refusals, Refused};
 use crate::server::access::role_loading::{held_role_ids, role_contents};
+use crate::server::audit::append::{Acting, Origin};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -35,7 +37,36 @@ pub struct Grant<K: Key> {
     user: UserId,
     workspace: WorkspaceId,
     access: Access,
+    request: Request,
     key: PhantomData<K>,
+}
+
+/// What a check knows of the request it serves: where it came from, for the trail, and where
+/// its refusals are counted (none outside a request: a command, a test of the domain alone).
+#[derive(Clone, Debug)]
+struct Request {
+    origin: Origin,
+    refusals: Option<Refusals>,
+    clock: Clock,
+}
+
+impl Request {
+    fn refuse(&self, workspace: &WorkspaceId, user: &UserId, refused: Refused) -> DomainError {
+        tracing::warn!(
+            target: "security",
+            event = refused.action(),
+            user = %user,
+            workspace = %workspace,
+            permission = refused.key(),
+            ip = self.origin.ip.as_deref(),
+            "{}",
+            refused.reason()
+        );
+        if let Some(refusals) = &self.refusals {
+            refusals.note(workspace, user, refused, &self.origin, self.clock.now_ms());
+        }
+        DomainError::Forbidden
+    }
 }
 
 impl<K: Key> Grant<K> {
@@ -69,38 +100,34 @@ impl<K: Key> Grant<K> {
         self.access.restrictions
     }
 
+    /// The holder acting in the grant's workspace, from the request's origin: whom the trail
+    /// records a change against.
+    pub fn acting(&self) -> Acting<'_> {
+        Acting {
+            workspace: &self.workspace,
+            user: &self.user,
+            origin: Some(&self.request.origin),
+        }
+    }
+
     /// Proof that the holder may also act on many records at once: their role allows bulk
-    /// work. A refusal is logged as a security event and answers `Forbidden`.
+    /// work. A refusal is logged, counted for the trail, and answers `Forbidden`.
     pub fn bulk(&self) -> Result<Bulk<'_, K>, DomainError> {
         if self.access.restrictions.allow_bulk {
             return Ok(Bulk { grant: self });
         }
-        tracing::warn!(
-            target: "security",
-            event = "bulk_denied",
-            user = %self.user,
-            workspace = %self.workspace,
-            permission = K::PERMISSION.key(),
-            "bulk action denied"
-        );
-        Err(DomainError::Forbidden)
+        let refused = Refused::Bulk(K::PERMISSION.key());
+        Err(self.request.refuse(&self.workspace, &self.user, refused))
     }
 
     /// Proof that the holder may also take data out: their role allows exports. A refusal is
-    /// logged as a security event and answers `Forbidden`.
+    /// logged, counted for the trail, and answers `Forbidden`.
     pub fn export(&self) -> Result<Export<'_, K>, DomainError> {
         if self.access.restrictions.allow_export {
             return Ok(Export { grant: self });
         }
-        tracing::warn!(
-            target: "security",
-            event = "export_denied",
-            user = %self.user,
-            workspace = %self.workspace,
-            permission = K::PERMISSION.key(),
-            "export denied"
-        );
-        Err(DomainError::Forbidden)
+        let refused = Refused::Export(K::PERMISSION.key());
+        Err(self.request.refuse(&self.workspace, &self.user, refused))
     }
 
     /// A transaction inside the grant's workspace — the only way into the tables behind
@@ -218,6 +245,7 @@ pub struct Held {
     user: UserId,
     workspace: WorkspaceId,
     access: Access,
+    request: Request,
 }
 
 impl Held {
@@ -233,7 +261,23 @@ impl Held {
         &self.workspace
     }
 
-    /// The grant for the key `K`, if held. A refusal is logged as a security event and
+    /// The holder acting in the workspace, from the request's origin (see [`Grant::acting`]).
+    pub fn acting(&self) -> Acting<'_> {
+        Acting {
+            workspace: &self.workspace,
+            user: &self.user,
+            origin: Some(&self.request.origin),
+        }
+    }
+
+    /// The same, serving a request from `origin` whose refusals are counted in `refusals`.
+    pub fn serving(mut self, origin: Origin, refusals: Refusals) -> Self {
+        self.request.origin = origin;
+        self.request.refusals = Some(refusals);
+        self
+    }
+
+    /// The grant for the key `K`, if held. A refusal is logged, counted for the trail, and
     /// answers `Forbidden`.
     pub fn grant<K: Key>(&self) -> Result<Grant<K>, DomainError> {
         let permission = K::PERMISSION;
@@ -242,18 +286,12 @@ impl Held {
                 user: self.user.clone(),
                 workspace: self.workspace.clone(),
                 access: self.access.clone(),
+                request: self.request.clone(),
                 key: PhantomData,
             });
         }
-        tracing::warn!(
-            target: "security",
-            event = "permission_denied",
-            user = %self.user,
-            workspace = %self.workspace,
-            permission = permission.key(),
-            "permission denied"
-        );
-        Err(DomainError::Forbidden)
+        let refused = Refused::Permission(permission.key());
+        Err(self.request.refuse(&self.workspace, &self.user, refused))
     }
 }
 
@@ -268,6 +306,11 @@ pub async fn held(
         access: access(db, clock, user, workspace).await?,
         user: user.clone(),
         workspace: workspace.clone(),
+        request: Request {
+            origin: Origin::default(),
+            refusals: None,
+            clock: clock.clone(),
+        },
     })
 }
 

@@ -7,6 +7,7 @@ pub mod combined;
 pub mod expiry;
 pub mod explain;
 pub mod grants;
+pub mod refusals;
 pub mod role_deletion;
 pub mod role_draft;
 pub mod role_editor;

@@ -67,8 +67,7 @@ pub async fn delete(
     audit::record(
         &mut tx,
         clock,
-        workspace,
-        grant.user(),
+        grant.acting(),
         Change {
             action: "role.delete",
             target: id,

@@ -333,8 +333,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         clock,
-        grant.workspace(),
-        grant.user(),
+        grant.acting(),
         Change {
             action: "role.create",
             target: id.as_str(),
@@ -472,8 +471,7 @@ pub async fn update(
     audit::record(
         &mut tx,
         clock,
-        grant.workspace(),
-        grant.user(),
+        grant.acting(),
         Change {
             action: "role.update",
             target: id,

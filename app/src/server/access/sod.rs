@@ -160,7 +160,7 @@ pub async fn add(
         before: None,
         after: Some(state(pair)),
     };
-    audit::record(&mut tx, clock, workspace, grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -192,7 +192,7 @@ pub async fn remove(
         before: Some(state(pair)),
         after: None,
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -30,6 +30,20 @@ pub struct Content<'a> {
     pub before: Option<&'a str>,
     pub after: Option<&'a str>,
     pub at_ms: i64,
+    /// `None` for the entries written before the trail recorded outcomes (migration 0036).
+    pub detail: Option<Detail<'a>>,
+}
+
+/// What the trail records of an entry beyond the change: who acted, how it ended, why, from
+/// where and how often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail<'a> {
+    pub actor_kind: Option<&'a str>,
+    pub outcome: &'a str,
+    pub reason: Option<&'a str>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub count: Option<i64>,
 }
 
 /// SHA-256 over the previous entry's hash and the content as a JSON array — one encoding with
@@ -49,8 +63,26 @@ pub fn hash(prev: &str, c: &Content<'_>) -> String {
     let mut digest = Digesting(Sha256::new());
     digest.0.update(prev.as_bytes());
     digest.0.update(b"\n");
-    // A tuple is written as the same compact JSON array as `json!`, straight into the digest.
-    serde_json::to_writer(&mut digest, &content).expect("writing into a digest cannot fail");
+    // A tuple is written as the same compact JSON array as `json!`, straight into the digest;
+    // an entry with detail is a longer array, so the two encodings cannot be confused.
+    let written = match &c.detail {
+        None => serde_json::to_writer(&mut digest, &content),
+        Some(d) => serde_json::to_writer(
+            &mut digest,
+            &(
+                content,
+                (
+                    d.actor_kind,
+                    d.outcome,
+                    d.reason,
+                    d.ip,
+                    d.user_agent,
+                    d.count,
+                ),
+            ),
+        ),
+    };
+    written.expect("writing into a digest cannot fail");
     hex(&digest.0.finalize())
 }
 
@@ -79,6 +111,18 @@ pub struct Entry {
     pub before: Option<String>,
     pub after: Option<String>,
     pub at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     pub prev_hash: Option<String>,
     pub entry_hash: Option<String>,
 }
@@ -96,6 +140,14 @@ impl Entry {
             before: self.before.as_deref(),
             after: self.after.as_deref(),
             at_ms: self.at_ms,
+            detail: self.outcome.as_deref().map(|outcome| Detail {
+                actor_kind: self.actor_kind.as_deref(),
+                outcome,
+                reason: self.reason.as_deref(),
+                ip: self.ip.as_deref(),
+                user_agent: self.user_agent.as_deref(),
+                count: self.count,
+            }),
         }
     }
 }
@@ -159,7 +211,8 @@ pub fn entries_sql(workspace: &WorkspaceId, after: i64, upto: i64) -> Sql {
     let mut sql = Sql::default();
     sql.push(
         "SELECT a.id, a.seq, a.actor_ref, a.action, a.target, a.before_state, a.after_state, \
-         a.created_at, a.prev_hash, a.entry_hash FROM audit_log a WHERE a.workspace_id = ",
+         a.created_at, a.actor_kind, a.outcome, a.reason, a.ip, a.user_agent, a.count, \
+         a.prev_hash, a.entry_hash FROM audit_log a WHERE a.workspace_id = ",
     )
     .arg(workspace.as_str())
     .push(" AND a.seq > ")
@@ -186,6 +239,12 @@ pub async fn fetch_entries(
                 before: row.try_get("before_state")?,
                 after: row.try_get("after_state")?,
                 at_ms: row.try_get("created_at")?,
+                actor_kind: row.try_get("actor_kind")?,
+                outcome: row.try_get("outcome")?,
+                reason: row.try_get("reason")?,
+                ip: row.try_get("ip")?,
+                user_agent: row.try_get("user_agent")?,
+                count: row.try_get("count")?,
                 prev_hash: row.try_get("prev_hash")?,
                 entry_hash: row.try_get("entry_hash")?,
             })
@@ -270,6 +329,7 @@ pub async fn adopt_unchained(db: &Db) -> Result<u64, DomainError> {
                     before: before.as_deref(),
                     after: after.as_deref(),
                     at_ms: row.try_get("created_at")?,
+                    detail: None,
                 };
                 let next = Head {
                     seq: content.seq,
@@ -312,6 +372,7 @@ mod tests {
             before,
             after: None,
             at_ms: 1,
+            detail: None,
         }
     }
 
@@ -350,6 +411,58 @@ mod tests {
         assert_ne!(
             hash(GENESIS, &content("t", None)),
             hash(GENESIS, &content("t", Some("null")))
+        );
+    }
+
+    fn detailed<'a>(outcome: &'a str, ip: Option<&'a str>, count: Option<i64>) -> Content<'a> {
+        Content {
+            detail: Some(Detail {
+                actor_kind: Some("person"),
+                outcome,
+                reason: None,
+                ip,
+                user_agent: Some("Firefox"),
+                count,
+            }),
+            ..content("t", None)
+        }
+    }
+
+    /// An entry with detail hashes its content and its detail as two arrays in one.
+    #[test]
+    fn detail_is_hashed_as_a_second_array() {
+        let c = detailed("refused", Some("192.0.2.1"), Some(3));
+        let array = serde_json::json!([
+            [
+                c.workspace,
+                c.seq,
+                c.id,
+                c.actor,
+                c.action,
+                c.target,
+                c.before,
+                c.after,
+                c.at_ms
+            ],
+            ["person", "refused", null, "192.0.2.1", "Firefox", 3]
+        ]);
+        let expected =
+            crate::server::platform::digest::sha256_hex(format!("{GENESIS}\n{array}").as_bytes());
+        assert_eq!(hash(GENESIS, &c), expected);
+        let base = hash(GENESIS, &c);
+        assert_ne!(
+            base,
+            hash(GENESIS, &content("t", None)),
+            "with or without detail"
+        );
+        assert_ne!(
+            base,
+            hash(GENESIS, &detailed("done", Some("192.0.2.1"), Some(3)))
+        );
+        assert_ne!(base, hash(GENESIS, &detailed("refused", None, Some(3))));
+        assert_ne!(
+            base,
+            hash(GENESIS, &detailed("refused", Some("192.0.2.1"), Some(4)))
         );
     }
 }

@@ -18,6 +18,10 @@ use crate::server::platform::error::DomainError;
 /// The name the header gives the format.
 pub const FORMAT: &str = "gatehouse-audit";
 
+/// The format's version: 2 added each entry's actor kind, outcome, reason, address, user agent
+/// and count; a version-1 file (entries without them) still verifies.
+pub const VERSION: u32 = 2;
+
 /// One line of an exported trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -32,7 +36,7 @@ pub enum Line {
         filter: Option<String>,
     },
     Checkpoint(Checkpoint),
-    Entry(Entry),
+    Entry(Box<Entry>),
 }
 
 /// Entries read per statement.
@@ -79,7 +83,7 @@ pub async fn workspace(
     };
     line(&Line::Header {
         format: FORMAT.to_owned(),
-        version: 1,
+        version: VERSION,
         workspace: workspace.as_str().to_owned(),
         exported_at: clock.now_ms(),
         filter: None,
@@ -94,7 +98,7 @@ pub async fn workspace(
         let batch = chain::entries(&mut tx, workspace, after, head.seq, BATCH).await?;
         for entry in batch.iter() {
             after = entry.seq;
-            line(&Line::Entry(entry.clone()))?;
+            line(&Line::Entry(Box::new(entry.clone())))?;
         }
         written += batch.len() as u64;
         if (batch.len() as i64) < BATCH {
@@ -113,7 +117,7 @@ mod tests {
     #[test]
     fn a_recorded_value_cannot_start_a_line_of_its_own() {
         let forged = "Ops\n{\"type\":\"entry\"}\r\u{1b}[2J\u{2028}";
-        let line = Line::Entry(Entry {
+        let line = Line::Entry(Box::new(Entry {
             id: "e".into(),
             seq: 1,
             actor: Some(forged.into()),
@@ -122,9 +126,15 @@ mod tests {
             before: None,
             after: Some(forged.into()),
             at_ms: 0,
+            actor_kind: Some("visitor".into()),
+            outcome: Some("failed".into()),
+            reason: Some(forged.into()),
+            ip: Some("192.0.2.1".into()),
+            user_agent: Some(forged.into()),
+            count: Some(1),
             prev_hash: None,
             entry_hash: None,
-        });
+        }));
         let text = serde_json::to_string(&line).unwrap();
         assert!(!text.chars().any(|c| c.is_control()), "{text}");
         assert_eq!(serde_json::from_str::<Line>(&text).unwrap(), line);

@@ -5,10 +5,12 @@
 //! ([`verifications`]); which entries the viewer selects ([`selection`]). What is recorded,
 //! and how it is read, is `access::audit`'s.
 
+pub mod append;
 pub mod chain;
 pub mod checkpoints;
 pub mod export;
 pub mod offline;
+pub mod refusals;
 pub mod selection;
 pub mod signing;
 pub mod trail;

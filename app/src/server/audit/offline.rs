@@ -5,7 +5,7 @@
 
 use std::io::BufRead;
 
-use super::export::{Line, FORMAT};
+use super::export::{Line, FORMAT, VERSION};
 use super::signing::PublicKey;
 use super::walk::{Broken, Gaps, Proved, Walk};
 
@@ -47,8 +47,8 @@ pub fn verify(input: impl BufRead, key: &PublicKey) -> Result<Verified, OfflineE
                 version,
                 workspace,
                 ..
-            }) if format == FORMAT && version == 1 => workspace,
-            _ => return Err(format_error(1, "not a Gatehouse audit export (version 1)")),
+            }) if format == FORMAT && (1..=VERSION).contains(&version) => workspace,
+            _ => return Err(format_error(1, "not a Gatehouse audit export")),
         },
         None => return Err(format_error(1, "the file is empty")),
     };

@@ -5,6 +5,7 @@
 use crate::model::AuditFilter;
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
+use crate::server::audit::append::Outcome;
 use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -16,6 +17,7 @@ use crate::server::workspace::login_hours::time_zone;
 pub struct Selection {
     actor: Option<String>,
     action: Option<Action>,
+    outcome: Option<Outcome>,
     target: Option<String>,
     /// `[start, end)` in ms on the workspace's calendar.
     written: Option<(i64, i64)>,
@@ -47,6 +49,12 @@ impl Selection {
             }
         };
         let action = action(&filter.action)?;
+        let outcome = match filter.outcome.trim() {
+            "" => None,
+            key => Some(Outcome::parse(key).ok_or_else(|| {
+                DomainError::invalid("outcome", "Choose done, refused or failed.")
+            })?),
+        };
         let target = match filter.target.trim() {
             "" => None,
             t if t.chars().count() <= 64 && !t.chars().any(char::is_control) => Some(t.to_owned()),
@@ -64,6 +72,7 @@ impl Selection {
         Ok(Self {
             actor,
             action,
+            outcome,
             target,
             written,
         })
@@ -84,6 +93,16 @@ impl Selection {
                     .arg(format!("{family}."))
                     .push(" AND a.action < ")
                     .arg(format!("{family}/"));
+            }
+            None => {}
+        }
+        match self.outcome {
+            // Entries from before outcomes were recorded were all changes made.
+            Some(Outcome::Done) => {
+                sql.push(" AND (a.outcome = 'done' OR a.outcome IS NULL)");
+            }
+            Some(other) => {
+                sql.push(" AND a.outcome = ").arg(other.key());
             }
             None => {}
         }

@@ -4,6 +4,7 @@
 
 use crate::model::{ExportId, WorkspaceId};
 use crate::permissions::Key;
+use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Export;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -57,6 +58,17 @@ pub async fn start<K: Key>(
     .bind(asked.total.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
     .execute(&mut *tx)
     .await?;
+    let change = Change {
+        action: "export.started",
+        target: id.as_str(),
+        before: None,
+        after: Some(serde_json::json!({
+            "list": asked.list,
+            "filters": asked.filters,
+            "columns": asked.columns,
+        })),
+    };
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(Recorded {
         id,

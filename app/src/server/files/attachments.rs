@@ -209,6 +209,13 @@ pub async fn record_download(
     .bind(clock.now_ms())
     .execute(&mut *tx)
     .await?;
+    let change = crate::server::access::audit::Change {
+        action: "file.download",
+        target: file.summary.id.as_str(),
+        before: None,
+        after: Some(serde_json::json!({ "name": file.summary.name, "range": range })),
+    };
+    crate::server::access::audit::record(&mut tx, clock, held.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }

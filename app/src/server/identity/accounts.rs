@@ -5,6 +5,7 @@ use std::str::FromStr;
 use sqlx::Row;
 
 use crate::model::{UserId, WorkspaceSummary};
+use crate::server::audit::append::Origin;
 use crate::server::identity::password_policy::PasswordPolicy;
 use crate::server::identity::passwords::Verified;
 use crate::server::identity::passwords::{Hasher, Password};
@@ -236,7 +237,9 @@ pub async fn change_password(
     user: &UserId,
     current: &Password,
     new: &Password,
+    origin: &Origin,
 ) -> Result<(), DomainError> {
+    use crate::server::identity::security_events::{record, EventKind, Subject};
     let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(user.as_str())
         .fetch_optional(db.pool())
@@ -252,6 +255,13 @@ pub async fn change_password(
     let hash = vet_new_password(db, hasher, user, new, "new_password").await?;
     let mut tx = db.pool().begin().await?;
     store_password(&mut tx, clock, user, &hash).await?;
+    let subject = Subject {
+        user: Some(user),
+        actor: Some(user),
+        origin: Some(origin),
+        ..Subject::default()
+    };
+    record(&mut tx, clock, EventKind::PasswordChanged, subject).await?;
     tx.commit().await?;
     Ok(())
 }

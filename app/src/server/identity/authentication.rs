@@ -46,7 +46,7 @@ pub async fn authenticate(
     hasher: &Hasher,
     email: &str,
     password: &Password,
-    ip: Option<&str>,
+    origin: &crate::server::audit::append::Origin,
 ) -> Result<PasswordChecked, DomainError> {
     use crate::server::identity::security_events::{record, EventKind, Subject};
     let wrong = || DomainError::invalid("password", WRONG_CREDENTIALS);
@@ -63,7 +63,7 @@ pub async fn authenticate(
         hasher.verify_nothing(password).await?;
         let mut conn = db.pool().acquire().await?;
         let subject = Subject {
-            ip,
+            origin: Some(origin),
             ..Subject::default()
         };
         record(&mut conn, clock, EventKind::SignInFailed, subject).await?;
@@ -76,7 +76,7 @@ pub async fn authenticate(
     let now = clock.now_ms();
     let subject = || Subject {
         user: Some(&user_id),
-        ip,
+        origin: Some(origin),
         ..Subject::default()
     };
 
@@ -87,7 +87,7 @@ pub async fn authenticate(
     }
     match verified {
         Verified::No => {
-            lockout::count_failure(db, clock, &user_id, ip, EventKind::SignInFailed).await?;
+            lockout::count_failure(db, clock, &user_id, origin, EventKind::SignInFailed).await?;
             return Err(wrong());
         }
         Verified::Yes { rehash } => {
@@ -112,7 +112,7 @@ pub async fn authenticate(
     if second_factor.is_none() {
         lockout::reset_failures(db, &user_id).await?;
     }
-    let workspace = starting_workspace(db, clock, &user_id, ip).await?;
+    let workspace = starting_workspace(db, clock, &user_id, origin).await?;
     Ok(PasswordChecked {
         who: SignedIn {
             user_id,
@@ -129,7 +129,7 @@ async fn starting_workspace(
     db: &Db,
     clock: &Clock,
     user_id: &UserId,
-    ip: Option<&str>,
+    origin: &crate::server::audit::append::Origin,
 ) -> Result<WorkspaceId, DomainError> {
     use crate::server::identity::security_events::{record, EventKind, Subject};
     let memberships = sqlx::query(
@@ -145,7 +145,7 @@ async fn starting_workspace(
             "This account has no active workspace. Ask a workspace admin to reactivate you.",
         ));
     }
-    let addr = ip.and_then(|ip| ip.parse().ok());
+    let addr = origin.ip.as_deref().and_then(|ip| ip.parse().ok());
     let mut closed = None;
     for row in &memberships {
         let candidate = WorkspaceId::from_db(row.try_get("workspace_id")?);
@@ -165,7 +165,7 @@ async fn starting_workspace(
     };
     let subject = Subject {
         user: Some(user_id),
-        ip,
+        origin: Some(origin),
         ..Subject::default()
     };
     let mut conn = db.pool().acquire().await?;

@@ -160,7 +160,9 @@ pub async fn reset_password(
     hasher: &crate::server::identity::passwords::Hasher,
     token: &str,
     new: &crate::server::identity::passwords::Password,
+    origin: &crate::server::audit::append::Origin,
 ) -> Result<UserId, DomainError> {
+    use crate::server::identity::security_events::{record, EventKind, Subject};
     let refused = || {
         DomainError::invalid(
             "token",
@@ -202,6 +204,13 @@ pub async fn reset_password(
         .bind(user.as_str())
         .execute(&mut *tx)
         .await?;
+    let subject = Subject {
+        user: Some(&user),
+        actor: Some(&user),
+        origin: Some(origin),
+        ..Subject::default()
+    };
+    record(&mut tx, clock, EventKind::PasswordReset, subject).await?;
     tx.commit().await?;
     Ok(user)
 }

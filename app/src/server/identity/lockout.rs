@@ -20,13 +20,13 @@ pub(crate) async fn count_failure(
     db: &Db,
     clock: &Clock,
     user_id: &UserId,
-    ip: Option<&str>,
+    origin: &crate::server::audit::append::Origin,
     kind: crate::server::identity::security_events::EventKind,
 ) -> Result<(), DomainError> {
     use crate::server::identity::security_events::{record, EventKind, Subject};
     let subject = || Subject {
         user: Some(user_id),
-        ip,
+        origin: Some(origin),
         ..Subject::default()
     };
     let (threshold, minutes) =

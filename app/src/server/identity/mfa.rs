@@ -257,7 +257,7 @@ pub async fn check(
     clock: &Clock,
     user: &UserId,
     code: &str,
-    ip: Option<&str>,
+    origin: &crate::server::audit::append::Origin,
 ) -> Result<(), DomainError> {
     use crate::server::identity::security_events::EventKind;
     if code.trim().is_empty() {
@@ -272,7 +272,7 @@ pub async fn check(
                 db,
                 clock,
                 user,
-                ip,
+                origin,
                 EventKind::SecondFactorFailed,
             )
             .await?;

@@ -6,6 +6,7 @@ use sqlx::Row;
 use tower_sessions::session::Id;
 
 use crate::model::{SessionInfo, UserId, WorkspaceId};
+use crate::server::audit::append::Origin;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -64,29 +65,66 @@ pub async fn list_for_user(
         .map_err(DomainError::from)
 }
 
-/// Ends one of `user`'s sessions. Another person's session is `NotFound`, exactly as a
-/// session that does not exist: the handle is checked against the owner inside the statement.
-pub async fn revoke(db: &Db, user: &UserId, handle: &str) -> Result<(), DomainError> {
+/// Ends one of `user`'s sessions, recorded. Another person's session is `NotFound`, exactly as
+/// a session that does not exist: the handle is checked against the owner inside the statement.
+pub async fn revoke(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    handle: &str,
+    origin: &Origin,
+) -> Result<(), DomainError> {
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
         .bind(user.as_str())
         .bind(handle)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(DomainError::NotFound);
     }
+    revoked(&mut tx, clock, user, origin).await?;
+    tx.commit().await?;
     Ok(())
 }
 
-/// Ends all of `user`'s sessions but `keep`; returns how many ended.
-pub async fn revoke_others(db: &Db, user: &UserId, keep: Option<Id>) -> Result<u64, DomainError> {
+/// Ends all of `user`'s sessions but `keep`, recorded when there were any; returns how many
+/// ended.
+pub async fn revoke_others(
+    db: &Db,
+    clock: &Clock,
+    user: &UserId,
+    keep: Option<Id>,
+    origin: &Origin,
+) -> Result<u64, DomainError> {
     let keep = keep.map(|id| id_hash(&id)).unwrap_or_default();
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
         .bind(user.as_str())
         .bind(keep)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    if done.rows_affected() > 0 {
+        revoked(&mut tx, clock, user, origin).await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected())
+}
+
+async fn revoked(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    user: &UserId,
+    origin: &Origin,
+) -> Result<(), DomainError> {
+    use crate::server::identity::security_events::{record, EventKind, Subject};
+    let subject = Subject {
+        user: Some(user),
+        actor: Some(user),
+        origin: Some(origin),
+        ..Subject::default()
+    };
+    record(conn, clock, EventKind::SessionRevoked, subject).await
 }
 
 /// Ends `user`'s oldest sessions so that at most `keep` remain; returns how many ended.

@@ -356,14 +356,7 @@ impl<I: Importer> Job<I> {
                 "refused": counts.refused,
             })),
         };
-        audit::record(
-            conn,
-            &self.clock,
-            self.grant.workspace(),
-            self.grant.user(),
-            change,
-        )
-        .await
+        audit::record(conn, &self.clock, self.grant.acting(), change).await
     }
 
     async fn end(&self, ended: &Ended) -> Result<(), DomainError> {

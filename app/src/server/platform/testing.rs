@@ -410,7 +410,7 @@ impl Fixture {
             &self.hasher,
             email,
             &crate::server::identity::passwords::Password::new(FIXTURE_PASSWORD),
-            Some(ip),
+            &crate::server::audit::append::Origin::new(Some(ip.to_owned()), Some("fixture")),
         )
         .await
     }

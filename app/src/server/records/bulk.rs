@@ -129,7 +129,7 @@ pub async fn log<K: Key>(
         before: None,
         after: Some(json!({ "records": selection.ids(), "set": set })),
     };
-    audit::record(conn, clock, grant.workspace(), grant.user(), change).await
+    audit::record(conn, clock, grant.acting(), change).await
 }
 
 /// Who the chosen records go to.

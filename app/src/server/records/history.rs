@@ -92,7 +92,7 @@ pub async fn record<K: Key>(
         before,
         after,
     };
-    audit::record(conn, clock, grant.workspace(), grant.user(), change).await
+    audit::record(conn, clock, grant.acting(), change).await
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crate::error::AppError;
 use crate::model::{CurrentUser, UserId, WorkspaceId, WorkspaceSummary};
+use crate::server::audit::append::Origin;
 use crate::server::identity::accounts::PASSWORD_EXPIRY_NOTICE_MS;
 use crate::server::identity::authentication::SignedIn;
 use crate::server::identity::workspaces;
@@ -56,9 +57,6 @@ struct PendingSecondFactor {
     password_at_ms: i64,
 }
 
-/// A user agent longer than this is cut: it is shown, never parsed for decisions.
-const USER_AGENT_MAX: usize = 512;
-
 /// The client's address as the server binary determined it: the peer address, or behind a
 /// reverse proxy the configured trusted header. Put into each request's extensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,16 +76,15 @@ pub fn client_ip() -> Option<String> {
 }
 
 /// The client address and user agent of the request being served.
-fn client() -> (Option<String>, Option<String>) {
+pub fn origin() -> Origin {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-        return (None, None);
+        return Origin::default();
     };
     let user_agent = parts
         .headers
         .get(http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
-    (client_ip(), user_agent)
+        .and_then(|v| v.to_str().ok());
+    Origin::new(client_ip(), user_agent)
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
@@ -115,7 +112,7 @@ pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Re
             .await?;
     }
     apply_idle_expiry(session, settings.session_idle_minutes);
-    let (ip, user_agent) = client();
+    let origin = origin();
     let now = ctx.clock.now_ms();
     session
         .insert(
@@ -125,13 +122,21 @@ pub async fn begin(session: &Session, ctx: &ServerContext, who: &SignedIn) -> Re
                 workspace_id: who.workspace_id.as_str().to_owned(),
                 signed_in_at_ms: now,
                 last_seen_ms: now,
-                ip,
-                user_agent,
+                ip: origin.ip.clone(),
+                user_agent: origin.user_agent.clone(),
                 password_at_ms: Some(pending.map_or(now, |p| p.password_at_ms)),
             },
         )
         .await
-        .map_err(session_error)
+        .map_err(session_error)?;
+    use crate::server::identity::security_events::{record_alone, EventKind, Subject};
+    let subject = Subject {
+        user: Some(&who.user_id),
+        workspace: Some(&who.workspace_id),
+        actor: Some(&who.user_id),
+        origin: Some(&origin),
+    };
+    Ok(record_alone(&ctx.db, &ctx.clock, EventKind::SignedIn, subject).await?)
 }
 
 /// Records a right password for someone with a second factor: the session (under a new id and
@@ -309,8 +314,9 @@ async fn resolve(session: &Session, ctx: &ServerContext) -> Result<Option<Caller
         return Ok(None);
     }
     let user_id = UserId::from_db(auth.user_id.clone());
-    let held =
-        crate::server::access::grants::held(&ctx.db, &ctx.clock, &user_id, &workspace).await?;
+    let held = crate::server::access::grants::held(&ctx.db, &ctx.clock, &user_id, &workspace)
+        .await?
+        .serving(origin(), ctx.refusals.clone());
     let Some(user) = current_user_holding(&ctx.db, &ctx.clock, &user_id, &workspace, &held).await?
     else {
         discard(session).await?;
@@ -345,11 +351,11 @@ async fn admitted_now(
     let addr = client_addr();
     if !crate::server::workspace::ip_rules::allows(&ctx.db, workspace, user, addr).await? {
         use crate::server::identity::security_events::{record_alone, EventKind, Subject};
-        let ip = addr.map(|a| a.to_string());
+        let origin = origin();
         let subject = Subject {
             user: Some(user),
             workspace: Some(workspace),
-            ip: ip.as_deref(),
+            origin: Some(&origin),
             ..Subject::default()
         };
         record_alone(&ctx.db, &ctx.clock, EventKind::NetworkDenied, subject).await?;

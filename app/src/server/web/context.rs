@@ -17,6 +17,8 @@ pub struct ServerContext {
     pub storage: crate::server::files::storage::Storage,
     /// Where people reach Gatehouse (`https://crm.example.com`), for links in mail.
     pub public_url: String,
+    /// Refusals counted for the trail until their minute is over.
+    pub refusals: crate::server::access::refusals::Refusals,
 }
 
 /// The server context of the current request. Fails closed: a missing context is an internal

@@ -48,7 +48,7 @@ pub async fn create(
         before: None,
         after: Some(serde_json::json!({ "name": name })),
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -88,7 +88,7 @@ pub async fn delete(
         before: Some(serde_json::json!({ "name": name })),
         after: None,
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -139,7 +139,7 @@ pub async fn set_for_member(
         before: Some(serde_json::json!({ "department_id": before })),
         after: Some(serde_json::json!({ "department_id": department })),
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -134,8 +134,7 @@ pub async fn invite(
         before: None,
         after: Some(serde_json::json!({ "email": email.as_str(), "role_id": role_id })),
     };
-    crate::server::access::audit::record(&mut tx, clock, grant.workspace(), grant.user(), change)
-        .await?;
+    crate::server::access::audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(Sent {
         id,
@@ -376,7 +375,12 @@ async fn join(
         before: None,
         after: Some(serde_json::json!({ "role_id": open.role_id, "invitation_id": open.id })),
     };
-    crate::server::access::audit::record(tx, clock, &open.workspace_id, user, change).await?;
+    let by = crate::server::audit::append::Acting {
+        workspace: &open.workspace_id,
+        user,
+        origin: None,
+    };
+    crate::server::access::audit::record(tx, clock, by, change).await?;
     // Following the mailed link proves the address.
     crate::server::identity::accounts::confirm_email(tx, clock, user).await
 }

@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use crate::model::{Member, MemberRole, RoleId, UserId};
 use crate::permissions::{keys, Key};
+use crate::server::access::audit::{self, Change};
 use crate::server::access::expiry;
 use crate::server::access::grants::{self, Grant};
 use crate::server::identity::sessions;
@@ -131,7 +132,14 @@ pub async fn deactivate(
     .bind(member.as_str())
     .execute(&mut *tx)
     .await?;
-    sessions::revoke_in_workspace(&mut tx, grant.workspace(), member).await?;
+    let ended = sessions::revoke_in_workspace(&mut tx, grant.workspace(), member).await?;
+    let change = Change {
+        action: "member.deactivate",
+        target: member.as_str(),
+        before: None,
+        after: Some(serde_json::json!({ "sessions_ended": ended })),
+    };
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -152,6 +160,13 @@ pub async fn reactivate(
     .bind(member.as_str())
     .execute(&mut *tx)
     .await?;
+    let change = Change {
+        action: "member.reactivate",
+        target: member.as_str(),
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -164,9 +179,18 @@ pub async fn end_sessions(
     grant: &Grant<keys::TeamWrite>,
     member: &UserId,
 ) -> Result<u64, DomainError> {
-    let mut conn = db.pool().acquire().await?;
-    check_target(&mut conn, clock, grant, member, "sign out").await?;
-    sessions::revoke_in_workspace(&mut conn, grant.workspace(), member).await
+    let mut tx = db.pool().begin().await?;
+    check_target(&mut tx, clock, grant, member, "sign out").await?;
+    let ended = sessions::revoke_in_workspace(&mut tx, grant.workspace(), member).await?;
+    let change = Change {
+        action: "member.sign_out",
+        target: member.as_str(),
+        before: None,
+        after: Some(serde_json::json!({ "sessions_ended": ended })),
+    };
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// Lifts a lockout of `member`'s account before it runs out, and records who did. Needs
@@ -188,7 +212,7 @@ pub async fn unlock(
         user: Some(member),
         workspace: Some(grant.workspace()),
         actor: Some(grant.user()),
-        ip: None,
+        origin: grant.acting().origin,
     };
     record(&mut tx, clock, EventKind::AccountUnlocked, subject).await?;
     tx.commit().await?;

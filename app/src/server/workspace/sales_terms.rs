@@ -112,8 +112,7 @@ pub async fn set(
     audit::record(
         &mut tx,
         clock,
-        grant.workspace(),
-        grant.user(),
+        grant.acting(),
         Change {
             action: "settings.sales_terms",
             target: grant.workspace().as_str(),

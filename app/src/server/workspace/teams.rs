@@ -46,7 +46,7 @@ pub async fn create(
         before: None,
         after: Some(serde_json::json!({ "name": name })),
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -89,7 +89,7 @@ pub async fn add_member(
             before: None,
             after: Some(serde_json::json!({ "user_id": user.as_str() })),
         };
-        audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+        audit::record(&mut tx, clock, grant.acting(), change).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -122,7 +122,7 @@ pub async fn remove_member(
         before: Some(serde_json::json!({ "user_id": user.as_str() })),
         after: None,
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -161,7 +161,7 @@ pub async fn delete(
         before: Some(serde_json::json!({ "name": name })),
         after: None,
     };
-    audit::record(&mut tx, clock, grant.workspace(), grant.user(), change).await?;
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -53,7 +53,7 @@ pub async fn confirm_password(
     hasher: &Hasher,
     user: &UserId,
     password: &Password,
-    ip: Option<&str>,
+    origin: &crate::server::audit::append::Origin,
 ) -> Result<(), DomainError> {
     let wrong = || DomainError::invalid("password", "That is not your password.");
     let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
@@ -68,7 +68,7 @@ pub async fn confirm_password(
     }
     if verified == Verified::No {
         use crate::server::identity::security_events::EventKind;
-        lockout::count_failure(db, clock, user, ip, EventKind::SignInFailed).await?;
+        lockout::count_failure(db, clock, user, origin, EventKind::SignInFailed).await?;
         return Err(wrong());
     }
     Ok(())
@@ -91,7 +91,7 @@ pub async fn prove(
     user: &UserId,
     proof: Proof<'_>,
 ) -> Result<Reauthenticated, AppError> {
-    let ip = auth::client_ip();
+    let origin = auth::origin();
     let has_factor = mfa::methods(&ctx.db, user).await?.is_some();
     if proof.password.is_empty() {
         if password_needed(ctx, session, has_factor).await? {
@@ -102,15 +102,7 @@ pub async fn prove(
         }
     } else {
         let password = Password::new(proof.password);
-        confirm_password(
-            &ctx.db,
-            &ctx.clock,
-            &ctx.hasher,
-            user,
-            &password,
-            ip.as_deref(),
-        )
-        .await?;
+        confirm_password(&ctx.db, &ctx.clock, &ctx.hasher, user, &password, &origin).await?;
         auth::note_password(session, ctx).await?;
     }
     if has_factor {
@@ -120,7 +112,7 @@ pub async fn prove(
                 "Enter a current code from your app or email, or a recovery code.",
             ));
         }
-        mfa::check(&ctx.db, &ctx.clock, user, proof.code, ip.as_deref())
+        mfa::check(&ctx.db, &ctx.clock, user, proof.code, &origin)
             .await
             .map_err(|e| match e {
                 crate::server::platform::error::DomainError::Invalid { message, .. } => {

@@ -69,8 +69,7 @@ pub(crate) async fn request(
     audit::record(
         conn,
         clock,
-        grant.workspace(),
-        grant.user(),
+        grant.acting(),
         Change {
             action: "refund.requested",
             target: payment.as_str(),
@@ -290,8 +289,7 @@ pub async fn approve(
     audit::record(
         &mut tx,
         clock,
-        grant.workspace(),
-        grant.user(),
+        grant.acting(),
         Change {
             action: "refund.approved",
             target: payment.as_str(),
@@ -326,8 +324,7 @@ pub async fn reject(
     audit::record(
         &mut tx,
         clock,
-        grant.workspace(),
-        grant.user(),
+        grant.acting(),
         Change {
             action: "refund.rejected",
             target: payment.as_str(),
