@@ -139,8 +139,12 @@ async function auditLogShowsEveryChange(page: Page, stamp: number) {
   await expect(page.locator("[data-chain='status']")).toHaveText(
     /has not been verified yet|^Verified intact .*: \d+ entries, /,
   );
-  const entries = page.locator("tbody tr");
-  await expect(entries.first()).toContainText("Stopped keeping permissions apart");
+  // Newest first: the pair was kept apart before it was stopped.
+  await expect(page.locator("tbody tr", { hasText: "Stopped keeping permissions apart" })).toBeVisible();
+  const order = await page.locator("tbody td[data-action]").evaluateAll((cells) =>
+    cells.map((c) => c.getAttribute("data-action")),
+  );
+  expect(order.indexOf("sod.remove")).toBeLessThan(order.indexOf("sod.add"));
   const deleted = page.locator("tbody tr", { hasText: "Deleted role" });
   await expect(deleted).toContainText("Olive Owner");
   await expect(deleted.locator("td").first()).toHaveAttribute("title", /^Entry #\d+ · [0-9a-f]{64}$/);
@@ -152,6 +156,25 @@ async function auditLogShowsEveryChange(page: Page, stamp: number) {
   await expect(given.filter({ hasText: "Olive Owner" })).toContainText("Sam Staff");
   await expect(page.locator("tbody tr", { hasText: "Invited" })).toContainText(`roles-member+${stamp}@example.com`);
   await expect(page.locator("tbody tr", { hasText: "Created role" })).toHaveCount(1);
+}
+
+/** The same trail holds sign-ins with where they came from, and how long it is kept. */
+async function auditTrailHoldsSignInsAndKeepsForAWhile(page: Page) {
+  await gotoHydrated(page, "/audit?action=sign_in.&outcome=done");
+  const signedIn = page.locator("tbody tr", { hasText: "Signed in" }).filter({ hasText: "Olive Owner" });
+  await expect(signedIn.first()).toContainText("127.0.0.1");
+  await expect(page.getByLabel("Outcome")).toHaveValue("done");
+  const retention = page.locator("[data-retention]");
+  await expect(retention).toHaveAttribute("data-retention", "400");
+  await retention.getByLabel("Keep entries for (days)").fill("7");
+  await retention.getByRole("button", { name: "Save retention" }).click();
+  await expect(retention.locator(".field-error")).toContainText("30 to 3650");
+  await retention.getByLabel("Keep entries for (days)").fill("90");
+  await retention.getByRole("button", { name: "Save retention" }).click();
+  await expect(page.locator("[data-retention]")).toHaveAttribute("data-retention", "90");
+  await gotoHydrated(page, "/audit?action=settings.");
+  await expect(page.locator("tbody td[data-action='settings.audit_retention']")).toHaveCount(1);
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", "/audit/export.csv?action=settings.");
 }
 
 /** Filtered to role changes, then exported: the file proves itself with the server's public key. */
@@ -208,5 +231,6 @@ test("an admin builds a role in the editor, assigns it with an expiry, and the m
   await keepPairsApart(page);
   await auditLogShowsEveryChange(page, stamp);
   await auditLogFiltersAndExports(page, testInfo);
+  await auditTrailHoldsSignInsAndKeepsForAWhile(page);
   console.assertClean();
 });

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use app::server::audit::signing::{AuditKey, PublicKey};
-use app::server::audit::{checkpoints, export, offline, verifications, verify};
+use app::server::audit::{checkpoints, export, offline, retention, verifications, verify};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 
@@ -24,6 +24,7 @@ pub async fn run(
     match action {
         AuditCommand::Verify => verify(db, clock, &key.load()?).await,
         AuditCommand::Checkpoint => checkpoint(db, clock, &key.load()?).await,
+        AuditCommand::Purge => purge(db, clock, &key.load()?.public()).await,
         AuditCommand::PublicKey => {
             println!("{}", key.load()?.public().to_base64());
             Ok(())
@@ -75,6 +76,20 @@ async fn verify(db: &Db, clock: &Clock, key: &AuditKey) -> Result<(), StartupErr
 async fn checkpoint(db: &Db, clock: &Clock, key: &AuditKey) -> Result<(), StartupError> {
     let signed = checkpoints::sign_heads(db, clock, key).await?;
     println!("checkpoints signed: {signed} (key {})", key.public().id());
+    Ok(())
+}
+
+async fn purge(db: &Db, clock: &Clock, key: &PublicKey) -> Result<(), StartupError> {
+    let purged = retention::purge(db, clock, key).await?;
+    for p in &purged {
+        println!(
+            "workspace {}: {} entries purged, the chain now starts after #{}",
+            p.workspace.as_str(),
+            p.entries,
+            p.through_seq
+        );
+    }
+    println!("audit purge: {} workspace(s) purged", purged.len());
     Ok(())
 }
 
@@ -133,13 +148,15 @@ pub fn verify_export(file: &Path, public_key: &str) -> Result<(), StartupError> 
     Ok(())
 }
 
-/// While the server runs: signs each grown chain's head every ten minutes, and verifies every
-/// chain every six hours (the first time a minute after start), keeping each outcome for the
-/// audit page. Several processes on one database may each do so: a head is signed once, and a
-/// verification only reads.
+/// While the server runs: signs each grown chain's head every ten minutes, purges what each
+/// workspace no longer keeps once a day, and verifies every chain every six hours (the first
+/// time of each a minute after start), keeping each outcome for the audit page. Several
+/// processes on one database may each do so: a head is signed once, a purge locks the head it
+/// purges behind, and a verification only reads.
 pub async fn keep_proving(db: Db, clock: Clock, key: AuditKey) {
     const SIGN_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
     const VERIFY_EVERY: u32 = 36;
+    const PURGE_EVERY: u32 = 144;
     let public = key.public();
     let mut every = tokio::time::interval_at(
         tokio::time::Instant::now() + std::time::Duration::from_secs(60),
@@ -151,6 +168,17 @@ pub async fn keep_proving(db: Db, clock: Clock, key: AuditKey) {
             Ok(0) => {}
             Ok(n) => tracing::info!(signed = n, "audit checkpoints signed"),
             Err(e) => tracing::warn!(error = %e, "signing audit checkpoints failed"),
+        }
+        if round % PURGE_EVERY == 0 {
+            match retention::purge(&db, &clock, &public).await {
+                Ok(purged) => {
+                    for p in purged {
+                        tracing::info!(workspace = %p.workspace, entries = p.entries,
+                            through = p.through_seq, "audit entries past retention purged");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "purging the audit trail failed"),
+            }
         }
         if round % VERIFY_EVERY != 0 {
             continue;

@@ -53,6 +53,9 @@ pub enum AuditCommand {
     Checkpoint,
     /// Print the public key that checks the checkpoints, for whoever verifies exports offline.
     PublicKey,
+    /// Purge, in each workspace, the entries older than it keeps its trail, up to a place a
+    /// signed checkpoint still lies beyond (the server does so daily while it runs).
+    Purge,
     /// Write a workspace's whole trail, with its checkpoints, as NDJSON.
     Export {
         /// The workspace's id or its address name (slug).

@@ -15,7 +15,7 @@ pub async fn list_audit(
     filter: Option<crate::model::AuditFilter>,
 ) -> Result<AuditPage, AppError> {
     use crate::permissions::keys;
-    use crate::server::audit::{selection::Selection, verifications};
+    use crate::server::audit::{retention, selection::Selection, verifications};
     use crate::server::{access::audit, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
@@ -24,8 +24,28 @@ pub async fn list_audit(
     let mut page = audit::list(&ctx.db, &grant, &selection, before).await?;
     if before.is_none() {
         page.verification = verifications::last(&ctx.db, &grant).await?;
+        let kept = retention::of_workspace(&ctx.db, &grant).await?;
+        page.retention = Some(crate::model::AuditRetention {
+            days: kept.days,
+            purged_through: kept.purged_through,
+            purged_at: kept.purged_at,
+            editable: auth::optional::<keys::SettingsWrite>(&ctx).await?.is_some(),
+        });
     }
     Ok(page)
+}
+
+/// `POST /api/audit/set_retention` — how many days the workspace keeps its trail (30 to 3650;
+/// else 422 on `days`); older entries are purged daily, up to a place a signed checkpoint
+/// still covers. Recorded in the trail. Permission: `settings.write`.
+#[server(endpoint = "audit/set_retention", client = crate::csrf_page::ApiClient)]
+pub async fn set_audit_retention(days: String) -> Result<i64, AppError> {
+    use crate::permissions::keys;
+    use crate::server::audit::retention;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    Ok(retention::set(&ctx.db, &ctx.clock, &grant, &days).await?)
 }
 
 /// `POST /api/audit/history` — one record's own history (`target`: its id), newest first.

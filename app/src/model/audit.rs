@@ -49,6 +49,19 @@ pub struct AuditPage {
     /// People who appear in the workspace's trail, to filter by (id, name), on the newest
     /// page only.
     pub actors: Vec<(String, String)>,
+    /// How long the trail is kept, on the newest page only.
+    pub retention: Option<AuditRetention>,
+}
+
+/// How long a workspace keeps its trail, and its last purge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRetention {
+    pub days: i64,
+    /// The last purged entry's place (0: nothing purged yet), and when.
+    pub purged_through: i64,
+    pub purged_at: Option<i64>,
+    /// Whether the caller may change it (`settings.write`).
+    pub editable: bool,
 }
 
 /// The last verification of a workspace's audit chain, as the audit page shows it.

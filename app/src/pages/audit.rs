@@ -8,14 +8,16 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::api::accounts::me;
-use crate::api::audit::list_audit;
+use crate::api::audit::{list_audit, SetAuditRetention};
 use crate::components::alert::list_error;
+use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::list_controls::with_param;
 use crate::components::table::{DataTable, Pager};
+use crate::csrf_page::CsrfField;
 use crate::model::{
-    utc_datetime, AuditEntry, AuditFilter, ChainCheck, AUDIT_EXPORT_CSV_PATH, AUDIT_EXPORT_PATH,
-    AUDIT_FAMILIES, AUDIT_OUTCOMES,
+    utc_datetime, AuditEntry, AuditFilter, AuditRetention, ChainCheck, AUDIT_EXPORT_CSV_PATH,
+    AUDIT_EXPORT_PATH, AUDIT_FAMILIES, AUDIT_OUTCOMES,
 };
 
 /// What an action code means, in words.
@@ -89,8 +91,14 @@ fn with_filter(path: &str, filter: &AuditFilter) -> String {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
-    let asked = move || query.with(|q| (q.get("before").unwrap_or_default(), filter_from(q)));
-    let page = Resource::new(asked, |(before, filter)| list_audit(before, Some(filter)));
+    let keep = ServerAction::<SetAuditRetention>::new();
+    let asked = move || {
+        let kept = keep.version().get();
+        query.with(|q| (q.get("before").unwrap_or_default(), filter_from(q), kept))
+    };
+    let page = Resource::new(asked, |(before, filter, _)| {
+        list_audit(before, Some(filter))
+    });
     let current = Resource::new(|| (), |_| me());
     view! {
         <Title text="Audit log · Gatehouse" />
@@ -133,6 +141,7 @@ pub fn AuditPage() -> impl IntoView {
                                 />
                                 <Pager next label="Older entries" name="Audit log pages" />
                             </section>
+                            {page.retention.map(|r| retention_card(r, keep))}
                         }
                         .into_any()
                     }
@@ -235,6 +244,50 @@ fn chain_status(check: Option<ChainCheck>) -> AnyView {
         ),
     };
     view! { <p class=class role="status" data-chain="status">{text}</p> }.into_any()
+}
+
+/// How long the trail is kept and its last purge; the form for whoever may change it.
+fn retention_card(r: AuditRetention, keep: ServerAction<SetAuditRetention>) -> AnyView {
+    let value = keep.value();
+    let purged = match (r.purged_through, r.purged_at) {
+        (n, Some(at)) if n > 0 => format!(
+            "Entries up to #{n} were purged on {}; the hashes from there to a signed checkpoint prove where the trail now starts.",
+            utc_datetime(at)
+        ),
+        _ => "Nothing has been purged yet.".to_owned(),
+    };
+    view! {
+        <section class="card" aria-labelledby="retention-heading" data-retention=r.days>
+            <h2 id="retention-heading">"Retention"</h2>
+            <p>
+                {format!(
+                    "Entries are kept for {} days. Older ones are purged once a day, only up to a place a signed checkpoint still lies beyond, so what remains stays provable. ",
+                    r.days
+                )}
+                {purged}
+            </p>
+            {r.editable.then(|| view! {
+                <ActionForm action=keep attr:class="form inline-form" attr:novalidate=true>
+                    <CsrfField />
+                    <TextField
+                        label="Keep entries for (days)"
+                        name="days"
+                        hint="30 to 3650."
+                        value=r.days.to_string()
+                        inputmode="numeric"
+                        error=field_error(value, "days")
+                    />
+                    <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                        <p class="alert alert-success" role="status">"Retention saved."</p>
+                    </Show>
+                    <div class="form-actions">
+                        <SubmitButton label="Save retention" pending_label="Saving…" pending=keep.pending() />
+                    </div>
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
 }
 
 /// A recorded state, indented for reading (it is stored as compact JSON).

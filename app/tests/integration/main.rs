@@ -8,6 +8,7 @@ mod approvals;
 mod assignments;
 mod audit_chain;
 mod audit_checkpoints;
+mod audit_retention;
 mod audit_trail;
 mod audit_viewer;
 mod background_exports;

@@ -70,6 +70,7 @@ const SWEPT: &[(&str, &[&str])] = &[
 /// Writing endpoints that take no free text, and why they need no sweep.
 const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/settings/update_security", "numbers and choices"),
+    ("/api/audit/set_retention", "a number of days"),
     (
         "/api/settings/set_time_zone",
         "an IANA zone name from a list",

@@ -96,6 +96,7 @@ pub async fn list(
         next,
         verification: None,
         actors,
+        retention: None,
     })
 }
 

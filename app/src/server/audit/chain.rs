@@ -162,11 +162,21 @@ pub async fn workspaces(db: &Db) -> Result<Vec<WorkspaceId>, DomainError> {
         .collect()
 }
 
-/// A workspace's chain head: the last entry's place and hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A workspace's chain head: the last entry's place and hash (or the start a walk begins at).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Head {
     pub seq: i64,
     pub hash: String,
+}
+
+impl Head {
+    /// Before a workspace's first entry.
+    pub fn genesis() -> Self {
+        Self {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+        }
+    }
 }
 
 /// Takes the workspace's head for an append, locking it until the transaction ends (a new
@@ -280,10 +290,7 @@ pub async fn head(
             seq: row.try_get("seq")?,
             hash: row.try_get("entry_hash")?,
         },
-        None => Head {
-            seq: 0,
-            hash: GENESIS.to_owned(),
-        },
+        None => Head::genesis(),
     })
 }
 

@@ -7,8 +7,9 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::chain::{self, Entry};
+use super::chain::{self, Entry, Head};
 use super::checkpoints;
+use super::retention;
 use super::walk::Checkpoint;
 use crate::model::WorkspaceId;
 use crate::server::platform::clock::Clock;
@@ -34,6 +35,9 @@ pub enum Line {
         /// The viewer's filters, as typed; absent for the whole trail.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         filter: Option<String>,
+        /// Where the chain starts when older entries were purged: the last purged entry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        purged_through: Option<Head>,
     },
     Checkpoint(Checkpoint),
     Entry(Box<Entry>),
@@ -76,6 +80,7 @@ pub async fn workspace(
         .await
         .map_err(DomainError::from)?;
     let head = chain::head(&mut tx, workspace).await?;
+    let base = retention::start(&mut tx, workspace).await?;
     let mut line = |value: &Line| -> Result<(), ExportError> {
         serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
@@ -87,13 +92,14 @@ pub async fn workspace(
         workspace: workspace.as_str().to_owned(),
         exported_at: clock.now_ms(),
         filter: None,
+        purged_through: Some(base.clone()).filter(|b| b.seq > 0),
     })?;
     for cp in checkpoints::of_workspace(&mut tx, workspace).await? {
         if cp.seq <= head.seq {
             line(&Line::Checkpoint(cp))?;
         }
     }
-    let (mut after, mut written) = (0, 0);
+    let (mut after, mut written) = (base.seq, 0);
     loop {
         let batch = chain::entries(&mut tx, workspace, after, head.seq, BATCH).await?;
         for entry in batch.iter() {

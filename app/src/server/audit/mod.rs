@@ -11,6 +11,7 @@ pub mod checkpoints;
 pub mod export;
 pub mod offline;
 pub mod refusals;
+pub mod retention;
 pub mod selection;
 pub mod signing;
 pub mod trail;

@@ -5,6 +5,7 @@
 
 use std::io::BufRead;
 
+use super::chain::Head;
 use super::export::{Line, FORMAT, VERSION};
 use super::signing::PublicKey;
 use super::walk::{Broken, Gaps, Proved, Walk};
@@ -40,21 +41,24 @@ fn format_error(line: usize, reason: impl Into<String>) -> OfflineError {
 /// Verifies the export read from `input` against `key`.
 pub fn verify(input: impl BufRead, key: &PublicKey) -> Result<Verified, OfflineError> {
     let mut lines = input.lines().enumerate();
-    let workspace = match lines.next() {
+    let (workspace, base) = match lines.next() {
         Some((_, text)) => match serde_json::from_str::<Line>(&text?) {
             Ok(Line::Header {
                 format,
                 version,
                 workspace,
+                purged_through,
                 ..
-            }) if format == FORMAT && (1..=VERSION).contains(&version) => workspace,
+            }) if format == FORMAT && (1..=VERSION).contains(&version) => {
+                (workspace, purged_through.unwrap_or_else(Head::genesis))
+            }
             _ => return Err(format_error(1, "not a Gatehouse audit export")),
         },
         None => return Err(format_error(1, "the file is empty")),
     };
     let mut checkpoints = Vec::new();
     let mut walk: Option<Walk> = None;
-    let (mut last_seq, mut complete) = (0, true);
+    let (mut last_seq, mut complete) = (base.seq, true);
     for (index, text) in lines {
         let number = index + 1;
         let line: Line = serde_json::from_str(&text?)
@@ -72,6 +76,7 @@ pub fn verify(input: impl BufRead, key: &PublicKey) -> Result<Verified, OfflineE
                         Walk::new(
                             &workspace,
                             Gaps::Allowed,
+                            base.clone(),
                             Some(key),
                             std::mem::take(&mut checkpoints),
                         )
@@ -86,7 +91,7 @@ pub fn verify(input: impl BufRead, key: &PublicKey) -> Result<Verified, OfflineE
     }
     let walk = match walk {
         Some(walk) => walk,
-        None => Walk::new(&workspace, Gaps::Allowed, Some(key), checkpoints)
+        None => Walk::new(&workspace, Gaps::Allowed, base, Some(key), checkpoints)
             .map_err(OfflineError::Broken)?,
     };
     let proved = walk.finish(None).map_err(OfflineError::Broken)?;

@@ -14,6 +14,7 @@ use futures::Stream;
 use super::chain::{self, Entry};
 use super::checkpoints;
 use super::export::{Line, FORMAT, VERSION};
+use super::retention;
 use super::selection::Selection;
 use crate::model::utc_datetime;
 use crate::permissions::keys::AuditRead;
@@ -104,6 +105,7 @@ pub async fn start(
     let workspace = grant.workspace().clone();
     let mut tx = grant.begin(db, false).await?;
     let head = chain::head(&mut tx, &workspace).await?;
+    let base = retention::start(&mut tx, &workspace).await?;
     let mut header = Vec::new();
     match format {
         Format::Csv => {
@@ -117,6 +119,7 @@ pub async fn start(
                 workspace: workspace.as_str().to_owned(),
                 exported_at: clock.now_ms(),
                 filter: Some(raw.to_owned()).filter(|r| !r.is_empty()),
+                purged_through: Some(base.clone()).filter(|b| b.seq > 0),
             };
             push_line(&mut header, &top)?;
             for cp in checkpoints::of_workspace(&mut tx, &workspace).await? {
@@ -134,7 +137,7 @@ pub async fn start(
         grant,
         selection,
         head: head.seq,
-        after: 0,
+        after: base.seq,
         rows: 0,
         header: Some(header),
         recorded,

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::chain;
 use super::checkpoints;
+use super::retention;
 use super::signing::PublicKey;
 use super::walk::{Broken, Gaps, Proved, Walk};
 use crate::model::WorkspaceId;
@@ -88,8 +89,10 @@ pub async fn workspace_chain(
         }));
     }
     let head = chain::head(&mut tx, workspace).await?;
+    let base = retention::start(&mut tx, workspace).await?;
     let checkpoints = checkpoints::of_workspace(&mut tx, workspace).await?;
-    let mut walk = match Walk::new(ws, Gaps::Break, key, checkpoints) {
+    let mut after = base.seq;
+    let mut walk = match Walk::new(ws, Gaps::Break, base, key, checkpoints) {
         Ok(walk) => walk,
         Err(broken) => return Ok(Err(broken)),
     };
@@ -98,7 +101,6 @@ pub async fn workspace_chain(
     let (send, mut batches) = tokio::sync::mpsc::channel::<Vec<chain::Entry>>(2);
     let (reading, upto) = (workspace.clone(), head.seq);
     let reader = tokio::spawn(async move {
-        let mut after = 0i64;
         loop {
             let batch = chain::entries(&mut tx, &reading, after, upto, BATCH).await?;
             let more = batch.len() as i64 == BATCH;

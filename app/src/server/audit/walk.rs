@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::chain::{self, Entry, Head, GENESIS};
+use super::chain::{self, Entry, Head};
 use super::signing::{checkpoint_message, PublicKey};
 
 /// A signed statement that a workspace's chain had, at `seq`, the entry whose hash is
@@ -72,6 +72,12 @@ pub struct Proved {
 pub struct Walk {
     workspace: String,
     gaps: Gaps,
+    /// Where the chain starts: the genesis, or the last entry purged.
+    base: Head,
+    /// Whether checkpoints are checked against a trusted key.
+    keyed: bool,
+    /// The start the trail's latest record of a purge names.
+    recorded_purge: Option<Head>,
     last: Head,
     /// Trusted checkpoints not yet reached, highest place first (so the next is at the end).
     ahead: Vec<Checkpoint>,
@@ -79,11 +85,13 @@ pub struct Walk {
 }
 
 impl Walk {
-    /// Starts a walk at the chain's beginning. Every checkpoint signed with `key` must hold its
-    /// signature; one signed with another key is counted and set aside.
+    /// Starts a walk at `base`: the chain's beginning, or after the entries purged. Every
+    /// checkpoint signed with `key` must hold its signature; one signed with another key is
+    /// counted and set aside.
     pub fn new(
         workspace: &str,
         gaps: Gaps,
+        base: Head,
         key: Option<&PublicKey>,
         checkpoints: Vec<Checkpoint>,
     ) -> Result<Self, Broken> {
@@ -109,10 +117,10 @@ impl Walk {
         Ok(Self {
             workspace: workspace.to_owned(),
             gaps,
-            last: Head {
-                seq: 0,
-                hash: GENESIS.to_owned(),
-            },
+            last: base.clone(),
+            base,
+            keyed: key.is_some(),
+            recorded_purge: None,
             ahead,
             proved,
         })
@@ -160,6 +168,9 @@ impl Walk {
             self.proved.checkpoints += 1;
             self.ahead.pop();
         }
+        if e.action == PURGED {
+            self.recorded_purge = e.after.as_deref().and_then(purged_through);
+        }
         self.last = Head { seq: e.seq, hash };
         self.proved.entries += 1;
         Ok(())
@@ -178,7 +189,31 @@ impl Walk {
                 let reason = "a signed checkpoint names an entry past the chain's end";
                 return Err(self.broken(Some(cp.seq), "", reason));
             }
+            if self.base.seq > 0 {
+                // The start itself is proved by the hashes up to a signed checkpoint, and
+                // must be the one the trail recorded when it purged.
+                if self.recorded_purge.as_ref() != Some(&self.base) {
+                    let reason = "the chain starts after a purge the trail does not record";
+                    return Err(self.broken(Some(self.base.seq), "", reason));
+                }
+                if self.keyed && self.proved.checkpoints == 0 {
+                    let reason = "entries were purged, and no signed checkpoint covers the rest";
+                    return Err(self.broken(Some(self.base.seq + 1), "", reason));
+                }
+            }
         }
         Ok(self.proved)
     }
+}
+
+/// The action of the trail's record of a purge.
+pub const PURGED: &str = "audit.purged";
+
+/// The start a purge's record names (its state after: `through_seq`, `through_hash`).
+fn purged_through(after: &str) -> Option<Head> {
+    let state: serde_json::Value = serde_json::from_str(after).ok()?;
+    Some(Head {
+        seq: state.get("through_seq")?.as_i64()?,
+        hash: state.get("through_hash")?.as_str()?.to_owned(),
+    })
 }
