@@ -10,6 +10,8 @@ pub struct AuditEntry {
     /// The actor's display name; `None` once their account is gone.
     pub actor: Option<String>,
     pub action: String,
+    /// The action in words ("Changed role").
+    pub label: String,
     pub target: String,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -49,6 +51,8 @@ pub struct AuditPage {
     /// People who appear in the workspace's trail, to filter by (id, name), on the newest
     /// page only.
     pub actors: Vec<(String, String)>,
+    /// The families of actions to filter by (value, label), on the newest page only.
+    pub families: Vec<(String, String)>,
     /// How long the trail is kept, on the newest page only.
     pub retention: Option<AuditRetention>,
 }

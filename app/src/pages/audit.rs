@@ -17,53 +17,8 @@ use crate::components::table::{DataTable, Pager};
 use crate::csrf_page::CsrfField;
 use crate::model::{
     utc_datetime, AuditEntry, AuditFilter, AuditRetention, ChainCheck, AUDIT_EXPORT_CSV_PATH,
-    AUDIT_EXPORT_PATH, AUDIT_FAMILIES, AUDIT_OUTCOMES,
+    AUDIT_EXPORT_PATH, AUDIT_OUTCOMES,
 };
-
-/// What an action code means, in words.
-fn action_label(action: &str) -> &str {
-    match action {
-        "role.create" => "Created role",
-        "role.update" => "Changed role",
-        "role.delete" => "Deleted role",
-        "role.assign" => "Gave a role",
-        "role.unassign" => "Took a role away",
-        "invitation.create" => "Invited",
-        "team.create" => "Created team",
-        "team.add_member" => "Added to team",
-        "team.remove_member" => "Took out of team",
-        "team.delete" => "Deleted team",
-        "department.create" => "Created department",
-        "department.delete" => "Deleted department",
-        "department.set_member" => "Moved to a department",
-        "sod.add" => "Kept permissions apart",
-        "sod.remove" => "Stopped keeping permissions apart",
-        "sign_in.succeeded" => "Signed in",
-        "sign_in.failed" => "Sign-in failed",
-        "sign_in.locked" => "Sign-in while locked",
-        "sign_in.network" => "Sign-in from a network kept out",
-        "sign_in.hours" => "Sign-in outside login hours",
-        "account.locked" => "Account locked",
-        "account.unlocked" => "Account unlocked",
-        "password.changed" => "Changed password",
-        "password.reset" => "Reset password by mail",
-        "member.deactivate" => "Deactivated",
-        "member.reactivate" => "Reactivated",
-        "member.sign_out" => "Signed out everywhere here",
-        "session.revoked" => "Ended sessions",
-        "second_factor.failed" => "Wrong second-factor code",
-        "second_factor.added" => "Added a second factor",
-        "second_factor.removed" => "Removed a second factor",
-        "second_factor.replaced" => "Replaced a second factor",
-        "second_factor.recovery_codes" => "New recovery codes",
-        "permission.refused" => "Refused: missing permission",
-        "bulk.refused" => "Refused: bulk action",
-        "export.refused" => "Refused: export",
-        "export.started" => "Exported",
-        "file.download" => "Downloaded a file",
-        other => other,
-    }
-}
 
 /// The viewer's filters as they stand in the address.
 fn filter_from(query: &ParamsMap) -> AuditFilter {
@@ -130,7 +85,7 @@ pub fn AuditPage() -> impl IntoView {
                             {first.then(|| chain_status(page.verification))}
                             <section class="card">
                                 <div class="toolbar">
-                                    {filters(&filter, page.actors)}
+                                    {filters(&filter, page.actors, page.families)}
                                     <div class="toolbar-actions">{export}</div>
                                 </div>
                                 <DataTable
@@ -154,7 +109,11 @@ pub fn AuditPage() -> impl IntoView {
 
 /// The filter form: a plain GET, so a filtered view is an address and works without
 /// JavaScript.
-fn filters(filter: &AuditFilter, actors: Vec<(String, String)>) -> AnyView {
+fn filters(
+    filter: &AuditFilter,
+    actors: Vec<(String, String)>,
+    families: Vec<(String, String)>,
+) -> AnyView {
     let actor = filter.actor.clone();
     let action = filter.action.clone();
     let outcome = filter.outcome.clone();
@@ -171,10 +130,11 @@ fn filters(filter: &AuditFilter, actors: Vec<(String, String)>) -> AnyView {
             view! { <option value=id selected=selected>{name}</option> }
         })
         .collect_view();
-    let families = AUDIT_FAMILIES
-        .iter()
+    let families = families
+        .into_iter()
         .map(|(value, label)| {
-            view! { <option value=*value selected=*value == action>{*label}</option> }
+            let selected = value == action;
+            view! { <option value=value selected=selected>{label}</option> }
         })
         .collect_view();
     view! {
@@ -317,12 +277,12 @@ fn entry_row(e: AuditEntry) -> AnyView {
             <td class="muted" title=format!("Entry #{} · {}", e.seq, e.entry_hash)>{utc_datetime(e.at_ms)}</td>
             <td>{who}</td>
             <td data-action=e.action.clone() data-outcome=outcome>
-                {action_label(&e.action).to_owned()}
+                {e.label.clone()}
                 {(outcome != "done").then(|| view! { <span class="badge badge-danger">{outcome.clone()}</span> })}
                 {(count > 1).then(|| view! { <span class="muted">{format!(" ×{count}")}</span> })}
                 {e.reason.map(|r| view! { <div class="muted">{r}</div> })}
             </td>
-            <td class="strong">{e.target}</td>
+            <td class="strong target">{e.target}</td>
             <td class="muted" title=e.user_agent.unwrap_or_default()>{e.ip.unwrap_or_default()}</td>
             <td class="cell-wrap">
                 {change.map(|(before, after)| view! {

@@ -3,10 +3,11 @@
 
 use sqlx::Row;
 
-use crate::model::{AuditEntry, AuditPage, RecordChange};
+use crate::model::{AuditEntry, AuditPage, RecordChange, AUDIT_FAMILIES};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::audit::append::{append, Acting, Actor, Event, Outcome};
+use crate::server::audit::labels;
 use crate::server::audit::selection::Selection;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -95,6 +96,13 @@ pub async fn list(
         entries,
         next,
         verification: None,
+        families: match before {
+            Some(_) => Vec::new(),
+            None => AUDIT_FAMILIES
+                .iter()
+                .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+                .collect(),
+        },
         actors,
         retention: None,
     })
@@ -111,6 +119,7 @@ const ENTRIES: &str = "SELECT a.id, a.created_at, a.action, a.target, a.before_s
 
 fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
     let target: String = r.try_get("target")?;
+    let action: String = r.try_get("action")?;
     let before: Option<String> = r.try_get("before_state")?;
     let after: Option<String> = r.try_get("after_state")?;
     // A deleted role, team or department (and an invitation) is named by the state
@@ -125,7 +134,8 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
         id: r.try_get("id")?,
         at_ms: r.try_get("created_at")?,
         actor: r.try_get("actor")?,
-        action: r.try_get("action")?,
+        label: labels::action_label(&action).to_owned(),
+        action,
         target: name.unwrap_or(target),
         before,
         after,

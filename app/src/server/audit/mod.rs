@@ -9,6 +9,7 @@ pub mod append;
 pub mod chain;
 pub mod checkpoints;
 pub mod export;
+pub mod labels;
 pub mod offline;
 pub mod refusals;
 pub mod retention;
