@@ -30,6 +30,7 @@ use crate::pages::{
     reset_password::ResetPasswordPage,
     role_editor::RoleEditorPage,
     roles::RolesPage,
+    security::SecurityPage,
     sessions::SessionsPage,
     settings::SettingsPage,
     sign_in::SecondFactorPage,
@@ -129,6 +130,7 @@ lazy_pages! {
     GroupsRoute => GroupsPage,
     RolesRoute => RolesPage,
     AuditRoute => AuditPage,
+    SecurityRoute => SecurityPage,
     RoleEditorRoute => RoleEditorPage,
     SettingsRoute => SettingsPage,
     InvitationRoute => InvitationPage,
@@ -188,6 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/new") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/:id") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

@@ -175,6 +175,10 @@ async function auditTrailHoldsSignInsAndKeepsForAWhile(page: Page) {
   await gotoHydrated(page, "/audit?action=settings.");
   await expect(page.locator("tbody td[data-action='settings.audit_retention']")).toHaveCount(1);
   await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", "/audit/export.csv?action=settings.");
+  await page.getByRole("link", { name: "Security events over time →" }).click();
+  await expect(page.locator("h1")).toHaveText("Security events");
+  await expect(page.locator("#failed-sign-ins-heading")).toHaveText("Failed sign-ins");
+  await expect(page.locator("[data-security='totals']")).toHaveText(/^\d+ lockouts, \d+ refused calls\. See them in the audit log$/);
 }
 
 /** Filtered to role changes, then exported: the file proves itself with the server's public key. */

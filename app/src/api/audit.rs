@@ -27,12 +27,24 @@ pub async fn list_audit(
         let kept = retention::of_workspace(&ctx.db, &grant).await?;
         page.retention = Some(crate::model::AuditRetention {
             days: kept.days,
-            purged_through: kept.purged_through,
-            purged_at: kept.purged_at,
+            summary: kept.summary(),
             editable: auth::optional::<keys::SettingsWrite>(&ctx).await?.is_some(),
         });
     }
     Ok(page)
+}
+
+/// `POST /api/audit/security` — the workspace's security events of the last 14 days (UTC):
+/// failed and refused sign-ins per day, by account and by address, lockouts and refused
+/// calls. Permission: `audit.read`.
+#[server(endpoint = "audit/security", client = crate::csrf_page::ApiClient)]
+pub async fn security_overview() -> Result<crate::model::SecurityOverview, AppError> {
+    use crate::permissions::keys;
+    use crate::server::audit::security;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    Ok(security::overview(&ctx.db, &ctx.clock, &grant).await?)
 }
 
 /// `POST /api/audit/set_retention` — how many days the workspace keeps its trail (30 to 3650;

@@ -61,9 +61,9 @@ pub struct AuditPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRetention {
     pub days: i64,
-    /// The last purged entry's place (0: nothing purged yet), and when.
-    pub purged_through: i64,
-    pub purged_at: Option<i64>,
+    /// The rule and the last purge, in words (written on the server: the words stay out of
+    /// every visitor's first download).
+    pub summary: String,
     /// Whether the caller may change it (`settings.write`).
     pub editable: bool,
 }
@@ -156,3 +156,19 @@ pub const AUDIT_FAMILIES: &[(&str, &str)] = &[
     ("ticket.", "Tickets"),
     ("document.", "Documents"),
 ];
+
+/// Security events of the last days, for the security page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    /// Failed and refused sign-in steps, per day.
+    pub days: Vec<super::Bar>,
+    /// What the chart shows, in words.
+    pub description: String,
+    pub failed_sign_ins: i64,
+    /// The accounts and addresses they came for or from, most first: (name or address, count).
+    pub by_account: Vec<(String, i64)>,
+    pub by_address: Vec<(String, i64)>,
+    pub lockouts: i64,
+    /// Refused calls of signed-in members (missing keys, bulk work, exports).
+    pub refusals: i64,
+}

@@ -61,6 +61,7 @@ pub fn AuditPage() -> impl IntoView {
             title="Audit log"
             lead="Who changed what, when: access, settings and records, with the state before and after."
         />
+        <p><a href="/audit/security">"Security events over time →"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
                 let user = current.await.ok().flatten();
@@ -78,7 +79,7 @@ pub fn AuditPage() -> impl IntoView {
                             let csv = with_filter(AUDIT_EXPORT_CSV_PATH, &filter);
                             view! {
                                 <a class="btn" href=csv download="">"Export CSV"</a>
-                                <a class="btn" href=ndjson download="" title="With the chain's hashes and signed checkpoints: server audit verify-export proves it">"Export NDJSON"</a>
+                                <a class="btn" href=ndjson download="">"Export NDJSON"</a>
                             }
                         });
                         view! {
@@ -209,23 +210,10 @@ fn chain_status(check: Option<ChainCheck>) -> AnyView {
 /// How long the trail is kept and its last purge; the form for whoever may change it.
 fn retention_card(r: AuditRetention, keep: ServerAction<SetAuditRetention>) -> AnyView {
     let value = keep.value();
-    let purged = match (r.purged_through, r.purged_at) {
-        (n, Some(at)) if n > 0 => format!(
-            "Entries up to #{n} were purged on {}; the hashes from there to a signed checkpoint prove where the trail now starts.",
-            utc_datetime(at)
-        ),
-        _ => "Nothing has been purged yet.".to_owned(),
-    };
     view! {
         <section class="card" aria-labelledby="retention-heading" data-retention=r.days>
             <h2 id="retention-heading">"Retention"</h2>
-            <p>
-                {format!(
-                    "Entries are kept for {} days. Older ones are purged once a day, only up to a place a signed checkpoint still lies beyond, so what remains stays provable. ",
-                    r.days
-                )}
-                {purged}
-            </p>
+            <p>{r.summary}</p>
             {r.editable.then(|| view! {
                 <ActionForm action=keep attr:class="form inline-form" attr:novalidate=true>
                     <CsrfField />

@@ -33,6 +33,7 @@ pub mod reset_password;
 pub mod role_editor;
 pub mod roles;
 pub mod sales_terms;
+pub mod security;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;

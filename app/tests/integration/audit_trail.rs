@@ -10,7 +10,7 @@ use app::server::access::grants;
 use app::server::access::refusals::Refusals;
 use app::server::audit::append::Origin;
 use app::server::audit::selection::Selection;
-use app::server::audit::{refusals, verify};
+use app::server::audit::{refusals, security, verify};
 use app::server::identity::accounts;
 use app::server::identity::authentication;
 use app::server::identity::passwords::Password;
@@ -234,5 +234,26 @@ async fn sign_ins_password_changes_and_refusals_join_the_chain() {
             ),
             "{label}"
         );
+
+        // The security page's figures come from the same entries.
+        let events = security::overview(&t.db, &f.clock, &read).await.unwrap();
+        assert_eq!(events.days.len(), 14, "{label}");
+        assert_eq!(
+            events.days.last().map(|d| d.value),
+            Some(1),
+            "{label}: today"
+        );
+        assert_eq!(events.failed_sign_ins, 1, "{label}");
+        assert_eq!(
+            events.by_account,
+            [("Grace Hopper".to_owned(), 1)],
+            "{label}"
+        );
+        assert_eq!(
+            events.by_address,
+            [("203.0.113.7".to_owned(), 1)],
+            "{label}"
+        );
+        assert_eq!((events.refusals, events.lockouts), (40, 0), "{label}");
     }
 }

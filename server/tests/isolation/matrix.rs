@@ -212,6 +212,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ),
     ("/api/audit/list", &[("before", Text(""))]),
     ("/api/audit/set_retention", &[("days", Text("90"))]),
+    ("/api/audit/security", &[]),
     ("/api/teams/overview", &[]),
     ("/api/teams/create_team", &[("name", Text("Planted team"))]),
     ("/api/teams/delete_team", &[("team_id", Team)]),

@@ -13,6 +13,7 @@ pub mod labels;
 pub mod offline;
 pub mod refusals;
 pub mod retention;
+pub mod security;
 pub mod selection;
 pub mod signing;
 pub mod trail;

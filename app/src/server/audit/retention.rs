@@ -54,6 +54,26 @@ pub struct Kept {
     pub purged_at: Option<i64>,
 }
 
+impl Kept {
+    /// The rule and the last purge, in words, for the audit page.
+    pub fn summary(&self) -> String {
+        let purged = match self.purged_at {
+            Some(at) if self.purged_through > 0 => format!(
+                "Entries up to #{} were purged on {}; the hashes from there to a signed \
+                 checkpoint prove where the trail now starts.",
+                self.purged_through,
+                crate::model::utc_datetime(at)
+            ),
+            _ => "Nothing has been purged yet.".to_owned(),
+        };
+        format!(
+            "Entries are kept for {} days. Older ones are purged once a day, only up to a place \
+             a signed checkpoint still lies beyond, so what remains stays provable. {purged}",
+            self.days
+        )
+    }
+}
+
 pub async fn kept(
     conn: &mut sqlx::AnyConnection,
     workspace: &WorkspaceId,

@@ -6,4 +6,4 @@ pub mod ageing;
 pub mod dashboard;
 mod period;
 pub mod sales;
-mod weeks;
+pub(crate) mod weeks;
