@@ -158,22 +158,11 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         state.ctx.clock.clone(),
         audit_key,
     ));
-    let refusals = state.ctx.refusals.clone();
-    let recorder = tokio::spawn(record_refusals(
-        db.clone(),
-        state.ctx.clock.clone(),
-        refusals.clone(),
-    ));
     let served = serve(listener, state, shutdown::signal()).await;
     sweeper.abort();
     forgetter.abort();
     collector.abort();
     notary.abort();
-    recorder.abort();
-    // The minute in progress too: a refusal counted is a refusal recorded.
-    if let Err(e) = app::server::audit::refusals::flush(&db, &refusals, None).await {
-        tracing::error!(error = %e, "refusals could not be recorded at shutdown");
-    }
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -260,19 +249,32 @@ async fn sweep_orphaned_objects(db: Db, storage: app::server::files::storage::St
     }
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then finishes the requests in flight. Meanwhile each
+/// minute's refusals go to the trail once the minute is over; at the end the minute in
+/// progress does too — a refusal counted is a refusal recorded.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (db, refusals) = (state.ctx.db.clone(), state.ctx.refusals.clone());
+    let recorder = tokio::spawn(record_refusals(
+        db.clone(),
+        state.ctx.clock.clone(),
+        refusals.clone(),
+    ));
     let app = router::build(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    recorder.abort();
+    if let Err(e) = app::server::audit::refusals::flush(&db, &refusals, None).await {
+        tracing::error!(error = %e, "refusals could not be recorded at shutdown");
+    }
+    served
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

@@ -14,6 +14,8 @@ use app::server::platform::testing;
 mod accounts;
 #[path = "http/audit_export.rs"]
 mod audit_export;
+#[path = "http/audit_trail.rs"]
+mod audit_trail;
 #[path = "http/authorization.rs"]
 mod authorization;
 #[path = "http/background_exports.rs"]

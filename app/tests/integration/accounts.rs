@@ -1,5 +1,6 @@
 //! Sign-up against real SQLite and PostgreSQL.
 
+use app::server::audit::append::Origin;
 use app::server::identity::accounts::{self, SignUp};
 use app::server::identity::authentication;
 use app::server::identity::passwords::{Hasher, Password};
@@ -193,7 +194,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
                     user,
                     &current,
                     &new,
-                    &app::server::audit::append::Origin::default(),
+                    &Origin::default(),
                 )
                 .await
             }
@@ -237,7 +238,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
                 &hasher,
                 "ada@example.com",
                 &Password::new("copper meadow signal violet"),
-                &app::server::audit::append::Origin::default(),
+                &Origin::default(),
             )
             .await
             .is_ok(),
@@ -250,7 +251,7 @@ async fn changing_a_password_checks_the_current_one_the_policy_and_recent_reuse(
                 &hasher,
                 "ada@example.com",
                 &Password::new("quiet lantern orbit mango"),
-                &app::server::audit::append::Origin::default(),
+                &Origin::default(),
             )
             .await
             .is_err(),

@@ -4,7 +4,7 @@
 //! the hash, and the viewer filters by outcome.
 
 use app::model::AuditFilter;
-use app::permissions::keys::{AuditRead, RolesWrite};
+use app::permissions::keys::{AuditRead, RolesWrite, TeamWrite};
 use app::server::access::audit;
 use app::server::access::grants;
 use app::server::access::refusals::Refusals;
@@ -17,6 +17,7 @@ use app::server::identity::passwords::Password;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture, TestDb, FIXTURE_PASSWORD};
+use app::server::workspace::members;
 
 /// (action, outcome, actor kind, ip, user agent, count, actor) of the workspace's entries of
 /// `family`, in chain order.
@@ -95,6 +96,24 @@ async fn sign_ins_password_changes_and_refusals_join_the_chain() {
                 "password.changed|done|person|203.0.113.7|Firefox/140|1|{0}|{0}",
                 grace.as_str()
             )],
+            "{label}"
+        );
+
+        // An admin deactivating and reactivating her: both in the trail, by the admin.
+        let team = f.grant::<TeamWrite>().await;
+        members::deactivate(&t.db, &f.clock, &team, &grace)
+            .await
+            .unwrap();
+        members::reactivate(&t.db, &f.clock, &team, &grace)
+            .await
+            .unwrap();
+        assert_eq!(
+            trail(&t, &f, "member.").await,
+            ["deactivate", "reactivate"].map(|verb| format!(
+                "member.{verb}|done|person|NULL|NULL|1|{}|{}",
+                f.owner.as_str(),
+                grace.as_str()
+            )),
             "{label}"
         );
 

@@ -69,9 +69,14 @@ async fn an_attachment_round_trips_on_every_database_and_store_sealed_or_not() {
             f.grant::<CustomersWrite>().await,
             f.grant::<CustomersRead>().await,
         );
+        // Serving a request from 203.0.113.9, as the download route's caller does.
         let held = grants::held(&f.db, &clock, &f.owner, &f.workspace)
             .await
-            .unwrap();
+            .unwrap()
+            .serving(
+                app::server::audit::append::Origin::new(Some("203.0.113.9".into()), Some("test")),
+                app::server::access::refusals::Refusals::default(),
+            );
         let dir = tempfile::tempdir().unwrap();
         for key in [None, Some(FileKey::from_base64(KEY).unwrap())] {
             for storage in storages(dir.path(), key.clone()) {
@@ -127,17 +132,9 @@ async fn an_attachment_round_trips_on_every_database_and_store_sealed_or_not() {
                     assert!(at_rest.as_ref() == body.as_slice(), "{label}");
                 }
 
-                attachments::record_download(
-                    &f.db,
-                    &clock,
-                    &held,
-                    &found,
-                    Some("203.0.113.9"),
-                    Some("test"),
-                    Some("bytes=0-9"),
-                )
-                .await
-                .unwrap();
+                attachments::record_download(&f.db, &clock, &held, &found, Some("bytes=0-9"))
+                    .await
+                    .unwrap();
                 let logged = t
                     .rows_as_text(&format!(
                         "SELECT user_id, ip, range_asked, file_name FROM file_downloads \

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use app::permissions::keys::SettingsWrite;
 use app::server::access::grants::{self, Grant};
+use app::server::audit::append::Origin;
 use app::server::identity::accounts;
 use app::server::identity::authentication::{self, NETWORK_DENIED};
 use app::server::identity::passwords::Password;
@@ -154,7 +155,7 @@ async fn an_allow_list_decides_sign_in(
         &f.hasher,
         "ada@example.com",
         &Password::new("wrong horse battery staple"),
-        &app::server::audit::append::Origin::new(Some("198.51.100.1".into()), None),
+        &Origin::new(Some("198.51.100.1".into()), None),
     )
     .await
     .unwrap_err();

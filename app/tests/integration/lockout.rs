@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use app::model::SecuritySettings;
 use app::permissions::keys::{SettingsWrite, TeamRead, TeamWrite};
+use app::server::audit::append::Origin;
 use app::server::identity::authentication::{self, WRONG_CREDENTIALS};
 use app::server::identity::passwords::Password;
 use app::server::platform::clock::Clock;
@@ -49,7 +50,7 @@ async fn grace_signs_in(f: &Fixture, password: &'static str) -> Result<(), Domai
         &f.hasher,
         "grace@example.com",
         &Password::new(password),
-        &app::server::audit::append::Origin::new(Some("203.0.113.7".into()), None),
+        &Origin::new(Some("203.0.113.7".into()), None),
     )
     .await
     .map(drop)
@@ -113,7 +114,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
             &f.hasher,
             "nobody@example.com",
             &Password::new(PASSWORD),
-            &app::server::audit::append::Origin::default(),
+            &Origin::default(),
         )
         .await
         .unwrap_err();

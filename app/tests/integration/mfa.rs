@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use app::model::UserId;
 use app::model::{MfaPolicy, SecondFactorMethods, SecuritySettings};
+use app::server::audit::append::Origin;
 use app::server::identity::accounts::{self, SignUp};
 use app::server::identity::authentication;
 use app::server::identity::mfa;
@@ -294,7 +295,7 @@ async fn wrong_codes_count_towards_lockout_across_password_sign_ins() {
         let user = sign_up(&t.db, &clock, &hasher).await.user_id;
         let key = enrol_app(&t.db, &clock, &user).await;
         clock.advance(Duration::from_secs(30));
-        let ip = &app::server::audit::append::Origin::new(Some("203.0.113.9".into()), None);
+        let ip = &Origin::new(Some("203.0.113.9".into()), None);
         let password_step = || async {
             authentication::authenticate(
                 &t.db,

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use app::model::UserId;
+use app::server::audit::append::Origin;
 use app::server::identity::accounts::{self, SignUp};
 use app::server::identity::authentication;
 use app::server::identity::email_tokens::{
@@ -45,7 +46,7 @@ impl Resets<'_> {
             self.hasher,
             token,
             &password,
-            &app::server::audit::append::Origin::default(),
+            &Origin::default(),
         )
         .await
     }
@@ -63,7 +64,7 @@ impl Resets<'_> {
             self.hasher,
             "ada@example.com",
             &password,
-            &app::server::audit::append::Origin::default(),
+            &Origin::default(),
         )
         .await
         .is_ok()
@@ -147,7 +148,7 @@ async fn links_expire_and_die_with_a_password_change(r: &Resets<'_>, label: &str
         user,
         &old,
         &new,
-        &app::server::audit::append::Origin::default(),
+        &Origin::default(),
     )
     .await
     .unwrap();

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use app::server::audit::append::Origin;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::backends;
@@ -175,10 +176,10 @@ async fn people_list_and_revoke_only_their_own_sessions() {
             .unwrap();
         let err = sessions::revoke(
             &t.db,
-            &app::server::platform::clock::Clock::System,
+            &clock,
             &users[0],
             &bobs[0].handle,
-            &app::server::audit::append::Origin::default(),
+            &Origin::default(),
         )
         .await
         .unwrap_err();
@@ -186,15 +187,9 @@ async fn people_list_and_revoke_only_their_own_sessions() {
         assert!(store.load(&bob.id).await.unwrap().is_some(), "{label}");
 
         let phone = listed.iter().find(|s| !s.current).unwrap();
-        sessions::revoke(
-            &t.db,
-            &app::server::platform::clock::Clock::System,
-            &users[0],
-            &phone.handle,
-            &app::server::audit::append::Origin::default(),
-        )
-        .await
-        .unwrap();
+        sessions::revoke(&t.db, &clock, &users[0], &phone.handle, &Origin::default())
+            .await
+            .unwrap();
         assert!(
             store.load(&ada_phone.id).await.unwrap().is_none(),
             "{label}"
@@ -204,10 +199,10 @@ async fn people_list_and_revoke_only_their_own_sessions() {
         assert_eq!(
             sessions::revoke_others(
                 &t.db,
-                &app::server::platform::clock::Clock::System,
+                &clock,
                 &users[0],
                 Some(ada_laptop.id),
-                &app::server::audit::append::Origin::default()
+                &Origin::default()
             )
             .await
             .unwrap(),
@@ -219,5 +214,21 @@ async fn people_list_and_revoke_only_their_own_sessions() {
             "{label}"
         );
         assert!(store.load(&bob.id).await.unwrap().is_some(), "{label}");
+        // Ada's two revocations are in her workspace's trail; the refused one left nothing.
+        let revoked = t
+            .strings(&format!(
+                "SELECT actor_ref FROM audit_log WHERE action = 'session.revoked' \
+                 AND target = '{}'",
+                users[0].as_str()
+            ))
+            .await;
+        assert_eq!(revoked, [users[0].as_str(); 2], "{label}");
+        let bobs_trail = t
+            .strings(&format!(
+                "SELECT id FROM audit_log WHERE action = 'session.revoked' AND target = '{}'",
+                users[1].as_str()
+            ))
+            .await;
+        assert!(bobs_trail.is_empty(), "{label}");
     }
 }

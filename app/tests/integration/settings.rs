@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use app::model::SecuritySettings;
 use app::server::access::grants;
+use app::server::audit::append::Origin;
 use app::server::identity::accounts::{self, SignUp};
 use app::server::identity::authentication::SignedIn;
 use app::server::identity::passwords::{Hasher, Password};
@@ -251,7 +252,7 @@ async fn the_workspace_policy_applies_to_changes_and_the_strictest_one_wins() {
                 &w.owner.user_id,
                 &Password::new(PASSWORD),
                 &Password::new(new),
-                &app::server::audit::append::Origin::default(),
+                &Origin::default(),
             )
             .await
         };
@@ -319,7 +320,7 @@ async fn passwords_expire_with_fourteen_days_notice() {
             &w.owner.user_id,
             &Password::new(PASSWORD),
             &Password::new("copper meadow violin tundra"),
-            &app::server::audit::append::Origin::default(),
+            &Origin::default(),
         )
         .await
         .unwrap();

@@ -7,6 +7,7 @@ use app::model::UserId;
 use app::permissions::keys::TeamWrite;
 use app::permissions::Permission;
 use app::server::access::grants::{self, Grant};
+use app::server::audit::append::Origin;
 use app::server::identity::accounts::{self, SignUp};
 use app::server::identity::authentication::{self, SignedIn};
 use app::server::identity::passwords::{Hasher, Password};
@@ -121,7 +122,7 @@ impl World {
             &self.hasher,
             email,
             &Password::new(PASSWORD),
-            &app::server::audit::append::Origin::default(),
+            &Origin::default(),
         )
         .await
         .map(|checked| checked.who)

@@ -38,28 +38,14 @@ pub async fn download(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let user_agent = parts
-        .headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     let inline = shown.inline == Some(1);
     let work = async {
         let ctx = &state.ctx;
         let caller = auth::require_caller(ctx).await?;
         let id = FileId::from_client(&id).map_err(|_| AppError::NotFound)?;
         let found = attachments::find(&ctx.db, &caller.held, &id).await?;
-        let ip = auth::client_ip();
-        attachments::record_download(
-            &ctx.db,
-            &ctx.clock,
-            &caller.held,
-            &found,
-            ip.as_deref(),
-            user_agent.as_deref(),
-            range.as_deref(),
-        )
-        .await?;
+        attachments::record_download(&ctx.db, &ctx.clock, &caller.held, &found, range.as_deref())
+            .await?;
         respond(&state, &found, range.as_deref(), inline).await
     };
     match crate::request_scope::run(&state, parts, work).await {

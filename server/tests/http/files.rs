@@ -344,6 +344,14 @@ async fn a_file_downloads_byte_identical_and_cannot_run_as_the_app() {
         logged.iter().all(|row| row.contains("127.0.0.1")),
         "{logged:?}"
     );
+    // And each is in the workspace's trail, in the same shape as everything else there.
+    let trail =
+        s.db.strings(&format!(
+            "SELECT outcome || '|' || ip FROM audit_log WHERE action = 'file.download' \
+             AND target = '{id}'"
+        ))
+        .await;
+    assert_eq!(trail, ["done|127.0.0.1"; 4]);
 
     // The name is shown as text on the customer's page, never as markup.
     let page = c

@@ -88,6 +88,15 @@ impl TestServer {
         }
         (&mut self.task).await.unwrap()
     }
+
+    /// Stops the server cleanly and keeps its database, to read what it left behind.
+    pub async fn shut_down(mut self) -> TestDb {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.unwrap().unwrap();
+        self.db
+    }
 }
 
 /// A client that keeps cookies, as a browser does.

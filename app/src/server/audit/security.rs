@@ -42,7 +42,7 @@ pub async fn overview(
     let since = (today - DAYS + 1) * DAY_MS;
     let mut tx = grant.begin(db, false).await?;
     let rows = sqlx::query(
-        "SELECT a.created_at, a.action, a.outcome, a.ip, COALESCE(a.count, 1) AS n, \
+        "SELECT a.created_at, a.action, a.ip, COALESCE(a.count, 1) AS n, \
          COALESCE(u.display_name, a.target) AS account FROM audit_log a \
          LEFT JOIN users u ON u.id = a.target \
          WHERE a.workspace_id = $1 AND a.created_at >= $2 \

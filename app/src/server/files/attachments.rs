@@ -183,16 +183,16 @@ async fn reach_holder<H: Holder>(
     ensure_reach(db, H::kind(), &grant, &record).await
 }
 
-/// Records a download: who, what, when, from where, and which part.
+/// Records a download: who, what, when, from where (the request `held` serves), and which
+/// part — in the file's log and in the trail.
 pub async fn record_download(
     db: &Db,
     clock: &Clock,
     held: &Held,
     file: &Found,
-    ip: Option<&str>,
-    user_agent: Option<&str>,
     range: Option<&str>,
 ) -> Result<(), DomainError> {
+    let origin = held.acting().origin.cloned().unwrap_or_default();
     let mut tx = db.begin_in(held.workspace(), true).await?;
     sqlx::query(
         "INSERT INTO file_downloads (id, workspace_id, file_id, file_name, user_id, ip, \
@@ -203,8 +203,12 @@ pub async fn record_download(
     .bind(file.summary.id.as_str())
     .bind(&file.summary.name)
     .bind(held.user().as_str())
-    .bind(ip)
-    .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+    .bind(origin.ip.as_deref())
+    .bind(
+        origin
+            .user_agent
+            .map(|ua| ua.chars().take(300).collect::<String>()),
+    )
     .bind(range)
     .bind(clock.now_ms())
     .execute(&mut *tx)
