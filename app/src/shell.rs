@@ -31,6 +31,7 @@ use crate::pages::{
     role_editor::RoleEditorPage,
     roles::RolesPage,
     security::SecurityPage,
+    sensitive_reads::SensitiveReadsPage,
     sessions::SessionsPage,
     settings::SettingsPage,
     sign_in::SecondFactorPage,
@@ -131,6 +132,7 @@ lazy_pages! {
     RolesRoute => RolesPage,
     AuditRoute => AuditPage,
     SecurityRoute => SecurityPage,
+    SensitiveReadsRoute => SensitiveReadsPage,
     RoleEditorRoute => RoleEditorPage,
     SettingsRoute => SettingsPage,
     InvitationRoute => InvitationPage,
@@ -191,6 +193,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit/sensitive") view={Lazy::<SensitiveReadsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/new") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/:id") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

@@ -70,3 +70,21 @@ pub async fn record_history(target: String) -> Result<Vec<crate::model::RecordCh
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     Ok(audit::history(&ctx.db, &grant, target.trim()).await?)
 }
+
+/// `POST /api/audit/sensitive_reads` — who was shown sensitive fields (tax ids, payment
+/// references, licence keys), one row per person, record, field and UTC day, newest first, a
+/// page after row `before` (empty: the newest page, with the people to filter by), narrowed by
+/// `filter` (a person's id; a record's id or its page's). Names records, never values.
+/// Permission: `audit.read`.
+#[server(endpoint = "audit/sensitive_reads", client = crate::csrf_page::ApiClient)]
+pub async fn sensitive_reads(
+    before: String,
+    filter: Option<crate::model::SensitiveReadFilter>,
+) -> Result<crate::model::SensitiveReadPage, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{records::sensitive_reads, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    let before = Some(before.trim()).filter(|b| !b.is_empty());
+    Ok(sensitive_reads::list(&ctx.db, &grant, &filter.unwrap_or_default(), before).await?)
+}

@@ -19,6 +19,7 @@ mod payments;
 mod products;
 mod reports;
 mod security;
+mod sensitive_reads;
 mod tickets;
 
 pub use audit::*;
@@ -36,6 +37,7 @@ pub use payments::*;
 pub use products::*;
 pub use reports::*;
 pub use security::*;
+pub use sensitive_reads::*;
 pub use tickets::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -61,7 +61,11 @@ pub fn AuditPage() -> impl IntoView {
             title="Audit log"
             lead="Who changed what, when: access, settings and records, with the state before and after."
         />
-        <p><a href="/audit/security">"Security events over time →"</a></p>
+        <p>
+            <a href="/audit/security">"Security events over time →"</a>
+            " · "
+            <a href="/audit/sensitive">"Who saw sensitive data →"</a>
+        </p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
                 let user = current.await.ok().flatten();

@@ -437,7 +437,7 @@ fn CustomerDetail(
         {tags_form}
         {edit}
         {remove}
-        <HistoryCard target=customer.id.as_str().to_owned() />
+        <HistoryCard target=customer.id.as_str().to_owned() sensitive=true />
     }
 }
 

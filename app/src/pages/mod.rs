@@ -34,6 +34,7 @@ pub mod role_editor;
 pub mod roles;
 pub mod sales_terms;
 pub mod security;
+pub mod sensitive_reads;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;

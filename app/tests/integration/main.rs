@@ -42,6 +42,7 @@ mod role_deletion;
 mod roles;
 mod row_security;
 mod sales_terms;
+mod sensitive_reads;
 mod sessions;
 mod settings;
 mod support;

@@ -119,7 +119,7 @@ fn LicenceView(
             <p><a href="/licences">"← All licences"</a></p>
         </section>
         {edit}
-        <HistoryCard target=history_id />
+        <HistoryCard target=history_id sensitive=true />
     }
 }
 

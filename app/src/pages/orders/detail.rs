@@ -183,7 +183,7 @@ fn OrderView(
         {payments}
         <AttachmentsCard holder=FileHolder::Order record=history_id.clone() />
         {edit}
-        <HistoryCard target=history_id />
+        <HistoryCard target=history_id sensitive=true />
     }
 }
 

@@ -70,16 +70,7 @@ pub async fn list(
     let rows = sql.query().fetch_all(&mut *tx).await?;
     let actors = match before {
         Some(_) => Vec::new(),
-        None => sqlx::query(
-            "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
-             WHERE m.workspace_id = $1 ORDER BY u.display_name, u.id",
-        )
-        .bind(grant.workspace().as_str())
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
-        .collect::<Result<_, sqlx::Error>>()?,
+        None => people(&mut tx, grant).await?,
     };
     tx.commit().await?;
     let mut entries = rows
@@ -106,6 +97,23 @@ pub async fn list(
         actors,
         retention: None,
     })
+}
+
+/// The workspace's people, to filter a log by: (id, name), by name.
+pub async fn people(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<keys::AuditRead>,
+) -> Result<Vec<(String, String)>, DomainError> {
+    Ok(sqlx::query(
+        "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 ORDER BY u.display_name, u.id",
+    )
+    .bind(grant.workspace().as_str())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
+    .collect::<Result<_, sqlx::Error>>()?)
 }
 
 /// The columns of an entry and the names of what it is about.

@@ -96,6 +96,11 @@ impl<K: Key> Grant<K> {
         self.access.permissions.contains(other)
     }
 
+    /// The time by the clock of the request the grant serves.
+    pub fn now_ms(&self) -> i64 {
+        self.request.clock.now_ms()
+    }
+
     pub fn restrictions(&self) -> Restrictions {
         self.access.restrictions
     }

@@ -13,6 +13,9 @@ pub struct RecordKind {
     pub table: &'static str,
     /// One record, in words ("customer").
     pub noun: &'static str,
+    /// The address of the pages that show its records (`/customers`, then `/{id}`); for a kind
+    /// shown on its parent's page (payments on their order's), the parent's.
+    pub path: &'static str,
     /// The alias the kit's clauses use for the table.
     pub alias: &'static str,
     pub resource: Resource,
@@ -50,6 +53,8 @@ pub enum Reach {
 #[derive(Debug)]
 pub struct Sensitive {
     pub field: &'static str,
+    /// The field in words, for the sensitive-data access log ("tax id").
+    pub label: &'static str,
     pub key: Permission,
 }
 

@@ -27,6 +27,7 @@ pub mod products;
 pub mod quotes;
 pub mod rows;
 pub mod scope;
+pub mod sensitive_reads;
 pub mod sql;
 pub mod tickets;
 pub mod version;

@@ -35,6 +35,7 @@ use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
 use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::scope::scope_filter;
+use crate::server::records::sensitive_reads::{self, Shown};
 use crate::server::records::sql::Sql;
 use crate::server::records::version;
 use crate::server::records::{history, pages, rows};
@@ -43,6 +44,7 @@ use crate::server::records::{history, pages, rows};
 pub const KIND: RecordKind = RecordKind {
     table: "customers",
     noun: "customer",
+    path: "/customers",
     alias: "c",
     resource: Resource::Customers,
     sorts: &crate::model::CUSTOMER_SORTS,
@@ -53,6 +55,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[Sensitive {
         field: "tax_id",
+        label: "tax id",
         key: Permission::CustomersSensitive,
     }],
     versioned: true,
@@ -140,6 +143,7 @@ pub async fn list(
     tags::attach(&mut tx, grant, &mut items).await?;
     let choices = filter_choices::for_grant(&mut tx, grant).await?;
     tx.commit().await?;
+    note_tax_ids(db, grant, &items).await?;
     Ok(CustomerPage {
         items,
         next,
@@ -191,6 +195,20 @@ pub async fn count(db: &Db, grant: &Grant<keys::CustomersRead>) -> Result<i64, D
     Ok(n)
 }
 
+/// Records the tax ids `customers` show in the sensitive-data access log.
+async fn note_tax_ids(
+    db: &Db,
+    grant: &Grant<keys::CustomersRead>,
+    customers: &[Customer],
+) -> Result<(), DomainError> {
+    let shown: Vec<Shown<'_>> = customers
+        .iter()
+        .filter(|c| c.tax_id.as_deref().is_some_and(|t| !t.is_empty()))
+        .map(|c| Shown::own(c.id.as_str()))
+        .collect();
+    sensitive_reads::note(db, grant, &KIND, "tax_id", &shown).await
+}
+
 async fn find<K: Key>(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<K>,
@@ -212,6 +230,7 @@ pub async fn get(
     let mut tx = grant.begin(db, false).await?;
     let customer = find(&mut tx, grant, id).await?;
     tx.commit().await?;
+    note_tax_ids(db, grant, std::slice::from_ref(&customer)).await?;
     Ok(customer)
 }
 

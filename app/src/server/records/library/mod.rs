@@ -23,6 +23,7 @@ use crate::server::records::{history, rows, version};
 pub const KIND: RecordKind = RecordKind {
     table: "documents",
     noun: "document",
+    path: "/documents",
     alias: "d",
     resource: Resource::Documents,
     sorts: &crate::model::DOCUMENT_SORTS,

@@ -26,6 +26,7 @@ use crate::server::records::documents;
 use crate::server::records::filter_choices;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
 use crate::server::records::listing::{self, ListParams, Listing};
+use crate::server::records::sensitive_reads::{self, Shown};
 use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
 
@@ -33,6 +34,7 @@ use crate::server::records::{history, numbering, rows, version};
 pub const KIND: RecordKind = RecordKind {
     table: "licences",
     noun: "licence",
+    path: "/licences",
     alias: "l",
     resource: Resource::Licences,
     sorts: &crate::model::LICENCE_SORTS,
@@ -43,6 +45,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[Sensitive {
         field: "licence_key",
+        label: "licence key",
         key: Permission::LicencesWrite,
     }],
     versioned: true,
@@ -194,6 +197,10 @@ pub async fn list(
         .map(|r| from_row(r, &today, shows_key))
         .collect::<Result<Vec<_>, _>>()?;
     let next = listing.cut(&mut items, |l| l.id.as_str().to_owned());
+    if shows_key {
+        let shown: Vec<Shown<'_>> = items.iter().map(|l| Shown::own(l.id.as_str())).collect();
+        sensitive_reads::note(db, grant, &KIND, "licence_key", &shown).await?;
+    }
     Ok(LicencePage {
         items,
         next,
@@ -229,6 +236,10 @@ pub async fn get(
     let mut tx = grant.begin(db, false).await?;
     let licence = find(&mut tx, grant, id, &today).await?;
     tx.commit().await?;
+    if KIND.shows(grant, "licence_key") {
+        let shown = [Shown::own(licence.id.as_str())];
+        sensitive_reads::note(db, grant, &KIND, "licence_key", &shown).await?;
+    }
     Ok(detail(grant, licence))
 }
 

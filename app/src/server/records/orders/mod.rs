@@ -28,6 +28,7 @@ use crate::server::records::{history, numbering, rows, version};
 pub const KIND: RecordKind = RecordKind {
     table: "orders",
     noun: "order",
+    path: "/orders",
     alias: "o",
     resource: Resource::Orders,
     sorts: &crate::model::ORDER_SORTS,

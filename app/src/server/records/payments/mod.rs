@@ -16,12 +16,14 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kind::{Reach, RecordKind, Sensitive};
 use crate::server::records::money::{Currency, Money};
+use crate::server::records::sensitive_reads::{self, Shown};
 use crate::server::records::{orders, rows};
 
 /// Payments, declared once for the record kit.
 pub const KIND: RecordKind = RecordKind {
     table: "payments",
     noun: "payment",
+    path: "/orders",
     alias: "pm",
     resource: Resource::Payments,
     sorts: &crate::model::PAYMENT_SORTS,
@@ -32,6 +34,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[Sensitive {
         field: "reference",
+        label: "payment reference",
         key: Permission::PaymentsRead,
     }],
     versioned: true,
@@ -151,6 +154,15 @@ pub async fn for_order(
         .iter()
         .map(|r| from_row(r, sensitive))
         .collect::<Result<Vec<_>, _>>()?;
+    let shown: Vec<Shown<'_>> = payments
+        .iter()
+        .filter(|p| sensitive && !p.reference.is_empty())
+        .map(|p| Shown {
+            record: p.id.as_str(),
+            page: order.as_str(),
+        })
+        .collect();
+    sensitive_reads::note(db, grant, &KIND, "reference", &shown).await?;
     let balance = Money::from_minor((total.minor() - paid.minor()).max(0), total.currency());
     Ok(OrderPayments {
         payments,

@@ -29,6 +29,7 @@ use crate::server::records::{history, rows};
 pub const KIND: RecordKind = RecordKind {
     table: "products",
     noun: "product",
+    path: "/products",
     alias: "p",
     resource: Resource::Products,
     sorts: &crate::model::PRODUCT_SORTS,

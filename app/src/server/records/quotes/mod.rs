@@ -29,6 +29,7 @@ use crate::server::records::{history, numbering, rows, version};
 pub const KIND: RecordKind = RecordKind {
     table: "quotes",
     noun: "quote",
+    path: "/quotes",
     alias: "q",
     resource: Resource::Quotes,
     sorts: &crate::model::QUOTE_SORTS,

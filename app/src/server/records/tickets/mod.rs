@@ -32,6 +32,7 @@ use crate::server::records::{history, numbering, rows, version};
 pub const KIND: RecordKind = RecordKind {
     table: "tickets",
     noun: "ticket",
+    path: "/tickets",
     alias: "tk",
     resource: Resource::Tickets,
     sorts: &crate::model::TICKET_SORTS,
