@@ -12,6 +12,8 @@ use app::permissions::keys::{
     PaymentsProcess, ProductsWrite,
 };
 use app::server::access::grants;
+use app::server::audit::retention;
+use app::server::audit::signing::AuditKey;
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
@@ -325,6 +327,20 @@ async fn the_log_pages(f: &Fixture, label: &str) {
     );
 }
 
+/// The log is kept as long as the trail: past the workspace's retention, the purge drops it.
+async fn the_log_follows_the_retention(t: &TestDb, f: &Fixture, label: &str) {
+    let public = AuditKey::generate().public();
+    retention::purge(&f.db, &f.clock, &public).await.unwrap();
+    assert!(!log(f, "", "").await.is_empty(), "{label}: still within");
+    f.clock.advance(Duration::from_secs(401 * 86_400));
+    retention::purge(&f.db, &f.clock, &public).await.unwrap();
+    assert!(
+        log(f, "", "").await.is_empty(),
+        "{label}: gone after 400 days"
+    );
+    assert_eq!(t.row_counts(&["sensitive_reads"]).await[0].1, 0, "{label}");
+}
+
 #[tokio::test]
 async fn sensitive_reads_are_logged_per_person_record_and_day() {
     for t in backends().await {
@@ -335,5 +351,6 @@ async fn sensitive_reads_are_logged_per_person_record_and_day() {
         payments_and_licences_are_logged(&f, label).await;
         the_log_is_confined(&f, label).await;
         the_log_pages(&f, label).await;
+        the_log_follows_the_retention(&t, &f, label).await;
     }
 }

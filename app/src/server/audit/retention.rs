@@ -171,11 +171,26 @@ pub struct Purged {
 pub async fn purge(db: &Db, clock: &Clock, key: &PublicKey) -> Result<Vec<Purged>, DomainError> {
     let mut purged = Vec::new();
     for workspace in chain::workspaces(db).await? {
+        purge_reads(db, clock, &workspace).await?;
         if let Some(p) = purge_workspace(db, clock, &workspace, key).await? {
             purged.push(p);
         }
     }
     Ok(purged)
+}
+
+/// Drops the sensitive-data access log's days older than the workspace keeps its trail. The
+/// log is not chained, so no checkpoint needs to cover what goes.
+async fn purge_reads(db: &Db, clock: &Clock, workspace: &WorkspaceId) -> Result<(), DomainError> {
+    let mut tx = db.begin_in(workspace, true).await?;
+    let older_than = clock.now_ms() - days(&mut tx, workspace).await? * DAY_MS;
+    sqlx::query("DELETE FROM sensitive_reads WHERE workspace_id = $1 AND last_at_ms < $2")
+        .bind(workspace.as_str())
+        .bind(older_than)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn purge_workspace(
