@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
-use app::permissions::keys::{CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
+use app::permissions::keys::{CustomersRead, CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::testing::{self, Fixture};
@@ -131,6 +131,10 @@ async fn victim(db: &Db) -> Victim {
     )
     .await
     .unwrap();
+    // The victim's own log of who saw the tax id: nothing a stranger may list.
+    customers::get(db, &f.grant::<CustomersRead>().await, &customer.id)
+        .await
+        .unwrap();
     let (contact, address) = victim_parts(db, &f, customer.id.as_str()).await;
     let product = victim_product(db, &f).await;
     let documents = victim_documents(db, &f, customer.id.as_str(), &product).await;
@@ -226,6 +230,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "imports",
         "import_problems",
         "data_exports",
+        "sensitive_reads",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -339,7 +344,9 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("Owner" | "Manager", "/api/licences/get") => Some(404),
         ("Staff" | "Guest", "/api/licences/get") => Some(403),
         (_, "/api/tickets/get") => Some(404),
-        ("nobody", "/api/library/get") => Some(401),
+        ("nobody", "/api/library/get" | "/api/audit/sensitive_reads") => Some(401),
+        ("Staff" | "Guest", "/api/audit/sensitive_reads") => Some(403),
+        (_, "/api/audit/sensitive_reads") => Some(200),
         (_, "/api/library/get") => Some(404),
         ("Guest", "/api/tickets/take") => Some(403),
         (_, "/api/tickets/take") => Some(404),
@@ -386,6 +393,12 @@ async fn form_calls(s: &TestServer, v: &Victim, callers: &Callers, label: &str) 
                 status != StatusCode::INTERNAL_SERVER_ERROR,
                 "{label}: {who} {path}: {body}"
             );
+            if path.starts_with("/api/audit/") {
+                assert!(
+                    !body.contains(&v.customer) && !body.contains("Grace Hopper"),
+                    "{label}: {who} read the victim's trail through {path}: {body}"
+                );
+            }
             let expected = expected_form_status(who, path);
             if let Some(expected) = expected {
                 assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");

@@ -460,6 +460,7 @@ async fn every_page_shows_it_as_text(
         role_page.as_str(),
         "/settings",
         "/audit",
+        "/audit/sensitive",
         "/account",
     ];
     let mut shown = Vec::new();

@@ -217,6 +217,10 @@ pub const RECORD_MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/approvals/pending_count", &[]),
     ("/api/audit/history", &[("target", Customer)]),
     (
+        "/api/audit/sensitive_reads",
+        &[("before", Text("")), ("filter[record]", Customer)],
+    ),
+    (
         "/api/approvals/approve",
         &[("id", Approval), ("comment", Text("Planted"))],
     ),
