@@ -12,6 +12,7 @@ use crate::pages::{
     account::AccountPage,
     approvals::ApprovalsPage,
     audit::AuditPage,
+    audit_views::AuditViewPage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     exports::ExportPage,
     forgot_password::ForgotPasswordPage,
@@ -30,8 +31,6 @@ use crate::pages::{
     reset_password::ResetPasswordPage,
     role_editor::RoleEditorPage,
     roles::RolesPage,
-    security::SecurityPage,
-    sensitive_reads::SensitiveReadsPage,
     sessions::SessionsPage,
     settings::SettingsPage,
     sign_in::SecondFactorPage,
@@ -131,8 +130,7 @@ lazy_pages! {
     GroupsRoute => GroupsPage,
     RolesRoute => RolesPage,
     AuditRoute => AuditPage,
-    SecurityRoute => SecurityPage,
-    SensitiveReadsRoute => SensitiveReadsPage,
+    AuditViewRoute => AuditViewPage,
     RoleEditorRoute => RoleEditorPage,
     SettingsRoute => SettingsPage,
     InvitationRoute => InvitationPage,
@@ -192,8 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/audit/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/audit/sensitive") view={Lazy::<SensitiveReadsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit/:view") view={Lazy::<AuditViewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/new") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/:id") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

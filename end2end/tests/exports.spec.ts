@@ -94,6 +94,23 @@ test("an export keeps the list's filters and leaves out the tax id without custo
   expect(marys).toContain("'=HYPERLINK");
   expect(marys).not.toContain("Not Mary's");
 
+  // Who was shown the tax id: the Owner (in the list, the export and on the page), not Mary,
+  // whose copies were masked.
+  await gotoHydrated(page, "/customers?q=babbage");
+  await page.getByRole("link", { name: "Babbage & Co" }).click();
+  await page.getByRole("link", { name: "Who was shown its sensitive fields →" }).click();
+  await expect(page.locator("h1")).toHaveText("Sensitive-data reads");
+  const reads = page.locator("tbody tr[data-read]");
+  await expect(reads).toHaveCount(1);
+  await expect(reads).toContainText("Ada Lovelace");
+  await expect(reads).toContainText("tax id");
+  expect(Number(await reads.locator("[data-reads]").getAttribute("data-reads"))).toBeGreaterThanOrEqual(3);
+  await page.screenshot({ path: "test-results/sensitive-reads.png", fullPage: true });
+  await reads.getByRole("link", { name: "Ada Lovelace" }).click();
+  await expect(page).toHaveURL(/\/audit\/sensitive\?person=[0-9a-f-]{36}$/);
+  await expect(page.getByLabel("Who")).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(page.locator("tbody tr[data-read]", { hasText: "Mary" })).toHaveCount(0);
+
   // The company logo, set in the settings, appears in everyone's top bar.
   await gotoHydrated(page, "/settings");
   const card = page.locator("section", { has: page.locator("#logo-heading") });

@@ -82,7 +82,7 @@ pub async fn sensitive_reads(
     filter: Option<crate::model::SensitiveReadFilter>,
 ) -> Result<crate::model::SensitiveReadPage, AppError> {
     use crate::permissions::keys;
-    use crate::server::{records::sensitive_reads, web::auth, web::context::server_context};
+    use crate::server::{audit::sensitive_reads, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     let before = Some(before.trim()).filter(|b| !b.is_empty());

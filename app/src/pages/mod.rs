@@ -6,6 +6,7 @@ pub mod account;
 pub mod approvals;
 pub mod attachments;
 pub mod audit;
+pub mod audit_views;
 pub mod customer_bulk;
 pub mod customer_parts;
 pub mod customers;

@@ -36,7 +36,6 @@ pub fn SensitiveReadsPage() -> impl IntoView {
             title="Sensitive-data reads"
             lead="Who was shown tax ids, payment references and licence keys: one row per person, record and day."
         />
-        <p><a href="/audit">"← Audit log"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -54,9 +53,9 @@ pub fn SensitiveReadsPage() -> impl IntoView {
                                 <DataTable
                                     columns=&["Day", "Who", "Record", "Field", "Reads", "Last read", "From"]
                                     rows
-                                    empty="No read matches."
+                                    empty="No entry matches."
                                 />
-                                <Pager next label="Older reads" name="Sensitive-data read pages" />
+                                <Pager next label="Older entries" name="Audit log pages" />
                             </section>
                         }
                         .into_any()
@@ -79,7 +78,7 @@ fn filters(filter: &SensitiveReadFilter, people: Vec<(String, String)>) -> AnyVi
         })
         .collect_view();
     view! {
-        <form method="get" action=PATH class="search-form" role="search" aria-label="Filter the reads">
+        <form method="get" action=PATH class="search-form" role="search" aria-label="Filter the audit log">
             <label for="reads-person" class="sr-only">"Who"</label>
             <select id="reads-person" name="person">
                 <option value="">"Anyone"</option>

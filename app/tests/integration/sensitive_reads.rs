@@ -13,6 +13,7 @@ use app::permissions::keys::{
 };
 use app::server::access::grants;
 use app::server::audit::retention;
+use app::server::audit::sensitive_reads::{self, PAGE_SIZE};
 use app::server::audit::signing::AuditKey;
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
@@ -22,7 +23,6 @@ use app::server::records::customers::{self, CustomerForm, ListQuery};
 use app::server::records::licences::{self, LicenceForm, TermsForm};
 use app::server::records::listing::ListParams;
 use app::server::records::payments::{self, actions};
-use app::server::records::sensitive_reads::{self, PAGE_SIZE};
 use app::server::records::{orders, products};
 
 use super::payments::{order_of_200, pay, START};

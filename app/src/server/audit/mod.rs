@@ -15,6 +15,7 @@ pub mod refusals;
 pub mod retention;
 pub mod security;
 pub mod selection;
+pub mod sensitive_reads;
 pub mod signing;
 pub mod trail;
 pub mod verifications;
