@@ -197,7 +197,8 @@ fn second_step_over() -> AppError {
 #[server(endpoint = "accounts/switch_workspace", client = crate::csrf_page::ApiClient)]
 pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
     use crate::server::{
-        web::auth, web::context::server_context, workspace::ip_rules, workspace::login_hours,
+        identity::last_sign_in, web::auth, web::context::server_context, workspace::ip_rules,
+        workspace::login_hours,
     };
     let ctx = server_context()?;
     let user = auth::require_user(&ctx).await?;
@@ -213,7 +214,15 @@ pub async fn switch_workspace(workspace_id: String) -> Result<(), AppError> {
         return Err(AppError::Conflict { message });
     }
     let session = auth::request_session().await?;
-    auth::switch_workspace(&session, &workspace).await
+    auth::switch_workspace(&session, &workspace).await?;
+    let mut conn = ctx
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::server::platform::error::DomainError::from)?;
+    let now = ctx.clock.now_ms();
+    Ok(last_sign_in::note(&mut conn, now, &user.id, &workspace).await?)
 }
 
 /// `POST /api/accounts/change_password` — needs the current password; the new one must meet

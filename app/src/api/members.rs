@@ -6,14 +6,17 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{Member, PendingInvitation, RoleOption};
 
-/// `POST /api/team/members` — the workspace's members. Permission: `team.read`.
+/// `POST /api/team/members` — the workspace's members with when each last signed in; with
+/// `inactive` (days, 1 to 3650, else 422 on `inactive`), only the active ones who have not
+/// signed in for that long: the inactive members' report. Permission: `team.read`.
 #[server(endpoint = "team/members", client = crate::csrf_page::ApiClient)]
-pub async fn list_members() -> Result<Vec<Member>, AppError> {
+pub async fn list_members(inactive: Option<String>) -> Result<Vec<Member>, AppError> {
     use crate::permissions::keys;
     use crate::server::{web::auth, web::context::server_context, workspace::members};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TeamRead>(&ctx).await?;
-    Ok(members::list(&ctx.db, &ctx.clock, &grant).await?)
+    let inactive = members::inactive_days(inactive.as_deref().unwrap_or_default())?;
+    Ok(members::list(&ctx.db, &ctx.clock, &grant, inactive).await?)
 }
 
 /// `POST /api/team/invitations` — open invitations. Permission: `team.read`.

@@ -154,6 +154,9 @@ pub struct Member {
     pub roles: Vec<MemberRole>,
     pub active: bool,
     pub joined_at_ms: i64,
+    /// When they last signed in to the workspace or switched to it; `None`: never since they
+    /// joined.
+    pub last_sign_in_ms: Option<i64>,
     /// Set while repeated failed sign-ins keep the account locked.
     pub locked_until_ms: Option<i64>,
     /// The caller themself: the page offers no actions against oneself.

@@ -1,5 +1,6 @@
 use crate::components::raw_text::Title;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::me;
 use crate::api::members::{
@@ -252,10 +253,22 @@ fn InvitationTable(
 
 #[component]
 fn Members(actions: TeamActions, can_write: bool) -> impl IntoView {
-    let list = Resource::new(move || actions.version(), |_| list_members());
+    let query = use_query_map();
+    let inactive = move || query.with(|q| q.get("inactive").unwrap_or_default());
+    let list = Resource::new(
+        move || (actions.version(), inactive()),
+        |(_, days)| list_members(Some(days)),
+    );
     view! {
         <section class="card" aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
+            // The inactive members' report: the same list, narrowed, with the same actions.
+            <form method="get" action="/team" class="search-form" aria-label="Inactive members">
+                <label for="inactive-days">"Not signed in for (days)"</label>
+                <input id="inactive-days" name="inactive" inputmode="numeric" maxlength=4 size=5 value=inactive />
+                <button type="submit" class="btn">"Show"</button>
+                {move || (!inactive().is_empty()).then(|| view! { <a href="/team">"Everyone"</a> })}
+            </form>
             <Suspense fallback=|| view! { <p class="muted">"Loading members…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -305,6 +318,7 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
                         {locked.clone().map(|l| view! { <span class="badge badge-danger">{l}</span> })}
                     </td>
                     <td class="muted">{utc_date(m.joined_at_ms)}</td>
+                    <td class="muted" data-last-sign-in="">{m.last_sign_in_ms.map_or_else(|| "Never".to_owned(), utc_date)}</td>
                     <td class="actions-cell">
                         <div class="row-actions">
                             {(manage && m.active)
@@ -351,7 +365,7 @@ fn MemberTable(items: Vec<Member>, actions: TeamActions, can_write: bool) -> imp
         .collect::<Vec<_>>();
     view! {
         <DataTable
-            columns=&["Name", "Email", "Roles", "Status", "Joined", ACTIONS]
+            columns=&["Name", "Email", "Roles", "Status", "Joined", "Last sign-in", ACTIONS]
             rows
             empty="No members."
         />

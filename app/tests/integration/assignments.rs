@@ -84,6 +84,7 @@ async fn an_assignment_adds_keys_until_its_last_day(
         &t.db,
         &f.clock,
         &f.grant::<app::permissions::keys::TeamRead>().await,
+        None,
     )
     .await
     .unwrap();

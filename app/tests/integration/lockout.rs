@@ -121,7 +121,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
         assert_eq!(message(unknown), expected, "{label}: unknown address");
 
         // The team page shows the lock; time lifts it.
-        let listed = members::list(&t.db, &clock, &f.grant::<TeamRead>().await)
+        let listed = members::list(&t.db, &clock, &f.grant::<TeamRead>().await, None)
             .await
             .unwrap();
         assert!(listed

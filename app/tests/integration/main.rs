@@ -22,6 +22,7 @@ mod exports;
 mod files;
 mod history;
 mod imports;
+mod inactive_members;
 mod ip_rules;
 mod library;
 mod licences;

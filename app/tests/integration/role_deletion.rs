@@ -165,7 +165,7 @@ async fn holders_move_with_their_expiry_and_the_role_goes(
     )
     .await
     .unwrap();
-    let listed = members::list(&t.db, &f.clock, &f.grant::<TeamRead>().await)
+    let listed = members::list(&t.db, &f.clock, &f.grant::<TeamRead>().await, None)
         .await
         .unwrap();
     let mut held: Vec<(String, Option<String>)> = listed

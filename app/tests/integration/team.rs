@@ -507,7 +507,7 @@ async fn deactivation_refuses_sign_in_and_guards_owners_and_oneself() {
             .grant::<app::permissions::keys::TeamRead>(&w.owner.user_id)
             .await
             .unwrap();
-        let listed = members::list(w.db(), &w.clock, &read).await.unwrap();
+        let listed = members::list(w.db(), &w.clock, &read, None).await.unwrap();
         assert_eq!(listed.len(), 3, "{label}");
         assert!(!listed.iter().find(|m| m.user_id == staff).unwrap().active);
         assert!(

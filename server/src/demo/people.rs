@@ -86,7 +86,7 @@ pub async fn ensure(
         support_team: support_team.id.as_str().to_owned(),
     };
     for &(name, email, role, team) in COLLEAGUES {
-        let members = members::list(db, clock, &team_read).await?;
+        let members = members::list(db, clock, &team_read, None).await?;
         let user = match members.iter().find(|m| m.email == email) {
             Some(member) => member.user_id.clone(),
             None => {

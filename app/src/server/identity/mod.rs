@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod authentication;
 pub mod email_tokens;
+pub mod last_sign_in;
 pub mod lockout;
 pub mod mfa;
 pub mod password_policy;

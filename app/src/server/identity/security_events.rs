@@ -136,6 +136,9 @@ pub async fn record(
     let Some(user) = subject.user else {
         return Ok(());
     };
+    if let (EventKind::SignedIn, Some(workspace)) = (kind, subject.workspace) {
+        super::last_sign_in::note(conn, at_ms, user, workspace).await?;
+    }
     let workspaces = match subject.workspace {
         Some(workspace) => vec![workspace.clone()],
         None => sqlx::query("SELECT workspace_id FROM memberships WHERE user_id = $1")

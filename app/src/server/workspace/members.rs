@@ -13,20 +13,47 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
-/// The workspace's members, active first, then by name. Needs `team.read`.
+const DAY_MS: i64 = 86_400_000;
+
+/// The inactive members' report's "not signed in for N days", as typed: empty for everyone,
+/// else a whole number of days from 1 to 3650.
+pub fn inactive_days(raw: &str) -> Result<Option<i64>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        days => days
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .map(Some)
+            .ok_or_else(|| {
+                DomainError::invalid("inactive", "Enter a number of days from 1 to 3650.")
+            }),
+    }
+}
+
+/// The workspace's members, active first, then by name; with `inactive`, only the active
+/// members who have not signed in for that many days (counted from when they joined if they
+/// never have). Needs `team.read`.
 pub async fn list(
     db: &Db,
     clock: &Clock,
     grant: &Grant<keys::TeamRead>,
+    inactive: Option<i64>,
 ) -> Result<Vec<Member>, DomainError> {
+    // Without the report, a cut-off no sign-in is older than.
+    let cutoff = inactive.map_or(i64::MAX, |days| clock.now_ms() - days * DAY_MS);
     let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, u.locked_until, m.deactivated_at, m.created_at \
-         FROM memberships m \
+        "SELECT u.id, u.display_name, u.email, u.locked_until, m.deactivated_at, m.created_at, \
+         m.last_sign_in_ms FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 \
+         AND ($2 = 0 OR (m.deactivated_at IS NULL \
+              AND COALESCE(m.last_sign_in_ms, m.created_at) < $3)) \
          ORDER BY CASE WHEN m.deactivated_at IS NULL THEN 0 ELSE 1 END, u.display_name, u.id \
          LIMIT 1000",
     )
     .bind(grant.workspace().as_str())
+    .bind(i64::from(inactive.is_some()))
+    .bind(cutoff)
     .fetch_all(db.pool())
     .await?;
     let roles = sqlx::query(
@@ -64,6 +91,7 @@ pub async fn list(
             roles: held,
             active: row.try_get::<Option<i64>, _>("deactivated_at")?.is_none(),
             joined_at_ms: row.try_get("created_at")?,
+            last_sign_in_ms: row.try_get("last_sign_in_ms")?,
             locked_until_ms: row
                 .try_get::<Option<i64>, _>("locked_until")?
                 .filter(|until| *until > clock.now_ms()),
