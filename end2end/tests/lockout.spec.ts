@@ -43,7 +43,7 @@ test("five wrong passwords lock an account, the right one is then refused alike,
 
   // The admin sees the lock and lifts it.
   await gotoHydrated(page, "/team");
-  const row = page.locator("#members-heading + * tr", { hasText: email });
+  const row = page.locator("#members-heading ~ * tr", { hasText: email });
   await expect(row).toContainText("Locked until");
   await row.getByRole("button", { name: "Unlock" }).click();
   await expect(row).not.toContainText("Locked until");

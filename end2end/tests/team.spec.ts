@@ -57,7 +57,7 @@ test("an invitee without an account joins from the mailed link in their own brow
 
   // The Owner sees the new member; the invitation is no longer pending.
   await gotoHydrated(page, "/team");
-  const row = page.locator("#members-heading + * tr", { hasText: email });
+  const row = page.locator("#members-heading ~ * tr", { hasText: email });
   await expect(row).toContainText("Staff");
   await expect(row).toContainText("Active");
   await expect(page.locator("#invitations-heading + *")).not.toContainText(email);
@@ -124,4 +124,31 @@ test("a revoked invitation's link stops working", async ({ page, browser }) => {
   await gotoHydrated(invitee, link);
   await expect(invitee.getByRole("alert")).toContainText("expired, was revoked or was already used");
   await theirs.close();
+});
+
+test("the team page shows when each member last signed in, and the inactive members' report narrows the list", async ({ page }) => {
+  // The report with a bad number of days answers 422, on purpose.
+  const console = watchConsole(page, [422]);
+  await signUp(page, `inactive+${Date.now()}@example.com`, "Ada Lovelace", "Inactive Check");
+  await gotoHydrated(page, "/team");
+  const today = new Date().toISOString().slice(0, 10);
+  const ada = page.locator("tbody tr", { hasText: "Ada Lovelace" });
+  await expect(ada.locator("[data-last-sign-in]")).toHaveText(today);
+
+  const days = page.getByLabel("Not signed in for (days)");
+  await days.fill("0");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/\/team\?inactive=0$/);
+  const members = page.locator("section", { has: page.locator("#members-heading") });
+  await expect(members.getByRole("alert")).toContainText("Enter a number of days from 1 to 3650.");
+
+  await days.fill("1");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/\/team\?inactive=1$/);
+  await expect(members).toContainText("No members.");
+  await expect(ada).toHaveCount(0);
+  await page.screenshot({ path: "test-results/inactive-report.png", fullPage: true });
+  await page.getByRole("link", { name: "Everyone" }).click();
+  await expect(ada).toBeVisible();
+  console.assertClean();
 });

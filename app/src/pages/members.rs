@@ -263,7 +263,7 @@ fn Members(actions: TeamActions, can_write: bool) -> impl IntoView {
         <section class="card" aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
             // The inactive members' report: the same list, narrowed, with the same actions.
-            <form method="get" action="/team" class="search-form" aria-label="Inactive members">
+            <form method="get" action="/team" class="search-form inactive-form" aria-label="Inactive members">
                 <label for="inactive-days">"Not signed in for (days)"</label>
                 <input id="inactive-days" name="inactive" inputmode="numeric" maxlength=4 size=5 value=inactive />
                 <button type="submit" class="btn">"Show"</button>
