@@ -153,6 +153,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         db.clone(),
         state.ctx.storage.clone(),
     ));
+    let reminder = tokio::spawn(remind_password_expiry(state.ctx.clone()));
     let notary = tokio::spawn(audit_cli::keep_proving(
         db.clone(),
         state.ctx.clock.clone(),
@@ -163,6 +164,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     forgetter.abort();
     collector.abort();
     notary.abort();
+    reminder.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -218,6 +220,22 @@ async fn record_refusals(db: Db, clock: Clock, refusals: app::server::access::re
             Ok(0) => {}
             Ok(n) => tracing::debug!(entries = n, "refusals recorded"),
             Err(e) => tracing::warn!(error = %e, "refusals not recorded yet; retrying"),
+        }
+    }
+}
+
+/// Mails the password expiry notices that are due (14, 3 and 1 days ahead), every ten minutes.
+async fn remind_password_expiry(ctx: app::server::web::context::ServerContext) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let (db, clock, mailer) = (&ctx.db, &ctx.clock, &ctx.mailer);
+        match app::server::identity::password_expiry::send_due(db, clock, mailer, &ctx.public_url)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sent = n, "password expiry notices mailed"),
+            Err(e) => tracing::warn!(error = %e, "password expiry notices not sent; retrying"),
         }
     }
 }

@@ -32,6 +32,7 @@ mod lockout;
 mod login_hours;
 mod mail;
 mod mfa;
+mod password_expiry;
 mod password_reset;
 mod payments;
 mod product_imports;

@@ -27,7 +27,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// Spoils one value of a valid form.
 type Breaker = Box<dyn Fn(&mut SettingsForm)>;
 
-fn form(s: &SecuritySettings) -> SettingsForm {
+pub(super) fn form(s: &SecuritySettings) -> SettingsForm {
     let opt = |n: Option<u16>| n.map(|n| n.to_string()).unwrap_or_default();
     SettingsForm {
         password_min_length: s.password_min_length.to_string(),

@@ -6,6 +6,7 @@ pub mod email_tokens;
 pub mod last_sign_in;
 pub mod lockout;
 pub mod mfa;
+pub mod password_expiry;
 pub mod password_policy;
 pub mod passwords;
 pub mod reauth;
