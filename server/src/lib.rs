@@ -154,6 +154,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         state.ctx.storage.clone(),
     ));
     let reminder = tokio::spawn(remind_password_expiry(state.ctx.clone()));
+    let alerter = tokio::spawn(mail_alerts(state.ctx.clone()));
     let notary = tokio::spawn(audit_cli::keep_proving(
         db.clone(),
         state.ctx.clock.clone(),
@@ -165,6 +166,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     collector.abort();
     notary.abort();
     reminder.abort();
+    alerter.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -236,6 +238,20 @@ async fn remind_password_expiry(ctx: app::server::web::context::ServerContext) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sent = n, "password expiry notices mailed"),
             Err(e) => tracing::warn!(error = %e, "password expiry notices not sent; retrying"),
+        }
+    }
+}
+
+/// Mails the alerts raised since the last run to the workspaces' administrators, every minute.
+async fn mail_alerts(ctx: app::server::web::context::ServerContext) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let (db, clock, mailer) = (&ctx.db, &ctx.clock, &ctx.mailer);
+        match app::server::audit::alert_mail::send_due(db, clock, mailer, &ctx.public_url).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sent = n, "alerts mailed"),
+            Err(e) => tracing::warn!(error = %e, "alerts not mailed; retrying"),
         }
     }
 }

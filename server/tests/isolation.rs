@@ -78,6 +78,16 @@ async fn victim_network_and_hours(db: &Db, f: &Fixture) -> (String, app::model::
     .await
     .unwrap();
     let ip_rule = ip_rules::list(db, &settings).await.unwrap()[0].id.clone();
+    // A role granting a sensitive key: its alert names it.
+    let desk = app::server::access::role_editor::RoleDraft {
+        name: "A-ROLE-SECRET".into(),
+        permissions: vec!["customers.read".into(), "customers.sensitive".into()],
+        ..Default::default()
+    };
+    let roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+    app::server::access::role_editor::create(db, &f.clock, &roles, &desk)
+        .await
+        .unwrap();
     let staff = f.role("Staff").await;
     login_hours::set(
         db,
@@ -231,6 +241,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "import_problems",
         "data_exports",
         "sensitive_reads",
+        "alerts",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -344,9 +355,11 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("Owner" | "Manager", "/api/licences/get") => Some(404),
         ("Staff" | "Guest", "/api/licences/get") => Some(403),
         (_, "/api/tickets/get") => Some(404),
-        ("nobody", "/api/library/get" | "/api/audit/sensitive_reads") => Some(401),
-        ("Staff" | "Guest", "/api/audit/sensitive_reads") => Some(403),
-        (_, "/api/audit/sensitive_reads") => Some(200),
+        ("nobody", "/api/library/get" | "/api/audit/sensitive_reads" | "/api/audit/alerts") => {
+            Some(401)
+        }
+        ("Staff" | "Guest", "/api/audit/sensitive_reads" | "/api/audit/alerts") => Some(403),
+        (_, "/api/audit/sensitive_reads" | "/api/audit/alerts") => Some(200),
         (_, "/api/library/get") => Some(404),
         ("Guest", "/api/tickets/take") => Some(403),
         (_, "/api/tickets/take") => Some(404),

@@ -88,3 +88,15 @@ pub async fn sensitive_reads(
     let before = Some(before.trim()).filter(|b| !b.is_empty());
     Ok(sensitive_reads::list(&ctx.db, &grant, &filter.unwrap_or_default(), before).await?)
 }
+
+/// `POST /api/audit/alerts` — the workspace's newest alerts (bursts of failed sign-ins on an
+/// account or from an address, roles made to grant sensitive keys), each counted within its
+/// hour and mailed once to the holders of `settings.write`. Permission: `audit.read`.
+#[server(endpoint = "audit/alerts", client = crate::csrf_page::ApiClient)]
+pub async fn alerts() -> Result<Vec<crate::model::AlertItem>, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{audit::alerts, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    Ok(alerts::list(&ctx.db, &grant).await?)
+}

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[macro_use]
 mod ids;
+mod alerts;
 mod audit;
 mod customer_parts;
 mod dashboard;
@@ -22,6 +23,7 @@ mod security;
 mod sensitive_reads;
 mod tickets;
 
+pub use alerts::*;
 pub use audit::*;
 pub use customer_parts::*;
 pub use dashboard::*;

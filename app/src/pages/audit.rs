@@ -65,6 +65,8 @@ pub fn AuditPage() -> impl IntoView {
             <a href="/audit/security">"Security events over time →"</a>
             " · "
             <a href="/audit/sensitive">"Who saw sensitive data →"</a>
+            " · "
+            <a href="/audit/alerts">"Alerts →"</a>
         </p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {

@@ -1,10 +1,11 @@
-//! The audit log's other views under `/audit/:view` — security events and the sensitive-data
-//! reads — behind one lazy route: each route costs the first download its share of the
+//! The audit log's other views under `/audit/:view` — security events, the sensitive-data
+//! reads and the alerts — behind one lazy route: each route costs the first download its share of the
 //! router, and these pages are read by few.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::alerts::AlertsPage;
 use super::not_found::NotFound;
 use super::security::SecurityPage;
 use super::sensitive_reads::SensitiveReadsPage;
@@ -15,6 +16,7 @@ pub fn AuditViewPage() -> impl IntoView {
     move || match params.read().get("view").as_deref() {
         Some("security") => view! { <SecurityPage /> }.into_any(),
         Some("sensitive") => view! { <SensitiveReadsPage /> }.into_any(),
+        Some("alerts") => view! { <AlertsPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }

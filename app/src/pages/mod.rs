@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod alerts;
 pub mod approvals;
 pub mod attachments;
 pub mod audit;

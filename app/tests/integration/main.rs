@@ -4,6 +4,7 @@
 #![cfg(feature = "test-support")]
 
 mod accounts;
+mod alerts;
 mod approvals;
 mod assignments;
 mod audit_chain;

@@ -461,6 +461,7 @@ async fn every_page_shows_it_as_text(
         "/settings",
         "/audit",
         "/audit/sensitive",
+        "/audit/alerts",
         "/account",
     ];
     let mut shown = Vec::new();

@@ -213,6 +213,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/audit/list", &[("before", Text(""))]),
     ("/api/audit/set_retention", &[("days", Text("90"))]),
     ("/api/audit/security", &[]),
+    ("/api/audit/alerts", &[]),
     ("/api/teams/overview", &[]),
     ("/api/teams/create_team", &[("name", Text("Planted team"))]),
     ("/api/teams/delete_team", &[("team_id", Team)]),
@@ -313,4 +314,5 @@ pub const SECRETS: &[&str] = &[
     "A Dept Secret",
     "A-NOTE-SECRET",
     "pending-a@example.com",
+    "A-ROLE-SECRET",
 ];

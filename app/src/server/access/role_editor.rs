@@ -15,6 +15,7 @@ use crate::server::access::grants::{self, Access, Grant, RoleContents};
 use crate::server::access::role_loading;
 use crate::server::access::roles::BaseRole;
 use crate::server::access::sod;
+use crate::server::audit::alerts::{self, Alert, AlertKind};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -307,6 +308,7 @@ pub async fn create(
     let parsed = parse(draft)?;
     let id = RoleId::fresh();
     guard(db, clock, grant, id.as_str(), &parsed.contents).await?;
+    let diff = preview(db, clock, grant, None, draft).await?;
     let r = parsed.contents.restrictions;
     let mut tx = db.pool().begin().await?;
     sqlx::query(
@@ -342,6 +344,7 @@ pub async fn create(
         },
     )
     .await?;
+    alert_if_sensitive(&mut tx, clock, grant, id.as_str(), &parsed.name, &diff).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -480,6 +483,34 @@ pub async fn update(
         },
     )
     .await?;
+    alert_if_sensitive(&mut tx, clock, grant, id, &parsed.name, &diff).await?;
     tx.commit().await?;
     Ok(diff)
+}
+
+/// Alerts the administrators when a role is made to grant sensitive keys it did not (created
+/// with them, or widened to them), in the change's transaction.
+async fn alert_if_sensitive(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::RolesWrite>,
+    role: &str,
+    name: &str,
+    diff: &RoleDiff,
+) -> Result<(), DomainError> {
+    let sensitive: Vec<&str> = diff
+        .grants
+        .iter()
+        .filter(|p| p.is_sensitive())
+        .map(|p| p.key())
+        .collect();
+    if sensitive.is_empty() {
+        return Ok(());
+    }
+    let alert = Alert {
+        kind: AlertKind::SensitiveRole,
+        subject: role,
+        summary: format!("The role {name} now grants {}", sensitive.join(", ")),
+    };
+    alerts::raise(conn, grant.workspace(), alert, clock.now_ms()).await
 }

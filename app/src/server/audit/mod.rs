@@ -5,6 +5,8 @@
 //! ([`verifications`]); which entries the viewer selects ([`selection`]). What is recorded,
 //! and how it is read, is `access::audit`'s.
 
+pub mod alert_mail;
+pub mod alerts;
 pub mod append;
 pub mod chain;
 pub mod checkpoints;

@@ -1,0 +1,19 @@
+//! Alerts to a workspace's administrators, as their page shows them.
+
+use serde::{Deserialize, Serialize};
+
+/// One alert: a kind, what it is about, and how often it happened within its hour.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertItem {
+    pub id: String,
+    /// The kind's key (`sign_in.burst_account`), for tests and styling.
+    pub kind: String,
+    /// The kind in words.
+    pub label: String,
+    pub summary: String,
+    pub count: i64,
+    pub first_at_ms: i64,
+    pub last_at_ms: i64,
+    /// Whether the administrators' mail went.
+    pub mailed: bool,
+}

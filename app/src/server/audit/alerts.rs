@@ -1,0 +1,122 @@
+//! Alerts to a workspace's administrators: raised where the thing happens, in its transaction,
+//! deduplicated per kind, subject and hour (repeats are counted), listed for `audit.read`, and
+//! mailed once by [`super::alert_mail`].
+
+use sqlx::Row;
+
+use crate::model::{AlertItem, WorkspaceId};
+use crate::permissions::keys;
+use crate::server::access::grants::Grant;
+use crate::server::platform::db::{set_workspace, Db};
+use crate::server::platform::error::DomainError;
+
+const HOUR_MS: i64 = 3_600_000;
+/// Failed sign-in steps on one account within [`BURST_WINDOW_MS`] that raise an alert.
+pub const ACCOUNT_BURST: i64 = 5;
+/// Failed sign-in steps from one address, on any account, within the window.
+pub const ADDRESS_BURST: i64 = 10;
+pub const BURST_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// The newest alerts a page lists.
+const SHOWN: i64 = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertKind {
+    FailedSignInsOnAccount,
+    FailedSignInsFromAddress,
+    SensitiveRole,
+}
+
+impl AlertKind {
+    pub const ALL: [Self; 3] = [
+        Self::FailedSignInsOnAccount,
+        Self::FailedSignInsFromAddress,
+        Self::SensitiveRole,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::FailedSignInsOnAccount => "sign_in.burst_account",
+            Self::FailedSignInsFromAddress => "sign_in.burst_address",
+            Self::SensitiveRole => "role.sensitive",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FailedSignInsOnAccount => "Failed sign-ins on one account",
+            Self::FailedSignInsFromAddress => "Failed sign-ins from one address",
+            Self::SensitiveRole => "A role grants sensitive keys",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
+/// What an alert is about: `subject` deduplicates (an account id, an address, a role id);
+/// `summary` is what the administrators read.
+pub struct Alert<'a> {
+    pub kind: AlertKind,
+    pub subject: &'a str,
+    pub summary: String,
+}
+
+/// Raises `alert` in `workspace` at `at_ms`, inside the caller's transaction: a new alert for
+/// its hour, or one more of the same.
+pub async fn raise(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    alert: Alert<'_>,
+    at_ms: i64,
+) -> Result<(), DomainError> {
+    set_workspace(conn, workspace).await?;
+    sqlx::query(
+        "INSERT INTO alerts (id, workspace_id, kind, subject, hour, summary, first_at_ms, \
+         last_at_ms, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) \
+         ON CONFLICT (workspace_id, kind, subject, hour) DO UPDATE SET \
+         count = alerts.count + 1, last_at_ms = excluded.last_at_ms, summary = excluded.summary",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(workspace.as_str())
+    .bind(alert.kind.key())
+    .bind(alert.subject)
+    .bind(at_ms.div_euclid(HOUR_MS))
+    .bind(&alert.summary)
+    .bind(at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The workspace's newest alerts. Needs `audit.read`.
+pub async fn list(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<Vec<AlertItem>, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sqlx::query(
+        "SELECT id, kind, summary, count, first_at_ms, last_at_ms, mailed_at_ms FROM alerts \
+         WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(SHOWN)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(AlertItem {
+                id: r.try_get("id")?,
+                label: AlertKind::from_key(&kind)
+                    .map_or("Alert", AlertKind::label)
+                    .to_owned(),
+                kind,
+                summary: r.try_get("summary")?,
+                count: r.try_get("count")?,
+                first_at_ms: r.try_get("first_at_ms")?,
+                last_at_ms: r.try_get("last_at_ms")?,
+                mailed: r.try_get::<Option<i64>, _>("mailed_at_ms")?.is_some(),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DomainError::from)
+}
