@@ -179,6 +179,12 @@ async function auditTrailHoldsSignInsAndKeepsForAWhile(page: Page) {
   await expect(page.locator("h1")).toHaveText("Security events");
   await expect(page.locator("#failed-sign-ins-heading")).toHaveText("Failed sign-ins");
   await expect(page.locator("[data-security='totals']")).toHaveText(/^\d+ lockouts, \d+ refused calls\. See them in the audit log$/);
+  // Giving the Auditor role audit.read, a sensitive key, alerted the administrators.
+  await gotoHydrated(page, "/audit");
+  await page.getByRole("link", { name: "Alerts →" }).click();
+  await expect(page.locator("h1")).toHaveText("Alerts");
+  await expect(page.locator("tr[data-alert='role.sensitive']", { hasText: "The role Auditor now grants" }).first()).toBeVisible();
+  await page.screenshot({ path: "test-results/alerts.png", fullPage: true });
 }
 
 /** Filtered to role changes, then exported: the file proves itself with the server's public key. */

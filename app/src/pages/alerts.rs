@@ -15,7 +15,7 @@ pub fn AlertsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| alerts());
     view! {
         <Title text="Alerts · Gatehouse" />
-        <PageHeader title="Alerts" lead="Bursts of failed sign-ins and roles given sensitive keys, mailed to the administrators." />
+        <PageHeader title="Alerts" lead="Mailed to the administrators." />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -41,7 +41,7 @@ fn row(a: AlertItem) -> AnyView {
             <td class="muted" title=format!("First {}", utc_datetime(a.first_at_ms))>{utc_datetime(a.last_at_ms)}</td>
             <td class="wrap"><strong>{a.label}</strong><div>{a.summary}</div></td>
             <td class="numeric">{a.count}</td>
-            <td>{if a.mailed { "Yes" } else { "Not yet" }}</td>
+            <td>{if a.mailed { "Yes" } else { "No" }}</td>
         </tr>
     }
     .into_any()
