@@ -153,8 +153,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         db.clone(),
         state.ctx.storage.clone(),
     ));
-    let reminder = tokio::spawn(remind_password_expiry(state.ctx.clone()));
-    let alerter = tokio::spawn(mail_alerts(state.ctx.clone()));
+    let mailman = tokio::spawn(mail_due(state.ctx.clone()));
     let notary = tokio::spawn(audit_cli::keep_proving(
         db.clone(),
         state.ctx.clock.clone(),
@@ -165,8 +164,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     forgetter.abort();
     collector.abort();
     notary.abort();
-    reminder.abort();
-    alerter.abort();
+    mailman.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");
@@ -226,33 +224,27 @@ async fn record_refusals(db: Db, clock: Clock, refusals: app::server::access::re
     }
 }
 
-/// Mails the password expiry notices that are due (14, 3 and 1 days ahead), every ten minutes.
-async fn remind_password_expiry(ctx: app::server::web::context::ServerContext) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
+/// Mails what is due: the alerts raised since the last minute, and every ten minutes the
+/// password expiry notices (14, 3 and 1 days ahead).
+async fn mail_due(ctx: app::server::web::context::ServerContext) {
+    use app::server::{audit::alert_mail, identity::password_expiry};
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    for minute in 0u64.. {
         every.tick().await;
-        let (db, clock, mailer) = (&ctx.db, &ctx.clock, &ctx.mailer);
-        match app::server::identity::password_expiry::send_due(db, clock, mailer, &ctx.public_url)
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sent = n, "password expiry notices mailed"),
-            Err(e) => tracing::warn!(error = %e, "password expiry notices not sent; retrying"),
+        let (db, clock, mailer, url) = (&ctx.db, &ctx.clock, &ctx.mailer, &ctx.public_url);
+        log_mailed("alerts", alert_mail::send_due(db, clock, mailer, url).await);
+        if minute % 10 == 0 {
+            let sent = password_expiry::send_due(db, clock, mailer, url).await;
+            log_mailed("password expiry notices", sent);
         }
     }
 }
 
-/// Mails the alerts raised since the last run to the workspaces' administrators, every minute.
-async fn mail_alerts(ctx: app::server::web::context::ServerContext) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        let (db, clock, mailer) = (&ctx.db, &ctx.clock, &ctx.mailer);
-        match app::server::audit::alert_mail::send_due(db, clock, mailer, &ctx.public_url).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sent = n, "alerts mailed"),
-            Err(e) => tracing::warn!(error = %e, "alerts not mailed; retrying"),
-        }
+fn log_mailed(what: &str, outcome: Result<u32, app::server::platform::error::DomainError>) {
+    match outcome {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(sent = n, "{what} mailed"),
+        Err(e) => tracing::warn!(error = %e, "{what} not mailed; retrying"),
     }
 }
 

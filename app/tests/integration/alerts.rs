@@ -3,8 +3,6 @@
 //! raise one alert an hour that counts repeats, listed for `audit.read` in its workspace only,
 //! and mailed once to the administrators (holders of `settings.write`), not to others.
 
-use std::path::Path;
-
 use app::permissions::keys::{AuditRead, RolesWrite};
 use app::server::access::{grants, role_editor};
 use app::server::audit::alert_mail::send_due;
@@ -15,7 +13,7 @@ use app::server::identity::passwords::Password;
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::mail::Mailer;
-use app::server::platform::testing::{backends, smtp_server, Fixture};
+use app::server::platform::testing::{backends, received_mails, smtp_server, Fixture};
 
 use super::support::draft;
 
@@ -38,18 +36,6 @@ async fn kinds(f: &Fixture) -> Vec<(String, i64)> {
         .into_iter()
         .map(|a| (a.kind, a.count))
         .collect()
-}
-
-fn mails(maildir: &Path, needle: &str) -> Vec<String> {
-    std::fs::read_dir(maildir.join("new"))
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .filter(|text| text.contains(needle))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -167,6 +153,23 @@ async fn bursts_and_sensitive_roles_alert_the_administrators_once() {
             "{label}"
         );
 
+        // A mail server that is down takes nothing: every alert waits for the next run.
+        let unreachable = Mailer::smtp(
+            "smtp://127.0.0.1:9",
+            "Gatehouse <no-reply@gatehouse.test>".parse().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            send_due(&f.db, &f.clock, &unreachable, "http://down.test")
+                .await
+                .unwrap(),
+            0
+        );
+        let waiting = alerts::list(&f.db, &f.grant::<AuditRead>().await)
+            .await
+            .unwrap();
+        assert!(waiting.iter().all(|a| !a.mailed), "{label}: released");
+
         // Mailed once, to Ada and Mary (settings.write), never to Grace.
         // Short, so quoted-printable keeps it on one line.
         let site = format!(
@@ -183,7 +186,7 @@ async fn bursts_and_sensitive_roles_alert_the_administrators_once() {
             0,
             "{label}"
         );
-        let sent = mails(&maildir, &site);
+        let sent = received_mails(&maildir, &site);
         assert_eq!(sent.len(), 12, "{label}: six alerts to two administrators");
         assert_eq!(
             sent.iter()

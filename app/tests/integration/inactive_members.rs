@@ -128,3 +128,53 @@ async fn the_report_lists_who_has_not_signed_in_for_n_days() {
         }
     }
 }
+
+/// Migration 39 fills in the last sign-in of existing members from the sign-ins the security
+/// events kept: the newest into that workspace, none for who never signed in there.
+#[tokio::test]
+async fn the_migration_fills_last_sign_in_from_past_sign_ins() {
+    let t = app::server::platform::testing::sqlite_without(39).await;
+    let clock = Clock::manual(START);
+    let f = Fixture::new(&t.db, &clock).await;
+    let grace = f
+        .add_member("grace@example.com", "Grace Hopper", "Staff")
+        .await;
+    let (ws, ada) = (f.workspace.as_str(), f.owner.as_str());
+    for (id, kind, user, workspace, at) in [
+        ("e1", "signed_in", ada, ws, START + 1_000),
+        ("e2", "signed_in", ada, ws, START + 5_000),
+        ("e3", "sign_in_failed", ada, ws, START + 9_000),
+        (
+            "e4",
+            "signed_in",
+            grace.as_str(),
+            "elsewhere",
+            START + 7_000,
+        ),
+    ] {
+        t.db_exec(&format!(
+            "INSERT INTO security_events (id, kind, user_id, workspace_id, created_at) \
+             VALUES ('{id}', '{kind}', '{user}', {}, {at})",
+            if workspace == "elsewhere" {
+                "NULL".to_owned()
+            } else {
+                format!("'{workspace}'")
+            }
+        ))
+        .await;
+    }
+    t.db.migrate().await.unwrap();
+    let all = report(&f, "").await;
+    let last = |user: &UserId| {
+        all.iter()
+            .find(|m| &m.user_id == user)
+            .unwrap()
+            .last_sign_in_ms
+    };
+    assert_eq!(
+        last(&f.owner),
+        Some(START + 5_000),
+        "the newest sign-in, not a failure"
+    );
+    assert_eq!(last(&grace), None, "no sign-in into this workspace");
+}

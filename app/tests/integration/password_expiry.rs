@@ -2,7 +2,6 @@
 //! loopback: mailed 14, 3 and 1 days ahead, each once, not to deactivated members, not after
 //! the password has expired, and retried when the mail server could not take them.
 
-use std::path::Path;
 use std::time::Duration;
 
 use app::model::SecuritySettings;
@@ -10,7 +9,7 @@ use app::permissions::keys::{SettingsWrite, TeamWrite};
 use app::server::identity::password_expiry::send_due;
 use app::server::platform::clock::Clock;
 use app::server::platform::mail::Mailer;
-use app::server::platform::testing::{backends, smtp_server, Fixture};
+use app::server::platform::testing::{backends, received_mails, smtp_server, Fixture};
 use app::server::workspace::{members, settings};
 
 use super::settings::form;
@@ -22,20 +21,6 @@ const DAY: Duration = Duration::from_secs(86_400);
 
 fn sender() -> lettre::message::Mailbox {
     "Gatehouse <no-reply@gatehouse.test>".parse().unwrap()
-}
-
-/// Every message in the mailbox that contains `needle` (the SMTP server has written each
-/// before it acknowledged it).
-fn mails(maildir: &Path, needle: &str) -> Vec<String> {
-    std::fs::read_dir(maildir.join("new"))
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .filter(|text| text.contains(needle))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn due(f: &Fixture, mailer: &Mailer, site: &str) -> u32 {
@@ -79,7 +64,7 @@ async fn notices_go_14_3_and_1_days_ahead_once_each() {
         assert_eq!(notices().await, 0, "{label}: released for the next run");
         assert_eq!(due(&f, &mailer, &site).await, 2, "{label}: Ada and Grace");
         assert_eq!(due(&f, &mailer, &site).await, 0, "{label}: once");
-        let sent = mails(&maildir, &site);
+        let sent = received_mails(&maildir, &site);
         assert_eq!(sent.len(), 2, "{label}");
         let ada = sent
             .iter()
@@ -101,7 +86,7 @@ async fn notices_go_14_3_and_1_days_ahead_once_each() {
             .unwrap();
         clock.advance(DAY * 2 + HOUR * 12);
         assert_eq!(due(&f, &mailer, &site).await, 1, "{label}: Ada alone");
-        let sent = mails(&maildir, &site);
+        let sent = received_mails(&maildir, &site);
         assert_eq!(sent.len(), 5, "{label}");
         let last = sent
             .iter()

@@ -15,6 +15,7 @@ use app::server::access::grants;
 use app::server::audit::retention;
 use app::server::audit::sensitive_reads::{self, PAGE_SIZE};
 use app::server::audit::signing::AuditKey;
+use app::server::exports::customers::Customers;
 use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
@@ -121,16 +122,23 @@ async fn shown_values_are_counted(t: &TestDb, f: &Fixture, label: &str) {
     assert_eq!(row.record, "customer", "{label}");
     assert_eq!(row.day, "2026-11-24", "{label}");
 
-    // The next day is a new row; the first stays as it was.
+    // The next day is a new row; the first stays as it was. Mary's export of the list is a
+    // read of the tax id too.
     f.clock.advance(Duration::from_secs(86_400));
     customers::get(&f.db, &marys, &taxed.id).await.unwrap();
+    let (header, exported) = super::exports::exported::<Customers>(f, &mary, &[]).await;
+    let tax = super::exports::column(&header, "Tax id");
+    assert!(
+        exported.iter().any(|r| r[tax] == "GB 123 4567 89"),
+        "{label}"
+    );
     let by_record = log(f, "", &id).await;
     assert_eq!(
         by_record
             .iter()
             .map(|r| (r.day.as_str(), r.reads))
             .collect::<Vec<_>>(),
-        vec![("2026-11-25", 1), ("2026-11-24", 2)],
+        vec![("2026-11-25", 2), ("2026-11-24", 2)],
         "{label}"
     );
     assert!(log(f, grace.as_str(), "").await.is_empty(), "{label}");

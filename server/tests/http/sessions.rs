@@ -356,6 +356,10 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
     }
     assert_eq!(me(cookie.clone()).await["workspace"], before["workspace"]);
 
+    let switched_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
     let res = api_with_cookie(&s, "/api/accounts/switch_workspace", cookie.clone())
         .await
         .form(&[("workspace_id", target.as_str())])
@@ -370,7 +374,29 @@ async fn switching_workspace_needs_a_membership_and_rotates_the_session() {
         .unwrap()
         .to_owned();
     assert_ne!(rotated, cookie, "the session id was not rotated");
-    assert_eq!(me(rotated).await["workspace"]["name"], "Globex Consulting");
+    assert_eq!(
+        me(rotated.clone()).await["workspace"]["name"],
+        "Globex Consulting"
+    );
+    // Coming into Globex by the switch is the demo owner's last sign-in there (never before).
+    let members: serde_json::Value = api_with_cookie(&s, "/api/team/members", rotated)
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let owner = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == server::demo::DEMO_EMAIL)
+        .unwrap();
+    assert!(
+        owner["last_sign_in_ms"].as_i64().unwrap() >= switched_at,
+        "{owner}"
+    );
     assert!(me(cookie).await.is_null(), "the old session id still works");
     s.stop().await.unwrap();
 }

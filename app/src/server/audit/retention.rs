@@ -16,6 +16,7 @@ use crate::permissions::keys;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
@@ -23,8 +24,6 @@ use crate::server::platform::error::DomainError;
 pub const DEFAULT_DAYS: i64 = 400;
 pub const MIN_DAYS: i64 = 30;
 pub const MAX_DAYS: i64 = 3650;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// Where the workspace's chain starts: the genesis, or its last purged entry.
 pub async fn start(

@@ -10,14 +10,13 @@ use crate::model::{Bar, SecurityOverview};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::reports::weeks;
 
 /// Days the overview covers, today included.
 pub const DAYS: i64 = 14;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// Sign-in steps that failed or were refused.
 const FAILED_SIGN_INS: [&str; 5] = [

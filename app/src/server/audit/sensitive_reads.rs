@@ -8,10 +8,10 @@ use crate::model::{utc_date, SensitiveRead, SensitiveReadFilter, SensitiveReadPa
 use crate::permissions::keys;
 use crate::server::access::audit::people;
 use crate::server::access::grants::Grant;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kinds::KINDS;
-use crate::server::records::sensitive_reads::DAY_MS;
 use crate::server::records::sql::Sql;
 
 pub const PAGE_SIZE: i64 = 50;

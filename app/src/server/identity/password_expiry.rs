@@ -7,12 +7,12 @@ use sqlx::Row;
 
 use crate::model::{utc_date, UserId};
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::mail::{Mail, Mailer};
 use crate::server::workspace::settings::strictest_for_user;
 
-const DAY_MS: i64 = 86_400_000;
 /// How many days ahead a notice goes, nearest first.
 pub const NOTICES: [i64; 3] = [1, 3, 14];
 

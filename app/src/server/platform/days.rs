@@ -6,6 +6,9 @@ use chrono_tz::Tz;
 
 use super::error::DomainError;
 
+/// Milliseconds in a UTC day.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// A day from a form; a wrong one is named as `field`.
 pub fn parse(raw: &str, field: &'static str) -> Result<NaiveDate, DomainError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")

@@ -140,6 +140,20 @@ pub async fn received_mail(maildir: &std::path::Path, needle: &str) -> Option<St
     None
 }
 
+/// Every message in `maildir/new` that contains `needle`, at once: the loopback SMTP server
+/// writes each message before it acknowledges it, so what a sender has sent is there.
+pub fn received_mails(maildir: &std::path::Path, needle: &str) -> Vec<String> {
+    std::fs::read_dir(maildir.join("new"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .filter(|text| text.contains(needle))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A migrated, empty database on every backend this run tests.
 pub async fn backends() -> Vec<TestDb> {
     let mut dbs = vec![sqlite().await];

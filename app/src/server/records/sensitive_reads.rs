@@ -15,11 +15,10 @@ use super::kind::RecordKind;
 use super::sql::Sql;
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
-/// Reads are counted per UTC day of this many milliseconds.
-pub const DAY_MS: i64 = 86_400_000;
 /// Records per statement: twelve placeholders each, well inside both databases' limits.
 const CHUNK: usize = 200;
 

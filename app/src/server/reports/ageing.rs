@@ -7,12 +7,11 @@ use crate::model::{Bar, TicketAgeing};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::listing::Narrowing;
 use crate::server::records::{rows, tickets};
-
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The buckets: a label and the age (in days) each runs up to, exclusive.
 const BUCKETS: [(&str, i64); 5] = [

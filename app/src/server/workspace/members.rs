@@ -10,10 +10,9 @@ use crate::server::access::expiry;
 use crate::server::access::grants::{self, Grant};
 use crate::server::identity::sessions;
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// The inactive members' report's "not signed in for N days", as typed: empty for everyone,
 /// else a whole number of days from 1 to 3650.
@@ -40,7 +39,7 @@ pub async fn list(
     grant: &Grant<keys::TeamRead>,
     inactive: Option<i64>,
 ) -> Result<Vec<Member>, DomainError> {
-    // Without the report, a cut-off no sign-in is older than.
+    // Without the report the cut-off is never used (`$2 = 0`); any value binds.
     let cutoff = inactive.map_or(i64::MAX, |days| clock.now_ms() - days * DAY_MS);
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.email, u.locked_until, m.deactivated_at, m.created_at, \

@@ -13,14 +13,13 @@ use crate::permissions::{keys, Key};
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::text::LineField;
 use crate::server::records::money::{Currency, Money};
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sql::Sql;
-
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The workspace's threshold (refunds above it need approval; `None`: none do) and how many
 /// days a request stands.
