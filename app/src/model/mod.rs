@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 #[macro_use]
 mod ids;
 mod alerts;
+mod backups;
 mod audit;
 mod customer_parts;
 mod dashboard;
@@ -24,6 +25,7 @@ mod sensitive_reads;
 mod tickets;
 
 pub use alerts::*;
+pub use backups::*;
 pub use audit::*;
 pub use customer_parts::*;
 pub use dashboard::*;

@@ -22,6 +22,7 @@ pub fn action_label(action: &str) -> &str {
         "settings.sales_terms" => "Changed sales terms",
         "settings.audit_retention" => "Changed how long the trail is kept",
         "audit.purged" => "Purged old entries",
+        "backup.taken" => "Backup of the deployment",
         "demo.seed" => "Added the demo data",
         "sign_in.succeeded" => "Signed in",
         "sign_in.failed" => "Sign-in failed",

@@ -114,6 +114,22 @@ impl Db {
         Ok(())
     }
 
+    /// The newest migration this build knows: a backup made by a newer build is refused.
+    pub fn latest_migration(backend: Backend) -> i64 {
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The newest migration applied to this database.
+    pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -179,6 +195,15 @@ impl Db {
         .await?;
         sqlx::Row::try_get(&row, "bypass")
     }
+}
+
+/// The file a SQLite URL names; `None` for an in-memory database or another back end.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    (!path.is_empty() && path != ":memory:").then(|| path.into())
 }
 
 /// Sets the workspace the row-level security policies admit, for the rest of the transaction

@@ -1,5 +1,6 @@
 //! What everything stands on: the database, the clock, mail, the domain error, text cleaning, installation secrets, and the test databases.
 
+pub mod claims;
 pub mod clock;
 pub mod days;
 pub mod db;

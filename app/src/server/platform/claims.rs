@@ -1,0 +1,36 @@
+//! Scheduled work that must run once per slot however many server processes share the
+//! database: each process tries to claim the slot, and the primary key lets exactly one win.
+
+use super::db::Db;
+
+/// Claims `slot` of `job` (a nightly backup's `2026-12-06`) for `holder`; `true` for the one
+/// caller whose insert landed, `false` for every other — now or later.
+pub async fn claim(
+    db: &Db,
+    job: &str,
+    slot: &str,
+    holder: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO scheduled_runs (job, slot, holder, claimed_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (job, slot) DO NOTHING",
+    )
+    .bind(job)
+    .bind(slot)
+    .bind(holder)
+    .bind(now_ms)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// Who holds `slot` of `job`, if anyone.
+pub async fn holder(db: &Db, job: &str, slot: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT holder FROM scheduled_runs WHERE job = $1 AND slot = $2")
+        .bind(job)
+        .bind(slot)
+        .fetch_optional(db.pool())
+        .await
+}
