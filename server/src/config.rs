@@ -36,6 +36,15 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
         scale: u16,
     },
+    /// Take a snapshot of the database and the stored files now, with a checksum manifest,
+    /// while the server runs; it lands in the backups register.
+    Backup,
+    /// Bring a snapshot back into an empty database and file storage; refused if any part's
+    /// checksum differs from the manifest.
+    Restore {
+        /// The snapshot's directory, as `backup` wrote it.
+        from: PathBuf,
+    },
     /// The audit trail's integrity.
     Audit {
         #[command(subcommand)]
@@ -180,6 +189,9 @@ pub struct Settings {
 
     #[command(flatten)]
     pub storage: crate::storage_settings::StorageSettings,
+
+    #[command(flatten)]
+    pub backups: crate::backup_settings::BackupSettings,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +218,7 @@ pub struct Config {
     pub seed_demo: bool,
     pub client_ip_header: Option<String>,
     pub audit_key: crate::audit_key::Source,
+    pub backups: crate::backup_settings::BackupConfig,
 }
 
 use crate::config_error::invalid;
@@ -248,6 +261,7 @@ impl Config {
         let storage = s
             .storage
             .validate(storage_dir.clone(), &s.site_root, s.production)?;
+        let backups = s.backups.validate(&s.data_dir, &s.site_root)?;
         Ok(Self {
             bind: s.bind,
             data_dir: s.data_dir,
@@ -264,6 +278,7 @@ impl Config {
             seed_demo: s.seed_demo,
             client_ip_header: s.client_ip_header.map(|h| h.to_ascii_lowercase()),
             audit_key,
+            backups,
         })
     }
 }

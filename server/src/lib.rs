@@ -4,6 +4,8 @@
 mod audit_cli;
 pub mod audit_export;
 pub mod audit_key;
+pub mod backup_settings;
+mod backups;
 pub mod client_ip;
 pub mod config;
 pub mod config_error;
@@ -71,6 +73,8 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error("mail: {0}")]
     Mail(#[from] MailError),
+    #[error("backup: {0}")]
+    Backup(#[from] app::server::backups::BackupError),
     #[error("file storage: {0}")]
     Storage(#[from] app::server::files::storage::StorageError),
 }
@@ -84,6 +88,10 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     }
     private_dir(&config.data_dir)?;
     private_dir(&config.storage_dir)?;
+    if let Command::Restore { from } = &command {
+        // Before anything opens or migrates the target: it must be found empty.
+        return backups::restore(&config, from).await;
+    }
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     if db.bypasses_row_security().await.unwrap_or(false) {
@@ -115,7 +123,8 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         Command::Audit { action } => {
             return audit_cli::run(action, &db, &clock, &config.audit_key).await
         }
-        Command::Serve => {}
+        Command::Backup => return backups::backup(&db, &config, &clock).await,
+        Command::Restore { .. } | Command::Serve => {}
     }
     if config.seed_demo {
         let added = demo::seed(&db, &clock, &Hasher::new(1), 1).await?;
@@ -154,6 +163,12 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         state.ctx.storage.clone(),
     ));
     let mailman = tokio::spawn(mail_due(state.ctx.clone()));
+    let archivist = tokio::spawn(backups::keep_nightly(
+        db.clone(),
+        config.clone(),
+        state.ctx.storage.clone(),
+        state.ctx.clock.clone(),
+    ));
     let notary = tokio::spawn(audit_cli::keep_proving(
         db.clone(),
         state.ctx.clock.clone(),
@@ -165,6 +180,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     collector.abort();
     notary.abort();
     mailman.abort();
+    archivist.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
     tracing::info!("stopped cleanly");

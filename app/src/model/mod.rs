@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 #[macro_use]
 mod ids;
 mod alerts;
-mod backups;
 mod audit;
+mod backups;
 mod customer_parts;
 mod dashboard;
 mod documents;
@@ -25,8 +25,8 @@ mod sensitive_reads;
 mod tickets;
 
 pub use alerts::*;
-pub use backups::*;
 pub use audit::*;
+pub use backups::*;
 pub use customer_parts::*;
 pub use dashboard::*;
 pub use documents::*;

@@ -13,6 +13,7 @@ mod audit_retention;
 mod audit_trail;
 mod audit_viewer;
 mod background_exports;
+mod backups;
 mod bulk;
 mod customer_kinds;
 mod customer_parts;

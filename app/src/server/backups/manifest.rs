@@ -124,7 +124,9 @@ pub fn check(dir: &Path) -> Result<Manifest, BackupError> {
         let relative = safe_path(&part.path)
             .filter(|_| seen.insert(part.path.as_str()))
             .filter(|_| part.path == database || part.path.starts_with(&format!("{FILES_DIR}/")))
-            .ok_or_else(|| BackupError::Mismatch(format!("{:?} is not a part's path", part.path)))?;
+            .ok_or_else(|| {
+                BackupError::Mismatch(format!("{:?} is not a part's path", part.path))
+            })?;
         let found = match digest(&dir.join(relative)) {
             Ok(found) => found,
             Err(BackupError::Io { source, .. })

@@ -158,7 +158,9 @@ mod tests {
         let day = 1_796_515_200_000; // 2026-12-06T00:00:00Z
         assert_eq!(nightly.due_slot(day + 2 * 3_600_000), None);
         assert_eq!(
-            nightly.due_slot(day + 2 * 3_600_000 + 30 * 60_000).as_deref(),
+            nightly
+                .due_slot(day + 2 * 3_600_000 + 30 * 60_000)
+                .as_deref(),
             Some("2026-12-06")
         );
         assert_eq!(

@@ -29,9 +29,11 @@ impl PgTools {
     ) -> Result<(), BackupError> {
         let failed = |message: String| BackupError::Tool { tool, message };
         let mut url = url::Url::parse(url).map_err(|e| failed(format!("the URL: {e}")))?;
-        let password = url
-            .password()
-            .map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned());
+        let password = url.password().map(|p| {
+            percent_encoding::percent_decode_str(p)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
         url.set_password(None)
             .map_err(|()| failed("the URL has no host".into()))?;
         let program = self

@@ -53,7 +53,14 @@ pub async fn record(db: &Db, run: &Run<'_>) -> Result<(), DomainError> {
             Some(taken.checksum.as_str()),
             None,
         ),
-        Err(error) => (Outcome::Failed, String::new(), 0, 0, None, Some(error.as_str())),
+        Err(error) => (
+            Outcome::Failed,
+            String::new(),
+            0,
+            0,
+            None,
+            Some(error.as_str()),
+        ),
     };
     let (size, files) = (
         i64::try_from(size).unwrap_or(i64::MAX),
@@ -105,7 +112,10 @@ pub async fn record(db: &Db, run: &Run<'_>) -> Result<(), DomainError> {
 
 /// The newest runs, for holders of `audit.read` in any workspace: a deployment's backups cover
 /// every workspace alike. Why a run failed stays in the server's log.
-pub async fn list(db: &Db, _grant: &Grant<keys::AuditRead>) -> Result<Vec<BackupItem>, DomainError> {
+pub async fn list(
+    db: &Db,
+    _grant: &Grant<keys::AuditRead>,
+) -> Result<Vec<BackupItem>, DomainError> {
     let rows = sqlx::query(
         "SELECT id, started_ms, finished_ms, trigger, outcome, size_bytes, files, checksum \
          FROM backups ORDER BY started_ms DESC, id DESC LIMIT $1",

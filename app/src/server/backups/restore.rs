@@ -28,8 +28,9 @@ pub async fn restore(
     let manifest = tokio::task::spawn_blocking(move || manifest::check(&dir))
         .await
         .map_err(|e| BackupError::Refused(format!("checksums: {e}")))??;
-    let backend = Backend::from_url(database_url)
-        .ok_or_else(|| BackupError::Refused("the database URL is not sqlite: or postgres:".into()))?;
+    let backend = Backend::from_url(database_url).ok_or_else(|| {
+        BackupError::Refused("the database URL is not sqlite: or postgres:".into())
+    })?;
     if manifest.database != backend.name() {
         return Err(BackupError::Refused(format!(
             "the snapshot holds a {} database and the database URL names {}",

@@ -53,7 +53,10 @@ pub async fn take(source: &Source<'_>, root: &Path, now_ms: i64) -> Result<Taken
     let name = name_at(now_ms);
     let (partial, dir) = (root.join(format!("{name}.partial")), root.join(&name));
     if dir.exists() {
-        return Err(BackupError::Refused(format!("{} exists already", dir.display())));
+        return Err(BackupError::Refused(format!(
+            "{} exists already",
+            dir.display()
+        )));
     }
     std::fs::create_dir(&partial).map_err(BackupError::io(&partial))?;
     match write(source, &partial, now_ms).await {
@@ -99,7 +102,10 @@ async fn write(
                 "--file".as_ref(),
                 target.as_os_str(),
             ];
-            source.pg_tools.run("pg_dump", source.database_url, &args).await?;
+            source
+                .pg_tools
+                .run("pg_dump", source.database_url, &args)
+                .await?;
         }
     }
     let mut paths = vec![database.to_owned()];
@@ -133,7 +139,9 @@ async fn copy_object(storage: &Storage, name: &str, to: &Path) -> Result<(), Bac
             .await
             .map_err(BackupError::io(parent))?;
     }
-    let mut file = tokio::fs::File::create(to).await.map_err(BackupError::io(to))?;
+    let mut file = tokio::fs::File::create(to)
+        .await
+        .map_err(BackupError::io(to))?;
     let mut bytes = storage.stream_all(name, false).await?;
     while let Some(chunk) = bytes.next().await {
         file.write_all(&chunk?).await.map_err(BackupError::io(to))?;
