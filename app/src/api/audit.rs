@@ -100,3 +100,15 @@ pub async fn alerts() -> Result<Vec<crate::model::AlertItem>, AppError> {
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     Ok(alerts::list(&ctx.db, &grant).await?)
 }
+
+/// `POST /api/audit/backups` — the backups register: the deployment's newest 60 backup runs
+/// (`server backup` and the nightly backup) with outcome, size, stored files and the
+/// manifest's checksum; why a run failed stays in the server's log. Permission: `audit.read`.
+#[server(endpoint = "audit/backups", client = crate::csrf_page::ApiClient)]
+pub async fn backups() -> Result<Vec<crate::model::BackupItem>, AppError> {
+    use crate::permissions::keys;
+    use crate::server::{backups::register, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    Ok(register::list(&ctx.db, &grant).await?)
+}

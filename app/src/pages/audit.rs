@@ -67,6 +67,8 @@ pub fn AuditPage() -> impl IntoView {
             <a href="/audit/sensitive">"Who saw sensitive data →"</a>
             " · "
             <a href="/audit/alerts">"Alerts →"</a>
+            " · "
+            <a href="/audit/backups">"Backups →"</a>
         </p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {

@@ -1,11 +1,12 @@
 //! The audit log's other views under `/audit/:view` — security events, the sensitive-data
-//! reads and the alerts — behind one lazy route: each route costs the first download its share of the
+//! reads, the alerts and the backups register — behind one lazy route: each route costs the first download its share of the
 //! router, and these pages are read by few.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::alerts::AlertsPage;
+use super::backups::BackupsPage;
 use super::not_found::NotFound;
 use super::security::SecurityPage;
 use super::sensitive_reads::SensitiveReadsPage;
@@ -17,6 +18,7 @@ pub fn AuditViewPage() -> impl IntoView {
         Some("security") => view! { <SecurityPage /> }.into_any(),
         Some("sensitive") => view! { <SensitiveReadsPage /> }.into_any(),
         Some("alerts") => view! { <AlertsPage /> }.into_any(),
+        Some("backups") => view! { <BackupsPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }

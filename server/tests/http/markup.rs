@@ -462,6 +462,7 @@ async fn every_page_shows_it_as_text(
         "/audit",
         "/audit/sensitive",
         "/audit/alerts",
+        "/audit/backups",
         "/account",
     ];
     let mut shown = Vec::new();

@@ -214,6 +214,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/audit/set_retention", &[("days", Text("90"))]),
     ("/api/audit/security", &[]),
     ("/api/audit/alerts", &[]),
+    ("/api/audit/backups", &[]),
     ("/api/teams/overview", &[]),
     ("/api/teams/create_team", &[("name", Text("Planted team"))]),
     ("/api/teams/delete_team", &[("team_id", Team)]),
