@@ -95,7 +95,7 @@ pub fn safe_path(path: &str) -> Option<PathBuf> {
     let relative = Path::new(path);
     let plain = !path.is_empty()
         && !path.contains('\\')
-        && path.split('/').all(|name| !name.is_empty())
+        && path.split('/').all(|name| !matches!(name, "" | "." | ".."))
         && relative
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
