@@ -355,18 +355,14 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("Owner" | "Manager", "/api/licences/get") => Some(404),
         ("Staff" | "Guest", "/api/licences/get") => Some(403),
         (_, "/api/tickets/get") => Some(404),
-        (
-            "nobody",
-            "/api/library/get"
-            | "/api/audit/sensitive_reads"
-            | "/api/audit/alerts"
-            | "/api/audit/backups",
-        ) => Some(401),
-        (
-            "Staff" | "Guest",
-            "/api/audit/sensitive_reads" | "/api/audit/alerts" | "/api/audit/backups",
-        ) => Some(403),
-        (_, "/api/audit/sensitive_reads" | "/api/audit/alerts" | "/api/audit/backups") => Some(200),
+        ("nobody", "/api/library/get") => Some(401),
+        (who, "/api/audit/sensitive_reads" | "/api/audit/alerts" | "/api/audit/backups") => {
+            Some(match who {
+                "nobody" => 401,
+                "Staff" | "Guest" => 403,
+                _ => 200,
+            })
+        }
         (_, "/api/library/get") => Some(404),
         ("Guest", "/api/tickets/take") => Some(403),
         (_, "/api/tickets/take") => Some(404),
