@@ -185,6 +185,11 @@ async function auditTrailHoldsSignInsAndKeepsForAWhile(page: Page) {
   await expect(page.locator("h1")).toHaveText("Alerts");
   await expect(page.locator("tr[data-alert='role.sensitive']", { hasText: "The role Auditor now grants" }).first()).toBeVisible();
   await page.screenshot({ path: "test-results/alerts.png", fullPage: true });
+  // The backups register is read with the same key.
+  await gotoHydrated(page, "/audit");
+  await page.getByRole("link", { name: "Backups →" }).click();
+  await expect(page.locator("h1")).toHaveText("Backups");
+  await expect(page.locator("section.card")).toBeVisible();
 }
 
 /** Filtered to role changes, then exported: the file proves itself with the server's public key. */

@@ -16,39 +16,10 @@ use app::server::files::storage::Storage;
 use app::server::platform::claims;
 use app::server::platform::clock::Clock;
 use app::server::platform::db::{Backend, Db};
-use app::server::platform::testing::{backends, disk_storage, Fixture, TestDb};
+use app::server::platform::testing::{backends, disk_storage, Fixture};
 
 /// 2026-12-06 03:00 UTC.
 const START: i64 = 1_796_526_000_000;
-
-/// A URL naming an empty database of the same kind as `t`'s: a SQLite file not yet made, or
-/// a new PostgreSQL database with no tables.
-async fn empty_target(t: &TestDb) -> String {
-    match t.backend() {
-        Backend::Sqlite => format!(
-            "sqlite://{}",
-            std::env::temp_dir()
-                .join(format!("gatehouse-restored-{}.db", uuid::Uuid::new_v4()))
-                .display()
-        ),
-        Backend::Postgres => {
-            use sqlx::{Connection, Executor};
-            let name = format!("gh_restored_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = sqlx::AnyConnection::connect(&t.admin_url).await.unwrap();
-            admin
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            admin.close().await.ok();
-            let (base, query) = t.admin_url.split_once('?').unwrap_or((&t.admin_url, ""));
-            let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-            match query {
-                "" => format!("{server}/{name}"),
-                q => format!("{server}/{name}?{q}"),
-            }
-        }
-    }
-}
 
 fn put(
     storage: &Storage,
@@ -163,7 +134,7 @@ async fn a_snapshot_comes_back_whole_into_an_empty_deployment() {
         assert_eq!(entries, expected, "{label}: the trail has each run");
 
         // Into an empty database and storage: everything back, the chain intact.
-        let target = empty_target(&t).await;
+        let target = t.empty_twin().await;
         let restored_files = disk_storage(&dir.path().join("restored"));
         let restored = restore(&taken.dir, &target, &restored_files, &tools)
             .await
@@ -200,7 +171,7 @@ async fn a_snapshot_comes_back_whole_into_an_empty_deployment() {
             "{label}: {again:?}"
         );
         let into_used_files =
-            restore(&taken.dir, &empty_target(&t).await, &restored_files, &tools).await;
+            restore(&taken.dir, &t.empty_twin().await, &restored_files, &tools).await;
         assert!(
             matches!(into_used_files, Err(BackupError::NotEmpty(_))),
             "{label}: {into_used_files:?}"
@@ -237,7 +208,7 @@ async fn a_snapshot_that_differs_from_its_manifest_is_refused_before_anything_is
         let manifest = std::fs::read_to_string(&manifest_path).unwrap();
 
         let try_restore = || async {
-            let target = empty_target(&t).await;
+            let target = t.empty_twin().await;
             let files = disk_storage(&dir.path().join(format!("t-{}", uuid::Uuid::new_v4())));
             let outcome = restore(&taken.dir, &target, &files, &tools).await;
             (outcome, target, files)

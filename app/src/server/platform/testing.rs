@@ -88,6 +88,35 @@ impl TestDb {
             .expect("run test statement");
     }
 
+    /// A URL naming an empty database of the same kind: a SQLite file not yet made, or a new
+    /// PostgreSQL database with no tables (as the owner) — what a restore goes into.
+    pub async fn empty_twin(&self) -> String {
+        use sqlx::{Connection, Executor};
+        if self.sqlite_file.is_some() {
+            let file =
+                std::env::temp_dir().join(format!("gatehouse-twin-{}.db", uuid::Uuid::new_v4()));
+            return format!("sqlite://{}", file.display());
+        }
+        let name = format!("gh_twin_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::AnyConnection::connect(&self.admin_url)
+            .await
+            .expect("connect to the test PostgreSQL server");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create an empty database");
+        admin.close().await.ok();
+        let (base, query) = self
+            .admin_url
+            .split_once('?')
+            .unwrap_or((&self.admin_url, ""));
+        let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+        match query {
+            "" => format!("{server}/{name}"),
+            query => format!("{server}/{name}?{query}"),
+        }
+    }
+
     /// A second, independent handle on the same database, as a restarted process would open
     /// it to migrate (as the owner).
     pub async fn reopen(&self) -> Db {
