@@ -71,3 +71,45 @@ impl BackupSettings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(at: Option<&str>, keep: usize, dir: Option<&str>) -> BackupSettings {
+        BackupSettings {
+            backup_dir: dir.map(PathBuf::from),
+            backup_at: at.map(str::to_owned),
+            backup_keep: keep,
+            pg_bin_dir: None,
+        }
+    }
+
+    #[test]
+    fn backups_stay_out_of_the_site_root_and_keep_at_least_one() {
+        let (data, site) = (Path::new("/srv/gh"), Path::new("/srv/site"));
+        let ok = settings(Some("02:30"), 7, None)
+            .validate(data, site)
+            .unwrap();
+        assert_eq!(ok.dir, data.join("backups"));
+        assert_eq!(ok.nightly.map(|n| n.keep()), Some(7));
+        assert!(settings(None, 7, None)
+            .validate(data, site)
+            .unwrap()
+            .nightly
+            .is_none());
+        let refused = |s: BackupSettings| s.validate(data, site).unwrap_err().setting;
+        assert_eq!(
+            refused(settings(None, 7, Some("/srv/site/pkg"))),
+            "GATEHOUSE_BACKUP_DIR (--backup-dir)"
+        );
+        assert_eq!(
+            refused(settings(None, 0, None)),
+            "GATEHOUSE_BACKUP_KEEP (--backup-keep)"
+        );
+        assert_eq!(
+            refused(settings(Some("25:00"), 7, None)),
+            "GATEHOUSE_BACKUP_AT (--backup-at)"
+        );
+    }
+}

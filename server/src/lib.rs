@@ -29,7 +29,7 @@ pub mod telemetry;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use leptos::config::LeptosOptions;
@@ -86,8 +86,15 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     {
         return audit_cli::verify_export(file, public_key);
     }
-    private_dir(&config.data_dir)?;
-    private_dir(&config.storage_dir)?;
+    for dir in [&config.data_dir, &config.storage_dir] {
+        // Each holds the database or private uploads.
+        app::server::platform::dirs::private_dir(dir).map_err(|source| {
+            StartupError::CreateDir {
+                path: dir.clone(),
+                source,
+            }
+        })?;
+    }
     if let Command::Restore { from } = &command {
         // Before anything opens or migrates the target: it must be found empty.
         return backups::restore(&config, from).await;
@@ -326,18 +333,4 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.display().to_string())
         .site_addr(config.bind)
         .build()
-}
-
-/// Creates `dir` readable by this user only: it holds the database and private uploads.
-fn private_dir(dir: &Path) -> Result<(), StartupError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|source| StartupError::CreateDir {
-            path: dir.to_owned(),
-            source,
-        })
 }

@@ -110,6 +110,16 @@ async fn a_snapshot_comes_back_whole_into_an_empty_deployment() {
         assert_eq!(taken.manifest.files().count(), 2, "{label}");
         assert_eq!(taken.manifest.database, label);
         assert!(taken.dir.join("manifest.json").is_file());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&root).unwrap().permissions().mode();
+            assert_eq!(
+                mode & 0o777,
+                0o700,
+                "{label}: the backup directory is private"
+            );
+        }
         let grant = f.grant::<app::permissions::keys::AuditRead>().await;
         let register = register::list(&t.db, &grant).await.unwrap();
         let expected_failures = usize::from(t.backend() == Backend::Postgres);
@@ -252,6 +262,30 @@ async fn a_snapshot_that_differs_from_its_manifest_is_refused_before_anything_is
         let (outcome, target, _) = try_restore().await;
         assert!(
             matches!(&outcome, Err(BackupError::Mismatch(m)) if m.contains("path")),
+            "{label}: {outcome:?}"
+        );
+        assert_untouched(&target);
+
+        // Into the other kind of database, or taken by a newer Gatehouse: refused before any
+        // connection (the PostgreSQL URL names no server).
+        let other = match t.backend() {
+            Backend::Sqlite => "postgres://nobody@127.0.0.1:1/none".to_owned(),
+            Backend::Postgres => format!("sqlite://{}", dir.path().join("never-made.db").display()),
+        };
+        std::fs::write(&manifest_path, &manifest).unwrap();
+        let files = disk_storage(&dir.path().join("unused"));
+        let outcome = restore(&taken.dir, &other, &files, &tools).await;
+        assert!(
+            matches!(&outcome, Err(BackupError::Refused(m)) if m.contains("database URL names")),
+            "{label}: {outcome:?}"
+        );
+        assert!(!dir.path().join("never-made.db").exists());
+        let newer = manifest.replacen("\"schema_version\": ", "\"schema_version\": 9", 1);
+        assert_ne!(newer, manifest);
+        std::fs::write(&manifest_path, newer).unwrap();
+        let (outcome, target, _) = try_restore().await;
+        assert!(
+            matches!(&outcome, Err(BackupError::Refused(m)) if m.contains("newer Gatehouse")),
             "{label}: {outcome:?}"
         );
         assert_untouched(&target);

@@ -55,12 +55,10 @@ impl Manifest {
 
     /// The stored files: each object's name and its part.
     pub fn files(&self) -> impl Iterator<Item = (&str, &Part)> {
-        let prefix = format!("{FILES_DIR}/");
-        self.parts
-            .iter()
-            .filter_map(move |p| p.path.strip_prefix(&prefix).map(|name| (name, p)))
-            .collect::<Vec<_>>()
-            .into_iter()
+        self.parts.iter().filter_map(|p| {
+            let name = p.path.strip_prefix(FILES_DIR)?.strip_prefix('/')?;
+            Some((name, p))
+        })
     }
 
     pub fn to_json(&self) -> Vec<u8> {

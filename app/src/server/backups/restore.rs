@@ -9,6 +9,7 @@ use super::pg_tools::PgTools;
 use super::BackupError;
 use crate::server::files::storage::Storage;
 use crate::server::platform::db::{sqlite_file, Backend, Db};
+use crate::server::platform::dirs::private_dir;
 
 /// What was brought back.
 #[derive(Debug)]
@@ -80,7 +81,7 @@ fn restore_sqlite(database: &Path, url: &str) -> Result<(), BackupError> {
         )));
     }
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        super::snapshot::private_dir(parent)?;
+        private_dir(parent).map_err(BackupError::io(parent))?;
     }
     let staged = target.with_extension("restoring");
     std::fs::copy(database, &staged).map_err(BackupError::io(&staged))?;

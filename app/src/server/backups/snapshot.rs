@@ -19,6 +19,7 @@ use super::pg_tools::PgTools;
 use super::BackupError;
 use crate::server::files::storage::Storage;
 use crate::server::platform::db::{Backend, Db};
+use crate::server::platform::dirs::private_dir;
 
 /// A complete snapshot.
 #[derive(Debug)]
@@ -49,7 +50,7 @@ pub fn name_at(ms: i64) -> String {
 
 /// Takes a snapshot into a new directory under `root`.
 pub async fn take(source: &Source<'_>, root: &Path, now_ms: i64) -> Result<Taken, BackupError> {
-    private_dir(root)?;
+    private_dir(root).map_err(BackupError::io(root))?;
     let name = name_at(now_ms);
     let (partial, dir) = (root.join(format!("{name}.partial")), root.join(&name));
     if dir.exists() {
@@ -172,15 +173,6 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(BackupError::io(path))
-}
-
-/// Creates `dir` readable by this user only: a snapshot holds everything.
-pub(crate) fn private_dir(dir: &Path) -> Result<(), BackupError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(BackupError::io(dir))
 }
 
 #[cfg(test)]

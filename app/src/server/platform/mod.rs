@@ -5,6 +5,7 @@ pub mod clock;
 pub mod days;
 pub mod db;
 pub mod digest;
+pub mod dirs;
 pub mod error;
 pub mod instance_secrets;
 pub mod mail;
