@@ -90,15 +90,60 @@ pub async fn sensitive_reads(
 }
 
 /// `POST /api/audit/alerts` — the workspace's newest alerts (bursts of failed sign-ins on an
-/// account or from an address, roles made to grant sensitive keys), each counted within its
-/// hour and mailed once to the holders of `settings.write`. Permission: `audit.read`.
+/// account or from an address, an administrator signing in from a new address or device,
+/// repeated refusals of a sensitive key, roles made to grant sensitive keys), each counted
+/// within its hour and mailed once to the holders of `settings.write`; opening them marks
+/// them seen for the caller. The thresholds come too for holders of `settings.write`.
+/// Permission: `audit.read`.
 #[server(endpoint = "audit/alerts", client = crate::csrf_page::ApiClient)]
-pub async fn alerts() -> Result<Vec<crate::model::AlertItem>, AppError> {
+pub async fn alerts() -> Result<crate::model::AlertsView, AppError> {
+    use crate::permissions::keys;
+    use crate::server::audit::{alert_thresholds, alerts};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    let items = alerts::list(&ctx.db, &grant).await?;
+    alerts::mark_seen(&ctx.db, &grant, ctx.clock.now_ms()).await?;
+    let thresholds = match auth::optional::<keys::SettingsWrite>(&ctx).await? {
+        Some(settings) => Some(alert_thresholds::load(&ctx.db, &settings).await?),
+        None => None,
+    };
+    Ok(crate::model::AlertsView { items, thresholds })
+}
+
+/// `POST /api/audit/unread_alerts` — how many of the workspace's alerts were raised or repeated
+/// since the caller last opened the alerts page (the navigation's count).
+/// Permission: `audit.read`.
+#[server(endpoint = "audit/unread_alerts", client = crate::csrf_page::ApiClient)]
+pub async fn unread_alerts() -> Result<i64, AppError> {
     use crate::permissions::keys;
     use crate::server::{audit::alerts, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
-    Ok(alerts::list(&ctx.db, &grant).await?)
+    Ok(alerts::unread(&ctx.db, &grant).await?)
+}
+
+/// `POST /api/audit/set_alert_thresholds` — failed sign-in steps on one account and from one
+/// address within 15 minutes, and refusals of one sensitive key to one person within a minute,
+/// that raise an alert (each 2 to 1000; else 422 naming the field, nothing saved). Recorded in
+/// the trail. Permission: `settings.write`.
+#[server(endpoint = "audit/set_alert_thresholds", client = crate::csrf_page::ApiClient)]
+pub async fn set_alert_thresholds(
+    account_burst: String,
+    address_burst: String,
+    refusal_burst: String,
+) -> Result<crate::model::AlertThresholds, AppError> {
+    use crate::permissions::keys;
+    use crate::server::audit::alert_thresholds::{self, ThresholdsForm};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    let form = ThresholdsForm {
+        account_burst,
+        address_burst,
+        refusal_burst,
+    };
+    Ok(alert_thresholds::set(&ctx.db, &ctx.clock, &grant, &form).await?)
 }
 
 /// `POST /api/audit/backups` — the backups register: the deployment's newest 60 backup runs

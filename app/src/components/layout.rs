@@ -73,12 +73,27 @@ fn AdminNavLinks() -> impl IntoView {
             }
         },
     );
+    // Alerts raised since the page was last opened, asked again at each navigation so opening
+    // the page clears the count.
+    let path = leptos_router::hooks::use_location().pathname;
+    let unread = Resource::new(
+        move || path.get(),
+        move |_| async move {
+            match current.await {
+                Ok(Some(u)) if u.can(crate::permissions::Permission::AuditRead) => {
+                    crate::api::audit::unread_alerts().await.ok()
+                }
+                _ => None,
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 use crate::permissions::Permission;
                 let user = current.await.ok().flatten();
                 let waiting = waiting.await;
+                let unread = unread.await;
                 let can = |p| user.as_ref().is_some_and(|u| u.can(p));
                 view! {
                     {can(Permission::CustomersRead)
@@ -105,6 +120,11 @@ fn AdminNavLinks() -> impl IntoView {
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
                     {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">"Roles"</A></li> })}
                     {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">"Audit log"</A></li> })}
+                    {unread.map(|n| view! {
+                        <li><A href="/audit/alerts">"Alerts"{(n > 0).then(|| view! {
+                            <span class="nav-count" aria-label=format!("{n} unread")>{n}</span>
+                        })}</A></li>
+                    })}
                     {can(Permission::SettingsWrite)
                         .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
                 }

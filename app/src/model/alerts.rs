@@ -17,3 +17,19 @@ pub struct AlertItem {
     /// Whether the administrators' mail went.
     pub mailed: bool,
 }
+
+/// When alerts are raised: failed sign-in steps on one account or from one address within 15
+/// minutes, and refusals of one sensitive key to one person within a minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertThresholds {
+    pub account_burst: i64,
+    pub address_burst: i64,
+    pub refusal_burst: i64,
+}
+
+/// The alerts page: the newest alerts, and the thresholds for those who may change them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertsView {
+    pub items: Vec<AlertItem>,
+    pub thresholds: Option<AlertThresholds>,
+}

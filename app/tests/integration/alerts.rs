@@ -6,7 +6,8 @@
 use app::permissions::keys::{AuditRead, RolesWrite};
 use app::server::access::{grants, role_editor};
 use app::server::audit::alert_mail::send_due;
-use app::server::audit::alerts::{self, ACCOUNT_BURST, ADDRESS_BURST};
+use app::server::audit::alert_thresholds::DEFAULTS;
+use app::server::audit::alerts;
 use app::server::audit::append::Origin;
 use app::server::identity::authentication;
 use app::server::identity::passwords::Password;
@@ -56,7 +57,7 @@ async fn bursts_and_sensitive_roles_alert_the_administrators_once() {
             .await;
 
         // Failed steps on Ada's account, each from its own address.
-        for i in 1..ACCOUNT_BURST {
+        for i in 1..DEFAULTS.account_burst {
             wrong_password(&f, "ada@example.com", &format!("198.51.100.{i}")).await;
         }
         assert!(kinds(&f).await.is_empty(), "{label}: below the threshold");
@@ -69,7 +70,7 @@ async fn bursts_and_sensitive_roles_alert_the_administrators_once() {
         );
 
         // Ten from one address, spread over Grace and Mary: an alert in their workspace.
-        for i in 0..ADDRESS_BURST {
+        for i in 0..DEFAULTS.address_burst {
             let who = if i % 2 == 0 {
                 "grace@example.com"
             } else {

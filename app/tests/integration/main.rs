@@ -4,6 +4,7 @@
 #![cfg(feature = "test-support")]
 
 mod accounts;
+mod alert_rules;
 mod alerts;
 mod approvals;
 mod assignments;

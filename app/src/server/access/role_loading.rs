@@ -143,6 +143,32 @@ pub async fn administers_where(
     user: &UserId,
     mfa_policy: &str,
 ) -> Result<bool, DomainError> {
+    let mut conn = db.pool().acquire().await?;
+    let filter = "JOIN workspace_settings s ON s.workspace_id = a.workspace_id \
+                  WHERE s.mfa_policy = $2";
+    administers(&mut conn, clock, user, filter, mfa_policy).await
+}
+
+/// Whether `user` is an administrator (as above) of `workspace`, inside the caller's
+/// transaction (on PostgreSQL, one set to that workspace).
+pub async fn administers_workspace(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    user: &UserId,
+    workspace: &WorkspaceId,
+) -> Result<bool, DomainError> {
+    let filter = "WHERE a.workspace_id = $2";
+    administers(conn, clock, user, filter, workspace.as_str()).await
+}
+
+/// The administrator test over the assignments `filter` keeps (`$2` is `filter_value`).
+async fn administers(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    user: &UserId,
+    filter: &str,
+    filter_value: &str,
+) -> Result<bool, DomainError> {
     let admin_keys: Vec<&str> = Permission::ALL
         .iter()
         .filter(|p| p.is_administrative())
@@ -152,8 +178,7 @@ pub async fn administers_where(
         "WITH RECURSIVE chain(workspace_id, id, depth) AS ( \
            SELECT a.workspace_id, a.role_id, 0 FROM role_assignments a \
            JOIN memberships m ON m.workspace_id = a.workspace_id AND m.user_id = a.user_id \
-           JOIN workspace_settings s ON s.workspace_id = a.workspace_id \
-           WHERE a.user_id = $1 AND m.deactivated_at IS NULL AND s.mfa_policy = $2 \
+           {filter} AND a.user_id = $1 AND m.deactivated_at IS NULL \
              AND (a.expires_at IS NULL OR a.expires_at > $3) \
            UNION SELECT r.workspace_id, r.parent_role_id, c.depth + 1 FROM roles r \
            JOIN chain c ON r.workspace_id = c.workspace_id AND r.id = c.id \
@@ -167,12 +192,12 @@ pub async fn administers_where(
     );
     let query = sqlx::query(&sql)
         .bind(user.as_str())
-        .bind(mfa_policy)
+        .bind(filter_value)
         .bind(clock.now_ms());
     let row = admin_keys
         .iter()
         .fold(query, |q, k| q.bind(*k))
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }

@@ -11,10 +11,8 @@ use crate::server::platform::db::{set_workspace, Db};
 use crate::server::platform::error::DomainError;
 
 const HOUR_MS: i64 = 3_600_000;
-/// Failed sign-in steps on one account within [`BURST_WINDOW_MS`] that raise an alert.
-pub const ACCOUNT_BURST: i64 = 5;
-/// Failed sign-in steps from one address, on any account, within the window.
-pub const ADDRESS_BURST: i64 = 10;
+/// How far back failed sign-in steps count towards a burst (the thresholds are the
+/// workspace's: [`super::alert_thresholds`]).
 pub const BURST_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// The newest alerts a page lists.
 const SHOWN: i64 = 100;
@@ -24,13 +22,19 @@ pub enum AlertKind {
     FailedSignInsOnAccount,
     FailedSignInsFromAddress,
     SensitiveRole,
+    /// An administrator signed in from an address or on a device not seen for them before.
+    AdminNewOrigin,
+    /// One person refused a sensitive key again and again within a minute.
+    SensitiveRefusals,
 }
 
 impl AlertKind {
-    pub const ALL: [Self; 3] = [
+    pub const ALL: [Self; 5] = [
         Self::FailedSignInsOnAccount,
         Self::FailedSignInsFromAddress,
         Self::SensitiveRole,
+        Self::AdminNewOrigin,
+        Self::SensitiveRefusals,
     ];
 
     pub fn key(self) -> &'static str {
@@ -38,6 +42,8 @@ impl AlertKind {
             Self::FailedSignInsOnAccount => "sign_in.burst_account",
             Self::FailedSignInsFromAddress => "sign_in.burst_address",
             Self::SensitiveRole => "role.sensitive",
+            Self::AdminNewOrigin => "sign_in.admin_new_origin",
+            Self::SensitiveRefusals => "refusals.sensitive",
         }
     }
 
@@ -46,6 +52,8 @@ impl AlertKind {
             Self::FailedSignInsOnAccount => "Failed sign-ins on one account",
             Self::FailedSignInsFromAddress => "Failed sign-ins from one address",
             Self::SensitiveRole => "A role grants sensitive keys",
+            Self::AdminNewOrigin => "An administrator signed in from somewhere new",
+            Self::SensitiveRefusals => "Repeated refusals of a sensitive key",
         }
     }
 
@@ -119,4 +127,44 @@ pub async fn list(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<Vec<AlertIt
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DomainError::from)
+}
+
+/// How many of the workspace's alerts were raised or repeated since the grant's holder last
+/// opened the alerts page. Needs `audit.read`.
+pub async fn unread(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<i64, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM alerts a WHERE a.workspace_id = $1 AND a.last_at_ms > \
+         COALESCE((SELECT r.seen_at_ms FROM alert_reads r WHERE r.workspace_id = $1 \
+         AND r.user_id = $2), 0)",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(grant.user().as_str())
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("n")?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Notes that the grant's holder has seen the workspace's alerts as of `now_ms`.
+pub async fn mark_seen(
+    db: &Db,
+    grant: &Grant<keys::AuditRead>,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    let mut tx = grant.begin(db, true).await?;
+    sqlx::query(
+        "INSERT INTO alert_reads (workspace_id, user_id, seen_at_ms) VALUES ($1, $2, $3) \
+         ON CONFLICT (workspace_id, user_id) DO UPDATE SET \
+         seen_at_ms = CASE WHEN excluded.seen_at_ms > alert_reads.seen_at_ms \
+         THEN excluded.seen_at_ms ELSE alert_reads.seen_at_ms END",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(grant.user().as_str())
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

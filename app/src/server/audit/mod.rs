@@ -6,6 +6,7 @@
 //! and how it is read, is `access::audit`'s.
 
 pub mod alert_mail;
+pub mod alert_thresholds;
 pub mod alerts;
 pub mod append;
 pub mod chain;
@@ -18,6 +19,7 @@ pub mod retention;
 pub mod security;
 pub mod selection;
 pub mod sensitive_reads;
+pub mod sign_in_alerts;
 pub mod signing;
 pub mod trail;
 pub mod verifications;

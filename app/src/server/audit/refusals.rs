@@ -1,6 +1,11 @@
 //! Refusals into the trail: each minute's tally of one person's refusals of one kind becomes
 //! one entry with its count (outcome `refused`), once the minute is over.
 
+use sqlx::Row;
+
+use super::alert_thresholds;
+use super::alerts::{self, Alert, AlertKind};
+use crate::permissions::Permission;
 use crate::server::access::refusals::{Refusals, Slot, Tally};
 use crate::server::audit::append::{append, Actor, Event, Outcome};
 use crate::server::platform::db::Db;
@@ -53,6 +58,43 @@ async fn write(db: &Db, slot: &Slot, tally: &Tally) -> Result<(), DomainError> {
         at_ms: tally.last_ms,
     };
     append(&mut tx, &slot.workspace, event).await?;
+    alert_if_repeated(&mut tx, slot, tally).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Alerts the administrators when one person was refused a sensitive key as often as the
+/// workspace's threshold within the minute: probing for what they may do, or someone using
+/// their session to try.
+async fn alert_if_repeated(
+    conn: &mut sqlx::AnyConnection,
+    slot: &Slot,
+    tally: &Tally,
+) -> Result<(), DomainError> {
+    let sensitive = Permission::from_key(slot.refused.key()).is_some_and(Permission::is_sensitive);
+    if !sensitive
+        || tally.count
+            < alert_thresholds::of(conn, &slot.workspace)
+                .await?
+                .refusal_burst
+    {
+        return Ok(());
+    }
+    let email: String = sqlx::query("SELECT email FROM users WHERE id = $1")
+        .bind(slot.user.as_str())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("email")?;
+    let subject = format!("{}:{}", slot.user.as_str(), slot.refused.key());
+    let alert = Alert {
+        kind: AlertKind::SensitiveRefusals,
+        subject: &subject,
+        summary: format!(
+            "{email} was refused {} {} times within a minute ({})",
+            slot.refused.key(),
+            tally.count,
+            slot.refused.reason()
+        ),
+    };
+    alerts::raise(conn, &slot.workspace, alert, tally.last_ms).await
 }

@@ -5,8 +5,8 @@
 use sqlx::Row;
 
 use crate::model::{UserId, WorkspaceId};
-use crate::server::audit::alerts::{self, Alert, AlertKind, BURST_WINDOW_MS};
 use crate::server::audit::append::{append, Actor, Event, Origin, Outcome};
+use crate::server::audit::sign_in_alerts::{self, Failures};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::error::DomainError;
 
@@ -150,7 +150,12 @@ pub async fn record(
             .map(|r| Ok(WorkspaceId::from_db(r.try_get("workspace_id")?)))
             .collect::<Result<_, sqlx::Error>>()?,
     };
-    let bursts = bursts(conn, kind, user, ip, at_ms).await?;
+    let failures = match kind {
+        EventKind::SignInFailed | EventKind::SignInWhileLocked | EventKind::SecondFactorFailed => {
+            Some(Failures::count(conn, user, ip, at_ms).await?)
+        }
+        _ => None,
+    };
     let (action, outcome) = kind.in_trail();
     let actor = match (subject.actor, outcome) {
         (Some(actor), _) => Actor::Person(actor),
@@ -175,105 +180,13 @@ pub async fn record(
             at_ms,
         };
         append(&mut tx, workspace, event).await?;
-        for alert in bursts.iter().map(Burst::alert) {
-            alerts::raise(&mut tx, workspace, alert, at_ms).await?;
+        if let Some(failures) = &failures {
+            failures.raise(&mut tx, workspace, at_ms).await?;
+        }
+        if let (EventKind::SignedIn, Some(origin)) = (kind, subject.origin) {
+            sign_in_alerts::signed_in(&mut tx, clock, workspace, user, origin, at_ms).await?;
         }
         tx.commit().await?;
     }
     Ok(())
-}
-
-/// A run of failed sign-in steps past its threshold: on the account, or from the address.
-enum Burst {
-    Account {
-        user: String,
-        email: String,
-        failures: i64,
-    },
-    Address {
-        ip: String,
-        failures: i64,
-    },
-}
-
-impl Burst {
-    fn alert(&self) -> Alert<'_> {
-        let minutes = BURST_WINDOW_MS / 60_000;
-        match self {
-            Self::Account {
-                user,
-                email,
-                failures,
-            } => Alert {
-                kind: AlertKind::FailedSignInsOnAccount,
-                subject: user,
-                summary: format!("{failures} failed sign-in steps on {email} in {minutes} minutes"),
-            },
-            Self::Address { ip, failures } => Alert {
-                kind: AlertKind::FailedSignInsFromAddress,
-                subject: ip,
-                summary: format!("{failures} failed sign-in steps from {ip} in {minutes} minutes"),
-            },
-        }
-    }
-}
-
-/// The bursts a failed step completes: as many failures on the account, or from the address,
-/// within the window as the thresholds in [`alerts`] say.
-async fn bursts(
-    conn: &mut sqlx::AnyConnection,
-    kind: EventKind,
-    user: &UserId,
-    ip: Option<&str>,
-    at_ms: i64,
-) -> Result<Vec<Burst>, DomainError> {
-    const FAILED: &str =
-        "kind IN ('sign_in_failed', 'sign_in_while_locked', 'second_factor_failed')";
-    if !matches!(
-        kind,
-        EventKind::SignInFailed | EventKind::SignInWhileLocked | EventKind::SecondFactorFailed
-    ) {
-        return Ok(Vec::new());
-    }
-    let since = at_ms - BURST_WINDOW_MS;
-    let mut found = Vec::new();
-    let on_account: i64 = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM security_events WHERE {FAILED} AND user_id = $1 \
-         AND created_at > $2"
-    ))
-    .bind(user.as_str())
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?;
-    if on_account >= alerts::ACCOUNT_BURST {
-        let email: String = sqlx::query("SELECT email FROM users WHERE id = $1")
-            .bind(user.as_str())
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("email")?;
-        found.push(Burst::Account {
-            user: user.as_str().to_owned(),
-            email,
-            failures: on_account,
-        });
-    }
-    if let Some(ip) = ip {
-        let from_address: i64 = sqlx::query(&format!(
-            "SELECT COUNT(*) AS n FROM security_events WHERE {FAILED} AND ip = $1 \
-             AND created_at > $2"
-        ))
-        .bind(ip)
-        .bind(since)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
-        if from_address >= alerts::ADDRESS_BURST {
-            found.push(Burst::Address {
-                ip: ip.to_owned(),
-                failures: from_address,
-            });
-        }
-    }
-    Ok(found)
 }
