@@ -356,7 +356,14 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("Staff" | "Guest", "/api/licences/get") => Some(403),
         (_, "/api/tickets/get") => Some(404),
         ("nobody", "/api/library/get") => Some(401),
-        (who, "/api/audit/sensitive_reads" | "/api/audit/alerts" | "/api/audit/backups") => {
+        (
+            who,
+            "/api/audit/sensitive_reads"
+            | "/api/audit/alerts"
+            | "/api/audit/unread_alerts"
+            | "/api/audit/backups"
+            | "/api/audit/set_alert_thresholds",
+        ) => {
             Some(match who {
                 "nobody" => 401,
                 "Staff" | "Guest" => 403,

@@ -71,6 +71,7 @@ const SWEPT: &[(&str, &[&str])] = &[
 const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/settings/update_security", "numbers and choices"),
     ("/api/audit/set_retention", "a number of days"),
+    ("/api/audit/set_alert_thresholds", "three whole numbers"),
     (
         "/api/settings/set_time_zone",
         "an IANA zone name from a list",

@@ -214,6 +214,15 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/audit/set_retention", &[("days", Text("90"))]),
     ("/api/audit/security", &[]),
     ("/api/audit/alerts", &[]),
+    ("/api/audit/unread_alerts", &[]),
+    (
+        "/api/audit/set_alert_thresholds",
+        &[
+            ("account_burst", Text("7")),
+            ("address_burst", Text("12")),
+            ("refusal_burst", Text("6")),
+        ],
+    ),
     ("/api/audit/backups", &[]),
     ("/api/teams/overview", &[]),
     ("/api/teams/create_team", &[("name", Text("Planted team"))]),
