@@ -363,13 +363,11 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
             | "/api/audit/unread_alerts"
             | "/api/audit/backups"
             | "/api/audit/set_alert_thresholds",
-        ) => {
-            Some(match who {
-                "nobody" => 401,
-                "Staff" | "Guest" => 403,
-                _ => 200,
-            })
-        }
+        ) => Some(match who {
+            "nobody" => 401,
+            "Staff" | "Guest" => 403,
+            _ => 200,
+        }),
         (_, "/api/library/get") => Some(404),
         ("Guest", "/api/tickets/take") => Some(403),
         (_, "/api/tickets/take") => Some(404),

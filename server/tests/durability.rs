@@ -1,0 +1,268 @@
+//! Durability, with the real binary on SQLite and PostgreSQL: writers create customers over
+//! HTTP, the server is killed with SIGKILL in the middle of it, started again, and every
+//! customer whose creation was acknowledged is there with its trail entry, and every chain and
+//! checkpoint verifies (`server audit verify`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::server::platform::clock::Clock;
+use app::server::platform::testing::{backends, Fixture, FIXTURE_PASSWORD};
+
+const WRITERS: usize = 4;
+/// Acknowledged creations before the kill: enough that writes are in flight when it lands.
+const ACKNOWLEDGED_BEFORE_KILL: usize = 60;
+
+fn command(data: &Path, database_url: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_server"));
+    c.env("GATEHOUSE_DATA_DIR", data)
+        .env("DATABASE_URL", database_url)
+        .env("GATEHOUSE_LOG", "warn")
+        .env_remove("GATEHOUSE_BIND")
+        .env_remove("GATEHOUSE_SEED_DEMO")
+        .env_remove("GATEHOUSE_STORAGE_DIR")
+        .env_remove("GATEHOUSE_S3_BUCKET")
+        .env_remove("GATEHOUSE_SMTP_URL");
+    c
+}
+
+/// A server process, killed (SIGKILL) when dropped if still running.
+struct Running {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Running {
+    async fn start(data: &Path, database_url: &str, log: PathBuf) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let out = std::fs::File::create(&log).unwrap();
+        let child = command(data, database_url)
+            .args([
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--public-url",
+                &base,
+            ])
+            .stdout(Stdio::from(out.try_clone().unwrap()))
+            .stderr(Stdio::from(out))
+            .spawn()
+            .expect("start the server binary");
+        let mut running = Self { child, base, log };
+        running.wait_ready().await;
+        running
+    }
+
+    async fn wait_ready(&mut self) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("the server exited ({status}): {}", self.said());
+            }
+            let health = reqwest::get(format!("{}/healthz", self.base)).await;
+            if health.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer within a minute: {}", self.said());
+    }
+
+    fn said(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn kill(&mut self) {
+        // `Child::kill` is SIGKILL on Unix: no shutdown hook, no flush, no clean close.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Already gone after `kill`: nothing to report.
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
+    let page = c.get(format!("{base}/")).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    let marker = r#"name="csrf-token" content=""#;
+    let start = page.find(marker).expect("the page carries a CSRF token") + marker.len();
+    let len = page[start..].find('"').unwrap();
+    page[start..start + len].to_owned()
+}
+
+/// A client signed in as the fixture's owner, and its CSRF token.
+async fn signed_in(base: &str) -> (reqwest::Client, String) {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let token = csrf_token(&c, base).await;
+    let res = c
+        .post(format!("{base}/api/accounts/sign_in"))
+        .header("x-csrf-token", token)
+        .form(&[("email", "ada@example.com"), ("password", FIXTURE_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "sign-in: {}", res.status());
+    let token = csrf_token(&c, base).await;
+    (c, token)
+}
+
+/// What the writers saw: names whose creation was acknowledged, and any answer that was
+/// neither an acknowledgement nor the connection dying.
+#[derive(Default)]
+struct Seen {
+    acknowledged: Vec<String>,
+    unexpected: Vec<String>,
+}
+
+async fn writer(c: reqwest::Client, base: String, token: String, n: usize, seen: Arc<Mutex<Seen>>) {
+    for i in 0.. {
+        let name = format!("Durable {n}-{i}");
+        let res = c
+            .post(format!("{base}/api/customers/create"))
+            .header("x-csrf-token", &token)
+            .form(&[
+                ("name", name.as_str()),
+                ("email", ""),
+                ("phone", ""),
+                ("company", ""),
+                ("notes", "written under load"),
+                ("assigned_user_id", ""),
+                ("team_id", ""),
+            ])
+            .send()
+            .await;
+        // A dead server answers nothing; stop at the first request it did not answer.
+        let Ok(res) = res else { return };
+        let status = res.status();
+        // The acknowledgement is the whole answer, not only its status line.
+        let Ok(body) = res.text().await else { return };
+        let mut seen = seen.lock().unwrap();
+        if status.is_success() {
+            seen.acknowledged.push(name);
+        } else {
+            seen.unexpected.push(format!("{name}: {status} {body}"));
+        }
+    }
+}
+
+fn verify_audit(data: &Path, database_url: &str) -> Output {
+    command(data, database_url)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run server audit verify")
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_a_sigkill_and_every_chain_verifies() {
+    for t in backends().await {
+        let label = t.backend().name();
+        Fixture::new(&t.db, &Clock::System).await;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        // The migrations ran when the test database was made; the server connects as the
+        // database's owner, as a deployment that migrates at start does.
+        let url = t.admin_url.clone();
+
+        let mut server = Running::start(&data, &url, dir.path().join("first.log")).await;
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let mut writers = Vec::new();
+        for n in 0..WRITERS {
+            let (c, token) = signed_in(&server.base).await;
+            writers.push(tokio::spawn(writer(
+                c,
+                server.base.clone(),
+                token,
+                n,
+                seen.clone(),
+            )));
+        }
+        let started = Instant::now();
+        while seen.lock().unwrap().acknowledged.len() < ACKNOWLEDGED_BEFORE_KILL {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{label}: too slow to load: {}",
+                server.said()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        server.kill();
+        for w in writers {
+            w.await.unwrap();
+        }
+        let (acknowledged, unexpected) = {
+            let seen = seen.lock().unwrap();
+            (seen.acknowledged.clone(), seen.unexpected.clone())
+        };
+        assert!(unexpected.is_empty(), "{label}: {unexpected:?}");
+
+        let server = Running::start(&data, &url, dir.path().join("second.log")).await;
+        let stored = t
+            .strings("SELECT name FROM customers WHERE name LIKE 'Durable %'")
+            .await;
+        let missing: Vec<&String> = acknowledged
+            .iter()
+            .filter(|n| !stored.contains(n))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{label}: acknowledged but lost: {missing:?}"
+        );
+        // Each stored customer, acknowledged or cut off before its answer, has its trail entry.
+        let created = t
+            .strings(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'customer.create'",
+            )
+            .await;
+        assert_eq!(created, [stored.len().to_string()], "{label}");
+
+        // The restarted server takes writes again, and the whole trail proves itself.
+        let (c, token) = signed_in(&server.base).await;
+        let after = c
+            .post(format!("{}/api/customers/create", server.base))
+            .header("x-csrf-token", token)
+            .form(&[
+                ("name", "After the crash"),
+                ("email", ""),
+                ("phone", ""),
+                ("company", ""),
+                ("notes", ""),
+                ("assigned_user_id", ""),
+                ("team_id", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(after.status().is_success(), "{label}: {}", after.status());
+        drop(server);
+        let out = verify_audit(&data, &url);
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{label}: {said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(said.contains("; 0 broken"), "{label}: {said}");
+        eprintln!(
+            "{label}: {} acknowledged before SIGKILL, {} stored",
+            acknowledged.len(),
+            stored.len()
+        );
+    }
+}
