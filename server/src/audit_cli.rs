@@ -5,8 +5,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+use app::server::audit::schedule::{self, Job};
 use app::server::audit::signing::{AuditKey, PublicKey};
 use app::server::audit::{checkpoints, export, offline, retention, verifications, verify};
+use app::server::platform::claims;
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 
@@ -148,53 +150,79 @@ pub fn verify_export(file: &Path, public_key: &str) -> Result<(), StartupError> 
     Ok(())
 }
 
-/// While the server runs: signs each grown chain's head every ten minutes, purges what each
-/// workspace no longer keeps once a day, and verifies every chain every six hours (the first
-/// time of each a minute after start), keeping each outcome for the audit page. Several
-/// processes on one database may each do so: a head is signed once, a purge locks the head it
-/// purges behind, and a verification only reads.
+/// While the server runs: each minute (the first a quarter of a minute after start), claims
+/// the trail's jobs whose slot has come ([`schedule`]) and runs those this process won — sign
+/// each grown chain's head, verify every chain (keeping each outcome for the audit page), purge
+/// what each workspace no longer keeps. However many processes share the database, each slot
+/// runs once.
 pub async fn keep_proving(db: Db, clock: Clock, key: AuditKey) {
-    const SIGN_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
-    const VERIFY_EVERY: u32 = 36;
-    const PURGE_EVERY: u32 = 144;
+    /// Claims older than this are forgotten when the day's purge runs.
+    const KEEP_CLAIMS_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+    let holder = claims::this_process();
     let public = key.public();
     let mut every = tokio::time::interval_at(
-        tokio::time::Instant::now() + std::time::Duration::from_secs(60),
-        SIGN_EVERY,
+        tokio::time::Instant::now() + std::time::Duration::from_secs(15),
+        std::time::Duration::from_secs(60),
     );
-    for round in 0u32.. {
+    loop {
         every.tick().await;
-        match checkpoints::sign_heads(&db, &clock, &key).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(signed = n, "audit checkpoints signed"),
-            Err(e) => tracing::warn!(error = %e, "signing audit checkpoints failed"),
-        }
-        if round % PURGE_EVERY == 0 {
-            match retention::purge(&db, &clock, &public).await {
-                Ok(purged) => {
-                    for p in purged {
-                        tracing::info!(workspace = %p.workspace, entries = p.entries,
-                            through = p.through_seq, "audit entries past retention purged");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "purging the audit trail failed"),
-            }
-        }
-        if round % VERIFY_EVERY != 0 {
-            continue;
-        }
-        let report = match verify::all(&db, Some(&public)).await {
-            Ok(report) => report,
+        let due = match schedule::claim_due(&db, clock.now_ms(), &holder).await {
+            Ok(due) => due,
             Err(e) => {
-                tracing::warn!(error = %e, "verifying the audit chains failed");
+                tracing::warn!(error = %e, "the audit schedule could not be claimed; retrying");
                 continue;
             }
         };
-        for broken in report.broken() {
-            tracing::error!(target: "security", %broken, "an audit chain is broken");
+        for job in due {
+            tracing::info!(job = job.name(), "audit job claimed by this process");
+            match job {
+                Job::Sign => sign_on_schedule(&db, &clock, &key).await,
+                Job::Verify => verify_and_record(&db, &clock, &public).await,
+                Job::Purge => {
+                    purge_on_schedule(&db, &clock, &public).await;
+                    if let Err(e) =
+                        claims::forget_before(&db, clock.now_ms() - KEEP_CLAIMS_MS).await
+                    {
+                        tracing::warn!(error = %e, "forgetting old schedule claims failed");
+                    }
+                }
+            }
         }
-        if let Err(e) = verifications::record(&db, &clock, &report.outcomes).await {
-            tracing::warn!(error = %e, "recording the audit verification failed");
+    }
+}
+
+async fn sign_on_schedule(db: &Db, clock: &Clock, key: &AuditKey) {
+    match checkpoints::sign_heads(db, clock, key).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(signed = n, "audit checkpoints signed"),
+        Err(e) => tracing::warn!(error = %e, "signing audit checkpoints failed"),
+    }
+}
+
+async fn purge_on_schedule(db: &Db, clock: &Clock, public: &PublicKey) {
+    match retention::purge(db, clock, public).await {
+        Ok(purged) => {
+            for p in purged {
+                tracing::info!(workspace = %p.workspace, entries = p.entries,
+                    through = p.through_seq, "audit entries past retention purged");
+            }
         }
+        Err(e) => tracing::warn!(error = %e, "purging the audit trail failed"),
+    }
+}
+
+async fn verify_and_record(db: &Db, clock: &Clock, public: &PublicKey) {
+    let report = match verify::all(db, Some(public)).await {
+        Ok(report) => report,
+        Err(e) => {
+            tracing::warn!(error = %e, "verifying the audit chains failed");
+            return;
+        }
+    };
+    for broken in report.broken() {
+        tracing::error!(target: "security", %broken, "an audit chain is broken");
+    }
+    if let Err(e) = verifications::record(db, clock, &report.outcomes).await {
+        tracing::warn!(error = %e, "recording the audit verification failed");
     }
 }

@@ -68,7 +68,7 @@ pub async fn keep_nightly(db: Db, config: Config, storage: Storage, clock: Clock
     let Some(schedule) = config.backups.nightly else {
         return;
     };
-    let holder = format!("{}:{}", hostname(), std::process::id());
+    let holder = app::server::platform::claims::this_process();
     let source = Source {
         db: &db,
         database_url: &config.database_url,
@@ -92,10 +92,4 @@ pub async fn keep_nightly(db: Db, config: Config, storage: Storage, clock: Clock
             Err(e) => tracing::warn!(error = %e, "nightly backup not looked at; retrying"),
         }
     }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_else(|_| "server".into())
 }

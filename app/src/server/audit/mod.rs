@@ -16,6 +16,7 @@ pub mod labels;
 pub mod offline;
 pub mod refusals;
 pub mod retention;
+pub mod schedule;
 pub mod security;
 pub mod selection;
 pub mod sensitive_reads;

@@ -34,3 +34,23 @@ pub async fn holder(db: &Db, job: &str, slot: &str) -> Result<Option<String>, sq
         .fetch_optional(db.pool())
         .await
 }
+
+/// This process, as a claim's holder: the host and the process id.
+pub fn this_process() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "server".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Forgets claims made before `before_ms`: their slots are long past, and the table would
+/// otherwise grow by a row every ten minutes for ever.
+pub async fn forget_before(db: &Db, before_ms: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM scheduled_runs WHERE claimed_ms < $1")
+            .bind(before_ms)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}

@@ -1,7 +1,8 @@
-//! Durability, with the real binary on SQLite and PostgreSQL: writers create customers over
+//! The binary as processes, on SQLite and PostgreSQL. Durability: writers create customers over
 //! HTTP, the server is killed with SIGKILL in the middle of it, started again, and every
 //! customer whose creation was acknowledged is there with its trail entry, and every chain and
-//! checkpoint verifies (`server audit verify`).
+//! checkpoint verifies (`server audit verify`). Two processes on one database: each of the
+//! trail's scheduled jobs runs once, in one of them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -15,11 +16,11 @@ const WRITERS: usize = 4;
 /// Acknowledged creations before the kill: enough that writes are in flight when it lands.
 const ACKNOWLEDGED_BEFORE_KILL: usize = 60;
 
-fn command(data: &Path, database_url: &str) -> Command {
+fn command(data: &Path, database_url: &str, log_level: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_server"));
     c.env("GATEHOUSE_DATA_DIR", data)
         .env("DATABASE_URL", database_url)
-        .env("GATEHOUSE_LOG", "warn")
+        .env("GATEHOUSE_LOG", log_level)
         .env_remove("GATEHOUSE_BIND")
         .env_remove("GATEHOUSE_SEED_DEMO")
         .env_remove("GATEHOUSE_STORAGE_DIR")
@@ -36,7 +37,7 @@ struct Running {
 }
 
 impl Running {
-    async fn start(data: &Path, database_url: &str, log: PathBuf) -> Self {
+    async fn start(data: &Path, database_url: &str, log: PathBuf, log_level: &str) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -44,7 +45,7 @@ impl Running {
             .port();
         let base = format!("http://127.0.0.1:{port}");
         let out = std::fs::File::create(&log).unwrap();
-        let child = command(data, database_url)
+        let child = command(data, database_url, log_level)
             .args([
                 "--bind",
                 &format!("127.0.0.1:{port}"),
@@ -163,7 +164,7 @@ async fn writer(c: reqwest::Client, base: String, token: String, n: usize, seen:
 }
 
 fn verify_audit(data: &Path, database_url: &str) -> Output {
-    command(data, database_url)
+    command(data, database_url, "warn")
         .args(["audit", "verify"])
         .output()
         .expect("run server audit verify")
@@ -180,7 +181,7 @@ async fn acknowledged_writes_survive_a_sigkill_and_every_chain_verifies() {
         // database's owner, as a deployment that migrates at start does.
         let url = t.admin_url.clone();
 
-        let mut server = Running::start(&data, &url, dir.path().join("first.log")).await;
+        let mut server = Running::start(&data, &url, dir.path().join("first.log"), "warn").await;
         let seen = Arc::new(Mutex::new(Seen::default()));
         let mut writers = Vec::new();
         for n in 0..WRITERS {
@@ -212,7 +213,7 @@ async fn acknowledged_writes_survive_a_sigkill_and_every_chain_verifies() {
         };
         assert!(unexpected.is_empty(), "{label}: {unexpected:?}");
 
-        let server = Running::start(&data, &url, dir.path().join("second.log")).await;
+        let server = Running::start(&data, &url, dir.path().join("second.log"), "warn").await;
         let stored = t
             .strings("SELECT name FROM customers WHERE name LIKE 'Durable %'")
             .await;
@@ -264,5 +265,58 @@ async fn acknowledged_writes_survive_a_sigkill_and_every_chain_verifies() {
             acknowledged.len(),
             stored.len()
         );
+    }
+}
+
+#[tokio::test]
+async fn two_processes_on_one_database_run_each_scheduled_audit_job_once() {
+    const CLAIMED: &str = "audit job claimed by this process";
+    for t in backends().await {
+        let label = t.backend().name();
+        Fixture::new(&t.db, &Clock::System).await;
+        let dir = tempfile::tempdir().unwrap();
+        // One data directory, as a shared volume: the same audit key for both.
+        let data = dir.path().join("data");
+        let url = t.admin_url.clone();
+        let first = Running::start(&data, &url, dir.path().join("a.log"), "info").await;
+        let second = Running::start(&data, &url, dir.path().join("b.log"), "info").await;
+        // Each looks at the schedule a quarter of a minute after it starts: past the second's
+        // first look, both have tried every job's slot.
+        let second_up = Instant::now();
+        let claims = loop {
+            let claims = t
+                .strings("SELECT job || ' ' || holder FROM scheduled_runs ORDER BY job")
+                .await;
+            if claims.len() == 3 && second_up.elapsed() > Duration::from_secs(20) {
+                break claims;
+            }
+            assert!(
+                second_up.elapsed() < Duration::from_secs(60),
+                "{label}: {claims:?}\n{}\n{}",
+                first.said(),
+                second.said()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        let pids = [first.child.id(), second.child.id()];
+        for (claim, job) in claims
+            .iter()
+            .zip(["audit.purge", "audit.sign", "audit.verify"])
+        {
+            assert!(claim.starts_with(&format!("{job} ")), "{label}: {claims:?}");
+            assert!(
+                pids.iter().any(|pid| claim.ends_with(&format!(":{pid}"))),
+                "{label}: {claim} is held by neither {pids:?}"
+            );
+        }
+        let ran: usize = [&first, &second]
+            .iter()
+            .map(|p| p.said().matches(CLAIMED).count())
+            .sum();
+        assert_eq!(ran, 3, "{label}: each job once, in one process");
+        let verified = t
+            .strings("SELECT CAST(COUNT(*) AS TEXT) FROM audit_verifications")
+            .await;
+        assert_eq!(verified, ["1"], "{label}: one workspace, verified once");
     }
 }
