@@ -145,6 +145,11 @@ pub struct Settings {
     #[arg(long, env = "GATEHOUSE_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Where this deployment keeps its data ("EU (Frankfurt), Hetzner"), shown to workspace
+    /// administrators on the registers page.
+    #[arg(long, env = "GATEHOUSE_DATA_REGION", global = true)]
+    pub data_region: Option<String>,
+
     /// Log filter, in tracing's EnvFilter syntax: `info`, `debug`, `server=debug,sqlx=warn`.
     #[arg(
         long,
@@ -219,6 +224,7 @@ pub struct Config {
     pub client_ip_header: Option<String>,
     pub audit_key: crate::audit_key::Source,
     pub backups: crate::backup_settings::BackupConfig,
+    pub data_region: Option<String>,
 }
 
 use crate::config_error::invalid;
@@ -262,6 +268,7 @@ impl Config {
             .storage
             .validate(storage_dir.clone(), &s.site_root, s.production)?;
         let backups = s.backups.validate(&s.data_dir, &s.site_root)?;
+        let data_region = data_region(s.data_region.as_deref())?;
         Ok(Self {
             bind: s.bind,
             data_dir: s.data_dir,
@@ -279,8 +286,23 @@ impl Config {
             client_ip_header: s.client_ip_header.map(|h| h.to_ascii_lowercase()),
             audit_key,
             backups,
+            data_region,
         })
     }
+}
+
+/// The data region as one short line, or none when blank.
+fn data_region(given: Option<&str>) -> Result<Option<String>, ConfigError> {
+    let Some(region) = given.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if region.chars().any(char::is_control) || region.chars().count() > 100 {
+        return Err(invalid(
+            "GATEHOUSE_DATA_REGION (--data-region)",
+            "one line of at most 100 characters",
+        ));
+    }
+    Ok(Some(region.to_owned()))
 }
 
 /// The database URL, defaulting to SQLite under the data directory.
@@ -422,6 +444,16 @@ mod tests {
         );
         let proxied = parse(&["--client-ip-header", "X-Real-IP"]).unwrap();
         assert_eq!(proxied.client_ip_header.as_deref(), Some("x-real-ip"));
+        assert!(
+            c.data_region.is_none(),
+            "no region is claimed unless stated"
+        );
+        let stated = parse(&["--data-region", "  EU (Frankfurt) "]).unwrap();
+        assert_eq!(stated.data_region.as_deref(), Some("EU (Frankfurt)"));
+        assert!(parse(&["--data-region", " "])
+            .unwrap()
+            .data_region
+            .is_none());
     }
 
     #[test]
@@ -448,6 +480,10 @@ mod tests {
             (
                 &["--client-ip-header", "bad header"],
                 "GATEHOUSE_CLIENT_IP_HEADER",
+            ),
+            (
+                &["--data-region", "EU\nFake: line"],
+                "GATEHOUSE_DATA_REGION",
             ),
         ];
         for (args, named) in cases {

@@ -221,6 +221,7 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
             mailer,
             storage,
             public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
+            data_region: config.data_region.clone(),
             refusals: Default::default(),
         },
         headers: Arc::new(HeaderPolicy {

@@ -22,6 +22,7 @@ pub mod orders;
 pub mod payments;
 pub mod products;
 pub mod quotes;
+pub mod registers;
 pub mod reports;
 pub mod roles;
 pub mod sessions;

@@ -69,6 +69,8 @@ pub fn AuditPage() -> impl IntoView {
             <a href="/audit/alerts">"Alerts →"</a>
             " · "
             <a href="/audit/backups">"Backups →"</a>
+            " · "
+            <a href="/audit/registers">"Registers →"</a>
         </p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {

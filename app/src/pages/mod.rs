@@ -31,6 +31,7 @@ pub mod overview;
 pub mod products;
 pub mod quote_template;
 pub mod quotes;
+pub mod registers;
 pub mod reports;
 pub mod reset_password;
 pub mod role_editor;

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod imports;
 pub mod platform;
 pub mod records;
+pub mod registers;
 pub mod reports;
 pub mod web;
 pub mod workspace;

@@ -179,6 +179,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
             .unwrap(),
             storage: app::server::platform::testing::disk_storage(mail.path()),
             public_url: "http://gatehouse.test".into(),
+            data_region: None,
             refusals: Default::default(),
         };
         let settings_grant = f.grant::<SettingsWrite>().await;

@@ -26,6 +26,7 @@ mod files;
 mod history;
 mod imports;
 mod inactive_members;
+mod incidents;
 mod ip_rules;
 mod library;
 mod licences;

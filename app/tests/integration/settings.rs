@@ -70,6 +70,7 @@ impl World {
             .unwrap(),
             storage: app::server::platform::testing::disk_storage(mail.path()),
             public_url: "http://gatehouse.test".into(),
+            data_region: None,
             refusals: Default::default(),
         };
         let account = accounts::sign_up(

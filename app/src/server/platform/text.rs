@@ -46,3 +46,37 @@ impl LineField {
         }
     }
 }
+
+/// What a multi-line field (a note, a description) is called in its messages, and its limit.
+pub(crate) struct BlockField {
+    pub field: &'static str,
+    pub empty_message: &'static str,
+    pub max_chars: usize,
+}
+
+impl BlockField {
+    /// Trims the value; keeps line breaks and tabs, refuses other control characters, an empty
+    /// value and more than `max_chars` characters.
+    pub fn clean(&self, raw: &str) -> Result<String, DomainError> {
+        if raw
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(DomainError::invalid(
+                self.field,
+                "Remove the control characters from the text.",
+            ));
+        }
+        let value = raw.trim().replace("\r\n", "\n");
+        if value.is_empty() {
+            return Err(DomainError::invalid(self.field, self.empty_message));
+        }
+        if value.chars().count() > self.max_chars {
+            return Err(DomainError::invalid(
+                self.field,
+                format!("Use at most {} characters.", self.max_chars),
+            ));
+        }
+        Ok(value)
+    }
+}

@@ -17,6 +17,8 @@ pub struct ServerContext {
     pub storage: crate::server::files::storage::Storage,
     /// Where people reach Gatehouse (`https://crm.example.com`), for links in mail.
     pub public_url: String,
+    /// Where the deployment keeps its data, as its operator states it (`GATEHOUSE_DATA_REGION`).
+    pub data_region: Option<String>,
     /// Refusals counted for the trail until their minute is over.
     pub refusals: crate::server::access::refusals::Refusals,
 }

@@ -1,0 +1,4 @@
+//! Registers a security reviewer asks for: the incidents register ([`incidents`]). The backups
+//! register is `backups::register`'s; the data region is a deployment setting.
+
+pub mod incidents;
