@@ -27,6 +27,9 @@ use strangers::strangers;
 #[path = "isolation/trail.rs"]
 mod trail;
 use trail::refusals_stay_home;
+#[path = "isolation/victim_settings.rs"]
+mod victim_settings;
+use victim_settings::victim_settings;
 #[path = "isolation/victims.rs"]
 mod victims;
 use app::server::files::attachments::{OnCustomer, OnDocument, OnPayment, OnTicket};
@@ -52,57 +55,12 @@ struct Victim {
     member: String,
     invitation: String,
     ip_rule: String,
+    incident: String,
     role: String,
     team: String,
     department: String,
     workspace: String,
     members: Vec<String>,
-}
-
-/// A deny rule with a secret note, and all-day hours for Staff. Returns the rule and Staff.
-async fn victim_network_and_hours(db: &Db, f: &Fixture) -> (String, app::model::RoleId) {
-    use app::server::workspace::{ip_rules, login_hours};
-    let settings = f.grant::<SettingsWrite>().await;
-    ip_rules::add(
-        db,
-        &f.clock,
-        &settings,
-        &ip_rules::NewRule {
-            kind: "deny".into(),
-            cidr: "203.0.113.0/24".into(),
-            note: "A-NOTE-SECRET".into(),
-            ..ip_rules::NewRule::default()
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    let ip_rule = ip_rules::list(db, &settings).await.unwrap()[0].id.clone();
-    // A role granting a sensitive key: its alert names it.
-    let desk = app::server::access::role_editor::RoleDraft {
-        name: "A-ROLE-SECRET".into(),
-        permissions: vec!["customers.read".into(), "customers.sensitive".into()],
-        ..Default::default()
-    };
-    let roles = f.grant::<app::permissions::keys::RolesWrite>().await;
-    app::server::access::role_editor::create(db, &f.clock, &roles, &desk)
-        .await
-        .unwrap();
-    let staff = f.role("Staff").await;
-    login_hours::set(
-        db,
-        &f.clock,
-        &settings,
-        &login_hours::HoursForm {
-            role_id: staff.as_str().into(),
-            days: [true; 7],
-            start: "00:00".into(),
-            end: "24:00".into(),
-        },
-    )
-    .await
-    .unwrap();
-    (ip_rule.to_string(), staff)
 }
 
 async fn victim(db: &Db) -> Victim {
@@ -174,7 +132,7 @@ async fn victim(db: &Db) -> Victim {
         .id
         .as_str()
         .to_owned();
-    let (ip_rule, staff) = victim_network_and_hours(db, &f).await;
+    let settings = victim_settings(db, &f).await;
     Victim {
         customer: customer.id.as_str().into(),
         contact,
@@ -191,8 +149,9 @@ async fn victim(db: &Db) -> Victim {
         export,
         member: grace.as_str().into(),
         invitation,
-        ip_rule,
-        role: staff.as_str().into(),
+        ip_rule: settings.ip_rule,
+        incident: settings.incident,
+        role: settings.staff.as_str().into(),
         team: team.as_str().into(),
         department: department.as_str().into(),
         workspace: f.workspace.as_str().into(),
@@ -242,6 +201,11 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "data_exports",
         "sensitive_reads",
         "alerts",
+        "alert_settings",
+        "alert_reads",
+        "sign_in_origins",
+        "incidents",
+        "incident_notes",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -295,6 +259,7 @@ impl Victim {
             Member => self.member.clone(),
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
+            Incident => self.incident.clone(),
             Role => self.role.clone(),
             Team => self.team.clone(),
             Department => self.department.clone(),
@@ -362,7 +327,9 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
             | "/api/audit/alerts"
             | "/api/audit/unread_alerts"
             | "/api/audit/backups"
-            | "/api/audit/set_alert_thresholds",
+            | "/api/audit/set_alert_thresholds"
+            | "/api/registers/overview"
+            | "/api/registers/report_incident",
         ) => Some(match who {
             "nobody" => 401,
             "Staff" | "Guest" => 403,
@@ -381,6 +348,13 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         ("Staff" | "Guest", "/api/products/update") => Some(403),
         ("Manager" | "Staff" | "Guest", "/api/products/delete") => Some(403),
         ("Owner" | "Manager", "/api/team/deactivate") => Some(404),
+        (who, "/api/registers/advance_incident" | "/api/registers/note_incident") => {
+            Some(match who {
+                "nobody" => 401,
+                "Staff" | "Guest" => 403,
+                _ => 404,
+            })
+        }
         ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
         ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
         ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => Some(404),

@@ -65,6 +65,8 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/roles/create", &["name", "description"]),
     ("/api/roles/update", &["name", "description"]),
     ("/api/settings/add_ip_rule", &["note"]),
+    ("/api/registers/report_incident", &["title", "note"]),
+    ("/api/registers/note_incident", &["note"]),
 ];
 
 /// Writing endpoints that take no free text, and why they need no sweep.
@@ -368,10 +370,39 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
                 ("note", HOSTILE),
             ],
         ),
+        (
+            "/api/registers/report_incident",
+            vec![
+                ("title", HOSTILE),
+                ("severity", "low"),
+                ("detected_at", ""),
+                ("note", HOSTILE),
+            ],
+        ),
     ] {
         let res = api(c, s, path).await.form(&form).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{label}: {path}");
     }
+    let registers: serde_json::Value = api(c, s, "/api/registers/overview")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let incident = registers["incidents"][0]["id"].as_str().unwrap().to_owned();
+    let res = api(c, s, "/api/registers/note_incident")
+        .await
+        .form(&[("id", incident.as_str()), ("note", HOSTILE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{label}: registers/note_incident"
+    );
     let role: String = api(c, s, "/api/roles/create")
         .await
         .json(&serde_json::json!({"role": {
@@ -464,6 +495,7 @@ async fn every_page_shows_it_as_text(
         "/audit/sensitive",
         "/audit/alerts",
         "/audit/backups",
+        "/audit/registers",
         "/account",
     ];
     let mut shown = Vec::new();

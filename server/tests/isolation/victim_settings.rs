@@ -1,0 +1,88 @@
+//! The victim workspace's settings and registers, each carrying a secret a stranger must never
+//! read or change.
+
+use app::permissions::keys::{AuditRead, SettingsWrite};
+use app::server::audit::alert_thresholds::{self, ThresholdsForm};
+use app::server::platform::db::Db;
+use app::server::platform::testing::Fixture;
+use app::server::registers::incidents::{self, IncidentForm};
+
+pub struct VictimSettings {
+    pub ip_rule: String,
+    pub staff: app::model::RoleId,
+    pub incident: String,
+}
+
+/// What the victim's settings hold: a deny rule with a secret note, a role granting a
+/// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
+/// incident with a secret title and note.
+pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
+    use app::server::workspace::{ip_rules, login_hours};
+    let settings = f.grant::<SettingsWrite>().await;
+    ip_rules::add(
+        db,
+        &f.clock,
+        &settings,
+        &ip_rules::NewRule {
+            kind: "deny".into(),
+            cidr: "203.0.113.0/24".into(),
+            note: "A-NOTE-SECRET".into(),
+            ..ip_rules::NewRule::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let ip_rule = ip_rules::list(db, &settings).await.unwrap()[0].id.clone();
+    // A role granting a sensitive key: its alert names it.
+    let desk = app::server::access::role_editor::RoleDraft {
+        name: "A-ROLE-SECRET".into(),
+        permissions: vec!["customers.read".into(), "customers.sensitive".into()],
+        ..Default::default()
+    };
+    let roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+    app::server::access::role_editor::create(db, &f.clock, &roles, &desk)
+        .await
+        .unwrap();
+    let staff = f.role("Staff").await;
+    login_hours::set(
+        db,
+        &f.clock,
+        &settings,
+        &login_hours::HoursForm {
+            role_id: staff.as_str().into(),
+            days: [true; 7],
+            start: "00:00".into(),
+            end: "24:00".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let thresholds = ThresholdsForm {
+        account_burst: "4".into(),
+        address_burst: "9".into(),
+        refusal_burst: "3".into(),
+    };
+    alert_thresholds::set(db, &f.clock, &settings, &thresholds)
+        .await
+        .unwrap();
+    let report = IncidentForm {
+        title: "A-INCIDENT-SECRET".into(),
+        severity: "high".into(),
+        note: "A-INCIDENT-NOTE-SECRET".into(),
+        ..IncidentForm::default()
+    };
+    incidents::report(db, &f.clock, &settings, &report)
+        .await
+        .unwrap();
+    let incident = incidents::list(db, &f.grant::<AuditRead>().await)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    VictimSettings {
+        ip_rule: ip_rule.to_string(),
+        staff,
+        incident,
+    }
+}
