@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { gotoHydrated, ownerWithMember } from "./helpers";
+import { gotoHydrated, ownerWithMember, signInAsDemo } from "./helpers";
 
 async function wrongPassword(page: Page, email: string, guess: string) {
   await gotoHydrated(page, "/signin");
@@ -35,7 +35,7 @@ test("a burst of failed sign-ins alerts the owner: counted in the navigation, li
   await expect(onAccount).toHaveValue("5");
   await onAccount.fill("1");
   await thresholds.getByRole("button", { name: "Save thresholds" }).click();
-  await expect(thresholds.locator(".field-error")).toContainText("from 2 to 1000");
+  await expect(thresholds.locator("#field-account_burst-error")).toContainText("from 2 to 1000");
   await onAccount.fill("3");
   await thresholds.getByLabel("Failed steps from one address").fill("1000");
   await thresholds.getByRole("button", { name: "Save thresholds" }).click();
@@ -63,4 +63,56 @@ test("a burst of failed sign-ins alerts the owner: counted in the navigation, li
   await expect(nav.locator(".nav-count")).toHaveCount(0);
 
   await context.close();
+});
+
+test("an incident is reported, contained, noted and resolved in the register", async ({ page }) => {
+  const title = `Laptop left on a train ${Date.now()}`;
+  await signInAsDemo(page);
+  await gotoHydrated(page, "/audit");
+  await page.getByRole("link", { name: "Registers →" }).click();
+  await expect(page.locator("h1")).toHaveText("Registers");
+  await expect(page.locator("[data-register='region']")).toBeVisible();
+
+  // A time in the future is named and nothing is reported.
+  const report = page.locator("section", { has: page.locator("#report-heading") });
+  await report.getByLabel("What happened").fill(title);
+  await report.getByLabel("Severity").selectOption("high");
+  await report.getByLabel("Detected at (UTC)").fill("2099-01-01T09:00");
+  await report.getByRole("button", { name: "Report incident" }).click();
+  await expect(report.locator(".field-error").filter({ hasText: "in the future" })).toBeVisible();
+  await expect(page.locator("tr", { hasText: title })).toHaveCount(0);
+  await expect(report.getByLabel("What happened")).toHaveValue(title);
+  await expect(report.getByLabel("Severity")).toHaveValue("high");
+
+  await report.getByLabel("Detected at (UTC)").fill("2026-01-05T09:15");
+  await report.getByLabel("What is known so far").fill("Disk encrypted.\nReported by the owner.");
+  await report.getByRole("button", { name: "Report incident" }).click();
+  await expect(report.getByText(/^Incident #\d+ reported\.$/)).toBeVisible();
+  const row = page.locator("tr[data-incident]", { hasText: title });
+  await expect(row).toHaveAttribute("data-status", "open");
+  await expect(row).toContainText("High");
+  await expect(row).toContainText("2026-01-05 09:15 UTC");
+
+  await row.getByRole("button", { name: "Contained" }).click();
+  await expect(row).toHaveAttribute("data-status", "contained");
+  await expect(row.getByRole("button", { name: "Contained" })).toHaveCount(0);
+
+  const note = page.locator("section", { has: page.locator("#note-heading") });
+  const choice = await note.getByLabel("Incident").locator("option", { hasText: title }).getAttribute("value");
+  await note.getByLabel("Incident").selectOption(choice!);
+  await note.getByLabel("Note").fill("Remote wipe confirmed.");
+  await note.getByRole("button", { name: "Add note" }).click();
+  await row.getByText("Timeline (2)").click();
+  await expect(row.locator(".timeline li")).toHaveCount(2);
+  await expect(row.locator(".timeline li").last()).toContainText("Remote wipe confirmed.");
+
+  await row.getByRole("button", { name: "Resolved" }).click();
+  await expect(row).toHaveAttribute("data-status", "resolved");
+  await expect(row.locator("button")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/registers.png", fullPage: true });
+
+  // Each step is in the trail.
+  await gotoHydrated(page, "/audit?action=incident.");
+  await expect(page.locator("tbody td[data-action='incident.resolve']").first()).toBeVisible();
+  await expect(page.locator("tbody td[data-action='incident.note']").first()).toBeVisible();
 });

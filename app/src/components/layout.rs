@@ -74,13 +74,16 @@ fn AdminNavLinks() -> impl IntoView {
         },
     );
     // Alerts raised since the page was last opened, asked again at each navigation so opening
-    // the page clears the count.
+    // the page clears the count (on the page itself there is nothing unread to point at).
     let path = leptos_router::hooks::use_location().pathname;
     let unread = Resource::new(
         move || path.get(),
-        move |_| async move {
+        move |path| async move {
             match current.await {
                 Ok(Some(u)) if u.can(crate::permissions::Permission::AuditRead) => {
+                    if path == "/audit/alerts" {
+                        return Some(0);
+                    }
                     crate::api::audit::unread_alerts().await.ok()
                 }
                 _ => None,

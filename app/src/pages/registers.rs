@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use crate::api::registers::{registers, AdvanceIncident, NoteIncident, ReportIncident};
 use crate::components::alert::{list_error, FormAlert};
-use crate::components::form::{field_error, SelectField, SubmitButton, TextField};
+use crate::components::form::{
+    cleared_on_success, field_error, SelectField, SubmitButton, TextField,
+};
 use crate::components::layout::PageHeader;
 use crate::components::table::DataTable;
 use crate::csrf_page::CsrfField;
@@ -27,14 +29,17 @@ pub fn RegistersPage() -> impl IntoView {
         advance: ServerAction::new(),
         note: ServerAction::new(),
     };
-    let changed = move || {
+    // Read again after a change that went through only: a refused one keeps the forms as
+    // typed, with the message beside the field.
+    let saved = Memo::new(move |last: Option<&(usize, usize, usize)>| {
+        let last = last.copied().unwrap_or_default();
         (
-            actions.report.version().get(),
-            actions.advance.version().get(),
-            actions.note.version().get(),
+            went_through(actions.report).unwrap_or(last.0),
+            went_through(actions.advance).unwrap_or(last.1),
+            went_through(actions.note).unwrap_or(last.2),
         )
-    };
-    let page = Resource::new(changed, |_| registers());
+    });
+    let page = Resource::new(move || saved.get(), |_| registers());
     view! {
         <Title text="Registers · Gatehouse" />
         <PageHeader title="Registers" lead="Where the data is kept, and what went wrong." />
@@ -47,6 +52,20 @@ pub fn RegistersPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The action's dispatch, once it has gone through; `None` while pending or when refused.
+fn went_through<A, T>(action: ServerAction<A>) -> Option<usize>
+where
+    A: leptos::server_fn::ServerFn<Output = T, Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    T: Send + Sync + 'static,
+{
+    let ok = action.value().with(|v| matches!(v, Some(Ok(_))));
+    (ok && !action.pending().get()).then(|| action.version().get())
 }
 
 fn registers_view(v: RegistersView, actions: Actions) -> AnyView {
@@ -73,15 +92,15 @@ fn registers_view(v: RegistersView, actions: Actions) -> AnyView {
         <section class="card" aria-labelledby="incidents-heading">
             <h2 id="incidents-heading">"Incidents"</h2>
             <FormAlert error=Signal::derive(move || actions.advance.value().get().and_then(Result::err)) />
-            <DataTable columns=&["#", "What", "Severity", "Status", "Detected", "Contained", "Resolved", ""] rows empty="No incident has been reported." />
+            <DataTable columns=&["#", "What", "Severity", "Status", "When", ""] rows empty="No incident has been reported." />
         </section>
         {(editable && !choices.is_empty()).then(|| note_card(choices, actions.note))}
     }
     .into_any()
 }
 
-fn when(ms: Option<i64>) -> String {
-    ms.map(utc_datetime).unwrap_or_else(|| "—".to_owned())
+fn when(what: &'static str, ms: Option<i64>) -> Option<AnyView> {
+    ms.map(|ms| view! { <div>{format!("{what} {}", utc_datetime(ms))}</div> }.into_any())
 }
 
 fn row(i: IncidentItem, editable: bool, advance: ServerAction<AdvanceIncident>) -> AnyView {
@@ -128,6 +147,11 @@ fn row(i: IncidentItem, editable: bool, advance: ServerAction<AdvanceIncident>) 
         _ => None,
     });
     let status = i.status.clone();
+    let status_words = match i.status.as_str() {
+        "open" => "Open",
+        "contained" => "Contained",
+        _ => "Resolved",
+    };
     view! {
         <tr data-incident=i.number data-status=status>
             <td class="numeric">{i.number}</td>
@@ -137,10 +161,12 @@ fn row(i: IncidentItem, editable: bool, advance: ServerAction<AdvanceIncident>) 
                 {timeline}
             </td>
             <td><span class=format!("severity severity-{}", i.severity)>{severity}</span></td>
-            <td>{i.status}</td>
-            <td class="muted">{utc_datetime(i.detected_at_ms)}</td>
-            <td class="muted">{when(i.contained_at_ms)}</td>
-            <td class="muted">{when(i.resolved_at_ms)}</td>
+            <td>{status_words}</td>
+            <td class="muted times">
+                <div>{format!("Detected {}", utc_datetime(i.detected_at_ms))}</div>
+                {when("Contained", i.contained_at_ms)}
+                {when("Resolved", i.resolved_at_ms)}
+            </td>
             <td class="actions-cell">{buttons}</td>
         </tr>
     }
@@ -156,7 +182,7 @@ fn report_card(report: ServerAction<ReportIncident>) -> AnyView {
     view! {
         <section class="card" aria-labelledby="report-heading">
             <h2 id="report-heading">"Report an incident"</h2>
-            <ActionForm action=report attr:class="form" attr:novalidate=true>
+            <ActionForm action=report node_ref=cleared_on_success(value) attr:class="form" attr:novalidate=true>
                 <CsrfField />
                 <TextField label="What happened" name="title" maxlength=200 error=field_error(value, "title") />
                 <div class="field-grid">
@@ -187,7 +213,7 @@ fn note_card(choices: Vec<(String, String)>, note: ServerAction<NoteIncident>) -
     view! {
         <section class="card" aria-labelledby="note-heading">
             <h2 id="note-heading">"Add to a timeline"</h2>
-            <ActionForm action=note attr:class="form" attr:novalidate=true>
+            <ActionForm action=note node_ref=cleared_on_success(value) attr:class="form" attr:novalidate=true>
                 <CsrfField />
                 <SelectField label="Incident" name="id" choices=choices error=field_error(value, "id") />
                 <div class="field">
