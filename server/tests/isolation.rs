@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
-use app::permissions::keys::{CustomersRead, CustomersWrite, SettingsWrite, TeamRead, TeamWrite};
+use app::permissions::keys::{CustomersRead, CustomersWrite, TeamRead, TeamWrite};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::testing::{self, Fixture};
