@@ -36,6 +36,8 @@ test("a burst of failed sign-ins alerts the owner: counted in the navigation, li
   await onAccount.fill("1");
   await thresholds.getByRole("button", { name: "Save thresholds" }).click();
   await expect(thresholds.locator("#field-account_burst-error")).toContainText("from 2 to 1000");
+  // Refused, the form keeps what was typed beside the message.
+  await expect(onAccount).toHaveValue("1");
   await onAccount.fill("3");
   await thresholds.getByLabel("Failed steps from one address").fill("1000");
   await thresholds.getByRole("button", { name: "Save thresholds" }).click();

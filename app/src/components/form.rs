@@ -220,3 +220,22 @@ pub fn reset_to_current<T: Send + Sync + 'static>(
     });
     form
 }
+
+/// The version of `action`'s last dispatch that went through. A page that reads itself again
+/// keyed on it shows a saved change, and leaves a refused form as typed (reading again on every
+/// dispatch would redraw the form and drop a choice the person made, with the message still
+/// beside it).
+pub fn last_saved<A, T>(action: ServerAction<A>) -> Memo<usize>
+where
+    A: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    Memo::new(move |last: Option<&usize>| {
+        let ok = action.value().with(|v| matches!(v, Some(Ok(_))));
+        if ok && !action.pending().get() {
+            action.version().get()
+        } else {
+            last.copied().unwrap_or_default()
+        }
+    })
+}

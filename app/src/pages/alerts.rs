@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::audit::{alerts, SetAlertThresholds};
 use crate::components::alert::list_error;
-use crate::components::form::{field_error, SubmitButton, TextField};
+use crate::components::form::{field_error, last_saved, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::table::DataTable;
 use crate::csrf_page::CsrfField;
@@ -16,7 +16,8 @@ use crate::model::{utc_datetime, AlertItem, AlertThresholds};
 #[component]
 pub fn AlertsPage() -> impl IntoView {
     let save = ServerAction::<SetAlertThresholds>::new();
-    let list = Resource::new(move || save.version().get(), |_| alerts());
+    let saved = last_saved(save);
+    let list = Resource::new(move || saved.get(), |_| alerts());
     view! {
         <Title text="Alerts · Gatehouse" />
         <PageHeader title="Alerts" lead="Mailed to the administrators." />

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::registers::{registers, AdvanceIncident, NoteIncident, ReportIncident};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{
-    cleared_on_success, field_error, SelectField, SubmitButton, TextField,
+    cleared_on_success, field_error, last_saved, SelectField, SubmitButton, TextField,
 };
 use crate::components::layout::PageHeader;
 use crate::components::table::DataTable;
@@ -29,17 +29,15 @@ pub fn RegistersPage() -> impl IntoView {
         advance: ServerAction::new(),
         note: ServerAction::new(),
     };
-    // Read again after a change that went through only: a refused one keeps the forms as
-    // typed, with the message beside the field.
-    let saved = Memo::new(move |last: Option<&(usize, usize, usize)>| {
-        let last = last.copied().unwrap_or_default();
-        (
-            went_through(actions.report).unwrap_or(last.0),
-            went_through(actions.advance).unwrap_or(last.1),
-            went_through(actions.note).unwrap_or(last.2),
-        )
-    });
-    let page = Resource::new(move || saved.get(), |_| registers());
+    let saved = (
+        last_saved(actions.report),
+        last_saved(actions.advance),
+        last_saved(actions.note),
+    );
+    let page = Resource::new(
+        move || (saved.0.get(), saved.1.get(), saved.2.get()),
+        |_| registers(),
+    );
     view! {
         <Title text="Registers · Gatehouse" />
         <PageHeader title="Registers" lead="Where the data is kept, and what went wrong." />
@@ -52,20 +50,6 @@ pub fn RegistersPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// The action's dispatch, once it has gone through; `None` while pending or when refused.
-fn went_through<A, T>(action: ServerAction<A>) -> Option<usize>
-where
-    A: leptos::server_fn::ServerFn<Output = T, Error = crate::error::AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    T: Send + Sync + 'static,
-{
-    let ok = action.value().with(|v| matches!(v, Some(Ok(_))));
-    (ok && !action.pending().get()).then(|| action.version().get())
 }
 
 fn registers_view(v: RegistersView, actions: Actions) -> AnyView {
