@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, Fixture, FIXTURE_PASSWORD};
 
+mod support;
+
 const WRITERS: usize = 4;
 /// Acknowledged creations before the kill: enough that writes are in flight when it lands.
 const ACKNOWLEDGED_BEFORE_KILL: usize = 60;
@@ -97,11 +99,7 @@ impl Drop for Running {
 
 async fn csrf_token(c: &reqwest::Client, base: &str) -> String {
     let page = c.get(format!("{base}/")).send().await.unwrap();
-    let page = page.text().await.unwrap();
-    let marker = r#"name="csrf-token" content=""#;
-    let start = page.find(marker).expect("the page carries a CSRF token") + marker.len();
-    let len = page[start..].find('"').unwrap();
-    page[start..start + len].to_owned()
+    support::page_token(&page.text().await.unwrap())
 }
 
 /// A client signed in as the fixture's owner, and its CSRF token.

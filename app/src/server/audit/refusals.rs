@@ -1,8 +1,6 @@
 //! Refusals into the trail: each minute's tally of one person's refusals of one kind becomes
 //! one entry with its count (outcome `refused`), once the minute is over.
 
-use sqlx::Row;
-
 use super::alert_thresholds;
 use super::alerts::{self, Alert, AlertKind};
 use crate::permissions::Permission;
@@ -80,11 +78,7 @@ async fn alert_if_repeated(
     {
         return Ok(());
     }
-    let email: String = sqlx::query("SELECT email FROM users WHERE id = $1")
-        .bind(slot.user.as_str())
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("email")?;
+    let email = super::sign_in_alerts::email(conn, &slot.user).await?;
     let subject = format!("{}:{}", slot.user.as_str(), slot.refused.key());
     let alert = Alert {
         kind: AlertKind::SensitiveRefusals,

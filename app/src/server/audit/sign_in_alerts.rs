@@ -104,7 +104,11 @@ impl Failures {
     }
 }
 
-async fn email(conn: &mut sqlx::AnyConnection, user: &UserId) -> Result<String, DomainError> {
+/// The account's address, for an alert's summary.
+pub(super) async fn email(
+    conn: &mut sqlx::AnyConnection,
+    user: &UserId,
+) -> Result<String, DomainError> {
     Ok(sqlx::query("SELECT email FROM users WHERE id = $1")
         .bind(user.as_str())
         .fetch_one(&mut *conn)

@@ -261,25 +261,20 @@ async fn insert_note(
     Ok(())
 }
 
-/// The incident's status and version in the grant's workspace, locked for the change.
+/// The incident's status and number in the grant's workspace.
 async fn current(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<keys::SettingsWrite>,
     id: &str,
-) -> Result<(String, i64, i64), DomainError> {
-    let row = sqlx::query(
-        "SELECT status, version, number FROM incidents WHERE id = $1 AND workspace_id = $2",
-    )
-    .bind(id)
-    .bind(grant.workspace().as_str())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(DomainError::NotFound)?;
-    Ok((
-        row.try_get("status")?,
-        row.try_get("version")?,
-        row.try_get("number")?,
-    ))
+) -> Result<(String, i64), DomainError> {
+    let row =
+        sqlx::query("SELECT status, number FROM incidents WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(grant.workspace().as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+    Ok((row.try_get("status")?, row.try_get("number")?))
 }
 
 fn stale() -> DomainError {
@@ -302,7 +297,7 @@ pub async fn advance(
 ) -> Result<(), DomainError> {
     let now = clock.now_ms();
     let mut tx = grant.begin(db, true).await?;
-    let (status, seen, number) = current(&mut tx, grant, id).await?;
+    let (status, number) = current(&mut tx, grant, id).await?;
     let allowed = matches!(
         (status.as_str(), step),
         ("open", _) | ("contained", Step::Resolve)
@@ -331,7 +326,8 @@ pub async fn advance(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    if updated != 1 || seen != version {
+    // Only the version the caller saw is updated: another one means someone changed it since.
+    if updated != 1 {
         return Err(stale());
     }
     let change = Change {
@@ -359,7 +355,7 @@ pub async fn add_note(
     let body = NOTE.clean(raw)?;
     let now = clock.now_ms();
     let mut tx = grant.begin(db, true).await?;
-    let (_, _, number) = current(&mut tx, grant, id).await?;
+    let (_, number) = current(&mut tx, grant, id).await?;
     insert_note(&mut tx, grant, id, &body, now).await?;
     let change = Change {
         action: "incident.note",
