@@ -29,6 +29,7 @@ use crate::pages::{
     quotes::{detail::QuotePage, new::NewQuotePage, QuotesPage},
     reports::ReportsPage,
     reset_password::ResetPasswordPage,
+    reviews::ReviewsRoutePage,
     role_editor::RoleEditorPage,
     roles::RolesPage,
     sessions::SessionsPage,
@@ -128,6 +129,7 @@ lazy_pages! {
     MembersRoute => MembersPage,
     AccessRoute => AccessPage,
     GroupsRoute => GroupsPage,
+    ReviewsRoute => ReviewsRoutePage,
     RolesRoute => RolesPage,
     AuditRoute => AuditPage,
     AuditViewRoute => AuditViewPage,
@@ -188,6 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/team/access/:id") view={Lazy::<AccessRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/team/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/team/reviews/:id?") view={Lazy::<ReviewsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit/:view") view={Lazy::<AuditViewRoute>::new()} ssr=SsrMode::Async />

@@ -249,9 +249,9 @@ async fn record_refusals(db: Db, clock: Clock, refusals: app::server::access::re
 }
 
 /// Mails what is due: the alerts raised since the last minute, and every ten minutes the
-/// password expiry notices (14, 3 and 1 days ahead).
+/// password expiry notices (14, 3 and 1 days ahead) and the access reviews' reminders.
 async fn mail_due(ctx: app::server::web::context::ServerContext) {
-    use app::server::{audit::alert_mail, identity::password_expiry};
+    use app::server::{access::reviews::reminders, audit::alert_mail, identity::password_expiry};
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     for minute in 0u64.. {
         every.tick().await;
@@ -260,6 +260,8 @@ async fn mail_due(ctx: app::server::web::context::ServerContext) {
         if minute % 10 == 0 {
             let sent = password_expiry::send_due(db, clock, mailer, url).await;
             log_mailed("password expiry notices", sent);
+            let sent = reminders::send_due(db, clock, mailer, url).await;
+            log_mailed("access review reminders", sent);
         }
     }
 }

@@ -56,6 +56,7 @@ struct Victim {
     invitation: String,
     ip_rule: String,
     incident: String,
+    review: String,
     role: String,
     team: String,
     department: String,
@@ -151,6 +152,7 @@ async fn victim(db: &Db) -> Victim {
         invitation,
         ip_rule: settings.ip_rule,
         incident: settings.incident,
+        review: settings.review,
         role: settings.staff.as_str().into(),
         team: team.as_str().into(),
         department: department.as_str().into(),
@@ -206,6 +208,8 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "sign_in_origins",
         "incidents",
         "incident_notes",
+        "access_reviews",
+        "access_review_items",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -260,6 +264,7 @@ impl Victim {
             Invitation => self.invitation.clone(),
             IpRule => self.ip_rule.clone(),
             Incident => self.incident.clone(),
+            Review => self.review.clone(),
             Role => self.role.clone(),
             Team => self.team.clone(),
             Department => self.department.clone(),
@@ -355,6 +360,13 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
                 _ => 404,
             })
         }
+        ("nobody", path) if path.starts_with("/api/reviews/") => Some(401),
+        ("Guest", "/api/reviews/list" | "/api/reviews/show") => Some(403),
+        (_, "/api/reviews/list") => Some(200),
+        (_, "/api/reviews/show") => Some(404),
+        ("Staff" | "Guest", path) if path.starts_with("/api/reviews/") => Some(403),
+        (_, "/api/reviews/start") => Some(422),
+        (_, "/api/reviews/decide" | "/api/reviews/close") => Some(404),
         ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
         ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
         ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => Some(404),

@@ -24,6 +24,7 @@ pub mod products;
 pub mod quotes;
 pub mod registers;
 pub mod reports;
+pub mod reviews;
 pub mod roles;
 pub mod sessions;
 pub mod settings;

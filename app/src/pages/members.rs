@@ -78,6 +78,8 @@ pub fn MembersPage() -> impl IntoView {
             <a href="/team/groups">"Teams and departments"</a>
             " · "
             <a href="/roles">"Roles"</a>
+            " · "
+            <a href="/team/reviews">"Access reviews"</a>
         </p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
             {move || Suspend::new(async move {

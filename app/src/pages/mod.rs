@@ -34,6 +34,8 @@ pub mod quotes;
 pub mod registers;
 pub mod reports;
 pub mod reset_password;
+pub mod review;
+pub mod reviews;
 pub mod role_editor;
 pub mod roles;
 pub mod sales_terms;

@@ -3,6 +3,7 @@
 //! command link sixteen times.
 #![cfg(feature = "test-support")]
 
+mod access_reviews;
 mod accounts;
 mod alert_rules;
 mod alerts;

@@ -67,6 +67,7 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/settings/add_ip_rule", &["note"]),
     ("/api/registers/report_incident", &["title", "note"]),
     ("/api/registers/note_incident", &["note"]),
+    ("/api/reviews/start", &["name"]),
 ];
 
 /// Writing endpoints that take no free text, and why they need no sweep.
@@ -306,6 +307,7 @@ struct Planted {
     licence: String,
     ticket: String,
     document: String,
+    review: String,
 }
 
 /// Signs up and writes the hostile string into every free-text field of every form.
@@ -403,6 +405,22 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
         StatusCode::OK,
         "{label}: registers/note_incident"
     );
+    let res = api(c, s, "/api/reviews/start")
+        .await
+        .form(&[("name", HOSTILE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{label}: reviews/start");
+    let reviews: serde_json::Value = api(c, s, "/api/reviews/list")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let review = reviews["reviews"][0]["id"].as_str().unwrap().to_owned();
     let role: String = api(c, s, "/api/roles/create")
         .await
         .json(&serde_json::json!({"role": {
@@ -432,6 +450,7 @@ async fn plant_everywhere(c: &reqwest::Client, s: &TestServer, label: &str) -> P
         licence,
         ticket,
         document,
+        review,
     }
 }
 
@@ -467,6 +486,7 @@ async fn every_page_shows_it_as_text(
     let licence_page = format!("/licences/{}", p.licence);
     let ticket_page = format!("/tickets/{}", p.ticket);
     let document_page = format!("/documents/{}", p.document);
+    let review_page = format!("/team/reviews/{}", p.review);
     let pages = [
         "/",
         "/workspaces",
@@ -488,6 +508,8 @@ async fn every_page_shows_it_as_text(
         "/reports",
         "/team",
         "/team/groups",
+        "/team/reviews",
+        review_page.as_str(),
         "/roles",
         role_page.as_str(),
         "/settings",
@@ -536,6 +558,9 @@ async fn every_page_shows_it_as_text(
         "{label}"
     );
     assert!(count(&role_page) >= 2, "{label}: {shown:?}");
+    // The review's name in its heading, and the person under review (the signed-up name).
+    assert!(count(&review_page) >= 2, "{label}: {shown:?}");
+    assert!(count("/team/reviews") >= 1, "{label}: {shown:?}");
     // Title and notes (shown and in the edit form), the customer, the line's product; on the
     // order, the payment's reference too.
     assert!(count(&quote_page) >= 4, "{label}: {shown:?}");

@@ -1,7 +1,8 @@
 //! The victim workspace's settings and registers, each carrying a secret a stranger must never
 //! read or change.
 
-use app::permissions::keys::{AuditRead, SettingsWrite};
+use app::permissions::keys::{AuditRead, SettingsWrite, TeamRead};
+use app::server::access::reviews::campaigns::{self, CampaignForm};
 use app::server::audit::alert_thresholds::{self, ThresholdsForm};
 use app::server::platform::db::Db;
 use app::server::platform::testing::Fixture;
@@ -11,11 +12,12 @@ pub struct VictimSettings {
     pub ip_rule: String,
     pub staff: app::model::RoleId,
     pub incident: String,
+    pub review: String,
 }
 
 /// What the victim's settings hold: a deny rule with a secret note, a role granting a
 /// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
-/// incident with a secret title and note.
+/// incident with a secret title and note, and an access review with a secret name.
 pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     use app::server::workspace::{ip_rules, login_hours};
     let settings = f.grant::<SettingsWrite>().await;
@@ -80,9 +82,23 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         .unwrap()[0]
         .id
         .clone();
+    let team = f.grant::<app::permissions::keys::TeamWrite>().await;
+    let review = CampaignForm {
+        name: "A-REVIEW-SECRET".into(),
+        ..CampaignForm::default()
+    };
+    campaigns::start(db, &f.clock, &team, &review)
+        .await
+        .unwrap();
+    let review = campaigns::list(db, &f.clock, &f.grant::<TeamRead>().await)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
     VictimSettings {
         ip_rule: ip_rule.to_string(),
         staff,
         incident,
+        review,
     }
 }

@@ -3,17 +3,16 @@
 //! mail goes, so several server processes never send the same one, and released for the next
 //! run if no administrator's mail could be sent.
 
-use lettre::message::Mailbox;
 use sqlx::Row;
 
 use crate::model::{utc_datetime, WorkspaceId};
 use crate::permissions::Permission;
-use crate::server::access::grants::held;
 use crate::server::audit::chain;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::mail::{Mail, Mailer};
+use crate::server::workspace::recipients;
 
 /// Alerts claimed per workspace and run: a flood waits for the next run, it does not stall one.
 const BATCH: i64 = 20;
@@ -37,7 +36,7 @@ pub async fn send_due(
         if claimed.is_empty() {
             continue;
         }
-        let admins = administrators(db, clock, &workspace).await?;
+        let admins = recipients::holding(db, clock, &workspace, Permission::SettingsWrite).await?;
         for alert in claimed {
             let mut delivered = false;
             for to in &admins {
@@ -110,36 +109,4 @@ async fn release(db: &Db, workspace: &WorkspaceId, id: &str) -> Result<(), Domai
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The active members who hold `settings.write`, as mail recipients.
-async fn administrators(
-    db: &Db,
-    clock: &Clock,
-    workspace: &WorkspaceId,
-) -> Result<Vec<Mailbox>, DomainError> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.id",
-    )
-    .bind(workspace.as_str())
-    .fetch_all(db.pool())
-    .await?;
-    let mut admins = Vec::new();
-    for row in rows {
-        let user = crate::model::UserId::from_db(row.try_get("id")?);
-        let holds = held(db, clock, &user, workspace).await?;
-        if !holds
-            .access()
-            .permissions
-            .contains(Permission::SettingsWrite)
-        {
-            continue;
-        }
-        let email: String = row.try_get("email")?;
-        if let Ok(address) = email.parse() {
-            admins.push(Mailbox::new(Some(row.try_get("display_name")?), address));
-        }
-    }
-    Ok(admins)
 }

@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod ip_rules;
 pub mod login_hours;
 pub mod members;
+pub mod recipients;
 pub mod sales_terms;
 pub mod settings;
 pub mod team_options;

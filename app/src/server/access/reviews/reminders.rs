@@ -1,0 +1,143 @@
+//! Reminders for open campaigns: from two days before its due day, and every day once it is
+//! overdue, a campaign with assignments still undecided is mailed to the workspace's reviewers
+//! (the active holders of `team.write`), at most once a day. The day is claimed before the mail
+//! goes, so several server processes send one reminder, and released if none could be sent.
+
+use chrono::Days;
+use sqlx::Row;
+
+use crate::model::{utc_date, WorkspaceId};
+use crate::permissions::Permission;
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+use crate::server::platform::mail::{Mail, Mailer};
+use crate::server::workspace::{login_hours, recipients};
+
+use super::today;
+
+/// Reminders start this many days before the due day.
+const DAYS_AHEAD: u64 = 2;
+
+struct Due {
+    id: String,
+    number: i64,
+    name: String,
+    due_on: String,
+    open: i64,
+    reminded_on: Option<String>,
+}
+
+/// Mails the reminders due now in every workspace; returns how many campaigns were reminded.
+pub async fn send_due(
+    db: &Db,
+    clock: &Clock,
+    mailer: &Mailer,
+    public_url: &str,
+) -> Result<u32, DomainError> {
+    let workspaces =
+        sqlx::query("SELECT DISTINCT workspace_id FROM memberships ORDER BY workspace_id")
+            .fetch_all(db.pool())
+            .await?;
+    let mut sent = 0;
+    for row in workspaces {
+        let workspace = WorkspaceId::from_db(row.try_get("workspace_id")?);
+        let claimed = claim(db, clock, &workspace).await?;
+        if claimed.is_empty() {
+            continue;
+        }
+        let reviewers = recipients::holding(db, clock, &workspace, Permission::TeamWrite).await?;
+        for review in claimed {
+            let mut delivered = false;
+            for to in &reviewers {
+                let mail = Mail {
+                    to: to.clone(),
+                    subject: format!(
+                        "Access review #{} is due on {}",
+                        review.number, review.due_on
+                    ),
+                    text: format!(
+                        "The access review “{}” is due on {}: {} assignment(s) still need a \
+                         decision.\n\nReview them:\n{public_url}/team/reviews/{}\n",
+                        review.name, review.due_on, review.open, review.id
+                    ),
+                };
+                match mailer.send(mail).await {
+                    Ok(()) => delivered = true,
+                    Err(e) => {
+                        tracing::warn!(error = %e, review = review.id, "review reminder not sent")
+                    }
+                }
+            }
+            if delivered {
+                sent += 1;
+            } else {
+                release(db, &workspace, &review).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Takes today's reminder for each campaign of `workspace` that needs one.
+async fn claim(db: &Db, clock: &Clock, workspace: &WorkspaceId) -> Result<Vec<Due>, DomainError> {
+    let tz = login_hours::time_zone(db, workspace).await?;
+    let now = clock.now_ms();
+    let horizon = (today(tz, now) + Days::new(DAYS_AHEAD))
+        .format("%Y-%m-%d")
+        .to_string();
+    let sent_on = utc_date(now);
+    let mut tx = db.begin_in(workspace, true).await?;
+    let rows = sqlx::query(
+        "SELECT r.id, r.number, r.name, r.due_on, r.reminded_on, \
+         (SELECT COUNT(*) FROM access_review_items i WHERE i.review_id = r.id \
+            AND i.decision IS NULL) AS open \
+         FROM access_reviews r WHERE r.workspace_id = $1 AND r.status = 'open' \
+           AND r.due_on <= $2 AND (r.reminded_on IS NULL OR r.reminded_on <> $3) \
+         ORDER BY r.number",
+    )
+    .bind(workspace.as_str())
+    .bind(&horizon)
+    .bind(&sent_on)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut claimed = Vec::new();
+    for row in rows {
+        let due = Due {
+            id: row.try_get("id")?,
+            number: row.try_get("number")?,
+            name: row.try_get("name")?,
+            due_on: row.try_get("due_on")?,
+            open: row.try_get("open")?,
+            reminded_on: row.try_get("reminded_on")?,
+        };
+        if due.open == 0 {
+            continue;
+        }
+        let taken = sqlx::query(
+            "UPDATE access_reviews SET reminded_on = $1 WHERE id = $2 AND status = 'open' \
+             AND (reminded_on IS NULL OR reminded_on <> $1)",
+        )
+        .bind(&sent_on)
+        .bind(&due.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            claimed.push(due);
+        }
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+async fn release(db: &Db, workspace: &WorkspaceId, review: &Due) -> Result<(), DomainError> {
+    let mut tx = db.begin_in(workspace, true).await?;
+    sqlx::query("UPDATE access_reviews SET reminded_on = $1 WHERE id = $2")
+        .bind(&review.reminded_on)
+        .bind(&review.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

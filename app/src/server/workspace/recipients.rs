@@ -1,0 +1,44 @@
+//! Who a workspace's notices go to: the active members who hold a key, with a usable address.
+
+use lettre::message::Mailbox;
+use sqlx::Row;
+
+use crate::model::{UserId, WorkspaceId};
+use crate::permissions::Permission;
+use crate::server::access::grants::held;
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+
+/// The active members of `workspace` who hold `key` now, as mail recipients.
+pub async fn holding(
+    db: &Db,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+    key: Permission,
+) -> Result<Vec<Mailbox>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.id",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut to = Vec::new();
+    for row in rows {
+        let user = UserId::from_db(row.try_get("id")?);
+        if !held(db, clock, &user, workspace)
+            .await?
+            .access()
+            .permissions
+            .contains(key)
+        {
+            continue;
+        }
+        let email: String = row.try_get("email")?;
+        if let Ok(address) = email.parse() {
+            to.push(Mailbox::new(Some(row.try_get("display_name")?), address));
+        }
+    }
+    Ok(to)
+}
