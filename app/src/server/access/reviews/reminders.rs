@@ -57,7 +57,7 @@ pub async fn send_due(
                         review.number, review.due_on
                     ),
                     text: format!(
-                        "The access review “{}” is due on {}: {} assignment(s) still need a \
+                        "The access review \"{}\" is due on {}: {} assignment(s) still need a \
                          decision.\n\nReview them:\n{public_url}/team/reviews/{}\n",
                         review.name, review.due_on, review.open, review.id
                     ),
