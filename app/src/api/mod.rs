@@ -48,7 +48,8 @@ mod endpoint_table {
                 continue;
             }
             let source = std::fs::read_to_string(path).unwrap();
-            for chunk in source.split("#[server(").skip(1) {
+            // At a line's start: an argument's `#[server(default)]` is indented.
+            for chunk in source.split("\n#[server(").skip(1) {
                 let name = chunk
                     .split("endpoint = \"")
                     .nth(1)
