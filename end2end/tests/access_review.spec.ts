@@ -8,7 +8,7 @@ test("an access review revokes a role when it closes and keeps its report", asyn
     owner: `review-owner+${stamp}@example.com`,
     ownerName: "Olive Owner",
     member,
-    memberName: "Sam Staff",
+    memberName: "Sam Smith",
     workspace: `Reviewed ${stamp}`,
   });
   await expect(theirs.locator("nav").getByRole("link", { name: "Team" })).toBeVisible();
@@ -30,19 +30,22 @@ test("an access review revokes a role when it closes and keeps its report", asyn
   const listed = page.locator("tr[data-review='1']");
   await expect(listed).toContainText("Staff");
   await expect(listed).toContainText("0 of 1 decided");
+  await page.screenshot({ path: "test-results/access-reviews.png" });
   await listed.getByRole("link", { name: "Year-end review" }).click();
 
   // The member's role, its keys and last sign-in; the decision changes nothing yet.
   await expect(page.locator("h1")).toHaveText("Access review #1: Year-end review");
   const row = page.locator(`tr[data-person='${member}'][data-role='Staff']`);
-  await expect(row).toContainText("Sam Staff");
+  await expect(row).toContainText("Sam Smith");
   await expect(row).toContainText("Last sign-in");
   await row.getByText(/key\(s\)/).click();
   await expect(row.locator("li").first()).toBeVisible();
-  await row.getByRole("button", { name: "Revoke Sam Staff as Staff" }).click();
+  await row.getByRole("button", { name: "Revoke Sam Smith as Staff" }).click();
   await expect(page.locator(`tr[data-person='${member}'][data-decision='revoke']`)).toContainText("Revoke · Olive Owner");
   await gotoHydrated(theirs, "/");
   await expect(theirs.locator("nav").getByRole("link", { name: "Team" })).toBeVisible();
+
+  await page.screenshot({ path: "test-results/access-review-open.png" });
 
   // Closing applies it and the outcome stays as the report.
   const close = page.locator("section", { has: page.locator("#close-heading") });
@@ -51,7 +54,7 @@ test("an access review revokes a role when it closes and keeps its report", asyn
   await expect(page.locator("[data-review-report]")).toContainText("1 assignment(s) reviewed, 1 decided; 1 marked to revoke");
   await expect(page.locator(`tr[data-person='${member}'] [data-outcome]`)).toHaveText("Revoked");
   await expect(page.locator("[data-review-status]")).toHaveText("Closed");
-  await expect(page.getByRole("button", { name: /Revoke Sam Staff/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Revoke Sam Smith/ })).toHaveCount(0);
   await page.screenshot({ path: "test-results/access-review-closed.png", fullPage: true });
 
   // The member holds no role now: the team page is gone from their navigation.
