@@ -12,9 +12,7 @@ use crate::components::form::{last_saved, SubmitButton};
 use crate::components::layout::PageHeader;
 use crate::components::table::{DataTable, RowAction};
 use crate::csrf_page::CsrfField;
-use crate::model::{utc_date, ReviewDetail, ReviewItem, ReviewPerson};
-
-use super::reviews::{scope_words, status_badge};
+use crate::model::{utc_date, ReviewDetail, ReviewItem, ReviewPerson, ReviewSummary};
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -95,7 +93,7 @@ fn detail_view(d: ReviewDetail, actions: Actions) -> AnyView {
     .into_any()
 }
 
-fn report(s: &crate::model::ReviewSummary) -> AnyView {
+fn report(s: &ReviewSummary) -> AnyView {
     view! {
         <section class="card" aria-labelledby="report-heading" data-review-report="">
             <h2 id="report-heading">"Report"</h2>
@@ -220,4 +218,22 @@ fn close_card(
         </section>
     }
     .into_any()
+}
+
+/// "Overdue", "Open" or "Closed", with the class its badge takes.
+pub(super) fn status_badge(s: &ReviewSummary) -> AnyView {
+    let (words, class) = match (s.status.as_str(), s.overdue) {
+        ("open", true) => ("Overdue", "badge badge-first badge-danger"),
+        ("open", false) => ("Open", "badge badge-first"),
+        _ => ("Closed", "badge badge-first badge-muted"),
+    };
+    view! { <span class=class data-review-status=words>{words}</span> }.into_any()
+}
+
+pub(super) fn scope_words(scope: &[String]) -> String {
+    if scope.is_empty() {
+        "Every role".to_owned()
+    } else {
+        scope.join(", ")
+    }
 }

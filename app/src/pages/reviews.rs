@@ -12,9 +12,9 @@ use crate::components::form::{field_error, last_saved, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::table::DataTable;
 use crate::csrf_page::CsrfField;
-use crate::model::{ReviewSummary, ReviewsView, RoleOption};
+use crate::model::{ReviewsView, RoleOption};
 
-use super::review::ReviewPage;
+use super::review::{scope_words, status_badge, ReviewPage};
 
 /// `/team/reviews` and `/team/reviews/:id`, one route: few people open either.
 #[component]
@@ -45,24 +45,6 @@ fn ReviewsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// "Overdue", "Open" or "Closed", with the class its badge takes.
-pub(super) fn status_badge(s: &ReviewSummary) -> AnyView {
-    let (words, class) = match (s.status.as_str(), s.overdue) {
-        ("open", true) => ("Overdue", "badge badge-first badge-danger"),
-        ("open", false) => ("Open", "badge badge-first"),
-        _ => ("Closed", "badge badge-first badge-muted"),
-    };
-    view! { <span class=class data-review-status=words>{words}</span> }.into_any()
-}
-
-pub(super) fn scope_words(scope: &[String]) -> String {
-    if scope.is_empty() {
-        "Every role".to_owned()
-    } else {
-        scope.join(", ")
     }
 }
 

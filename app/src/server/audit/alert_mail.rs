@@ -11,7 +11,7 @@ use crate::server::audit::chain;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
-use crate::server::platform::mail::{Mail, Mailer};
+use crate::server::platform::mail::Mailer;
 use crate::server::workspace::recipients;
 
 /// Alerts claimed per workspace and run: a flood waits for the next run, it does not stall one.
@@ -38,22 +38,13 @@ pub async fn send_due(
         }
         let admins = recipients::holding(db, clock, &workspace, Permission::SettingsWrite).await?;
         for alert in claimed {
-            let mut delivered = false;
-            for to in &admins {
-                let mail = Mail {
-                    to: to.clone(),
-                    subject: format!("Gatehouse alert: {}", alert.summary),
-                    text: format!(
-                        "{}\n\nLast at {}.\n\nThe workspace's alerts:\n{public_url}/audit/alerts\n",
-                        alert.summary,
-                        utc_datetime(alert.at_ms)
-                    ),
-                };
-                match mailer.send(mail).await {
-                    Ok(()) => delivered = true,
-                    Err(e) => tracing::warn!(error = %e, alert = alert.id, "alert mail not sent"),
-                }
-            }
+            let subject = format!("Gatehouse alert: {}", alert.summary);
+            let text = format!(
+                "{}\n\nLast at {}.\n\nThe workspace's alerts:\n{public_url}/audit/alerts\n",
+                alert.summary,
+                utc_datetime(alert.at_ms)
+            );
+            let delivered = mailer.send_each(&admins, &subject, &text).await;
             if delivered {
                 sent += 1;
             } else if !admins.is_empty() {

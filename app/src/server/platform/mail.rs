@@ -89,6 +89,25 @@ impl Mailer {
         })
     }
 
+    /// Sends the same notice to each of `to`, one message each so no recipient sees the
+    /// others; a failure is logged and the rest still go. Whether any went: a notice claimed
+    /// for sending is released when none did.
+    pub async fn send_each(&self, to: &[Mailbox], subject: &str, text: &str) -> bool {
+        let mut delivered = false;
+        for recipient in to {
+            let mail = Mail {
+                to: recipient.clone(),
+                subject: subject.to_owned(),
+                text: text.to_owned(),
+            };
+            match self.send(mail).await {
+                Ok(()) => delivered = true,
+                Err(e) => tracing::warn!(error = %e, subject, "notice not sent to one recipient"),
+            }
+        }
+        delivered
+    }
+
     pub async fn send(&self, mail: Mail) -> Result<(), MailError> {
         let message = Message::builder()
             .from(self.from.clone())

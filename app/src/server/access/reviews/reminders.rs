@@ -11,7 +11,7 @@ use crate::permissions::Permission;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
-use crate::server::platform::mail::{Mail, Mailer};
+use crate::server::platform::mail::Mailer;
 use crate::server::workspace::{login_hours, recipients};
 
 use super::today;
@@ -48,27 +48,16 @@ pub async fn send_due(
         }
         let reviewers = recipients::holding(db, clock, &workspace, Permission::TeamWrite).await?;
         for review in claimed {
-            let mut delivered = false;
-            for to in &reviewers {
-                let mail = Mail {
-                    to: to.clone(),
-                    subject: format!(
-                        "Access review #{} is due on {}",
-                        review.number, review.due_on
-                    ),
-                    text: format!(
-                        "The access review \"{}\" is due on {}: {} assignment(s) still need a \
-                         decision.\n\nReview them:\n{public_url}/team/reviews/{}\n",
-                        review.name, review.due_on, review.open, review.id
-                    ),
-                };
-                match mailer.send(mail).await {
-                    Ok(()) => delivered = true,
-                    Err(e) => {
-                        tracing::warn!(error = %e, review = review.id, "review reminder not sent")
-                    }
-                }
-            }
+            let subject = format!(
+                "Access review #{} is due on {}",
+                review.number, review.due_on
+            );
+            let text = format!(
+                "The access review \"{}\" is due on {}: {} assignment(s) still need a \
+                 decision.\n\nReview them:\n{public_url}/team/reviews/{}\n",
+                review.name, review.due_on, review.open, review.id
+            );
+            let delivered = mailer.send_each(&reviewers, &subject, &text).await;
             if delivered {
                 sent += 1;
             } else {
