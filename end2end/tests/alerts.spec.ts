@@ -118,3 +118,26 @@ test("an incident is reported, contained, noted and resolved in the register", a
   await expect(page.locator("tbody td[data-action='incident.resolve']").first()).toBeVisible();
   await expect(page.locator("tbody td[data-action='incident.note']").first()).toBeVisible();
 });
+
+test("a retention policy is checked and kept in the register", async ({ page }) => {
+  await signInAsDemo(page);
+  await gotoHydrated(page, "/audit/registers");
+  const quotes = page.locator("tr[data-retention='quotes']");
+  const days = quotes.getByLabel("Days to keep declined quotes");
+  // Empty keeps them until deleted (and makes the journey repeatable).
+  await days.fill("");
+  await quotes.getByRole("button", { name: "Save" }).click();
+  await expect(quotes).toContainText("Until deleted");
+  // Too short: named, nothing saved.
+  await quotes.getByLabel("Days to keep declined quotes").fill("7");
+  await quotes.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("section", { has: page.locator("#retention-heading") }).locator(".field-error")).toContainText("from 30 to 3650");
+  await expect(quotes).toContainText("Until deleted");
+  // Ten years: nothing in the demo data is that old, so no journey loses a record.
+  await quotes.getByLabel("Days to keep declined quotes").fill("3650");
+  await quotes.getByRole("button", { name: "Save" }).click();
+  await expect(quotes).toContainText("3650 days");
+  await page.screenshot({ path: "test-results/retention.png" });
+  await gotoHydrated(page, "/audit?action=settings.");
+  await expect(page.locator("tbody td[data-action='settings.retention']").first()).toBeVisible();
+});

@@ -153,7 +153,7 @@ pub fn verify_export(file: &Path, public_key: &str) -> Result<(), StartupError> 
 /// While the server runs: each minute (the first a quarter of a minute after start), claims
 /// the trail's jobs whose slot has come ([`schedule`]) and runs those this process won — sign
 /// each grown chain's head, verify every chain (keeping each outcome for the audit page), purge
-/// what each workspace no longer keeps. However many processes share the database, each slot
+/// what each workspace no longer keeps (old trail entries, and records past their retention). However many processes share the database, each slot
 /// runs once.
 pub async fn keep_proving(db: Db, clock: Clock, key: AuditKey) {
     /// Claims older than this are forgotten when the day's purge runs.
@@ -180,6 +180,7 @@ pub async fn keep_proving(db: Db, clock: Clock, key: AuditKey) {
                 Job::Verify => verify_and_record(&db, &clock, &public).await,
                 Job::Purge => {
                     purge_on_schedule(&db, &clock, &public).await;
+                    purge_records_past_retention(&db, &clock).await;
                     if let Err(e) =
                         claims::forget_before(&db, clock.now_ms() - KEEP_CLAIMS_MS).await
                     {
@@ -208,6 +209,19 @@ async fn purge_on_schedule(db: &Db, clock: &Clock, public: &PublicKey) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "purging the audit trail failed"),
+    }
+}
+
+/// The records each workspace's retention policies no longer keep, with the day's trail purge.
+async fn purge_records_past_retention(db: &Db, clock: &Clock) {
+    match app::server::registers::retention::purge_due(db, clock).await {
+        Ok(purged) => {
+            for p in purged {
+                tracing::info!(workspace = %p.workspace, kind = p.kind, records = p.records,
+                    "records past retention removed");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "removing records past retention failed"),
     }
 }
 

@@ -210,6 +210,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "incident_notes",
         "access_reviews",
         "access_review_items",
+        "retention_policies",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -334,7 +335,8 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
             | "/api/audit/backups"
             | "/api/audit/set_alert_thresholds"
             | "/api/registers/overview"
-            | "/api/registers/report_incident",
+            | "/api/registers/report_incident"
+            | "/api/registers/set_retention",
         ) => Some(match who {
             "nobody" => 401,
             "Staff" | "Guest" => 403,

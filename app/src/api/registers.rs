@@ -1,22 +1,25 @@
-//! `registers/*` endpoints: the registers page — the deployment's data region and the
-//! incidents register.
+//! `registers/*` endpoints: the registers page — the deployment's data region, retention per
+//! record type and the incidents register.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::model::RegistersView;
 
-/// `POST /api/registers/overview` — the deployment's data region, the workspace's newest 100
-/// incidents with their timelines, and whether the caller may report and move them on.
+/// `POST /api/registers/overview` — the deployment's data region, how long each record type's
+/// finished records are kept, the workspace's newest 100 incidents with their timelines, and
+/// whether the caller may change them.
 /// Permission: `audit.read`.
 #[server(endpoint = "registers/overview", client = crate::csrf_page::ApiClient)]
 pub async fn registers() -> Result<RegistersView, AppError> {
     use crate::permissions::keys;
-    use crate::server::{registers::incidents, web::auth, web::context::server_context};
+    use crate::server::registers::{incidents, retention};
+    use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     Ok(RegistersView {
         data_region: ctx.data_region.clone(),
+        retention: retention::policies(&ctx.db, &grant).await?,
         incidents: incidents::list(&ctx.db, &grant).await?,
         editable: auth::optional::<keys::SettingsWrite>(&ctx).await?.is_some(),
     })
@@ -77,4 +80,19 @@ pub async fn note_incident(id: String, note: String) -> Result<(), AppError> {
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
     Ok(incidents::add_note(&ctx.db, &ctx.clock, &grant, &id, &note).await?)
+}
+
+/// `POST /api/registers/set_retention` — how many days the finished records of `kind` (a
+/// record type from the register's list: closed tickets, declined quotes, cancelled orders
+/// without payments) are kept before the daily purge removes them: 30 to 3650, or empty to keep
+/// them until deleted; a bad value is named (422) and nothing saved. Recorded in the trail with
+/// before and after. Permission: `settings.write`.
+#[server(endpoint = "registers/set_retention", client = crate::csrf_page::ApiClient)]
+pub async fn set_retention(kind: String, days: String) -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::registers::retention;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::SettingsWrite>(&ctx).await?;
+    Ok(retention::set(&ctx.db, &ctx.clock, &grant, &kind, &days).await?)
 }

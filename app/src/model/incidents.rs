@@ -1,4 +1,4 @@
-//! The incidents register, as its page shows it.
+//! The registers — retention per record type and the incidents — as their page shows them.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,11 +36,23 @@ pub struct IncidentItem {
     pub notes: Vec<IncidentNote>,
 }
 
-/// The registers page: where the deployment keeps its data, and the incidents.
+/// How long one record type's finished records are kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionPolicy {
+    /// The record type (its table).
+    pub kind: String,
+    /// Which records, in words ("Closed tickets").
+    pub words: String,
+    /// `None`: kept until someone deletes them.
+    pub days: Option<i64>,
+}
+
+/// The registers page: where the deployment keeps its data, for how long, and the incidents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistersView {
     /// The deployment's data region, as its operator states it; `None` when not stated.
     pub data_region: Option<String>,
+    pub retention: Vec<RetentionPolicy>,
     pub incidents: Vec<IncidentItem>,
     /// Whether the caller may report incidents and move them on (`settings.write`).
     pub editable: bool,

@@ -5,7 +5,9 @@
 use crate::components::raw_text::{TextArea, Title};
 use leptos::prelude::*;
 
-use crate::api::registers::{registers, AdvanceIncident, NoteIncident, ReportIncident};
+use crate::api::registers::{
+    registers, AdvanceIncident, NoteIncident, ReportIncident, SetRetention,
+};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{
     cleared_on_success, field_error, last_saved, SelectField, SubmitButton, TextField,
@@ -13,13 +15,16 @@ use crate::components::form::{
 use crate::components::layout::PageHeader;
 use crate::components::table::DataTable;
 use crate::csrf_page::CsrfField;
-use crate::model::{utc_datetime, IncidentItem, RegistersView, INCIDENT_SEVERITIES};
+use crate::model::{
+    utc_datetime, IncidentItem, RegistersView, RetentionPolicy, INCIDENT_SEVERITIES,
+};
 
 #[derive(Clone, Copy)]
 struct Actions {
     report: ServerAction<ReportIncident>,
     advance: ServerAction<AdvanceIncident>,
     note: ServerAction<NoteIncident>,
+    retention: ServerAction<SetRetention>,
 }
 
 #[component]
@@ -28,19 +33,21 @@ pub fn RegistersPage() -> impl IntoView {
         report: ServerAction::new(),
         advance: ServerAction::new(),
         note: ServerAction::new(),
+        retention: ServerAction::new(),
     };
     let saved = (
         last_saved(actions.report),
         last_saved(actions.advance),
         last_saved(actions.note),
+        last_saved(actions.retention),
     );
     let page = Resource::new(
-        move || (saved.0.get(), saved.1.get(), saved.2.get()),
+        move || (saved.0.get(), saved.1.get(), saved.2.get(), saved.3.get()),
         |_| registers(),
     );
     view! {
         <Title text="Registers · Gatehouse" />
-        <PageHeader title="Registers" lead="Where the data is kept, and what went wrong." />
+        <PageHeader title="Registers" lead="Where the data is kept, for how long, and what went wrong." />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -72,6 +79,7 @@ fn registers_view(v: RegistersView, actions: Actions) -> AnyView {
             <h2 id="region-heading">"Data region"</h2>
             <p data-register="region">{region}</p>
         </section>
+        {retention_card(v.retention, editable, actions.retention)}
         {editable.then(|| report_card(actions.report))}
         <section class="card" aria-labelledby="incidents-heading">
             <h2 id="incidents-heading">"Incidents"</h2>
@@ -210,6 +218,52 @@ fn note_card(choices: Vec<(String, String)>, note: ServerAction<NoteIncident>) -
                     <SubmitButton label="Add note" pending_label="Adding…" pending=note.pending() />
                 </div>
             </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+fn retention_card(
+    policies: Vec<RetentionPolicy>,
+    editable: bool,
+    set: ServerAction<SetRetention>,
+) -> AnyView {
+    let value = set.value();
+    let rows = policies
+        .into_iter()
+        .map(|p| {
+            let kept = p.days.map_or_else(
+                || "Until deleted".to_owned(),
+                |d| format!("{d} days"),
+            );
+            let kind = p.kind.clone();
+            let form = editable.then(|| {
+                let days = p.days.map(|d| d.to_string()).unwrap_or_default();
+                let label = format!("Days to keep {}", p.words.to_lowercase());
+                view! {
+                    <ActionForm action=set attr:class="inline-form">
+                        <CsrfField />
+                        <input type="hidden" name="kind" value=kind />
+                        <input type="number" name="days" min="30" max="3650" value=days aria-label=label class="input-days" />
+                        <button type="submit" class="btn btn-small">"Save"</button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <tr data-retention=p.kind>
+                    <td>{p.words}</td>
+                    <td>{kept}</td>
+                    <td class="actions-cell">{form}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="card" aria-labelledby="retention-heading">
+            <h2 id="retention-heading">"Retention"</h2>
+            <p class="muted">"Finished records older than this are removed each night, with their lines, messages and files; the audit log names each one. Empty: kept until deleted."</p>
+            <p class="field-error" aria-live="polite">{move || field_error(value, "days").get()}</p>
+            <DataTable columns=&["Records", "Kept", ""] rows empty="No record type has a retention policy." />
         </section>
     }
     .into_any()

@@ -45,6 +45,7 @@ mod products;
 mod quote_templates;
 mod record_files;
 mod record_kit;
+mod record_retention;
 mod role_deletion;
 mod roles;
 mod row_security;

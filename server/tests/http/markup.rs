@@ -76,6 +76,10 @@ const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/audit/set_retention", "a number of days"),
     ("/api/audit/set_alert_thresholds", "three whole numbers"),
     (
+        "/api/registers/set_retention",
+        "a record type from a list and a number of days",
+    ),
+    (
         "/api/settings/set_time_zone",
         "an IANA zone name from a list",
     ),

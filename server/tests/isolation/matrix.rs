@@ -237,6 +237,10 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     (
+        "/api/registers/set_retention",
+        &[("kind", Text("tickets")), ("days", Text("30"))],
+    ),
+    (
         "/api/registers/advance_incident",
         &[
             ("id", Incident),

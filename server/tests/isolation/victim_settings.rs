@@ -17,7 +17,8 @@ pub struct VictimSettings {
 
 /// What the victim's settings hold: a deny rule with a secret note, a role granting a
 /// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
-/// incident with a secret title and note, and an access review with a secret name.
+/// incident with a secret title and note, a retention policy, and an access review with a
+/// secret name.
 pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     use app::server::workspace::{ip_rules, login_hours};
     let settings = f.grant::<SettingsWrite>().await;
@@ -82,6 +83,9 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         .unwrap()[0]
         .id
         .clone();
+    app::server::registers::retention::set(db, &f.clock, &settings, "tickets", "400")
+        .await
+        .unwrap();
     let team = f.grant::<app::permissions::keys::TeamWrite>().await;
     let review = CampaignForm {
         name: "A-REVIEW-SECRET".into(),

@@ -28,6 +28,21 @@ pub struct RecordKind {
     pub sensitive: &'static [Sensitive],
     /// The `version` column an update must name (optimistic concurrency).
     pub versioned: bool,
+    /// Which records a workspace's retention policy may remove; `None`: kept until deleted
+    /// (records others still rely on — customers, products, payments — or that have no end).
+    pub retention: Option<Retention>,
+}
+
+/// The records of a kind a retention policy may remove once they are old enough: finished
+/// ones nothing else still names. Their children (lines, messages, files) go with them.
+#[derive(Debug)]
+pub struct Retention {
+    /// The records in words, plural ("Closed tickets").
+    pub words: &'static str,
+    /// A condition over the table's own columns, unaliased, true of finished records only.
+    pub finished: &'static str,
+    /// The column (milliseconds) the days are counted from.
+    pub since: &'static str,
 }
 
 /// How a data scope reaches a kind's rows.

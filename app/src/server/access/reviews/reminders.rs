@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use crate::model::{utc_date, WorkspaceId};
 use crate::permissions::Permission;
+use crate::server::audit::chain;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -35,13 +36,8 @@ pub async fn send_due(
     mailer: &Mailer,
     public_url: &str,
 ) -> Result<u32, DomainError> {
-    let workspaces =
-        sqlx::query("SELECT DISTINCT workspace_id FROM memberships ORDER BY workspace_id")
-            .fetch_all(db.pool())
-            .await?;
     let mut sent = 0;
-    for row in workspaces {
-        let workspace = WorkspaceId::from_db(row.try_get("workspace_id")?);
+    for workspace in chain::workspaces(db).await? {
         let claimed = claim(db, clock, &workspace).await?;
         if claimed.is_empty() {
             continue;

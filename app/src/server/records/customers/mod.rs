@@ -59,6 +59,7 @@ pub const KIND: RecordKind = RecordKind {
         key: Permission::CustomersSensitive,
     }],
     versioned: true,
+    retention: None,
 };
 
 pub const PAGE_SIZE: u32 = pages::PAGE_SIZE;

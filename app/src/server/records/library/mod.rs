@@ -34,6 +34,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    retention: None,
 };
 
 const COLUMNS: &str = "d.id, d.title, d.description, d.tags, d.assigned_user_id, \

@@ -49,6 +49,7 @@ pub const KIND: RecordKind = RecordKind {
         key: Permission::LicencesWrite,
     }],
     versioned: true,
+    retention: None,
 };
 
 const COLUMNS: &str = "l.id, l.number, l.product_id, pr.name AS product_name, l.customer_id, \

@@ -18,7 +18,7 @@ use crate::server::records::documents::header::{self, HeaderForm};
 use crate::server::records::documents::lines::{self, LineForm};
 use crate::server::records::documents::{self, DocumentKind};
 use crate::server::records::filter_choices;
-use crate::server::records::kind::{Reach, RecordKind};
+use crate::server::records::kind::{Reach, RecordKind, Retention};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::money::Currency;
 use crate::server::records::sql::Sql;
@@ -39,6 +39,13 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    retention: Some(Retention {
+        words: "Cancelled orders without payments",
+        finished: "status = 'cancelled' AND NOT EXISTS \
+                   (SELECT 1 FROM payments p WHERE p.workspace_id = orders.workspace_id \
+                    AND p.order_id = orders.id)",
+        since: "status_changed_at",
+    }),
 };
 
 /// Orders as documents.

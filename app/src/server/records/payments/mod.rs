@@ -38,6 +38,7 @@ pub const KIND: RecordKind = RecordKind {
         key: Permission::PaymentsRead,
     }],
     versioned: true,
+    retention: None,
 };
 
 const COLUMNS: &str = "pm.id, pm.order_id, pm.method, pm.amount_minor, pm.refunded_minor, \

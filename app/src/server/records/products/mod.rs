@@ -37,6 +37,7 @@ pub const KIND: RecordKind = RecordKind {
     reach: Reach::Catalogue,
     sensitive: &[],
     versioned: true,
+    retention: None,
 };
 
 const COLUMNS: &str = "p.id, p.sku, p.name, p.description, p.unit_price_minor, p.currency, \

@@ -23,7 +23,7 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::bulk::{self, Selection};
 use crate::server::records::filter_choices;
-use crate::server::records::kind::{Reach, RecordKind};
+use crate::server::records::kind::{Reach, RecordKind, Retention};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
@@ -43,6 +43,11 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    retention: Some(Retention {
+        words: "Closed tickets",
+        finished: "status = 'closed'",
+        since: "status_changed_at",
+    }),
 };
 
 const COLUMNS: &str = "tk.id, tk.number, tk.subject, tk.customer_id, cu.name AS customer_name, \
