@@ -241,7 +241,7 @@ fn retention_card(
                 let days = p.days.map(|d| d.to_string()).unwrap_or_default();
                 let label = format!("Days to keep {}", p.words.to_lowercase());
                 view! {
-                    <ActionForm action=set attr:class="inline-form">
+                    <ActionForm action=set attr:class="inline-form" attr:novalidate=true>
                         <CsrfField />
                         <input type="hidden" name="kind" value=kind />
                         <input type="number" name="days" min="30" max="3650" value=days aria-label=label class="input-days" />
