@@ -14,8 +14,6 @@ use app::server::access::reviews::campaigns::{self, CampaignForm};
 use app::server::access::reviews::closing::{self, Tally};
 use app::server::access::reviews::decisions::{self, Decision};
 use app::server::access::reviews::reminders;
-use app::server::identity::accounts::create_workspace;
-use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::mail::Mailer;
@@ -270,18 +268,11 @@ async fn a_review_revokes_when_it_closes_and_keeps_its_report() {
         );
 
         // Another workspace neither sees nor touches the campaign.
-        let other = create_workspace(
-            &f.db,
-            &f.clock,
-            &f.owner,
-            &WorkspaceName::parse("Difference Engines").unwrap(),
-        )
-        .await
-        .unwrap();
-        let there_read = grants::require::<TeamRead>(&f.db, &f.clock, &f.owner, &other.id)
+        let other = f.other_workspace("Difference Engines").await;
+        let there_read = grants::require::<TeamRead>(&f.db, &f.clock, &f.owner, &other)
             .await
             .unwrap();
-        let there = grants::require::<TeamWrite>(&f.db, &f.clock, &f.owner, &other.id)
+        let there = grants::require::<TeamWrite>(&f.db, &f.clock, &f.owner, &other)
             .await
             .unwrap();
         assert!(

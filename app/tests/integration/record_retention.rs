@@ -10,8 +10,6 @@ use app::permissions::keys::{
     AuditRead, CustomersRead, CustomersWrite, QuotesWrite, SettingsWrite, TicketsWrite,
 };
 use app::server::access::grants;
-use app::server::identity::accounts::create_workspace;
-use app::server::identity::workspaces::WorkspaceName;
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers;
@@ -142,16 +140,9 @@ async fn finished_records_past_their_policy_are_removed_and_named_in_the_trail()
         let old_closed = ticket(&f, &here, &acme, "old closed").await;
         let new_closed = ticket(&f, &here, &acme, "new closed").await;
         let old_open = ticket(&f, &here, &acme, "old open").await;
-        let other = create_workspace(
-            &f.db,
-            &f.clock,
-            &f.owner,
-            &WorkspaceName::parse("Difference Engines").unwrap(),
-        )
-        .await
-        .unwrap();
-        let elsewhere = customer(&f, &other.id, "Elsewhere").await;
-        let theirs = ticket(&f, &other.id, &elsewhere, "theirs, old closed").await;
+        let other = f.other_workspace("Difference Engines").await;
+        let elsewhere = customer(&f, &other, "Elsewhere").await;
+        let theirs = ticket(&f, &other, &elsewhere, "theirs, old closed").await;
         // A declined quote, and a sent one, both long untouched.
         let quote_write = f.grant::<QuotesWrite>().await;
         let customers_read = f.grant::<CustomersRead>().await;
@@ -252,7 +243,7 @@ async fn finished_records_past_their_policy_are_removed_and_named_in_the_trail()
             "{label}"
         );
         assert_eq!(
-            subjects(&t, &other.id).await,
+            subjects(&t, &other).await,
             ["theirs, old closed"],
             "{label}"
         );

@@ -396,6 +396,16 @@ impl Fixture {
             .await
     }
 
+    /// A second workspace `name` the owner also owns, for checks that workspaces stay apart.
+    pub async fn other_workspace(&self, name: &str) -> crate::model::WorkspaceId {
+        use crate::server::identity::{accounts, workspaces::WorkspaceName};
+        let name = WorkspaceName::parse(name).expect("a valid workspace name");
+        accounts::create_workspace(&self.db, &self.clock, &self.owner, &name)
+            .await
+            .expect("create a second workspace")
+            .id
+    }
+
     /// The id of the workspace's role called `name`.
     pub async fn role(&self, name: &str) -> crate::model::RoleId {
         let read = self.grant::<crate::permissions::keys::TeamRead>().await;
