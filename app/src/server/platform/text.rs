@@ -1,4 +1,5 @@
-//! Cleaning of single-line text fields (names of people, workspaces, roles).
+//! Cleaning of text fields: single lines (names of people, workspaces, roles) and blocks of
+//! several lines (notes, descriptions, messages).
 
 use crate::server::platform::error::DomainError;
 
@@ -50,6 +51,7 @@ impl LineField {
 /// What a multi-line field (a note, a description) is called in its messages, and its limit.
 pub(crate) struct BlockField {
     pub field: &'static str,
+    /// Said when [`BlockField::clean`] is given nothing; unused by `clean_or_empty`.
     pub empty_message: &'static str,
     pub max_chars: usize,
 }
@@ -78,5 +80,42 @@ impl BlockField {
             ));
         }
         Ok(value)
+    }
+
+    /// `clean` for a field that may be left empty: the empty string when it is.
+    pub fn clean_or_empty(&self, raw: &str) -> Result<String, DomainError> {
+        if raw.trim().is_empty() {
+            Ok(String::new())
+        } else {
+            self.clean(raw)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOTES: BlockField = BlockField {
+        field: "notes",
+        empty_message: "Write the note.",
+        max_chars: 10,
+    };
+
+    fn field_of(r: Result<String, DomainError>) -> &'static str {
+        match r {
+            Err(DomainError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_block_keeps_its_lines_and_refuses_other_control_characters() {
+        assert_eq!(NOTES.clean(" a\r\nb\tc ").unwrap(), "a\nb\tc");
+        assert_eq!(field_of(NOTES.clean("a\u{1b}[2J")), "notes");
+        assert_eq!(field_of(NOTES.clean("   ")), "notes");
+        assert_eq!(field_of(NOTES.clean("eleven char")), "notes");
+        assert_eq!(NOTES.clean_or_empty(" \n ").unwrap(), "");
+        assert_eq!(field_of(NOTES.clean_or_empty("a\u{0}")), "notes");
     }
 }

@@ -7,7 +7,7 @@ use crate::permissions::Key;
 use crate::server::access::grants::Grant;
 use crate::server::identity::accounts::EmailAddress;
 use crate::server::platform::error::DomainError;
-use crate::server::platform::text::LineField;
+use crate::server::platform::text::{BlockField, LineField};
 use crate::server::records::assignment::{self, Assignment};
 
 const NOTES_MAX_CHARS: usize = 2000;
@@ -123,22 +123,12 @@ pub(super) fn fields(form: &CustomerForm) -> Result<Fields, DomainError> {
     let phone = phone("phone", &form.phone)?;
     let company = optional_line("company", "The company", &form.company, 200)?;
     let tax_id = optional_line("tax_id", "The tax id", &form.tax_id, 50)?;
-    let notes = form.notes.trim().to_owned();
-    if notes
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err(DomainError::invalid(
-            "notes",
-            "Notes can't contain control characters.",
-        ));
+    let notes = BlockField {
+        field: "notes",
+        empty_message: "",
+        max_chars: NOTES_MAX_CHARS,
     }
-    if notes.chars().count() > NOTES_MAX_CHARS {
-        return Err(DomainError::invalid(
-            "notes",
-            format!("Use at most {NOTES_MAX_CHARS} characters."),
-        ));
-    }
+    .clean_or_empty(&form.notes)?;
     Ok(Fields {
         kind,
         name,

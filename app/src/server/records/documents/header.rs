@@ -8,6 +8,7 @@ use crate::model::{CustomerId, DocumentHeader, TeamId, UserId};
 use crate::permissions::{keys, Key};
 use crate::server::access::grants::Grant;
 use crate::server::platform::error::DomainError;
+use crate::server::platform::text::BlockField;
 use crate::server::records::assignment::{self, Assignment};
 
 const NOTES_MAX_CHARS: usize = 4000;
@@ -50,23 +51,12 @@ pub async fn validate<K: Key>(
 }
 
 pub(crate) fn clean_notes(raw: &str) -> Result<String, DomainError> {
-    let notes = raw.trim().to_owned();
-    if notes
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err(DomainError::invalid(
-            "notes",
-            "Notes can't contain control characters.",
-        ));
+    BlockField {
+        field: "notes",
+        empty_message: "",
+        max_chars: NOTES_MAX_CHARS,
     }
-    if notes.chars().count() > NOTES_MAX_CHARS {
-        return Err(DomainError::invalid(
-            "notes",
-            format!("Use at most {NOTES_MAX_CHARS} characters."),
-        ));
-    }
-    Ok(notes)
+    .clean_or_empty(raw)
 }
 
 /// The header of a row selected with [`DocumentKind::columns`].

@@ -4,7 +4,7 @@
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::error::DomainError;
-use crate::server::platform::text::LineField;
+use crate::server::platform::text::{BlockField, LineField};
 use crate::server::records::assignment::{self, Assignment};
 use crate::server::records::customers::tags;
 
@@ -64,23 +64,12 @@ pub(super) async fn validate(
 /// Several lines of plain text: line breaks and tabs are kept, other control characters
 /// refused.
 fn clean_description(raw: &str) -> Result<String, DomainError> {
-    let text = raw.trim().to_owned();
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(DomainError::invalid(
-            "description",
-            "The description can't contain control characters.",
-        ));
+    BlockField {
+        field: "description",
+        empty_message: "",
+        max_chars: DESCRIPTION_MAX_CHARS,
     }
-    if text.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(DomainError::invalid(
-            "description",
-            format!("Use at most {DESCRIPTION_MAX_CHARS} characters."),
-        ));
-    }
-    Ok(text)
+    .clean_or_empty(raw)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! without the key a caller may leave them as they are, never change them.
 
 use crate::server::platform::error::DomainError;
-use crate::server::platform::text::LineField;
+use crate::server::platform::text::{BlockField, LineField};
 use crate::server::records::money::{Currency, Money};
 
 const DESCRIPTION_MAX_CHARS: usize = 4000;
@@ -50,22 +50,12 @@ pub(super) fn validate(form: &ProductForm, default_currency: &str) -> Result<Val
         max_chars: 200,
     }
     .clean(&form.name)?;
-    let description = form.description.trim().to_owned();
-    if description
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err(DomainError::invalid(
-            "description",
-            "The description can't contain control characters.",
-        ));
+    let description = BlockField {
+        field: "description",
+        empty_message: "",
+        max_chars: DESCRIPTION_MAX_CHARS,
     }
-    if description.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(DomainError::invalid(
-            "description",
-            format!("Keep the description under {DESCRIPTION_MAX_CHARS} characters."),
-        ));
-    }
+    .clean_or_empty(&form.description)?;
     let code = Some(form.currency.trim())
         .filter(|c| !c.is_empty())
         .unwrap_or(default_currency);

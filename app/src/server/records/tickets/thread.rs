@@ -10,6 +10,7 @@ use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::platform::text::BlockField;
 use crate::server::records::history;
 
 use super::{detail, find, KIND};
@@ -18,26 +19,12 @@ const BODY_MAX_CHARS: usize = 10_000;
 
 /// A message body: trimmed, not empty, without control characters but line breaks and tabs.
 pub(super) fn clean_body(raw: &str, field: &'static str) -> Result<String, DomainError> {
-    let body = raw.trim().replace("\r\n", "\n");
-    if body.is_empty() {
-        return Err(DomainError::invalid(field, "Write the message."));
+    BlockField {
+        field,
+        empty_message: "Write the message.",
+        max_chars: BODY_MAX_CHARS,
     }
-    if body
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(DomainError::invalid(
-            field,
-            "A message can't contain control characters.",
-        ));
-    }
-    if body.chars().count() > BODY_MAX_CHARS {
-        return Err(DomainError::invalid(
-            field,
-            format!("Use at most {BODY_MAX_CHARS} characters."),
-        ));
-    }
-    Ok(body)
+    .clean(raw)
 }
 
 /// The thread of ticket `id` (already found within reach), oldest first.
