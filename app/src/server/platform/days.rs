@@ -15,6 +15,14 @@ pub fn parse(raw: &str, field: &'static str) -> Result<NaiveDate, DomainError> {
         .map_err(|_| DomainError::invalid(field, "Enter the day as YYYY-MM-DD."))
 }
 
+/// The day the instant `at_ms` falls on in `tz`.
+pub fn on(tz: Tz, at_ms: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive()
+}
+
 /// The instant (ms) `day` begins in `tz` (the earlier one where a clock change repeats it).
 pub fn start_ms(tz: Tz, day: NaiveDate) -> i64 {
     tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())

@@ -18,7 +18,8 @@ use crate::server::platform::error::DomainError;
 use crate::server::platform::text::LineField;
 use crate::server::workspace::login_hours;
 
-use super::{summary, today, SUMMARY_SQL};
+use super::{summary, SUMMARY_SQL};
+use crate::server::platform::days;
 
 /// The newest campaigns the list shows.
 const SHOWN: i64 = 100;
@@ -67,8 +68,7 @@ impl CampaignForm {
         let latest = today + Days::new(MAX_DAYS);
         let due_on = match self.due_on.trim() {
             "" => today + Days::new(DEFAULT_DAYS),
-            raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .map_err(|_| DomainError::invalid("due_on", "Enter the due day as YYYY-MM-DD."))?,
+            raw => days::parse(raw, "due_on")?,
         };
         if due_on < today || due_on > latest {
             return Err(DomainError::invalid(
@@ -91,7 +91,7 @@ pub async fn workspace_today<K: Key>(
     grant: &Grant<K>,
 ) -> Result<NaiveDate, DomainError> {
     let tz = login_hours::time_zone(db, grant.workspace()).await?;
-    Ok(today(tz, clock.now_ms()))
+    Ok(days::on(tz, clock.now_ms()))
 }
 
 /// One assignment as it stands when a campaign starts.

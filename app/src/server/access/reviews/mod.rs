@@ -8,17 +8,9 @@ pub mod closing;
 pub mod decisions;
 pub mod reminders;
 
-use chrono::{NaiveDate, TimeZone};
-use chrono_tz::Tz;
+use chrono::NaiveDate;
 
 use crate::model::ReviewSummary;
-
-/// The day `now_ms` falls on in `tz`.
-pub(crate) fn today(tz: Tz, now_ms: i64) -> NaiveDate {
-    tz.timestamp_millis_opt(now_ms)
-        .single()
-        .map_or_else(|| chrono::Utc::now().date_naive(), |t| t.date_naive())
-}
 
 /// A summary row's columns, shared by the list and a campaign's page.
 pub(crate) const SUMMARY_SQL: &str = "SELECT r.id, r.number, r.name, r.scope, r.due_on, r.status, \

@@ -10,12 +10,11 @@ use crate::model::{utc_date, WorkspaceId};
 use crate::permissions::Permission;
 use crate::server::audit::chain;
 use crate::server::platform::clock::Clock;
+use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::mail::Mailer;
 use crate::server::workspace::{login_hours, recipients};
-
-use super::today;
 
 /// Reminders start this many days before the due day.
 const DAYS_AHEAD: u64 = 2;
@@ -68,7 +67,7 @@ pub async fn send_due(
 async fn claim(db: &Db, clock: &Clock, workspace: &WorkspaceId) -> Result<Vec<Due>, DomainError> {
     let tz = login_hours::time_zone(db, workspace).await?;
     let now = clock.now_ms();
-    let horizon = (today(tz, now) + Days::new(DAYS_AHEAD))
+    let horizon = (days::on(tz, now) + Days::new(DAYS_AHEAD))
         .format("%Y-%m-%d")
         .to_string();
     let sent_on = utc_date(now);

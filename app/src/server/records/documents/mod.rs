@@ -115,11 +115,8 @@ pub async fn today<K: Key>(
     clock: &crate::server::platform::clock::Clock,
     grant: &Grant<K>,
 ) -> Result<String, DomainError> {
-    use chrono::TimeZone;
     let tz = crate::server::workspace::login_hours::time_zone(db, grant.workspace()).await?;
-    Ok(tz
-        .timestamp_millis_opt(clock.now_ms())
-        .single()
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default())
+    Ok(crate::server::platform::days::on(tz, clock.now_ms())
+        .format("%Y-%m-%d")
+        .to_string())
 }
