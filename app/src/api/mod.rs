@@ -20,6 +20,7 @@ pub mod members;
 pub mod mfa;
 pub mod orders;
 pub mod payments;
+pub mod privacy;
 pub mod products;
 pub mod quotes;
 pub mod registers;

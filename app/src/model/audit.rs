@@ -146,6 +146,7 @@ pub const AUDIT_FAMILIES: &[(&str, &str)] = &[
     ("member.", "Members"),
     ("sod.", "Segregation of duties"),
     ("access_review.", "Access reviews"),
+    ("privacy.", "Privacy requests"),
     ("settings.", "Settings"),
     ("retention.", "Retention purges"),
     ("customer.", "Customers"),

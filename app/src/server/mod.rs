@@ -11,6 +11,7 @@ pub mod files;
 pub mod identity;
 pub mod imports;
 pub mod platform;
+pub mod privacy;
 pub mod records;
 pub mod registers;
 pub mod reports;

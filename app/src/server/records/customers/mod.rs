@@ -317,6 +317,12 @@ pub async fn update(
 ) -> Result<Customer, DomainError> {
     let mut tx = grant.begin(db, true).await?;
     let before = find(&mut tx, grant, id).await?;
+    crate::server::privacy::restriction::refuse_if_restricted(
+        &mut tx,
+        grant.workspace(),
+        id.as_str(),
+    )
+    .await?;
     let (v, assignment) = form::validate(&mut tx, grant, form).await?;
     let kind = v.kind.unwrap_or(before.kind);
     if kind == CustomerKind::Person && before.kind == CustomerKind::Company {
@@ -382,6 +388,14 @@ pub async fn delete(
     grant: &Grant<keys::CustomersDelete>,
     id: &CustomerId,
 ) -> Result<(), DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    crate::server::privacy::restriction::refuse_if_restricted(
+        &mut tx,
+        grant.workspace(),
+        id.as_str(),
+    )
+    .await?;
+    tx.commit().await?;
     rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
 }
 

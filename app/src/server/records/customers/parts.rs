@@ -167,6 +167,12 @@ impl<'g> Change<'g> {
     ) -> Result<Change<'g>, DomainError> {
         let mut tx = grant.begin(db, true).await?;
         let (kind, before) = load_with_kind(&mut tx, grant, id).await?;
+        crate::server::privacy::restriction::refuse_if_restricted(
+            &mut tx,
+            grant.workspace(),
+            id.as_str(),
+        )
+        .await?;
         version::claim(&mut tx, &KIND, grant, id.as_str(), expected, clock.now_ms()).await?;
         if let Some(limit) = limit {
             if part.count(&before) >= limit {

@@ -130,6 +130,12 @@ pub async fn set(
     let tags = clean_list(raw)?;
     let mut tx = grant.begin(db, true).await?;
     let before = super::find(&mut tx, grant, id).await?;
+    crate::server::privacy::restriction::refuse_if_restricted(
+        &mut tx,
+        grant.workspace(),
+        id.as_str(),
+    )
+    .await?;
     version::claim(&mut tx, &KIND, grant, id.as_str(), expected, clock.now_ms()).await?;
     sqlx::query("DELETE FROM customer_tags WHERE workspace_id = $1 AND customer_id = $2")
         .bind(grant.workspace().as_str())

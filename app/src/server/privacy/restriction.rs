@@ -1,0 +1,50 @@
+//! Restricting a customer on request: their records stay readable but no longer change. The
+//! customer's own writes (details, contacts, addresses, tags, deletion) ask [`refuse_if_restricted`]
+//! first.
+
+use crate::model::WorkspaceId;
+use crate::server::platform::error::DomainError;
+
+/// What a change to a restricted customer is told.
+pub const RESTRICTED: &str = "This customer's data is restricted at their request: it can be \
+     read, not changed.";
+
+/// Marks `customer` restricted inside the caller's transaction.
+pub(super) async fn restrict(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    customer: &str,
+    now: i64,
+) -> Result<(), DomainError> {
+    sqlx::query(
+        "UPDATE customers SET restricted_at = $3, version = version + 1, updated_at = $3 \
+         WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(customer)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// `Conflict` when `customer` is restricted; nothing when it is not (or is not there: the
+/// caller's own look-up answers that).
+pub async fn refuse_if_restricted(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+    customer: &str,
+) -> Result<(), DomainError> {
+    let restricted = sqlx::query(
+        "SELECT 1 AS found FROM customers WHERE workspace_id = $1 AND id = $2 \
+         AND restricted_at IS NOT NULL",
+    )
+    .bind(workspace.as_str())
+    .bind(customer)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match restricted {
+        Some(_) => Err(DomainError::Conflict(RESTRICTED.into())),
+        None => Ok(()),
+    }
+}
