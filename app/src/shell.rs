@@ -25,6 +25,8 @@ use crate::pages::{
     not_found::NotFound,
     orders::{detail::OrderPage, new::NewOrderPage, OrdersPage},
     overview::Overview,
+    privacy_form::PrivacyFormPage,
+    privacy_requests::PrivacyRoutePage,
     products::{NewProductPage, ProductPage, ProductsPage},
     quotes::{detail::QuotePage, new::NewQuotePage, QuotesPage},
     reports::ReportsPage,
@@ -130,6 +132,8 @@ lazy_pages! {
     AccessRoute => AccessPage,
     GroupsRoute => GroupsPage,
     ReviewsRoute => ReviewsRoutePage,
+    PrivacyRoute => PrivacyRoutePage,
+    PrivacyFormRoute => PrivacyFormPage,
     RolesRoute => RolesPage,
     AuditRoute => AuditPage,
     AuditViewRoute => AuditViewPage,
@@ -201,6 +205,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/privacy-requests/:id?") view={Lazy::<PrivacyRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/privacy/:slug") view={Lazy::<PrivacyFormRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </AppShell>
         </Router>

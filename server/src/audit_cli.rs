@@ -212,7 +212,8 @@ async fn purge_on_schedule(db: &Db, clock: &Clock, public: &PublicKey) {
     }
 }
 
-/// The records each workspace's retention policies no longer keep, with the day's trail purge.
+/// The records each workspace's retention policies no longer keep, and privacy requests whose
+/// link expired unconfirmed, with the day's trail purge.
 async fn purge_records_past_retention(db: &Db, clock: &Clock) {
     match app::server::registers::retention::purge_due(db, clock).await {
         Ok(purged) => {
@@ -222,6 +223,11 @@ async fn purge_records_past_retention(db: &Db, clock: &Clock) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "removing records past retention failed"),
+    }
+    match app::server::privacy::public::purge_unconfirmed(db, clock).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(requests = n, "unconfirmed privacy requests removed"),
+        Err(e) => tracing::warn!(error = %e, "removing unconfirmed privacy requests failed"),
     }
 }
 

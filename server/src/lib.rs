@@ -18,6 +18,7 @@ pub mod gate;
 pub mod health;
 pub mod imports;
 pub mod limited_endpoints;
+pub mod privacy_archive;
 pub mod rate_limits;
 pub mod request_scope;
 pub mod router;

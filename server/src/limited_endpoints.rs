@@ -1,5 +1,5 @@
 //! The endpoints people can be attacked through — sign-in, sign-up, password reset, mailed
-//! links, invitation acceptance, second-factor codes — and how to read the account each request
+//! links, invitation acceptance, second-factor codes, the public privacy form — and how to read the account each request
 //! is about.
 //!
 //! The account is read from the same arguments the server function will receive: the form is
@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 
-use app::api::{accounts, invitations, mfa};
+use app::api::{accounts, invitations, mfa, privacy};
 
 /// Which budget an endpoint spends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,6 +25,8 @@ pub enum Group {
     PasswordReset,
     MailedLink,
     SecondFactor,
+    /// The public privacy form: reading it, filing a request, confirming one.
+    PrivacyRequest,
 }
 
 /// Why a limited endpoint's form was refused, in words for the caller.
@@ -101,6 +103,10 @@ static LIMITED: LazyLock<HashMap<&'static str, Limited>> = LazyLock::new(|| {
         endpoint::<mfa::DisableApp>(SecondFactor, |_| None),
         endpoint::<mfa::DisableEmailCodes>(SecondFactor, |_| None),
         endpoint::<mfa::RegenerateRecoveryCodes>(SecondFactor, |_| None),
+        // Public: a form per workspace anyone may post, each post a row and a mail.
+        endpoint::<privacy::PrivacyForm>(PrivacyRequest, |_| None),
+        endpoint::<privacy::SubmitPrivacyRequest>(PrivacyRequest, |a| Some(&a.email)),
+        endpoint::<privacy::ConfirmPrivacyRequest>(PrivacyRequest, |a| Some(&a.token)),
     ])
 });
 

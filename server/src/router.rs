@@ -97,7 +97,7 @@ pub fn build(state: AppState) -> Router {
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
-    let app = exports::routes(Router::new())
+    let app = crate::privacy_archive::routes(exports::routes(Router::new()))
         .route(audit_export::PATH, get(audit_export::ndjson))
         .route(audit_export::CSV_PATH, get(audit_export::csv))
         .route("/healthz", get(health::healthz))

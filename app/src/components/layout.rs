@@ -123,6 +123,8 @@ fn AdminNavLinks() -> impl IntoView {
                     {can(Permission::TeamRead).then(|| view! { <li><A href="/team">"Team"</A></li> })}
                     {can(Permission::RolesRead).then(|| view! { <li><A href="/roles">"Roles"</A></li> })}
                     {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">"Audit log"</A></li> })}
+                    {can(Permission::PrivacyRead)
+                        .then(|| view! { <li><A href="/privacy-requests">"Privacy"</A></li> })}
                     {unread.map(|n| view! {
                         <li><A href="/audit/alerts">"Alerts"{(n > 0).then(|| view! {
                             <span class="nav-count" aria-label=format!("{n} unread")>{n}</span>
