@@ -57,6 +57,8 @@ struct Victim {
     ip_rule: String,
     incident: String,
     review: String,
+    privacy_request: String,
+    slug: String,
     role: String,
     team: String,
     department: String,
@@ -153,6 +155,8 @@ async fn victim(db: &Db) -> Victim {
         ip_rule: settings.ip_rule,
         incident: settings.incident,
         review: settings.review,
+        privacy_request: settings.privacy_request,
+        slug: settings.slug,
         role: settings.staff.as_str().into(),
         team: team.as_str().into(),
         department: department.as_str().into(),
@@ -211,6 +215,9 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "access_reviews",
         "access_review_items",
         "retention_policies",
+        "privacy_requests",
+        "privacy_request_steps",
+        "privacy_settings",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
@@ -266,6 +273,8 @@ impl Victim {
             IpRule => self.ip_rule.clone(),
             Incident => self.incident.clone(),
             Review => self.review.clone(),
+            PrivacyRequest => self.privacy_request.clone(),
+            Slug => self.slug.clone(),
             Role => self.role.clone(),
             Team => self.team.clone(),
             Department => self.department.clone(),
@@ -362,6 +371,13 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
                 _ => 404,
             })
         }
+        (_, "/api/privacy/form" | "/api/privacy/submit") => Some(404),
+        (_, "/api/privacy/confirm") => Some(422),
+        ("nobody", path) if path.starts_with("/api/privacy/") => Some(401),
+        ("Owner" | "Manager", "/api/privacy/set_due_days") => Some(200),
+        ("Owner", "/api/privacy/list") => Some(200),
+        ("Owner", _) if path.starts_with("/api/privacy/") => Some(404),
+        (_, path) if path.starts_with("/api/privacy/") => Some(403),
         ("nobody", path) if path.starts_with("/api/reviews/") => Some(401),
         ("Guest", "/api/reviews/list" | "/api/reviews/show") => Some(403),
         (_, "/api/reviews/list") => Some(200),

@@ -31,6 +31,9 @@ pub enum V {
     IpRule,
     Incident,
     Review,
+    PrivacyRequest,
+    /// The victim workspace's public form address.
+    Slug,
     Role,
     Team,
     Department,
@@ -252,6 +255,51 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         "/api/registers/note_incident",
         &[("id", Incident), ("note", Text("planted"))],
     ),
+    (
+        "/api/privacy/form",
+        &[("slug", Text("no-such-workspace"))],
+    ),
+    (
+        "/api/privacy/submit",
+        &[
+            ("slug", Text("no-such-workspace")),
+            ("kind", Text("access")),
+            ("name", Text("Planted requester")),
+            ("email", Text("planted@example.com")),
+            ("details", Text("")),
+        ],
+    ),
+    (
+        "/api/privacy/confirm",
+        &[("slug", Slug), ("token", Text("forged-token"))],
+    ),
+    ("/api/privacy/list", &[]),
+    ("/api/privacy/show", &[("id", PrivacyRequest)]),
+    (
+        "/api/privacy/advance",
+        &[
+            ("id", PrivacyRequest),
+            ("status", Text("rejected")),
+            ("note", Text("planted")),
+        ],
+    ),
+    (
+        "/api/privacy/assign",
+        &[("id", PrivacyRequest), ("assignee_id", Text(""))],
+    ),
+    (
+        "/api/privacy/link",
+        &[("id", PrivacyRequest), ("customer_id", Customer)],
+    ),
+    (
+        "/api/privacy/note",
+        &[("id", PrivacyRequest), ("body", Text("planted"))],
+    ),
+    (
+        "/api/privacy/fulfil",
+        &[("id", PrivacyRequest), ("note", Text(""))],
+    ),
+    ("/api/privacy/set_due_days", &[("due_days", Text("30"))]),
     ("/api/reviews/list", &[]),
     (
         "/api/reviews/start",
@@ -371,6 +419,8 @@ pub const SECRETS: &[&str] = &[
     "A-INCIDENT-SECRET",
     "A-INCIDENT-NOTE-SECRET",
     "A-REVIEW-SECRET",
+    "A-PRIVACY-SECRET",
+    "requester-a@example.com",
     "A Team Secret",
     "A Dept Secret",
     "A-NOTE-SECRET",

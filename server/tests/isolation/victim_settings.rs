@@ -13,12 +13,14 @@ pub struct VictimSettings {
     pub staff: app::model::RoleId,
     pub incident: String,
     pub review: String,
+    pub privacy_request: String,
+    pub slug: String,
 }
 
 /// What the victim's settings hold: a deny rule with a secret note, a role granting a
 /// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
 /// incident with a secret title and note, a retention policy, and an access review with a
-/// secret name.
+/// secret name, and a confirmed privacy request with secret details.
 pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     use app::server::workspace::{ip_rules, login_hours};
     let settings = f.grant::<SettingsWrite>().await;
@@ -99,10 +101,47 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         .unwrap()[0]
         .id
         .clone();
+    let (privacy_request, slug) = privacy_request(db, f).await;
     VictimSettings {
         ip_rule: ip_rule.to_string(),
         staff,
         incident,
         review,
+        privacy_request,
+        slug,
     }
+}
+
+/// A privacy request filed through the victim's public form and confirmed: its id and the
+/// form's slug.
+async fn privacy_request(db: &Db, f: &Fixture) -> (String, String) {
+    use app::server::audit::append::Origin;
+    use app::server::privacy::public;
+    let slug = public::slug_of(db, &f.grant::<TeamRead>().await)
+        .await
+        .unwrap();
+    let form = public::workspace(db, &slug).await.unwrap();
+    let submission = public::Submission {
+        kind: "deletion".into(),
+        name: "A Privacy Requester".into(),
+        email: "requester-a@example.com".into(),
+        details: "A-PRIVACY-SECRET".into(),
+    };
+    let sent = public::submit(db, &f.clock, &form, &submission, &Origin::default())
+        .await
+        .unwrap()
+        .unwrap();
+    public::confirm(db, &f.clock, &form, &sent.token, &Origin::default())
+        .await
+        .unwrap();
+    let id = app::server::privacy::register::list(
+        db,
+        &f.clock,
+        &f.grant::<app::permissions::keys::PrivacyRead>().await,
+    )
+    .await
+    .unwrap()[0]
+        .id
+        .clone();
+    (id, slug)
 }
