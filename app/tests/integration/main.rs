@@ -40,6 +40,7 @@ mod mfa;
 mod password_expiry;
 mod password_reset;
 mod payments;
+mod privacy_requests;
 mod product_imports;
 mod products;
 mod quote_templates;

@@ -255,10 +255,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         "/api/registers/note_incident",
         &[("id", Incident), ("note", Text("planted"))],
     ),
-    (
-        "/api/privacy/form",
-        &[("slug", Text("no-such-workspace"))],
-    ),
+    ("/api/privacy/form", &[("slug", Text("no-such-workspace"))]),
     (
         "/api/privacy/submit",
         &[

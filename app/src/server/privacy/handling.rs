@@ -113,6 +113,8 @@ pub struct ToMail {
     pub message: (String, String),
 }
 
+crate::redacted_debug!(ToMail { step_id });
+
 impl ToMail {
     pub(super) fn new(
         workspace_name: &str,

@@ -206,7 +206,8 @@ async fn matches<K: Key>(
     .bind(name.trim().to_lowercase())
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
+    let mut found = rows
+        .iter()
         .map(|r| {
             Ok(PrivacyMatch {
                 id: r.try_get("id")?,
@@ -214,7 +215,16 @@ async fn matches<K: Key>(
                 why: r.try_get("why")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, DomainError>>()?;
+    // One row per customer, however many ways it matched: its reasons joined.
+    found.dedup_by(|next, kept| {
+        let same = next.id == kept.id;
+        if same {
+            kept.why = format!("{}, {}", kept.why, next.why);
+        }
+        same
+    });
+    Ok(found)
 }
 
 /// The active members who may handle requests.
