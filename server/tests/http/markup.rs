@@ -16,15 +16,16 @@ mod library;
 mod licences;
 #[path = "markup/money.rs"]
 mod money;
+#[path = "markup/privacy.rs"]
+mod privacy;
 #[path = "markup/tickets.rs"]
 mod tickets;
 
-/// Ends every raw-text and escapable-raw-text element, breaks out of an attribute, opens an
-/// element and a comment. Short enough for every field's length limit.
+/// Ends raw-text elements, breaks out of an attribute, opens an element and a comment.
 pub(super) const HOSTILE: &str = r#"</textarea></title>"><b id=x>hi</b><!--"#;
 
-/// Endpoints that store text people type, and the fields of each that take free text. A new
-/// record type's create and update endpoints join here (`every_writing_endpoint_is_swept`).
+/// Endpoints that store text people type and their free-text fields; a new record type's
+/// create and update join here (`every_writing_endpoint_is_swept`).
 const SWEPT: &[(&str, &[&str])] = &[
     ("/api/accounts/sign_up", &["name", "workspace_name"]),
     (
@@ -68,11 +69,15 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/registers/report_incident", &["title", "note"]),
     ("/api/registers/note_incident", &["note"]),
     ("/api/reviews/start", &["name"]),
+    ("/api/privacy/submit", &["name", "details"]),
+    ("/api/privacy/note", &["body"]),
+    ("/api/privacy/advance", &["note"]),
 ];
 
 /// Writing endpoints that take no free text, and why they need no sweep.
 const NO_FREE_TEXT: &[(&str, &str)] = &[
     ("/api/settings/update_security", "numbers and choices"),
+    ("/api/privacy/set_due_days", "a number of days"),
     ("/api/audit/set_retention", "a number of days"),
     ("/api/audit/set_alert_thresholds", "three whole numbers"),
     (
@@ -529,8 +534,7 @@ async fn every_page_shows_it_as_text(
         let html = page(c, s, path).await;
         shown.push((path, intact_copies(&html, &format!("{label} {path}"))));
     }
-    // Exactly the string, neither markup nor escaped twice: the title and the textarea are
-    // the two places Leptos leaves unescaped and Gatehouse escapes itself.
+    // Exactly the string: the title and textarea are where Gatehouse escapes, not Leptos.
     let text_of = |html: &str, selector: &str| {
         Html::parse_document(html)
             .select(&Selector::parse(selector).unwrap())
@@ -565,8 +569,7 @@ async fn every_page_shows_it_as_text(
     // The review's name in its heading, and the person under review (the signed-up name).
     assert!(count(&review_page) >= 2, "{label}: {shown:?}");
     assert!(count("/team/reviews") >= 1, "{label}: {shown:?}");
-    // Title and notes (shown and in the edit form), the customer, the line's product; on the
-    // order, the payment's reference too.
+    // Title and notes (shown and edited), the customer, the line's product (order: reference).
     assert!(count(&quote_page) >= 4, "{label}: {shown:?}");
     assert!(count(&order_page) >= 4, "{label}: {shown:?}");
     // Product, customer, notes (shown and in the edit form) and the suspension's reason.
@@ -591,6 +594,7 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
         let c = cookie_client();
         let planted = plant_everywhere(&c, &s, label).await;
         every_page_shows_it_as_text(&c, &s, label, &planted).await;
+        privacy::plant_and_read(&c, &s, label).await;
         s.stop().await.unwrap();
     }
 }

@@ -48,3 +48,18 @@ pub async fn refuse_if_restricted(
         None => Ok(()),
     }
 }
+
+/// [`refuse_if_restricted`] for each of a bulk action's customers, in a read of its own: a
+/// bulk change touches none of them if one is restricted.
+pub async fn refuse_if_any_restricted<K: crate::permissions::Key>(
+    db: &crate::server::platform::db::Db,
+    grant: &crate::server::access::grants::Grant<K>,
+    customers: &[String],
+) -> Result<(), DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    for customer in customers {
+        refuse_if_restricted(&mut tx, grant.workspace(), customer).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

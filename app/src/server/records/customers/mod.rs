@@ -16,6 +16,7 @@ pub mod import;
 pub mod parts;
 pub mod tags;
 
+use crate::server::privacy::restriction;
 use sqlx::Row;
 
 pub use self::addresses::AddressForm;
@@ -317,12 +318,7 @@ pub async fn update(
 ) -> Result<Customer, DomainError> {
     let mut tx = grant.begin(db, true).await?;
     let before = find(&mut tx, grant, id).await?;
-    crate::server::privacy::restriction::refuse_if_restricted(
-        &mut tx,
-        grant.workspace(),
-        id.as_str(),
-    )
-    .await?;
+    restriction::refuse_if_restricted(&mut tx, grant.workspace(), id.as_str()).await?;
     let (v, assignment) = form::validate(&mut tx, grant, form).await?;
     let kind = v.kind.unwrap_or(before.kind);
     if kind == CustomerKind::Person && before.kind == CustomerKind::Company {
@@ -389,12 +385,7 @@ pub async fn delete(
     id: &CustomerId,
 ) -> Result<(), DomainError> {
     let mut tx = grant.begin(db, false).await?;
-    crate::server::privacy::restriction::refuse_if_restricted(
-        &mut tx,
-        grant.workspace(),
-        id.as_str(),
-    )
-    .await?;
+    restriction::refuse_if_restricted(&mut tx, grant.workspace(), id.as_str()).await?;
     tx.commit().await?;
     rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
 }
@@ -428,6 +419,7 @@ pub async fn bulk_assign(
         team_id,
         may_be_unassigned: false,
     };
+    restriction::refuse_if_any_restricted(db, bulk.grant(), selection.ids()).await?;
     bulk::assign(db, clock, bulk, &KIND, selection, form).await
 }
 
@@ -439,5 +431,6 @@ pub async fn bulk_delete(
     bulk: &Bulk<'_, keys::CustomersDelete>,
     selection: &Selection,
 ) -> Result<usize, DomainError> {
+    restriction::refuse_if_any_restricted(db, bulk.grant(), selection.ids()).await?;
     bulk::delete(db, clock, bulk, &KIND, selection).await
 }

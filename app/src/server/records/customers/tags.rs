@@ -169,6 +169,8 @@ pub async fn bulk_tag(
 ) -> Result<usize, DomainError> {
     let tag = clean_one("tag", raw)?;
     let grant = bulk.grant();
+    crate::server::privacy::restriction::refuse_if_any_restricted(db, grant, selection.ids())
+        .await?;
     let mut tx = grant.begin(db, true).await?;
     bulk::check_reach(&mut tx, &KIND, grant, selection).await?;
     let ws = grant.workspace().as_str();
