@@ -444,6 +444,15 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
             ))
             .await;
         assert_eq!(erased, [mary.clone()], "{label}");
+        // The customer's page no longer shows the person's old values in its history.
+        let audit = f.grant::<app::permissions::keys::AuditRead>().await;
+        let history = app::server::access::audit::history(&f.db, &audit, &mary)
+            .await
+            .unwrap();
+        let shown = format!("{history:?}");
+        assert!(!shown.contains("mary@example.com"), "{label}: {shown}");
+        assert!(!shown.contains("Prefers letters"), "{label}: {shown}");
+        assert!(shown.contains("(erased on request)"), "{label}: {shown}");
         let read_privacy = f.grant::<PrivacyRead>().await;
         let detail = register::detail(&f.db, &f.clock, &read_privacy, &erase)
             .await

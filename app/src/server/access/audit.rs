@@ -177,7 +177,28 @@ pub async fn history(
     .await?;
     tx.commit().await?;
     let entries = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
-    Ok(entries.into_iter().map(change_of).collect())
+    // A customer erased on request: the trail keeps what was recorded (its chain must hold),
+    // but the record's page shows none of the person's values from before the erasure. The
+    // entries come newest first.
+    let mut erased = false;
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let before_erasure = erased;
+            erased |= e.action == "privacy.erase";
+            let mut change = change_of(e);
+            if before_erasure {
+                for (_, before, after) in &mut change.fields {
+                    for value in [before, after] {
+                        if !value.is_empty() {
+                            *value = "(erased on request)".to_owned();
+                        }
+                    }
+                }
+            }
+            change
+        })
+        .collect())
 }
 
 /// An entry as a record's history shows it: each field of the recorded states, before and
