@@ -443,7 +443,7 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
                 f.workspace.as_str()
             ))
             .await;
-        assert_eq!(erased, [mary.clone()], "{label}");
+        assert_eq!(erased, std::slice::from_ref(&mary), "{label}");
         // The customer's page no longer shows the person's old values in its history.
         let audit = f.grant::<app::permissions::keys::AuditRead>().await;
         let history = app::server::access::audit::history(&f.db, &audit, &mary)

@@ -424,3 +424,33 @@ pub const SECRETS: &[&str] = &[
     "pending-a@example.com",
     "A-ROLE-SECRET",
 ];
+
+/// What each caller gets from the privacy endpoints: the public ones answer everyone alike (an
+/// unknown form 404, a forged link 422); the register is the Owner's alone by default (Manager
+/// holds no `privacy.*` key), and the victim's request is not found from another workspace.
+pub fn privacy_status(who: &str, path: &str) -> u16 {
+    match (who, path) {
+        (_, "/api/privacy/form" | "/api/privacy/submit") => 404,
+        (_, "/api/privacy/confirm") => 422,
+        ("nobody", _) => 401,
+        ("Owner" | "Manager", "/api/privacy/set_due_days") => 200,
+        ("Owner", "/api/privacy/list") => 200,
+        ("Owner", _) => 404,
+        _ => 403,
+    }
+}
+
+/// What each caller gets from the access reviews' endpoints: reading needs `team.read` (Guest
+/// has none), the rest `team.write` (Staff and Guest have none); a start without a name is
+/// 422, and the victim's review is not found from another workspace.
+pub fn reviews_status(who: &str, path: &str) -> u16 {
+    match (who, path) {
+        ("nobody", _) => 401,
+        ("Guest", "/api/reviews/list" | "/api/reviews/show") => 403,
+        (_, "/api/reviews/list") => 200,
+        (_, "/api/reviews/show") => 404,
+        ("Staff" | "Guest", _) => 403,
+        (_, "/api/reviews/start") => 422,
+        _ => 404,
+    }
+}
