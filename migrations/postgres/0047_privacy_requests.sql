@@ -60,6 +60,19 @@ CREATE TABLE privacy_settings (
     updated_at   BIGINT NOT NULL
 );
 
+-- A workspace closed on request: deleted with everything in it once the grace period is over,
+-- unless its Owner cancels first. One row per workspace; scheduling again after a cancel
+-- replaces it.
+CREATE TABLE workspace_closures (
+    workspace_id TEXT   NOT NULL PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
+    request_id   TEXT   NOT NULL,
+    scheduled_by TEXT   REFERENCES users (id) ON DELETE SET NULL,
+    scheduled_at BIGINT NOT NULL,
+    delete_after BIGINT NOT NULL,
+    cancelled_by TEXT   REFERENCES users (id) ON DELETE SET NULL,
+    cancelled_at BIGINT
+);
+
 -- A customer erased on request keeps its id (orders and payments still name it) and nothing
 -- that identifies the person; a restricted one may be read, not changed.
 ALTER TABLE customers ADD COLUMN erased_at BIGINT;
@@ -80,5 +93,11 @@ CREATE POLICY workspace_isolation ON privacy_request_steps
 ALTER TABLE privacy_settings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE privacy_settings FORCE ROW LEVEL SECURITY;
 CREATE POLICY workspace_isolation ON privacy_settings
+    USING (workspace_id = current_setting('gatehouse.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('gatehouse.workspace_id', true));
+
+ALTER TABLE workspace_closures ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_closures FORCE ROW LEVEL SECURITY;
+CREATE POLICY workspace_isolation ON workspace_closures
     USING (workspace_id = current_setting('gatehouse.workspace_id', true))
     WITH CHECK (workspace_id = current_setting('gatehouse.workspace_id', true));

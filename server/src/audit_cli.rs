@@ -212,8 +212,9 @@ async fn purge_on_schedule(db: &Db, clock: &Clock, public: &PublicKey) {
     }
 }
 
-/// The records each workspace's retention policies no longer keep, and privacy requests whose
-/// link expired unconfirmed, with the day's trail purge.
+/// The records each workspace's retention policies no longer keep, privacy requests whose link
+/// expired unconfirmed, and workspaces whose closure's grace period is over, with the day's
+/// trail purge.
 async fn purge_records_past_retention(db: &Db, clock: &Clock) {
     match app::server::registers::retention::purge_due(db, clock).await {
         Ok(purged) => {
@@ -228,6 +229,9 @@ async fn purge_records_past_retention(db: &Db, clock: &Clock) {
         Ok(0) => {}
         Ok(n) => tracing::info!(requests = n, "unconfirmed privacy requests removed"),
         Err(e) => tracing::warn!(error = %e, "removing unconfirmed privacy requests failed"),
+    }
+    if let Err(e) = app::server::privacy::closure::delete_due(db, clock).await {
+        tracing::warn!(error = %e, "deleting closed workspaces failed");
     }
 }
 

@@ -218,6 +218,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "privacy_requests",
         "privacy_request_steps",
         "privacy_settings",
+        "workspace_closures",
     ]
     .into_iter()
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))

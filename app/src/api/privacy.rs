@@ -92,7 +92,7 @@ pub async fn confirm_privacy_request(
 #[server(endpoint = "privacy/list", client = crate::csrf_page::ApiClient)]
 pub async fn privacy_requests() -> Result<PrivacyRegister, AppError> {
     use crate::permissions::keys;
-    use crate::server::privacy::{public, register, settings};
+    use crate::server::privacy::{closure, public, register, settings};
     use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::PrivacyRead>(&ctx).await?;
@@ -114,6 +114,7 @@ pub async fn privacy_requests() -> Result<PrivacyRegister, AppError> {
             .await?
             .is_some(),
         settable: auth::optional::<keys::SettingsWrite>(&ctx).await?.is_some(),
+        closing_on: closure::pending(&ctx.db, &grant).await?,
     })
 }
 
@@ -211,8 +212,8 @@ pub async fn note_privacy_request(id: String, body: String) -> Result<(), AppErr
 }
 
 /// `POST /api/privacy/fulfil` — carries out a request in progress and completes it: a copy
-/// once its archive was downloaded, an erasure of the customer, or a restriction; the
-/// requester is mailed. Recorded as `privacy.erase` / `privacy.restrict` and
+/// once its archive was downloaded, an erasure of the customer, a restriction, or (by an
+/// Owner) the workspace's deletion scheduled after 30 days; the requester is mailed. Recorded as `privacy.erase` / `privacy.restrict` and
 /// `privacy.status`. Permission: `privacy.process`.
 #[server(endpoint = "privacy/fulfil", client = crate::csrf_page::ApiClient)]
 pub async fn fulfil_privacy_request(
@@ -226,6 +227,19 @@ pub async fn fulfil_privacy_request(
     let (_, grant) = auth::require::<keys::PrivacyProcess>(&ctx).await?;
     let mail = fulfilment::fulfil(&ctx.db, &ctx.clock, &grant, &id, &note).await?;
     Ok(handling::tell(&ctx.db, &ctx.mailer, &grant, mail).await?)
+}
+
+/// `POST /api/privacy/cancel_closure` — cancels the workspace's scheduled deletion while its
+/// grace period lasts (409 when none is waiting). Recorded as `workspace.closure_cancelled`.
+/// Permission: `privacy.process`, held by an Owner (409 for anyone else).
+#[server(endpoint = "privacy/cancel_closure", client = crate::csrf_page::ApiClient)]
+pub async fn cancel_workspace_closure() -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::privacy::closure;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::PrivacyProcess>(&ctx).await?;
+    Ok(closure::cancel(&ctx.db, &ctx.clock, &grant).await?)
 }
 
 /// `POST /api/privacy/set_due_days` — the days the workspace gives itself to answer new

@@ -107,6 +107,8 @@ pub struct PrivacyRegister {
     pub editable: bool,
     /// The caller may change the days to answer (`settings.write`).
     pub settable: bool,
+    /// The day (UTC) the workspace is to be deleted, when its closure is scheduled.
+    pub closing_on: Option<String>,
 }
 
 /// One step or note in a request's timeline.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::privacy::{privacy_requests, SetPrivacyDueDays};
+use crate::api::privacy::{privacy_requests, CancelWorkspaceClosure, SetPrivacyDueDays};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, last_saved, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
@@ -30,8 +30,12 @@ pub fn PrivacyRoutePage() -> impl IntoView {
 #[component]
 fn PrivacyRequestsPage() -> impl IntoView {
     let set_days = ServerAction::<SetPrivacyDueDays>::new();
-    let saved = last_saved(set_days);
-    let page = Resource::new(move || saved.get(), |_| privacy_requests());
+    let cancel = ServerAction::<CancelWorkspaceClosure>::new();
+    let saved = (last_saved(set_days), last_saved(cancel));
+    let page = Resource::new(
+        move || (saved.0.get(), saved.1.get()),
+        |_| privacy_requests(),
+    );
     view! {
         <Title text="Privacy requests · Gatehouse" />
         <PageHeader
@@ -41,7 +45,7 @@ fn PrivacyRequestsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(register) => register_view(register, set_days),
+                    Ok(register) => register_view(register, set_days, cancel),
                     Err(e) => list_error(e, "the privacy requests"),
                 }
             })}
@@ -49,11 +53,20 @@ fn PrivacyRequestsPage() -> impl IntoView {
     }
 }
 
-fn register_view(r: PrivacyRegister, set_days: ServerAction<SetPrivacyDueDays>) -> AnyView {
+fn register_view(
+    r: PrivacyRegister,
+    set_days: ServerAction<SetPrivacyDueDays>,
+    cancel: ServerAction<CancelWorkspaceClosure>,
+) -> AnyView {
     let counts = format!("{} open · {} overdue", r.open, r.overdue);
+    let closing = r
+        .closing_on
+        .clone()
+        .map(|on| closing_card(on, r.editable, cancel));
     let rows = r.requests.into_iter().map(request_row).collect::<Vec<_>>();
     let form_url = r.form_url.clone();
     view! {
+        {closing}
         <section class="card" aria-labelledby="form-heading">
             <h2 id="form-heading">"Your public form"</h2>
             <p>"Link to it from your privacy notice: "<a href=form_url.clone() data-privacy-form-url="">{form_url.clone()}</a></p>
@@ -108,6 +121,32 @@ fn days_form(days: i64, set_days: ServerAction<SetPrivacyDueDays>) -> AnyView {
                 <SubmitButton label="Save days" pending_label="Saving…" pending=set_days.pending() />
             </div>
         </ActionForm>
+    }
+    .into_any()
+}
+
+/// The workspace is to be deleted: when, and for those who handle requests a way to cancel
+/// (the server allows it to an Owner only).
+fn closing_card(
+    on: String,
+    editable: bool,
+    cancel: ServerAction<CancelWorkspaceClosure>,
+) -> AnyView {
+    let value = cancel.value();
+    view! {
+        <section class="card" role="alert" data-closing-on=on.clone()>
+            <h2>"This workspace is closing"</h2>
+            <p>{format!("At the request of its privacy form, the workspace and everything in it will be deleted after {on}. Export what you need before then.")}</p>
+            {editable.then(|| view! {
+                <ActionForm action=cancel attr:class="form">
+                    <CsrfField />
+                    <FormAlert error=Signal::derive(move || value.get().and_then(Result::err)) />
+                    <div class="form-actions">
+                        <SubmitButton label="Cancel the closure" pending_label="Cancelling…" pending=cancel.pending() />
+                    </div>
+                </ActionForm>
+            })}
+        </section>
     }
     .into_any()
 }

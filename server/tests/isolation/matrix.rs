@@ -297,6 +297,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         &[("id", PrivacyRequest), ("note", Text(""))],
     ),
     ("/api/privacy/set_due_days", &[("due_days", Text("30"))]),
+    ("/api/privacy/cancel_closure", &[]),
     ("/api/reviews/list", &[]),
     (
         "/api/reviews/start",
@@ -435,6 +436,7 @@ pub fn privacy_status(who: &str, path: &str) -> u16 {
         ("nobody", _) => 401,
         ("Owner" | "Manager", "/api/privacy/set_due_days") => 200,
         ("Owner", "/api/privacy/list") => 200,
+        ("Owner", "/api/privacy/cancel_closure") => 409,
         ("Owner", _) => 404,
         _ => 403,
     }

@@ -1,6 +1,6 @@
 //! Fulfilling a request the server carries out, once it is in progress: an access or
 //! portability request is completed once its archive was prepared; a deletion erases the
-//! customer; a restriction restricts them. The work, the request's completion, its step and
+//! customer; a restriction restricts them; a closure schedules the workspace's deletion. The work, the request's completion, its step and
 //! the trail entries land in one transaction.
 
 use crate::permissions::keys;
@@ -13,7 +13,7 @@ use crate::server::platform::text::BlockField;
 
 use super::handling::{add_step, load, workspace_name, ToMail};
 use super::requests::{Kind, Status};
-use super::{archive, erasure, restriction};
+use super::{archive, closure, erasure, restriction};
 
 const MESSAGE: BlockField = BlockField {
     field: "note",
@@ -36,17 +36,20 @@ pub async fn fulfil(
     let open = load(&mut tx, workspace, id).await?;
     if open.status != Status::InProgress || !open.kind.fulfilled_by_server() {
         return Err(DomainError::Conflict(
-            "Only a request in progress for a copy, an erasure or a restriction is fulfilled \
-             here."
+            "Only a request in progress for a copy, an erasure, a restriction or a closure \
+             is fulfilled here."
                 .into(),
         ));
     }
-    let customer = open.customer_id.clone().ok_or_else(|| {
-        DomainError::Conflict("Find the customer this request is about first.".into())
-    })?;
+    let customer = || {
+        open.customer_id.clone().ok_or_else(|| {
+            DomainError::Conflict("Find the customer this request is about first.".into())
+        })
+    };
     let now = clock.now_ms();
     let done = match open.kind {
         Kind::Access | Kind::Portability => {
+            customer()?;
             if !archive::was_prepared(&mut tx, workspace, &open.id).await? {
                 return Err(DomainError::Conflict(
                     "Download the archive first: it is what the requester receives.".into(),
@@ -55,6 +58,7 @@ pub async fn fulfil(
             "A copy of your data was prepared for you.".to_owned()
         }
         Kind::Deletion => {
+            let customer = customer()?;
             let erased = erasure::erase(&mut tx, workspace, &customer, now).await?;
             let change = Change {
                 action: "privacy.erase",
@@ -68,6 +72,7 @@ pub async fn fulfil(
                 .to_owned()
         }
         Kind::Restriction => {
+            let customer = customer()?;
             restriction::restrict(&mut tx, workspace, &customer, now).await?;
             let change = Change {
                 action: "privacy.restrict",
@@ -78,7 +83,14 @@ pub async fn fulfil(
             audit::record(&mut tx, clock, grant.acting(), change).await?;
             "Your data is kept but no longer changed or used.".to_owned()
         }
-        Kind::Correction | Kind::Closure => {
+        Kind::Closure => {
+            let on = closure::schedule(&mut tx, clock, grant, &open.id).await?;
+            format!(
+                "The workspace will be deleted with everything in it after {on}. Until then \
+                 its Owner can export its data and cancel the closure."
+            )
+        }
+        Kind::Correction => {
             return Err(DomainError::Conflict(
                 "A handler completes this request by hand.".into(),
             ))

@@ -2,9 +2,10 @@
 //! delete, restrict or take away their data (or to close the workspace). The request counts
 //! once confirmed from a mailed link ([`public`]); handlers holding `privacy.process` move it
 //! through the register ([`register`], [`handling`]) and fulfil it ([`archive`], [`erasure`],
-//! [`restriction`]); the requester is mailed at each step ([`requester_mail`]).
+//! [`restriction`], [`closure`]); the requester is mailed at each step ([`requester_mail`]).
 
 pub mod archive;
+pub mod closure;
 pub mod erasure;
 pub mod fulfilment;
 pub mod handling;

@@ -180,7 +180,12 @@ pub fn fulfil_words(kind: Kind) -> &'static str {
         Kind::Restriction => {
             "Restrict the customer: their records can still be read but no longer changed."
         }
-        Kind::Correction | Kind::Closure => "",
+        Kind::Closure => {
+            "Schedule the workspace's deletion in 30 days. Until then its Owner can export what \
+             they need and cancel; then every record, file and trail entry of the workspace is \
+             deleted."
+        }
+        Kind::Correction => "",
     }
 }
 

@@ -46,13 +46,10 @@ impl Kind {
         self != Self::Closure
     }
 
-    /// Whether fulfilling it is the server's work (an archive, an erasure, a restriction)
-    /// rather than a handler's by hand (a correction, a closure).
+    /// Whether fulfilling it is the server's work (an archive, an erasure, a restriction, a
+    /// scheduled deletion) rather than a handler's by hand (a correction).
     pub fn fulfilled_by_server(self) -> bool {
-        matches!(
-            self,
-            Self::Access | Self::Portability | Self::Deletion | Self::Restriction
-        )
+        self != Self::Correction
     }
 }
 
