@@ -521,7 +521,7 @@ async fn a_closure_waits_out_its_grace_period_can_be_cancelled_and_then_deletes_
         );
         clock.advance(std::time::Duration::from_secs(2 * 86_400));
         let deleted = closure::delete_due(&f.db, &f.clock).await.unwrap();
-        assert_eq!(deleted, [f.workspace.clone()], "{label}");
+        assert_eq!(deleted, std::slice::from_ref(&f.workspace), "{label}");
         let ws = f.workspace.as_str();
         for table in ["workspaces", "customers", "privacy_requests", "memberships"] {
             let column = if table == "workspaces" {
