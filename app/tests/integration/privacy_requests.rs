@@ -337,6 +337,26 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
         .await
         .unwrap();
         let process = f.grant::<PrivacyProcess>().await;
+        let tickets = f.grant::<app::permissions::keys::TicketsWrite>().await;
+        let ticket = app::server::records::tickets::create(
+            &f.db,
+            &f.clock,
+            &tickets,
+            &f.grant::<CustomersRead>().await,
+            &app::server::records::tickets::TicketForm {
+                customer_id: mary.clone(),
+                fields: app::server::records::tickets::EditForm {
+                    subject: "Her manuscript".into(),
+                    assigned_user_id: f.owner.as_str().into(),
+                    ..Default::default()
+                },
+                message: "Where is my draft?".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .ticket
+        .id;
 
         // Access: the archive holds the customer and the file; completing needs it taken.
         let access = confirmed(&f, &slug, "access", "mary@example.com").await;
@@ -402,6 +422,31 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
             message(e).contains("restricted at their request"),
             "{label}"
         );
+        // Her ticket takes no more messages; nor may a quote, order, licence or ticket be
+        // made for her.
+        let e = app::server::records::tickets::thread::add_message(
+            &f.db,
+            &f.clock,
+            &tickets,
+            &ticket,
+            app::model::MessageKind::Note,
+            "Called her",
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            message(e).contains("restricted at their request"),
+            "{label}"
+        );
+        let mut tx = read.begin(&f.db, false).await.unwrap();
+        let e = app::server::records::documents::reachable_customer(&mut tx, &read, &mary)
+            .await
+            .unwrap_err();
+        assert!(
+            message(e).starts_with("customer_id: This customer's data is restricted"),
+            "{label}"
+        );
+        drop(tx);
 
         // Deletion: the person goes, the file with them; the trail says so.
         let erase = confirmed(&f, &slug, "deletion", "mary@example.com").await;

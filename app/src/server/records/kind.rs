@@ -28,6 +28,9 @@ pub struct RecordKind {
     pub sensitive: &'static [Sensitive],
     /// The `version` column an update must name (optimistic concurrency).
     pub versioned: bool,
+    /// The customer a record is about, as an expression over the alias; `None` for kinds not
+    /// about one. A customer restricted on request makes every such record refuse changes.
+    pub customer: Option<&'static str>,
     /// Which records a workspace's retention policy may remove; `None`: kept until deleted
     /// (records others still rely on — customers, products, payments — or that have no end).
     pub retention: Option<Retention>,

@@ -55,7 +55,9 @@ pub async fn claim<R: Reacher>(
     sql.push(&format!(" AND {a}.id = ")).arg(id).push(")");
     version_clause(&mut sql, kind, expected);
     if sql.query().execute(&mut *conn).await?.rows_affected() == 1 {
-        return Ok(());
+        // Within reach, so saying why cannot reveal a record; the caller's transaction is
+        // dropped with the claim.
+        return refuse_if_customer_restricted(conn, kind, grant.workspace(), id).await;
     }
     let mut exists = Sql::default();
     exists.push(&format!("SELECT 1 AS found FROM {table} {a} WHERE"));
@@ -65,5 +67,33 @@ pub async fn claim<R: Reacher>(
     match exists.query().fetch_optional(&mut *conn).await? {
         Some(_) => Err(stale(kind)),
         None => Err(DomainError::NotFound),
+    }
+}
+
+/// `Conflict` when the record `id` of `kind` is about a customer restricted on request.
+pub async fn refuse_if_customer_restricted(
+    conn: &mut sqlx::AnyConnection,
+    kind: &RecordKind,
+    workspace: &crate::model::WorkspaceId,
+    id: &str,
+) -> Result<(), DomainError> {
+    let Some(customer) = kind.customer else {
+        return Ok(());
+    };
+    let (table, a) = (kind.table, kind.alias);
+    let restricted = sqlx::query(&format!(
+        "SELECT 1 AS found FROM {table} {a} JOIN customers rc \
+         ON rc.workspace_id = {a}.workspace_id AND rc.id = {customer} \
+         WHERE {a}.workspace_id = $1 AND {a}.id = $2 AND rc.restricted_at IS NOT NULL"
+    ))
+    .bind(workspace.as_str())
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match restricted {
+        Some(_) => Err(DomainError::Conflict(
+            crate::server::privacy::restriction::RESTRICTED.into(),
+        )),
+        None => Ok(()),
     }
 }

@@ -60,6 +60,7 @@ pub const KIND: RecordKind = RecordKind {
         key: Permission::CustomersSensitive,
     }],
     versioned: true,
+    customer: Some("c.id"),
     retention: None,
 };
 

@@ -83,10 +83,32 @@ pub async fn reachable_customer(
     )
     .await
     {
-        Ok(_) => Ok(id),
-        Err(DomainError::NotFound) => Err(not_reached()),
-        Err(e) => Err(e),
+        Ok(_) => {}
+        Err(DomainError::NotFound) => return Err(not_reached()),
+        Err(e) => return Err(e),
     }
+    // Reached, so saying why cannot reveal a customer: one erased or restricted on request
+    // takes no new records and no records moved to them.
+    let state = sqlx::query(
+        "SELECT erased_at, restricted_at FROM customers WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(customers.workspace().as_str())
+    .bind(id.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    if state.try_get::<Option<i64>, _>("erased_at")?.is_some() {
+        return Err(DomainError::invalid(
+            "customer_id",
+            "This customer was erased at their request.",
+        ));
+    }
+    if state.try_get::<Option<i64>, _>("restricted_at")?.is_some() {
+        return Err(DomainError::invalid(
+            "customer_id",
+            crate::server::privacy::restriction::RESTRICTED,
+        ));
+    }
+    Ok(id)
 }
 
 /// A document's totals for people.

@@ -34,6 +34,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    customer: None,
     retention: None,
 };
 

@@ -49,6 +49,7 @@ pub const KIND: RecordKind = RecordKind {
         key: Permission::LicencesWrite,
     }],
     versioned: true,
+    customer: Some("l.customer_id"),
     retention: None,
 };
 

@@ -39,6 +39,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    customer: Some("o.customer_id"),
     retention: Some(Retention {
         words: "Cancelled orders without payments",
         finished: "status = 'cancelled' AND NOT EXISTS \

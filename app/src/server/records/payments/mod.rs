@@ -38,6 +38,10 @@ pub const KIND: RecordKind = RecordKind {
         key: Permission::PaymentsRead,
     }],
     versioned: true,
+    customer: Some(
+        "(SELECT o.customer_id FROM orders o WHERE o.workspace_id = pm.workspace_id \
+         AND o.id = pm.order_id)",
+    ),
     retention: None,
 };
 

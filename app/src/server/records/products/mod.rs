@@ -37,6 +37,7 @@ pub const KIND: RecordKind = RecordKind {
     reach: Reach::Catalogue,
     sensitive: &[],
     versioned: true,
+    customer: None,
     retention: None,
 };
 

@@ -40,6 +40,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    customer: Some("q.customer_id"),
     retention: Some(Retention {
         words: "Declined quotes",
         finished: "status = 'declined' AND NOT EXISTS \

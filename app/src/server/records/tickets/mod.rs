@@ -43,6 +43,7 @@ pub const KIND: RecordKind = RecordKind {
     },
     sensitive: &[],
     versioned: true,
+    customer: Some("tk.customer_id"),
     retention: Some(Retention {
         words: "Closed tickets",
         finished: "status = 'closed'",

@@ -94,6 +94,13 @@ pub async fn add_message(
     let body = clean_body(body, "body")?;
     let mut tx = grant.begin(db, true).await?;
     let ticket = find(&mut tx, grant, id).await?;
+    crate::server::records::version::refuse_if_customer_restricted(
+        &mut tx,
+        &super::KIND,
+        grant.workspace(),
+        id.as_str(),
+    )
+    .await?;
     if ticket.status == TicketStatus::Closed {
         return Err(DomainError::Conflict(
             "This ticket is closed: open a new ticket to continue the conversation.".into(),
