@@ -118,3 +118,32 @@ test("a privacy request goes from the public form through confirmation to an arc
   await expect(page.getByText(customerEmail)).toHaveCount(0);
   await expect(page.getByText("Prefers letters")).toHaveCount(0);
 });
+
+test("a closure request schedules the workspace's deletion, shown on the register, and its Owner cancels it", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  await signUp(page, `closing-owner+${stamp}@example.com`, "Olive Owner", `Closing ${stamp}`);
+  await gotoHydrated(page, "/privacy-requests");
+  const formUrl = (await page.locator("[data-privacy-form-url]").getAttribute("href"))!;
+  const closure = await fileAndConfirm(browser, formUrl, "Close this workspace", "Olive Owner", `closing-owner+${stamp}@example.com`);
+
+  await gotoHydrated(page, "/privacy-requests");
+  await page.locator(`tr[data-privacy-request='${closure}']`).getByRole("link", { name: closure }).click();
+  const handle = page.locator("section", { has: page.locator("#handle-heading") });
+  for (const status of ["verified", "in_progress"]) {
+    await handle.getByLabel("Move to").selectOption(status);
+    await handle.getByRole("button", { name: "Update and tell the requester" }).click();
+    await expect(page.locator("[data-privacy-status]")).toHaveAttribute("data-privacy-status", status);
+  }
+  await expect(page.locator("[data-privacy-fulfil]")).toContainText("deletion in 30 days");
+  await handle.getByRole("button", { name: "Fulfil and complete" }).click();
+  await expect(page.locator("[data-privacy-status]")).toHaveText("Completed");
+  await expect(page.locator("[data-privacy-outcome]")).toContainText("will be deleted with everything in it after");
+
+  await gotoHydrated(page, "/privacy-requests");
+  const closing = page.locator("[data-closing-on]");
+  await expect(closing).toContainText("This workspace is closing");
+  await page.screenshot({ path: "test-results/privacy-closing.png" });
+  await closing.getByRole("button", { name: "Cancel the closure" }).click();
+  await expect(page.locator("[data-closing-on]")).toHaveCount(0);
+});
