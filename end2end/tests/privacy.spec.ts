@@ -1,6 +1,6 @@
 import { test, expect, type Browser } from "@playwright/test";
 import fs from "node:fs";
-import { callApi, decodeQuotedPrintable, gotoHydrated, mailsTo, signUp } from "./helpers";
+import { callApi, decodeQuotedPrintable, gotoHydrated, mailsTo, reloadHydrated, signUp } from "./helpers";
 
 /** Files a request through the public form in a visitor's browser and confirms it from the mail. */
 async function fileAndConfirm(browser: Browser, formUrl: string, kind: string, name: string, email: string) {
@@ -94,7 +94,27 @@ test("a privacy request goes from the public form through confirmation to an arc
   await handle.getByRole("button", { name: "Fulfil and complete" }).click();
   await expect(page.locator("[data-privacy-status]")).toHaveText("Completed");
   await expect(page.locator("[data-privacy-outcome]")).toContainText("A copy of your data was prepared");
-  await expect.poll(() => mailsTo(customerEmail).some((m) => m.includes("completed")), { timeout: 10_000 }).toBe(true);
+  // The requester downloads it from the link in their mail, without signing in.
+  let archiveLink: string | undefined;
+  await expect
+    .poll(
+      () =>
+        (archiveLink = mailsTo(customerEmail)
+          .map((raw) => decodeQuotedPrintable(raw).match(/https?:\/\/\S+\/privacy\/[\w-]+\/archive\?token=[\w-]+/)?.[0])
+          .find(Boolean)),
+      { timeout: 10_000 },
+    )
+    .toBeTruthy();
+  const requester = await browser.newContext();
+  const theirs = await requester.request.get(archiveLink!);
+  expect(theirs.status()).toBe(200);
+  expect(theirs.headers()["content-disposition"]).toContain(`privacy-${access}.zip`);
+  const theirZip = await theirs.body();
+  expect(theirZip.subarray(0, 2).toString()).toBe("PK");
+  expect((await requester.request.get(archiveLink!.replace(/token=[\w-]+/, "token=forged"))).status()).toBe(422);
+  await requester.close();
+  await reloadHydrated(page);
+  await expect(page.getByText("Archive downloaded by the requester")).toBeVisible();
 
   // Deletion: the customer is erased across the records; the register says so.
   const deletion = await fileAndConfirm(browser, formUrl, "Delete my data", customerName, `mary-erase+${stamp}@example.com`);

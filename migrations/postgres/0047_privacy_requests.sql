@@ -28,6 +28,10 @@ CREATE TABLE privacy_requests (
     customer_id        TEXT,
     -- In words, once completed or rejected: what was done, or why not.
     outcome            TEXT,
+    -- A completed copy request: the SHA-256 of the token of the requester's download link,
+    -- and until when it works.
+    archive_hash       TEXT   UNIQUE,
+    archive_expires_at BIGINT,
     closed_at          BIGINT,
     updated_at         BIGINT NOT NULL,
     version            BIGINT NOT NULL DEFAULT 1,

@@ -221,11 +221,19 @@ pub async fn fulfil_privacy_request(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     use crate::permissions::keys;
-    use crate::server::privacy::{fulfilment, handling};
+    use crate::server::privacy::{fulfilment, handling, public, requester_archive};
     use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::PrivacyProcess>(&ctx).await?;
-    let mail = fulfilment::fulfil(&ctx.db, &ctx.clock, &grant, &id, &note).await?;
+    let mut mail = fulfilment::fulfil(&ctx.db, &ctx.clock, &grant, &id, &note).await?;
+    if let Some(token) = mail.archive_token.take() {
+        let slug = public::slug_of(&ctx.db, &grant).await?;
+        mail.message.1.push_str(&format!(
+            "\nDownload your data here; the link works for {} days:\n\n{}/privacy/{slug}/archive?token={token}\n",
+            requester_archive::LINK_DAYS,
+            ctx.public_url
+        ));
+    }
     Ok(handling::tell(&ctx.db, &ctx.mailer, &grant, mail).await?)
 }
 

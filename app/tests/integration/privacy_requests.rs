@@ -16,7 +16,9 @@ use app::server::files::spool;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, storages, Fixture};
-use app::server::privacy::{archive, closure, fulfilment, handling, public, register};
+use app::server::privacy::{
+    archive, closure, fulfilment, handling, public, register, requester_archive,
+};
 use app::server::records::customers::{self, CustomerForm};
 
 use crate::support::message;
@@ -378,6 +380,7 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
             .await
             .unwrap();
         assert_eq!(built.files, 1, "{label}");
+        let (built_files, built_records) = (built.files, built.records);
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(built.bytes)).unwrap();
         let mut json = String::new();
         zip.by_name("data.json")
@@ -394,9 +397,43 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
             .read_to_end(&mut draft)
             .unwrap();
         assert_eq!(draft, b"%PDF-1.7\nFrankenstein draft", "{label}");
-        fulfilment::fulfil(&f.db, &f.clock, &process, &access, "")
+        let done = fulfilment::fulfil(&f.db, &f.clock, &process, &access, "")
             .await
             .unwrap();
+        // The requester downloads the same archive from their mailed link, for a week.
+        let link = done.archive_token.unwrap();
+        let form = public::workspace(&f.db, &slug).await.unwrap();
+        let theirs = requester_archive::download(
+            &f.db,
+            &f.clock,
+            &storage,
+            &form,
+            &link,
+            &Origin::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (theirs.files, theirs.records),
+            (built_files, built_records),
+            "{label}"
+        );
+        for forged in ["", "forged", &"x".repeat(200)] {
+            let e = requester_archive::download(
+                &f.db,
+                &f.clock,
+                &storage,
+                &form,
+                forged,
+                &Origin::default(),
+            )
+            .await
+            .unwrap_err();
+            assert!(
+                message(e).starts_with("token: This link has expired"),
+                "{label}"
+            );
+        }
 
         // Restriction: the customer reads, but does not change.
         let restrict = confirmed(&f, &slug, "restriction", "mary@example.com").await;
@@ -504,6 +541,16 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
             .unwrap();
         assert_eq!(detail.summary.status, "completed", "{label}");
         assert_eq!(detail.customer_state.as_deref(), Some("Erased"), "{label}");
+        let gone = requester_archive::download(
+            &f.db,
+            &f.clock,
+            &storage,
+            &form,
+            &link,
+            &Origin::default(),
+        )
+        .await;
+        assert!(gone.is_err(), "{label}: no archive of an erased customer");
         assert!(detail.outcome.unwrap().contains("ten years"), "{label}");
     }
 }

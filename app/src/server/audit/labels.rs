@@ -19,6 +19,7 @@ pub fn action_label(action: &str) -> &str {
         "privacy.link" => "Matched a privacy request to a customer",
         "privacy.note" => "Noted on a privacy request",
         "privacy.archive" => "Took a privacy archive",
+        "privacy.archive_download" => "The requester downloaded their archive",
         "privacy.erase" => "Erased a customer on request",
         "privacy.restrict" => "Restricted a customer on request",
         "settings.privacy" => "Changed the days to answer privacy requests",

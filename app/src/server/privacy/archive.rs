@@ -12,6 +12,7 @@ use std::io::Write as _;
 
 use sqlx::Row;
 
+use crate::model::WorkspaceId;
 use crate::permissions::keys;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
@@ -259,6 +260,7 @@ pub struct Archive {
     pub file_name: String,
     pub records: usize,
     pub files: usize,
+    pub sha256: String,
 }
 
 fn row_json(row: &sqlx::any::AnyRow, cols: &[Col]) -> Result<serde_json::Value, DomainError> {
@@ -298,44 +300,25 @@ fn zip_error(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("privacy archive: {e}"))
 }
 
-/// Builds the archive of an access or portability request's customer, once the request is
-/// verified, and records that it was taken: a step on the request and `privacy.archive` in
-/// the trail, with the archive's size and SHA-256. Needs `privacy.process`.
-pub async fn build(
+/// Gathers the archive of `customer` for request `number` in a read of its own.
+pub(super) async fn assemble(
     db: &Db,
     clock: &Clock,
     storage: &Storage,
-    grant: &Grant<keys::PrivacyProcess>,
-    id: &str,
+    workspace: &WorkspaceId,
+    number: i64,
+    customer: &str,
 ) -> Result<Archive, DomainError> {
-    let workspace = grant.workspace();
-    let mut tx = grant.begin(db, false).await?;
-    let open = load(&mut tx, workspace, id).await?;
-    if !matches!(open.kind, Kind::Access | Kind::Portability) {
-        return Err(DomainError::Conflict(
-            "Only requests for a copy of the data have an archive.".into(),
-        ));
-    }
-    if !matches!(
-        open.status,
-        Status::Verified | Status::InProgress | Status::Completed
-    ) {
-        return Err(DomainError::Conflict(
-            "Verify the request before preparing its archive.".into(),
-        ));
-    }
-    let customer = open.customer_id.clone().ok_or_else(|| {
-        DomainError::Conflict("Find the customer this request is about first.".into())
-    })?;
+    let mut tx = db.begin_in(workspace, false).await?;
     let mut data = serde_json::Map::new();
     data.insert("format".into(), "gatehouse.privacy-archive/1".into());
-    data.insert("request".into(), reference(open.number).into());
+    data.insert("request".into(), reference(number).into());
     data.insert("generated_at_ms".into(), clock.now_ms().into());
     let mut records = 0;
     for holding in HOLDINGS {
         let rows = sqlx::query(holding.sql)
             .bind(workspace.as_str())
-            .bind(&customer)
+            .bind(customer)
             .fetch_all(&mut *tx)
             .await?;
         records += rows.len();
@@ -355,7 +338,7 @@ pub async fn build(
          FROM files WHERE {FILES_WHERE} ORDER BY created_at, id"
     ))
     .bind(workspace.as_str())
-    .bind(&customer)
+    .bind(customer)
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -399,14 +382,75 @@ pub async fn build(
     zip.start_file("data.json", options).map_err(zip_error)?;
     zip.write_all(&json).map_err(zip_error)?;
     let bytes = zip.finish().map_err(zip_error)?.into_inner();
+    Ok(Archive {
+        file_name: format!("privacy-{}.zip", reference(number)),
+        records,
+        files: files.len(),
+        sha256: sha256_hex(&bytes),
+        bytes,
+    })
+}
 
-    let digest = sha256_hex(&bytes);
+crate::redacted_debug!(Archive {
+    file_name,
+    records,
+    files,
+    sha256
+});
+
+impl Archive {
+    /// What the trail and the timeline say of it.
+    pub(super) fn described(&self, customer: &str, request: &str) -> serde_json::Value {
+        serde_json::json!({
+            "request": request,
+            "customer": customer,
+            "records": self.records,
+            "files": self.files,
+            "bytes": self.bytes.len(),
+            "sha256": self.sha256,
+        })
+    }
+}
+
+/// Builds the archive of an access or portability request's customer, once the request is
+/// verified, and records that it was taken: a step on the request and `privacy.archive` in
+/// the trail, with the archive's size and SHA-256. Needs `privacy.process`.
+pub async fn build(
+    db: &Db,
+    clock: &Clock,
+    storage: &Storage,
+    grant: &Grant<keys::PrivacyProcess>,
+    id: &str,
+) -> Result<Archive, DomainError> {
+    let workspace = grant.workspace();
+    let mut tx = grant.begin(db, false).await?;
+    let open = load(&mut tx, workspace, id).await?;
+    tx.commit().await?;
+    if !matches!(open.kind, Kind::Access | Kind::Portability) {
+        return Err(DomainError::Conflict(
+            "Only requests for a copy of the data have an archive.".into(),
+        ));
+    }
+    if !matches!(
+        open.status,
+        Status::Verified | Status::InProgress | Status::Completed
+    ) {
+        return Err(DomainError::Conflict(
+            "Verify the request before preparing its archive.".into(),
+        ));
+    }
+    let customer = open.customer_id.clone().ok_or_else(|| {
+        DomainError::Conflict("Find the customer this request is about first.".into())
+    })?;
+    let archive = assemble(db, clock, storage, workspace, open.number, &customer).await?;
     let now = clock.now_ms();
     let mut tx = grant.begin(db, true).await?;
     let body = format!(
-        "{ARCHIVE_STEP} {records} records and {} files, {} bytes, SHA-256 {digest}.",
-        files.len(),
-        bytes.len()
+        "{ARCHIVE_STEP} {} records and {} files, {} bytes, SHA-256 {}.",
+        archive.records,
+        archive.files,
+        archive.bytes.len(),
+        archive.sha256
     );
     add_step(
         &mut tx,
@@ -422,28 +466,17 @@ pub async fn build(
         action: "privacy.archive",
         target: &open.id,
         before: None,
-        after: Some(serde_json::json!({
-            "customer": customer,
-            "records": records,
-            "files": files.len(),
-            "bytes": bytes.len(),
-            "sha256": digest,
-        })),
+        after: Some(archive.described(&customer, &open.id)),
     };
     audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
-    Ok(Archive {
-        file_name: format!("privacy-{}.zip", reference(open.number)),
-        records,
-        files: files.len(),
-        bytes,
-    })
+    Ok(archive)
 }
 
 /// Whether an archive of the request was prepared (its step is on the timeline).
 pub(super) async fn was_prepared(
     conn: &mut sqlx::AnyConnection,
-    workspace: &crate::model::WorkspaceId,
+    workspace: &WorkspaceId,
     request: &str,
 ) -> Result<bool, DomainError> {
     Ok(sqlx::query(

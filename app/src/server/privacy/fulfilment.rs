@@ -13,7 +13,7 @@ use crate::server::platform::text::BlockField;
 
 use super::handling::{add_step, load, workspace_name, ToMail};
 use super::requests::{Kind, Status};
-use super::{archive, closure, erasure, restriction};
+use super::{archive, closure, erasure, requester_archive, restriction};
 
 const MESSAGE: BlockField = BlockField {
     field: "note",
@@ -130,6 +130,14 @@ pub async fn fulfil(
     };
     audit::record(&mut tx, clock, grant.acting(), change).await?;
     let name = workspace_name(&mut tx, workspace).await?;
+    let archive_token = match open.kind {
+        Kind::Access | Kind::Portability => {
+            Some(requester_archive::issue(&mut tx, workspace, &open.id, now).await?)
+        }
+        _ => None,
+    };
     tx.commit().await?;
-    Ok(ToMail::new(&name, &open, Status::Completed, &outcome, step))
+    let mut mail = ToMail::new(&name, &open, Status::Completed, &outcome, step);
+    mail.archive_token = archive_token;
+    Ok(mail)
 }

@@ -111,6 +111,8 @@ pub struct ToMail {
     pub step_id: String,
     pub requester: Requester,
     pub message: (String, String),
+    /// A completed copy request's download link token, for the caller to mail as a link.
+    pub archive_token: Option<String>,
 }
 
 crate::redacted_debug!(ToMail { step_id });
@@ -134,6 +136,7 @@ impl ToMail {
                 body,
                 &open.due_on,
             ),
+            archive_token: None,
         }
     }
 }

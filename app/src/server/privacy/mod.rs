@@ -11,6 +11,7 @@ pub mod fulfilment;
 pub mod handling;
 pub mod public;
 pub mod register;
+pub mod requester_archive;
 pub mod requester_mail;
 pub mod requests;
 pub mod restriction;

@@ -59,6 +59,10 @@ impl FormWorkspace {
     pub fn slug(&self) -> &str {
         &self.slug
     }
+
+    pub(super) fn id(&self) -> &WorkspaceId {
+        &self.id
+    }
 }
 
 /// The workspace whose form lives at `/privacy/{slug}`; `NotFound` for any other slug.
@@ -138,6 +142,9 @@ pub async fn submit(
     .await?
     .try_get("n")?;
     if waiting >= WAITING_PER_EMAIL {
+        // Released now rather than when the connection is next used: the lock is the
+        // workspace's writers'.
+        tx.rollback().await?;
         return Ok(None);
     }
     let id = uuid::Uuid::now_v7().to_string();
@@ -208,6 +215,21 @@ pub async fn confirm(
     }
     let now = clock.now_ms();
     let tz = login_hours::time_zone(db, &workspace.id).await?;
+    // A forged or stale link is refused from a read: only a real one takes the write lock.
+    let mut read = db.begin_in(&workspace.id, false).await?;
+    let found = sqlx::query(
+        "SELECT id FROM privacy_requests WHERE workspace_id = $1 AND confirm_hash = $2 \
+         AND status = 'unconfirmed' AND confirm_expires_at > $3",
+    )
+    .bind(workspace.id.as_str())
+    .bind(email_tokens::hash(token))
+    .bind(now)
+    .fetch_optional(&mut *read)
+    .await?;
+    read.commit().await?;
+    if found.is_none() {
+        return Err(refused());
+    }
     let mut tx = db.begin_in(&workspace.id, true).await?;
     let row = sqlx::query(
         "SELECT id, kind, requester_name, requester_email FROM privacy_requests \

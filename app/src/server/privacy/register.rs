@@ -170,7 +170,8 @@ pub async fn detail<K: Key>(
 pub fn fulfil_words(kind: Kind) -> &'static str {
     match kind {
         Kind::Access | Kind::Portability => {
-            "Complete the request: the archive you downloaded is what the requester receives."
+            "Complete the request: the requester is mailed a link to download the same archive \
+             themselves, for 7 days."
         }
         Kind::Deletion => {
             "Erase the customer: their details, contacts, addresses, tags, notes, ticket \
