@@ -196,6 +196,21 @@ impl Importer for CustomerImport {
     ) -> Result<(), DomainError> {
         let v = &row.fields;
         let id = CustomerId::from_db(id.to_owned());
+        let restricted = crate::server::privacy::restriction::refuse_if_restricted(
+            conn,
+            grant.workspace(),
+            id.as_str(),
+        );
+        match restricted.await {
+            Err(DomainError::Conflict(_)) => {
+                return Err(DomainError::Conflict(format!(
+                    "The customer with the address {} is restricted at their request: remove \
+                     that row and import again.",
+                    v.email
+                )))
+            }
+            other => other?,
+        }
         let mut sql = Sql::default();
         sql.push("UPDATE customers SET updated_at = ")
             .int(clock.now_ms());
