@@ -58,4 +58,5 @@ mod support;
 mod team;
 mod teams;
 mod tickets;
+mod workspace_closure;
 mod workspaces;

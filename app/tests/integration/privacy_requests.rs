@@ -16,16 +16,14 @@ use app::server::files::spool;
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, storages, Fixture};
-use app::server::privacy::{
-    archive, closure, fulfilment, handling, public, register, requester_archive,
-};
+use app::server::privacy::{archive, fulfilment, handling, public, register, requester_archive};
 use app::server::records::customers::{self, CustomerForm};
 
 use crate::support::message;
 
-const START: i64 = 1_795_478_400_000;
+pub(crate) const START: i64 = 1_795_478_400_000;
 
-fn submission(kind: &str, name: &str, email: &str, details: &str) -> public::Submission {
+pub(crate) fn submission(kind: &str, name: &str, email: &str, details: &str) -> public::Submission {
     public::Submission {
         kind: kind.into(),
         name: name.into(),
@@ -35,7 +33,7 @@ fn submission(kind: &str, name: &str, email: &str, details: &str) -> public::Sub
 }
 
 /// Files and confirms a request through `slug`'s form; its id.
-async fn confirmed(f: &Fixture, slug: &str, kind: &str, email: &str) -> String {
+pub(crate) async fn confirmed(f: &Fixture, slug: &str, kind: &str, email: &str) -> String {
     let form = public::workspace(&f.db, slug).await.unwrap();
     let sent = public::submit(
         &f.db,
@@ -60,14 +58,19 @@ async fn confirmed(f: &Fixture, slug: &str, kind: &str, email: &str) -> String {
         .id
 }
 
-async fn advance(f: &Fixture, id: &str, status: &str, note: &str) -> Result<(), DomainError> {
+pub(crate) async fn advance(
+    f: &Fixture,
+    id: &str,
+    status: &str,
+    note: &str,
+) -> Result<(), DomainError> {
     let process = f.grant::<PrivacyProcess>().await;
     handling::advance(&f.db, &f.clock, &process, id, status, note)
         .await
         .map(|_| ())
 }
 
-async fn customer(f: &Fixture, name: &str, email: &str) -> String {
+pub(crate) async fn customer(f: &Fixture, name: &str, email: &str) -> String {
     let write = f.grant::<CustomersWrite>().await;
     let form = CustomerForm {
         name: name.into(),
@@ -552,94 +555,5 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
         .await;
         assert!(gone.is_err(), "{label}: no archive of an erased customer");
         assert!(detail.outcome.unwrap().contains("ten years"), "{label}");
-    }
-}
-
-#[tokio::test]
-async fn a_closure_waits_out_its_grace_period_can_be_cancelled_and_then_deletes_the_workspace() {
-    for t in backends().await {
-        let label = t.backend().name();
-        let clock = Clock::manual(START);
-        let f = Fixture::new(&t.db, &clock).await;
-        let kept = f.other_workspace("Difference Engines").await;
-        customer(&f, "Mary Shelley", "mary@example.com").await;
-        let slug = public::slug_of(&f.db, &f.grant::<PrivacyRead>().await)
-            .await
-            .unwrap();
-        let process = f.grant::<PrivacyProcess>().await;
-        let close = |id: String| {
-            let (f, process) = (&f, &process);
-            async move {
-                advance(f, &id, "verified", "").await.unwrap();
-                advance(f, &id, "in_progress", "").await.unwrap();
-                fulfilment::fulfil(&f.db, &f.clock, process, &id, "")
-                    .await
-                    .unwrap();
-            }
-        };
-        let first = confirmed(&f, &slug, "closure", "owner@example.com").await;
-        close(first.clone()).await;
-        assert_eq!(
-            closure::pending(&f.db, &process).await.unwrap().as_deref(),
-            Some("2026-12-24"),
-            "{label}: 30 days on"
-        );
-        // Cancelled, it is not pending and cannot be cancelled twice.
-        closure::cancel(&f.db, &f.clock, &process).await.unwrap();
-        assert_eq!(closure::pending(&f.db, &process).await.unwrap(), None);
-        assert!(matches!(
-            closure::cancel(&f.db, &f.clock, &process).await,
-            Err(DomainError::Conflict(_))
-        ));
-        clock.advance(std::time::Duration::from_secs(31 * 86_400));
-        assert!(
-            closure::delete_due(&f.db, &f.clock)
-                .await
-                .unwrap()
-                .is_empty(),
-            "{label}"
-        );
-
-        // Scheduled again: nothing happens before the day, everything goes after it.
-        let second = confirmed(&f, &slug, "closure", "owner@example.com").await;
-        close(second).await;
-        clock.advance(std::time::Duration::from_secs(29 * 86_400));
-        assert!(
-            closure::delete_due(&f.db, &f.clock)
-                .await
-                .unwrap()
-                .is_empty(),
-            "{label}"
-        );
-        clock.advance(std::time::Duration::from_secs(2 * 86_400));
-        let deleted = closure::delete_due(&f.db, &f.clock).await.unwrap();
-        assert_eq!(deleted, std::slice::from_ref(&f.workspace), "{label}");
-        let ws = f.workspace.as_str();
-        for table in ["workspaces", "customers", "privacy_requests", "memberships"] {
-            let column = if table == "workspaces" {
-                "id"
-            } else {
-                "workspace_id"
-            };
-            let left = t
-                .strings(&format!("SELECT '1' FROM {table} WHERE {column} = '{ws}'"))
-                .await;
-            assert!(
-                left.is_empty(),
-                "{label}: {table} keeps {} rows",
-                left.len()
-            );
-        }
-        let other = t
-            .strings(&format!(
-                "SELECT name FROM workspaces WHERE id = '{}'",
-                kept.as_str()
-            ))
-            .await;
-        assert_eq!(
-            other,
-            ["Difference Engines"],
-            "{label}: another workspace stays"
-        );
     }
 }
