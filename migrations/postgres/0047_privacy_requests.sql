@@ -28,6 +28,8 @@ CREATE TABLE privacy_requests (
     customer_id        TEXT,
     -- In words, once completed or rejected: what was done, or why not.
     outcome            TEXT,
+    -- When a handler last took the copy request's archive: it must have been before completing.
+    archive_taken_at   BIGINT,
     -- A completed copy request: the SHA-256 of the token of the requester's download link,
     -- and until when it works.
     archive_hash       TEXT   UNIQUE,

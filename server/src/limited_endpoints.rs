@@ -257,6 +257,30 @@ mod tests {
     }
 
     #[test]
+    fn the_public_privacy_form_is_limited_per_email_and_per_token() {
+        for path in [
+            "/api/privacy/form",
+            "/api/privacy/submit",
+            "/api/privacy/confirm",
+        ] {
+            assert_eq!(group(path), Some(Group::PrivacyRequest), "{path}");
+        }
+        assert_eq!(
+            account(
+                "/api/privacy/submit",
+                FORM,
+                b"slug=acme&kind=access&name=Mary&email=Mary%40Example.com&details="
+            ),
+            Ok(Some("mary@example.com".into()))
+        );
+        assert_eq!(
+            account("/api/privacy/confirm", FORM, b"slug=acme&token=AbC"),
+            Ok(Some("abc".into()))
+        );
+        assert!(account("/api/privacy/submit", FORM, b"slug=a&email=x&email=y").is_err());
+    }
+
+    #[test]
     fn every_place_a_code_is_checked_or_mailed_is_limited() {
         for path in [
             "/api/accounts/verify_second_factor",

@@ -97,9 +97,7 @@ pub async fn privacy_requests() -> Result<PrivacyRegister, AppError> {
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::PrivacyRead>(&ctx).await?;
     let requests = register::list(&ctx.db, &ctx.clock, &grant).await?;
-    let mut tx = grant.begin(&ctx.db, false).await.map_err(AppError::from)?;
-    let due_days = settings::due_days(&mut tx, grant.workspace()).await?;
-    drop(tx);
+    let due_days = settings::of(&ctx.db, &grant).await?;
     let slug = public::slug_of(&ctx.db, &grant).await?;
     Ok(PrivacyRegister {
         open: requests

@@ -206,6 +206,15 @@ async fn a_request_counts_once_confirmed_and_moves_only_by_the_rules() {
             .strings("SELECT id FROM privacy_requests WHERE requester_email = 'flood@example.com'")
             .await;
         assert_eq!(waiting.len(), 3, "{label}");
+        // Unconfirmed past their link's day, they go with the daily purge; confirmed ones stay.
+        f.clock.advance(std::time::Duration::from_secs(86_400 + 1));
+        assert_eq!(
+            public::purge_unconfirmed(&f.db, &f.clock).await.unwrap(),
+            3,
+            "{label}"
+        );
+        let left = t.strings("SELECT status FROM privacy_requests").await;
+        assert_eq!(left, ["received"], "{label}");
 
         // Verified only with the customer found; rejected only with a reason; no skipping.
         let e = advance(&f, &id, "verified", "").await.unwrap_err();
@@ -437,6 +446,14 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
                 "{label}"
             );
         }
+        let downloads = t
+            .strings("SELECT target FROM audit_log WHERE action = 'privacy.archive_download'")
+            .await;
+        assert_eq!(
+            downloads,
+            std::slice::from_ref(&access),
+            "{label}: recorded once"
+        );
 
         // Restriction: the customer reads, but does not change.
         let restrict = confirmed(&f, &slug, "restriction", "mary@example.com").await;
@@ -461,6 +478,15 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
         assert!(
             message(e).contains("restricted at their request"),
             "{label}"
+        );
+        let one = app::server::records::bulk::Selection::parse(&mary).unwrap();
+        let owner = f.owner.as_str().to_owned();
+        let e = customers::bulk_assign(&f.db, &f.clock, &write.bulk().unwrap(), &one, &owner, "")
+            .await
+            .unwrap_err();
+        assert!(
+            message(e).contains("restricted at their request"),
+            "{label}: bulk"
         );
         // Her ticket takes no more messages; nor may a quote, order, licence or ticket be
         // made for her.
@@ -489,6 +515,9 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
         drop(tx);
 
         // Deletion: the person goes, the file with them; the trail says so.
+        let ticket_version =
+            format!("SELECT CAST(version AS TEXT) FROM tickets WHERE id = '{ticket}'");
+        let version_before = t.strings(&ticket_version).await;
         let erase = confirmed(&f, &slug, "deletion", "mary@example.com").await;
         handling::link(&f.db, &f.clock, &process, &erase, Some(&mary))
             .await
@@ -505,6 +534,8 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
         .await
         .unwrap();
         let after = customers::get(&f.db, &read, &id).await.unwrap();
+        // Kept records move on a version: an editor who opened one before cannot save it back.
+        assert_ne!(t.strings(&ticket_version).await, version_before, "{label}");
         assert!(
             after.name.starts_with("Erased customer"),
             "{label}: {}",
@@ -552,8 +583,12 @@ async fn fulfilment_archives_erases_and_restricts_the_customer() {
             &link,
             &Origin::default(),
         )
-        .await;
-        assert!(gone.is_err(), "{label}: no archive of an erased customer");
+        .await
+        .unwrap_err();
+        assert!(
+            message(gone).starts_with("token: This link has expired"),
+            "{label}: no archive of an erased customer"
+        );
         assert!(detail.outcome.unwrap().contains("ten years"), "{label}");
     }
 }

@@ -32,6 +32,36 @@ async fn a_closure_waits_out_its_grace_period_can_be_cancelled_and_then_deletes_
                     .unwrap();
             }
         };
+        // A handler who is not an Owner cannot close the workspace.
+        let officer = app::server::access::role_editor::RoleDraft {
+            name: "Privacy officer".into(),
+            permissions: vec!["privacy.read".into(), "privacy.process".into()],
+            ..Default::default()
+        };
+        let roles = f.grant::<app::permissions::keys::RolesWrite>().await;
+        app::server::access::role_editor::create(&f.db, &f.clock, &roles, &officer)
+            .await
+            .unwrap();
+        let mina = f
+            .add_member("mina@example.com", "Mina Officer", "Privacy officer")
+            .await;
+        let theirs = f.grant_of::<PrivacyProcess>(&mina).await.unwrap();
+        let refused = confirmed(&f, &slug, "closure", "officer@example.com").await;
+        advance(&f, &refused, "verified", "").await.unwrap();
+        advance(&f, &refused, "in_progress", "").await.unwrap();
+        let e = fulfilment::fulfil(&f.db, &f.clock, &theirs, &refused, "")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, DomainError::Conflict(m) if m.starts_with("Only an Owner")),
+            "{label}: {e:?}"
+        );
+        assert_eq!(
+            closure::pending(&f.db, &theirs).await.unwrap(),
+            None,
+            "{label}"
+        );
+
         let first = confirmed(&f, &slug, "closure", "owner@example.com").await;
         close(first.clone()).await;
         assert_eq!(

@@ -251,9 +251,6 @@ pub(super) const FILES_WHERE: &str = "workspace_id = $1 AND (customer_id = $2 \
 /// The archive refuses to gather more than this many bytes of files (it is built in memory).
 const MAX_FILE_BYTES: i64 = 512 * 1024 * 1024;
 
-/// How the timeline's step for a prepared archive begins.
-const ARCHIVE_STEP: &str = "Archive prepared:";
-
 /// A built archive.
 pub struct Archive {
     pub bytes: Vec<u8>,
@@ -446,7 +443,7 @@ pub async fn build(
     let now = clock.now_ms();
     let mut tx = grant.begin(db, true).await?;
     let body = format!(
-        "{ARCHIVE_STEP} {} records and {} files, {} bytes, SHA-256 {}.",
+        "Archive prepared: {} records and {} files, {} bytes, SHA-256 {}.",
         archive.records,
         archive.files,
         archive.bytes.len(),
@@ -461,6 +458,14 @@ pub async fn build(
         &body,
         now,
     )
+    .await?;
+    sqlx::query(
+        "UPDATE privacy_requests SET archive_taken_at = $1 WHERE workspace_id = $2 AND id = $3",
+    )
+    .bind(now)
+    .bind(workspace.as_str())
+    .bind(&open.id)
+    .execute(&mut *tx)
     .await?;
     let change = Change {
         action: "privacy.archive",
@@ -480,12 +485,11 @@ pub(super) async fn was_prepared(
     request: &str,
 ) -> Result<bool, DomainError> {
     Ok(sqlx::query(
-        "SELECT 1 AS found FROM privacy_request_steps WHERE workspace_id = $1 \
-         AND request_id = $2 AND status IS NULL AND body LIKE $3",
+        "SELECT 1 AS found FROM privacy_requests WHERE workspace_id = $1 AND id = $2 \
+         AND archive_taken_at IS NOT NULL",
     )
     .bind(workspace.as_str())
     .bind(request)
-    .bind(format!("{ARCHIVE_STEP}%"))
     .fetch_optional(&mut *conn)
     .await?
     .is_some())

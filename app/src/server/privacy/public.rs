@@ -12,7 +12,6 @@ use crate::server::audit::append::{append, Actor, Event, Origin, Outcome};
 use crate::server::identity::accounts::EmailAddress;
 use crate::server::identity::email_tokens;
 use crate::server::platform::clock::Clock;
-use crate::server::platform::days;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::text::{BlockField, LineField};
@@ -214,23 +213,9 @@ pub async fn confirm(
         return Err(refused());
     }
     let now = clock.now_ms();
-    let tz = login_hours::time_zone(db, &workspace.id).await?;
+    let today = login_hours::today(db, clock, &workspace.id).await?;
     // A forged or stale link is refused from a read: only a real one takes the write lock.
     let mut read = db.begin_in(&workspace.id, false).await?;
-    let found = sqlx::query(
-        "SELECT id FROM privacy_requests WHERE workspace_id = $1 AND confirm_hash = $2 \
-         AND status = 'unconfirmed' AND confirm_expires_at > $3",
-    )
-    .bind(workspace.id.as_str())
-    .bind(email_tokens::hash(token))
-    .bind(now)
-    .fetch_optional(&mut *read)
-    .await?;
-    read.commit().await?;
-    if found.is_none() {
-        return Err(refused());
-    }
-    let mut tx = db.begin_in(&workspace.id, true).await?;
     let row = sqlx::query(
         "SELECT id, kind, requester_name, requester_email FROM privacy_requests \
          WHERE workspace_id = $1 AND confirm_hash = $2 AND status = 'unconfirmed' \
@@ -239,9 +224,11 @@ pub async fn confirm(
     .bind(workspace.id.as_str())
     .bind(email_tokens::hash(token))
     .bind(now)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *read)
     .await?
     .ok_or_else(refused)?;
+    read.commit().await?;
+    let mut tx = db.begin_in(&workspace.id, true).await?;
     let id: String = row.try_get("id")?;
     let kind = Kind::parse(&row.try_get::<String, _>("kind")?)?;
     let number: i64 = sqlx::query(
@@ -252,7 +239,7 @@ pub async fn confirm(
     .await?
     .try_get("n")?;
     let days_to_answer = settings::due_days(&mut tx, &workspace.id).await?;
-    let due_on = (days::on(tz, now) + Days::new(days_to_answer.unsigned_abs()))
+    let due_on = (today + Days::new(days_to_answer.unsigned_abs()))
         .format("%Y-%m-%d")
         .to_string();
     // The status condition makes the claim: of two clicks racing, one updates the row.

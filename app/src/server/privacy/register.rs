@@ -8,11 +8,11 @@ use crate::model::{
     PrivacyHandler, PrivacyMatch, PrivacyRequestDetail, PrivacyRequestSummary, PrivacyStep,
 };
 use crate::permissions::{keys, Key, Permission};
-use crate::server::access::grants::{held, Grant};
-use crate::server::access::reviews::campaigns::workspace_today;
+use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::workspace::{login_hours, recipients};
 
 use super::requests::{reference, Kind, Status};
 
@@ -49,7 +49,7 @@ pub async fn list(
     clock: &Clock,
     grant: &Grant<keys::PrivacyRead>,
 ) -> Result<Vec<PrivacyRequestSummary>, DomainError> {
-    let today = workspace_today(db, clock, grant)
+    let today = login_hours::today(db, clock, grant.workspace())
         .await?
         .format("%Y-%m-%d")
         .to_string();
@@ -73,7 +73,7 @@ pub async fn detail<K: Key>(
     grant: &Grant<K>,
     id: &str,
 ) -> Result<PrivacyRequestDetail, DomainError> {
-    let today = workspace_today(db, clock, grant)
+    let today = login_hours::today(db, clock, grant.workspace())
         .await?
         .format("%Y-%m-%d")
         .to_string();
@@ -154,7 +154,14 @@ pub async fn detail<K: Key>(
         outcome: more.try_get("outcome")?,
         steps,
         matches,
-        handlers: handlers(db, clock, grant).await?,
+        handlers: recipients::holders(db, clock, grant.workspace(), Permission::PrivacyProcess)
+            .await?
+            .into_iter()
+            .map(|h| PrivacyHandler {
+                user_id: h.user.as_str().to_owned(),
+                name: h.name,
+            })
+            .collect(),
         next: status
             .next(kind)
             .into_iter()
@@ -231,35 +238,4 @@ async fn matches<K: Key>(
         same
     });
     Ok(found)
-}
-
-/// The active members who may handle requests.
-async fn handlers<K: Key>(
-    db: &Db,
-    clock: &Clock,
-    grant: &Grant<K>,
-) -> Result<Vec<PrivacyHandler>, DomainError> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
-    )
-    .bind(grant.workspace().as_str())
-    .fetch_all(db.pool())
-    .await?;
-    let mut out = Vec::new();
-    for row in rows {
-        let user = crate::model::UserId::from_db(row.try_get("id")?);
-        let may = held(db, clock, &user, grant.workspace())
-            .await?
-            .access()
-            .permissions
-            .contains(Permission::PrivacyProcess);
-        if may {
-            out.push(PrivacyHandler {
-                user_id: user.as_str().to_owned(),
-                name: row.try_get("display_name")?,
-            });
-        }
-    }
-    Ok(out)
 }

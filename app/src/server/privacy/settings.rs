@@ -31,6 +31,14 @@ pub async fn due_days(
     })
 }
 
+/// The workspace's days to answer, for a holder of any key there.
+pub async fn of<K: crate::permissions::Key>(db: &Db, grant: &Grant<K>) -> Result<i64, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    let days = due_days(&mut tx, grant.workspace()).await?;
+    tx.commit().await?;
+    Ok(days)
+}
+
 /// Days as typed.
 pub fn parse_days(raw: &str) -> Result<i64, DomainError> {
     raw.trim()

@@ -72,6 +72,16 @@ pub fn parse_time_zone(raw: &str) -> Result<Tz, DomainError> {
     })
 }
 
+/// Today on the workspace's calendar, by the injected clock.
+pub async fn today(
+    db: &Db,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+) -> Result<chrono::NaiveDate, DomainError> {
+    let tz = time_zone(db, workspace).await?;
+    Ok(crate::server::platform::days::on(tz, clock.now_ms()))
+}
+
 /// The workspace's time zone (UTC until someone sets one).
 pub async fn time_zone(db: &Db, workspace: &WorkspaceId) -> Result<Tz, DomainError> {
     let row = sqlx::query("SELECT time_zone FROM workspace_settings WHERE workspace_id = $1")

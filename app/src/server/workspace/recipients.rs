@@ -10,6 +10,46 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
+/// An active member who holds a key.
+pub struct Holder {
+    pub user: UserId,
+    pub name: String,
+    pub email: String,
+}
+
+/// The active members of `workspace` who hold `key` now, by name.
+pub async fn holders(
+    db: &Db,
+    clock: &Clock,
+    workspace: &WorkspaceId,
+    key: Permission,
+) -> Result<Vec<Holder>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut found = Vec::new();
+    for row in rows {
+        let user = UserId::from_db(row.try_get("id")?);
+        if held(db, clock, &user, workspace)
+            .await?
+            .access()
+            .permissions
+            .contains(key)
+        {
+            found.push(Holder {
+                user,
+                name: row.try_get("display_name")?,
+                email: row.try_get("email")?,
+            });
+        }
+    }
+    Ok(found)
+}
+
 /// The active members of `workspace` who hold `key` now, as mail recipients.
 pub async fn holding(
     db: &Db,
@@ -17,28 +57,9 @@ pub async fn holding(
     workspace: &WorkspaceId,
     key: Permission,
 ) -> Result<Vec<Mailbox>, DomainError> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.id",
-    )
-    .bind(workspace.as_str())
-    .fetch_all(db.pool())
-    .await?;
-    let mut to = Vec::new();
-    for row in rows {
-        let user = UserId::from_db(row.try_get("id")?);
-        if !held(db, clock, &user, workspace)
-            .await?
-            .access()
-            .permissions
-            .contains(key)
-        {
-            continue;
-        }
-        let email: String = row.try_get("email")?;
-        if let Ok(address) = email.parse() {
-            to.push(Mailbox::new(Some(row.try_get("display_name")?), address));
-        }
-    }
-    Ok(to)
+    Ok(holders(db, clock, workspace, key)
+        .await?
+        .into_iter()
+        .filter_map(|h| Some(Mailbox::new(Some(h.name), h.email.parse().ok()?)))
+        .collect())
 }

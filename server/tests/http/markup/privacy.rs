@@ -92,6 +92,11 @@ pub(super) async fn plant_and_read(c: &reqwest::Client, s: &TestServer, label: &
             "{label}: {path} shows it {copies} times"
         );
     }
+    // The workspace's name (signed up as the string) in the public form's heading and lead.
     let html = page(c, s, &format!("/privacy/{slug}")).await;
-    intact_copies(&html, &format!("{label} the public form"));
+    let copies = intact_copies(&html, &format!("{label} the public form"));
+    assert!(
+        copies >= 1,
+        "{label}: the public form shows it {copies} times"
+    );
 }

@@ -90,8 +90,7 @@ pub async fn workspace_today<K: Key>(
     clock: &Clock,
     grant: &Grant<K>,
 ) -> Result<NaiveDate, DomainError> {
-    let tz = login_hours::time_zone(db, grant.workspace()).await?;
-    Ok(days::on(tz, clock.now_ms()))
+    login_hours::today(db, clock, grant.workspace()).await
 }
 
 /// One assignment as it stands when a campaign starts.

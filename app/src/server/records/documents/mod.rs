@@ -137,8 +137,6 @@ pub async fn today<K: Key>(
     clock: &crate::server::platform::clock::Clock,
     grant: &Grant<K>,
 ) -> Result<String, DomainError> {
-    let tz = crate::server::workspace::login_hours::time_zone(db, grant.workspace()).await?;
-    Ok(crate::server::platform::days::on(tz, clock.now_ms())
-        .format("%Y-%m-%d")
-        .to_string())
+    let today = crate::server::workspace::login_hours::today(db, clock, grant.workspace()).await?;
+    Ok(today.format("%Y-%m-%d").to_string())
 }
