@@ -27,6 +27,7 @@ pub mod shutdown;
 pub mod state;
 pub mod storage_settings;
 pub mod telemetry;
+pub mod workspace_export;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -97,28 +97,30 @@ pub fn build(state: AppState) -> Router {
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
-    let app = crate::privacy_archive::routes(exports::routes(Router::new()))
-        .route(audit_export::PATH, get(audit_export::ndjson))
-        .route(audit_export::CSV_PATH, get(audit_export::csv))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/api/{*endpoint}", any(gate::server_fn_gate))
-        // Only static assets are compressed: compressing pages that mix secrets with
-        // reflected input would open them to BREACH-style guessing.
-        .nest_service(
-            "/pkg",
-            tower::ServiceBuilder::new()
-                .layer(CompressionLayer::new())
-                .service(ServeDir::new(pkg_dir)),
-        )
-        .leptos_routes_with_context(&state, pages, render_context.clone(), move || {
-            shell(options.clone())
-        })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            render_context,
-            shell,
-        ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+    let app = crate::workspace_export::routes(crate::privacy_archive::routes(exports::routes(
+        Router::new(),
+    )))
+    .route(audit_export::PATH, get(audit_export::ndjson))
+    .route(audit_export::CSV_PATH, get(audit_export::csv))
+    .route("/healthz", get(health::healthz))
+    .route("/readyz", get(health::readyz))
+    .route("/api/{*endpoint}", any(gate::server_fn_gate))
+    // Only static assets are compressed: compressing pages that mix secrets with
+    // reflected input would open them to BREACH-style guessing.
+    .nest_service(
+        "/pkg",
+        tower::ServiceBuilder::new()
+            .layer(CompressionLayer::new())
+            .service(ServeDir::new(pkg_dir)),
+    )
+    .leptos_routes_with_context(&state, pages, render_context.clone(), move || {
+        shell(options.clone())
+    })
+    .fallback(file_and_error_handler_with_context::<AppState, _>(
+        render_context,
+        shell,
+    ))
+    .layer(RequestBodyLimitLayer::new(MAX_BODY));
 
     // The file routes carry their own, larger body limit.
     app.merge(crate::files::routes())

@@ -43,6 +43,8 @@ mod second_factor;
 #[path = "http/sessions.rs"]
 mod sessions;
 mod support;
+#[path = "http/workspace_export.rs"]
+mod workspace_export;
 use support::{api, cookie_client, csrf_token, page_token, TestServer};
 
 /// For tests that handle cookies themselves: a page fetched with `cookie` (an anonymous visitor

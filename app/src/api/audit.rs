@@ -111,16 +111,28 @@ pub async fn alerts() -> Result<crate::model::AlertsView, AppError> {
     Ok(crate::model::AlertsView { items, thresholds })
 }
 
-/// `POST /api/audit/unread_alerts` — how many of the workspace's alerts were raised or repeated
-/// since the caller last opened the alerts page (the navigation's count).
-/// Permission: `audit.read`.
+/// `POST /api/audit/unread_alerts` — the navigation's notifications menu: how many of the
+/// workspace's alerts were raised or repeated since the caller last marked them seen, and the
+/// newest five of them. Permission: `audit.read`.
 #[server(endpoint = "audit/unread_alerts", client = crate::csrf_page::ApiClient)]
-pub async fn unread_alerts() -> Result<i64, AppError> {
+pub async fn unread_alerts() -> Result<crate::model::UnreadAlerts, AppError> {
     use crate::permissions::keys;
     use crate::server::{audit::alerts, web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
     Ok(alerts::unread(&ctx.db, &grant).await?)
+}
+
+/// `POST /api/audit/mark_alerts_read` — the notifications menu's "Mark all as read": the
+/// caller has seen every alert raised so far (for themselves only; others keep their count).
+/// Permission: `audit.read`.
+#[server(endpoint = "audit/mark_alerts_read", client = crate::csrf_page::ApiClient)]
+pub async fn mark_alerts_read() -> Result<(), AppError> {
+    use crate::permissions::keys;
+    use crate::server::{audit::alerts, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::AuditRead>(&ctx).await?;
+    Ok(alerts::mark_seen(&ctx.db, &grant, ctx.clock.now_ms()).await?)
 }
 
 /// `POST /api/audit/set_alert_thresholds` — failed sign-in steps on one account and from one

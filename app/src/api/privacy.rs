@@ -113,6 +113,7 @@ pub async fn privacy_requests() -> Result<PrivacyRegister, AppError> {
             .is_some(),
         settable: auth::optional::<keys::SettingsWrite>(&ctx).await?.is_some(),
         closing_on: closure::pending(&ctx.db, &grant).await?,
+        owner: grant.held_by_owner(&ctx.db).await?,
     })
 }
 

@@ -23,6 +23,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 <span class="brand-name">"Gatehouse"</span>
             </a>
             <div class="topbar-end">
+                <super::notifications::NotificationsMenu />
                 <UserMenu />
             </div>
         </header>
@@ -73,30 +74,12 @@ fn AdminNavLinks() -> impl IntoView {
             }
         },
     );
-    // Alerts raised since the page was last opened, asked again at each navigation so opening
-    // the page clears the count (on the page itself there is nothing unread to point at).
-    let path = leptos_router::hooks::use_location().pathname;
-    let unread = Resource::new(
-        move || path.get(),
-        move |path| async move {
-            match current.await {
-                Ok(Some(u)) if u.can(crate::permissions::Permission::AuditRead) => {
-                    if path == "/audit/alerts" {
-                        return Some(0);
-                    }
-                    crate::api::audit::unread_alerts().await.ok()
-                }
-                _ => None,
-            }
-        },
-    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 use crate::permissions::Permission;
                 let user = current.await.ok().flatten();
                 let waiting = waiting.await;
-                let unread = unread.await;
                 let can = |p| user.as_ref().is_some_and(|u| u.can(p));
                 view! {
                     {can(Permission::CustomersRead)
@@ -125,11 +108,6 @@ fn AdminNavLinks() -> impl IntoView {
                     {can(Permission::AuditRead).then(|| view! { <li><A href="/audit">"Audit log"</A></li> })}
                     {can(Permission::PrivacyRead)
                         .then(|| view! { <li><A href="/privacy-requests">"Privacy"</A></li> })}
-                    {unread.map(|n| view! {
-                        <li><A href="/audit/alerts">"Alerts"{(n > 0).then(|| view! {
-                            <span class="nav-count" aria-label=format!("{n} unread")>{n}</span>
-                        })}</A></li>
-                    })}
                     {can(Permission::SettingsWrite)
                         .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
                 }

@@ -8,6 +8,7 @@ pub mod form;
 pub mod hydrated;
 pub mod layout;
 pub mod list_controls;
+pub mod notifications;
 pub mod polling;
 pub mod raw_text;
 pub mod table;

@@ -33,3 +33,11 @@ pub struct AlertsView {
     pub items: Vec<AlertItem>,
     pub thresholds: Option<AlertThresholds>,
 }
+
+/// The navigation's notifications menu: how many alerts were raised or repeated since the
+/// person last looked, and the newest of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadAlerts {
+    pub count: i64,
+    pub latest: Vec<AlertItem>,
+}

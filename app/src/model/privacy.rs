@@ -109,6 +109,8 @@ pub struct PrivacyRegister {
     pub settable: bool,
     /// The day (UTC) the workspace is to be deleted, when its closure is scheduled.
     pub closing_on: Option<String>,
+    /// The caller is an Owner: they may cancel the closure and take the workspace's archive.
+    pub owner: bool,
 }
 
 /// One step or note in a request's timeline.

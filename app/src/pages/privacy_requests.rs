@@ -62,7 +62,7 @@ fn register_view(
     let closing = r
         .closing_on
         .clone()
-        .map(|on| closing_card(on, r.editable, cancel));
+        .map(|on| closing_card(on, r.owner, cancel));
     let rows = r.requests.into_iter().map(request_row).collect::<Vec<_>>();
     let form_url = r.form_url.clone();
     view! {
@@ -125,19 +125,22 @@ fn days_form(days: i64, set_days: ServerAction<SetPrivacyDueDays>) -> AnyView {
     .into_any()
 }
 
-/// The workspace is to be deleted: when, and for those who handle requests a way to cancel
-/// (the server allows it to an Owner only).
-fn closing_card(
-    on: String,
-    editable: bool,
-    cancel: ServerAction<CancelWorkspaceClosure>,
-) -> AnyView {
+/// The Owner's archive of the whole workspace (served by the server's own route).
+const WORKSPACE_EXPORT: &str = "/workspace/export.zip";
+
+/// The workspace is to be deleted: when, and for its Owners the archive to take and a way to
+/// cancel (the server allows both to an Owner only).
+fn closing_card(on: String, owner: bool, cancel: ServerAction<CancelWorkspaceClosure>) -> AnyView {
     let value = cancel.value();
     view! {
         <section class="card" role="alert" data-closing-on=on.clone()>
             <h2>"This workspace is closing"</h2>
             <p>{format!("At the request of its privacy form, the workspace and everything in it will be deleted after {on}. Export what you need before then.")}</p>
-            {editable.then(|| view! {
+            {owner.then(|| view! {
+                <p>
+                    <a class="btn btn-primary" href=WORKSPACE_EXPORT download>"Download the workspace's archive"</a>
+                </p>
+                <p class="muted">"One zip file: every list as CSV, the audit trail with its hashes (verifiable offline), every stored file, and a manifest with each file's SHA-256. Taking it is recorded in the audit log."</p>
                 <ActionForm action=cancel attr:class="form">
                     <CsrfField />
                     <FormAlert error=Signal::derive(move || value.get().and_then(Result::err)) />

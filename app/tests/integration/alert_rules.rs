@@ -241,14 +241,29 @@ async fn opening_the_alerts_clears_the_unread_count_until_the_next_one() {
             .await;
         let ada = f.grant::<AuditRead>().await;
         let mary_reads = f.grant_of::<AuditRead>(&mary).await.unwrap();
-        assert_eq!(alerts::unread(&f.db, &ada).await.unwrap(), 0, "{label}");
+        assert_eq!(
+            alerts::unread(&f.db, &ada).await.unwrap().count,
+            0,
+            "{label}"
+        );
 
         signs_in(&f, &f.owner, "192.0.2.10", CHROME_120).await;
         clock.advance(std::time::Duration::from_secs(60));
         signs_in(&f, &f.owner, "203.0.113.5", CHROME_120).await;
-        assert_eq!(alerts::unread(&f.db, &ada).await.unwrap(), 1, "{label}");
+        let menu = alerts::unread(&f.db, &ada).await.unwrap();
+        assert_eq!(menu.count, 1, "{label}");
         assert_eq!(
-            alerts::unread(&f.db, &mary_reads).await.unwrap(),
+            menu.latest.len(),
+            1,
+            "{label}: the menu shows what is unread"
+        );
+        assert_eq!(menu.latest[0].kind, "sign_in.admin_new_origin", "{label}");
+        assert!(
+            menu.latest[0].summary.contains("203.0.113.5"),
+            "{label}: {menu:?}"
+        );
+        assert_eq!(
+            alerts::unread(&f.db, &mary_reads).await.unwrap().count,
             1,
             "{label}"
         );
@@ -257,9 +272,10 @@ async fn opening_the_alerts_clears_the_unread_count_until_the_next_one() {
         alerts::mark_seen(&f.db, &ada, f.clock.now_ms())
             .await
             .unwrap();
-        assert_eq!(alerts::unread(&f.db, &ada).await.unwrap(), 0, "{label}");
+        let menu = alerts::unread(&f.db, &ada).await.unwrap();
+        assert_eq!((menu.count, menu.latest.len()), (0, 0), "{label}");
         assert_eq!(
-            alerts::unread(&f.db, &mary_reads).await.unwrap(),
+            alerts::unread(&f.db, &mary_reads).await.unwrap().count,
             1,
             "{label}: seen by each person for themselves"
         );
@@ -267,6 +283,10 @@ async fn opening_the_alerts_clears_the_unread_count_until_the_next_one() {
         // Another new address: unread again.
         clock.advance(std::time::Duration::from_secs(60));
         signs_in(&f, &f.owner, "203.0.113.6", CHROME_120).await;
-        assert_eq!(alerts::unread(&f.db, &ada).await.unwrap(), 1, "{label}");
+        assert_eq!(
+            alerts::unread(&f.db, &ada).await.unwrap().count,
+            1,
+            "{label}"
+        );
     }
 }

@@ -220,6 +220,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
     ("/api/audit/security", &[]),
     ("/api/audit/alerts", &[]),
     ("/api/audit/unread_alerts", &[]),
+    ("/api/audit/mark_alerts_read", &[]),
     (
         "/api/audit/set_alert_thresholds",
         &[

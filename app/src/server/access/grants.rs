@@ -135,6 +135,26 @@ impl<K: Key> Grant<K> {
         Err(self.request.refuse(&self.workspace, &self.user, refused))
     }
 
+    /// Whether the holder is an Owner of the workspace: for a page to offer what only Owners
+    /// may do (acting on it takes [`Grant::owner`], which records a refusal).
+    pub async fn held_by_owner(&self, db: &Db) -> Result<bool, DomainError> {
+        let mut tx = self.begin(db, false).await?;
+        let owner = is_owner(&mut tx, &self.request.clock, &self.workspace, &self.user).await?;
+        tx.commit().await?;
+        Ok(owner)
+    }
+
+    /// Proof that the holder is also an Owner of the workspace (an unexpired Owner role, an
+    /// active membership), for what nobody less may do. A refusal is logged, counted for the
+    /// trail, and answers `Forbidden`.
+    pub async fn owner(self, db: &Db) -> Result<Owner<K>, DomainError> {
+        if self.held_by_owner(db).await? {
+            return Ok(Owner { grant: self });
+        }
+        let refused = Refused::Owner(K::PERMISSION.key());
+        Err(self.request.refuse(&self.workspace, &self.user, refused))
+    }
+
     /// A transaction inside the grant's workspace — the only way into the tables behind
     /// PostgreSQL's row-level security (see [`Db::begin_in`]). `write`: the transaction writes.
     pub async fn begin(
@@ -170,6 +190,18 @@ pub struct Export<'g, K: Key> {
 impl<K: Key> Export<'_, K> {
     pub fn grant(&self) -> &Grant<K> {
         self.grant
+    }
+}
+
+/// A [`Grant`] whose holder is an Owner of its workspace; only [`Grant::owner`] makes one.
+#[must_use = "an owner grant is the proof of a check; pass it to the action it authorises"]
+pub struct Owner<K: Key> {
+    grant: Grant<K>,
+}
+
+impl<K: Key> Owner<K> {
+    pub fn grant(&self) -> &Grant<K> {
+        &self.grant
     }
 }
 

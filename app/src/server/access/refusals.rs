@@ -20,6 +20,8 @@ pub enum Refused {
     Bulk(&'static str),
     /// Data out, under a key they hold, by a role that does not allow exports.
     Export(&'static str),
+    /// An action only an Owner may take, under a key they hold, by someone who is not one.
+    Owner(&'static str),
 }
 
 impl Refused {
@@ -29,13 +31,14 @@ impl Refused {
             Self::Permission(_) => "permission.refused",
             Self::Bulk(_) => "bulk.refused",
             Self::Export(_) => "export.refused",
+            Self::Owner(_) => "owner.refused",
         }
     }
 
     /// The permission key it was refused under.
     pub fn key(self) -> &'static str {
         match self {
-            Self::Permission(k) | Self::Bulk(k) | Self::Export(k) => k,
+            Self::Permission(k) | Self::Bulk(k) | Self::Export(k) | Self::Owner(k) => k,
         }
     }
 
@@ -44,6 +47,7 @@ impl Refused {
             Self::Permission(_) => "does not hold the key",
             Self::Bulk(_) => "the role does not allow bulk actions",
             Self::Export(_) => "the role does not allow exports",
+            Self::Owner(_) => "only an Owner of the workspace may do this",
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use crate::model::{AlertItem, WorkspaceId};
+use crate::model::{AlertItem, UnreadAlerts, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::db::{set_workspace, Db};
@@ -16,6 +16,8 @@ const HOUR_MS: i64 = 3_600_000;
 pub const BURST_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// The newest alerts a page lists.
 const SHOWN: i64 = 100;
+/// The unread alerts the navigation's menu shows; the page has the rest.
+const MENU: i64 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlertKind {
@@ -100,51 +102,62 @@ pub async fn raise(
 /// The workspace's newest alerts. Needs `audit.read`.
 pub async fn list(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<Vec<AlertItem>, DomainError> {
     let mut tx = grant.begin(db, false).await?;
-    let rows = sqlx::query(
-        "SELECT id, kind, summary, count, first_at_ms, last_at_ms, mailed_at_ms FROM alerts \
-         WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM alerts WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2"
+    ))
     .bind(grant.workspace().as_str())
     .bind(SHOWN)
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            Ok(AlertItem {
-                id: r.try_get("id")?,
-                label: AlertKind::from_key(&kind)
-                    .map_or("Alert", AlertKind::label)
-                    .to_owned(),
-                kind,
-                summary: r.try_get("summary")?,
-                count: r.try_get("count")?,
-                first_at_ms: r.try_get("first_at_ms")?,
-                last_at_ms: r.try_get("last_at_ms")?,
-                mailed: r.try_get::<Option<i64>, _>("mailed_at_ms")?.is_some(),
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DomainError::from)
+    rows.iter().map(item).collect()
 }
 
-/// How many of the workspace's alerts were raised or repeated since the grant's holder last
-/// opened the alerts page. Needs `audit.read`.
-pub async fn unread(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<i64, DomainError> {
+const COLUMNS: &str = "id, kind, summary, count, first_at_ms, last_at_ms, mailed_at_ms";
+
+fn item(r: &sqlx::any::AnyRow) -> Result<AlertItem, DomainError> {
+    let kind: String = r.try_get("kind")?;
+    Ok(AlertItem {
+        id: r.try_get("id")?,
+        label: AlertKind::from_key(&kind)
+            .map_or("Alert", AlertKind::label)
+            .to_owned(),
+        kind,
+        summary: r.try_get("summary")?,
+        count: r.try_get("count")?,
+        first_at_ms: r.try_get("first_at_ms")?,
+        last_at_ms: r.try_get("last_at_ms")?,
+        mailed: r.try_get::<Option<i64>, _>("mailed_at_ms")?.is_some(),
+    })
+}
+
+/// The alerts raised or repeated since the grant's holder last marked them seen (opening the
+/// alerts page, or "Mark all as read"): how many, and the newest [`MENU`] of them, latest
+/// first. Needs `audit.read`.
+pub async fn unread(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<UnreadAlerts, DomainError> {
     let mut tx = grant.begin(db, false).await?;
-    let n: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM alerts a WHERE a.workspace_id = $1 AND a.last_at_ms > \
+    let unseen = "FROM alerts WHERE workspace_id = $1 AND last_at_ms > \
          COALESCE((SELECT r.seen_at_ms FROM alert_reads r WHERE r.workspace_id = $1 \
-         AND r.user_id = $2), 0)",
-    )
+         AND r.user_id = $2), 0)";
+    let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {unseen}"))
+        .bind(grant.workspace().as_str())
+        .bind(grant.user().as_str())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    let latest = sqlx::query(&format!(
+        "SELECT {COLUMNS} {unseen} ORDER BY last_at_ms DESC, id DESC LIMIT $3"
+    ))
     .bind(grant.workspace().as_str())
     .bind(grant.user().as_str())
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("n")?;
+    .bind(MENU)
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(n)
+    Ok(UnreadAlerts {
+        count,
+        latest: latest.iter().map(item).collect::<Result<_, _>>()?,
+    })
 }
 
 /// Notes that the grant's holder has seen the workspace's alerts as of `now_ms`.

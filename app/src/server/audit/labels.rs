@@ -63,6 +63,7 @@ pub fn action_label(action: &str) -> &str {
         "permission.refused" => "Refused: missing permission",
         "bulk.refused" => "Refused: bulk action",
         "export.refused" => "Refused: export",
+        "owner.refused" => "Refused: Owners only",
         "export.started" => "Exported",
         "file.download" => "Downloaded a file",
         other => other,

@@ -10,8 +10,9 @@ use crate::server::web::auth;
 use crate::server::web::context::{server_context, ServerContext};
 
 use super::kit::{Address, Exporter};
-use super::stream::Request;
+use super::stream::{self, Request};
 use super::{background, customers, library, licences, orders, products, quotes, runs, tickets};
+use crate::server::workspace::export::WorkspaceExport;
 
 /// Runs `$body` with `$E` bound to the exporter of `$list`.
 macro_rules! for_list {
@@ -129,4 +130,36 @@ pub async fn file(list_name: &str, id: &str) -> Result<runs::Stored, AppError> {
         Some(_) => Ok(stored),
         None => Err(AppError::NotFound),
     }
+}
+
+async fn list_into<E: Exporter>(
+    ctx: &ServerContext,
+    archive: &mut WorkspaceExport,
+) -> Result<(), AppError> {
+    let (_, read) = auth::require::<E::Read>(ctx).await?;
+    let (_, export) = auth::require::<E::Export>(ctx).await?;
+    let address = Address::parse(Vec::new(), E::OWN).ok_or(AppError::NotFound)?;
+    let ip = auth::client_ip();
+    let asked = Request::<E> {
+        read,
+        export,
+        address: &address,
+        raw: "",
+        ip: ip.as_deref(),
+        background: false,
+    };
+    let walk = stream::start::<E>(&ctx.db, &ctx.clock, asked).await?;
+    Ok(archive.add_list(walk).await?)
+}
+
+/// Writes every exportable list, whole, into a workspace's archive: each under the caller's
+/// own keys, scope and export restriction, and recorded as that list's export.
+pub async fn into_archive(
+    ctx: &ServerContext,
+    archive: &mut WorkspaceExport,
+) -> Result<(), AppError> {
+    for list in ExportList::ALL {
+        for_list!(list, E => list_into::<E>(ctx, archive).await)?;
+    }
+    Ok(())
 }

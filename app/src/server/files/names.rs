@@ -53,6 +53,23 @@ pub fn clean(given: &str) -> Result<String, NameRefusal> {
 }
 
 /// The lower-cased extension of a cleaned name, if it has one.
+/// A stored file's name as part of a zip entry's path: letters, digits, dots, dashes and
+/// underscores kept, anything else (a slash, a space, a control character) an underscore, and
+/// no leading dot — so an entry can neither climb out of its folder nor hide.
+pub fn zip_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    safe.trim_start_matches('.').to_owned()
+}
+
 pub fn extension(name: &str) -> Option<String> {
     let (stem, ext) = name.rsplit_once('.')?;
     (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_ascii_lowercase())
@@ -78,6 +95,14 @@ pub fn claimed(name: &str, allowed: &[FileType]) -> Result<Vec<FileType>, NameRe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zip_entry_name_cannot_climb_out_or_hide() {
+        assert_eq!(zip_safe("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(zip_safe("scan 1.pdf"), "scan_1.pdf");
+        assert_eq!(zip_safe(".hidden"), "hidden");
+        assert_eq!(zip_safe("a\\b\u{202e}gpj.exe"), "a_b_gpj.exe");
+    }
 
     #[test]
     fn plain_names_pass_trimmed() {

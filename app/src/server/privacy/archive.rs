@@ -16,6 +16,7 @@ use crate::model::WorkspaceId;
 use crate::permissions::keys;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
+use crate::server::files::names;
 use crate::server::files::storage::Storage;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -278,19 +279,9 @@ fn row_json(row: &sqlx::any::AnyRow, cols: &[Col]) -> Result<serde_json::Value, 
     Ok(serde_json::Value::Object(object))
 }
 
-/// A stored file's name as a safe zip entry: no folders, no dots leading anywhere.
+/// A stored file's name as a zip entry under `files/`, numbered in the archive's order.
 fn entry_name(index: usize, name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("files/{:03}-{}", index + 1, safe.trim_start_matches('.'))
+    format!("files/{:03}-{}", index + 1, names::zip_safe(name))
 }
 
 fn zip_error(e: impl std::fmt::Display) -> DomainError {

@@ -1,6 +1,7 @@
-//! A workspace's people and rules: members, invitations, teams and departments, security settings, network rules and login hours.
+//! A workspace's people and rules: members, invitations, teams and departments, security settings, network rules and login hours; and the whole workspace as one archive for its Owner.
 
 pub mod departments;
+pub mod export;
 pub mod invitations;
 pub mod ip_rules;
 pub mod login_hours;

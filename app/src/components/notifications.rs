@@ -1,0 +1,95 @@
+//! The top bar's notifications menu, for holders of `audit.read`: how many alerts were raised
+//! or repeated since the person last looked, the newest of them, the way to the alerts page and
+//! "Mark all as read". A `<details>` element, so it opens before the page hydrates too.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::accounts::me;
+use crate::api::audit::{unread_alerts, MarkAlertsRead};
+use crate::csrf_page::CsrfField;
+use crate::model::{utc_datetime, AlertItem, UnreadAlerts};
+use crate::permissions::Permission;
+
+const ALERTS_PAGE: &str = "/audit/alerts";
+
+#[component]
+pub fn NotificationsMenu() -> impl IntoView {
+    let current = Resource::new(|| (), |_| me());
+    let mark = ServerAction::<MarkAlertsRead>::new();
+    // Asked again at each navigation (the view is drawn anew, so an open menu closes) and after
+    // "Mark all as read". On the alerts page itself everything is seen.
+    let path = leptos_router::hooks::use_location().pathname;
+    let unread = Resource::new(
+        move || (path.get(), mark.version().get()),
+        move |(path, _)| async move {
+            match current.await {
+                Ok(Some(u)) if u.can(Permission::AuditRead) => {
+                    if path == ALERTS_PAGE {
+                        return Some(UnreadAlerts::default());
+                    }
+                    unread_alerts().await.ok()
+                }
+                _ => None,
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { unread.await.map(|u| menu(u, mark)) })}
+        </Suspense>
+    }
+}
+
+fn menu(unread: UnreadAlerts, mark: ServerAction<MarkAlertsRead>) -> AnyView {
+    let n = unread.count;
+    let label = match n {
+        0 => "Notifications: no new alerts".to_owned(),
+        1 => "Notifications: 1 new alert".to_owned(),
+        n => format!("Notifications: {n} new alerts"),
+    };
+    let more = (n > unread.latest.len() as i64)
+        .then(|| view! { <p class="notif-more muted">{format!("and {} more", n - unread.latest.len() as i64)}</p> });
+    let body = if unread.latest.is_empty() {
+        view! { <p class="notif-empty muted">"No new alerts."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="notif-list">{unread.latest.into_iter().map(item).collect_view()}</ul>
+            {more}
+        }
+        .into_any()
+    };
+    view! {
+        <details class="notif-menu">
+            <summary class="btn btn-quiet" aria-label=label>
+                <span aria-hidden="true">"Alerts"</span>
+                {(n > 0).then(|| view! { <span class="nav-count" aria-hidden="true">{n}</span> })}
+            </summary>
+            <div class="notif-panel">
+                <p class="notif-heading">"New alerts"</p>
+                {body}
+                <div class="notif-actions">
+                    <A href=ALERTS_PAGE>"All alerts"</A>
+                    {(n > 0).then(|| view! {
+                        <ActionForm action=mark attr:class="inline-form">
+                            <CsrfField />
+                            <button type="submit" class="btn btn-small">"Mark all as read"</button>
+                        </ActionForm>
+                    })}
+                </div>
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+fn item(a: AlertItem) -> impl IntoView {
+    let repeated = (a.count > 1).then(|| format!(" ×{}", a.count));
+    view! {
+        <li data-alert=a.kind>
+            <strong>{a.label}{repeated}</strong>
+            <span>{a.summary}</span>
+            <span class="muted">{utc_datetime(a.last_at_ms)}</span>
+        </li>
+    }
+}
