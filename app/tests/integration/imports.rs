@@ -309,6 +309,49 @@ async fn a_duplicate_is_refused_or_updates_its_customer_as_chosen() {
             before.version + 1,
             "{label}: the version moved on"
         );
+
+        // Restricted at her request: her row is refused with the reason, the other one still
+        // updates, and nothing of hers changes.
+        t.db_exec(&format!(
+            "UPDATE customers SET restricted_at = 1 WHERE id = '{}'",
+            before.id.as_str()
+        ))
+        .await;
+        let file = "Email,Name\nada@engines.example,Ada Byron\nnew@example.com,New Two\n";
+        let id = upload::<CustomerImport>(&f, &storage, &grant, file)
+            .await
+            .unwrap();
+        let view = imports::view::<CustomerImport>(&f.db, &grant, &id)
+            .await
+            .unwrap();
+        let update = plan_by_header(&view, OnRefusal::ImportValid, OnDuplicate::Update);
+        let write = f.grant::<CustomersWrite>().await;
+        let done = run::<CustomerImport>(&f, &storage, &id, update, Some(write)).await;
+        assert_eq!(
+            (done.created_rows, done.updated_rows, done.refused_rows),
+            (0, 1, 1),
+            "{label}: {:?}",
+            done.problems
+        );
+        assert_eq!(
+            (done.problems[0].line, done.problems[0].field.as_str()),
+            (2, "email"),
+            "{label}"
+        );
+        assert_eq!(
+            done.problems[0].message,
+            app::server::privacy::restriction::RESTRICTED
+        );
+        let kept = customers::get(&f.db, &read, &before.id).await.unwrap();
+        assert_eq!(
+            (kept.name.as_str(), kept.version),
+            ("Ada Lovelace", after.version),
+            "{label}"
+        );
+        assert!(
+            customer_names(&f).await.contains(&"New Two".to_owned()),
+            "{label}"
+        );
     }
 }
 

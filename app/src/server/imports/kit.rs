@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 
-use crate::model::{ImportField, ImportList, ImportPlan};
+use crate::model::{ImportField, ImportList, ImportPlan, WorkspaceId};
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
@@ -203,6 +203,15 @@ pub trait Importer: Send + Sync + 'static {
         setup: &Self::Setup,
         row: &Self::Row,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// The existing records of the workspace an import may not change, each with why (a
+    /// customer restricted at their request): a row matching one is refused with that reason.
+    fn locked(
+        _conn: &mut sqlx::AnyConnection,
+        _workspace: &WorkspaceId,
+    ) -> impl Future<Output = Result<HashMap<String, &'static str>, DomainError>> + Send {
+        async { Ok(HashMap::new()) }
+    }
 
     /// Sets the row's mapped fields on the existing record `id`.
     fn update(

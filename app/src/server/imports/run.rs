@@ -244,6 +244,10 @@ impl<I: Importer> Job<I> {
             };
             existing.extend(found);
         }
+        let locked = match self.plan.on_duplicate {
+            OnDuplicate::Update => I::locked(&mut tx, self.grant.workspace()).await?,
+            _ => HashMap::new(),
+        };
         tx.commit().await?;
         let noun = I::LIST.noun();
         let label = I::LIST.match_label();
@@ -251,9 +255,14 @@ impl<I: Importer> Job<I> {
         for (line, row) in valid {
             match I::match_key(&row).and_then(|k| existing.get(&k)) {
                 None => writes.push(Write::Create(row)),
-                Some(id) if self.plan.on_duplicate == OnDuplicate::Update => {
-                    writes.push(Write::Update(id.clone(), row));
-                }
+                Some(id) if self.plan.on_duplicate == OnDuplicate::Update => match locked.get(id) {
+                    Some(why) => problems.push(ImportProblem {
+                        line,
+                        field: I::MATCH_FIELD.to_owned(),
+                        message: (*why).to_owned(),
+                    }),
+                    None => writes.push(Write::Update(id.clone(), row)),
+                },
                 Some(_) => problems.push(ImportProblem {
                     line,
                     field: I::MATCH_FIELD.to_owned(),

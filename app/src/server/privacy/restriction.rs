@@ -63,3 +63,20 @@ pub async fn refuse_if_any_restricted<K: crate::permissions::Key>(
     tx.commit().await?;
     Ok(())
 }
+
+/// The workspace's restricted customers: few, so read whole when many records are matched at
+/// once (an import's duplicates).
+pub async fn restricted_ids(
+    conn: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+) -> Result<std::collections::HashSet<String>, DomainError> {
+    let rows = sqlx::query(
+        "SELECT id FROM customers WHERE workspace_id = $1 AND restricted_at IS NOT NULL",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| sqlx::Row::try_get::<String, _>(r, "id").map_err(DomainError::from))
+        .collect()
+}

@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::form::{self, CustomerForm, Fields};
 use super::{contacts, insert_row, tags, KIND};
-use crate::model::{CustomerId, CustomerKind, ImportList, ImportPlan};
+use crate::model::{CustomerId, CustomerKind, ImportList, ImportPlan, WorkspaceId};
 use crate::permissions::{keys, Key};
 use crate::server::access::grants::Grant;
 use crate::server::imports::kit::{FieldDef, Importer, Problem, Values};
@@ -187,6 +187,18 @@ impl Importer for CustomerImport {
         Ok(())
     }
 
+    async fn locked(
+        conn: &mut sqlx::AnyConnection,
+        workspace: &WorkspaceId,
+    ) -> Result<HashMap<String, &'static str>, DomainError> {
+        let restricted =
+            crate::server::privacy::restriction::restricted_ids(conn, workspace).await?;
+        Ok(restricted
+            .into_iter()
+            .map(|id| (id, crate::server::privacy::restriction::RESTRICTED))
+            .collect())
+    }
+
     async fn update(
         conn: &mut sqlx::AnyConnection,
         clock: &Clock,
@@ -196,21 +208,14 @@ impl Importer for CustomerImport {
     ) -> Result<(), DomainError> {
         let v = &row.fields;
         let id = CustomerId::from_db(id.to_owned());
-        let restricted = crate::server::privacy::restriction::refuse_if_restricted(
+        // Rows matching a restricted customer were refused while matching; one restricted since
+        // then stops the write.
+        crate::server::privacy::restriction::refuse_if_restricted(
             conn,
             grant.workspace(),
             id.as_str(),
-        );
-        match restricted.await {
-            Err(DomainError::Conflict(_)) => {
-                return Err(DomainError::Conflict(format!(
-                    "The customer with the address {} is restricted at their request: remove \
-                     that row and import again.",
-                    v.email
-                )))
-            }
-            other => other?,
-        }
+        )
+        .await?;
         let mut sql = Sql::default();
         sql.push("UPDATE customers SET updated_at = ")
             .int(clock.now_ms());
