@@ -164,6 +164,20 @@ test("a closure request schedules the workspace's deletion, shown on the registe
   const closing = page.locator("[data-closing-on]");
   await expect(closing).toContainText("This workspace is closing");
   await page.screenshot({ path: "test-results/privacy-closing.png" });
+  // Before it goes, its Owner takes the whole workspace in one archive.
+  const [archive] = await Promise.all([
+    page.waitForEvent("download"),
+    closing.getByRole("link", { name: "Download the workspace's archive" }).click(),
+  ]);
+  expect(archive.suggestedFilename()).toMatch(/^workspace-closing-\d+-\d{4}-\d{2}-\d{2}\.zip$/);
+  const zip = fs.readFileSync((await archive.path())!);
+  expect(zip.subarray(0, 2).toString()).toBe("PK");
+  for (const entry of ["manifest.json", "records/customers.csv", "audit/trail.ndjson"]) {
+    expect(zip.includes(Buffer.from(entry)), entry).toBe(true);
+  }
+  await gotoHydrated(page, "/audit?action=workspace.");
+  await expect(page.locator("tbody td[data-action='workspace.export']").first()).toBeVisible();
+  await gotoHydrated(page, "/privacy-requests");
   await closing.getByRole("button", { name: "Cancel the closure" }).click();
   await expect(page.locator("[data-closing-on]")).toHaveCount(0);
 });

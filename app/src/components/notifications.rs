@@ -1,14 +1,18 @@
 //! The top bar's notifications menu, for holders of `audit.read`: how many alerts were raised
 //! or repeated since the person last looked, the newest of them, the way to the alerts page and
-//! "Mark all as read". A `<details>` element, so it opens before the page hydrates too.
+//! "Mark all as read". A `<details>` element and a plain form, so it works before the page
+//! hydrates too — and adds little to the bundle every page loads (the server function's
+//! answer to a form brings the browser back to the page, drawn anew without the count).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::accounts::me;
+use leptos::server_fn::ServerFn;
+
 use crate::api::audit::{unread_alerts, MarkAlertsRead};
 use crate::csrf_page::CsrfField;
-use crate::model::{utc_datetime, AlertItem, UnreadAlerts};
+use crate::model::{AlertNotice, UnreadAlerts};
 use crate::permissions::Permission;
 
 const ALERTS_PAGE: &str = "/audit/alerts";
@@ -16,13 +20,12 @@ const ALERTS_PAGE: &str = "/audit/alerts";
 #[component]
 pub fn NotificationsMenu() -> impl IntoView {
     let current = Resource::new(|| (), |_| me());
-    let mark = ServerAction::<MarkAlertsRead>::new();
-    // Asked again at each navigation (the view is drawn anew, so an open menu closes) and after
-    // "Mark all as read". On the alerts page itself everything is seen.
+    // Asked again at each navigation (the view is drawn anew, so an open menu closes). On the
+    // alerts page itself everything is seen.
     let path = leptos_router::hooks::use_location().pathname;
     let unread = Resource::new(
-        move || (path.get(), mark.version().get()),
-        move |(path, _)| async move {
+        move || path.get(),
+        move |path| async move {
             match current.await {
                 Ok(Some(u)) if u.can(Permission::AuditRead) => {
                     if path == ALERTS_PAGE {
@@ -36,12 +39,12 @@ pub fn NotificationsMenu() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move { unread.await.map(|u| menu(u, mark)) })}
+            {move || Suspend::new(async move { unread.await.map(menu) })}
         </Suspense>
     }
 }
 
-fn menu(unread: UnreadAlerts, mark: ServerAction<MarkAlertsRead>) -> AnyView {
+fn menu(unread: UnreadAlerts) -> AnyView {
     let n = unread.count;
     let label = match n {
         0 => "Notifications: no new alerts".to_owned(),
@@ -71,10 +74,10 @@ fn menu(unread: UnreadAlerts, mark: ServerAction<MarkAlertsRead>) -> AnyView {
                 <div class="notif-actions">
                     <A href=ALERTS_PAGE>"All alerts"</A>
                     {(n > 0).then(|| view! {
-                        <ActionForm action=mark attr:class="inline-form">
+                        <form method="post" action=MarkAlertsRead::PATH class="inline-form">
                             <CsrfField />
                             <button type="submit" class="btn btn-small">"Mark all as read"</button>
-                        </ActionForm>
+                        </form>
                     })}
                 </div>
             </div>
@@ -83,13 +86,13 @@ fn menu(unread: UnreadAlerts, mark: ServerAction<MarkAlertsRead>) -> AnyView {
     .into_any()
 }
 
-fn item(a: AlertItem) -> impl IntoView {
+fn item(a: AlertNotice) -> impl IntoView {
     let repeated = (a.count > 1).then(|| format!(" ×{}", a.count));
     view! {
         <li data-alert=a.kind>
             <strong>{a.label}{repeated}</strong>
             <span>{a.summary}</span>
-            <span class="muted">{utc_datetime(a.last_at_ms)}</span>
+            <span class="muted">{a.last_at}</span>
         </li>
     }
 }

@@ -39,5 +39,29 @@ pub struct AlertsView {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnreadAlerts {
     pub count: i64,
-    pub latest: Vec<AlertItem>,
+    pub latest: Vec<AlertNotice>,
+}
+
+/// One alert as the menu shows it. Its time comes as text: the menu is on every page, and the
+/// bundle every page loads does without a calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertNotice {
+    pub kind: String,
+    pub label: String,
+    pub summary: String,
+    pub count: i64,
+    /// The last time it happened, as [`super::utc_datetime`] writes it.
+    pub last_at: String,
+}
+
+impl From<AlertItem> for AlertNotice {
+    fn from(a: AlertItem) -> Self {
+        Self {
+            last_at: super::utc_datetime(a.last_at_ms),
+            kind: a.kind,
+            label: a.label,
+            summary: a.summary,
+            count: a.count,
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use crate::model::{AlertItem, UnreadAlerts, WorkspaceId};
+use crate::model::{AlertItem, AlertNotice, UnreadAlerts, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
 use crate::server::platform::db::{set_workspace, Db};
@@ -156,7 +156,10 @@ pub async fn unread(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<UnreadAle
     tx.commit().await?;
     Ok(UnreadAlerts {
         count,
-        latest: latest.iter().map(item).collect::<Result<_, _>>()?,
+        latest: latest
+            .iter()
+            .map(|r| item(r).map(AlertNotice::from))
+            .collect::<Result<_, _>>()?,
     })
 }
 

@@ -25,6 +25,7 @@ pub fn action_label(action: &str) -> &str {
         "settings.privacy" => "Changed the days to answer privacy requests",
         "workspace.closure_scheduled" => "Scheduled the workspace's deletion",
         "workspace.closure_cancelled" => "Cancelled the workspace's deletion",
+        "workspace.export" => "Took the workspace's archive",
         "invitation.create" => "Invited",
         "team.create" => "Created team",
         "team.add_member" => "Added to team",
