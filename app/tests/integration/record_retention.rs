@@ -1,7 +1,8 @@
 //! Retention per record type against real SQLite and PostgreSQL: a policy is checked field by
 //! field and recorded; the daily purge removes only finished records older than the policy
 //! keeps them — with their messages — records the removal in the trail, naming each one, and
-//! leaves other workspaces and other kinds alone.
+//! leaves other workspaces and other kinds alone; customers with no activity are erased, as a
+//! deletion request would, and those still dealt with, open or restricted are kept.
 
 use std::time::Duration;
 
@@ -101,7 +102,7 @@ async fn finished_records_past_their_policy_are_removed_and_named_in_the_trail()
             ),
             ("tickets", "a year", "days: Enter a number of days"),
             (
-                "customers",
+                "products",
                 "90",
                 "kind: Choose a record type from the list.",
             ),
@@ -126,6 +127,7 @@ async fn finished_records_past_their_policy_are_removed_and_named_in_the_trail()
         assert_eq!(
             kept,
             [
+                ("customers".into(), None),
                 ("quotes".into(), None),
                 ("orders".into(), None),
                 ("tickets".into(), None)
@@ -310,5 +312,98 @@ async fn finished_records_past_their_policy_are_removed_and_named_in_the_trail()
             .unwrap()
             .days;
         assert_eq!(tickets_kept, None, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn customers_with_no_activity_past_their_policy_are_erased_and_the_rest_kept() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START);
+        let f = Fixture::new(&t.db, &clock).await;
+        let settings = f.grant::<SettingsWrite>().await;
+        let here = f.workspace.clone();
+        let dormant = customer(&f, &here, "Dormant Ltd").await;
+        let busy = customer(&f, &here, "Busy Ltd").await;
+        let open = customer(&f, &here, "Open Ltd").await;
+        let restricted = customer(&f, &here, "Restricted Ltd").await;
+        ticket(&f, &here, &open, "still open").await;
+        let dormant_ticket = ticket(&f, &here, &dormant, "long closed").await;
+        age(
+            &t,
+            "tickets",
+            dormant_ticket.ticket.id.as_str(),
+            "closed",
+            "updated_at",
+            START,
+        )
+        .await;
+        t.db_exec(&format!(
+            "UPDATE customers SET restricted_at = {START} WHERE id = '{}'",
+            restricted.as_str()
+        ))
+        .await;
+
+        // A year and more later Busy Ltd writes in; the others have been quiet.
+        clock.advance(400 * DAY);
+        ticket(&f, &here, &busy, "recent question").await;
+        retention::set(&f.db, &f.clock, &settings, "customers", "365")
+            .await
+            .unwrap();
+        let purged = retention::purge_due(&f.db, &f.clock).await.unwrap();
+        let what: Vec<_> = purged.iter().map(|p| (p.kind, p.records)).collect();
+        assert_eq!(what, [("customers", 1)], "{label}");
+        let erased = format!(
+            "Erased customer {}",
+            &dormant.as_str()[dormant.as_str().len() - 6..]
+        );
+        let mut expected = vec![
+            "Busy Ltd".to_owned(),
+            erased,
+            "Open Ltd".to_owned(),
+            "Restricted Ltd".to_owned(),
+        ];
+        expected.sort();
+        assert_eq!(
+            t.strings("SELECT name FROM customers ORDER BY name").await,
+            expected,
+            "{label}"
+        );
+        // The kept ticket says why its subject went; the others' tickets are as they were.
+        assert_eq!(
+            subjects(&t, &here).await,
+            [
+                "Erased at the end of its retention period",
+                "recent question",
+                "still open"
+            ],
+            "{label}"
+        );
+        assert_eq!(
+            t.strings(&format!(
+                "SELECT body FROM ticket_messages WHERE ticket_id = '{}'",
+                dormant_ticket.ticket.id.as_str()
+            ))
+            .await,
+            ["Erased at the end of its retention period."],
+            "{label}"
+        );
+        let named = t
+            .strings(&format!(
+                "SELECT after_state FROM audit_log WHERE action = 'retention.erase' \
+                 AND target = 'customers' AND workspace_id = '{}'",
+                here.as_str()
+            ))
+            .await;
+        assert_eq!(named.len(), 1, "{label}");
+        assert!(named[0].contains(dormant.as_str()), "{label}: {named:?}");
+        // Erased once: nothing more is due.
+        assert!(
+            retention::purge_due(&f.db, &f.clock)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{label}"
+        );
     }
 }

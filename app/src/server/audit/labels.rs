@@ -41,6 +41,7 @@ pub fn action_label(action: &str) -> &str {
         "audit.purged" => "Purged old entries",
         "settings.retention" => "Changed how long records are kept",
         "retention.purge" => "Removed records past retention",
+        "retention.erase" => "Erased customers past retention",
         "backup.taken" => "Backup of the deployment",
         "demo.seed" => "Added the demo data",
         "sign_in.succeeded" => "Signed in",

@@ -21,14 +21,31 @@ pub struct Erased {
     pub records_cleared: u64,
 }
 
-const ERASED_TEXT: &str = "Erased at the customer's request.";
+/// Why a customer is erased: what their kept tickets say in place of what was there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// A deletion request from the person.
+    Request,
+    /// The workspace's retention policy for customers with no activity.
+    Retention,
+}
+
+impl Cause {
+    fn text(self) -> &'static str {
+        match self {
+            Self::Request => "Erased at the customer's request",
+            Self::Retention => "Erased at the end of its retention period",
+        }
+    }
+}
 
 /// Erases `customer` inside the caller's transaction.
-pub(super) async fn erase(
+pub async fn erase(
     conn: &mut sqlx::AnyConnection,
     workspace: &WorkspaceId,
     customer: &str,
     now: i64,
+    cause: Cause,
 ) -> Result<Erased, DomainError> {
     let mut erased = Erased::default();
     let ws = workspace.as_str();
@@ -63,7 +80,7 @@ pub(super) async fn erase(
     )
     .bind(ws)
     .bind(customer)
-    .bind(ERASED_TEXT)
+    .bind(format!("{}.", cause.text()))
     .execute(&mut *conn)
     .await?
     .rows_affected();
@@ -76,9 +93,6 @@ pub(super) async fn erase(
          WHERE workspace_id = $1 AND customer_id = $2",
         "UPDATE licences SET notes = '', version = version + 1, updated_at = $3 \
          WHERE workspace_id = $1 AND customer_id = $2",
-        "UPDATE tickets SET subject = 'Erased at the customer''s request', \
-         subject_key = 'erased at the customer''s request', version = version + 1, \
-         updated_at = $3 WHERE workspace_id = $1 AND customer_id = $2",
         "UPDATE payments SET reference = '', version = version + 1, updated_at = $3 \
          WHERE workspace_id = $1 AND order_id IN \
          (SELECT id FROM orders WHERE workspace_id = $1 AND customer_id = $2)",
@@ -91,6 +105,18 @@ pub(super) async fn erase(
             .await?
             .rows_affected();
     }
+    erased.records_cleared += sqlx::query(
+        "UPDATE tickets SET subject = $4, subject_key = $5, version = version + 1, \
+         updated_at = $3 WHERE workspace_id = $1 AND customer_id = $2",
+    )
+    .bind(ws)
+    .bind(customer)
+    .bind(now)
+    .bind(cause.text())
+    .bind(cause.text().to_lowercase())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     let name = format!(
         "Erased customer {}",
         &customer[customer.len().saturating_sub(6)..]

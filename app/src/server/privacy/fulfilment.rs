@@ -59,7 +59,8 @@ pub async fn fulfil(
         }
         Kind::Deletion => {
             let customer = customer()?;
-            let erased = erasure::erase(&mut tx, workspace, &customer, now).await?;
+            let erased =
+                erasure::erase(&mut tx, workspace, &customer, now, erasure::Cause::Request).await?;
             let change = Change {
                 action: "privacy.erase",
                 target: &customer,

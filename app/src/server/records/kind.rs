@@ -36,16 +36,29 @@ pub struct RecordKind {
     pub retention: Option<Retention>,
 }
 
-/// The records of a kind a retention policy may remove once they are old enough: finished
-/// ones nothing else still names. Their children (lines, messages, files) go with them.
+/// The records of a kind a retention policy may end once they are old enough: finished ones
+/// nothing else still needs.
 #[derive(Debug)]
 pub struct Retention {
     /// The records in words, plural ("Closed tickets").
     pub words: &'static str,
-    /// A condition over the table's own columns, unaliased, true of finished records only.
+    /// A condition over the table's own columns, unaliased, true of finished records only. It
+    /// may use `$2`, the moment before which the days began (milliseconds), and `$4`, today's
+    /// date in UTC (`YYYY-MM-DD`).
     pub finished: &'static str,
     /// The column (milliseconds) the days are counted from.
     pub since: &'static str,
+    pub ending: Ending,
+}
+
+/// What happens to a record past its retention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Deleted, with its children (lines, messages, files).
+    Delete,
+    /// A customer anonymised as an erasure on request does it: the person's details and files
+    /// go, the records the business keeps (orders, payments) stay without them.
+    Erase,
 }
 
 /// How a data scope reaches a kind's rows.

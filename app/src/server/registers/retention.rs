@@ -1,10 +1,12 @@
 //! Retention per record type: how many days a workspace keeps its finished records — those the
 //! record kit declares may go ([`Retention`]) — before the daily purge removes them with their
-//! lines, messages and files. Read with `audit.read`, set with `settings.write`; each change and
-//! each purge is in the trail, the purge naming every record it removed.
+//! lines, messages and files, or, for customers with no activity, erases them as a deletion
+//! request would ([`Ending`]). Read with `audit.read`, set with `settings.write`; each change and
+//! each purge is in the trail, the purge naming every record it removed or erased.
 
 use sqlx::Row;
 
+use crate::model::utc_date;
 use crate::model::{RetentionPolicy, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::audit::{self, Change};
@@ -15,7 +17,8 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::days::DAY_MS;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
-use crate::server::records::kind::{RecordKind, Retention};
+use crate::server::privacy::erasure::{self, Cause};
+use crate::server::records::kind::{Ending, RecordKind, Retention};
 use crate::server::records::kinds::KINDS;
 
 pub const MIN_DAYS: i64 = 30;
@@ -198,6 +201,7 @@ async fn purge_kind(
     .bind(workspace.as_str())
     .bind(now - days * DAY_MS)
     .bind(BATCH)
+    .bind(utc_date(now))
     .fetch_all(&mut *tx)
     .await?
     .iter()
@@ -207,17 +211,27 @@ async fn purge_kind(
         return Ok(None);
     }
     for id in &ids {
-        sqlx::query(&format!(
-            "DELETE FROM {table} WHERE workspace_id = $1 AND id = $2"
-        ))
-        .bind(workspace.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        match retention.ending {
+            Ending::Delete => {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE workspace_id = $1 AND id = $2"
+                ))
+                .bind(workspace.as_str())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ending::Erase => {
+                erasure::erase(&mut tx, workspace, id, now, Cause::Retention).await?;
+            }
+        }
     }
     let event = Event {
         actor: Actor::System,
-        action: "retention.purge",
+        action: match retention.ending {
+            Ending::Delete => "retention.purge",
+            Ending::Erase => "retention.erase",
+        },
         target: table,
         outcome: Outcome::Done,
         reason: Some("past the workspace's retention policy"),
@@ -260,8 +274,7 @@ mod tests {
     #[test]
     fn only_finished_records_of_kinds_that_declare_it_may_go() {
         let tables: Vec<&str> = kinds().map(|(k, _)| k.table).collect();
-        assert_eq!(tables, ["quotes", "orders", "tickets"]);
-        assert!(kind_named("customers").is_err());
+        assert_eq!(tables, ["customers", "quotes", "orders", "tickets"]);
         assert!(kind_named("payments").is_err());
     }
 }

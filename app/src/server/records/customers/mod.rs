@@ -33,7 +33,7 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::assignment::Assignment;
 use crate::server::records::bulk::{self, Selection};
 use crate::server::records::filter_choices;
-use crate::server::records::kind::{Reach, RecordKind, Sensitive};
+use crate::server::records::kind::{Ending, Reach, RecordKind, Retention, Sensitive};
 use crate::server::records::listing::{ListParams, Listing};
 use crate::server::records::scope::scope_filter;
 use crate::server::records::sensitive_reads::{self, Shown};
@@ -61,8 +61,31 @@ pub const KIND: RecordKind = RecordKind {
     }],
     versioned: true,
     customer: Some("c.id"),
-    retention: None,
+    retention: Some(Retention {
+        words: "Customers with no activity",
+        finished: DORMANT,
+        since: "updated_at",
+        ending: Ending::Erase,
+    }),
 };
+
+/// A customer nobody has dealt with since the retention's days began: not already erased, not
+/// restricted (kept unchanged on their own request), and no quote, order, payment, licence or
+/// ticket about them changed since — nor an order still under way, a ticket still open or a
+/// licence still valid.
+const DORMANT: &str = "erased_at IS NULL AND restricted_at IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM quotes x WHERE x.workspace_id = customers.workspace_id \
+        AND x.customer_id = customers.id AND x.updated_at >= $2) \
+     AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.workspace_id = customers.workspace_id \
+        AND x.customer_id = customers.id \
+        AND (x.updated_at >= $2 OR x.status IN ('draft', 'confirmed', 'processed'))) \
+     AND NOT EXISTS (SELECT 1 FROM payments p JOIN orders x ON x.id = p.order_id \
+        WHERE p.workspace_id = customers.workspace_id AND x.customer_id = customers.id \
+        AND p.updated_at >= $2) \
+     AND NOT EXISTS (SELECT 1 FROM licences x WHERE x.workspace_id = customers.workspace_id \
+        AND x.customer_id = customers.id AND (x.updated_at >= $2 OR x.valid_until >= $4)) \
+     AND NOT EXISTS (SELECT 1 FROM tickets x WHERE x.workspace_id = customers.workspace_id \
+        AND x.customer_id = customers.id AND (x.updated_at >= $2 OR x.status <> 'closed'))";
 
 pub const PAGE_SIZE: u32 = pages::PAGE_SIZE;
 pub const MAX_PAGE_SIZE: u32 = pages::MAX_PAGE_SIZE;

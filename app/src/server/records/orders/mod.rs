@@ -18,7 +18,7 @@ use crate::server::records::documents::header::{self, HeaderForm};
 use crate::server::records::documents::lines::{self, LineForm};
 use crate::server::records::documents::{self, DocumentKind};
 use crate::server::records::filter_choices;
-use crate::server::records::kind::{Reach, RecordKind, Retention};
+use crate::server::records::kind::{Ending, Reach, RecordKind, Retention};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::money::Currency;
 use crate::server::records::sql::Sql;
@@ -46,6 +46,7 @@ pub const KIND: RecordKind = RecordKind {
                    (SELECT 1 FROM payments p WHERE p.workspace_id = orders.workspace_id \
                     AND p.order_id = orders.id)",
         since: "status_changed_at",
+        ending: Ending::Delete,
     }),
 };
 

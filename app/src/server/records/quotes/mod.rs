@@ -19,7 +19,7 @@ use crate::server::platform::error::DomainError;
 use crate::server::records::documents::lines::{self, LineForm};
 use crate::server::records::documents::{self, header, DocumentKind};
 use crate::server::records::filter_choices;
-use crate::server::records::kind::{Reach, RecordKind, Retention};
+use crate::server::records::kind::{Ending, Reach, RecordKind, Retention};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::money::Currency;
 use crate::server::records::sql::Sql;
@@ -47,6 +47,7 @@ pub const KIND: RecordKind = RecordKind {
                    (SELECT 1 FROM orders o WHERE o.workspace_id = quotes.workspace_id \
                     AND o.quote_id = quotes.id)",
         since: "updated_at",
+        ending: Ending::Delete,
     }),
 };
 

@@ -23,7 +23,7 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::records::bulk::{self, Selection};
 use crate::server::records::filter_choices;
-use crate::server::records::kind::{Reach, RecordKind, Retention};
+use crate::server::records::kind::{Ending, Reach, RecordKind, Retention};
 use crate::server::records::listing::{self, ListParams, Listing};
 use crate::server::records::sql::Sql;
 use crate::server::records::{history, numbering, rows, version};
@@ -48,6 +48,7 @@ pub const KIND: RecordKind = RecordKind {
         words: "Closed tickets",
         finished: "status = 'closed'",
         since: "status_changed_at",
+        ending: Ending::Delete,
     }),
 };
 
