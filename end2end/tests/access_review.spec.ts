@@ -25,6 +25,9 @@ test("an access review revokes a role when it closes and keeps its report", asyn
   await expect(page.getByText("No access review has been started.")).toBeVisible();
 
   await start.getByLabel("Name").fill("Year-end review");
+  // The owner names themselves its reviewer: the only member who may manage the team.
+  await expect(start.locator("input[name='reviewers[]']")).toHaveCount(1);
+  await start.getByLabel("Olive Owner").check();
   await start.getByRole("button", { name: "Start review" }).click();
   await expect(page.getByText("Review #1 started.")).toBeVisible();
   const listed = page.locator("tr[data-review='1']");
@@ -35,6 +38,7 @@ test("an access review revokes a role when it closes and keeps its report", asyn
 
   // The member's role, its keys and last sign-in; the decision changes nothing yet.
   await expect(page.locator("h1")).toHaveText("Access review #1: Year-end review");
+  await expect(page.locator("[data-reviewers]")).toHaveText("Reviewers: Olive Owner.");
   const row = page.locator(`tr[data-person='${member}'][data-role='Staff']`);
   await expect(row).toContainText("Sam Smith");
   await expect(row).toContainText("Last sign-in");

@@ -216,6 +216,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "incident_notes",
         "access_reviews",
         "access_review_items",
+        "access_review_reviewers",
         "retention_policies",
         "privacy_requests",
         "privacy_request_steps",

@@ -11,7 +11,8 @@ use crate::model::{ReviewDetail, ReviewsView};
 #[server(endpoint = "reviews/list", client = crate::csrf_page::ApiClient)]
 pub async fn reviews() -> Result<ReviewsView, AppError> {
     use crate::permissions::keys;
-    use crate::server::access::{reviews::campaigns, roles};
+    use crate::server::access::reviews::{campaigns, reviewers};
+    use crate::server::access::roles;
     use crate::server::{web::auth, web::context::server_context};
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::TeamRead>(&ctx).await?;
@@ -19,6 +20,7 @@ pub async fn reviews() -> Result<ReviewsView, AppError> {
     Ok(ReviewsView {
         reviews: campaigns::list(&ctx.db, &ctx.clock, &grant).await?,
         roles: roles::options(&ctx.db, &grant).await?,
+        reviewers: reviewers::options(&ctx.db, &ctx.clock, &grant).await?,
         editable: auth::optional::<keys::TeamWrite>(&ctx).await?.is_some(),
         default_due_on: (today + chrono::Days::new(campaigns::DEFAULT_DAYS))
             .format("%Y-%m-%d")
@@ -27,7 +29,8 @@ pub async fn reviews() -> Result<ReviewsView, AppError> {
 }
 
 /// `POST /api/reviews/start` — starts a campaign: a name, the roles it covers (`roles[]`, role
-/// ids of this workspace; none: every role) and a due day (`YYYY-MM-DD`, today to a year
+/// ids of this workspace; none: every role), its reviewers (`reviewers[]`, members holding
+/// `team.write`; none: any of them decides) and a due day (`YYYY-MM-DD`, today to a year
 /// ahead; empty: two weeks). It lists the active members' current assignments of those roles;
 /// each bad field is named (422) and nothing is saved. Returns its number. Recorded in the
 /// trail. Permission: `team.write`.
@@ -35,6 +38,7 @@ pub async fn reviews() -> Result<ReviewsView, AppError> {
 pub async fn start_review(
     name: String,
     #[server(default)] roles: Vec<String>,
+    #[server(default)] reviewers: Vec<String>,
     #[server(default)] due_on: String,
 ) -> Result<i64, AppError> {
     use crate::permissions::keys;
@@ -45,6 +49,7 @@ pub async fn start_review(
     let form = CampaignForm {
         name,
         roles,
+        reviewers,
         due_on,
     };
     Ok(campaigns::start(&ctx.db, &ctx.clock, &grant, &form).await?)
@@ -66,8 +71,9 @@ pub async fn review(id: String) -> Result<ReviewDetail, AppError> {
 }
 
 /// `POST /api/reviews/decide` — keeps or revokes (`decision`) one person's role in an open
-/// campaign; changeable until it closes. Nobody decides on their own access (409); only an
-/// Owner decides to revoke the Owner role (409); 404 for a campaign or assignment not in it.
+/// campaign; changeable until it closes. Nobody decides on their own access (409); a campaign
+/// that named its reviewers is decided by them alone (409 for anyone else); only an Owner
+/// decides to revoke the Owner role (409); 404 for a campaign or assignment not in it.
 /// Recorded in the trail. Permission: `team.write`.
 #[server(endpoint = "reviews/decide", client = crate::csrf_page::ApiClient)]
 pub async fn decide_review(

@@ -33,6 +33,8 @@ pub struct ReviewSummary {
 pub struct ReviewsView {
     pub reviews: Vec<ReviewSummary>,
     pub roles: Vec<RoleOption>,
+    /// The members a new campaign may name as its reviewers (the holders of `team.write`).
+    pub reviewers: Vec<ReviewerOption>,
     /// The caller may start, decide and close (`team.write`).
     pub editable: bool,
     /// The due day a new campaign gets unless another is chosen.
@@ -71,4 +73,15 @@ pub struct ReviewDetail {
     pub summary: ReviewSummary,
     pub people: Vec<ReviewPerson>,
     pub editable: bool,
+    /// The reviewers named when it started, by name; empty: any holder of `team.write`.
+    pub reviewers: Vec<String>,
+    /// The caller decides its items: a named reviewer, or anyone when none are named.
+    pub may_decide: bool,
+}
+
+/// A member a campaign may name as a reviewer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewerOption {
+    pub id: String,
+    pub name: String,
 }

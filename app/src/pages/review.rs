@@ -48,7 +48,7 @@ pub fn ReviewPage(id: String) -> impl IntoView {
 fn detail_view(d: ReviewDetail, actions: Actions) -> AnyView {
     let s = d.summary;
     let open = s.status == "open";
-    let deciding = open && d.editable;
+    let deciding = open && d.editable && d.may_decide;
     let id = s.id.clone();
     let lead = format!(
         "{} · due {} · {} of {} decided",
@@ -64,6 +64,17 @@ fn detail_view(d: ReviewDetail, actions: Actions) -> AnyView {
             .clone()
             .unwrap_or_else(|| "a former member".to_owned())
     );
+    let reviewers = match d.reviewers.as_slice() {
+        [] => "Reviewers: anyone who may manage the team.".to_owned(),
+        named => format!("Reviewers: {}.", named.join(", ")),
+    };
+    let not_yours = (open && d.editable && !d.may_decide).then(|| {
+        view! {
+            <p class="alert alert-warning" role="status">
+                "Only the reviewers named for this review decide it; you can follow its progress."
+            </p>
+        }
+    });
     let closed = s.closed_at_ms.map(|at| {
         format!(
             "Closed {} by {}.",
@@ -82,6 +93,8 @@ fn detail_view(d: ReviewDetail, actions: Actions) -> AnyView {
     view! {
         <PageHeader title=format!("Access review #{}: {}", s.number, s.name) lead />
         <p class="muted">{status_badge(&s)}" "{started}" "{closed}</p>
+        <p class="muted" data-reviewers>{reviewers}</p>
+        {not_yours}
         {(!open).then(|| report(&s))}
         <section class="card" aria-labelledby="people-heading">
             <h2 id="people-heading">"People and roles"</h2>

@@ -12,7 +12,7 @@ use crate::components::form::{field_error, last_saved, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::table::DataTable;
 use crate::csrf_page::CsrfField;
-use crate::model::{ReviewsView, RoleOption};
+use crate::model::{ReviewerOption, ReviewsView, RoleOption};
 
 use super::review::{scope_words, status_badge, ReviewPage};
 
@@ -72,7 +72,7 @@ fn reviews_view(v: ReviewsView, start: ServerAction<StartReview>) -> AnyView {
         })
         .collect::<Vec<_>>();
     view! {
-        {v.editable.then(|| start_card(v.roles, v.default_due_on, start))}
+        {v.editable.then(|| start_card(v.roles, v.reviewers, v.default_due_on, start))}
         <section class="card" aria-labelledby="reviews-heading">
             <h2 id="reviews-heading">"Reviews"</h2>
             <DataTable columns=&["#", "Review", "Roles", "Due", "Progress", "Status"] rows empty="No access review has been started." />
@@ -81,7 +81,12 @@ fn reviews_view(v: ReviewsView, start: ServerAction<StartReview>) -> AnyView {
     .into_any()
 }
 
-fn start_card(roles: Vec<RoleOption>, due: String, start: ServerAction<StartReview>) -> AnyView {
+fn start_card(
+    roles: Vec<RoleOption>,
+    reviewers: Vec<ReviewerOption>,
+    due: String,
+    start: ServerAction<StartReview>,
+) -> AnyView {
     let value = start.value();
     let boxes = roles
         .into_iter()
@@ -90,6 +95,18 @@ fn start_card(roles: Vec<RoleOption>, due: String, start: ServerAction<StartRevi
             view! {
                 <span class="check">
                     <input type="checkbox" id=id.clone() name="roles[]" value=r.id.as_str().to_owned() />
+                    <label for=id>{r.name}</label>
+                </span>
+            }
+        })
+        .collect_view();
+    let people = reviewers
+        .into_iter()
+        .map(|r| {
+            let id = format!("review-reviewer-{}", r.id);
+            view! {
+                <span class="check">
+                    <input type="checkbox" id=id.clone() name="reviewers[]" value=r.id />
                     <label for=id>{r.name}</label>
                 </span>
             }
@@ -109,6 +126,11 @@ fn start_card(roles: Vec<RoleOption>, due: String, start: ServerAction<StartRevi
                     {boxes}
                 </fieldset>
                 <p class="field-error" aria-live="polite">{move || field_error(value, "roles").get()}</p>
+                <fieldset class="checks">
+                    <legend>"Reviewers (none ticked: anyone who may manage the team)"</legend>
+                    {people}
+                </fieldset>
+                <p class="field-error" aria-live="polite">{move || field_error(value, "reviewers").get()}</p>
                 <Show when=move || matches!(value.get(), Some(Ok(_)))>
                     <p class="alert alert-success" role="status">
                         {move || value.get().and_then(Result::ok).map(|n| format!("Review #{n} started."))}

@@ -1,7 +1,8 @@
 //! Access reviews against real SQLite and PostgreSQL: a campaign snapshots the active members'
 //! assignments in scope; decisions change nothing until it closes; closing revokes in one go,
 //! keeps each outcome as the report and records it all in the trail; the last Owner keeps the
-//! Owner role; nobody decides on their own access; reminders go once a day near the due day;
+//! Owner role; nobody decides on their own access; a campaign that names its reviewers is
+//! decided and reminded to them alone; reminders go once a day near the due day;
 //! another workspace neither sees nor touches a campaign.
 
 use std::time::Duration;
@@ -30,6 +31,7 @@ fn campaign(name: &str, roles: Vec<String>, due_on: &str) -> CampaignForm {
     CampaignForm {
         name: name.into(),
         roles,
+        reviewers: Vec::new(),
         due_on: due_on.into(),
     }
 }
@@ -463,5 +465,98 @@ async fn open_reviews_near_their_due_day_remind_the_reviewers_once_a_day() {
         clock.advance(DAY);
         assert_eq!(remind(&f, &mailer, &site).await, 0, "{label}: closed");
         assert_eq!(read_as_sent(&maildir, &site).len(), 3, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn named_reviewers_alone_decide_their_review_and_get_its_reminders() {
+    let smtp = smtp_server();
+    let sender: lettre::message::Mailbox = "Gatehouse <no-reply@gatehouse.test>".parse().unwrap();
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(START);
+        let f = Fixture::new(&t.db, &clock).await;
+        let write = f.grant::<TeamWrite>().await;
+        let mary = f
+            .add_member("mary@example.com", "Mary Somerville", "Manager")
+            .await;
+        let grace = f
+            .add_member("grace@example.com", "Grace Hopper", "Staff")
+            .await;
+
+        // Only holders of team.write may be named: Grace is Staff. Nothing is saved.
+        let before = t
+            .row_counts(&["access_reviews", "access_review_reviewers"])
+            .await;
+        let mut form = campaign("Named", vec![], "2026-11-29");
+        form.reviewers = vec![grace.as_str().to_owned()];
+        let e = campaigns::start(&f.db, &f.clock, &write, &form)
+            .await
+            .unwrap_err();
+        assert!(message(e).starts_with("reviewers: "), "{label}");
+        assert_eq!(
+            t.row_counts(&["access_reviews", "access_review_reviewers"])
+                .await,
+            before,
+            "{label}"
+        );
+
+        form.reviewers = vec![mary.as_str().to_owned(), format!(" {} ", mary.as_str())];
+        campaigns::start(&f.db, &f.clock, &write, &form)
+            .await
+            .unwrap();
+        let id = id_of(&f, 1).await;
+        let seen = detail(&f, &id).await;
+        assert_eq!(seen.reviewers, ["Mary Somerville"], "{label}");
+        assert!(!seen.may_decide, "{label}: Ada started it but is not named");
+
+        // Ada holds team.write, yet the review is Mary's to decide.
+        let e = decide(&f, &write, &id, &grace, "Staff", Decision::Revoke)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            message(e),
+            "conflict: Only this review's reviewers decide it: Mary Somerville.",
+            "{label}"
+        );
+        let marys = grants::require::<TeamWrite>(&f.db, &f.clock, &mary, &f.workspace)
+            .await
+            .unwrap();
+        decide(&f, &marys, &id, &grace, "Staff", Decision::Revoke)
+            .await
+            .unwrap();
+        let decided = detail(&f, &id).await;
+        let grace_item = decided
+            .people
+            .iter()
+            .find(|p| p.user_id == grace.as_str())
+            .unwrap();
+        assert_eq!(grace_item.items[0].decision.as_deref(), Some("revoke"));
+        assert_eq!(
+            grace_item.items[0].decided_by.as_deref(),
+            Some("Mary Somerville")
+        );
+        let started = t
+            .strings("SELECT after_state FROM audit_log WHERE action = 'access_review.start'")
+            .await;
+        assert!(
+            started[0].contains("\"reviewers\":[\"Mary Somerville\"]"),
+            "{label}: {started:?}"
+        );
+
+        // Its reminder goes to Mary, not to Ada.
+        if let Some((url, maildir)) = &smtp {
+            let mailer = Mailer::smtp(url, sender.clone()).unwrap();
+            let site = format!(
+                "http://{}.test",
+                &uuid::Uuid::new_v4().simple().to_string()[..12]
+            );
+            clock.advance(DAY * 4);
+            assert_eq!(remind(&f, &mailer, &site).await, 1, "{label}");
+            let mails = read_as_sent(maildir, &site);
+            assert_eq!(mails.len(), 1, "{label}");
+            assert!(mails[0].contains("mary@example.com"), "{label}");
+            assert!(!mails[0].contains("ada@example.com"), "{label}");
+        }
     }
 }

@@ -59,7 +59,12 @@ pub async fn holding(
 ) -> Result<Vec<Mailbox>, DomainError> {
     Ok(holders(db, clock, workspace, key)
         .await?
-        .into_iter()
-        .filter_map(|h| Some(Mailbox::new(Some(h.name), h.email.parse().ok()?)))
+        .iter()
+        .filter_map(mailbox)
         .collect())
+}
+
+/// A holder as a mail recipient; none when their address does not parse.
+pub fn mailbox(h: &Holder) -> Option<Mailbox> {
+    Some(Mailbox::new(Some(h.name.clone()), h.email.parse().ok()?))
 }

@@ -18,7 +18,7 @@ use crate::server::platform::error::DomainError;
 use crate::server::platform::text::LineField;
 use crate::server::workspace::login_hours;
 
-use super::{summary, SUMMARY_SQL};
+use super::{reviewers, summary, SUMMARY_SQL};
 use crate::server::platform::days;
 
 /// The newest campaigns the list shows.
@@ -41,6 +41,8 @@ pub struct CampaignForm {
     pub name: String,
     /// Role ids; empty: every role.
     pub roles: Vec<String>,
+    /// User ids of holders of `team.write`; empty: any of them decides.
+    pub reviewers: Vec<String>,
     /// `YYYY-MM-DD`; empty: [`DEFAULT_DAYS`] from today.
     pub due_on: String,
 }
@@ -122,6 +124,8 @@ pub async fn start(
         })?;
         scope.push(name.clone());
     }
+    let candidates = reviewers::candidates(db, clock, grant).await?;
+    let named = reviewers::chosen(&form.reviewers, &candidates)?;
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.email, m.last_sign_in_ms, a.role_id \
          FROM role_assignments a JOIN memberships m \
@@ -201,6 +205,7 @@ pub async fn start(
             DomainError::Conflict("Another review started at the same moment; try again.".into())
         })
     })?;
+    reviewers::name(&mut tx, grant.workspace(), &id, &named).await?;
     for item in &items {
         sqlx::query(
             "INSERT INTO access_review_items (review_id, workspace_id, user_id, role_id, \
@@ -233,6 +238,7 @@ pub async fn start(
             "name": campaign.name,
             "roles": scope,
             "due_on": due_on,
+            "reviewers": named.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(),
             "assignments": items.len(),
         })),
     };
@@ -306,6 +312,7 @@ pub async fn detail(
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
+    let named = reviewers::named(&mut tx, grant.workspace(), id).await?;
     tx.commit().await?;
     let mut people: Vec<ReviewPerson> = Vec::new();
     for r in &rows {
@@ -343,6 +350,8 @@ pub async fn detail(
         summary: summary(&row, today)?,
         people,
         editable: false,
+        may_decide: reviewers::may_decide(&named, grant.user()),
+        reviewers: named.into_iter().map(|(_, name)| name).collect(),
     })
 }
 
@@ -358,6 +367,7 @@ mod tests {
         CampaignForm {
             name: name.into(),
             roles: vec![" b ".into(), "a".into(), "b".into(), String::new()],
+            reviewers: Vec::new(),
             due_on: due.into(),
         }
     }

@@ -13,6 +13,8 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
+use super::reviewers;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Keep,
@@ -66,6 +68,14 @@ pub async fn decide(
         return Err(DomainError::Conflict(
             "This review is closed: its decisions are final.".into(),
         ));
+    }
+    let named = reviewers::named(&mut tx, workspace, review).await?;
+    if !reviewers::may_decide(&named, grant.user()) {
+        let names: Vec<&str> = named.iter().map(|(_, n)| n.as_str()).collect();
+        return Err(DomainError::Conflict(format!(
+            "Only this review's reviewers decide it: {}.",
+            names.join(", ")
+        )));
     }
     let item = sqlx::query(
         "SELECT i.decision, r.base_role FROM access_review_items i \

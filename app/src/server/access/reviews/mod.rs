@@ -1,5 +1,6 @@
-//! Access reviews: a campaign lists who holds which role ([`campaigns`]), reviewers keep or
-//! revoke each assignment ([`decisions`]), closing applies the revocations and keeps the
+//! Access reviews: a campaign lists who holds which role ([`campaigns`]), its reviewers
+//! ([`reviewers`]: named when it starts, or any holder of `team.write`) keep or revoke each
+//! assignment ([`decisions`]), closing applies the revocations and keeps the
 //! report ([`closing`]), and open campaigns near their due day remind the reviewers
 //! ([`reminders`]). Read with `team.read`; started, decided and closed with `team.write`.
 
@@ -7,6 +8,7 @@ pub mod campaigns;
 pub mod closing;
 pub mod decisions;
 pub mod reminders;
+pub mod reviewers;
 
 use chrono::NaiveDate;
 

@@ -1,9 +1,11 @@
 //! Reminders for open campaigns: from two days before its due day, and every day once it is
-//! overdue, a campaign with assignments still undecided is mailed to the workspace's reviewers
-//! (the active holders of `team.write`), at most once a day. The day is claimed before the mail
+//! overdue, a campaign with assignments still undecided is mailed to its reviewers (those named
+//! when it started who still hold `team.write`, else every active holder of it), at most once a
+//! day. The day is claimed before the mail
 //! goes, so several server processes send one reminder, and released if none could be sent.
 
 use chrono::Days;
+use lettre::message::Mailbox;
 use sqlx::Row;
 
 use crate::model::{utc_date, WorkspaceId};
@@ -15,6 +17,8 @@ use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::mail::Mailer;
 use crate::server::workspace::{login_hours, recipients};
+
+use super::reviewers;
 
 /// Reminders start this many days before the due day.
 const DAYS_AHEAD: u64 = 2;
@@ -41,8 +45,16 @@ pub async fn send_due(
         if claimed.is_empty() {
             continue;
         }
-        let reviewers = recipients::holding(db, clock, &workspace, Permission::TeamWrite).await?;
+        let holders = recipients::holders(db, clock, &workspace, Permission::TeamWrite).await?;
         for review in claimed {
+            let mut tx = db.begin_in(&workspace, false).await?;
+            let named = reviewers::named(&mut tx, &workspace, &review.id).await?;
+            tx.commit().await?;
+            let to: Vec<Mailbox> = holders
+                .iter()
+                .filter(|h| named.is_empty() || named.iter().any(|(id, _)| *id == h.user))
+                .filter_map(recipients::mailbox)
+                .collect();
             let subject = format!(
                 "Access review #{} is due on {}",
                 review.number, review.due_on
@@ -52,7 +64,7 @@ pub async fn send_due(
                  decision.\n\nReview them:\n{public_url}/team/reviews/{}\n",
                 review.name, review.due_on, review.open, review.id
             );
-            let delivered = mailer.send_each(&reviewers, &subject, &text).await;
+            let delivered = mailer.send_each(&to, &subject, &text).await;
             if delivered {
                 sent += 1;
             } else {
