@@ -261,7 +261,7 @@ fn retention_card(
     view! {
         <section class="card" aria-labelledby="retention-heading">
             <h2 id="retention-heading">"Retention"</h2>
-            <p class="muted">"Finished records older than this are removed each night, with their lines, messages and files; the audit log names each one. Empty: kept until deleted."</p>
+            <p class="muted">"Finished records older than this are removed each night, with their lines, messages and files; customers with no activity are erased instead, their orders and payments kept. The audit log names each one. Empty: kept until deleted."</p>
             <p class="field-error" aria-live="polite">{move || field_error(value, "days").get()}</p>
             <DataTable columns=&["Records", "Kept", ""] rows empty="No record type has a retention policy." />
         </section>

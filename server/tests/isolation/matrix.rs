@@ -305,6 +305,7 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         &[
             ("name", Text("Planted review")),
             ("roles[]", Role),
+            ("reviewers[]", Member),
             ("due_on", Text("")),
         ],
     ),

@@ -91,6 +91,7 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     let team = f.grant::<app::permissions::keys::TeamWrite>().await;
     let review = CampaignForm {
         name: "A-REVIEW-SECRET".into(),
+        reviewers: vec![f.owner.as_str().to_owned()],
         ..CampaignForm::default()
     };
     campaigns::start(db, &f.clock, &team, &review)
