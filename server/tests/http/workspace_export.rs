@@ -15,19 +15,7 @@ use app::server::platform::digest::sha256_hex;
 use app::server::platform::testing::{Fixture, FIXTURE_PASSWORD};
 
 use super::files::new_customer;
-use super::support::{api, cookie_client, csrf_token, TestServer};
-
-async fn signed_in(s: &TestServer, email: &str) -> reqwest::Client {
-    let c = cookie_client();
-    let res = api(&c, s, "/api/accounts/sign_in")
-        .await
-        .form(&[("email", email), ("password", FIXTURE_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{email} signs in");
-    c
-}
+use super::support::{cookie_client, csrf_token, signed_in, TestServer};
 
 fn entry(archive: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, path: &str) -> Vec<u8> {
     let mut out = Vec::new();
@@ -45,7 +33,7 @@ async fn an_owner_takes_the_whole_workspace_and_nobody_else_does() {
     let f = Fixture::new(&s.db.db, &Clock::System).await;
     f.add_member("mallory@example.com", "Mallory Manager", "Manager")
         .await;
-    let owner = signed_in(&s, "ada@example.com").await;
+    let owner = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
     let customer = new_customer(&owner, &s).await;
     let pdf = {
         let mut body = b"%PDF-1.7\n".to_vec();
@@ -157,7 +145,7 @@ async fn an_owner_takes_the_whole_workspace_and_nobody_else_does() {
     assert_eq!(after["entries"], entries.len());
 
     // A Manager holds settings.write and audit.read but is not an Owner: refused, recorded.
-    let manager = signed_in(&s, "mallory@example.com").await;
+    let manager = signed_in(&s, "mallory@example.com", FIXTURE_PASSWORD).await;
     let res = manager
         .get(s.url("/workspace/export.zip"))
         .send()

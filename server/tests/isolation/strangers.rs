@@ -1,13 +1,11 @@
 //! The other workspace the isolation matrix's calls come from: an Owner and one member of each
 //! other base role, each signed in over HTTP with a session of their own.
 
-use reqwest::StatusCode;
-
 use app::permissions::keys::TeamRead;
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::FIXTURE_PASSWORD;
 
-use super::support::{api, cookie_client, TestServer};
+use super::support::{cookie_client, signed_in, TestServer};
 
 /// The other workspace: an Owner and one member of each other base role, signed in over HTTP.
 pub async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
@@ -87,15 +85,7 @@ pub async fn strangers(s: &TestServer) -> Vec<(&'static str, reqwest::Client)> {
             .await
             .unwrap();
         }
-        let c = cookie_client();
-        let res = api(&c, s, "/api/accounts/sign_in")
-            .await
-            .form(&[("email", email), ("password", FIXTURE_PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{role} signs in");
-        callers.push((role, c));
+        callers.push((role, signed_in(s, email, FIXTURE_PASSWORD).await));
     }
     callers
 }

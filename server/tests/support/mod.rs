@@ -127,3 +127,16 @@ pub async fn api(c: &reqwest::Client, s: &TestServer, path: &str) -> reqwest::Re
     let token = csrf_token(c, s).await;
     c.post(s.url(path)).header("x-csrf-token", token)
 }
+
+/// A browser-like client signed in as `email` through the sign-in endpoint.
+pub async fn signed_in(s: &TestServer, email: &str, password: &str) -> reqwest::Client {
+    let c = cookie_client();
+    let res = api(&c, s, "/api/accounts/sign_in")
+        .await
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK, "{email} signs in");
+    c
+}

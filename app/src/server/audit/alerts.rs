@@ -136,17 +136,13 @@ fn item(r: &sqlx::any::AnyRow) -> Result<AlertItem, DomainError> {
 /// first. Needs `audit.read`.
 pub async fn unread(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<UnreadAlerts, DomainError> {
     let mut tx = grant.begin(db, false).await?;
-    let unseen = "FROM alerts WHERE workspace_id = $1 AND last_at_ms > \
-         COALESCE((SELECT r.seen_at_ms FROM alert_reads r WHERE r.workspace_id = $1 \
-         AND r.user_id = $2), 0)";
-    let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {unseen}"))
-        .bind(grant.workspace().as_str())
-        .bind(grant.user().as_str())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    // One statement: the window counts every unseen alert before LIMIT keeps the newest few,
+    // so the menu costs each page a single read. No row means nothing is unread.
     let latest = sqlx::query(&format!(
-        "SELECT {COLUMNS} {unseen} ORDER BY last_at_ms DESC, id DESC LIMIT $3"
+        "SELECT {COLUMNS}, COUNT(*) OVER () AS unread FROM alerts \
+         WHERE workspace_id = $1 AND last_at_ms > COALESCE((SELECT r.seen_at_ms \
+         FROM alert_reads r WHERE r.workspace_id = $1 AND r.user_id = $2), 0) \
+         ORDER BY last_at_ms DESC, id DESC LIMIT $3"
     ))
     .bind(grant.workspace().as_str())
     .bind(grant.user().as_str())
@@ -154,6 +150,10 @@ pub async fn unread(db: &Db, grant: &Grant<keys::AuditRead>) -> Result<UnreadAle
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
+    let count = match latest.first() {
+        Some(r) => r.try_get::<i64, _>("unread")?,
+        None => 0,
+    };
     Ok(UnreadAlerts {
         count,
         latest: latest
