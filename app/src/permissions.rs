@@ -161,6 +161,8 @@ catalogue! {
         "Change the subscription and payment details.";
     AuditRead = "audit.read", "Administration", "Read the audit trail", true,
         "See who did what in the workspace.";
+    IntegrationsManage = "integrations.manage", "Administration", "Manage API keys", true,
+        "Create and revoke the workspace's API keys, each acting under a role.";
 }
 
 /// A set of permissions as bits, one per catalogue entry: combining roles is an OR and a check
@@ -196,6 +198,10 @@ impl PermissionSet {
 
     pub fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
+    }
+
+    pub fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
     }
 
     pub fn is_empty(self) -> bool {

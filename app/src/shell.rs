@@ -10,6 +10,7 @@ use crate::components::layout::AppShell;
 use crate::pages::{
     access::AccessPage,
     account::AccountPage,
+    api_keys::ApiKeysPage,
     approvals::ApprovalsPage,
     audit::AuditPage,
     audit_views::AuditViewPage,
@@ -139,6 +140,7 @@ lazy_pages! {
     AuditViewRoute => AuditViewPage,
     RoleEditorRoute => RoleEditorPage,
     SettingsRoute => SettingsPage,
+    ApiKeysRoute => ApiKeysPage,
     InvitationRoute => InvitationPage,
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,
@@ -201,6 +203,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/roles/new") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/roles/:id") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />

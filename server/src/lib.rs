@@ -1,6 +1,7 @@
 //! Gatehouse's server: configuration, middleware, router assembly, start-up and shutdown.
 //! `main.rs` only parses the command line and calls [`run`].
 
+pub mod api_v1;
 mod audit_cli;
 pub mod audit_export;
 pub mod audit_key;

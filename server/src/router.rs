@@ -135,6 +135,9 @@ pub fn build(state: AppState) -> Router {
             state.headers.clone(),
             security::refuse_cross_site,
         ))
+        // The REST API answers to keys alone: outside the session and CSRF layers, so no
+        // cookie is read there and no browser session can be ridden into it.
+        .merge(crate::api_v1::routes())
         .layer(middleware::from_fn_with_state(
             state.client_ip_header.clone(),
             client_ip::client_ip,

@@ -12,6 +12,8 @@ use app::server::platform::testing;
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/api_keys.rs"]
+mod api_keys;
 #[path = "http/audit_export.rs"]
 mod audit_export;
 #[path = "http/audit_trail.rs"]

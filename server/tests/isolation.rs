@@ -15,6 +15,8 @@ use app::server::platform::testing::{self, Fixture};
 mod support;
 use support::{api, TestServer};
 
+#[path = "isolation/api_routes.rs"]
+mod api_routes;
 #[path = "isolation/matrix.rs"]
 mod matrix;
 #[path = "isolation/own_exports.rs"]
@@ -59,6 +61,7 @@ struct Victim {
     ip_rule: String,
     incident: String,
     review: String,
+    api_key: String,
     privacy_request: String,
     slug: String,
     role: String,
@@ -157,6 +160,7 @@ async fn victim(db: &Db) -> Victim {
         ip_rule: settings.ip_rule,
         incident: settings.incident,
         review: settings.review,
+        api_key: settings.api_key,
         privacy_request: settings.privacy_request,
         slug: settings.slug,
         role: settings.staff.as_str().into(),
@@ -217,6 +221,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "access_reviews",
         "access_review_items",
         "access_review_reviewers",
+        "api_keys",
         "retention_policies",
         "privacy_requests",
         "privacy_request_steps",
@@ -277,6 +282,7 @@ impl Victim {
             IpRule => self.ip_rule.clone(),
             Incident => self.incident.clone(),
             Review => self.review.clone(),
+            ApiKey => self.api_key.clone(),
             PrivacyRequest => self.privacy_request.clone(),
             Slug => self.slug.clone(),
             Role => self.role.clone(),
@@ -378,6 +384,9 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         }
         (who, path) if path.starts_with("/api/privacy/") => Some(matrix::privacy_status(who, path)),
         (who, path) if path.starts_with("/api/reviews/") => Some(matrix::reviews_status(who, path)),
+        (who, path) if path.starts_with("/api/api_keys/") => {
+            Some(matrix::api_keys_status(who, path))
+        }
         ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
         ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
         ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => Some(404),

@@ -187,7 +187,7 @@ pub async fn regenerate_recovery_codes(
 
 /// The re-authentication every change to a second factor needs (`server::reauth`).
 #[cfg(feature = "ssr")]
-async fn reauthenticate(
+pub(crate) async fn reauthenticate(
     ctx: &crate::server::web::context::ServerContext,
     user: &crate::model::CurrentUser,
     password: Option<String>,

@@ -5,6 +5,7 @@
 //! and explicit so logs, docs and tests can name them.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod customer_parts;
 pub mod customers;

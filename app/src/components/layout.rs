@@ -110,6 +110,8 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/privacy-requests">"Privacy"</A></li> })}
                     {can(Permission::SettingsWrite)
                         .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
+                    {can(Permission::IntegrationsManage)
+                        .then(|| view! { <li><A href="/settings/api-keys">"API keys"</A></li> })}
                 }
             })}
         </Suspense>

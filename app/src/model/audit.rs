@@ -147,6 +147,7 @@ pub const AUDIT_FAMILIES: &[(&str, &str)] = &[
     ("sod.", "Segregation of duties"),
     ("access_review.", "Access reviews"),
     ("privacy.", "Privacy requests"),
+    ("api_key.", "API keys"),
     ("workspace.", "Workspace archive and closure"),
     ("settings.", "Settings"),
     ("retention.", "Retention purges"),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 #[macro_use]
 mod ids;
 mod alerts;
+mod api_keys;
 mod audit;
 mod backups;
 mod customer_parts;
@@ -28,6 +29,7 @@ mod sensitive_reads;
 mod tickets;
 
 pub use alerts::*;
+pub use api_keys::*;
 pub use audit::*;
 pub use backups::*;
 pub use customer_parts::*;

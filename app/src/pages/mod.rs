@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod alerts;
+pub mod api_keys;
 pub mod approvals;
 pub mod attachments;
 pub mod audit;

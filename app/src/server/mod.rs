@@ -10,6 +10,7 @@ pub mod exports;
 pub mod files;
 pub mod identity;
 pub mod imports;
+pub mod integrations;
 pub mod platform;
 pub mod privacy;
 pub mod records;

@@ -263,6 +263,10 @@ const OUTSIDE_THE_WALL: &[(&str, &str)] = &[
         "sessions",
         "the session store serves every request, signed in or not",
     ),
+    (
+        "api_keys",
+        "a call's key is looked up by its id before its workspace is known",
+    ),
 ];
 
 #[tokio::test]

@@ -90,6 +90,7 @@ pub async fn fill(
     let by = app::server::audit::append::Acting {
         workspace,
         user: owner,
+        key: None,
         origin: None,
     };
     audit::record(&mut tx, clock, by, change).await?;

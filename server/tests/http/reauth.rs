@@ -24,6 +24,9 @@ const CREDENTIAL_ENDPOINTS: &[(&str, &str)] = &[
     ("/api/mfa/disable_email", "password"),
     ("/api/mfa/regenerate_recovery_codes", "password"),
     ("/api/accounts/change_password", "current_password"),
+    // Not a way to sign in as the person, but a lasting credential to their workspace's data:
+    // a stolen session must not be able to leave one behind.
+    ("/api/api_keys/create", "password"),
 ];
 
 /// Endpoints whose names suggest credentials but which change none, and why.
@@ -138,6 +141,7 @@ async fn credentials(s: &TestServer) -> Vec<String> {
         "SELECT u.password_hash || '|' || COALESCE(t.secret, '-') || '|' || \
          (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL) \
          || '|' || (SELECT COUNT(*) FROM email_factors e WHERE e.user_id = u.id) \
+         || '|' || (SELECT COUNT(*) FROM api_keys k WHERE k.created_by = u.id) \
          FROM users u LEFT JOIN totp_factors t ON t.user_id = u.id WHERE u.email = 'ada@example.com'",
     )
     .await
@@ -254,6 +258,14 @@ async fn every_credential_endpoint_refuses_a_session_without_the_proof() {
             .await
             .unwrap();
         let before = credentials(&s).await;
+        let staff =
+            s.db.strings(
+                "SELECT r.id FROM roles r JOIN memberships m ON m.workspace_id = r.workspace_id \
+                 JOIN users u ON u.id = m.user_id \
+                 WHERE r.base_role = 'staff' AND u.email = 'ada@example.com'",
+            )
+            .await
+            .remove(0);
         for (path, field) in CREDENTIAL_ENDPOINTS {
             let code = if path.ends_with("confirm_email") {
                 mailed.clone()
@@ -266,6 +278,12 @@ async fn every_credential_endpoint_refuses_a_session_without_the_proof() {
                 "/api/accounts/change_password" => vec![
                     ("current_password", ""),
                     ("new_password", "a brand new passphrase here"),
+                ],
+                "/api/api_keys/create" => vec![
+                    ("name", "Left behind"),
+                    ("role_id", staff.as_str()),
+                    ("code", code.as_str()),
+                    ("password", ""),
                 ],
                 _ => vec![("code", code.as_str()), ("password", "")],
             };

@@ -31,6 +31,8 @@ pub enum V {
     IpRule,
     Incident,
     Review,
+    /// A secret API key of the victim's.
+    ApiKey,
     PrivacyRequest,
     /// The victim workspace's public form address.
     Slug,
@@ -230,6 +232,16 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/audit/backups", &[]),
+    ("/api/api_keys/list", &[]),
+    (
+        "/api/api_keys/create",
+        &[
+            ("name", Text("A stranger's key")),
+            ("role_id", Role),
+            ("password", Text("wrong password here")),
+        ],
+    ),
+    ("/api/api_keys/revoke", &[("id", ApiKey)]),
     ("/api/registers/overview", &[]),
     (
         "/api/registers/report_incident",
@@ -426,6 +438,7 @@ pub const SECRETS: &[&str] = &[
     "A-NOTE-SECRET",
     "pending-a@example.com",
     "A-ROLE-SECRET",
+    "A Key Secret",
 ];
 
 /// What each caller gets from the privacy endpoints: the public ones answer everyone alike (an
@@ -455,6 +468,18 @@ pub fn reviews_status(who: &str, path: &str) -> u16 {
         (_, "/api/reviews/show") => 404,
         ("Staff" | "Guest", _) => 403,
         (_, "/api/reviews/start") => 422,
+        _ => 404,
+    }
+}
+
+/// API keys are the Owner's alone among the base roles (`integrations.manage`); a stranger's
+/// Owner lists their own, cannot give a key the victim's role, and does not find its key.
+pub fn api_keys_status(who: &str, path: &str) -> u16 {
+    match (who, path) {
+        ("nobody", _) => 401,
+        ("Manager" | "Staff" | "Guest", _) => 403,
+        (_, "/api/api_keys/list") => 200,
+        (_, "/api/api_keys/create") => 422,
         _ => 404,
     }
 }

@@ -15,12 +15,14 @@ pub struct VictimSettings {
     pub review: String,
     pub privacy_request: String,
     pub slug: String,
+    pub api_key: String,
 }
 
 /// What the victim's settings hold: a deny rule with a secret note, a role granting a
 /// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
 /// incident with a secret title and note, a retention policy, and an access review with a
-/// secret name, and a confirmed privacy request with secret details.
+/// secret name, a confirmed privacy request with secret details, and an API key with a secret
+/// name.
 pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     use app::server::workspace::{ip_rules, login_hours};
     let settings = f.grant::<SettingsWrite>().await;
@@ -103,6 +105,7 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         .id
         .clone();
     let (privacy_request, slug) = privacy_request(db, f).await;
+    let api_key = api_key(db, f, &staff).await;
     VictimSettings {
         ip_rule: ip_rule.to_string(),
         staff,
@@ -110,7 +113,31 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         review,
         privacy_request,
         slug,
+        api_key,
     }
+}
+
+/// A key acting as Staff: its id.
+async fn api_key(db: &Db, f: &Fixture, staff: &app::model::RoleId) -> String {
+    use app::server::identity::reauth::unsafe_assume_reauthenticated;
+    use app::server::integrations::api_keys::{self, KeyForm};
+    let manage = f
+        .grant::<app::permissions::keys::IntegrationsManage>()
+        .await;
+    let form = KeyForm {
+        name: "A Key Secret".into(),
+        role_id: staff.as_str().into(),
+        ..KeyForm::default()
+    };
+    let checked = api_keys::check(db, &f.clock, &manage, &form).await.unwrap();
+    let proof = unsafe_assume_reauthenticated(&f.owner);
+    api_keys::create(db, &f.clock, &manage, &proof, checked)
+        .await
+        .unwrap()
+        .key
+        .id
+        .as_str()
+        .to_owned()
 }
 
 /// A privacy request filed through the victim's public form and confirmed: its id and the

@@ -67,6 +67,30 @@ impl Access {
     }
 }
 
+impl Access {
+    /// What both allow: the keys in both, per resource the narrower scope, each restriction
+    /// as the stricter says. An API key's role is narrowed to its creator's access this way.
+    pub fn narrowed_to(&self, other: &Access) -> Access {
+        let scopes = Resource::SCOPED
+            .iter()
+            .map(|r| (*r, self.scope(*r).min(other.scope(*r))))
+            .collect();
+        let (a, b) = (self.restrictions, other.restrictions);
+        Access {
+            permissions: self.permissions.intersection(other.permissions),
+            scopes,
+            restrictions: Restrictions {
+                allow_export: a.allow_export && b.allow_export,
+                allow_bulk: a.allow_bulk && b.allow_bulk,
+                max_records: match (a.max_records, b.max_records) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (one, None) | (None, one) => one,
+                },
+            },
+        }
+    }
+}
+
 /// One role's stored contents, as `combine` needs them.
 #[derive(Clone, Debug, Default)]
 pub struct RoleContents {
@@ -127,6 +151,37 @@ mod tests {
             scopes: vec![(Resource::Customers, scope)],
             restrictions: Restrictions::default(),
         }
+    }
+
+    #[test]
+    fn narrowing_keeps_what_both_allow_and_the_stricter_of_each_rule() {
+        use Permission::*;
+        let mut roles = HashMap::new();
+        let mut wide = role(None, &[CustomersRead, CustomersWrite], Scope::All);
+        wide.restrictions = Restrictions {
+            allow_export: true,
+            allow_bulk: true,
+            max_records: None,
+        };
+        let mut narrow = role(None, &[CustomersRead, OrdersRead], Scope::Team);
+        narrow.restrictions.max_records = Some(500);
+        roles.insert("wide".into(), wide);
+        roles.insert("narrow".into(), narrow);
+        let (w, n) = (combine(&["wide"], &roles), combine(&["narrow"], &roles));
+        let both = w.narrowed_to(&n);
+        assert_eq!(both, n.narrowed_to(&w), "the order does not matter");
+        assert!(both.permissions.contains(CustomersRead));
+        assert!(!both.permissions.contains(CustomersWrite));
+        assert!(!both.permissions.contains(OrdersRead));
+        assert_eq!(both.scope(Resource::Customers), Scope::Team);
+        assert_eq!(
+            both.scope(Resource::Orders),
+            Scope::Assigned,
+            "unset is the least"
+        );
+        assert!(!both.restrictions.allow_export && !both.restrictions.allow_bulk);
+        assert_eq!(both.restrictions.max_records, Some(500));
+        assert_eq!(Access::everything().narrowed_to(&w), w.narrowed_to(&w));
     }
 
     #[test]

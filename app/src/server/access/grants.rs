@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 
 use sqlx::Row;
 
-use crate::model::{UserId, WorkspaceId};
+use crate::model::{ApiKeyId, UserId, WorkspaceId};
 use crate::permissions::{keys, Key, Permission, PermissionSet, Scope};
 pub use crate::server::access::combined::{combine, Access, Restrictions, RoleContents};
 use crate::server::access::refusals::{Refusals, Refused};
@@ -48,6 +48,8 @@ struct Request {
     origin: Origin,
     refusals: Option<Refusals>,
     clock: Clock,
+    /// The API key that made the call, if a key did: the actor the trail names.
+    key: Option<ApiKeyId>,
 }
 
 impl Request {
@@ -56,6 +58,7 @@ impl Request {
             target: "security",
             event = refused.action(),
             user = %user,
+            api_key = self.key.as_ref().map(ApiKeyId::as_str),
             workspace = %workspace,
             permission = refused.key(),
             ip = self.origin.ip.as_deref(),
@@ -63,7 +66,15 @@ impl Request {
             refused.reason()
         );
         if let Some(refusals) = &self.refusals {
-            refusals.note(workspace, user, refused, &self.origin, self.clock.now_ms());
+            let key = self.key.as_ref();
+            refusals.note(
+                workspace,
+                user,
+                key,
+                refused,
+                &self.origin,
+                self.clock.now_ms(),
+            );
         }
         DomainError::Forbidden
     }
@@ -111,6 +122,7 @@ impl<K: Key> Grant<K> {
         Acting {
             workspace: &self.workspace,
             user: &self.user,
+            key: self.request.key.as_ref(),
             origin: Some(&self.request.origin),
         }
     }
@@ -303,8 +315,19 @@ impl Held {
         Acting {
             workspace: &self.workspace,
             user: &self.user,
+            key: self.request.key.as_ref(),
             origin: Some(&self.request.origin),
         }
+    }
+
+    /// Refuses the request for `refused`: logged, counted for the trail, answers `Forbidden`.
+    pub(crate) fn refuse(&self, refused: Refused) -> DomainError {
+        self.request.refuse(&self.workspace, &self.user, refused)
+    }
+
+    /// The API key the holder acts through, if a key made the call.
+    pub fn key(&self) -> Option<&ApiKeyId> {
+        self.request.key.as_ref()
     }
 
     /// The same, serving a request from `origin` whose refusals are counted in `refusals`.
@@ -347,6 +370,35 @@ pub async fn held(
             origin: Origin::default(),
             refusals: None,
             clock: clock.clone(),
+            key: None,
+        },
+    })
+}
+
+/// What an API key may do: its role's access, narrowed to what its creator holds now (so a
+/// key never outgrows the person who made it, nor outlives their access), acting as that
+/// person for data scopes and named as the key in the trail. Only the key's authentication
+/// calls this, after checking the key.
+pub(crate) async fn held_by_key(
+    db: &Db,
+    clock: &Clock,
+    key: ApiKeyId,
+    creator: &UserId,
+    workspace: &WorkspaceId,
+    role_id: &str,
+) -> Result<Held, DomainError> {
+    let creator_access = access(db, clock, creator, workspace).await?;
+    let role = role_contents(db, workspace, &[role_id.to_owned()]).await?;
+    let key_access = combine(&[role_id], &role).narrowed_to(&creator_access);
+    Ok(Held {
+        access: key_access,
+        user: creator.clone(),
+        workspace: workspace.clone(),
+        request: Request {
+            origin: Origin::default(),
+            refusals: None,
+            clock: clock.clone(),
+            key: Some(key),
         },
     })
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::model::{UserId, WorkspaceId};
+use crate::model::{ApiKeyId, UserId, WorkspaceId};
 use crate::server::audit::append::Origin;
 
 const MINUTE_MS: i64 = 60_000;
@@ -22,6 +22,8 @@ pub enum Refused {
     Export(&'static str),
     /// An action only an Owner may take, under a key they hold, by someone who is not one.
     Owner(&'static str),
+    /// An API key used from an address outside the networks it is limited to.
+    KeyAddress,
 }
 
 impl Refused {
@@ -32,13 +34,15 @@ impl Refused {
             Self::Bulk(_) => "bulk.refused",
             Self::Export(_) => "export.refused",
             Self::Owner(_) => "owner.refused",
+            Self::KeyAddress => "api_key.refused",
         }
     }
 
-    /// The permission key it was refused under.
+    /// The permission key it was refused under (for a key's address, what was wrong).
     pub fn key(self) -> &'static str {
         match self {
             Self::Permission(k) | Self::Bulk(k) | Self::Export(k) | Self::Owner(k) => k,
+            Self::KeyAddress => "address",
         }
     }
 
@@ -48,6 +52,7 @@ impl Refused {
             Self::Bulk(_) => "the role does not allow bulk actions",
             Self::Export(_) => "the role does not allow exports",
             Self::Owner(_) => "only an Owner of the workspace may do this",
+            Self::KeyAddress => "the key is not allowed from this address",
         }
     }
 }
@@ -56,6 +61,8 @@ impl Refused {
 pub struct Slot {
     pub workspace: WorkspaceId,
     pub user: UserId,
+    /// The API key refused, when a key made the calls (its creator is `user`).
+    pub key: Option<ApiKeyId>,
     pub refused: Refused,
     /// The minute's start (milliseconds since the epoch).
     pub minute_ms: i64,
@@ -79,6 +86,7 @@ impl Refusals {
         &self,
         workspace: &WorkspaceId,
         user: &UserId,
+        key: Option<&ApiKeyId>,
         refused: Refused,
         origin: &Origin,
         at_ms: i64,
@@ -86,6 +94,7 @@ impl Refusals {
         let slot = Slot {
             workspace: workspace.clone(),
             user: user.clone(),
+            key: key.cloned(),
             refused,
             minute_ms: at_ms - at_ms.rem_euclid(MINUTE_MS),
         };
@@ -157,6 +166,7 @@ mod tests {
             refusals.note(
                 &ws,
                 &user,
+                None,
                 Refused::Permission("orders.refund"),
                 &origin,
                 start + i * 100,
@@ -165,6 +175,7 @@ mod tests {
         refusals.note(
             &ws,
             &user,
+            None,
             Refused::Export("orders.read"),
             &origin,
             start + 5,
@@ -193,13 +204,13 @@ mod tests {
         let refusals = Refusals::default();
         let origin = Origin::default();
         let refused = Refused::Bulk("customers.update");
-        refusals.note(&ws, &user, refused, &origin, 60_000);
-        refusals.note(&ws, &user, refused, &origin, 120_000);
-        refusals.note(&ws, &other, refused, &origin, 60_001);
+        refusals.note(&ws, &user, None, refused, &origin, 60_000);
+        refusals.note(&ws, &user, None, refused, &origin, 120_000);
+        refusals.note(&ws, &other, None, refused, &origin, 60_001);
         let first = refusals.take(Some(120_000));
         assert_eq!(first.len(), 2, "the minute from 60 s, for each person");
         refusals.restore(first);
-        refusals.note(&ws, &user, refused, &origin, 60_002);
+        refusals.note(&ws, &user, None, refused, &origin, 60_002);
         let all = refusals.take(None);
         let counts: Vec<i64> = all.iter().map(|(_, t)| t.count).collect();
         assert_eq!(counts.iter().sum::<i64>(), 4);

@@ -193,7 +193,7 @@ async fn move_holders(
     .bind(target)
     .execute(&mut *tx)
     .await?;
-    for table in ["role_assignments", "invitations"] {
+    for table in ["role_assignments", "invitations", "api_keys"] {
         sqlx::query(&format!(
             "UPDATE {table} SET role_id = $1 WHERE workspace_id = $2 AND role_id = $3"
         ))

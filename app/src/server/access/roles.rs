@@ -73,10 +73,11 @@ pub(crate) fn display_order(table: &str) -> String {
     )
 }
 
-/// The roles of the grant's workspace, for choosing one (invitations). Needs `team.read`.
-pub async fn options(
+/// The roles of the grant's workspace, for choosing one (an invitation's, an API key's): any
+/// grant of the workspace reaches them.
+pub async fn options<K: crate::permissions::Key>(
     db: &crate::server::platform::db::Db,
-    grant: &crate::server::access::grants::Grant<keys::TeamRead>,
+    grant: &crate::server::access::grants::Grant<K>,
 ) -> Result<Vec<crate::model::RoleOption>, DomainError> {
     use sqlx::Row;
     let rows = sqlx::query(&format!(

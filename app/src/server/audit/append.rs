@@ -1,7 +1,7 @@
 //! Appending one entry to a workspace's trail: the one place an entry is written, so every
 //! entry — a change, a sign-in, a refusal — has the same shape and joins the chain the same way.
 
-use crate::model::{UserId, WorkspaceId};
+use crate::model::{ApiKeyId, UserId, WorkspaceId};
 use crate::server::audit::chain::{self, Content, Detail};
 use crate::server::platform::error::DomainError;
 
@@ -30,6 +30,8 @@ impl Origin {
 pub enum Actor<'a> {
     /// A signed-in member, or the account an event is about acting on itself.
     Person(&'a UserId),
+    /// A secret API key, acting under its role.
+    ApiKey(&'a ApiKeyId),
     /// Someone not signed in: a sign-in attempt before the account is proved.
     Visitor,
     /// The server on its own schedule (a lock expiring, a purge).
@@ -40,18 +42,32 @@ impl Actor<'_> {
     fn kind(self) -> &'static str {
         match self {
             Self::Person(_) => "person",
+            Self::ApiKey(_) => "api_key",
             Self::Visitor => "visitor",
             Self::System => "system",
         }
     }
 }
 
-/// A member acting in a workspace, from where: whom a change is recorded against.
+/// A member acting in a workspace, from where: whom a change is recorded against. `user` is
+/// the member whose reach applies; `key`, when an API key of theirs made the call, is the
+/// actor the trail names.
 #[derive(Clone, Copy, Debug)]
 pub struct Acting<'a> {
     pub workspace: &'a WorkspaceId,
     pub user: &'a UserId,
+    pub key: Option<&'a ApiKeyId>,
     pub origin: Option<&'a Origin>,
+}
+
+impl<'a> Acting<'a> {
+    /// Whom the trail names: the key when a key acted, else the person.
+    pub fn actor(&self) -> Actor<'a> {
+        match self.key {
+            Some(key) => Actor::ApiKey(key),
+            None => Actor::Person(self.user),
+        }
+    }
 }
 
 /// How an action ended.
@@ -134,7 +150,14 @@ pub async fn append(
     let id = uuid::Uuid::now_v7().to_string();
     let actor = match event.actor {
         Actor::Person(user) => Some(user.as_str()),
+        Actor::ApiKey(key) => Some(key.as_str()),
         Actor::Visitor | Actor::System => None,
+    };
+    // The column with a foreign key to people holds only people; `actor_ref`, which the chain
+    // covers, holds whichever actor it was.
+    let person = match event.actor {
+        Actor::Person(user) => Some(user.as_str()),
+        _ => None,
     };
     let origin = event.origin.cloned().unwrap_or_default();
     let content = Content {
@@ -164,11 +187,11 @@ pub async fn append(
         "INSERT INTO audit_log (id, workspace_id, actor_id, action, target, before_state, \
          after_state, created_at, seq, actor_ref, prev_hash, entry_hash, actor_kind, outcome, \
          reason, ip, user_agent, count) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3, $10, $11, $12, $13, $14, $15, $16, $17)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $18, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&id)
     .bind(workspace.as_str())
-    .bind(actor)
+    .bind(person)
     .bind(event.action)
     .bind(event.target)
     .bind(content.before)
@@ -183,6 +206,7 @@ pub async fn append(
     .bind(origin.ip.as_deref())
     .bind(origin.user_agent.as_deref())
     .bind(event.count)
+    .bind(actor)
     .execute(&mut *conn)
     .await?;
     chain::advance(conn, workspace, &next).await?;

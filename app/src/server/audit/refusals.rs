@@ -41,7 +41,10 @@ pub async fn flush(
 async fn write(db: &Db, slot: &Slot, tally: &Tally) -> Result<(), DomainError> {
     let mut tx = db.begin_in(&slot.workspace, true).await?;
     let event = Event {
-        actor: Actor::Person(&slot.user),
+        actor: match &slot.key {
+            Some(key) => Actor::ApiKey(key),
+            None => Actor::Person(&slot.user),
+        },
         action: slot.refused.action(),
         target: slot.refused.key(),
         outcome: Outcome::Refused,

@@ -13,6 +13,11 @@ pub async fn anonymous_csrf_key(db: &Db, clock: &Clock) -> Result<[u8; 32], Doma
     load_or_create(db, clock, "anonymous_csrf").await
 }
 
+/// The key of the HMAC under which API keys are kept (`integrations::api_keys::tokens`).
+pub async fn api_key_pepper(db: &Db, clock: &Clock) -> Result<[u8; 32], DomainError> {
+    load_or_create(db, clock, "api_key_hmac").await
+}
+
 /// The secret `name`; when there is none yet, a new random one. Two processes starting at once
 /// both insert, one wins, and both read the winner's.
 async fn load_or_create(db: &Db, clock: &Clock, name: &str) -> Result<[u8; 32], DomainError> {

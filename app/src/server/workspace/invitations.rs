@@ -378,6 +378,7 @@ async fn join(
     let by = crate::server::audit::append::Acting {
         workspace: &open.workspace_id,
         user,
+        key: None,
         origin: None,
     };
     crate::server::access::audit::record(tx, clock, by, change).await?;

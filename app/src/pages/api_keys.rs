@@ -1,0 +1,139 @@
+//! API keys (`integrations.manage`): the workspace's secret keys with their role, status and
+//! last use; a form to make one (its secret shown once, under the form); revoke at once.
+
+use crate::components::raw_text::Title;
+use leptos::prelude::*;
+
+use crate::api::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::components::alert::list_error;
+use crate::components::form::{field_error, last_saved, SelectField, SubmitButton, TextField};
+use crate::components::layout::PageHeader;
+use crate::components::table::{DataTable, RowAction, ACTIONS};
+use crate::csrf_page::CsrfField;
+use crate::model::{utc_date, utc_datetime, ApiKeySummary, ApiKeysView, RoleOption};
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let created = last_saved(create);
+    let page = Resource::new(
+        move || (created.get(), revoke.version().get()),
+        |_| list_api_keys(),
+    );
+    view! {
+        <Title text="API keys · Gatehouse" />
+        <PageHeader
+            title="API keys"
+            lead="Secret keys let other systems use the REST API. Each acts under a role, never beyond what its maker holds."
+        />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(view) => keys_view(view, create, revoke),
+                    Err(e) => list_error(e, "the API keys"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn keys_view(
+    v: ApiKeysView,
+    create: ServerAction<CreateApiKey>,
+    revoke: ServerAction<RevokeApiKey>,
+) -> AnyView {
+    let rows = v
+        .keys
+        .into_iter()
+        .map(|k| key_row(k, revoke))
+        .collect::<Vec<_>>();
+    view! {
+        {create_card(v.roles, create)}
+        <section class="card" aria-labelledby="keys-heading">
+            <h2 id="keys-heading">"Keys"</h2>
+            <DataTable
+                columns=&["Name", "Key", "Role", "Status", "Made", "Expires", "Last used", "From", ACTIONS]
+                rows
+                empty="No API key has been made."
+            />
+        </section>
+    }
+    .into_any()
+}
+
+fn key_row(k: ApiKeySummary, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+    let made = format!(
+        "{} by {}",
+        utc_date(k.created_at_ms),
+        k.created_by.as_deref().unwrap_or("someone since removed")
+    );
+    let last = match (k.last_used_at_ms, &k.last_used_ip) {
+        (Some(at), Some(ip)) => format!("{} from {ip}", utc_datetime(at)),
+        (Some(at), None) => utc_datetime(at),
+        _ => "Never".to_owned(),
+    };
+    let from = if k.allowed_networks.is_empty() {
+        "Anywhere".to_owned()
+    } else {
+        k.allowed_networks.join(", ")
+    };
+    let active = k.status == "active";
+    let badge = if active {
+        "badge badge-first"
+    } else {
+        "badge badge-first badge-muted"
+    };
+    view! {
+        <tr data-api-key=k.name.clone()>
+            <td class="wrap strong">{k.name.clone()}</td>
+            <td><code>{format!("sk_{}…", k.id.as_str())}</code></td>
+            <td>{k.role.clone()}</td>
+            <td><span class=badge>{k.status.clone()}</span></td>
+            <td class="muted">{made}</td>
+            <td class="muted">{k.expires_at_ms.map_or_else(|| "Never".to_owned(), utc_date)}</td>
+            <td class="muted">{last}</td>
+            <td class="wrap">{from}</td>
+            <td>
+                {(k.status != "revoked").then(|| view! {
+                    <RowAction action=revoke fields=vec![("id", k.id.as_str().to_owned())] label="Revoke" />
+                })}
+            </td>
+        </tr>
+    }
+}
+
+fn create_card(roles: Vec<RoleOption>, create: ServerAction<CreateApiKey>) -> AnyView {
+    let value = create.value();
+    let choices = roles
+        .into_iter()
+        .map(|r| (r.id.as_str().to_owned(), r.name))
+        .collect();
+    let secret = move || value.get().and_then(Result::ok).map(|made| made.secret);
+    view! {
+        <section class="card" aria-labelledby="new-key-heading">
+            <h2 id="new-key-heading">"Make a key"</h2>
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <div class="field-grid">
+                    <TextField label="Name" name="name" maxlength=80 error=field_error(value, "name") hint="What uses it, such as “Billing sync”." />
+                    <SelectField label="Role" name="role_id" choices error=field_error(value, "role_id") />
+                    <TextField label="Expires after" name="expires_on" input_type="date" error=field_error(value, "expires_on") hint="Empty: until revoked." />
+                    <TextField label="Only from" name="allowed_networks" maxlength=1000 error=field_error(value, "allowed_networks") hint="Addresses or ranges such as 203.0.113.0/24, separated by commas. Empty: anywhere." />
+                    <TextField label="Your password" name="password" input_type="password" autocomplete="current-password" error=field_error(value, "password") />
+                    <TextField label="Code from your second factor" name="code" inputmode="numeric" autocomplete="one-time-code" error=field_error(value, "code") hint="If you have one." />
+                </div>
+                <div class="form-actions">
+                    <SubmitButton label="Make key" pending_label="Making…" pending=create.pending() />
+                </div>
+            </ActionForm>
+            <Show when=move || secret().is_some()>
+                <div class="alert alert-success" role="status">
+                    <p>"Copy the key now: it is not shown again."</p>
+                    <p><code data-secret>{secret}</code></p>
+                </div>
+            </Show>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,46 @@
+//! The caller of a REST call: the secret API key in `Authorization: Bearer sk_…`, resolved once
+//! per request into what it may do. The session cookie is never read here, so a browser's
+//! session cannot be ridden into the API (which is why the API needs no CSRF token).
+
+use axum::extract::FromRequestParts;
+use axum::response::{IntoResponse, Response};
+use http::header;
+use http::request::Parts;
+
+use app::error::AppError;
+use app::server::access::grants::Held;
+use app::server::audit::append::Origin;
+use app::server::integrations::api_keys::authenticate::{authenticate, KeyError};
+use app::server::web::auth::ClientIp;
+
+use super::problem::problem;
+use crate::state::AppState;
+
+/// What the request's key may do; every grant of the call is cut from it.
+pub struct KeyCaller(pub Held);
+
+impl FromRequestParts<AppState> for KeyCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let presented = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default();
+        let ip = parts.extensions.get::<ClientIp>().map(|c| c.0.to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        let origin = Origin::new(ip, user_agent);
+        let ctx = &state.ctx;
+        match authenticate(&ctx.db, &ctx.clock, &ctx.refusals, presented, origin).await {
+            Ok(held) => Ok(KeyCaller(held)),
+            Err(KeyError::Refused) => Err(problem(&AppError::Unauthenticated).into_response()),
+            Err(KeyError::Domain(e)) => Err(problem(&AppError::from(e))),
+        }
+    }
+}

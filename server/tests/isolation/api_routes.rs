@@ -1,0 +1,155 @@
+//! The REST API under the isolation matrix: every route, called with keys of another workspace
+//! (one for each role a key may have) and with the victim's own revoked and expired keys, with
+//! the victim's ids. Strangers' keys find nothing of the victim's; dead keys open nothing; the
+//! victim workspace does not change.
+
+use reqwest::StatusCode;
+
+use app::model::{RoleId, UserId, WorkspaceId};
+use app::permissions::keys::{IntegrationsManage, TeamRead};
+use app::server::access::{grants, roles};
+use app::server::identity::reauth::unsafe_assume_reauthenticated;
+use app::server::identity::{accounts, passwords};
+use app::server::integrations::api_keys::{self, KeyForm};
+use app::server::platform::clock::Clock;
+use app::server::platform::db::Db;
+use app::server::platform::testing::{self, FIXTURE_PASSWORD};
+
+use super::matrix::SECRETS;
+use super::support::{api, signed_in, TestServer};
+
+/// A key of `user` in `workspace` acting under `role`: its secret.
+async fn key(db: &Db, user: &UserId, workspace: &WorkspaceId, role: &RoleId, name: &str) -> String {
+    let clock = Clock::System;
+    let manage = grants::require::<IntegrationsManage>(db, &clock, user, workspace)
+        .await
+        .unwrap();
+    let form = KeyForm {
+        name: name.into(),
+        role_id: role.as_str().into(),
+        ..KeyForm::default()
+    };
+    let checked = api_keys::check(db, &clock, &manage, &form).await.unwrap();
+    api_keys::create(
+        db,
+        &clock,
+        &manage,
+        &unsafe_assume_reauthenticated(user),
+        checked,
+    )
+    .await
+    .unwrap()
+    .secret
+}
+
+/// A workspace of strangers with a key for each base role a key may act under.
+async fn strangers_keys(db: &Db) -> Vec<(String, String)> {
+    let clock = Clock::System;
+    let carol = accounts::sign_up(
+        db,
+        &clock,
+        &passwords::Hasher::new(2),
+        accounts::SignUp {
+            email: "carol@example.com".into(),
+            name: "Carol Keyholder".into(),
+            password: passwords::Password::new(FIXTURE_PASSWORD),
+            workspace_name: "Keyholders".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let (user, workspace) = (carol.user_id, carol.workspace.id);
+    let read = grants::require::<TeamRead>(db, &clock, &user, &workspace)
+        .await
+        .unwrap();
+    let mut keys = Vec::new();
+    for role in roles::options(db, &read).await.unwrap() {
+        if role.name != "Owner" {
+            let secret = key(db, &user, &workspace, &role.id, &role.name).await;
+            keys.push((format!("a stranger's {} key", role.name), secret));
+        }
+    }
+    assert_eq!(keys.len(), 3, "Manager, Staff and Guest");
+    keys
+}
+
+#[tokio::test]
+async fn no_key_but_a_live_one_of_the_workspace_reaches_it_through_the_api() {
+    for db in testing::backends().await {
+        let label = db.backend().name();
+        let s = TestServer::start(db, &[]).await;
+        let v = super::victim(&s.db.db).await;
+        let strangers = strangers_keys(&s.db.db).await;
+        let manager =
+            s.db.strings(&format!(
+                "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'manager'",
+                v.workspace
+            ))
+            .await
+            .remove(0);
+        let ada = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
+        let mut dead = Vec::new();
+        for name in ["Revoked", "Expired"] {
+            let made: serde_json::Value = api(&ada, &s, "/api/api_keys/create")
+                .await
+                .form(&[
+                    ("name", name),
+                    ("role_id", manager.as_str()),
+                    ("password", FIXTURE_PASSWORD),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            dead.push(made["secret"].as_str().unwrap().to_owned());
+        }
+        let (revoked, expired) = (&dead[0], &dead[1]);
+        s.db.db_exec("UPDATE api_keys SET revoked_at = 1 WHERE name = 'Revoked'")
+            .await;
+        s.db.db_exec("UPDATE api_keys SET expires_at = 1 WHERE name = 'Expired'")
+            .await;
+        let before = super::snapshot(&s.db, &v).await;
+        let client = reqwest::Client::new();
+        let mut calls = 0;
+        for route in server::api_v1::ROUTES {
+            let path = route.replace("{id}", &v.customer);
+            let one = route.contains("{id}");
+            for (who, secret, expected) in strangers
+                .iter()
+                .map(|(who, secret)| (who.as_str(), secret, if one { 404 } else { 200 }))
+                .chain([
+                    ("the victim's revoked key", revoked, 401),
+                    ("the victim's expired key", expired, 401),
+                ])
+            {
+                let res = client
+                    .get(s.url(&path))
+                    .bearer_auth(secret)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body = res.text().await.unwrap();
+                assert_eq!(status.as_u16(), expected, "{label}: {who} {path}: {body}");
+                assert!(status != StatusCode::INTERNAL_SERVER_ERROR);
+                for secret in SECRETS {
+                    assert!(
+                        !body.contains(secret),
+                        "{label}: {who} read {secret:?} through {path}"
+                    );
+                }
+                assert!(!body.contains(&v.customer), "{label}: {who} {path}: {body}");
+                calls += 1;
+            }
+        }
+        assert_eq!(calls, server::api_v1::ROUTES.len() * 5);
+        assert_eq!(
+            before,
+            super::snapshot(&s.db, &v).await,
+            "{label}: the victim workspace changed"
+        );
+        s.stop().await.unwrap();
+    }
+}
