@@ -109,7 +109,7 @@ fn AdminNavLinks() -> impl IntoView {
                     {can(Permission::PrivacyRead)
                         .then(|| view! { <li><A href="/privacy-requests">"Privacy"</A></li> })}
                     {can(Permission::SettingsWrite)
-                        .then(|| view! { <li><A href="/settings">"Security settings"</A></li> })}
+                        .then(|| view! { <li><A href="/settings" exact=true>"Security settings"</A></li> })}
                     {can(Permission::IntegrationsManage)
                         .then(|| view! { <li><A href="/settings/api-keys">"API keys"</A></li> })}
                 }

@@ -65,7 +65,7 @@ fn menu(unread: UnreadAlerts) -> AnyView {
     view! {
         <details class="notif-menu">
             <summary class="btn btn-quiet" aria-label=label>
-                <span aria-hidden="true">"Alerts"</span>
+                <span class="notif-word" aria-hidden="true">"Alerts"</span>
                 {(n > 0).then(|| view! { <span class="nav-count" aria-hidden="true">{n}</span> })}
             </summary>
             <div class="notif-panel">

@@ -53,7 +53,7 @@ fn keys_view(
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Keys"</h2>
             <DataTable
-                columns=&["Name", "Key", "Role", "Status", "Made", "Expires", "Last used", "From", ACTIONS]
+                columns=&["Key", "Role", "Status", "Made", "Expires", "Last used", "From", ACTIONS]
                 rows
                 empty="No API key has been made."
             />
@@ -86,8 +86,11 @@ fn key_row(k: ApiKeySummary, revoke: ServerAction<RevokeApiKey>) -> impl IntoVie
     };
     view! {
         <tr data-api-key=k.name.clone()>
-            <td class="wrap strong">{k.name.clone()}</td>
-            <td><code>{format!("sk_{}…", k.id.as_str())}</code></td>
+            <td class="wrap">
+                <span class="strong">{k.name.clone()}</span>
+                <br />
+                <code>{format!("sk_{}…", k.id.as_str())}</code>
+            </td>
             <td>{k.role.clone()}</td>
             <td><span class=badge>{k.status.clone()}</span></td>
             <td class="muted">{made}</td>

@@ -7,6 +7,7 @@ mod access_reviews;
 mod accounts;
 mod alert_rules;
 mod alerts;
+mod api_keys;
 mod approvals;
 mod assignments;
 mod audit_chain;

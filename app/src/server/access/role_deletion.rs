@@ -40,8 +40,16 @@ pub async fn delete(
     refuse_if_inherited(db, workspace, id).await?;
     let holders = holders(db, workspace, id).await?;
     let invited = open_invitations(db, workspace, id).await?;
+    // Keys move with the people: a key's role is narrowed to its maker's at each call anyway.
+    let keyed = count_using(db, "api_keys", workspace, id).await?;
     let target = match reassign_to.map(str::trim).filter(|t| !t.is_empty()) {
-        _ if holders.is_empty() && invited == 0 => None,
+        _ if holders.is_empty() && invited == 0 && keyed == 0 => None,
+        None if holders.is_empty() && invited == 0 => {
+            return Err(DomainError::invalid(
+                "reassign_to",
+                "API keys act under this role: choose the role they move to.",
+            ))
+        }
         None => {
             return Err(DomainError::invalid(
                 "reassign_to",
@@ -76,6 +84,7 @@ pub async fn delete(
                 "reassigned_to": target,
                 "holders_moved": holders.len(),
                 "invitations_moved": invited,
+                "api_keys_moved": keyed,
             })),
         },
     )
@@ -125,9 +134,19 @@ async fn holders(db: &Db, workspace: &WorkspaceId, id: &str) -> Result<Vec<Strin
 }
 
 async fn open_invitations(db: &Db, workspace: &WorkspaceId, id: &str) -> Result<i64, DomainError> {
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM invitations WHERE workspace_id = $1 AND role_id = $2",
-    )
+    count_using(db, "invitations", workspace, id).await
+}
+
+/// How many rows of `table` (invitations, API keys) name the role `id`.
+async fn count_using(
+    db: &Db,
+    table: &str,
+    workspace: &WorkspaceId,
+    id: &str,
+) -> Result<i64, DomainError> {
+    Ok(sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = $1 AND role_id = $2"
+    ))
     .bind(workspace.as_str())
     .bind(id)
     .fetch_one(db.pool())
