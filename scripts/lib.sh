@@ -96,6 +96,17 @@ pg_bindir() {
   done
 }
 
+# Schemathesis (PyPI) checks the REST API against its own OpenAPI document.
+SCHEMATHESIS_VERSION=4.32.5
+
+ensure_schemathesis() {
+  if ! "$TOOLS_DIR/schemathesis/bin/python" -c "import importlib.metadata as m; assert m.version('schemathesis') == '$SCHEMATHESIS_VERSION'" 2>/dev/null; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI)"
+    python3 -m venv "$TOOLS_DIR/schemathesis"
+    "$TOOLS_DIR/schemathesis/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
 ensure_postgres() {
   [ -n "$(pg_bindir)" ] || apt_install postgresql
 }

@@ -7,49 +7,140 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::{header, HeaderValue};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use app::error::AppError;
-use app::model::{Customer, CustomerId};
+use app::model::{self, CustomerId};
 use app::permissions::keys;
 use app::server::records::customers::{self, ListQuery};
 use app::server::records::listing::ListParams;
 use app::server::records::pages::MAX_PAGE_SIZE;
 
 use super::caller::KeyCaller;
-use super::problem::answer;
+use super::problem::{answer, Problem};
+use super::text::one_line;
 use crate::state::AppState;
 
-/// A list's query: every parameter optional; anything else is refused by name.
-#[derive(Debug, Default, Deserialize)]
+/// Whom a customer is.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Company,
+    Person,
+}
+
+impl From<model::CustomerKind> for Kind {
+    fn from(kind: model::CustomerKind) -> Self {
+        match kind {
+            model::CustomerKind::Company => Self::Company,
+            model::CustomerKind::Person => Self::Person,
+        }
+    }
+}
+
+impl Kind {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+            Self::Person => "person",
+        }
+    }
+}
+
+/// A customer, as the key's role may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Customer {
+    id: String,
+    kind: Kind,
+    name: String,
+    email: String,
+    phone: String,
+    company: String,
+    /// Present only for a role holding `customers.sensitive`.
+    tax_id: Option<String>,
+    notes: String,
+    assigned_user_id: Option<String>,
+    /// The assignee's name.
+    assigned_to: Option<String>,
+    team_id: Option<String>,
+    team: Option<String>,
+    tags: Vec<String>,
+    /// Milliseconds since 1970-01-01 UTC.
+    updated_at_ms: i64,
+    /// Changes with every save.
+    version: i64,
+}
+
+impl From<model::Customer> for Customer {
+    fn from(c: model::Customer) -> Self {
+        Self {
+            id: c.id.as_str().to_owned(),
+            kind: c.kind.into(),
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+            company: c.company,
+            tax_id: c.tax_id,
+            notes: c.notes,
+            assigned_user_id: c.assigned_user_id.map(|u| u.as_str().to_owned()),
+            assigned_to: c.assigned_to,
+            team_id: c.team_id.map(|t| t.as_str().to_owned()),
+            team: c.team,
+            tags: c.tags,
+            updated_at_ms: c.updated_at_ms,
+            version: c.version,
+        }
+    }
+}
+
+/// One page of customers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerPage {
+    data: Vec<Customer>,
+    /// Pass as `after` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+/// A list's query: every parameter optional; anything else is refused.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListParamsQuery {
     /// Matches name, email or company, without regard to case.
-    #[serde(default)]
-    search: String,
-    /// Only customers carrying this tag.
-    #[serde(default)]
-    tag: String,
-    /// `company` or `person`.
-    #[serde(default)]
-    kind: String,
+    #[param(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    search: Option<String>,
+    /// Only customers carrying this tag (any case).
+    #[param(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    tag: Option<String>,
+    /// Only companies, or only people.
+    #[param(inline)]
+    kind: Option<Kind>,
     /// The `next` of the previous page.
+    #[param(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     after: Option<String>,
-    /// Customers per page, 1 to 200 (50 unless given).
+    /// Customers per page (50 unless given).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
-/// One page of a list.
-#[derive(Debug, Serialize)]
-pub struct Page<T> {
-    pub data: Vec<T>,
-    /// Pass as `after` for the next page; absent on the last.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-}
-
-/// `GET /api/v1/customers` — a page of the customers the key's role reaches, by name; the
-/// next page's address is also in a `Link: <…>; rel="next"` header. Permission:
-/// `customers.read` (the tax id only with `customers.sensitive`).
+/// A page of the customers the key's role reaches, by name.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers",
+    tag = "customers",
+    operation_id = "list_customers",
+    params(ListParamsQuery),
+    responses(
+        (status = 200, description = "A page; the next page's address is also in `Link: <…>; rel=\"next\"`.",
+            body = CustomerPage,
+            headers(("Link" = String, description = "The next page, when there is one."))),
+        (status = 400, description = "A parameter that is not one of these, or malformed.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No usable key.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key's role lacks `customers.read`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter out of range; `field` names it.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     KeyCaller(held): KeyCaller,
@@ -61,6 +152,9 @@ pub async fn list(
             let Query(q) = query.map_err(|e| AppError::BadRequest {
                 message: e.body_text(),
             })?;
+            let search = one_line("search", q.search.as_deref(), 200)?;
+            let tag = one_line("tag", q.tag.as_deref(), 50)?;
+            let after = one_line("after", q.after.as_deref(), 64)?;
             if q.limit.is_some_and(|l| l == 0 || l > MAX_PAGE_SIZE) {
                 return Err(AppError::validation(
                     "limit",
@@ -69,20 +163,19 @@ pub async fn list(
             }
             let params = ListParams {
                 limit: q.limit,
-                ..ListParams::page(q.search.clone(), None, q.after.clone())
+                ..ListParams::page(search.to_owned(), None, Some(after.to_owned()))
             };
-            let query = ListQuery::new(params, &q.tag, &q.kind)?;
+            let kind = q.kind.map_or("", Kind::key);
+            let query = ListQuery::new(params, tag, kind)?;
             let page = customers::list(&state.ctx.db, &grant, &query).await?;
-            let mut res = Json(Page {
-                data: page.items,
-                next: page.next.clone(),
+            let link = page.next.as_deref().map(|next| next_link(&q, next));
+            let mut res = Json(CustomerPage {
+                data: page.items.into_iter().map(Customer::from).collect(),
+                next: page.next,
             })
             .into_response();
-            if let Some(next) = page.next {
-                let link = next_link(&q, &next);
-                if let Ok(v) = HeaderValue::from_str(&link) {
-                    res.headers_mut().insert(header::LINK, v);
-                }
+            if let Some(v) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
+                res.headers_mut().insert(header::LINK, v);
             }
             Ok(res)
         }
@@ -93,10 +186,13 @@ pub async fn list(
 /// The next page's address, keeping the list's own parameters.
 fn next_link(q: &ListParamsQuery, next: &str) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in [("search", &q.search), ("tag", &q.tag), ("kind", &q.kind)] {
-        if !value.is_empty() {
+    for (name, value) in [("search", &q.search), ("tag", &q.tag)] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
             query.append_pair(name, value);
         }
+    }
+    if let Some(kind) = q.kind {
+        query.append_pair("kind", kind.key());
     }
     if let Some(limit) = q.limit {
         query.append_pair("limit", &limit.to_string());
@@ -105,8 +201,20 @@ fn next_link(q: &ListParamsQuery, next: &str) -> String {
     format!("</api/v1/customers?{}>; rel=\"next\"", query.finish())
 }
 
-/// `GET /api/v1/customers/{id}` — one customer the key's role reaches; any other id is 404.
-/// Permission: `customers.read` (the tax id only with `customers.sensitive`).
+/// One customer the key's role reaches; any other id is 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{id}",
+    tag = "customers",
+    operation_id = "get_customer",
+    params(("id" = String, Path, description = "The customer's id.")),
+    responses(
+        (status = 200, description = "The customer.", body = Customer),
+        (status = 401, description = "No usable key.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key's role lacks `customers.read`.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer within the key's reach.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn get(
     State(state): State<AppState>,
     KeyCaller(held): KeyCaller,
@@ -116,8 +224,8 @@ pub async fn get(
         async {
             let grant = held.grant::<keys::CustomersRead>()?;
             let id = CustomerId::from_client(&id)?;
-            let customer: Customer = customers::get(&state.ctx.db, &grant, &id).await?;
-            Ok(Json(customer).into_response())
+            let customer = customers::get(&state.ctx.db, &grant, &id).await?;
+            Ok(Json(Customer::from(customer)).into_response())
         }
         .await,
     )

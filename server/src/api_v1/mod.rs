@@ -1,34 +1,102 @@
 //! `/api/v1/…`: the REST API, for secret API keys (`Authorization: Bearer sk_…`). It sits
 //! outside the session and CSRF layers: a key is its only credential. Each handler resolves
 //! the key once ([`caller::KeyCaller`]), cuts the grant its permission names, and calls the same
-//! domain functions as the pages; errors are problem details ([`problem`]).
+//! domain functions as the pages; errors are problem details ([`problem`]). Each handler's
+//! route, parameters and answers are declared once, in its `#[utoipa::path]`: the router and
+//! the OpenAPI document (`GET /api/v1/openapi.json`) are both built from them.
 
 mod caller;
 mod customers;
 mod problem;
+mod text;
 
-use axum::response::Response;
+use std::sync::Arc;
+
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
+use http::{header, HeaderValue};
 use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
 /// The largest request body the API takes.
 pub const MAX_BODY: usize = 256 * 1024;
 
-/// Every route of the API, as the router knows it: the isolation test calls each of them with
-/// every kind of stranger's key.
-pub const ROUTES: &[&str] = &[CUSTOMERS, CUSTOMER];
-const CUSTOMERS: &str = "/api/v1/customers";
-const CUSTOMER: &str = "/api/v1/customers/{id}";
+/// Where the document is served.
+pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Gatehouse API",
+        version = "1",
+        description = "The records a secret API key's role reaches. Authenticate with \
+            `Authorization: Bearer sk_…`; errors are RFC 9457 problem details."
+    ),
+    modifiers(&SecretKey),
+)]
+struct Base;
+
+/// Every operation needs a secret key as a bearer token.
+struct SecretKey;
+
+impl Modify for SecretKey {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "secret_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("sk_…")
+                    .description(Some("A secret API key made on the API keys page."))
+                    .build(),
+            ),
+        );
+        doc.security = Some(vec![SecurityRequirement::new(
+            "secret_key",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The API's routes and its document, from the same declarations.
+fn api() -> (Router<AppState>, Document) {
+    OpenApiRouter::with_openapi(Base::openapi())
+        .routes(routes!(customers::list))
+        .routes(routes!(customers::get))
+        .split_for_parts()
+}
+
+/// The OpenAPI 3.1 document: the API's contract.
+pub fn document() -> Document {
+    api().1
+}
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(CUSTOMERS, get(customers::list))
-        .route(CUSTOMER, get(customers::get))
+    let (router, doc) = api();
+    let json: Arc<str> = doc.to_pretty_json().unwrap_or_default().into();
+    router
+        .route(DOCUMENT_PATH, get(move || serve_document(json.clone())))
         .route("/api/v1/{*rest}", any(unknown))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+}
+
+async fn serve_document(json: Arc<str>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json.to_string(),
+    )
+        .into_response()
 }
 
 /// An address under `/api/v1/` that names nothing: a problem, not the pages' 404.

@@ -4,19 +4,26 @@
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use app::error::AppError;
 
 /// Where the problem types are described: the API reference page.
 const TYPES: &str = "/api/v1/reference#problems";
 
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
+/// An error, as RFC 9457 problem details.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem<'a> {
+    /// Where this kind of problem is described.
     #[serde(rename = "type")]
     kind: String,
+    /// The kind of problem, in a few words.
     title: &'a str,
+    /// The HTTP status.
     status: u16,
+    /// What went wrong, written for people.
     detail: String,
+    /// For bad input: the parameter or field it is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
 }
