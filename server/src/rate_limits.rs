@@ -24,6 +24,12 @@ pub const PER_ACCOUNT_BURST: u32 = 10;
 pub const UPLOADS_PER_MINUTE: u32 = 30;
 pub const UPLOADS_BURST: u32 = 20;
 
+/// Calls per minute one API key may make, and its burst: room for a busy integration, a stop
+/// for a runaway script. Each server process keeps its own count, so with N processes a key
+/// gets at most N times this.
+pub const API_KEY_PER_MINUTE: u32 = 6_000;
+pub const API_KEY_BURST: u32 = 1_000;
+
 /// Why the gate turns a request away before its server function runs.
 #[derive(Debug)]
 pub enum Refused {
@@ -36,6 +42,7 @@ pub struct RateLimits {
     per_ip: DefaultKeyedRateLimiter<(Group, IpAddr)>,
     per_account: DefaultKeyedRateLimiter<(Group, String)>,
     uploads: DefaultKeyedRateLimiter<String>,
+    api_keys: DefaultKeyedRateLimiter<String>,
 }
 
 fn quota(per_minute: u32, burst: u32) -> Quota {
@@ -52,6 +59,7 @@ impl Default for RateLimits {
                 PER_ACCOUNT_BURST,
             )),
             uploads: DefaultKeyedRateLimiter::keyed(quota(UPLOADS_PER_MINUTE, UPLOADS_BURST)),
+            api_keys: DefaultKeyedRateLimiter::keyed(quota(API_KEY_PER_MINUTE, API_KEY_BURST)),
         }
     }
 }
@@ -94,17 +102,40 @@ impl RateLimits {
             .map_err(|not_until| not_until.wait_time_from(now))
     }
 
+    /// `Err(wait)` when the API key `key` has used up its budget.
+    pub fn check_api_key(&self, key: &str) -> Result<(), Duration> {
+        let now = DefaultClock::default().now();
+        self.api_keys
+            .check_key(&key.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(now))
+    }
+
     /// Forgets keys whose budget is full again, so memory follows recent traffic only.
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_account.retain_recent();
         self.uploads.retain_recent();
+        self.api_keys.retain_recent();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_api_key_gets_its_burst_then_waits_and_other_keys_do_not() {
+        let limits = RateLimits::default();
+        // The budget refills as the loop runs, so the refusal comes at the burst or a little
+        // after it, never before.
+        let allowed = (0..API_KEY_BURST * 2)
+            .take_while(|_| limits.check_api_key("KeyA").is_ok())
+            .count();
+        assert!(allowed >= API_KEY_BURST as usize && allowed < API_KEY_BURST as usize * 2);
+        let wait = limits.check_api_key("KeyA").unwrap_err();
+        assert!(wait <= Duration::from_millis(10), "{wait:?}");
+        assert!(limits.check_api_key("KeyB").is_ok());
+    }
 
     const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
     const SIGN_UP: &[u8] = b"name=Z&email=z%40example.com&password=p&workspace_name=W";

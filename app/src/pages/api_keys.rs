@@ -52,6 +52,7 @@ fn keys_view(
         {create_card(v.roles, create)}
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Keys"</h2>
+            <p>"How to call the API: " <a href="/api/v1/reference" rel="external">"the API reference"</a></p>
             <DataTable
                 columns=&["Key", "Role", "Status", "Made", "Expires", "Last used", "From", ACTIONS]
                 rows

@@ -1,6 +1,7 @@
 //! The caller of a REST call: the secret API key in `Authorization: Bearer sk_…`, resolved once
 //! per request into what it may do. The session cookie is never read here, so a browser's
-//! session cannot be ridden into the API (which is why the API needs no CSRF token).
+//! session cannot be ridden into the API (which is why the API needs no CSRF token). A key
+//! over its budget (`rate_limits::API_KEY_PER_MINUTE`) is answered 429 with `Retry-After`.
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
@@ -38,7 +39,14 @@ impl FromRequestParts<AppState> for KeyCaller {
         let origin = Origin::new(ip, user_agent);
         let ctx = &state.ctx;
         match authenticate(&ctx.db, &ctx.clock, &ctx.refusals, presented, origin).await {
-            Ok(held) => Ok(KeyCaller(held)),
+            Ok(held) => {
+                let key = held.key().map(|k| k.as_str()).unwrap_or_default();
+                if let Err(wait) = state.rate_limits.check_api_key(key) {
+                    let retry_after_secs = wait.as_secs().max(1);
+                    return Err(problem(&AppError::RateLimited { retry_after_secs }));
+                }
+                Ok(KeyCaller(held))
+            }
             Err(KeyError::Refused) => Err(problem(&AppError::Unauthenticated).into_response()),
             Err(KeyError::Domain(e)) => Err(problem(&AppError::from(e))),
         }

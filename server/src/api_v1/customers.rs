@@ -139,6 +139,7 @@ pub struct ListParamsQuery {
         (status = 401, description = "No usable key.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key's role lacks `customers.read`.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A parameter out of range; `field` names it.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The key is over its budget; `Retry-After` says for how long.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list(
@@ -213,6 +214,7 @@ fn next_link(q: &ListParamsQuery, next: &str) -> String {
         (status = 401, description = "No usable key.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key's role lacks `customers.read`.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such customer within the key's reach.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The key is over its budget; `Retry-After` says for how long.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn get(

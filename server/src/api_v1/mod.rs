@@ -8,6 +8,7 @@
 mod caller;
 mod customers;
 mod problem;
+mod reference;
 mod text;
 
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub const MAX_BODY: usize = 256 * 1024;
 
 /// Where the document is served.
 pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
+/// Where its reference page is.
+pub const REFERENCE_PATH: &str = "/api/v1/reference";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -82,8 +85,11 @@ pub fn document() -> Document {
 pub fn routes() -> Router<AppState> {
     let (router, doc) = api();
     let json: Arc<str> = doc.to_pretty_json().unwrap_or_default().into();
+    let value = serde_json::from_str(&json).unwrap_or_default();
+    let html: Arc<str> = reference::page(&value).into();
     router
         .route(DOCUMENT_PATH, get(move || serve_document(json.clone())))
+        .route(REFERENCE_PATH, get(move || serve_reference(html.clone())))
         .route("/api/v1/{*rest}", any(unknown))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
 }
@@ -95,6 +101,17 @@ async fn serve_document(json: Arc<str>) -> Response {
             HeaderValue::from_static("application/json"),
         )],
         json.to_string(),
+    )
+        .into_response()
+}
+
+async fn serve_reference(html: Arc<str>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        html.to_string(),
     )
         .into_response()
 }

@@ -28,27 +28,43 @@ pub struct Problem<'a> {
     field: Option<&'a str>,
 }
 
-/// What `err` means in one word, which is also its type's anchor on the reference page.
-fn name(err: &AppError) -> (&'static str, &'static str) {
+/// Each problem type: its anchor on the reference page, its title, and when it happens.
+pub const KINDS: &[(&str, &str, &str)] = &[
+    ("unauthenticated", "Unauthenticated", "No usable key: missing, malformed, unknown, revoked, expired, its maker gone, or used from outside its networks."),
+    ("forbidden", "Forbidden", "The key's role (narrowed to its maker's access) lacks the permission the operation names."),
+    ("not-found", "Not found", "Nothing by that id within the key's reach, or no such address."),
+    ("invalid", "Invalid input", "A parameter or field out of range; `field` names it."),
+    ("conflict", "Conflict", "The record's state does not allow the operation."),
+    ("rate-limited", "Too many requests", "The key is over its budget; `Retry-After` says for how long."),
+    ("bad-request", "Bad request", "A parameter that is not one of the operation's, or one that cannot be read."),
+    ("internal", "Internal error", "Something failed on our side; `detail` quotes a reference for the server's log."),
+];
+
+/// The anchor of `err`'s type on the reference page (one of [`KINDS`]).
+fn anchor(err: &AppError) -> &'static str {
     match err {
-        AppError::Unauthenticated => ("unauthenticated", "Unauthenticated"),
+        AppError::Unauthenticated => "unauthenticated",
         AppError::Forbidden
         | AppError::PageExpired
         | AppError::PasswordExpired
-        | AppError::MfaRequired => ("forbidden", "Forbidden"),
-        AppError::NotFound => ("not-found", "Not found"),
-        AppError::Validation { .. } => ("invalid", "Invalid input"),
-        AppError::Conflict { .. } => ("conflict", "Conflict"),
-        AppError::RateLimited { .. } => ("rate-limited", "Too many requests"),
-        AppError::BadRequest { .. } => ("bad-request", "Bad request"),
-        AppError::Network | AppError::Internal { .. } => ("internal", "Internal error"),
+        | AppError::MfaRequired => "forbidden",
+        AppError::NotFound => "not-found",
+        AppError::Validation { .. } => "invalid",
+        AppError::Conflict { .. } => "conflict",
+        AppError::RateLimited { .. } => "rate-limited",
+        AppError::BadRequest { .. } => "bad-request",
+        AppError::Network | AppError::Internal { .. } => "internal",
     }
 }
 
 /// The problem response for `err`.
 pub fn problem(err: &AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let (anchor, title) = name(err);
+    let anchor = anchor(err);
+    let title = KINDS
+        .iter()
+        .find(|(a, _, _)| *a == anchor)
+        .map_or("Error", |(_, title, _)| title);
     let field = match err {
         AppError::Validation { field, .. } => Some(field.as_str()),
         _ => None,
@@ -89,4 +105,35 @@ pub fn problem(err: &AppError) -> Response {
 /// A handler's answer: its response, or its error as a problem.
 pub fn answer(result: Result<Response, AppError>) -> Response {
     result.unwrap_or_else(|e| problem(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_described_type() {
+        let errors = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::validation("limit", "too many"),
+            AppError::Conflict {
+                message: "no".into(),
+            },
+            AppError::RateLimited {
+                retry_after_secs: 3,
+            },
+            AppError::BadRequest {
+                message: "what".into(),
+            },
+            AppError::Internal {
+                reference: "abc".into(),
+            },
+        ];
+        for err in &errors {
+            assert!(KINDS.iter().any(|(a, _, _)| *a == anchor(err)), "{err:?}");
+        }
+        assert_eq!(KINDS.len(), errors.len(), "each kind is reachable");
+    }
 }

@@ -371,3 +371,91 @@ async fn a_key_limited_to_a_network_or_a_day_stops_outside_them() {
         "the out-of-network call is in the trail"
     );
 }
+
+#[tokio::test]
+async fn a_key_past_its_budget_waits_and_other_keys_do_not() {
+    use server::rate_limits::API_KEY_BURST;
+    let s = TestServer::sqlite().await;
+    let f = Fixture::new(&s.db.db, &Clock::System).await;
+    let owner = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
+    let staff = f.role("Staff").await;
+    let mut secrets = Vec::new();
+    for name in ["Busy", "Quiet"] {
+        let (status, made) =
+            make_key(&owner, &s, &[("name", name), ("role_id", staff.as_str())]).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        secrets.push(made["secret"].as_str().unwrap().to_owned());
+    }
+    // The budget refills while the calls go out: the refusal comes at the burst or after it.
+    let client = reqwest::Client::new();
+    let mut refused = None;
+    for sent in 1..=API_KEY_BURST * 3 {
+        let res = client
+            .get(s.url("/api/v1/customers?limit=1"))
+            .bearer_auth(&secrets[0])
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(sent > API_KEY_BURST, "refused after {sent} calls");
+            refused = Some(res);
+            break;
+        }
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = refused.expect("a key past its budget is refused");
+    assert!(
+        res.headers()[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    problem(res, StatusCode::TOO_MANY_REQUESTS, "over its budget").await;
+    let other = call(&s, "/api/v1/customers", &secrets[1]).await;
+    assert_eq!(
+        other.status(),
+        StatusCode::OK,
+        "another key has its own budget"
+    );
+}
+
+#[tokio::test]
+async fn the_contract_and_its_reference_page_need_no_key_and_say_the_same() {
+    let s = TestServer::sqlite().await;
+    let res = reqwest::get(s.url("/api/v1/openapi.json")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc: Value = res.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths, ["/api/v1/customers", "/api/v1/customers/{id}"]);
+    assert_eq!(
+        doc["components"]["securitySchemes"]["secret_key"]["scheme"],
+        "bearer"
+    );
+
+    let res = reqwest::get(s.url("/api/v1/reference")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .contains("default-src"));
+    let html = res.text().await.unwrap();
+    for path in paths {
+        assert!(html.contains(&format!("GET {path}")), "{path}");
+    }
+    let problem_type = call(&s, "/api/v1/customers", "")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["type"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let anchor = problem_type.rsplit('#').next().unwrap();
+    assert!(
+        html.contains(&format!("id=\"{anchor}\"")),
+        "{problem_type} is described on the page"
+    );
+}
