@@ -150,6 +150,12 @@ pub struct Settings {
     #[arg(long, env = "GATEHOUSE_DATA_REGION", global = true)]
     pub data_region: Option<String>,
 
+    /// Calls a minute one API key may make to this server process; it may start with a sixth
+    /// of that at once.
+    #[arg(long, env = "GATEHOUSE_API_KEY_RATE", default_value_t = crate::rate_limits::API_KEY_PER_MINUTE,
+        value_parser = clap::value_parser!(u32).range(1..=10_000_000), global = true)]
+    pub api_key_rate: u32,
+
     /// Log filter, in tracing's EnvFilter syntax: `info`, `debug`, `server=debug,sqlx=warn`.
     #[arg(
         long,
@@ -225,6 +231,7 @@ pub struct Config {
     pub audit_key: crate::audit_key::Source,
     pub backups: crate::backup_settings::BackupConfig,
     pub data_region: Option<String>,
+    pub api_key_rate: u32,
 }
 
 use crate::config_error::invalid;
@@ -287,6 +294,7 @@ impl Config {
             audit_key,
             backups,
             data_region,
+            api_key_rate: s.api_key_rate,
         })
     }
 }

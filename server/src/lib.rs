@@ -233,7 +233,9 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
             dev_reload_socket,
         }),
         client_ip_header: config.client_ip_header.clone(),
-        rate_limits: Arc::new(rate_limits::RateLimits::default()),
+        rate_limits: Arc::new(rate_limits::RateLimits::with_api_key_rate(
+            config.api_key_rate,
+        )),
         anonymous_tokens: Arc::default(),
     })
 }

@@ -24,11 +24,12 @@ pub const PER_ACCOUNT_BURST: u32 = 10;
 pub const UPLOADS_PER_MINUTE: u32 = 30;
 pub const UPLOADS_BURST: u32 = 20;
 
-/// Calls per minute one API key may make, and its burst: room for a busy integration, a stop
-/// for a runaway script. Each server process keeps its own count, so with N processes a key
-/// gets at most N times this.
+/// Calls per minute one API key may make unless the deployment says otherwise
+/// (`GATEHOUSE_API_KEY_RATE`), and its burst (a sixth of it): room for a busy integration, a
+/// stop for a runaway script. Each server process keeps its own count, so with N processes a
+/// key gets at most N times this.
 pub const API_KEY_PER_MINUTE: u32 = 6_000;
-pub const API_KEY_BURST: u32 = 1_000;
+pub const API_KEY_BURST: u32 = API_KEY_PER_MINUTE / 6;
 
 /// Why the gate turns a request away before its server function runs.
 #[derive(Debug)]
@@ -52,6 +53,13 @@ fn quota(per_minute: u32, burst: u32) -> Quota {
 
 impl Default for RateLimits {
     fn default() -> Self {
+        Self::with_api_key_rate(API_KEY_PER_MINUTE)
+    }
+}
+
+impl RateLimits {
+    /// The budgets, with `api_key_per_minute` calls a minute for each API key.
+    pub fn with_api_key_rate(api_key_per_minute: u32) -> Self {
         Self {
             per_ip: DefaultKeyedRateLimiter::keyed(quota(PER_IP_PER_MINUTE, PER_IP_BURST)),
             per_account: DefaultKeyedRateLimiter::keyed(quota(
@@ -59,7 +67,10 @@ impl Default for RateLimits {
                 PER_ACCOUNT_BURST,
             )),
             uploads: DefaultKeyedRateLimiter::keyed(quota(UPLOADS_PER_MINUTE, UPLOADS_BURST)),
-            api_keys: DefaultKeyedRateLimiter::keyed(quota(API_KEY_PER_MINUTE, API_KEY_BURST)),
+            api_keys: DefaultKeyedRateLimiter::keyed(quota(
+                api_key_per_minute,
+                (api_key_per_minute / 6).max(1),
+            )),
         }
     }
 }
