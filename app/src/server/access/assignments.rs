@@ -63,7 +63,7 @@ pub fn expiry_from_date(raw: &str, tz: Tz, now_ms: i64) -> Result<Option<i64>, D
 
 /// The role `role_id` of the grant's workspace: whether it is the Owner role. A role from
 /// elsewhere is reported on the field, like a typo.
-async fn role_is_owner<K: Key>(
+pub(crate) async fn role_is_owner<K: Key>(
     db: &Db,
     grant: &Grant<K>,
     role_id: &str,

@@ -11,9 +11,8 @@ use sqlx::Row;
 
 use crate::model::{ApiKeyId, ApiKeySummary, ApiKeysView, CreatedApiKey};
 use crate::permissions::keys;
-use crate::server::access::assignments::expiry_from_date;
+use crate::server::access::assignments::{self, expiry_from_date};
 use crate::server::access::audit::{self, Change};
-use crate::server::access::base_roles::BaseRole;
 use crate::server::access::grants::Grant;
 use crate::server::access::{role_editor, roles};
 use crate::server::identity::reauth::Reauthenticated;
@@ -224,13 +223,7 @@ async fn may_give(
     grant: &Grant<keys::IntegrationsManage>,
     role_id: &str,
 ) -> Result<(), DomainError> {
-    let row = sqlx::query("SELECT base_role FROM roles WHERE workspace_id = $1 AND id = $2")
-        .bind(grant.workspace().as_str())
-        .bind(role_id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| DomainError::invalid("role_id", "Choose a role of this workspace."))?;
-    if row.try_get::<Option<String>, _>("base_role")?.as_deref() == Some(BaseRole::Owner.key()) {
+    if assignments::role_is_owner(db, grant, role_id).await? {
         return Err(DomainError::invalid(
             "role_id",
             "A key can't act as an Owner. Choose a narrower role.",
