@@ -168,7 +168,7 @@ pub async fn list(
             };
             let kind = q.kind.map_or("", Kind::key);
             let query = ListQuery::new(params, tag, kind)?;
-            let page = customers::list(&state.ctx.db, &grant, &query).await?;
+            let page = customers::page(&state.ctx.db, &grant, &query).await?;
             let link = page.next.as_deref().map(|next| next_link(&q, next));
             let mut res = Json(CustomerPage {
                 data: page.items.into_iter().map(Customer::from).collect(),

@@ -60,9 +60,28 @@ pub enum DbError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// The installation's secrets once read (`instance_secrets`): they never change, and an
+    /// API call needs one, so each process reads each once.
+    secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<&'static str, [u8; 32]>>>,
 }
 
 impl Db {
+    /// The installation secret `name` if this process has read it.
+    pub(crate) fn cached_secret(&self, name: &'static str) -> Option<[u8; 32]> {
+        self.secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(name)
+            .copied()
+    }
+
+    pub(crate) fn cache_secret(&self, name: &'static str, value: [u8; 32]) {
+        self.secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(name, value);
+    }
+
     /// Opens (and for SQLite, creates) the database. Does not migrate: see [`Db::migrate`].
     pub async fn connect(url: &str) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
@@ -102,7 +121,11 @@ impl Db {
                 .await
                 .map_err(DbError::Connect)?;
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            secrets: Default::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {

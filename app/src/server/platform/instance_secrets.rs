@@ -20,7 +20,14 @@ pub async fn api_key_pepper(db: &Db, clock: &Clock) -> Result<[u8; 32], DomainEr
 
 /// The secret `name`; when there is none yet, a new random one. Two processes starting at once
 /// both insert, one wins, and both read the winner's.
-async fn load_or_create(db: &Db, clock: &Clock, name: &str) -> Result<[u8; 32], DomainError> {
+async fn load_or_create(
+    db: &Db,
+    clock: &Clock,
+    name: &'static str,
+) -> Result<[u8; 32], DomainError> {
+    if let Some(known) = db.cached_secret(name) {
+        return Ok(known);
+    }
     let engine = base64::engine::general_purpose::STANDARD;
     let fresh: [u8; 32] = rand::random();
     sqlx::query(
@@ -37,9 +44,11 @@ async fn load_or_create(db: &Db, clock: &Clock, name: &str) -> Result<[u8; 32], 
         .fetch_one(db.pool())
         .await?;
     let stored: String = row.try_get("value")?;
-    engine
+    let value = engine
         .decode(stored)
         .ok()
         .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .ok_or_else(|| DomainError::Internal(format!("instance secret {name} is not 32 bytes")))
+        .ok_or_else(|| DomainError::Internal(format!("instance secret {name} is not 32 bytes")))?;
+    db.cache_secret(name, value);
+    Ok(value)
 }

@@ -149,11 +149,31 @@ impl ListQuery {
     }
 }
 
-/// One page of the customers the grant reaches, by name.
+/// One page of the customers the grant reaches, by name, with the people and teams the list
+/// can be narrowed to.
 pub async fn list(
     db: &Db,
     grant: &Grant<keys::CustomersRead>,
     query: &ListQuery,
+) -> Result<CustomerPage, DomainError> {
+    fetch(db, grant, query, true).await
+}
+
+/// The same page without the filter choices (`choices` empty), for callers that show no
+/// filter form: the REST API.
+pub async fn page(
+    db: &Db,
+    grant: &Grant<keys::CustomersRead>,
+    query: &ListQuery,
+) -> Result<CustomerPage, DomainError> {
+    fetch(db, grant, query, false).await
+}
+
+async fn fetch(
+    db: &Db,
+    grant: &Grant<keys::CustomersRead>,
+    query: &ListQuery,
+    with_choices: bool,
 ) -> Result<CustomerPage, DomainError> {
     let listing = Listing::parse(db, grant, &KIND, &query.list).await?;
     let mut sql = statement(&listing, grant, query);
@@ -167,7 +187,10 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     let next = listing.cut(&mut items, |c| c.id.as_str().to_owned());
     tags::attach(&mut tx, grant, &mut items).await?;
-    let choices = filter_choices::for_grant(&mut tx, grant).await?;
+    let choices = match with_choices {
+        true => filter_choices::for_grant(&mut tx, grant).await?,
+        false => Default::default(),
+    };
     tx.commit().await?;
     note_tax_ids(db, grant, &items).await?;
     Ok(CustomerPage {
