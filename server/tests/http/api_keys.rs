@@ -83,6 +83,11 @@ async fn a_key_reads_what_its_role_reaches_until_it_is_revoked() {
         !stored[0].contains(&secret[3..]),
         "only a keyed hash of the secret is kept"
     );
+    assert_ne!(
+        stored[0],
+        app::server::platform::digest::sha256_hex(secret.as_bytes()),
+        "a keyed hash, not a plain digest anyone could check a guess against"
+    );
     let listed: Value = api(&owner, &s, "/api/api_keys/list")
         .await
         .send()

@@ -20,10 +20,16 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::instance_secrets;
+use crate::server::platform::text::LineField;
 use crate::server::workspace::{ip_rules, login_hours};
 
-/// Characters of a key's name.
-const NAME_MAX: usize = 80;
+/// A key's name: one line, as every name is cleaned.
+const NAME: LineField = LineField {
+    field: "name",
+    subject: "The key's name",
+    empty_message: "Name the key after what uses it, such as “Billing sync”.",
+    max_chars: 80,
+};
 /// Networks one key may be limited to.
 const NETWORKS_MAX: usize = 20;
 
@@ -83,13 +89,7 @@ pub async fn check(
     grant: &Grant<keys::IntegrationsManage>,
     form: &KeyForm,
 ) -> Result<CheckedKey, DomainError> {
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(DomainError::invalid(
-            "name",
-            format!("Name the key in 1 to {NAME_MAX} characters, on one line."),
-        ));
-    }
+    let name = NAME.clean(&form.name)?;
     let role_id = form.role_id.trim();
     may_give(db, clock, grant, role_id).await?;
     let tz = login_hours::time_zone(db, grant.workspace()).await?;
@@ -99,7 +99,7 @@ pub async fn check(
             other => other,
         })?;
     Ok(CheckedKey {
-        name: name.to_owned(),
+        name,
         role_id: role_id.to_owned(),
         expires_at,
         networks: networks(&form.allowed_networks)?,
