@@ -107,6 +107,18 @@ ensure_schemathesis() {
   fi
 }
 
+# The webhook receiver of the tests verifies deliveries with standardwebhooks (PyPI), the
+# Standard Webhooks specification's own Python library.
+STANDARDWEBHOOKS_VERSION=1.3.0
+
+ensure_webhook_receiver() {
+  if ! "$TOOLS_DIR/webhooks/bin/python" -c "import importlib.metadata as m; assert m.version('standardwebhooks') == '$STANDARDWEBHOOKS_VERSION'" 2>/dev/null; then
+    say "installing standardwebhooks $STANDARDWEBHOOKS_VERSION (PyPI)"
+    python3 -m venv "$TOOLS_DIR/webhooks"
+    "$TOOLS_DIR/webhooks/bin/pip" install --quiet "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+  fi
+}
+
 ensure_postgres() {
   [ -n "$(pg_bindir)" ] || apt_install postgresql
 }

@@ -42,6 +42,7 @@ use crate::pages::{
     sign_up::SignUpPage,
     tickets::{detail::TicketPage, new::NewTicketPage, TicketsPage},
     verify_email::VerifyEmailPage,
+    webhooks::WebhooksRoutePage,
     workspaces::WorkspacesPage,
 };
 
@@ -141,6 +142,7 @@ lazy_pages! {
     RoleEditorRoute => RoleEditorPage,
     SettingsRoute => SettingsPage,
     ApiKeysRoute => ApiKeysPage,
+    WebhooksRoute => WebhooksRoutePage,
     InvitationRoute => InvitationPage,
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,
@@ -204,6 +206,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/roles/:id") view={Lazy::<RoleEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/webhooks/:id?") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />

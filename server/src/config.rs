@@ -156,6 +156,11 @@ pub struct Settings {
         value_parser = clap::value_parser!(u32).range(1..=10_000_000), global = true)]
     pub api_key_rate: u32,
 
+    /// Let webhooks go to loopback and private networks (tests, one-machine development);
+    /// refused in production mode.
+    #[arg(long, env = "GATEHOUSE_WEBHOOK_PRIVATE_TARGETS", global = true)]
+    pub webhook_private_targets: bool,
+
     /// Log filter, in tracing's EnvFilter syntax: `info`, `debug`, `server=debug,sqlx=warn`.
     #[arg(
         long,
@@ -232,6 +237,7 @@ pub struct Config {
     pub backups: crate::backup_settings::BackupConfig,
     pub data_region: Option<String>,
     pub api_key_rate: u32,
+    pub webhook_targets: app::server::integrations::webhooks::targets::TargetPolicy,
 }
 
 use crate::config_error::invalid;
@@ -253,6 +259,12 @@ impl Config {
         let public_url = public_url(s.public_url.clone(), &s.bind, s.production)?;
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log) {
             return Err(invalid("GATEHOUSE_LOG (--log)", e.to_string()));
+        }
+        if s.production && s.webhook_private_targets {
+            return Err(invalid(
+                "GATEHOUSE_WEBHOOK_PRIVATE_TARGETS (--webhook-private-targets)",
+                "production mode delivers webhooks to public addresses only",
+            ));
         }
         if s.production && s.seed_demo {
             return Err(invalid(
@@ -295,6 +307,10 @@ impl Config {
             backups,
             data_region,
             api_key_rate: s.api_key_rate,
+            webhook_targets: app::server::integrations::webhooks::targets::TargetPolicy {
+                require_https: s.production,
+                allow_private: s.webhook_private_targets,
+            },
         })
     }
 }

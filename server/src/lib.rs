@@ -28,6 +28,7 @@ pub mod shutdown;
 pub mod state;
 pub mod storage_settings;
 pub mod telemetry;
+mod webhook_worker;
 pub mod workspace_export;
 
 use std::future::Future;
@@ -226,6 +227,7 @@ pub fn app_state(config: &Config, db: Db, clock: Clock) -> Result<AppState, Star
             public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
             data_region: config.data_region.clone(),
             refusals: Default::default(),
+            webhook_targets: config.webhook_targets,
         },
         headers: Arc::new(HeaderPolicy {
             public_origin: config.public_url.origin().ascii_serialization(),
@@ -320,6 +322,7 @@ pub async fn serve(
         state.ctx.clock.clone(),
         refusals.clone(),
     ));
+    let courier = tokio::spawn(webhook_worker::keep_delivering(state.ctx.clone()));
     let app = router::build(state);
     let served = axum::serve(
         listener,
@@ -328,6 +331,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     recorder.abort();
+    courier.abort();
     if let Err(e) = app::server::audit::refusals::flush(&db, &refusals, None).await {
         tracing::error!(error = %e, "refusals could not be recorded at shutdown");
     }

@@ -45,6 +45,8 @@ mod second_factor;
 #[path = "http/sessions.rs"]
 mod sessions;
 mod support;
+#[path = "http/webhooks.rs"]
+mod webhooks;
 #[path = "http/workspace_export.rs"]
 mod workspace_export;
 use support::{api, cookie_client, csrf_token, page_token, TestServer};

@@ -31,6 +31,7 @@ pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod tickets;
+pub mod webhooks;
 pub mod workspaces;
 
 /// The README's endpoint table is written for people, but the key each endpoint needs is stated

@@ -112,6 +112,8 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/settings" exact=true>"Security settings"</A></li> })}
                     {can(Permission::IntegrationsManage)
                         .then(|| view! { <li><A href="/settings/api-keys">"API keys"</A></li> })}
+                    {can(Permission::IntegrationsManage)
+                        .then(|| view! { <li><A href="/settings/webhooks">"Webhooks"</A></li> })}
                 }
             })}
         </Suspense>

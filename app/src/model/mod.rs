@@ -27,6 +27,7 @@ mod reviews;
 mod security;
 mod sensitive_reads;
 mod tickets;
+mod webhooks;
 
 pub use alerts::*;
 pub use api_keys::*;
@@ -51,6 +52,7 @@ pub use reviews::*;
 pub use security::*;
 pub use sensitive_reads::*;
 pub use tickets::*;
+pub use webhooks::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {

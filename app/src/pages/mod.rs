@@ -52,4 +52,5 @@ pub mod sign_up;
 pub mod tickets;
 pub mod two_step;
 pub mod verify_email;
+pub mod webhooks;
 pub mod workspaces;

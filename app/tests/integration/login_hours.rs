@@ -181,6 +181,7 @@ async fn members_sign_in_only_within_their_roles_hours_and_sessions_end_at_closi
             public_url: "http://gatehouse.test".into(),
             data_region: None,
             refusals: Default::default(),
+            webhook_targets: Default::default(),
         };
         let settings_grant = f.grant::<SettingsWrite>().await;
         let staff_role = f.role("Staff").await.as_str().to_owned();

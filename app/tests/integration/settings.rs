@@ -72,6 +72,7 @@ impl World {
             public_url: "http://gatehouse.test".into(),
             data_region: None,
             refusals: Default::default(),
+            webhook_targets: Default::default(),
         };
         let account = accounts::sign_up(
             &t.db,

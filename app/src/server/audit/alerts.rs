@@ -28,15 +28,18 @@ pub enum AlertKind {
     AdminNewOrigin,
     /// One person refused a sensitive key again and again within a minute.
     SensitiveRefusals,
+    /// A webhook endpoint failed for days and was disabled.
+    WebhookDisabled,
 }
 
 impl AlertKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::FailedSignInsOnAccount,
         Self::FailedSignInsFromAddress,
         Self::SensitiveRole,
         Self::AdminNewOrigin,
         Self::SensitiveRefusals,
+        Self::WebhookDisabled,
     ];
 
     pub fn key(self) -> &'static str {
@@ -46,6 +49,7 @@ impl AlertKind {
             Self::SensitiveRole => "role.sensitive",
             Self::AdminNewOrigin => "sign_in.admin_new_origin",
             Self::SensitiveRefusals => "refusals.sensitive",
+            Self::WebhookDisabled => "webhook.disabled",
         }
     }
 
@@ -56,6 +60,7 @@ impl AlertKind {
             Self::SensitiveRole => "A role grants sensitive keys",
             Self::AdminNewOrigin => "An administrator signed in from somewhere new",
             Self::SensitiveRefusals => "Repeated refusals of a sensitive key",
+            Self::WebhookDisabled => "A webhook endpoint was disabled",
         }
     }
 

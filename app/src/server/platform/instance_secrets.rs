@@ -18,6 +18,11 @@ pub async fn api_key_pepper(db: &Db, clock: &Clock) -> Result<[u8; 32], DomainEr
     load_or_create(db, clock, "api_key_hmac").await
 }
 
+/// The key webhook endpoints' signing secrets are sealed under (`integrations::webhooks::sealed`).
+pub async fn webhook_seal_key(db: &Db, clock: &Clock) -> Result<[u8; 32], DomainError> {
+    load_or_create(db, clock, "webhook_seal").await
+}
+
 /// The secret `name`; when there is none yet, a new random one. Two processes starting at once
 /// both insert, one wins, and both read the winner's.
 async fn load_or_create(

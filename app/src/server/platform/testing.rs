@@ -152,6 +152,19 @@ pub fn smtp_server() -> Option<(String, std::path::PathBuf)> {
     }
 }
 
+/// The loopback webhook receiver the test command starts (`scripts/webhook_receiver.py`, which
+/// verifies with the `standardwebhooks` package); `None` when this run has none.
+/// `GATEHOUSE_REQUIRE_WEBHOOK_RECEIVER=1` makes a missing one an error rather than a skip.
+pub fn webhook_receiver() -> Option<String> {
+    match std::env::var("GATEHOUSE_TEST_WEBHOOK_RECEIVER") {
+        Ok(url) => Some(url),
+        _ if std::env::var_os("GATEHOUSE_REQUIRE_WEBHOOK_RECEIVER").is_some() => panic!(
+            "GATEHOUSE_REQUIRE_WEBHOOK_RECEIVER is set but GATEHOUSE_TEST_WEBHOOK_RECEIVER is not"
+        ),
+        _ => None,
+    }
+}
+
 /// Waits up to five seconds for a message containing `needle` to arrive in `maildir/new`.
 pub async fn received_mail(maildir: &std::path::Path, needle: &str) -> Option<String> {
     for _ in 0..50 {

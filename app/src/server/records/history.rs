@@ -1,15 +1,17 @@
 //! Record history: each create, change and delete of a record is written to the audit log in
 //! the transaction of the change itself, with who made it and — for a change — only the fields
 //! that differ, before and after. A sensitive field is recorded as changed, never by value:
-//! the log's readers need not hold the key that shows it.
+//! the log's readers need not hold the key that shows it. The same event goes to the webhook
+//! outbox in the same transaction.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::kind::RecordKind;
 use crate::permissions::Key;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
+use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::error::DomainError;
 
@@ -86,6 +88,19 @@ pub async fn record<K: Key>(
         mask(kind, state);
     }
     let action = format!("{}.{}", kind.noun, event.action);
+    // Webhook receivers get what the trail records, sensitive fields masked alike.
+    let message = Message {
+        event_type: &action,
+        data: json!({
+            "id": event.id,
+            "kind": kind.noun,
+            "action": event.action,
+            "before": before,
+            "after": after,
+        }),
+        at_ms: clock.now_ms(),
+    };
+    outbox::enqueue(conn, grant.workspace(), message).await?;
     let change = Change {
         action: &action,
         target: event.id,

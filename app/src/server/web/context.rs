@@ -21,6 +21,8 @@ pub struct ServerContext {
     pub data_region: Option<String>,
     /// Refusals counted for the trail until their minute is over.
     pub refusals: crate::server::access::refusals::Refusals,
+    /// Where webhooks may be delivered.
+    pub webhook_targets: crate::server::integrations::webhooks::targets::TargetPolicy,
 }
 
 /// The server context of the current request. Fails closed: a missing context is an internal
