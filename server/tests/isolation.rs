@@ -62,6 +62,7 @@ struct Victim {
     incident: String,
     review: String,
     api_key: String,
+    webhook: (String, String),
     privacy_request: String,
     slug: String,
     role: String,
@@ -161,6 +162,7 @@ async fn victim(db: &Db) -> Victim {
         incident: settings.incident,
         review: settings.review,
         api_key: settings.api_key,
+        webhook: settings.webhook,
         privacy_request: settings.privacy_request,
         slug: settings.slug,
         role: settings.staff.as_str().into(),
@@ -283,6 +285,8 @@ impl Victim {
             Incident => self.incident.clone(),
             Review => self.review.clone(),
             ApiKey => self.api_key.clone(),
+            Webhook => self.webhook.0.clone(),
+            WebhookDelivery => self.webhook.1.clone(),
             PrivacyRequest => self.privacy_request.clone(),
             Slug => self.slug.clone(),
             Role => self.role.clone(),
@@ -384,7 +388,7 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         }
         (who, path) if path.starts_with("/api/privacy/") => Some(matrix::privacy_status(who, path)),
         (who, path) if path.starts_with("/api/reviews/") => Some(matrix::reviews_status(who, path)),
-        (who, path) if path.starts_with("/api/api_keys/") => {
+        (who, path) if path.starts_with("/api/api_keys/") || path.starts_with("/api/webhooks/") => {
             Some(matrix::api_keys_status(who, path))
         }
         ("Staff" | "Guest", "/api/team/deactivate") => Some(403),

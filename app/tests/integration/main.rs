@@ -59,5 +59,6 @@ mod support;
 mod team;
 mod teams;
 mod tickets;
+mod webhooks;
 mod workspace_closure;
 mod workspaces;

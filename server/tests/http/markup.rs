@@ -25,6 +25,8 @@ mod money;
 mod privacy;
 #[path = "markup/tickets.rs"]
 mod tickets;
+#[path = "markup/webhooks.rs"]
+mod webhooks;
 
 /// Ends raw-text elements, breaks out of an attribute, opens an element and a comment.
 pub(super) const HOSTILE: &str = r#"</textarea></title>"><b id=x>hi</b><!--"#;
@@ -75,6 +77,8 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/registers/note_incident", &["note"]),
     ("/api/reviews/start", &["name"]),
     ("/api/api_keys/create", &["name"]),
+    ("/api/webhooks/create", &["description"]),
+    ("/api/webhooks/update", &["description"]),
     ("/api/privacy/submit", &["name", "details"]),
     ("/api/privacy/note", &["body"]),
     ("/api/privacy/advance", &["note"]),
@@ -545,6 +549,7 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
         every_page_shows_it_as_text(&c, &s, label, &planted).await;
         privacy::plant_and_read(&c, &s, label).await;
         api_keys::plant_and_read(&c, &s, label).await;
+        webhooks::plant_and_read(&c, &s, label).await;
         s.stop().await.unwrap();
     }
 }

@@ -27,6 +27,9 @@ const CREDENTIAL_ENDPOINTS: &[(&str, &str)] = &[
     // Not a way to sign in as the person, but a lasting credential to their workspace's data:
     // a stolen session must not be able to leave one behind.
     ("/api/api_keys/create", "password"),
+    // The same for a webhook endpoint (a lasting way out for the data) and its signing secret.
+    ("/api/webhooks/create", "password"),
+    ("/api/webhooks/rotate", "password"),
 ];
 
 /// Endpoints whose names suggest credentials but which change none, and why.
@@ -142,6 +145,7 @@ async fn credentials(s: &TestServer) -> Vec<String> {
          (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL) \
          || '|' || (SELECT COUNT(*) FROM email_factors e WHERE e.user_id = u.id) \
          || '|' || (SELECT COUNT(*) FROM api_keys k WHERE k.created_by = u.id) \
+         || '|' || (SELECT COUNT(*) FROM webhook_endpoints w WHERE w.created_by = u.id) \
          FROM users u LEFT JOIN totp_factors t ON t.user_id = u.id WHERE u.email = 'ada@example.com'",
     )
     .await
@@ -282,6 +286,18 @@ async fn every_credential_endpoint_refuses_a_session_without_the_proof() {
                 "/api/api_keys/create" => vec![
                     ("name", "Left behind"),
                     ("role_id", staff.as_str()),
+                    ("code", code.as_str()),
+                    ("password", ""),
+                ],
+                "/api/webhooks/create" => vec![
+                    ("url", "https://hooks.example.com/left-behind"),
+                    ("description", "Left behind"),
+                    ("events[0]", "*"),
+                    ("code", code.as_str()),
+                    ("password", ""),
+                ],
+                "/api/webhooks/rotate" => vec![
+                    ("id", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
                     ("code", code.as_str()),
                     ("password", ""),
                 ],

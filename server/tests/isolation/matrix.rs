@@ -33,6 +33,9 @@ pub enum V {
     Review,
     /// A secret API key of the victim's.
     ApiKey,
+    /// A webhook endpoint of the victim's, and a delivery to it.
+    Webhook,
+    WebhookDelivery,
     PrivacyRequest,
     /// The victim workspace's public form address.
     Slug,
@@ -242,6 +245,33 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/api_keys/revoke", &[("id", ApiKey)]),
+    ("/api/webhooks/list", &[]),
+    (
+        "/api/webhooks/create",
+        &[
+            ("url", Text("https://hooks.example.com/planted")),
+            ("description", Text("A stranger's endpoint")),
+            ("events[0]", Text("*")),
+            ("password", Text("wrong password here")),
+        ],
+    ),
+    (
+        "/api/webhooks/update",
+        &[
+            ("id", Webhook),
+            ("version", Text("1")),
+            ("description", Text("Taken over")),
+            ("events[0]", Text("*")),
+        ],
+    ),
+    ("/api/webhooks/log", &[("id", Webhook)]),
+    ("/api/webhooks/test", &[("id", Webhook)]),
+    ("/api/webhooks/redeliver", &[("id", WebhookDelivery)]),
+    (
+        "/api/webhooks/rotate",
+        &[("id", Webhook), ("password", Text("wrong password here"))],
+    ),
+    ("/api/webhooks/delete", &[("id", Webhook)]),
     ("/api/registers/overview", &[]),
     (
         "/api/registers/report_incident",
@@ -439,6 +469,8 @@ pub const SECRETS: &[&str] = &[
     "pending-a@example.com",
     "A-ROLE-SECRET",
     "A Key Secret",
+    "A-WEBHOOK-SECRET",
+    "a-webhook-secret.example",
 ];
 
 /// What each caller gets from the privacy endpoints: the public ones answer everyone alike (an
@@ -472,14 +504,15 @@ pub fn reviews_status(who: &str, path: &str) -> u16 {
     }
 }
 
-/// API keys are the Owner's alone among the base roles (`integrations.manage`); a stranger's
-/// Owner lists their own, cannot give a key the victim's role, and does not find its key.
+/// API keys and webhooks are the Owner's alone among the base roles (`integrations.manage`);
+/// a stranger's Owner lists their own, cannot give a key the victim's role or make an endpoint
+/// without the password, and does not find the victim's key, endpoint or delivery.
 pub fn api_keys_status(who: &str, path: &str) -> u16 {
     match (who, path) {
         ("nobody", _) => 401,
         ("Manager" | "Staff" | "Guest", _) => 403,
-        (_, "/api/api_keys/list") => 200,
-        (_, "/api/api_keys/create") => 422,
+        (_, "/api/api_keys/list" | "/api/webhooks/list") => 200,
+        (_, "/api/api_keys/create" | "/api/webhooks/create" | "/api/webhooks/rotate") => 422,
         _ => 404,
     }
 }

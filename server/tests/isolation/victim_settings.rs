@@ -16,13 +16,15 @@ pub struct VictimSettings {
     pub privacy_request: String,
     pub slug: String,
     pub api_key: String,
+    /// A webhook endpoint with a secret description, and a delivery of its test event.
+    pub webhook: (String, String),
 }
 
 /// What the victim's settings hold: a deny rule with a secret note, a role granting a
 /// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
 /// incident with a secret title and note, a retention policy, and an access review with a
-/// secret name, a confirmed privacy request with secret details, and an API key with a secret
-/// name.
+/// secret name, a confirmed privacy request with secret details, an API key with a secret
+/// name and a webhook endpoint with a secret description.
 pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     use app::server::workspace::{ip_rules, login_hours};
     let settings = f.grant::<SettingsWrite>().await;
@@ -106,6 +108,7 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         .clone();
     let (privacy_request, slug) = privacy_request(db, f).await;
     let api_key = api_key(db, f, &staff).await;
+    let webhook = webhook(db, f).await;
     VictimSettings {
         ip_rule: ip_rule.to_string(),
         staff,
@@ -114,7 +117,37 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         privacy_request,
         slug,
         api_key,
+        webhook,
     }
+}
+
+/// An endpoint the victim made, and the delivery of a test event to it.
+async fn webhook(db: &Db, f: &Fixture) -> (String, String) {
+    use app::server::identity::reauth::unsafe_assume_reauthenticated;
+    use app::server::integrations::webhooks::targets::TargetPolicy;
+    use app::server::integrations::webhooks::{deliveries, endpoints};
+    let manage = f
+        .grant::<app::permissions::keys::IntegrationsManage>()
+        .await;
+    let form = endpoints::EndpointForm {
+        description: "A-WEBHOOK-SECRET".into(),
+        events: vec!["*".into()],
+    };
+    let url = "https://a-webhook-secret.example/hooks";
+    let checked = endpoints::check(&TargetPolicy::default(), url, &form).unwrap();
+    let proof = unsafe_assume_reauthenticated(&f.owner);
+    let made = endpoints::create(db, &f.clock, &manage, &proof, checked)
+        .await
+        .unwrap();
+    let id = made.endpoint.id;
+    deliveries::send_test(db, &f.clock, &manage, &id)
+        .await
+        .unwrap();
+    let log = deliveries::log(db, &manage, &id).await.unwrap();
+    (
+        id.as_str().to_owned(),
+        log.deliveries[0].id.as_str().to_owned(),
+    )
 }
 
 /// A key acting as Staff: its id.
