@@ -148,6 +148,7 @@ pub const AUDIT_FAMILIES: &[(&str, &str)] = &[
     ("access_review.", "Access reviews"),
     ("privacy.", "Privacy requests"),
     ("api_key.", "API keys"),
+    ("webhook.", "Webhooks"),
     ("workspace.", "Workspace archive and closure"),
     ("settings.", "Settings"),
     ("retention.", "Retention purges"),

@@ -51,6 +51,7 @@ async fn bursts_and_sensitive_roles_alert_the_administrators_once() {
         let label = t.backend().name();
         let clock = Clock::manual(START);
         let f = Fixture::new(&t.db, &clock).await;
+        super::webhooks::endpoint(&f, "http://127.0.0.1:9/alerts", &["alert.*"]).await;
         f.add_member("mary@example.com", "Mary Somerville", "Manager")
             .await;
         f.add_member("grace@example.com", "Grace Hopper", "Staff")
@@ -67,6 +68,12 @@ async fn bursts_and_sensitive_roles_alert_the_administrators_once() {
             kinds(&f).await,
             vec![("sign_in.burst_account".to_owned(), 2)],
             "{label}: one alert, counting"
+        );
+        let announced = t.strings("SELECT event_type FROM webhook_messages").await;
+        assert_eq!(
+            announced,
+            ["alert.sign_in.burst_account"],
+            "{label}: webhooks hear the alert once, not its repeats"
         );
 
         // Ten from one address, spread over Grace and Mary: an alert in their workspace.

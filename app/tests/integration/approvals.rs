@@ -187,6 +187,7 @@ async fn large_refunds_wait_for_a_second_person() {
         let label = t.backend().name();
         let clock = Clock::manual(START);
         let f = Fixture::new(&t.db, &clock).await;
+        super::webhooks::endpoint(&f, "http://127.0.0.1:9/refunds", &["refund.*"]).await;
         let (order, id) = paid_order(&f).await;
         a_large_refund_waits(&t, &f, &id, label).await;
         let hers = a_second_person_approves(&t, &f, &order, label).await;
@@ -205,5 +206,10 @@ async fn large_refunds_wait_for_a_second_person() {
             ],
             "{label}"
         );
+        // Each decision and request reached the endpoint that hears refunds, and nothing else.
+        let announced = t
+            .strings("SELECT m.event_type FROM webhook_messages m ORDER BY m.event_type")
+            .await;
+        assert_eq!(announced, audited, "{label}");
     }
 }

@@ -25,7 +25,12 @@ const LOCAL: TargetPolicy = TargetPolicy {
 /// Nothing listens on the discard port: every attempt fails at once with "connection refused".
 const NOBODY: &str = "http://127.0.0.1:9/hook";
 
-async fn endpoint(f: &Fixture, url: &str, events: &[&str]) -> (WebhookEndpointId, String) {
+/// An endpoint made by the fixture's Owner, hearing `events`.
+pub async fn endpoint(
+    f: &Fixture,
+    url: &str,
+    events: &[&str],
+) -> (WebhookEndpointId, String) {
     let manage = f.grant::<IntegrationsManage>().await;
     let form = EndpointForm {
         description: "Mirror".into(),

@@ -132,7 +132,7 @@ fn endpoint_view(
             <h2 id="deliveries-heading">"Deliveries"</h2>
             <div class="form-actions">
                 <RowAction action=a.test fields=vec![("id", test_id)] label="Send test event" />
-                <button type="button" class="button button-secondary" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+                <button type="button" class="btn btn-small" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
             <p class="field-error" aria-live="polite">{test_error}</p>
             <DataTable

@@ -118,7 +118,7 @@ pub(crate) fn event_boxes(
             _ => groups.push((option.group.clone(), vec![option])),
         }
     }
-    groups
+    let lists = groups
         .into_iter()
         .map(|(group, items)| {
             let boxes = items
@@ -141,8 +141,12 @@ pub(crate) fn event_boxes(
                 </fieldset>
             }
         })
-        .collect_view()
-        .into_any()
+        .collect_view();
+    view! {
+        <p class="field-hint">"Events to deliver. “All” of a kind includes its status changes, lines and replies."</p>
+        <div class="check-grid">{lists}</div>
+    }
+    .into_any()
 }
 
 fn create_card(events: Vec<WebhookEventOption>, create: ServerAction<CreateWebhook>) -> AnyView {

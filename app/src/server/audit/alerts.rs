@@ -7,6 +7,7 @@ use sqlx::Row;
 use crate::model::{AlertItem, AlertNotice, UnreadAlerts, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::grants::Grant;
+use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::db::{set_workspace, Db};
 use crate::server::platform::error::DomainError;
 
@@ -86,11 +87,12 @@ pub async fn raise(
     at_ms: i64,
 ) -> Result<(), DomainError> {
     set_workspace(conn, workspace).await?;
-    sqlx::query(
+    let count: i64 = sqlx::query(
         "INSERT INTO alerts (id, workspace_id, kind, subject, hour, summary, first_at_ms, \
          last_at_ms, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) \
          ON CONFLICT (workspace_id, kind, subject, hour) DO UPDATE SET \
-         count = alerts.count + 1, last_at_ms = excluded.last_at_ms, summary = excluded.summary",
+         count = alerts.count + 1, last_at_ms = excluded.last_at_ms, summary = excluded.summary \
+         RETURNING count",
     )
     .bind(uuid::Uuid::now_v7().to_string())
     .bind(workspace.as_str())
@@ -99,8 +101,23 @@ pub async fn raise(
     .bind(at_ms.div_euclid(HOUR_MS))
     .bind(&alert.summary)
     .bind(at_ms)
-    .execute(&mut *conn)
-    .await?;
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("count")?;
+    // Webhooks hear an alert once, as the administrators' menu shows it: its first of the hour.
+    if count == 1 {
+        let event_type = format!("alert.{}", alert.kind.key());
+        let message = Message {
+            event_type: &event_type,
+            data: serde_json::json!({
+                "kind": alert.kind.key(),
+                "subject": alert.subject,
+                "summary": alert.summary,
+            }),
+            at_ms,
+        };
+        outbox::enqueue(conn, workspace, message).await?;
+    }
     Ok(())
 }
 

@@ -1,14 +1,14 @@
-//! The events an endpoint may subscribe to, derived from the record kit: every kind registered
-//! there has its created / updated / deleted events and "everything" (status changes, lines,
-//! replies: every entry its history writes). An event's type is the name its history entry
-//! has in the trail (`customer.create`), so the two never disagree.
+//! The events an endpoint may subscribe to. Record events are derived from the record kit:
+//! every kind registered there has its created / updated / deleted events and "all" (status
+//! changes, lines, replies: every entry its history writes). An event's type is the name its
+//! entry has in the trail (`customer.create`), so the two never disagree. Then the flows
+//! ([`FLOWS`]: approval decisions, privacy-request steps) and the security alerts.
 
+use super::announced::{EVERYTHING, FLOWS};
 use crate::model::WebhookEventOption;
+use crate::server::audit::alerts::AlertKind;
 use crate::server::platform::error::DomainError;
 use crate::server::records::kinds::KINDS;
-
-/// Subscribing to this hears every event of the workspace.
-pub const EVERYTHING: &str = "*";
 /// The event "send test event" delivers.
 pub const TEST_EVENT: &str = "webhook.test";
 /// The most subscriptions one endpoint keeps.
@@ -18,8 +18,8 @@ const MAX: usize = 100;
 pub fn options() -> Vec<WebhookEventOption> {
     let mut out = vec![WebhookEventOption {
         key: EVERYTHING.into(),
-        label: "Every event".into(),
-        group: "All".into(),
+        label: "Every event of every kind".into(),
+        group: "Everything".into(),
     }];
     for kind in KINDS {
         let mut group = kind.noun.replace('_', " ");
@@ -28,7 +28,7 @@ pub fn options() -> Vec<WebhookEventOption> {
             ("create", "Created"),
             ("update", "Updated"),
             ("delete", "Deleted"),
-            ("*", "Every change (also status changes, lines, replies)"),
+            ("*", "All"),
         ] {
             out.push(WebhookEventOption {
                 key: format!("{}.{action}", kind.noun),
@@ -37,6 +37,25 @@ pub fn options() -> Vec<WebhookEventOption> {
             });
         }
     }
+    for flow in FLOWS {
+        out.push(WebhookEventOption {
+            key: flow.event_type.into(),
+            label: flow.label.into(),
+            group: flow.group.into(),
+        });
+    }
+    for kind in AlertKind::ALL {
+        out.push(WebhookEventOption {
+            key: format!("alert.{}", kind.key()),
+            label: kind.label().into(),
+            group: "Security alerts".into(),
+        });
+    }
+    out.push(WebhookEventOption {
+        key: "alert.*".into(),
+        label: "Every alert".into(),
+        group: "Security alerts".into(),
+    });
     out
 }
 
@@ -71,16 +90,6 @@ pub fn check(chosen: &[String]) -> Result<Vec<String>, DomainError> {
     Ok(events)
 }
 
-/// The subscriptions an event of `event_type` reaches: itself, its kind's `*`, and `*`.
-pub fn hearers(event_type: &str) -> [String; 3] {
-    let noun = event_type.split('.').next().unwrap_or(event_type);
-    [
-        event_type.to_owned(),
-        format!("{noun}.*"),
-        EVERYTHING.to_owned(),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,9 +113,6 @@ mod tests {
         assert_eq!(check(&chosen).unwrap(), vec!["*", "customer.*"]);
         assert!(check(&[]).is_err());
         assert!(check(&["customer.explode".to_owned()]).is_err());
-        assert_eq!(
-            hearers("order.confirmed"),
-            ["order.confirmed".to_owned(), "order.*".into(), "*".into()]
-        );
+        assert!(check(&["refund.approved".to_owned(), "alert.*".to_owned()]).is_ok());
     }
 }

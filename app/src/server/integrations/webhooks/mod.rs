@@ -3,6 +3,7 @@
 //! Events go through an outbox written with the change ([`outbox`]); workers deliver them with
 //! retries ([`delivery`]) to addresses the deployment allows ([`targets`]).
 
+pub mod announced;
 pub mod deliveries;
 pub mod delivery;
 pub mod endpoints;

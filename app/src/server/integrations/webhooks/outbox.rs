@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use sqlx::Row;
 
-use super::events;
+use super::announced;
 use crate::model::{WebhookDeliveryId, WebhookEndpointId, WorkspaceId};
 use crate::server::platform::error::DomainError;
 
@@ -37,7 +37,7 @@ pub async fn enqueue(
     workspace: &WorkspaceId,
     message: Message<'_>,
 ) -> Result<(), DomainError> {
-    let [exact, kind, all] = events::hearers(message.event_type);
+    let [exact, kind, all] = announced::hearers(message.event_type);
     let rows = sqlx::query(
         "SELECT DISTINCT s.endpoint_id FROM webhook_subscriptions s \
          JOIN webhook_endpoints e ON e.id = s.endpoint_id AND e.workspace_id = s.workspace_id \
