@@ -26,11 +26,7 @@ const LOCAL: TargetPolicy = TargetPolicy {
 const NOBODY: &str = "http://127.0.0.1:9/hook";
 
 /// An endpoint made by the fixture's Owner, hearing `events`.
-pub async fn endpoint(
-    f: &Fixture,
-    url: &str,
-    events: &[&str],
-) -> (WebhookEndpointId, String) {
+pub async fn endpoint(f: &Fixture, url: &str, events: &[&str]) -> (WebhookEndpointId, String) {
     let manage = f.grant::<IntegrationsManage>().await;
     let form = EndpointForm {
         description: "Mirror".into(),

@@ -66,6 +66,23 @@ async fn call(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// Asks the server for an endpoint delivering `event` to `url`, with the owner's password.
+async fn create(
+    c: &reqwest::Client,
+    s: &TestServer,
+    url: &str,
+    description: &str,
+    event: &str,
+) -> (StatusCode, Value) {
+    let form = [
+        ("url", url),
+        ("description", description),
+        ("events[0]", event),
+        ("password", FIXTURE_PASSWORD),
+    ];
+    call(c, s, "/api/webhooks/create", &form).await
+}
+
 /// The endpoint's log, waiting up to ten seconds for its newest delivery to leave `pending`
 /// with at least one attempt, or for `pending` with one when `settled` is false.
 async fn log_when(c: &reqwest::Client, s: &TestServer, id: &str, settled: bool) -> Value {
@@ -94,18 +111,7 @@ async fn deliveries_verify_with_the_standard_webhooks_library() {
         let owner = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
         let name = format!("ok-{}", uuid::Uuid::now_v7().simple());
         let url = format!("{receiver}/hooks/{name}");
-        let (status, made) = call(
-            &owner,
-            &s,
-            "/api/webhooks/create",
-            &[
-                ("url", url.as_str()),
-                ("description", "CRM mirror"),
-                ("events[0]", "customer.*"),
-                ("password", FIXTURE_PASSWORD),
-            ],
-        )
-        .await;
+        let (status, made) = create(&owner, &s, &url, "CRM mirror", "customer.*").await;
         assert_eq!(status, StatusCode::OK, "{label}: {made}");
         let secret = made["secret"].as_str().unwrap().to_owned();
         let endpoint = made["endpoint"]["id"].as_str().unwrap().to_owned();
@@ -189,18 +195,7 @@ async fn a_refused_signature_leaves_the_delivery_pending_with_the_answer_kept() 
     let owner = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
     let name = format!("wrong-{}", uuid::Uuid::now_v7().simple());
     let url = format!("{receiver}/hooks/{name}");
-    let (status, made) = call(
-        &owner,
-        &s,
-        "/api/webhooks/create",
-        &[
-            ("url", url.as_str()),
-            ("description", "Wrong secret"),
-            ("events[0]", "*"),
-            ("password", FIXTURE_PASSWORD),
-        ],
-    )
-    .await;
+    let (status, made) = create(&owner, &s, &url, "Wrong secret", "*").await;
     assert_eq!(status, StatusCode::OK, "{made}");
     let endpoint = made["endpoint"]["id"].as_str().unwrap().to_owned();
     expect_secret(&receiver, &name, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").await;
@@ -235,33 +230,12 @@ async fn addresses_into_private_networks_are_refused_by_default() {
         "http://[::1]/hook",
         "javascript:alert(1)",
     ] {
-        let (status, body) = call(
-            &owner,
-            &s,
-            "/api/webhooks/create",
-            &[
-                ("url", url),
-                ("description", "Inward"),
-                ("events[0]", "*"),
-                ("password", FIXTURE_PASSWORD),
-            ],
-        )
-        .await;
+        let (status, body) = create(&owner, &s, url, "Inward", "*").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {body}");
         assert_eq!(body["field"], "url", "{url}: {body}");
     }
-    let (status, body) = call(
-        &owner,
-        &s,
-        "/api/webhooks/create",
-        &[
-            ("url", "https://hooks.example.com/in"),
-            ("description", "Unknown event"),
-            ("events[0]", "customer.explode"),
-            ("password", FIXTURE_PASSWORD),
-        ],
-    )
-    .await;
+    let url = "https://hooks.example.com/in";
+    let (status, body) = create(&owner, &s, url, "Unknown event", "customer.explode").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "events", "{body}");
     let rows = s.db.strings("SELECT id FROM webhook_endpoints").await;

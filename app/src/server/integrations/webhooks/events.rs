@@ -37,12 +37,20 @@ pub fn options() -> Vec<WebhookEventOption> {
             });
         }
     }
-    for flow in FLOWS {
+    for (i, flow) in FLOWS.iter().enumerate() {
         out.push(WebhookEventOption {
             key: flow.event_type.into(),
             label: flow.label.into(),
             group: flow.group.into(),
         });
+        if FLOWS.get(i + 1).is_none_or(|next| next.group != flow.group) {
+            let family = flow.event_type.split('.').next().unwrap_or_default();
+            out.push(WebhookEventOption {
+                key: format!("{family}.*"),
+                label: "All".into(),
+                group: flow.group.into(),
+            });
+        }
     }
     for kind in AlertKind::ALL {
         out.push(WebhookEventOption {
