@@ -28,7 +28,7 @@ pub mod shutdown;
 pub mod state;
 pub mod storage_settings;
 pub mod telemetry;
-mod webhook_worker;
+pub mod webhook_worker;
 pub mod workspace_export;
 
 use std::future::Future;
@@ -174,6 +174,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         state.ctx.storage.clone(),
     ));
     let mailman = tokio::spawn(mail_due(state.ctx.clone()));
+    let courier = tokio::spawn(webhook_worker::keep_delivering(state.ctx.clone()));
     let archivist = tokio::spawn(backups::keep_nightly(
         db.clone(),
         config.clone(),
@@ -191,6 +192,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     collector.abort();
     notary.abort();
     mailman.abort();
+    courier.abort();
     archivist.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;
@@ -322,7 +324,6 @@ pub async fn serve(
         state.ctx.clock.clone(),
         refusals.clone(),
     ));
-    let courier = tokio::spawn(webhook_worker::keep_delivering(state.ctx.clone()));
     let app = router::build(state);
     let served = axum::serve(
         listener,
@@ -331,7 +332,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     recorder.abort();
-    courier.abort();
     if let Err(e) = app::server::audit::refusals::flush(&db, &refusals, None).await {
         tracing::error!(error = %e, "refusals could not be recorded at shutdown");
     }

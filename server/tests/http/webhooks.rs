@@ -1,4 +1,5 @@
-//! Webhooks over HTTP, delivered by the server's own worker to a receiver that verifies every
+//! Webhooks over HTTP, delivered by the server's own worker (started here: a test server runs
+//! no background job unasked) to a receiver that verifies every
 //! delivery with the `standardwebhooks` package (PyPI) — a third party's reading of the
 //! Standard Webhooks specification: a customer made on the page arrives signed, once, with
 //! the same `webhook-id` the delivery log shows; a rotated secret's overlap keeps the old
@@ -14,6 +15,7 @@ use serde_json::{json, Value};
 
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
+use server::webhook_worker::keep_delivering;
 
 use super::files::new_customer;
 use super::support::{api, signed_in, TestServer};
@@ -107,6 +109,7 @@ async fn deliveries_verify_with_the_standard_webhooks_library() {
     for db in testing::backends().await {
         let label = db.backend().name();
         let s = TestServer::start(db, &["--webhook-private-targets"]).await;
+        let worker = tokio::spawn(keep_delivering(s.ctx.clone()));
         Fixture::new(&s.db.db, &Clock::System).await;
         let owner = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
         let name = format!("ok-{}", uuid::Uuid::now_v7().simple());
@@ -181,6 +184,7 @@ async fn deliveries_verify_with_the_standard_webhooks_library() {
                 .is_empty(),
             "{label}"
         );
+        worker.abort();
         s.stop().await.unwrap();
     }
 }
@@ -191,6 +195,7 @@ async fn a_refused_signature_leaves_the_delivery_pending_with_the_answer_kept() 
         return;
     };
     let s = TestServer::start(testing::sqlite().await, &["--webhook-private-targets"]).await;
+    let worker = tokio::spawn(keep_delivering(s.ctx.clone()));
     Fixture::new(&s.db.db, &Clock::System).await;
     let owner = signed_in(&s, "ada@example.com", FIXTURE_PASSWORD).await;
     let name = format!("wrong-{}", uuid::Uuid::now_v7().simple());
@@ -215,6 +220,7 @@ async fn a_refused_signature_leaves_the_delivery_pending_with_the_answer_kept() 
         .unwrap()
         .len();
     assert_eq!(rejected, 1);
+    worker.abort();
     s.stop().await.unwrap();
 }
 

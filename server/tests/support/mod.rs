@@ -22,6 +22,8 @@ pub struct TestServer {
     /// The refusals the server counted and has not written to the trail (the test server runs
     /// no schedule: a test flushes them when it wants them written).
     pub refusals: app::server::access::refusals::Refusals,
+    /// The server's context, for a test that runs one of its background jobs.
+    pub ctx: app::server::web::context::ServerContext,
 }
 
 impl TestServer {
@@ -54,6 +56,7 @@ impl TestServer {
             .unwrap();
         let state = server::app_state(&config, db.db.clone(), clock).unwrap();
         let refusals = state.ctx.refusals.clone();
+        let ctx = state.ctx.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
             let _ = stopped.await;
@@ -66,6 +69,7 @@ impl TestServer {
             db,
             data,
             refusals,
+            ctx,
         }
     }
 
