@@ -92,6 +92,7 @@ async fn a_request_counts_once_confirmed_and_moves_only_by_the_rules() {
     for t in backends().await {
         let label = t.backend().name();
         let f = Fixture::new(&t.db, &Clock::manual(START)).await;
+        super::webhooks::endpoint(&f, "http://127.0.0.1:9/privacy", &["privacy.*"]).await;
         let slug = public::slug_of(&f.db, &f.grant::<PrivacyRead>().await)
             .await
             .unwrap();
@@ -315,6 +316,12 @@ async fn a_request_counts_once_confirmed_and_moves_only_by_the_rules() {
             ],
             "{label}"
         );
+        // Its steps reached the endpoint that hears privacy requests: the confirmation (made
+        // by a visitor) and the move on, not the unconfirmed filings, the match or the notes.
+        let announced = t
+            .strings("SELECT event_type FROM webhook_messages ORDER BY created_at, event_type")
+            .await;
+        assert_eq!(announced, ["privacy.confirm", "privacy.status"], "{label}");
     }
 }
 

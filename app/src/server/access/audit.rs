@@ -9,8 +9,6 @@ use crate::server::access::grants::Grant;
 use crate::server::audit::append::{append, Acting, Event, Outcome};
 use crate::server::audit::labels;
 use crate::server::audit::selection::Selection;
-use crate::server::integrations::webhooks::announced;
-use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
@@ -35,20 +33,6 @@ pub async fn record(
     by: Acting<'_>,
     change: Change<'_>,
 ) -> Result<(), DomainError> {
-    // Approval decisions and privacy-request steps are announced to webhooks from here, the
-    // one place each is recorded; record changes are announced by the record kit's history.
-    if announced::is_flow(change.action) {
-        let message = Message {
-            event_type: change.action,
-            data: serde_json::json!({
-                "id": change.target,
-                "before": change.before,
-                "after": change.after,
-            }),
-            at_ms: clock.now_ms(),
-        };
-        outbox::enqueue(conn, by.workspace, message).await?;
-    }
     let event = Event {
         actor: by.actor(),
         action: change.action,

@@ -3,6 +3,8 @@
 
 use crate::model::{ApiKeyId, UserId, WorkspaceId};
 use crate::server::audit::chain::{self, Content, Detail};
+use crate::server::integrations::webhooks::announced;
+use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::error::DomainError;
 
 /// A user agent is kept to this many characters: it is shown, never parsed for decisions.
@@ -210,5 +212,23 @@ pub async fn append(
     .execute(&mut *conn)
     .await?;
     chain::advance(conn, workspace, &next).await?;
+    // Approval decisions and privacy-request steps are announced to webhooks from here, where
+    // each is recorded whoever made it (a requester confirms as a visitor); record changes are
+    // announced by the record kit's history, alerts where they are raised.
+    if event.outcome == Outcome::Done && announced::is_flow(event.action) {
+        let state = |text: Option<&str>| {
+            text.map(|t| serde_json::from_str::<serde_json::Value>(t).unwrap_or_else(|_| t.into()))
+        };
+        let message = Message {
+            event_type: event.action,
+            data: serde_json::json!({
+                "id": event.target,
+                "before": state(content.before),
+                "after": state(content.after),
+            }),
+            at_ms: event.at_ms,
+        };
+        outbox::enqueue(conn, workspace, message).await?;
+    }
     Ok(())
 }

@@ -73,6 +73,8 @@ pub fn action_label(action: &str) -> &str {
         "webhook.update" => "Changed a webhook endpoint",
         "webhook.rotate" => "Rotated a webhook secret",
         "webhook.delete" => "Deleted a webhook endpoint",
+        "webhook.test" => "Sent a test event to a webhook endpoint",
+        "webhook.redeliver" => "Delivered a webhook message again",
         "export.started" => "Exported",
         "file.download" => "Downloaded a file",
         other => other,

@@ -10,6 +10,7 @@ use crate::model::{
     WebhookAttempt, WebhookDelivery, WebhookDeliveryId, WebhookEndpointId, WebhookLog,
 };
 use crate::permissions::keys;
+use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -114,6 +115,13 @@ pub async fn send_test(
         at_ms: clock.now_ms(),
     };
     outbox::enqueue_to(&mut tx, grant.workspace(), id, message).await?;
+    let change = Change {
+        action: "webhook.test",
+        target: id.as_str(),
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -145,6 +153,14 @@ pub async fn redeliver(
         clock.now_ms(),
     )
     .await?;
+    // Sending a message out again is recorded like sending the first: data leaves the workspace.
+    let change = Change {
+        action: "webhook.redeliver",
+        target: &endpoint,
+        before: None,
+        after: Some(serde_json::json!({ "message_id": message })),
+    };
+    audit::record(&mut tx, clock, grant.acting(), change).await?;
     tx.commit().await?;
     Ok(())
 }
