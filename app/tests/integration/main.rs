@@ -41,6 +41,7 @@ mod mfa;
 mod password_expiry;
 mod password_reset;
 mod payments;
+mod privacy_fulfilment;
 mod privacy_requests;
 mod product_imports;
 mod products;

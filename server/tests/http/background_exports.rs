@@ -12,18 +12,7 @@ use app::server::platform::clock::Clock;
 
 use super::demo_client;
 use super::exports::with_a_library_document;
-use super::support::{api, TestServer};
-
-async fn call(
-    c: &reqwest::Client,
-    s: &TestServer,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    let res = api(c, s, path).await.form(form).send().await.unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
+use super::support::{call, TestServer};
 
 /// Follows an export until it ends; its last view.
 async fn ended(c: &reqwest::Client, s: &TestServer, list: &str, id: &str) -> Value {

@@ -18,7 +18,7 @@ use app::server::platform::testing::{self, Fixture, FIXTURE_PASSWORD};
 use server::webhook_worker::keep_delivering;
 
 use super::files::new_customer;
-use super::support::{api, signed_in, TestServer};
+use super::support::{call, signed_in, TestServer};
 
 /// What the receiver verified and rejected for `name`.
 async fn seen(receiver: &str, name: &str) -> Value {
@@ -55,17 +55,6 @@ async fn verified(receiver: &str, name: &str, count: usize) -> Vec<Value> {
         "{name}: {count} verified deliveries expected: {}",
         seen(receiver, name).await
     );
-}
-
-async fn call(
-    c: &reqwest::Client,
-    s: &TestServer,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    let res = api(c, s, path).await.form(form).send().await.unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 /// Asks the server for an endpoint delivering `event` to `url`, with the owner's password.

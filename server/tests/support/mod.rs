@@ -133,6 +133,18 @@ pub async fn api(c: &reqwest::Client, s: &TestServer, path: &str) -> reqwest::Re
 }
 
 /// A browser-like client signed in as `email` through the sign-in endpoint.
+/// A server-function call with `form`: its status and JSON body (null when it has none).
+pub async fn call(
+    c: &reqwest::Client,
+    s: &TestServer,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let res = api(c, s, path).await.form(form).send().await.unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
 pub async fn signed_in(s: &TestServer, email: &str, password: &str) -> reqwest::Client {
     let c = cookie_client();
     let res = api(&c, s, "/api/accounts/sign_in")

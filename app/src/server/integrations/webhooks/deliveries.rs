@@ -3,14 +3,13 @@
 
 use sqlx::Row;
 
-use super::endpoints::find;
+use super::endpoints::{find, record_action};
 use super::events::TEST_EVENT;
 use super::outbox::{self, Message};
 use crate::model::{
     WebhookAttempt, WebhookDelivery, WebhookDeliveryId, WebhookEndpointId, WebhookLog,
 };
 use crate::permissions::keys;
-use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -115,13 +114,7 @@ pub async fn send_test(
         at_ms: clock.now_ms(),
     };
     outbox::enqueue_to(&mut tx, grant.workspace(), id, message).await?;
-    let change = Change {
-        action: "webhook.test",
-        target: id.as_str(),
-        before: None,
-        after: None,
-    };
-    audit::record(&mut tx, clock, grant.acting(), change).await?;
+    record_action(&mut tx, clock, grant, "webhook.test", id, None, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -143,24 +136,28 @@ pub async fn redeliver(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(DomainError::NotFound)?;
-    let endpoint: String = row.try_get("endpoint_id")?;
+    let endpoint = WebhookEndpointId::from_db(row.try_get("endpoint_id")?);
     let message: String = row.try_get("message_id")?;
     outbox::schedule(
         &mut tx,
         grant.workspace(),
-        &endpoint,
+        endpoint.as_str(),
         &message,
         clock.now_ms(),
     )
     .await?;
     // Sending a message out again is recorded like sending the first: data leaves the workspace.
-    let change = Change {
-        action: "webhook.redeliver",
-        target: &endpoint,
-        before: None,
-        after: Some(serde_json::json!({ "message_id": message })),
-    };
-    audit::record(&mut tx, clock, grant.acting(), change).await?;
+    let after = serde_json::json!({ "message_id": message });
+    record_action(
+        &mut tx,
+        clock,
+        grant,
+        "webhook.redeliver",
+        &endpoint,
+        None,
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -122,7 +122,7 @@ pub async fn create(
     let after = serde_json::json!({
         "url": endpoint.url, "description": endpoint.description, "events": endpoint.events,
     });
-    log(
+    record_action(
         &mut tx,
         clock,
         grant,
@@ -182,7 +182,7 @@ pub async fn update(
     let after = find(&mut tx, grant, id).await?;
     let shape = |e: &WebhookEndpointSummary| serde_json::json!({"description": e.description, "events": e.events, "enabled": e.enabled});
     let (was, is) = (shape(&before), shape(&after));
-    log(
+    record_action(
         &mut tx,
         clock,
         grant,
@@ -221,7 +221,7 @@ pub async fn rotate(
     .bind(id.as_str())
     .execute(&mut *tx)
     .await?;
-    log(&mut tx, clock, grant, "webhook.rotate", id, None, None).await?;
+    record_action(&mut tx, clock, grant, "webhook.rotate", id, None, None).await?;
     let endpoint = find(&mut tx, grant, id).await?;
     tx.commit().await?;
     Ok(WebhookSecret {
@@ -245,7 +245,7 @@ pub async fn delete(
         .execute(&mut *tx)
         .await?;
     let was = serde_json::json!({"url": before.url, "events": before.events});
-    log(&mut tx, clock, grant, "webhook.delete", id, Some(was), None).await?;
+    record_action(&mut tx, clock, grant, "webhook.delete", id, Some(was), None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -288,7 +288,8 @@ async fn subscribe(
     Ok(())
 }
 
-async fn log(
+/// Records an admin's action on endpoint `id` in the trail, inside the caller's transaction.
+pub(super) async fn record_action(
     conn: &mut sqlx::AnyConnection,
     clock: &Clock,
     grant: &Manage,
