@@ -3,9 +3,13 @@
 Signs in as the demo Owner the way a browser does (the page's CSRF token, the sign-in form),
 makes a secret key acting as Manager on the API keys page's endpoint, and runs every check of
 Schemathesis against `/api/v1/openapi.json` with that key, in every phase, positive and
-negative data. Exits with Schemathesis's status.
+negative data. `schemathesis.toml` beside this file says which answers depend on state a
+generator cannot know (a drawn ETag is stale); `schemathesis_hooks.py` gives each request a
+fresh Idempotency-Key, as a client does. Exits with Schemathesis's status.
 """
 
+import os
+import pathlib
 import re
 import subprocess
 import sys
@@ -46,9 +50,14 @@ def main() -> int:
         "/api/api_keys/create",
         {"name": "Schemathesis", "role_id": manager, "password": DEMO_PASSWORD},
     )
+    here = pathlib.Path(__file__)
+    config = here.with_name("schemathesis.toml")
+    env = dict(os.environ, SCHEMATHESIS_HOOKS=str(here.with_name("schemathesis_hooks.py")))
     return subprocess.call(
         [
             st,
+            "--config-file",
+            str(config),
             "run",
             f"{base}/api/v1/openapi.json",
             "--checks",
@@ -64,7 +73,8 @@ def main() -> int:
             "--generation-allow-x00",
             "true",
             "--no-color",
-        ]
+        ],
+        env=env,
     )
 
 

@@ -155,12 +155,15 @@ pub fn build(state: AppState) -> Router {
 }
 
 /// The body limit answers a declared oversized body with a bare `413 text/plain`; give it the
-/// JSON error shape every other refusal has.
+/// JSON error shape every other refusal has (the REST API shapes its own as a problem).
 async fn body_limit_in_json(response: axum::response::Response) -> axum::response::Response {
     let is_json = response
         .headers()
         .get(http::header::CONTENT_TYPE)
-        .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+        .is_some_and(|ct| {
+            let ct = ct.as_bytes();
+            ct.starts_with(b"application/json") || ct.starts_with(b"application/problem+json")
+        });
     if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
         return response;
     }

@@ -14,6 +14,8 @@ use app::server::platform::testing;
 mod accounts;
 #[path = "http/api_keys.rs"]
 mod api_keys;
+#[path = "http/api_writes.rs"]
+mod api_writes;
 #[path = "http/audit_export.rs"]
 mod audit_export;
 #[path = "http/audit_trail.rs"]

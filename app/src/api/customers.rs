@@ -134,7 +134,7 @@ pub async fn delete_customer(id: String) -> Result<(), AppError> {
     let ctx = server_context()?;
     let (_, grant) = auth::require::<keys::CustomersDelete>(&ctx).await?;
     let id = crate::model::CustomerId::from_client(&id)?;
-    Ok(customers::delete(&ctx.db, &ctx.clock, &grant, &id).await?)
+    Ok(customers::delete(&ctx.db, &ctx.clock, &grant, &id, None).await?)
 }
 
 /// `POST /api/customers/bulk_assign` — assigns the chosen customers (`ids`, separated by

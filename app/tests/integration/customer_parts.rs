@@ -339,7 +339,7 @@ async fn scope_and_workspace_confine_parts(t: &TestDb, f: &Fixture, c: &Customer
     );
 
     let delete = f.grant::<CustomersDelete>().await;
-    customers::delete(db, clock, &delete, &own.id)
+    customers::delete(db, clock, &delete, &own.id, None)
         .await
         .unwrap();
     let left = t

@@ -257,7 +257,7 @@ async fn another_workspace_reaches_nothing(f: &Fixture, s: &Seeded) {
         .await
         .unwrap();
     assert!(matches!(
-        customers::delete(db, &f.clock, &elsewhere_delete, &s.for_grace.id).await,
+        customers::delete(db, &f.clock, &elsewhere_delete, &s.for_grace.id, None).await,
         Err(DomainError::NotFound)
     ));
     let elsewhere_write = grants::require::<CustomersWrite>(db, clock, owner, &other.id)
@@ -269,7 +269,7 @@ async fn another_workspace_reaches_nothing(f: &Fixture, s: &Seeded) {
         .unwrap_err();
     assert_eq!(field(e), "assigned_user_id", "{label}");
     let delete = f.grant::<CustomersDelete>().await;
-    customers::delete(db, &f.clock, &delete, &s.for_grace.id)
+    customers::delete(db, &f.clock, &delete, &s.for_grace.id, None)
         .await
         .unwrap();
     let read = f.grant::<CustomersRead>().await;

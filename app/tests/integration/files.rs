@@ -357,7 +357,7 @@ async fn a_files_bytes_go_when_its_record_goes() {
             .await
             .unwrap();
             let object = t.strings("SELECT object_key FROM files").await.remove(0);
-            customers::delete(&f.db, &clock, &delete, &id)
+            customers::delete(&f.db, &clock, &delete, &id, None)
                 .await
                 .unwrap();
             assert_eq!(

@@ -115,7 +115,7 @@ async fn a_named_customer_is_kept_a_free_one_logged(
     .await
     .unwrap();
     let delete = f.grant::<CustomersDelete>().await;
-    let e = customers::delete(db, clock, &delete, customer).await;
+    let e = customers::delete(db, clock, &delete, customer, None).await;
     assert!(
         message(e.unwrap_err()).contains("still named by other records"),
         "{label}"
@@ -125,7 +125,7 @@ async fn a_named_customer_is_kept_a_free_one_logged(
         .unwrap();
     assert_eq!(actions(&quote_history), ["quote.create"], "{label}");
     let other = customers::create(db, clock, &write, form).await.unwrap();
-    customers::delete(db, clock, &delete, &other.id)
+    customers::delete(db, clock, &delete, &other.id, None)
         .await
         .unwrap();
     let gone = audit::history(db, &read, other.id.as_str()).await.unwrap();

@@ -265,7 +265,7 @@ async fn the_sqlite_files_rebuild_keeps_every_file_and_logo() {
     );
     // The trigger came back: a customer deleted takes its file and queues its bytes.
     let delete = f.grant::<app::permissions::keys::CustomersDelete>().await;
-    customers::delete(&f.db, &clock, &delete, &customer.id)
+    customers::delete(&f.db, &clock, &delete, &customer.id, None)
         .await
         .unwrap();
     assert_eq!(

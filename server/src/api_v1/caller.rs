@@ -4,7 +4,7 @@
 //! over its budget (`rate_limits::API_KEY_PER_MINUTE`) is answered 429 with `Retry-After`.
 
 use axum::extract::FromRequestParts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::header;
 use http::request::Parts;
 
@@ -43,12 +43,12 @@ impl FromRequestParts<AppState> for KeyCaller {
                 let key = held.key().map(|k| k.as_str()).unwrap_or_default();
                 if let Err(wait) = state.rate_limits.check_api_key(key) {
                     let retry_after_secs = wait.as_secs().max(1);
-                    return Err(problem(&AppError::RateLimited { retry_after_secs }));
+                    return Err(problem(&AppError::RateLimited { retry_after_secs }.into()));
                 }
                 Ok(KeyCaller(held))
             }
-            Err(KeyError::Refused) => Err(problem(&AppError::Unauthenticated).into_response()),
-            Err(KeyError::Domain(e)) => Err(problem(&AppError::from(e))),
+            Err(KeyError::Refused) => Err(problem(&AppError::Unauthenticated.into())),
+            Err(KeyError::Domain(e)) => Err(problem(&e.into())),
         }
     }
 }

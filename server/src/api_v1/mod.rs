@@ -5,19 +5,22 @@
 //! route, parameters and answers are declared once, in its `#[utoipa::path]`: the router and
 //! the OpenAPI document (`GET /api/v1/openapi.json`) are both built from them.
 
+mod body;
 mod caller;
 mod customers;
+mod fields;
+mod preconditions;
 mod problem;
 mod reference;
 mod text;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 use http::{header, HeaderValue};
-use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
@@ -72,8 +75,12 @@ impl Modify for SecretKey {
 /// The API's routes and its document, from the same declarations.
 fn api() -> (Router<AppState>, Document) {
     OpenApiRouter::with_openapi(Base::openapi())
-        .routes(routes!(customers::list))
-        .routes(routes!(customers::get))
+        .routes(routes!(customers::read::list, customers::write::create))
+        .routes(routes!(
+            customers::read::get,
+            customers::write::update,
+            customers::write::delete
+        ))
         .split_for_parts()
 }
 
@@ -91,7 +98,7 @@ pub fn routes() -> Router<AppState> {
         .route(DOCUMENT_PATH, get(move || serve_document(json.clone())))
         .route(REFERENCE_PATH, get(move || serve_reference(html.clone())))
         .route("/api/v1/{*rest}", any(unknown))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
 async fn serve_document(json: Arc<str>) -> Response {
@@ -118,5 +125,5 @@ async fn serve_reference(html: Arc<str>) -> Response {
 
 /// An address under `/api/v1/` that names nothing: a problem, not the pages' 404.
 async fn unknown() -> Response {
-    problem::problem(&app::error::AppError::NotFound)
+    problem::problem(&app::error::AppError::NotFound.into())
 }

@@ -15,7 +15,7 @@ use app::server::platform::testing::{Fixture, FIXTURE_PASSWORD};
 use super::files::new_customer;
 use super::support::{api, signed_in, TestServer};
 
-async fn make_key(
+pub(super) async fn make_key(
     c: &reqwest::Client,
     s: &TestServer,
     form: &[(&str, &str)],
@@ -40,7 +40,7 @@ async fn call(s: &TestServer, path: &str, key: &str) -> reqwest::Response {
 }
 
 /// Checks `res` is a problem with `status` and returns its body.
-async fn problem(res: reqwest::Response, status: StatusCode, what: &str) -> Value {
+pub(super) async fn problem(res: reqwest::Response, status: StatusCode, what: &str) -> Value {
     assert_eq!(res.status(), status, "{what}");
     assert_eq!(
         res.headers()[header::CONTENT_TYPE],

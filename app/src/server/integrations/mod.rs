@@ -1,5 +1,6 @@
-//! The ways into a workspace besides the browser — secret API keys, each acting under a role —
-//! and out of it: webhooks telling other systems what changed.
+//! The ways into a workspace besides the browser — secret API keys, each acting under a role,
+//! with idempotent retries — and out of it: webhooks telling other systems what changed.
 
 pub mod api_keys;
+pub mod idempotency;
 pub mod webhooks;

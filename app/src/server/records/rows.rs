@@ -6,6 +6,7 @@ use super::history;
 use super::kind::RecordKind;
 use super::scope::{cap_filter, scope_filter};
 use super::sql::Sql;
+use super::version;
 use crate::permissions::Key;
 use crate::server::access::grants::Grant;
 use crate::server::platform::clock::Clock;
@@ -39,8 +40,9 @@ pub async fn find_one<K: Key>(
         .ok_or(DomainError::NotFound)
 }
 
-/// Deletes the row `id` if the grant reaches it (`NotFound` otherwise) and records it in the
-/// record's history; a row other records still name (a customer with quotes or orders) is
+/// Deletes the row `id` if the grant reaches it (`NotFound` otherwise) and, when `expected`
+/// names a version, only if the row is still at it (`Conflict` otherwise); records it in the
+/// record's history. A row other records still name (a customer with quotes or orders) is
 /// refused with a `Conflict` and kept.
 pub async fn delete_one<K: Key>(
     db: &Db,
@@ -48,6 +50,7 @@ pub async fn delete_one<K: Key>(
     kind: &RecordKind,
     grant: &Grant<K>,
     id: &str,
+    expected: Option<i64>,
 ) -> Result<(), DomainError> {
     let (table, alias) = (kind.table, kind.alias);
     let mut sql = Sql::default();
@@ -57,6 +60,9 @@ pub async fn delete_one<K: Key>(
     scope_filter(&mut sql, kind, grant);
     cap_filter(&mut sql, kind, grant);
     sql.push(&format!(" AND {alias}.id = ")).arg(id).push(")");
+    if let Some(expected) = expected {
+        version::version_clause(&mut sql, kind, expected);
+    }
     let mut tx = grant.begin(db, true).await?;
     let deleted = sql.query().execute(&mut *tx).await.map_err(|e| match e {
         sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation => {
@@ -69,6 +75,17 @@ pub async fn delete_one<K: Key>(
         other => other.into(),
     })?;
     if deleted.rows_affected() == 0 {
+        if expected.is_some() {
+            find_one(
+                &mut tx,
+                kind,
+                &format!("{alias}.id FROM {table} {alias}"),
+                grant,
+                id,
+            )
+            .await?;
+            return Err(version::stale(kind));
+        }
         return Err(DomainError::NotFound);
     }
     let event = history::Event {

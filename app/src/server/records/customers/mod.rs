@@ -424,17 +424,19 @@ pub async fn update(
     Ok(customer)
 }
 
-/// Deletes a customer the grant reaches (else `NotFound`).
+/// Deletes a customer the grant reaches (else `NotFound`), if still at `expected` when one is
+/// named (else `Conflict`).
 pub async fn delete(
     db: &Db,
     clock: &Clock,
     grant: &Grant<keys::CustomersDelete>,
     id: &CustomerId,
+    expected: Option<i64>,
 ) -> Result<(), DomainError> {
     let mut tx = grant.begin(db, false).await?;
     restriction::refuse_if_restricted(&mut tx, grant.workspace(), id.as_str()).await?;
     tx.commit().await?;
-    rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
+    rows::delete_one(db, clock, &KIND, grant, id.as_str(), expected).await
 }
 
 /// The members and teams a customer can be assigned to.

@@ -216,5 +216,5 @@ pub async fn delete(
     grant: &Grant<keys::DocumentsDelete>,
     id: &DocumentId,
 ) -> Result<(), DomainError> {
-    rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
+    rows::delete_one(db, clock, &KIND, grant, id.as_str(), None).await
 }

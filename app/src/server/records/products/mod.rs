@@ -302,5 +302,5 @@ pub async fn delete(
     grant: &Grant<keys::ProductsDelete>,
     id: &ProductId,
 ) -> Result<(), DomainError> {
-    rows::delete_one(db, clock, &KIND, grant, id.as_str()).await
+    rows::delete_one(db, clock, &KIND, grant, id.as_str(), None).await
 }

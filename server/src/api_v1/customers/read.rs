@@ -1,5 +1,4 @@
-//! `/api/v1/customers`: the customers a key's role reaches, by the same domain functions and
-//! grants as the customer pages, so scopes and field security are the same.
+//! Reading customers: a page of those the key's role reaches, and one by id with its ETag.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -10,88 +9,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::error::AppError;
-use app::model::{self, CustomerId};
+use app::model::CustomerId;
 use app::permissions::keys;
 use app::server::records::customers::{self, ListQuery};
 use app::server::records::listing::ListParams;
 use app::server::records::pages::MAX_PAGE_SIZE;
 
-use super::caller::KeyCaller;
-use super::problem::{answer, Problem};
-use super::text::one_line;
+use super::{Customer, Kind};
+use crate::api_v1::caller::KeyCaller;
+use crate::api_v1::preconditions::etag;
+use crate::api_v1::problem::{answer, Problem};
+use crate::api_v1::text::one_line;
 use crate::state::AppState;
-
-/// Whom a customer is.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Company,
-    Person,
-}
-
-impl From<model::CustomerKind> for Kind {
-    fn from(kind: model::CustomerKind) -> Self {
-        match kind {
-            model::CustomerKind::Company => Self::Company,
-            model::CustomerKind::Person => Self::Person,
-        }
-    }
-}
-
-impl Kind {
-    fn key(self) -> &'static str {
-        match self {
-            Self::Company => "company",
-            Self::Person => "person",
-        }
-    }
-}
-
-/// A customer, as the key's role may see it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Customer {
-    id: String,
-    kind: Kind,
-    name: String,
-    email: String,
-    phone: String,
-    company: String,
-    /// Present only for a role holding `customers.sensitive`.
-    tax_id: Option<String>,
-    notes: String,
-    assigned_user_id: Option<String>,
-    /// The assignee's name.
-    assigned_to: Option<String>,
-    team_id: Option<String>,
-    team: Option<String>,
-    tags: Vec<String>,
-    /// Milliseconds since 1970-01-01 UTC.
-    updated_at_ms: i64,
-    /// Changes with every save.
-    version: i64,
-}
-
-impl From<model::Customer> for Customer {
-    fn from(c: model::Customer) -> Self {
-        Self {
-            id: c.id.as_str().to_owned(),
-            kind: c.kind.into(),
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            company: c.company,
-            tax_id: c.tax_id,
-            notes: c.notes,
-            assigned_user_id: c.assigned_user_id.map(|u| u.as_str().to_owned()),
-            assigned_to: c.assigned_to,
-            team_id: c.team_id.map(|t| t.as_str().to_owned()),
-            team: c.team,
-            tags: c.tags,
-            updated_at_ms: c.updated_at_ms,
-            version: c.version,
-        }
-    }
-}
 
 /// One page of customers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -160,7 +89,8 @@ pub async fn list(
                 return Err(AppError::validation(
                     "limit",
                     format!("Ask for 1 to {MAX_PAGE_SIZE} customers per page."),
-                ));
+                )
+                .into());
             }
             let params = ListParams {
                 limit: q.limit,
@@ -210,7 +140,12 @@ fn next_link(q: &ListParamsQuery, next: &str) -> String {
     operation_id = "get_customer",
     params(("id" = String, Path, description = "The customer's id.")),
     responses(
-        (status = 200, description = "The customer.", body = Customer),
+        (status = 200, description = "The customer.", body = Customer,
+            headers(("ETag" = String, description = "Its version: send it in `If-Match` to change or delete it.")),
+            links(
+                ("UpdateCustomer" = (operation_id = "update_customer", parameters(("id" = "$response.body#/id"), ("header.If-Match" = "$response.header.ETag")))),
+                ("DeleteCustomer" = (operation_id = "delete_customer", parameters(("id" = "$response.body#/id"), ("header.If-Match" = "$response.header.ETag")))),
+            )),
         (status = 401, description = "No usable key.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key's role lacks `customers.read`.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such customer within the key's reach.", body = Problem, content_type = "application/problem+json"),
@@ -227,7 +162,8 @@ pub async fn get(
             let grant = held.grant::<keys::CustomersRead>()?;
             let id = CustomerId::from_client(&id)?;
             let customer = customers::get(&state.ctx.db, &grant, &id).await?;
-            Ok(Json(Customer::from(customer)).into_response())
+            let tag = etag(customer.version);
+            Ok(([(header::ETAG, tag)], Json(Customer::from(customer))).into_response())
         }
         .await,
     )
