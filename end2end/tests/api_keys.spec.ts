@@ -48,6 +48,19 @@ test("an admin makes a key with a narrow role, sees its secret once, uses it and
   expect(await page.content()).not.toContain(key);
   await expect(row).toContainText("from 127.0.0.1");
 
+  // Why may the key read customers but not write them? Its role says.
+  const why = page.locator("section", { has: page.getByRole("heading", { name: "Why?" }) });
+  await why.getByLabel("Key", { exact: true }).selectOption({ label: "Read-only sync" });
+  await why.getByLabel("Permission", { exact: true }).selectOption("customers.write");
+  await why.getByRole("button", { name: "Check" }).click();
+  await expect(why.locator(".verdict")).toContainText("Denied");
+  await expect(why.locator(".verdict")).toContainText("acts under the role Guest, which does not grant customers.write.");
+  await why.getByLabel("Permission", { exact: true }).selectOption("customers.read");
+  await why.getByRole("button", { name: "Check" }).click();
+  await expect(why.locator(".verdict")).toContainText("Allowed");
+  await expect(why.locator(".verdict")).toContainText("holds customers.read now.");
+  await page.screenshot({ path: "test-results/api-keys-why.png", fullPage: true });
+
   // Revoked: the next call is refused like an unknown key.
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toContainText("revoked");

@@ -64,3 +64,31 @@ pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     let id = ApiKeyId::from_client(&id)?;
     Ok(api_keys::revoke(&ctx.db, &ctx.clock, &grant, &id).await?)
 }
+
+/// `POST /api/api_keys/why` — would a call through key `id` pass a check of `permission` (on
+/// `record`, if given)? The verdict names the key's state, its role, its maker's access now,
+/// its networks and, for a record, its scope; a record the caller does not reach themselves is
+/// 422 like one that does not exist. Another workspace's key is 404. Permission:
+/// `integrations.manage`.
+#[server(endpoint = "api_keys/why", client = crate::csrf_page::ApiClient)]
+pub async fn why_api_key(
+    id: String,
+    permission: String,
+    record: Option<String>,
+) -> Result<crate::model::Verdict, AppError> {
+    use crate::model::ApiKeyId;
+    use crate::permissions::keys;
+    use crate::server::{integrations::api_keys, web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::IntegrationsManage>(&ctx).await?;
+    let id = ApiKeyId::from_client(&id)?;
+    Ok(api_keys::why::why(
+        &ctx.db,
+        &ctx.clock,
+        &grant,
+        &id,
+        &permission,
+        record.as_deref(),
+    )
+    .await?)
+}

@@ -12,3 +12,4 @@ pub mod notifications;
 pub mod polling;
 pub mod raw_text;
 pub mod table;
+pub mod verdict;

@@ -12,6 +12,7 @@ use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::table::{DataTable, RowAction};
+use crate::components::verdict::{verdict, why_fields};
 use crate::csrf_page::CsrfField;
 use crate::model::{Explanation, RoleOption};
 use crate::permissions::Permission;
@@ -203,45 +204,13 @@ fn why_card(user_id: String) -> AnyView {
             <ActionForm action=why attr:class="form" attr:novalidate=true>
                 <CsrfField />
                 <input type="hidden" name="user_id" value=user_id />
-                <div class="field">
-                    <label for="field-permission">"Permission"</label>
-                    <select id="field-permission" name="permission">
-                        {Permission::ALL
-                            .iter()
-                            .map(|p| view! { <option value=p.key()>{format!("{} — {}", p.key(), p.label())}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <TextField
-                    label="Record id"
-                    name="record"
-                    hint="Optional: ask about one record of the permission's kind."
-                    error=field_error(value, "record")
-                    maxlength=64
-                />
+                {why_fields(value, "member")}
                 <FormAlert error />
                 <div class="form-actions">
                     <SubmitButton label="Check" pending_label="Checking…" pending=why.pending() />
                 </div>
             </ActionForm>
-            {move || {
-                value
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|v| {
-                        let (class, verdict) = if v.allowed {
-                            ("alert alert-success verdict", "Allowed")
-                        } else {
-                            ("alert alert-error verdict", "Denied")
-                        };
-                        view! {
-                            <div class=class role="status">
-                                <strong>{verdict}</strong>
-                                <ol>{v.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ol>
-                            </div>
-                        }
-                    })
-            }}
+            {verdict(value)}
         </section>
     }
     .into_any()

@@ -1,14 +1,16 @@
 //! API keys (`integrations.manage`): the workspace's secret keys with their role, status and
-//! last use; a form to make one (its secret shown once, under the form); revoke at once.
+//! last use; a form to make one (its secret shown once, under the form); revoke at once; and
+//! "why" a key may or may not do something.
 
 use crate::components::raw_text::Title;
 use leptos::prelude::*;
 
-use crate::api::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
-use crate::components::alert::list_error;
+use crate::api::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey, WhyApiKey};
+use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, last_saved, SelectField, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
 use crate::components::table::{DataTable, RowAction, ACTIONS};
+use crate::components::verdict::{verdict, why_fields};
 use crate::csrf_page::CsrfField;
 use crate::model::{utc_date, utc_datetime, ApiKeySummary, ApiKeysView, RoleOption};
 
@@ -43,6 +45,12 @@ fn keys_view(
     create: ServerAction<CreateApiKey>,
     revoke: ServerAction<RevokeApiKey>,
 ) -> AnyView {
+    let live: Vec<(String, String)> = v
+        .keys
+        .iter()
+        .filter(|k| k.status == "active")
+        .map(|k| (k.id.as_str().to_owned(), k.name.clone()))
+        .collect();
     let rows = v
         .keys
         .into_iter()
@@ -59,8 +67,32 @@ fn keys_view(
                 empty="No API key has been made."
             />
         </section>
+        {(!live.is_empty()).then(|| why_card(live))}
     }
     .into_any()
+}
+
+/// "Would a call through this key pass a check of …?", with the reasons.
+fn why_card(keys: Vec<(String, String)>) -> impl IntoView {
+    let why = ServerAction::<WhyApiKey>::new();
+    let value = why.value();
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <section class="card" aria-labelledby="key-why-heading">
+            <h2 id="key-why-heading">"Why?"</h2>
+            <p class="muted">"What a key may do: its role, narrowed to what its maker holds now."</p>
+            <ActionForm action=why attr:class="form" attr:novalidate=true>
+                <CsrfField />
+                <SelectField label="Key" name="id" choices=keys error=field_error(value, "id") />
+                {why_fields(value, "key")}
+                <FormAlert error />
+                <div class="form-actions">
+                    <SubmitButton label="Check" pending_label="Checking…" pending=why.pending() />
+                </div>
+            </ActionForm>
+            {verdict(value)}
+        </section>
+    }
 }
 
 fn key_row(k: ApiKeySummary, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {

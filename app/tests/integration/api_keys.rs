@@ -11,7 +11,7 @@ use app::server::access::{assignments, role_deletion, role_editor};
 use app::server::audit::append::Origin;
 use app::server::identity::reauth::unsafe_assume_reauthenticated;
 use app::server::integrations::api_keys::authenticate::{authenticate, KeyError};
-use app::server::integrations::api_keys::{self, KeyForm};
+use app::server::integrations::api_keys::{self, why, KeyForm};
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture};
@@ -118,6 +118,24 @@ async fn a_key_never_outgrows_its_maker_and_stops_with_their_access() {
         assert_eq!(listed[0].status, "active", "{label}");
         assert!(!format!("{listed:?}").contains(&made.secret), "{label}");
 
+        let owner_manage = f.grant::<IntegrationsManage>().await;
+        let why = |permission: &'static str| {
+            why::why(&f.db, &clock, &owner_manage, &made.key.id, permission, None)
+        };
+        let verdict = why("integrations.manage").await.unwrap();
+        assert!(verdict.allowed, "{label}: {verdict:?}");
+        assert_eq!(
+            verdict.reasons,
+            [
+                "The key “Sync” acts under the role Integrator, which grants integrations.manage.",
+                "Its maker, Grace Hopper, holds integrations.manage now.",
+            ],
+            "{label}"
+        );
+        let verdict = why("customers.delete").await.unwrap();
+        assert!(!verdict.allowed, "{label}: not in the role");
+        assert!(verdict.reasons[0].ends_with("which does not grant customers.delete."));
+
         // Grace loses the Integrator role: the key keeps only what Staff and Integrator share.
         assignments::unassign(&f.db, &clock, &team, &grace, &integrator)
             .await
@@ -128,6 +146,17 @@ async fn a_key_never_outgrows_its_maker_and_stops_with_their_access() {
             held.grant::<IntegrationsManage>().is_err(),
             "{label}: narrowed to Staff"
         );
+        let verdict = why("integrations.manage").await.unwrap();
+        assert!(!verdict.allowed, "{label}: the why agrees with the call");
+        assert_eq!(
+            verdict.reasons[1],
+            "Its maker, Grace Hopper, does not hold integrations.manage now, and a key never \
+             holds more than its maker.",
+            "{label}"
+        );
+        let other = f.grant::<IntegrationsManage>().await;
+        let refused = why::why(&f.db, &clock, &other, &made.key.id, "no.such", None).await;
+        assert!(message(refused.unwrap_err()).starts_with("permission: "));
         // Grace leaves: the key stops.
         members::deactivate(&f.db, &clock, &team, &grace)
             .await
@@ -141,8 +170,7 @@ async fn a_key_never_outgrows_its_maker_and_stops_with_their_access() {
             .unwrap();
         assert!(call().await.is_ok(), "{label}: back with her");
 
-        // Revoked by the Owner: stops at once, and says so in the list.
-        let owner_manage = f.grant::<IntegrationsManage>().await;
+        // Revoked by the Owner: stops at once, and says so in the list and in the why.
         api_keys::revoke(&f.db, &clock, &owner_manage, &made.key.id)
             .await
             .unwrap();
@@ -155,6 +183,15 @@ async fn a_key_never_outgrows_its_maker_and_stops_with_their_access() {
             .unwrap()
             .keys;
         assert_eq!(listed[0].status, "revoked", "{label}");
+        let verdict = why("customers.read").await.unwrap();
+        assert_eq!(
+            (verdict.allowed, verdict.reasons),
+            (
+                false,
+                vec!["The key “Sync” is revoked: it can do nothing.".to_owned()]
+            ),
+            "{label}"
+        );
 
         // Deleting a role a key acts under asks where its keys go, and moves them there.
         let roles = f.grant::<RolesWrite>().await;

@@ -245,6 +245,14 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/api_keys/revoke", &[("id", ApiKey)]),
+    (
+        "/api/api_keys/why",
+        &[
+            ("id", ApiKey),
+            ("permission", Text("customers.read")),
+            ("record", Customer),
+        ],
+    ),
     ("/api/webhooks/list", &[]),
     (
         "/api/webhooks/create",

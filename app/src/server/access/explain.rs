@@ -201,38 +201,71 @@ pub async fn why(
             reasons,
         });
     };
+    let target = grants::held_by_other(db, clock, grant, &UserId::from_db(user.to_owned())).await?;
+    let reached = record_reasons(
+        db,
+        clock,
+        grant,
+        &target,
+        &who,
+        permission,
+        record,
+        &mut reasons,
+    )
+    .await?;
+    Ok(Verdict {
+        allowed: reached,
+        reasons,
+    })
+}
+
+/// Would `target` (called `who`) reach `record` for `permission`'s kind of record? Adds its
+/// scope and the answer to `reasons`. The asker learns only whether a record they reach
+/// themselves is in the other's reach; any other id is "not within your reach".
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one question, asked from two pages"
+)]
+pub(crate) async fn record_reasons<K: Key>(
+    db: &Db,
+    clock: &Clock,
+    asker: &Grant<K>,
+    target: &grants::Held,
+    who: &str,
+    permission: Permission,
+    record: &str,
+    reasons: &mut Vec<String>,
+) -> Result<bool, DomainError> {
     let Some(kind) = permission.resource().and_then(kinds::of) else {
         return Err(DomainError::invalid(
             "record",
             "Records can be checked only for permissions about a kind of record.",
         ));
     };
-    let resource = kind.resource.key();
-    let scope = explanation
-        .scopes
-        .iter()
-        .find(|(r, _)| r == resource)
-        .map_or_else(|| "all (a catalogue)".to_owned(), |(_, s)| s.clone());
-    reasons.push(format!("{who}'s scope for {resource} is {scope}."));
+    let resource = kind.resource;
+    let scope = if Resource::SCOPED.contains(&resource) {
+        target.access().scope(resource).key().to_owned()
+    } else {
+        "all (a catalogue)".to_owned()
+    };
+    reasons.push(format!("{who}'s scope for {} is {scope}.", resource.key()));
     // The target's reach for the resource, exactly as their request would confine it.
-    let target = grants::held_by_other(db, clock, grant, &UserId::from_db(user.to_owned())).await?;
     let reached = records::scope::reaches(
         db,
         kind,
         &HeldFor {
-            held: &target,
-            resource: kind.resource,
+            held: target,
+            resource,
         },
         record,
     )
     .await?;
-    // The asker learns only whether a record they reach themselves is in the other's reach.
-    let own = grants::held(db, clock, grant.user(), grant.workspace()).await?;
-    let reads = Permission::from_key(&format!("{resource}.read"))
+    let own = grants::held(db, clock, asker.user(), asker.workspace()).await?;
+    let reads = Permission::from_key(&format!("{}.read", resource.key()))
         .is_some_and(|read| own.access().permissions.contains(read));
     let own_reach = HeldFor {
         held: &own,
-        resource: kind.resource,
+        resource,
     };
     if !reads || !records::scope::reaches(db, kind, &own_reach, record).await? {
         return Err(DomainError::invalid(
@@ -245,8 +278,5 @@ pub async fn why(
     } else {
         format!("The {} is outside that scope.", kind.noun)
     });
-    Ok(Verdict {
-        allowed: reached,
-        reasons,
-    })
+    Ok(reached)
 }

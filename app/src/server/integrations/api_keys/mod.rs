@@ -2,10 +2,12 @@
 //! under one role of its workspace — never Owner, never beyond what its maker may hand out —
 //! and at each call its role is narrowed again to what its maker holds then
 //! (`grants::held_by_key`). The secret is shown once; only its keyed hash is kept
-//! ([`tokens`]). Calls are authenticated by [`authenticate`].
+//! ([`tokens`]). Calls are authenticated by [`authenticate`]; [`why`] explains what a key may
+//! do.
 
 pub mod authenticate;
 pub mod tokens;
+pub mod why;
 
 use sqlx::Row;
 
