@@ -36,6 +36,8 @@ mod forms;
 mod imports;
 #[path = "http/markup.rs"]
 mod markup;
+#[path = "http/public_keys.rs"]
+mod public_keys;
 #[path = "http/quote_templates.rs"]
 mod quote_templates;
 #[path = "http/rate_limits.rs"]

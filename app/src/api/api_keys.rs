@@ -92,3 +92,42 @@ pub async fn why_api_key(
     )
     .await?)
 }
+
+/// `POST /api/api_keys/create_public` — makes a public key (`pk_…`) for self-service clients:
+/// it opens only the public endpoints (the published catalogue), limited to
+/// `allowed_networks` until the end of `expires_on`. Not a credential to private data, so no
+/// password is asked; a bad field is 422 naming it. Recorded in the trail. Permission:
+/// `integrations.manage`.
+#[server(endpoint = "api_keys/create_public", client = crate::csrf_page::ApiClient)]
+pub async fn create_public_key(
+    name: String,
+    expires_on: Option<String>,
+    allowed_networks: Option<String>,
+) -> Result<crate::model::PublicKeySummary, AppError> {
+    use crate::permissions::keys;
+    use crate::server::integrations::api_keys::public::{self, PublicKeyForm};
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::IntegrationsManage>(&ctx).await?;
+    let form = PublicKeyForm {
+        name,
+        expires_on: expires_on.unwrap_or_default(),
+        allowed_networks: allowed_networks.unwrap_or_default(),
+    };
+    Ok(public::create(&ctx.db, &ctx.clock, &grant, &form).await?)
+}
+
+/// `POST /api/api_keys/revoke_public` — revokes the public key `id` of the caller's workspace
+/// at once (another workspace's is 404). Recorded in the trail. Permission:
+/// `integrations.manage`.
+#[server(endpoint = "api_keys/revoke_public", client = crate::csrf_page::ApiClient)]
+pub async fn revoke_public_key(id: String) -> Result<(), AppError> {
+    use crate::model::ApiKeyId;
+    use crate::permissions::keys;
+    use crate::server::integrations::api_keys::public;
+    use crate::server::{web::auth, web::context::server_context};
+    let ctx = server_context()?;
+    let (_, grant) = auth::require::<keys::IntegrationsManage>(&ctx).await?;
+    let id = ApiKeyId::from_client(&id)?;
+    Ok(public::revoke(&ctx.db, &ctx.clock, &grant, &id).await?)
+}

@@ -1,11 +1,11 @@
-//! Secret API keys, as the API keys page shows them.
+//! Secret and public API keys, as the API keys page shows them.
 
 use serde::{Deserialize, Serialize};
 
 use super::RoleOption;
 
-/// A secret API key, by the public part of its secret: the 16 characters after `sk_`. Not
-/// an `id_type!`: the server mints it with the key's secret, never as a UUID.
+/// An API key, by the 16 characters after `sk_` (the public part of a secret key) or `pk_` (a
+/// public key). Not an `id_type!`: the server mints it with the key, never as a UUID.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ApiKeyId(String);
@@ -59,10 +59,29 @@ pub struct ApiKeySummary {
     pub status: String,
 }
 
+/// One public key in the list, with the whole key: it identifies the workspace to clients
+/// and opens only the public endpoints, so it is no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKeySummary {
+    pub id: ApiKeyId,
+    /// `pk_…`, as clients send it.
+    pub key: String,
+    pub name: String,
+    pub created_by: Option<String>,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub allowed_networks: Vec<String>,
+    pub last_used_at_ms: Option<i64>,
+    pub last_used_ip: Option<String>,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+}
+
 /// The API keys page: the workspace's keys and the roles a new one may act under.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeysView {
     pub keys: Vec<ApiKeySummary>,
+    pub public_keys: Vec<PublicKeySummary>,
     /// The roles the caller may give a key: none above their own access, never Owner.
     pub roles: Vec<RoleOption>,
 }

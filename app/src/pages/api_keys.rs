@@ -1,11 +1,13 @@
 //! API keys (`integrations.manage`): the workspace's secret keys with their role, status and
 //! last use; a form to make one (its secret shown once, under the form); revoke at once; and
-//! "why" a key may or may not do something.
+//! "why" a key may or may not do something; and the public keys ([`super::public_keys`]).
 
 use crate::components::raw_text::Title;
 use leptos::prelude::*;
 
-use crate::api::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey, WhyApiKey};
+use crate::api::api_keys::{
+    list_api_keys, CreateApiKey, CreatePublicKey, RevokeApiKey, RevokePublicKey, WhyApiKey,
+};
 use crate::components::alert::{list_error, FormAlert};
 use crate::components::form::{field_error, last_saved, SelectField, SubmitButton, TextField};
 use crate::components::layout::PageHeader;
@@ -13,26 +15,38 @@ use crate::components::table::{DataTable, RowAction, ACTIONS};
 use crate::components::verdict::{verdict, why_fields};
 use crate::csrf_page::CsrfField;
 use crate::model::{utc_date, utc_datetime, ApiKeySummary, ApiKeysView, RoleOption};
+use crate::pages::public_keys::public_keys_card;
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    let public = (
+        ServerAction::<CreatePublicKey>::new(),
+        ServerAction::<RevokePublicKey>::new(),
+    );
     let created = last_saved(create);
     let page = Resource::new(
-        move || (created.get(), revoke.version().get()),
+        move || {
+            (
+                created.get(),
+                revoke.version().get(),
+                public.0.version().get(),
+                public.1.version().get(),
+            )
+        },
         |_| list_api_keys(),
     );
     view! {
         <Title text="API keys · Gatehouse" />
         <PageHeader
             title="API keys"
-            lead="Secret keys let other systems use the REST API. Each acts under a role, never beyond what its maker holds."
+            lead="Secret keys let other systems use the REST API. Each acts under a role, never beyond what its maker holds. Public keys let shops and portals read what the workspace publishes."
         />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(view) => keys_view(view, create, revoke),
+                    Ok(view) => keys_view(view, create, revoke, public),
                     Err(e) => list_error(e, "the API keys"),
                 }
             })}
@@ -44,6 +58,7 @@ fn keys_view(
     v: ApiKeysView,
     create: ServerAction<CreateApiKey>,
     revoke: ServerAction<RevokeApiKey>,
+    public: (ServerAction<CreatePublicKey>, ServerAction<RevokePublicKey>),
 ) -> AnyView {
     let live: Vec<(String, String)> = v
         .keys
@@ -68,6 +83,7 @@ fn keys_view(
             />
         </section>
         {(!live.is_empty()).then(|| why_card(live))}
+        {public_keys_card(v.public_keys, public.0, public.1)}
     }
     .into_any()
 }

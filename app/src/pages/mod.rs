@@ -33,6 +33,7 @@ pub mod privacy_form;
 pub mod privacy_request;
 pub mod privacy_requests;
 pub mod products;
+pub mod public_keys;
 pub mod quote_template;
 pub mod quotes;
 pub mod registers;

@@ -1,20 +1,22 @@
 //! Secret API keys against real SQLite and PostgreSQL: a key acts under a role its maker could
 //! hand out, never Owner; at every call its role is narrowed to what its maker holds then, so
 //! it shrinks when they lose a role and stops when they leave; revoking stops it at once; the
-//! page lists each key's status and last use, never its secret; the trail records both.
+//! page lists each key's status and last use, never its secret; the trail records both. A
+//! public key reads its workspace's published catalogue until it is revoked.
 
 use app::permissions::keys::{
-    CustomersRead, CustomersWrite, IntegrationsManage, RolesWrite, TeamWrite,
+    CustomersRead, CustomersWrite, IntegrationsManage, ProductsWrite, RolesWrite, TeamWrite,
 };
 use app::server::access::refusals::Refusals;
 use app::server::access::{assignments, role_deletion, role_editor};
 use app::server::audit::append::Origin;
 use app::server::identity::reauth::unsafe_assume_reauthenticated;
 use app::server::integrations::api_keys::authenticate::{authenticate, KeyError};
-use app::server::integrations::api_keys::{self, why, KeyForm};
+use app::server::integrations::api_keys::{self, public, why, KeyForm};
 use app::server::platform::clock::Clock;
 use app::server::platform::error::DomainError;
 use app::server::platform::testing::{backends, Fixture};
+use app::server::records::products::{self, catalogue, ProductForm};
 use app::server::workspace::members;
 
 use super::support::{draft, message};
@@ -224,6 +226,72 @@ async fn a_key_never_outgrows_its_maker_and_stops_with_their_access() {
                 format!("api_key.create person {id}"),
                 format!("api_key.revoke person {id}"),
             ],
+            "{label}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_public_key_reads_its_workspace_catalogue_until_revoked() {
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let write = f.grant::<ProductsWrite>().await;
+        for (sku, active) in [("B-2", true), ("a-1", true), ("C-3", false)] {
+            let form = ProductForm {
+                sku: sku.into(),
+                name: format!("Product {sku}"),
+                unit_price: "2.50".into(),
+                active,
+                ..ProductForm::default()
+            };
+            products::create(&f.db, &clock, &write, &form)
+                .await
+                .unwrap();
+        }
+        let manage = f.grant::<IntegrationsManage>().await;
+        let form = public::PublicKeyForm {
+            name: "Shop".into(),
+            ..public::PublicKeyForm::default()
+        };
+        let made = public::create(&f.db, &clock, &manage, &form).await.unwrap();
+        let refusals = Refusals::default();
+        let origin = Origin::new(Some("198.51.100.9".into()), None);
+        let caller = public::authenticate(&f.db, &clock, &refusals, &made.key, &origin)
+            .await
+            .unwrap();
+        assert_eq!(caller.workspace(), &f.workspace, "{label}");
+        let (page, next) = catalogue::page(&f.db, &caller, "", 1).await.unwrap();
+        assert_eq!(page[0].sku, "a-1", "{label}");
+        assert_eq!(page[0].unit_price_minor, 250, "{label}");
+        assert_eq!(next.as_deref(), Some("a-1"), "{label}");
+        let (page, next) = catalogue::page(&f.db, &caller, "a-1", 5).await.unwrap();
+        let skus: Vec<&str> = page.iter().map(|p| p.sku.as_str()).collect();
+        assert_eq!(
+            (skus, next),
+            (vec!["B-2"], None),
+            "{label}: C-3 is not published"
+        );
+        let listed = public::list(&f.db, &clock, &manage).await.unwrap();
+        assert_eq!(
+            listed[0].last_used_ip.as_deref(),
+            Some("198.51.100.9"),
+            "{label}"
+        );
+
+        public::revoke(&f.db, &clock, &manage, &made.id)
+            .await
+            .unwrap();
+        let refused = public::authenticate(&f.db, &clock, &refusals, &made.key, &origin).await;
+        assert!(
+            matches!(refused, Err(KeyError::Refused)),
+            "{label}: revoked"
+        );
+        let secret_as_public =
+            public::authenticate(&f.db, &clock, &refusals, "sk_nothing", &origin).await;
+        assert!(
+            matches!(secret_as_public, Err(KeyError::Refused)),
             "{label}"
         );
     }

@@ -267,6 +267,7 @@ const OUTSIDE_THE_WALL: &[(&str, &str)] = &[
         "api_keys",
         "a call's key is looked up by its id before its workspace is known",
     ),
+    ("api_public_keys", "as api_keys"),
     (
         "webhook_deliveries",
         "a delivery worker claims due deliveries of every workspace at once",

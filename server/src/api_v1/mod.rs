@@ -1,4 +1,5 @@
-//! `/api/v1/…`: the REST API, for secret API keys (`Authorization: Bearer sk_…`). It sits
+//! `/api/v1/…`: the REST API, for secret API keys (`Authorization: Bearer sk_…`), and under
+//! `/api/v1/public/` for public keys (`pk_…`, [`public_caller`]). It sits
 //! outside the session and CSRF layers: a key is its only credential. Each handler resolves
 //! the key once ([`caller::KeyCaller`]), cuts the grant its permission names, and calls the same
 //! domain functions as the pages; errors are problem details ([`problem`]). Each handler's
@@ -7,10 +8,12 @@
 
 mod body;
 mod caller;
+mod catalogue;
 mod customers;
 mod fields;
 mod preconditions;
 mod problem;
+mod public_caller;
 mod reference;
 mod text;
 
@@ -49,7 +52,8 @@ pub const REFERENCE_PATH: &str = "/api/v1/reference";
 )]
 struct Base;
 
-/// Every operation needs a secret key as a bearer token.
+/// Every operation needs a secret key as a bearer token, but the public ones (tagged
+/// `public`), which name the public key instead.
 struct SecretKey;
 
 impl Modify for SecretKey {
@@ -65,6 +69,19 @@ impl Modify for SecretKey {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "public_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("pk_…")
+                    .description(Some(
+                        "A public API key made on the API keys page: only for the operations \
+                         tagged `public`.",
+                    ))
+                    .build(),
+            ),
+        );
         doc.security = Some(vec![SecurityRequirement::new(
             "secret_key",
             Vec::<String>::new(),
@@ -76,6 +93,7 @@ impl Modify for SecretKey {
 fn api() -> (Router<AppState>, Document) {
     OpenApiRouter::with_openapi(Base::openapi())
         .routes(routes!(customers::read::list, customers::write::create))
+        .routes(routes!(catalogue::list))
         .routes(routes!(
             customers::read::get,
             customers::write::update,

@@ -77,6 +77,7 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/registers/note_incident", &["note"]),
     ("/api/reviews/start", &["name"]),
     ("/api/api_keys/create", &["name"]),
+    ("/api/api_keys/create_public", &["name"]),
     ("/api/webhooks/create", &["description"]),
     ("/api/webhooks/update", &["description"]),
     ("/api/privacy/submit", &["name", "details"]),

@@ -12,7 +12,7 @@ use app::permissions::keys::{IntegrationsManage, TeamRead};
 use app::server::access::{grants, roles};
 use app::server::identity::reauth::unsafe_assume_reauthenticated;
 use app::server::identity::{accounts, passwords};
-use app::server::integrations::api_keys::{self, KeyForm};
+use app::server::integrations::api_keys::{self, public, KeyForm};
 use app::server::platform::clock::Clock;
 use app::server::platform::db::Db;
 use app::server::platform::testing::{self, FIXTURE_PASSWORD};
@@ -44,7 +44,8 @@ async fn key(db: &Db, user: &UserId, workspace: &WorkspaceId, role: &RoleId, nam
     .secret
 }
 
-/// A workspace of strangers with a key for each base role a key may act under.
+/// A workspace of strangers with a secret key for each base role a key may act under, and a
+/// public key (the last).
 async fn strangers_keys(db: &Db) -> Vec<(String, String)> {
     let clock = Clock::System;
     let carol = accounts::sign_up(
@@ -72,6 +73,15 @@ async fn strangers_keys(db: &Db) -> Vec<(String, String)> {
         }
     }
     assert_eq!(keys.len(), 3, "Manager, Staff and Guest");
+    let manage = grants::require::<IntegrationsManage>(db, &clock, &user, &workspace)
+        .await
+        .unwrap();
+    let form = public::PublicKeyForm {
+        name: "Stranger shop".into(),
+        ..public::PublicKeyForm::default()
+    };
+    let made = public::create(db, &clock, &manage, &form).await.unwrap();
+    keys.push(("a stranger's public key".to_owned(), made.key));
     keys
 }
 
@@ -133,15 +143,21 @@ async fn no_key_but_a_live_one_of_the_workspace_reaches_it_through_the_api() {
             let one = route.contains("{id}");
             // What a stranger's key may get: its own workspace's list, or a customer made there;
             // never the victim's record, which is not found (or out of the key's role).
-            let strangers_may: &[u16] = match (method.as_str(), one) {
-                ("GET", false) => &[200],
-                ("POST", false) => &[201, 403],
-                (_, true) => &[403, 404],
-                _ => unreachable!("{method} {route}"),
+            // A public endpoint takes public keys only, and they open nothing else.
+            let public_route = route.starts_with("/api/v1/public/");
+            let strangers_may = |who: &str| -> &[u16] {
+                let public_key = who.contains("public");
+                match (method.as_str(), one) {
+                    _ if public_key != public_route => &[401],
+                    ("GET", false) => &[200],
+                    ("POST", false) => &[201, 403],
+                    (_, true) => &[403, 404],
+                    _ => unreachable!("{method} {route}"),
+                }
             };
             for (who, secret, expected) in strangers
                 .iter()
-                .map(|(who, secret)| (who.as_str(), secret, strangers_may))
+                .map(|(who, secret)| (who.as_str(), secret, strangers_may(who)))
                 .chain([
                     ("the victim's revoked key", revoked, &[401][..]),
                     ("the victim's expired key", expired, &[401][..]),
@@ -176,7 +192,7 @@ async fn no_key_but_a_live_one_of_the_workspace_reaches_it_through_the_api() {
                 calls += 1;
             }
         }
-        assert_eq!(calls, operations.len() * 5);
+        assert_eq!(calls, operations.len() * 6);
         assert_eq!(
             before,
             super::snapshot(&s.db, &v).await,

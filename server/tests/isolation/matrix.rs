@@ -33,6 +33,8 @@ pub enum V {
     Review,
     /// A secret API key of the victim's.
     ApiKey,
+    /// A public API key of the victim's.
+    PublicKey,
     /// A webhook endpoint of the victim's, and a delivery to it.
     Webhook,
     WebhookDelivery,
@@ -245,6 +247,11 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         ],
     ),
     ("/api/api_keys/revoke", &[("id", ApiKey)]),
+    (
+        "/api/api_keys/create_public",
+        &[("name", Text("A stranger's shop"))],
+    ),
+    ("/api/api_keys/revoke_public", &[("id", PublicKey)]),
     (
         "/api/api_keys/why",
         &[
@@ -519,7 +526,7 @@ pub fn api_keys_status(who: &str, path: &str) -> u16 {
     match (who, path) {
         ("nobody", _) => 401,
         ("Manager" | "Staff" | "Guest", _) => 403,
-        (_, "/api/api_keys/list" | "/api/webhooks/list") => 200,
+        (_, "/api/api_keys/list" | "/api/webhooks/list" | "/api/api_keys/create_public") => 200,
         (_, "/api/api_keys/create" | "/api/webhooks/create" | "/api/webhooks/rotate") => 422,
         _ => 404,
     }

@@ -16,6 +16,7 @@ pub struct VictimSettings {
     pub privacy_request: String,
     pub slug: String,
     pub api_key: String,
+    pub public_key: String,
     /// A webhook endpoint with a secret description, and a delivery of its test event.
     pub webhook: (String, String),
 }
@@ -108,6 +109,7 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         .clone();
     let (privacy_request, slug) = privacy_request(db, f).await;
     let api_key = api_key(db, f, &staff).await;
+    let public_key = public_key(db, f).await;
     let webhook = webhook(db, f).await;
     VictimSettings {
         ip_rule: ip_rule.to_string(),
@@ -117,6 +119,7 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         privacy_request,
         slug,
         api_key,
+        public_key,
         webhook,
     }
 }
@@ -148,6 +151,20 @@ async fn webhook(db: &Db, f: &Fixture) -> (String, String) {
         id.as_str().to_owned(),
         log.deliveries[0].id.as_str().to_owned(),
     )
+}
+
+/// A public key: its id.
+async fn public_key(db: &Db, f: &Fixture) -> String {
+    use app::server::integrations::api_keys::public::{self, PublicKeyForm};
+    let manage = f
+        .grant::<app::permissions::keys::IntegrationsManage>()
+        .await;
+    let form = PublicKeyForm {
+        name: "A Public Key Secret".into(),
+        ..PublicKeyForm::default()
+    };
+    let made = public::create(db, &f.clock, &manage, &form).await.unwrap();
+    made.id.as_str().to_owned()
 }
 
 /// A key acting as Staff: its id.

@@ -68,6 +68,8 @@ pub fn action_label(action: &str) -> &str {
         "owner.refused" => "Refused: Owners only",
         "api_key.create" => "Made an API key",
         "api_key.revoke" => "Revoked an API key",
+        "api_key.create_public" => "Made a public API key",
+        "api_key.revoke_public" => "Revoked a public API key",
         "api_key.refused" => "Refused an API key from an address outside its list",
         "webhook.create" => "Added a webhook endpoint",
         "webhook.update" => "Changed a webhook endpoint",

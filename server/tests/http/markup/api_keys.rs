@@ -1,5 +1,5 @@
-//! The stored-markup sweep's API keys part: a key named with the hostile string, on the API
-//! keys page and in the trail.
+//! The stored-markup sweep's API keys part: a secret and a public key named with the hostile
+//! string, on the API keys page and in the trail.
 
 use reqwest::StatusCode;
 
@@ -28,11 +28,24 @@ pub(super) async fn plant_and_read(c: &reqwest::Client, s: &TestServer, label: &
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{label}: api_keys/create");
-    for path in ["/settings/api-keys", "/audit"] {
+    let res = api(c, s, "/api/api_keys/create_public")
+        .await
+        .form(&[("name", HOSTILE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{label}: api_keys/create_public"
+    );
+    // The secret key's name in its row and in the why card's choice of keys, the public key's
+    // in its row.
+    for (path, copies) in [("/settings/api-keys", 3), ("/audit", 1)] {
         let html = page(c, s, path).await;
         assert!(
-            intact_copies(&html, &format!("{label} {path}")) >= 1,
-            "{label}: {path} lost the key's name"
+            intact_copies(&html, &format!("{label} {path}")) >= copies,
+            "{label}: {path} lost a key's name"
         );
     }
 }

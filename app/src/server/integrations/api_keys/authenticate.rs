@@ -107,7 +107,7 @@ pub async fn authenticate(
 
 /// Whether a call from `ip` may use a key limited to `networks` (comma-separated CIDRs; empty:
 /// from anywhere). A call whose address is unknown passes only an unlimited key.
-fn allowed_from(networks: &str, ip: Option<&str>) -> bool {
+pub(super) fn allowed_from(networks: &str, ip: Option<&str>) -> bool {
     if networks.is_empty() {
         return true;
     }

@@ -3,9 +3,10 @@
 //! and at each call its role is narrowed again to what its maker holds then
 //! (`grants::held_by_key`). The secret is shown once; only its keyed hash is kept
 //! ([`tokens`]). Calls are authenticated by [`authenticate`]; [`why`] explains what a key may
-//! do.
+//! do. Public keys ([`public`]) identify the workspace to self-service clients.
 
 pub mod authenticate;
+pub mod public;
 pub mod tokens;
 pub mod why;
 
@@ -26,7 +27,7 @@ use crate::server::platform::text::LineField;
 use crate::server::workspace::{ip_rules, login_hours};
 
 /// A key's name: one line, as every name is cleaned.
-const NAME: LineField = LineField {
+pub(super) const NAME: LineField = LineField {
     field: "name",
     subject: "The key's name",
     empty_message: "Name the key after what uses it, such as “Billing sync”.",
@@ -70,6 +71,7 @@ pub async fn view(
     }
     Ok(ApiKeysView {
         keys,
+        public_keys: public::list(db, clock, grant).await?,
         roles: offered,
     })
 }
@@ -235,7 +237,7 @@ async fn may_give(
 }
 
 /// The networks a key is limited to, each checked and written canonically.
-fn networks(raw: &str) -> Result<Vec<String>, DomainError> {
+pub(super) fn networks(raw: &str) -> Result<Vec<String>, DomainError> {
     let parts: Vec<&str> = raw
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|p| !p.is_empty())
@@ -285,12 +287,7 @@ async fn find(
 
 fn summary(r: &sqlx::any::AnyRow, now_ms: i64) -> Result<ApiKeySummary, sqlx::Error> {
     let expires_at_ms: Option<i64> = r.try_get("expires_at")?;
-    let revoked: Option<i64> = r.try_get("revoked_at")?;
-    let status = match (revoked, expires_at_ms) {
-        (Some(_), _) => "revoked",
-        (None, Some(at)) if at <= now_ms => "expired",
-        _ => "active",
-    };
+    let status = status(r.try_get("revoked_at")?, expires_at_ms, now_ms);
     let networks: String = r.try_get("allowed_networks")?;
     Ok(ApiKeySummary {
         id: ApiKeyId::from_db(r.try_get("id")?),
@@ -299,13 +296,31 @@ fn summary(r: &sqlx::any::AnyRow, now_ms: i64) -> Result<ApiKeySummary, sqlx::Er
         created_by: r.try_get("created_by")?,
         created_at_ms: r.try_get("created_at")?,
         expires_at_ms,
-        allowed_networks: networks
-            .split(',')
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        allowed_networks: network_list(&networks),
         last_used_at_ms: r.try_get("last_used_at")?,
         last_used_ip: r.try_get("last_used_ip")?,
         status: status.to_owned(),
     })
+}
+
+/// A key's state: `revoked`, `expired` or `active`.
+pub(super) fn status(
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
+    now_ms: i64,
+) -> &'static str {
+    match (revoked_at, expires_at) {
+        (Some(_), _) => "revoked",
+        (None, Some(at)) if at <= now_ms => "expired",
+        _ => "active",
+    }
+}
+
+/// The stored network list, one CIDR each.
+pub(super) fn network_list(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! The shape of a secret API key and how it is kept: `sk_`, the key's id (16 characters), its
-//! secret (32), and a CRC-32 of all that (6), every character from `[0-9A-Za-z]`. The prefix
+//! secret (32), and a CRC-32 of all that (6), every character from `[0-9A-Za-z]`. A public key
+//! is `pk_`, its id and the checksum: nothing secret, so it is kept as written. The prefix
 //! and the checksum let secret scanners recognise a leaked key offline; the database keeps
 //! only an HMAC-SHA-256 of the whole key under the installation's secret, so a copy of the
 //! table hands out no key, and a guess cannot be checked against it without that secret.
@@ -12,10 +13,14 @@ use crate::model::ApiKeyId;
 use crate::server::platform::digest::hex;
 
 pub const PREFIX: &str = "sk_";
+/// A public key's prefix: `pk_`, its id and a checksum, nothing secret.
+pub const PUBLIC_PREFIX: &str = "pk_";
 const SECRET_LEN: usize = 32;
 const CHECKSUM_LEN: usize = 6;
 /// Characters of a whole key.
 pub const LEN: usize = PREFIX.len() + ApiKeyId::LEN + SECRET_LEN + CHECKSUM_LEN;
+/// Characters of a whole public key.
+pub const PUBLIC_LEN: usize = PUBLIC_PREFIX.len() + ApiKeyId::LEN + CHECKSUM_LEN;
 
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -26,36 +31,62 @@ pub struct Presented<'a> {
     pub whole: &'a str,
 }
 
+fn random(n: usize) -> String {
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
 /// A fresh key: its id, and the whole key to show once.
 pub fn mint() -> (ApiKeyId, String) {
-    let mut rng = rand::rng();
-    let mut random = |n: usize| -> String {
-        (0..n)
-            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-            .collect()
-    };
     let id = random(ApiKeyId::LEN);
     let body = format!("{PREFIX}{id}{}", random(SECRET_LEN));
     let whole = format!("{body}{}", checksum(&body));
     (ApiKeyId::from_db(id), whole)
 }
 
+/// A fresh public key: its id, and the whole key.
+pub fn mint_public() -> (ApiKeyId, String) {
+    let id = random(ApiKeyId::LEN);
+    (ApiKeyId::from_db(id.clone()), public_key(&id))
+}
+
+/// The whole public key of `id`.
+pub fn public_key(id: &str) -> String {
+    let body = format!("{PUBLIC_PREFIX}{id}");
+    format!("{body}{}", checksum(&body))
+}
+
+/// Reads a presented public key: its id, or `None` for anything that is not one of ours.
+pub fn parse_public(raw: &str) -> Option<ApiKeyId> {
+    well_formed(raw, PUBLIC_PREFIX, PUBLIC_LEN)?;
+    Some(ApiKeyId::from_db(
+        raw[PUBLIC_PREFIX.len()..PUBLIC_PREFIX.len() + ApiKeyId::LEN].to_owned(),
+    ))
+}
+
+/// `raw` is `prefix`, base-62 characters and their checksum, `len` in all.
+fn well_formed(raw: &str, prefix: &str, len: usize) -> Option<()> {
+    if raw.len() != len || !raw.starts_with(prefix) {
+        return None;
+    }
+    if !raw[prefix.len()..]
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let (body, sum) = raw.split_at(len - CHECKSUM_LEN);
+    (checksum(body) == sum).then_some(())
+}
+
 /// Reads a presented key; `None` for anything that is not one of ours (wrong prefix, length,
 /// characters or checksum), which is answered like an unknown key.
 pub fn parse(raw: &str) -> Option<Presented<'_>> {
-    if raw.len() != LEN || !raw.starts_with(PREFIX) {
-        return None;
-    }
-    let rest = &raw[PREFIX.len()..];
-    if !rest.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let (body, sum) = raw.split_at(LEN - CHECKSUM_LEN);
-    if checksum(body) != sum {
-        return None;
-    }
+    well_formed(raw, PREFIX, LEN)?;
     Some(Presented {
-        id: ApiKeyId::from_db(rest[..ApiKeyId::LEN].to_owned()),
+        id: ApiKeyId::from_db(raw[PREFIX.len()..PREFIX.len() + ApiKeyId::LEN].to_owned()),
         whole: raw,
     })
 }
@@ -126,6 +157,21 @@ mod tests {
         assert!(parse(&format!("{whole}0")).is_none());
         assert!(parse(&whole.replacen("sk_", "pk_", 1)).is_none());
         assert!(parse("").is_none());
+    }
+
+    #[test]
+    fn a_public_key_reads_back_and_is_never_a_secret_key() {
+        let (id, whole) = mint_public();
+        assert_eq!(whole.len(), PUBLIC_LEN);
+        assert!(whole.starts_with("pk_"));
+        assert_eq!(parse_public(&whole), Some(id.clone()));
+        assert_eq!(public_key(id.as_str()), whole);
+        assert!(parse(&whole).is_none(), "a public key is no secret key");
+        let (_, secret) = mint();
+        assert!(parse_public(&secret).is_none(), "nor the other way round");
+        let mut bytes = whole.clone().into_bytes();
+        bytes[5] = if bytes[5] == b'a' { b'b' } else { b'a' };
+        assert!(parse_public(&String::from_utf8(bytes).unwrap()).is_none());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `products.inventory`. Updates are optimistic (`version`); the SKU is unique per workspace
 //! whatever its case.
 
+pub mod catalogue;
 mod form;
 pub mod import;
 
