@@ -61,6 +61,22 @@ test("an admin makes a key with a narrow role, sees its secret once, uses it and
   await expect(why.locator(".verdict")).toContainText("holds customers.read now.");
   await page.screenshot({ path: "test-results/api-keys-why.png", fullPage: true });
 
+  // A public key for a shop: shown whole, it reads the published catalogue and nothing else.
+  const publicCard = page.locator("section", { has: page.getByRole("heading", { name: "Public keys" }) });
+  await publicCard.getByLabel("Name").fill("Web shop");
+  await publicCard.getByRole("button", { name: "Make public key" }).click();
+  const publicRow = page.locator("tr[data-public-key='Web shop']");
+  await expect(publicRow.locator("[data-key]")).toHaveText(/^pk_[0-9A-Za-z]{22}$/);
+  const publicKey = (await publicRow.locator("[data-key]").textContent())!;
+  const shop = await page.request.get(`${base}/api/v1/public/products`, {
+    headers: { Authorization: `Bearer ${publicKey}` },
+  });
+  expect(shop.status()).toBe(200);
+  const notPrivate = await page.request.get(`${base}/api/v1/customers`, {
+    headers: { Authorization: `Bearer ${publicKey}` },
+  });
+  expect(notPrivate.status()).toBe(401);
+
   // Revoked: the next call is refused like an unknown key.
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toContainText("revoked");
