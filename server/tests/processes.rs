@@ -2,7 +2,9 @@
 //! HTTP, the server is killed with SIGKILL in the middle of it, started again, and every
 //! customer whose creation was acknowledged is there with its trail entry, and every chain and
 //! checkpoint verifies (`server audit verify`). Two processes on one database: each of the
-//! trail's scheduled jobs runs once, in one of them.
+//! trail's scheduled jobs runs once, in one of them; a session made by one works on the other;
+//! every webhook event is delivered once though both deliver; an API key's budget is one per
+//! process, so two processes allow it at most twice.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -40,6 +42,17 @@ struct Running {
 
 impl Running {
     async fn start(data: &Path, database_url: &str, log: PathBuf, log_level: &str) -> Self {
+        Self::start_with(data, database_url, log, log_level, &[]).await
+    }
+
+    /// The same, with more of the environment set.
+    async fn start_with(
+        data: &Path,
+        database_url: &str,
+        log: PathBuf,
+        log_level: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -48,6 +61,7 @@ impl Running {
         let base = format!("http://127.0.0.1:{port}");
         let out = std::fs::File::create(&log).unwrap();
         let child = command(data, database_url, log_level)
+            .envs(env.iter().copied())
             .args([
                 "--bind",
                 &format!("127.0.0.1:{port}"),
@@ -316,5 +330,179 @@ async fn two_processes_on_one_database_run_each_scheduled_audit_job_once() {
             .strings("SELECT CAST(COUNT(*) AS TEXT) FROM audit_verifications")
             .await;
         assert_eq!(verified, ["1"], "{label}: one workspace, verified once");
+    }
+}
+
+/// A webhook receiver on loopback: the `webhook-id` of every delivery it is sent.
+async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
+    use axum::routing::post;
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let log = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |headers: http::HeaderMap| {
+            let log = log.clone();
+            async move {
+                let id = headers
+                    .get("webhook-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                log.lock().unwrap().push(id);
+                http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    (url, got)
+}
+
+async fn post_form(
+    c: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    let res = c
+        .post(format!("{base}{path}"))
+        .header("x-csrf-token", token)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {body}");
+    serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
+}
+
+#[tokio::test]
+async fn two_processes_share_sessions_deliver_each_event_once_and_bound_a_key() {
+    const EVENTS: usize = 24;
+    const RATE: &str = "60";
+    for t in backends().await {
+        let label = t.backend().name();
+        let f = Fixture::new(&t.db, &Clock::System).await;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let url = t.admin_url.clone();
+        let env = [
+            ("GATEHOUSE_WEBHOOK_PRIVATE_TARGETS", "true"),
+            ("GATEHOUSE_API_KEY_RATE", RATE),
+        ];
+        let a = Running::start_with(&data, &url, dir.path().join("a.log"), "warn", &env).await;
+        let b = Running::start_with(&data, &url, dir.path().join("b.log"), "warn", &env).await;
+
+        // Signed in on one, the session (and its CSRF token) works on the other.
+        let (c, token) = signed_in(&a.base).await;
+        let me = post_form(&c, &b.base, &token, "/api/accounts/me", &[]).await;
+        assert_eq!(me["email"], "ada@example.com", "{label}: {me}");
+
+        // An endpoint made on one; customers made on both, alternately.
+        let (hook, got) = receiver().await;
+        post_form(
+            &c,
+            &b.base,
+            &token,
+            "/api/webhooks/create",
+            &[
+                ("url", hook.as_str()),
+                ("description", "Both processes"),
+                ("events[0]", "customer.create"),
+                ("password", FIXTURE_PASSWORD),
+            ],
+        )
+        .await;
+        for i in 0..EVENTS {
+            let base = if i % 2 == 0 { &a.base } else { &b.base };
+            let name = format!("Shared {i}");
+            post_form(
+                &c,
+                base,
+                &token,
+                "/api/customers/create",
+                &[
+                    ("name", name.as_str()),
+                    ("email", ""),
+                    ("phone", ""),
+                    ("company", ""),
+                    ("notes", ""),
+                    ("assigned_user_id", ""),
+                    ("team_id", ""),
+                ],
+            )
+            .await;
+        }
+        let started = Instant::now();
+        while got.lock().unwrap().len() < EVENTS && started.elapsed() < Duration::from_secs(30) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // Both workers keep looking for a while: a second delivery would arrive now.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let mut ids = got.lock().unwrap().clone();
+        let received = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(
+            (received, ids.len()),
+            (EVENTS, EVENTS),
+            "{label}: each event once\n{}\n{}",
+            a.said(),
+            b.said()
+        );
+        let settled = t
+            .strings("SELECT status FROM webhook_deliveries WHERE status <> 'success'")
+            .await;
+        assert!(settled.is_empty(), "{label}: {settled:?}");
+
+        // One key, both processes: each counts its own budget (a burst of a sixth of the
+        // minute's rate), so together they allow at most twice it — the documented bound.
+        let manager = t
+            .strings(&format!(
+                "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'manager'",
+                f.workspace.as_str()
+            ))
+            .await
+            .remove(0);
+        let made = post_form(
+            &c,
+            &a.base,
+            &token,
+            "/api/api_keys/create",
+            &[
+                ("name", "Shared budget"),
+                ("role_id", manager.as_str()),
+                ("password", FIXTURE_PASSWORD),
+            ],
+        )
+        .await;
+        let secret = made["secret"].as_str().unwrap().to_owned();
+        let burst = RATE.parse::<usize>().unwrap() / 6;
+        let mut allowed = Vec::new();
+        for base in [&a.base, &b.base] {
+            let mut ok = 0;
+            for _ in 0..burst * 2 {
+                let res = c
+                    .get(format!("{base}/api/v1/customers?limit=1"))
+                    .bearer_auth(&secret)
+                    .send()
+                    .await
+                    .unwrap();
+                match res.status().as_u16() {
+                    200 => ok += 1,
+                    429 => {}
+                    other => panic!("{label}: {other}"),
+                }
+            }
+            allowed.push(ok);
+        }
+        for ok in &allowed {
+            // A call or two more as the bucket refills during the loop.
+            assert!((burst..=burst + 2).contains(ok), "{label}: {allowed:?}");
+        }
+        assert!(allowed.iter().sum::<usize>() <= 2 * (burst + 2), "{label}");
     }
 }

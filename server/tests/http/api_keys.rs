@@ -434,11 +434,37 @@ async fn the_contract_and_its_reference_page_need_no_key_and_say_the_same() {
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(paths, ["/api/v1/customers", "/api/v1/customers/{id}"]);
     assert_eq!(
-        doc["components"]["securitySchemes"]["secret_key"]["scheme"],
-        "bearer"
+        paths,
+        [
+            "/api/v1/customers",
+            "/api/v1/customers/{id}",
+            "/api/v1/public/products"
+        ]
     );
+    for scheme in ["secret_key", "public_key"] {
+        assert_eq!(
+            doc["components"]["securitySchemes"][scheme]["scheme"],
+            "bearer"
+        );
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/public/products"]["get"]["security"][0]["public_key"],
+        serde_json::json!([]),
+        "the public operation names the public key instead"
+    );
+    let operations: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    assert_eq!(operations.len(), 6, "{operations:?}");
 
     let res = reqwest::get(s.url("/api/v1/reference")).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
@@ -447,8 +473,8 @@ async fn the_contract_and_its_reference_page_need_no_key_and_say_the_same() {
         .unwrap()
         .contains("default-src"));
     let html = res.text().await.unwrap();
-    for path in paths {
-        assert!(html.contains(&format!("GET {path}")), "{path}");
+    for operation in &operations {
+        assert!(html.contains(operation.as_str()), "{operation}");
     }
     let problem_type = call(&s, "/api/v1/customers", "")
         .await

@@ -84,6 +84,7 @@ async fn a_create_retried_under_its_key_happens_once() {
             .unwrap();
         assert_eq!(again.status(), StatusCode::CREATED, "{label}");
         assert_eq!(again.headers()["idempotent-replayed"], "true");
+        assert_eq!(again.headers()[header::ETAG], "\"1\"", "{label}");
         assert_eq!(again.headers()[header::LOCATION], location.as_str());
         let replayed: Value = again.json().await.unwrap();
         assert_eq!(replayed, made, "{label}: the first answer again");

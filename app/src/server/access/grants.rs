@@ -387,9 +387,19 @@ pub(crate) async fn held_by_key(
     workspace: &WorkspaceId,
     role_id: &str,
 ) -> Result<Held, DomainError> {
-    let creator_access = access(db, clock, creator, workspace).await?;
-    let role = role_contents(db, workspace, &[role_id.to_owned()]).await?;
-    let key_access = combine(&[role_id], &role).narrowed_to(&creator_access);
+    // The maker's roles and the key's, loaded together: one pass over the role tables per
+    // call instead of two.
+    let makers = held_role_ids(db, clock, creator, workspace).await?;
+    let mut wanted = makers.clone();
+    wanted.push(role_id.to_owned());
+    let roles = role_contents(db, workspace, &wanted).await?;
+    let creator_access = if makers.is_empty() {
+        Access::default()
+    } else {
+        let makers: Vec<&str> = makers.iter().map(String::as_str).collect();
+        combine(&makers, &roles)
+    };
+    let key_access = combine(&[role_id], &roles).narrowed_to(&creator_access);
     Ok(Held {
         access: key_access,
         user: creator.clone(),

@@ -288,9 +288,12 @@ fn address(id: &CustomerId) -> String {
     format!("/api/v1/customers/{}", id.as_str())
 }
 
-/// The first request's answer again, marked as such.
+/// The first request's answer again, marked as such, with the ETag it carried.
 fn replay(first: Answer) -> Response {
     let status = StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK);
+    let version = serde_json::from_str::<serde_json::Value>(&first.body)
+        .ok()
+        .and_then(|v| v["version"].as_i64());
     let mut res = (
         status,
         [
@@ -308,6 +311,9 @@ fn replay(first: Answer) -> Response {
         .into_response();
     if let Some(v) = first.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         res.headers_mut().insert(header::LOCATION, v);
+    }
+    if let Some(version) = version {
+        res.headers_mut().insert(header::ETAG, etag(version));
     }
     res
 }
