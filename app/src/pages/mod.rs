@@ -20,6 +20,7 @@ pub mod groups;
 pub mod history;
 pub mod imports;
 pub mod invitation;
+pub mod key_cells;
 pub mod library;
 pub mod licences;
 pub mod login_hours;

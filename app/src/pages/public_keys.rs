@@ -8,7 +8,8 @@ use crate::api::api_keys::{CreatePublicKey, RevokePublicKey};
 use crate::components::form::{field_error, SubmitButton, TextField};
 use crate::components::table::{DataTable, RowAction, ACTIONS};
 use crate::csrf_page::CsrfField;
-use crate::model::{utc_date, utc_datetime, PublicKeySummary};
+use crate::model::PublicKeySummary;
+use crate::pages::key_cells::key_cells;
 
 pub fn public_keys_card(
     keys: Vec<PublicKeySummary>,
@@ -45,26 +46,14 @@ pub fn public_keys_card(
 }
 
 fn key_row(k: PublicKeySummary, revoke: ServerAction<RevokePublicKey>) -> impl IntoView {
-    let made = format!(
-        "{} by {}",
-        utc_date(k.created_at_ms),
-        k.created_by.as_deref().unwrap_or("someone since removed")
+    let c = key_cells(
+        k.created_at_ms,
+        k.created_by.as_deref(),
+        k.expires_at_ms,
+        (k.last_used_at_ms, k.last_used_ip.as_deref()),
+        &k.allowed_networks,
+        &k.status,
     );
-    let last = match (k.last_used_at_ms, &k.last_used_ip) {
-        (Some(at), Some(ip)) => format!("{} from {ip}", utc_datetime(at)),
-        (Some(at), None) => utc_datetime(at),
-        _ => "Never".to_owned(),
-    };
-    let from = if k.allowed_networks.is_empty() {
-        "Anywhere".to_owned()
-    } else {
-        k.allowed_networks.join(", ")
-    };
-    let badge = if k.status == "active" {
-        "badge badge-first"
-    } else {
-        "badge badge-first badge-muted"
-    };
     view! {
         <tr data-public-key=k.name.clone()>
             <td class="wrap">
@@ -72,11 +61,11 @@ fn key_row(k: PublicKeySummary, revoke: ServerAction<RevokePublicKey>) -> impl I
                 <br />
                 <code data-key>{k.key.clone()}</code>
             </td>
-            <td><span class=badge>{k.status.clone()}</span></td>
-            <td class="muted">{made}</td>
-            <td class="muted">{k.expires_at_ms.map_or_else(|| "Never".to_owned(), utc_date)}</td>
-            <td class="muted">{last}</td>
-            <td class="wrap">{from}</td>
+            <td><span class=c.badge>{k.status.clone()}</span></td>
+            <td class="muted">{c.made}</td>
+            <td class="muted">{c.expires}</td>
+            <td class="muted">{c.last}</td>
+            <td class="wrap">{c.from}</td>
             <td>
                 {(k.status != "revoked").then(|| view! {
                     <RowAction action=revoke fields=vec![("id", k.id.as_str().to_owned())] label="Revoke" />

@@ -24,31 +24,42 @@ impl FromRequestParts<AppState> for KeyCaller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .unwrap_or_default();
-        let ip = parts.extensions.get::<ClientIp>().map(|c| c.0.to_string());
-        let user_agent = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok());
-        let origin = Origin::new(ip, user_agent);
+        let (presented, origin) = bearer_and_origin(parts);
         let ctx = &state.ctx;
         match authenticate(&ctx.db, &ctx.clock, &ctx.refusals, presented, origin).await {
             Ok(held) => {
                 let key = held.key().map(|k| k.as_str()).unwrap_or_default();
-                if let Err(wait) = state.rate_limits.check_api_key(key) {
-                    let retry_after_secs = wait.as_secs().max(1);
-                    return Err(problem(&AppError::RateLimited { retry_after_secs }.into()));
+                match over_budget(state, key) {
+                    Some(refused) => Err(refused),
+                    None => Ok(KeyCaller(held)),
                 }
-                Ok(KeyCaller(held))
             }
             Err(KeyError::Refused) => Err(problem(&AppError::Unauthenticated.into())),
             Err(KeyError::Domain(e)) => Err(problem(&e.into())),
         }
     }
+}
+
+/// The bearer token a request presents (empty if none) and where it comes from.
+pub(super) fn bearer_and_origin(parts: &Parts) -> (&str, Origin) {
+    let presented = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let ip = parts.extensions.get::<ClientIp>().map(|c| c.0.to_string());
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    (presented, Origin::new(ip, user_agent))
+}
+
+/// The 429 (with `Retry-After`) for a key, secret or public, over its budget.
+pub(super) fn over_budget(state: &AppState, key: &str) -> Option<Response> {
+    let wait = state.rate_limits.check_api_key(key).err()?;
+    let retry_after_secs = wait.as_secs().max(1);
+    Some(problem(&AppError::RateLimited { retry_after_secs }.into()))
 }

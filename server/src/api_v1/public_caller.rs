@@ -5,15 +5,13 @@
 
 use axum::extract::FromRequestParts;
 use axum::response::Response;
-use http::header;
 use http::request::Parts;
 
 use app::error::AppError;
-use app::server::audit::append::Origin;
 use app::server::integrations::api_keys::authenticate::KeyError;
 use app::server::integrations::api_keys::public::{self, PublicCaller};
-use app::server::web::auth::ClientIp;
 
+use super::caller::{bearer_and_origin, over_budget};
 use super::problem::problem;
 use crate::state::AppState;
 
@@ -24,28 +22,13 @@ impl FromRequestParts<AppState> for PublicKeyCaller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .unwrap_or_default();
-        let ip = parts.extensions.get::<ClientIp>().map(|c| c.0.to_string());
-        let user_agent = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok());
-        let origin = Origin::new(ip, user_agent);
+        let (presented, origin) = bearer_and_origin(parts);
         let ctx = &state.ctx;
         match public::authenticate(&ctx.db, &ctx.clock, &ctx.refusals, presented, &origin).await {
-            Ok(caller) => {
-                if let Err(wait) = state.rate_limits.check_api_key(caller.key().as_str()) {
-                    let retry_after_secs = wait.as_secs().max(1);
-                    return Err(problem(&AppError::RateLimited { retry_after_secs }.into()));
-                }
-                Ok(PublicKeyCaller(caller))
-            }
+            Ok(caller) => match over_budget(state, caller.key().as_str()) {
+                Some(refused) => Err(refused),
+                None => Ok(PublicKeyCaller(caller)),
+            },
             Err(KeyError::Refused) => Err(problem(&AppError::Unauthenticated.into())),
             Err(KeyError::Domain(e)) => Err(problem(&e.into())),
         }

@@ -193,30 +193,56 @@ pub async fn revoke(
     if key.status == "revoked" {
         return Ok(());
     }
-    sqlx::query(
-        "UPDATE api_keys SET revoked_at = $1, revoked_by = $2 \
-         WHERE workspace_id = $3 AND id = $4 AND revoked_at IS NULL",
-    )
+    let was = (key.name.as_str(), key.status.as_str());
+    mark_revoked(&mut tx, clock, grant, Revoked::Secret, id, was).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Which kind of key a revocation is about: its table and its trail action.
+#[derive(Clone, Copy)]
+pub(super) enum Revoked {
+    Secret,
+    Public,
+}
+
+/// Marks the key `id` of the grant's workspace revoked, in its table, and records it as
+/// `was` (name, status) becoming revoked.
+pub(super) async fn mark_revoked(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::IntegrationsManage>,
+    kind: Revoked,
+    id: &ApiKeyId,
+    was: (&str, &str),
+) -> Result<(), DomainError> {
+    let (table, action) = match kind {
+        Revoked::Secret => ("api_keys", "api_key.revoke"),
+        Revoked::Public => ("api_public_keys", "api_key.revoke_public"),
+    };
+    sqlx::query(&format!(
+        "UPDATE {table} SET revoked_at = $1, revoked_by = $2 \
+         WHERE workspace_id = $3 AND id = $4 AND revoked_at IS NULL"
+    ))
     .bind(clock.now_ms())
     .bind(grant.user().as_str())
     .bind(grant.workspace().as_str())
     .bind(id.as_str())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
+    let (name, status) = was;
     audit::record(
-        &mut tx,
+        conn,
         clock,
         grant.acting(),
         Change {
-            action: "api_key.revoke",
+            action,
             target: id.as_str(),
-            before: Some(serde_json::json!({ "name": key.name, "status": key.status })),
-            after: Some(serde_json::json!({ "name": key.name, "status": "revoked" })),
+            before: Some(serde_json::json!({ "name": name, "status": status })),
+            after: Some(serde_json::json!({ "name": name, "status": "revoked" })),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Whether the caller may give a key `role_id`: a role of the workspace, not Owner, within

@@ -9,7 +9,7 @@
 use sqlx::Row;
 
 use super::authenticate::{allowed_from, KeyError};
-use super::{network_list, networks, status, tokens, NAME};
+use super::{mark_revoked, network_list, networks, status, tokens, Revoked, NAME};
 use crate::model::{ApiKeyId, PublicKeySummary, UserId, WorkspaceId};
 use crate::permissions::keys;
 use crate::server::access::assignments::expiry_from_date;
@@ -179,28 +179,8 @@ pub async fn revoke(
     if key.status == "revoked" {
         return Ok(());
     }
-    sqlx::query(
-        "UPDATE api_public_keys SET revoked_at = $1, revoked_by = $2 \
-         WHERE workspace_id = $3 AND id = $4 AND revoked_at IS NULL",
-    )
-    .bind(clock.now_ms())
-    .bind(grant.user().as_str())
-    .bind(grant.workspace().as_str())
-    .bind(id.as_str())
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        clock,
-        grant.acting(),
-        Change {
-            action: "api_key.revoke_public",
-            target: id.as_str(),
-            before: Some(serde_json::json!({ "name": key.name, "status": key.status })),
-            after: Some(serde_json::json!({ "name": key.name, "status": "revoked" })),
-        },
-    )
-    .await?;
+    let was = (key.name.as_str(), key.status.as_str());
+    mark_revoked(&mut tx, clock, grant, Revoked::Public, id, was).await?;
     tx.commit().await?;
     Ok(())
 }
