@@ -66,7 +66,9 @@ pub async fn invite(
         ));
     }
     let email = EmailAddress::parse(&input.email)?;
-    let mut tx = db.pool().begin().await?;
+    // It reads, then writes: SQLite's write lock is taken up front, or a write committed by
+    // another connection in between fails the insert ("database is locked").
+    let mut tx = grant.begin(db, true).await?;
     let role = sqlx::query(
         "SELECT r.id, r.name, r.base_role, w.name AS workspace_name FROM roles r \
          JOIN workspaces w ON w.id = r.workspace_id WHERE r.workspace_id = $1 AND r.id = $2",

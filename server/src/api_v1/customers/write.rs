@@ -318,6 +318,18 @@ fn replay(first: Answer) -> Response {
     res
 }
 
+/// A `kind` the document allows that the customer's state refuses (a company with contact
+/// persons cannot become a person): the form shows it by the field, but over the API the body
+/// was valid and the record is in the way, so it is a 409 conflict, as documented.
+fn state_conflict(e: AppError) -> AppError {
+    match e {
+        AppError::Validation { field, message } if field == "kind" => {
+            AppError::Conflict { message }
+        }
+        other => other,
+    }
+}
+
 /// The customer `id` as the key reads it, if it is still at `expected`: a change or delete
 /// based on an older read is refused with 412 before anything is written.
 async fn current(
@@ -407,8 +419,9 @@ pub async fn update(
                     .unwrap_or_default(),
             };
             let ctx = &state.ctx;
-            let changed =
-                customers::update(&ctx.db, &ctx.clock, &write, &id, expected, &form).await?;
+            let changed = customers::update(&ctx.db, &ctx.clock, &write, &id, expected, &form)
+                .await
+                .map_err(|e| state_conflict(e.into()))?;
             Ok(with_etag(StatusCode::OK, changed, None))
         }
         .await,
