@@ -5,14 +5,13 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use http::{header, HeaderValue};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::error::AppError;
-use app::server::records::pages::MAX_PAGE_SIZE;
 use app::server::records::products::catalogue::{self, PublishedProduct};
 
+use super::paging::{check_limit, with_next};
 use super::problem::{answer, Problem};
 use super::public_caller::PublicKeyCaller;
 use super::text::one_line;
@@ -93,30 +92,21 @@ pub async fn list(
                 message: e.body_text(),
             })?;
             let after = one_line("after", q.after.as_deref(), 64)?;
+            check_limit(q.limit, "products")?;
             let limit = q.limit.unwrap_or(50);
-            if limit == 0 || limit > MAX_PAGE_SIZE {
-                return Err(AppError::validation(
-                    "limit",
-                    format!("Ask for 1 to {MAX_PAGE_SIZE} products per page."),
-                )
-                .into());
-            }
             let (items, next) = catalogue::page(&state.ctx.db, &caller, after, limit).await?;
             let link = next.as_deref().map(|next| {
                 let mut query = url::form_urlencoded::Serializer::new(String::new());
                 query.append_pair("limit", &limit.to_string());
                 query.append_pair("after", next);
-                format!("</api/v1/public/products?{}>; rel=\"next\"", query.finish())
+                format!("/api/v1/public/products?{}", query.finish())
             });
-            let mut res = Json(ProductPage {
+            let res = Json(ProductPage {
                 data: items.into_iter().map(Product::from).collect(),
                 next,
             })
             .into_response();
-            if let Some(v) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
-                res.headers_mut().insert(header::LINK, v);
-            }
-            Ok(res)
+            Ok(with_next(res, link))
         }
         .await,
     )

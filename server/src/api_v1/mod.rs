@@ -11,6 +11,7 @@ mod caller;
 mod catalogue;
 mod customers;
 mod fields;
+mod paging;
 mod preconditions;
 mod problem;
 mod public_caller;

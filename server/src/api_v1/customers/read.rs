@@ -4,7 +4,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use http::{header, HeaderValue};
+use http::header;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,10 +13,10 @@ use app::model::CustomerId;
 use app::permissions::keys;
 use app::server::records::customers::{self, ListQuery};
 use app::server::records::listing::ListParams;
-use app::server::records::pages::MAX_PAGE_SIZE;
 
 use super::{Customer, Kind};
 use crate::api_v1::caller::KeyCaller;
+use crate::api_v1::paging::{check_limit, with_next};
 use crate::api_v1::preconditions::etag;
 use crate::api_v1::problem::{answer, Problem};
 use crate::api_v1::text::one_line;
@@ -85,13 +85,7 @@ pub async fn list(
             let search = one_line("search", q.search.as_deref(), 200)?;
             let tag = one_line("tag", q.tag.as_deref(), 50)?;
             let after = one_line("after", q.after.as_deref(), 64)?;
-            if q.limit.is_some_and(|l| l == 0 || l > MAX_PAGE_SIZE) {
-                return Err(AppError::validation(
-                    "limit",
-                    format!("Ask for 1 to {MAX_PAGE_SIZE} customers per page."),
-                )
-                .into());
-            }
+            check_limit(q.limit, "customers")?;
             let params = ListParams {
                 limit: q.limit,
                 ..ListParams::page(search.to_owned(), None, Some(after.to_owned()))
@@ -100,15 +94,12 @@ pub async fn list(
             let query = ListQuery::new(params, tag, kind)?;
             let page = customers::page(&state.ctx.db, &grant, &query).await?;
             let link = page.next.as_deref().map(|next| next_link(&q, next));
-            let mut res = Json(CustomerPage {
+            let res = Json(CustomerPage {
                 data: page.items.into_iter().map(Customer::from).collect(),
                 next: page.next,
             })
             .into_response();
-            if let Some(v) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
-                res.headers_mut().insert(header::LINK, v);
-            }
-            Ok(res)
+            Ok(with_next(res, link))
         }
         .await,
     )
@@ -129,7 +120,7 @@ fn next_link(q: &ListParamsQuery, next: &str) -> String {
         query.append_pair("limit", &limit.to_string());
     }
     query.append_pair("after", next);
-    format!("</api/v1/customers?{}>; rel=\"next\"", query.finish())
+    format!("/api/v1/customers?{}", query.finish())
 }
 
 /// One customer the key's role reaches; any other id is 404.
