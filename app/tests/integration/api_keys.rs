@@ -296,3 +296,56 @@ async fn a_public_key_reads_its_workspace_catalogue_until_revoked() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_idempotency_key_replays_refuses_waits_and_is_taken_over_when_abandoned() {
+    use app::server::integrations::idempotency::{self, Answer, Claim};
+    for t in backends().await {
+        let label = t.backend().name();
+        let clock = Clock::manual(1_795_478_400_000);
+        let f = Fixture::new(&t.db, &clock).await;
+        let manage = f.grant::<IntegrationsManage>().await;
+        let staff = f.role("Staff").await;
+        let checked = api_keys::check(&f.db, &clock, &manage, &form("Retries", staff.as_str()))
+            .await
+            .unwrap();
+        let proof = unsafe_assume_reauthenticated(&f.owner);
+        let made = api_keys::create(&f.db, &clock, &manage, &proof, checked)
+            .await
+            .unwrap();
+        let refusals = Refusals::default();
+        let held = authenticate(&f.db, &clock, &refusals, &made.secret, Origin::default())
+            .await
+            .unwrap();
+        let grant = held.grant::<CustomersWrite>().unwrap();
+        let reserve = |print: &'static str| idempotency::reserve(&f.db, &grant, "k-1", print);
+
+        assert!(matches!(reserve("a").await, Ok(Claim::First(_))), "{label}");
+        // Its request is still running: the retry waits.
+        assert!(
+            matches!(reserve("a").await, Err(DomainError::Conflict(_))),
+            "{label}"
+        );
+        // Its process died: after five minutes the reservation is taken over, once.
+        clock.advance(std::time::Duration::from_millis(
+            idempotency::ABANDONED_AFTER_MS as u64 + 1,
+        ));
+        let Ok(Claim::First(taken)) = reserve("a").await else {
+            panic!("{label}: an abandoned reservation is taken over");
+        };
+        let answer = Answer {
+            status: 201,
+            body: "{}".into(),
+            location: Some("/api/v1/customers/x".into()),
+        };
+        idempotency::keep(&f.db, &grant, taken, &answer)
+            .await
+            .unwrap();
+        let Ok(Claim::Replay(replayed)) = reserve("a").await else {
+            panic!("{label}: the kept answer is replayed");
+        };
+        assert_eq!(replayed, answer, "{label}");
+        let other = reserve("b").await.unwrap_err();
+        assert!(message(other).starts_with("Idempotency-Key: "), "{label}");
+    }
+}
