@@ -14,6 +14,7 @@ use crate::pages::{
     approvals::ApprovalsPage,
     audit::AuditPage,
     audit_views::AuditViewPage,
+    automations::AutomationsRoutePage,
     customers::{CustomerPage, CustomersPage, NewCustomerPage},
     exports::ExportPage,
     forgot_password::ForgotPasswordPage,
@@ -143,6 +144,7 @@ lazy_pages! {
     SettingsRoute => SettingsPage,
     ApiKeysRoute => ApiKeysPage,
     WebhooksRoute => WebhooksRoutePage,
+    AutomationsRoute => AutomationsRoutePage,
     InvitationRoute => InvitationPage,
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,
@@ -207,6 +209,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/webhooks/:id?") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/automations/:id?") view={Lazy::<AutomationsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />

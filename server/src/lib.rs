@@ -5,6 +5,7 @@ pub mod api_v1;
 mod audit_cli;
 pub mod audit_export;
 pub mod audit_key;
+pub mod automation_worker;
 pub mod backup_settings;
 mod backups;
 pub mod client_ip;
@@ -175,6 +176,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     ));
     let mailman = tokio::spawn(mail_due(state.ctx.clone()));
     let courier = tokio::spawn(webhook_worker::keep_delivering(state.ctx.clone()));
+    let steward = tokio::spawn(automation_worker::keep_running(state.ctx.clone()));
     let archivist = tokio::spawn(backups::keep_nightly(
         db.clone(),
         config.clone(),
@@ -193,6 +195,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     notary.abort();
     mailman.abort();
     courier.abort();
+    steward.abort();
     archivist.abort();
     served.map_err(StartupError::Serve)?;
     db.close().await;

@@ -63,7 +63,7 @@ struct Victim {
     review: String,
     api_key: String,
     public_key: String,
-    webhook: (String, String),
+    integrations: victim_settings::Integrations,
     privacy_request: String,
     slug: String,
     role: String,
@@ -164,7 +164,7 @@ async fn victim(db: &Db) -> Victim {
         review: settings.review,
         api_key: settings.api_key,
         public_key: settings.public_key,
-        webhook: settings.webhook,
+        integrations: settings.integrations,
         privacy_request: settings.privacy_request,
         slug: settings.slug,
         role: settings.staff.as_str().into(),
@@ -225,8 +225,6 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "access_reviews",
         "access_review_items",
         "access_review_reviewers",
-        "api_keys",
-        "api_public_keys",
         "retention_policies",
         "privacy_requests",
         "privacy_request_steps",
@@ -234,6 +232,7 @@ async fn snapshot(t: &testing::TestDb, v: &Victim) -> Vec<String> {
         "workspace_closures",
     ]
     .into_iter()
+    .chain(victim_settings::INTEGRATION_TABLES.iter().copied())
     .chain(app::server::records::kinds::KINDS.iter().map(|k| k.table))
     {
         queries.push(format!("SELECT * FROM {table} WHERE workspace_id = '{ws}'"));
@@ -289,8 +288,9 @@ impl Victim {
             Review => self.review.clone(),
             ApiKey => self.api_key.clone(),
             PublicKey => self.public_key.clone(),
-            Webhook => self.webhook.0.clone(),
-            WebhookDelivery => self.webhook.1.clone(),
+            Webhook => self.integrations.endpoint.clone(),
+            WebhookDelivery => self.integrations.delivery.clone(),
+            Automation => self.integrations.automation.clone(),
             PrivacyRequest => self.privacy_request.clone(),
             Slug => self.slug.clone(),
             Role => self.role.clone(),
@@ -392,9 +392,7 @@ fn expected_form_status(who: &str, path: &str) -> Option<u16> {
         }
         (who, path) if path.starts_with("/api/privacy/") => Some(matrix::privacy_status(who, path)),
         (who, path) if path.starts_with("/api/reviews/") => Some(matrix::reviews_status(who, path)),
-        (who, path) if path.starts_with("/api/api_keys/") || path.starts_with("/api/webhooks/") => {
-            Some(matrix::api_keys_status(who, path))
-        }
+        (who, path) if matrix::integrations(path) => Some(matrix::api_keys_status(who, path)),
         ("Staff" | "Guest", "/api/team/deactivate") => Some(403),
         ("Owner" | "Manager", "/api/roles/explain" | "/api/roles/delete") => Some(404),
         ("Owner" | "Manager", "/api/team/assign_role" | "/api/team/unassign_role") => Some(404),

@@ -401,7 +401,32 @@ async fn two_processes_share_sessions_deliver_each_event_once_and_bound_a_key() 
         let me = post_form(&c, &b.base, &token, "/api/accounts/me", &[]).await;
         assert_eq!(me["email"], "ada@example.com", "{label}: {me}");
 
-        // An endpoint made on one; customers made on both, alternately.
+        // An endpoint and an automation made on one; customers made on both, alternately.
+        let manager = t
+            .strings(&format!(
+                "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'manager'",
+                f.workspace.as_str()
+            ))
+            .await
+            .remove(0);
+        let steps =
+            serde_json::json!([{ "action": { "kind": "assign", "user_id": f.owner.as_str() } }])
+                .to_string();
+        post_form(
+            &c,
+            &a.base,
+            &token,
+            "/api/automations/save",
+            &[
+                ("name", "Keep them mine"),
+                ("trigger", "customer.create"),
+                ("conditions", "[]"),
+                ("steps", steps.as_str()),
+                ("role_id", manager.as_str()),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
         let (hook, got) = receiver().await;
         post_form(
             &c,
@@ -457,16 +482,29 @@ async fn two_processes_share_sessions_deliver_each_event_once_and_bound_a_key() 
             .strings("SELECT status FROM webhook_deliveries WHERE status <> 'success'")
             .await;
         assert!(settled.is_empty(), "{label}: {settled:?}");
+        // Each customer's automation run happened once, by one process or the other.
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30)
+            && !t
+                .strings("SELECT id FROM automation_runs WHERE status IN ('pending', 'running')")
+                .await
+                .is_empty()
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let runs = t
+            .strings("SELECT r.status || ':' || COUNT(s.position) FROM automation_runs r LEFT JOIN automation_steps s ON s.run_id = r.id GROUP BY r.id, r.status")
+            .await;
+        assert_eq!(
+            runs,
+            vec!["succeeded:1"; EVENTS],
+            "{label}: {}\n{}",
+            a.said(),
+            b.said()
+        );
 
         // One key, both processes: each counts its own budget (a burst of a sixth of the
         // minute's rate), so together they allow at most twice it — the documented bound.
-        let manager = t
-            .strings(&format!(
-                "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'manager'",
-                f.workspace.as_str()
-            ))
-            .await
-            .remove(0);
         let made = post_form(
             &c,
             &a.base,

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod automations;
 pub mod customer_parts;
 pub mod customers;
 pub mod dashboard;

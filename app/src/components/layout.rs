@@ -114,6 +114,8 @@ fn AdminNavLinks() -> impl IntoView {
                         .then(|| view! { <li><A href="/settings/api-keys">"API keys"</A></li> })}
                     {can(Permission::IntegrationsManage)
                         .then(|| view! { <li><A href="/settings/webhooks">"Webhooks"</A></li> })}
+                    {can(Permission::IntegrationsManage)
+                        .then(|| view! { <li><A href="/settings/automations">"Automations"</A></li> })}
                 }
             })}
         </Suspense>

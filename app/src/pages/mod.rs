@@ -9,6 +9,7 @@ pub mod approvals;
 pub mod attachments;
 pub mod audit;
 pub mod audit_views;
+pub mod automations;
 pub mod backups;
 pub mod customer_bulk;
 pub mod customer_parts;

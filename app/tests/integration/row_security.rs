@@ -272,6 +272,10 @@ const OUTSIDE_THE_WALL: &[(&str, &str)] = &[
         "webhook_deliveries",
         "a delivery worker claims due deliveries of every workspace at once",
     ),
+    (
+        "automation_runs",
+        "as webhook_deliveries: a worker claims due runs of every workspace; their steps are inside",
+    ),
 ];
 
 #[tokio::test]

@@ -91,6 +91,7 @@ pub async fn fill(
         workspace,
         user: owner,
         key: None,
+        automation: None,
         origin: None,
     };
     audit::record(&mut tx, clock, by, change).await?;

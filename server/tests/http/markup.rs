@@ -10,6 +10,8 @@ use super::support::{api, cookie_client, TestServer};
 
 #[path = "markup/api_keys.rs"]
 mod api_keys;
+#[path = "markup/automations.rs"]
+mod automations;
 #[path = "markup/customer_parts.rs"]
 mod customer_parts;
 #[path = "markup/exempt.rs"]
@@ -80,6 +82,7 @@ const SWEPT: &[(&str, &[&str])] = &[
     ("/api/api_keys/create_public", &["name"]),
     ("/api/webhooks/create", &["description"]),
     ("/api/webhooks/update", &["description"]),
+    ("/api/automations/save", &["name", "conditions"]),
     ("/api/privacy/submit", &["name", "details"]),
     ("/api/privacy/note", &["body"]),
     ("/api/privacy/advance", &["note"]),
@@ -551,6 +554,7 @@ async fn a_hostile_string_in_every_text_field_stays_text_on_every_page() {
         privacy::plant_and_read(&c, &s, label).await;
         api_keys::plant_and_read(&c, &s, label).await;
         webhooks::plant_and_read(&c, &s, label).await;
+        automations::plant_and_read(&c, &s, label).await;
         s.stop().await.unwrap();
     }
 }

@@ -38,6 +38,8 @@ pub enum V {
     /// A webhook endpoint of the victim's, and a delivery to it.
     Webhook,
     WebhookDelivery,
+    /// An automation of the victim's.
+    Automation,
     PrivacyRequest,
     /// The victim workspace's public form address.
     Slug,
@@ -287,6 +289,24 @@ pub const MATRIX: &[(&str, &[(&str, V)])] = &[
         &[("id", Webhook), ("password", Text("wrong password here"))],
     ),
     ("/api/webhooks/delete", &[("id", Webhook)]),
+    ("/api/automations/list", &[]),
+    (
+        "/api/automations/save",
+        &[
+            ("id", Automation),
+            ("version", Text("1")),
+            ("name", Text("Taken over")),
+            ("trigger", Text("ticket.create")),
+            ("conditions", Text("[]")),
+            (
+                "steps",
+                Text(r#"[{"action":{"kind":"round_robin","team_id":"*"}}]"#),
+            ),
+            ("role_id", Role),
+        ],
+    ),
+    ("/api/automations/runs", &[("id", Automation)]),
+    ("/api/automations/delete", &[("id", Automation)]),
     ("/api/registers/overview", &[]),
     (
         "/api/registers/report_incident",
@@ -485,6 +505,7 @@ pub const SECRETS: &[&str] = &[
     "A-ROLE-SECRET",
     "A Key Secret",
     "A-WEBHOOK-SECRET",
+    "A-AUTOMATION-SECRET",
     "a-webhook-secret.example",
 ];
 
@@ -519,15 +540,35 @@ pub fn reviews_status(who: &str, path: &str) -> u16 {
     }
 }
 
-/// API keys and webhooks are the Owner's alone among the base roles (`integrations.manage`);
-/// a stranger's Owner lists their own, cannot give a key the victim's role or make an endpoint
-/// without the password, and does not find the victim's key, endpoint or delivery.
+/// Whether `path` is one of the integrations' endpoints: API keys, webhooks, automations.
+pub fn integrations(path: &str) -> bool {
+    ["/api/api_keys/", "/api/webhooks/", "/api/automations/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// API keys, webhooks and automations are the Owner's alone among the base roles
+/// (`integrations.manage`); a stranger's Owner lists their own, cannot give a key or an
+/// automation the victim's role or make an endpoint without the password, and does not find
+/// the victim's key, endpoint, delivery or automation.
 pub fn api_keys_status(who: &str, path: &str) -> u16 {
     match (who, path) {
         ("nobody", _) => 401,
         ("Manager" | "Staff" | "Guest", _) => 403,
-        (_, "/api/api_keys/list" | "/api/webhooks/list" | "/api/api_keys/create_public") => 200,
-        (_, "/api/api_keys/create" | "/api/webhooks/create" | "/api/webhooks/rotate") => 422,
+        (
+            _,
+            "/api/api_keys/list"
+            | "/api/webhooks/list"
+            | "/api/api_keys/create_public"
+            | "/api/automations/list",
+        ) => 200,
+        (
+            _,
+            "/api/api_keys/create"
+            | "/api/webhooks/create"
+            | "/api/webhooks/rotate"
+            | "/api/automations/save",
+        ) => 422,
         _ => 404,
     }
 }

@@ -17,9 +17,26 @@ pub struct VictimSettings {
     pub slug: String,
     pub api_key: String,
     pub public_key: String,
-    /// A webhook endpoint with a secret description, and a delivery of its test event.
-    pub webhook: (String, String),
+    pub integrations: Integrations,
 }
+
+/// The victim's integrations: a webhook endpoint with a secret description, a delivery of its
+/// test event, and an automation with a secret name.
+pub struct Integrations {
+    pub endpoint: String,
+    pub delivery: String,
+    pub automation: String,
+}
+
+/// The integrations' tables the isolation snapshot compares.
+pub const INTEGRATION_TABLES: &[&str] = &[
+    "api_keys",
+    "api_public_keys",
+    "automations",
+    "automation_runs",
+    "automation_steps",
+    "automation_rotations",
+];
 
 /// What the victim's settings hold: a deny rule with a secret note, a role granting a
 /// sensitive key (its alert names it), all-day hours for Staff, its own alert thresholds and an
@@ -110,7 +127,8 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
     let (privacy_request, slug) = privacy_request(db, f).await;
     let api_key = api_key(db, f, &staff).await;
     let public_key = public_key(db, f).await;
-    let webhook = webhook(db, f).await;
+    let (endpoint, delivery) = webhook(db, f).await;
+    let automation = automation(db, f, &staff).await;
     VictimSettings {
         ip_rule: ip_rule.to_string(),
         staff,
@@ -120,8 +138,36 @@ pub async fn victim_settings(db: &Db, f: &Fixture) -> VictimSettings {
         slug,
         api_key,
         public_key,
-        webhook,
+        integrations: Integrations {
+            endpoint,
+            delivery,
+            automation,
+        },
     }
+}
+
+/// An automation with a secret name that assigns new tickets to the Owner, acting as Staff.
+async fn automation(db: &Db, f: &Fixture, staff: &app::model::RoleId) -> String {
+    use app::server::integrations::automations::editing::{self, AutomationForm};
+    let manage = f
+        .grant::<app::permissions::keys::IntegrationsManage>()
+        .await;
+    let steps =
+        serde_json::json!([{ "action": { "kind": "assign", "user_id": f.owner.as_str() } }]);
+    let form = AutomationForm {
+        name: "A-AUTOMATION-SECRET".into(),
+        trigger: "ticket.create".into(),
+        conditions: "[]".into(),
+        steps: steps.to_string(),
+        role_id: staff.as_str().into(),
+        enabled: true,
+    };
+    let checked = editing::check(db, &f.clock, &manage, &form).await.unwrap();
+    editing::create(db, &f.clock, &manage, checked)
+        .await
+        .unwrap()
+        .as_str()
+        .to_owned()
 }
 
 /// An endpoint the victim made, and the delivery of a test event to it.

@@ -61,6 +61,25 @@ pub fn expiry_from_date(raw: &str, tz: Tz, now_ms: i64) -> Result<Option<i64>, D
     Ok(Some(at))
 }
 
+/// Whether the caller may let `who` ("A key", "An automation") act under `role_id`: a role of
+/// the workspace, not Owner, within what the caller may hand out to a person. A refusal names
+/// the field `role_id`.
+pub(crate) async fn may_delegate<K: Key>(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<K>,
+    role_id: &str,
+    who: &str,
+) -> Result<(), DomainError> {
+    if role_is_owner(db, grant, role_id).await? {
+        return Err(DomainError::invalid(
+            "role_id",
+            format!("{who} can't act as an Owner. Choose a narrower role."),
+        ));
+    }
+    role_editor::may_hand_out(db, clock, grant, role_id, "role_id").await
+}
+
 /// The role `role_id` of the grant's workspace: whether it is the Owner role. A role from
 /// elsewhere is reported on the field, like a typo.
 pub(crate) async fn role_is_owner<K: Key>(

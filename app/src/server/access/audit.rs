@@ -119,11 +119,14 @@ pub async fn people(
 /// The columns of an entry and the names of what it is about.
 const ENTRIES: &str = "SELECT a.id, a.created_at, a.action, a.target, a.before_state, \
      a.after_state, a.seq, a.entry_hash, a.actor_kind, a.outcome, a.reason, a.ip, \
-     a.user_agent, a.count, COALESCE(u.display_name, 'API key ' || k.name) AS actor, \
+     a.user_agent, a.count, \
+     COALESCE(u.display_name, 'API key ' || k.name, 'Automation ' || au.name) AS actor, \
      COALESCE(r.name, tu.display_name, t.name) AS target_name \
      FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
      LEFT JOIN api_keys k ON a.actor_kind = 'api_key' AND k.workspace_id = a.workspace_id \
        AND k.id = a.actor_ref \
+     LEFT JOIN automations au ON a.actor_kind = 'automation' \
+       AND au.workspace_id = a.workspace_id AND au.id = a.actor_ref \
      LEFT JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.target \
      LEFT JOIN users tu ON tu.id = a.target \
      LEFT JOIN teams t ON t.workspace_id = a.workspace_id AND t.id = a.target";

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 
 use sqlx::Row;
 
-use crate::model::{ApiKeyId, UserId, WorkspaceId};
+use crate::model::{ApiKeyId, AutomationId, UserId, WorkspaceId};
 use crate::permissions::{keys, Key, Permission, PermissionSet, Scope};
 pub use crate::server::access::combined::{combine, Access, Restrictions, RoleContents};
 use crate::server::access::refusals::{Refusals, Refused};
@@ -50,6 +50,16 @@ struct Request {
     clock: Clock,
     /// The API key that made the call, if a key did: the actor the trail names.
     key: Option<ApiKeyId>,
+    /// The automation running, if one is: the actor the trail names.
+    automation: Option<Automated>,
+}
+
+/// An automation at work, and how deep in a chain of automations' changes its run is (1: a
+/// person's change started it), so the changes it makes start runs one deeper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Automated {
+    pub id: AutomationId,
+    pub depth: i64,
 }
 
 impl Request {
@@ -123,6 +133,7 @@ impl<K: Key> Grant<K> {
             workspace: &self.workspace,
             user: &self.user,
             key: self.request.key.as_ref(),
+            automation: self.request.automation.as_ref(),
             origin: Some(&self.request.origin),
         }
     }
@@ -316,6 +327,7 @@ impl Held {
             workspace: &self.workspace,
             user: &self.user,
             key: self.request.key.as_ref(),
+            automation: self.request.automation.as_ref(),
             origin: Some(&self.request.origin),
         }
     }
@@ -371,6 +383,7 @@ pub async fn held(
             refusals: None,
             clock: clock.clone(),
             key: None,
+            automation: None,
         },
     })
 }
@@ -387,21 +400,8 @@ pub(crate) async fn held_by_key(
     workspace: &WorkspaceId,
     role_id: &str,
 ) -> Result<Held, DomainError> {
-    // The maker's roles and the key's, loaded together: one pass over the role tables per
-    // call instead of two.
-    let makers = held_role_ids(db, clock, creator, workspace).await?;
-    let mut wanted = makers.clone();
-    wanted.push(role_id.to_owned());
-    let roles = role_contents(db, workspace, &wanted).await?;
-    let creator_access = if makers.is_empty() {
-        Access::default()
-    } else {
-        let makers: Vec<&str> = makers.iter().map(String::as_str).collect();
-        combine(&makers, &roles)
-    };
-    let key_access = combine(&[role_id], &roles).narrowed_to(&creator_access);
     Ok(Held {
-        access: key_access,
+        access: role_within(db, clock, creator, workspace, role_id).await?,
         user: creator.clone(),
         workspace: workspace.clone(),
         request: Request {
@@ -409,8 +409,57 @@ pub(crate) async fn held_by_key(
             refusals: None,
             clock: clock.clone(),
             key: Some(key),
+            automation: None,
         },
     })
+}
+
+/// What an automation may do in a run: its role's access narrowed to what its author holds
+/// now (as a key's is to its maker's), acting as the author for data scopes and named as the
+/// automation in the trail. Only the automation runner calls this, for a run it claimed.
+pub(crate) async fn held_by_automation(
+    db: &Db,
+    clock: &Clock,
+    automated: Automated,
+    author: &UserId,
+    workspace: &WorkspaceId,
+    role_id: &str,
+) -> Result<Held, DomainError> {
+    Ok(Held {
+        access: role_within(db, clock, author, workspace, role_id).await?,
+        user: author.clone(),
+        workspace: workspace.clone(),
+        request: Request {
+            origin: Origin::default(),
+            refusals: None,
+            clock: clock.clone(),
+            key: None,
+            automation: Some(automated),
+        },
+    })
+}
+
+/// The access of role `role_id`, narrowed to what `maker` holds now.
+async fn role_within(
+    db: &Db,
+    clock: &Clock,
+    maker: &UserId,
+    workspace: &WorkspaceId,
+    role_id: &str,
+) -> Result<Access, DomainError> {
+    // The maker's roles and the delegated one, loaded together: one pass over the role tables
+    // per call instead of two.
+    let makers = held_role_ids(db, clock, maker, workspace).await?;
+    let mut wanted = makers.clone();
+    wanted.push(role_id.to_owned());
+    let roles = role_contents(db, workspace, &wanted).await?;
+    let maker_access = if makers.is_empty() {
+        Access::default()
+    } else {
+        let makers: Vec<&str> = makers.iter().map(String::as_str).collect();
+        combine(&makers, &roles)
+    };
+    Ok(combine(&[role_id], &roles).narrowed_to(&maker_access))
 }
 
 /// Checks that `user` holds the key `K` in `workspace`. A refusal is logged as a security

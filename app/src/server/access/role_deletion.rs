@@ -40,14 +40,16 @@ pub async fn delete(
     refuse_if_inherited(db, workspace, id).await?;
     let holders = holders(db, workspace, id).await?;
     let invited = open_invitations(db, workspace, id).await?;
-    // Keys move with the people: a key's role is narrowed to its maker's at each call anyway.
-    let keyed = count_using(db, "api_keys", workspace, id).await?;
+    // Keys and automations move with the people: their role is narrowed to their maker's at
+    // each call or run anyway.
+    let keyed = count_using(db, "api_keys", workspace, id).await?
+        + count_using(db, "automations", workspace, id).await?;
     let target = match reassign_to.map(str::trim).filter(|t| !t.is_empty()) {
         _ if holders.is_empty() && invited == 0 && keyed == 0 => None,
         None if holders.is_empty() && invited == 0 => {
             return Err(DomainError::invalid(
                 "reassign_to",
-                "API keys act under this role: choose the role they move to.",
+                "API keys or automations act under this role: choose the role they move to.",
             ))
         }
         None => {
@@ -67,7 +69,7 @@ pub async fn delete(
             Some(t.to_owned())
         }
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_in(workspace, true).await?;
     if let Some(target) = &target {
         move_holders(&mut tx, workspace, id, target).await?;
     }
@@ -137,21 +139,24 @@ async fn open_invitations(db: &Db, workspace: &WorkspaceId, id: &str) -> Result<
     count_using(db, "invitations", workspace, id).await
 }
 
-/// How many rows of `table` (invitations, API keys) name the role `id`.
+/// How many rows of `table` (invitations, API keys, automations) name the role `id`.
 async fn count_using(
     db: &Db,
     table: &str,
     workspace: &WorkspaceId,
     id: &str,
 ) -> Result<i64, DomainError> {
-    Ok(sqlx::query(&format!(
+    let mut tx = db.begin_in(workspace, false).await?;
+    let n = sqlx::query(&format!(
         "SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = $1 AND role_id = $2"
     ))
     .bind(workspace.as_str())
     .bind(id)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await?
-    .try_get("n")?)
+    .try_get("n")?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// Moving the holders of `id` to `target` is handing `target` out: the same checks as an
@@ -212,7 +217,7 @@ async fn move_holders(
     .bind(target)
     .execute(&mut *tx)
     .await?;
-    for table in ["role_assignments", "invitations", "api_keys"] {
+    for table in ["role_assignments", "invitations", "api_keys", "automations"] {
         sqlx::query(&format!(
             "UPDATE {table} SET role_id = $1 WHERE workspace_id = $2 AND role_id = $3"
         ))

@@ -1,7 +1,8 @@
 //! Appending one entry to a workspace's trail: the one place an entry is written, so every
 //! entry — a change, a sign-in, a refusal — has the same shape and joins the chain the same way.
 
-use crate::model::{ApiKeyId, UserId, WorkspaceId};
+use crate::model::{ApiKeyId, AutomationId, UserId, WorkspaceId};
+use crate::server::access::grants::Automated;
 use crate::server::audit::chain::{self, Content, Detail};
 use crate::server::integrations::webhooks::announced;
 use crate::server::integrations::webhooks::outbox::{self, Message};
@@ -34,6 +35,8 @@ pub enum Actor<'a> {
     Person(&'a UserId),
     /// A secret API key, acting under its role.
     ApiKey(&'a ApiKeyId),
+    /// An automation, acting under its role.
+    Automation(&'a AutomationId),
     /// Someone not signed in: a sign-in attempt before the account is proved.
     Visitor,
     /// The server on its own schedule (a lock expiring, a purge).
@@ -45,6 +48,7 @@ impl Actor<'_> {
         match self {
             Self::Person(_) => "person",
             Self::ApiKey(_) => "api_key",
+            Self::Automation(_) => "automation",
             Self::Visitor => "visitor",
             Self::System => "system",
         }
@@ -52,22 +56,24 @@ impl Actor<'_> {
 }
 
 /// A member acting in a workspace, from where: whom a change is recorded against. `user` is
-/// the member whose reach applies; `key`, when an API key of theirs made the call, is the
-/// actor the trail names.
+/// the member whose reach applies; `key`, when an API key of theirs made the call, or
+/// `automation`, when an automation of theirs runs, is the actor the trail names.
 #[derive(Clone, Copy, Debug)]
 pub struct Acting<'a> {
     pub workspace: &'a WorkspaceId,
     pub user: &'a UserId,
     pub key: Option<&'a ApiKeyId>,
+    pub automation: Option<&'a Automated>,
     pub origin: Option<&'a Origin>,
 }
 
 impl<'a> Acting<'a> {
     /// Whom the trail names: the key when a key acted, else the person.
     pub fn actor(&self) -> Actor<'a> {
-        match self.key {
-            Some(key) => Actor::ApiKey(key),
-            None => Actor::Person(self.user),
+        match (self.automation, self.key) {
+            (Some(automated), _) => Actor::Automation(&automated.id),
+            (None, Some(key)) => Actor::ApiKey(key),
+            (None, None) => Actor::Person(self.user),
         }
     }
 }
@@ -153,6 +159,7 @@ pub async fn append(
     let actor = match event.actor {
         Actor::Person(user) => Some(user.as_str()),
         Actor::ApiKey(key) => Some(key.as_str()),
+        Actor::Automation(id) => Some(id.as_str()),
         Actor::Visitor | Actor::System => None,
     };
     // The column with a foreign key to people holds only people; `actor_ref`, which the chain

@@ -2,7 +2,7 @@
 //! the transaction of the change itself, with who made it and — for a change — only the fields
 //! that differ, before and after. A sensitive field is recorded as changed, never by value:
 //! the log's readers need not hold the key that shows it. The same event goes to the webhook
-//! outbox in the same transaction.
+//! outbox and starts the automations it triggers, in the same transaction.
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -11,6 +11,7 @@ use super::kind::RecordKind;
 use crate::permissions::Key;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
+use crate::server::integrations::automations::trigger;
 use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::error::DomainError;
@@ -77,6 +78,18 @@ pub async fn record<K: Key>(
     kind: &RecordKind,
     event: Event<'_>,
 ) -> Result<(), DomainError> {
+    let action = format!("{}.{}", kind.noun, event.action);
+    // Automations test the whole record, sensitive fields masked as everywhere else.
+    if let Some(mut whole) = event.after.clone().or_else(|| event.before.clone()) {
+        mask(kind, &mut whole);
+        let change = trigger::Change {
+            event_type: &action,
+            record_id: event.id,
+            record: &whole,
+            at_ms: clock.now_ms(),
+        };
+        trigger::start(conn, grant.acting(), change).await?;
+    }
     let (mut before, mut after) = match (event.before, event.after) {
         (Some(b), Some(a)) => {
             let (b, a) = changed(b, a);
@@ -87,7 +100,6 @@ pub async fn record<K: Key>(
     for state in [&mut before, &mut after].into_iter().flatten() {
         mask(kind, state);
     }
-    let action = format!("{}.{}", kind.noun, event.action);
     // Webhook receivers get what the trail records, sensitive fields masked alike.
     let message = Message {
         event_type: &action,

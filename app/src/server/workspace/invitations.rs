@@ -381,6 +381,7 @@ async fn join(
         workspace: &open.workspace_id,
         user,
         key: None,
+        automation: None,
         origin: None,
     };
     crate::server::access::audit::record(tx, clock, by, change).await?;

@@ -17,7 +17,7 @@ use crate::permissions::keys;
 use crate::server::access::assignments::{self, expiry_from_date};
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
-use crate::server::access::{role_editor, roles};
+use crate::server::access::roles;
 use crate::server::identity::reauth::Reauthenticated;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -65,7 +65,10 @@ pub async fn view(
         .collect::<Result<_, _>>()?;
     let mut offered = Vec::new();
     for role in roles::options(db, grant).await? {
-        if may_give(db, clock, grant, role.id.as_str()).await.is_ok() {
+        if assignments::may_delegate(db, clock, grant, role.id.as_str(), "A key")
+            .await
+            .is_ok()
+        {
             offered.push(role);
         }
     }
@@ -95,7 +98,7 @@ pub async fn check(
 ) -> Result<CheckedKey, DomainError> {
     let name = NAME.clean(&form.name)?;
     let role_id = form.role_id.trim();
-    may_give(db, clock, grant, role_id).await?;
+    assignments::may_delegate(db, clock, grant, role_id, "A key").await?;
     let tz = login_hours::time_zone(db, grant.workspace()).await?;
     let expires_at =
         expiry_from_date(&form.expires_on, tz, clock.now_ms()).map_err(|e| match e {
@@ -243,23 +246,6 @@ pub(super) async fn mark_revoked(
         },
     )
     .await
-}
-
-/// Whether the caller may give a key `role_id`: a role of the workspace, not Owner, within
-/// what the caller may hand out to a person.
-async fn may_give(
-    db: &Db,
-    clock: &Clock,
-    grant: &Grant<keys::IntegrationsManage>,
-    role_id: &str,
-) -> Result<(), DomainError> {
-    if assignments::role_is_owner(db, grant, role_id).await? {
-        return Err(DomainError::invalid(
-            "role_id",
-            "A key can't act as an Owner. Choose a narrower role.",
-        ));
-    }
-    role_editor::may_hand_out(db, clock, grant, role_id, "role_id").await
 }
 
 /// The networks a key is limited to, each checked and written canonically.

@@ -1,0 +1,191 @@
+//! What a step does, inside its own transaction, under the automation's grant: assign the
+//! record (to a member, or to a team's members in turn) or send its event to a webhook
+//! endpoint. Each answers what it did in words for the run log; a refusal is an error the
+//! runner records as the step's failure. An assignment is a change like a person's: checked
+//! against the grant's reach, version bumped, and written to the record's history — which
+//! starts the automations it triggers, one deeper.
+
+use serde_json::{json, Map, Value};
+use sqlx::Row;
+
+use super::rotation;
+use super::subjects::Subject;
+use crate::model::{Action, AutomationId, WebhookEndpointId};
+use crate::permissions::{keys, Key, Resource};
+use crate::server::access::grants::{Grant, Held};
+use crate::server::integrations::webhooks::outbox::{self, Message};
+use crate::server::platform::clock::Clock;
+use crate::server::platform::error::DomainError;
+use crate::server::records::{assignment, history, rows, version};
+
+/// The run a step belongs to.
+pub struct Run<'a> {
+    pub automation: &'a AutomationId,
+    pub automation_name: &'a str,
+    pub event_type: &'a str,
+    pub record_id: &'a str,
+    /// The step's place in its automation (1-based).
+    pub position: i64,
+}
+
+/// Does `action` for `run`'s record in the transaction `conn`; answers what was done.
+pub async fn perform(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    held: &Held,
+    subject: &Subject,
+    run: &Run<'_>,
+    action: &Action,
+) -> Result<String, DomainError> {
+    match action {
+        Action::Assign { user_id } => {
+            assign_as(conn, clock, held, subject, run, user_id, None).await
+        }
+        Action::RoundRobin { team_id } => {
+            let user = rotation::next(
+                conn,
+                held.workspace(),
+                run.automation,
+                run.position,
+                team_id,
+            )
+            .await?;
+            assign_as(conn, clock, held, subject, run, &user, Some(team_id)).await
+        }
+        Action::CallWebhook { endpoint_id } => {
+            call_webhook(conn, clock, held, run, endpoint_id).await
+        }
+    }
+}
+
+/// Assigns with the write grant of the subject's kind, which the automation's role must hold.
+async fn assign_as(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    held: &Held,
+    subject: &Subject,
+    run: &Run<'_>,
+    user: &str,
+    team: Option<&str>,
+) -> Result<String, DomainError> {
+    match subject.kind.resource {
+        Resource::Tickets => {
+            let grant = held.grant::<keys::TicketsWrite>()?;
+            assign(conn, clock, &grant, subject, run.record_id, user, team).await
+        }
+        Resource::Customers => {
+            let grant = held.grant::<keys::CustomersWrite>()?;
+            assign(conn, clock, &grant, subject, run.record_id, user, team).await
+        }
+        other => Err(DomainError::Internal(format!(
+            "no automation subject for {other:?}"
+        ))),
+    }
+}
+
+/// Assigns record `id` to member `user` and to `team` (`None`: the team it has), within the
+/// grant's reach.
+async fn assign<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<K>,
+    subject: &Subject,
+    id: &str,
+    user: &str,
+    team: Option<&str>,
+) -> Result<String, DomainError> {
+    let kind = subject.kind;
+    let (table, a) = (kind.table, kind.alias);
+    let columns: Vec<String> = subject
+        .fields
+        .iter()
+        .map(|(f, _)| format!("{a}.{f}"))
+        .collect();
+    let row = rows::find_one(
+        conn,
+        kind,
+        &format!("{a}.version, {} FROM {table} {a}", columns.join(", ")),
+        grant,
+        id,
+    )
+    .await?;
+    let mut before = Map::new();
+    for (field, _) in subject.fields {
+        before.insert(
+            (*field).to_owned(),
+            json!(row.try_get::<Option<String>, _>(*field)?),
+        );
+    }
+    let current_team = before
+        .get("team_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let to = assignment::resolve(conn, grant, kind, user, team.unwrap_or(&current_team)).await?;
+    let now = clock.now_ms();
+    version::claim(conn, kind, grant, id, row.try_get("version")?, now).await?;
+    let (user, team) = (to.assigned.as_str(), to.team.as_ref().map(|t| t.as_str()));
+    sqlx::query(&format!(
+        "UPDATE {table} SET assigned_user_id = $1, team_id = $2 WHERE workspace_id = $3 AND id = $4"
+    ))
+    .bind(user)
+    .bind(team)
+    .bind(grant.workspace().as_str())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let mut after = before.clone();
+    after.insert("assigned_user_id".into(), json!(user));
+    after.insert("team_id".into(), json!(team));
+    let event = history::Event {
+        action: "update",
+        id,
+        before: Some(Value::Object(before)),
+        after: Some(Value::Object(after)),
+    };
+    history::record(conn, clock, grant, kind, event).await?;
+    let name: String = sqlx::query("SELECT display_name FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("display_name")?;
+    Ok(format!("Assigned to {name}."))
+}
+
+/// Sends the run's event to endpoint `endpoint_id` through the outbox: which record, what
+/// happened to it and which automation sent it — not its fields.
+async fn call_webhook(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    held: &Held,
+    run: &Run<'_>,
+    endpoint_id: &str,
+) -> Result<String, DomainError> {
+    let found = sqlx::query(
+        "SELECT enabled, url FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(held.workspace().as_str())
+    .bind(endpoint_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| DomainError::Conflict("The webhook endpoint was deleted.".into()))?;
+    if found.try_get::<i64, _>("enabled")? == 0 {
+        return Err(DomainError::Conflict(
+            "The webhook endpoint is disabled.".into(),
+        ));
+    }
+    let message = Message {
+        event_type: run.event_type,
+        data: json!({
+            "id": run.record_id,
+            "automation": { "id": run.automation.as_str(), "name": run.automation_name },
+        }),
+        at_ms: clock.now_ms(),
+    };
+    let endpoint = WebhookEndpointId::from_db(endpoint_id.to_owned());
+    outbox::enqueue_to(conn, held.workspace(), &endpoint, message).await?;
+    Ok(format!(
+        "Queued for {}.",
+        found.try_get::<String, _>("url")?
+    ))
+}

@@ -1,0 +1,15 @@
+//! Automations: a record's change (and conditions on the record) starts an ordered list of
+//! steps — assign to a member or round robin within a team, send to a webhook endpoint. Runs
+//! are written with the change ([`trigger`]), run by a worker under the automation's own role,
+//! never beyond its author's access ([`runner`], [`actions`]), logged step by step and
+//! recorded in the trail; an automation's changes start runs one deeper, and loops are cut at
+//! a depth of three. Managed by holders of `integrations.manage` ([`editing`], [`view`]).
+
+pub mod actions;
+pub mod conditions;
+pub mod editing;
+pub mod rotation;
+pub mod runner;
+pub mod subjects;
+pub mod trigger;
+pub mod view;

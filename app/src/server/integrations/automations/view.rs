@@ -1,0 +1,189 @@
+//! What the automations page shows: the workspace's automations with their last run, the
+//! choices a form offers, and an automation's run log, step by step.
+
+use sqlx::Row;
+
+use super::subjects;
+use crate::model::{
+    AutomationId, AutomationRun, AutomationRunId, AutomationRunStep, AutomationSummary,
+    AutomationsView, NamedChoice,
+};
+use crate::permissions::keys;
+use crate::server::access::assignments;
+use crate::server::access::grants::Grant;
+use crate::server::access::roles;
+use crate::server::platform::clock::Clock;
+use crate::server::platform::db::Db;
+use crate::server::platform::error::DomainError;
+
+/// Runs an automation's log shows.
+const RUNS_SHOWN: i64 = 50;
+
+/// The page: automations by name, and what a form may choose from.
+pub async fn view(
+    db: &Db,
+    clock: &Clock,
+    grant: &Grant<keys::IntegrationsManage>,
+) -> Result<AutomationsView, DomainError> {
+    let mut offered = Vec::new();
+    for role in roles::options(db, grant).await? {
+        if assignments::may_delegate(db, clock, grant, role.id.as_str(), "An automation")
+            .await
+            .is_ok()
+        {
+            offered.push(role);
+        }
+    }
+    let mut tx = grant.begin(db, false).await?;
+    let rows = sqlx::query(
+        "SELECT a.id, a.name, a.trigger_event, a.conditions, a.steps, a.role_id, \
+         r.name AS role, u.display_name AS author, a.enabled, a.version, \
+         (SELECT MAX(x.created_at) FROM automation_runs x WHERE x.automation_id = a.id) AS last_at \
+         FROM automations a JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.role_id \
+         JOIN users u ON u.id = a.created_by WHERE a.workspace_id = $1 ORDER BY a.name, a.id",
+    )
+    .bind(grant.workspace().as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut automations = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let last_at: Option<i64> = r.try_get("last_at")?;
+        let last_status = match last_at {
+            None => None,
+            Some(at) => sqlx::query(
+                "SELECT status FROM automation_runs WHERE automation_id = $1 AND created_at = $2 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(&id)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|s| s.try_get("status"))
+            .transpose()?,
+        };
+        let list = |column: &str| -> Result<String, DomainError> { Ok(r.try_get(column)?) };
+        automations.push(AutomationSummary {
+            id: AutomationId::from_db(id),
+            name: r.try_get("name")?,
+            trigger: r.try_get("trigger_event")?,
+            conditions: serde_json::from_str(&list("conditions")?).unwrap_or_default(),
+            steps: serde_json::from_str(&list("steps")?).unwrap_or_default(),
+            role_id: r.try_get("role_id")?,
+            role: r.try_get("role")?,
+            author: r.try_get("author")?,
+            enabled: r.try_get::<i64, _>("enabled")? == 1,
+            version: r.try_get("version")?,
+            last_run_at_ms: last_at,
+            last_run_status: last_status,
+        });
+    }
+    let members = choices(
+        &mut tx,
+        "SELECT u.id, u.display_name AS name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
+        grant,
+    )
+    .await?;
+    let teams = choices(
+        &mut tx,
+        "SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id",
+        grant,
+    )
+    .await?;
+    let endpoints = choices(
+        &mut tx,
+        "SELECT id, url AS name FROM webhook_endpoints WHERE workspace_id = $1 \
+         ORDER BY created_at, id",
+        grant,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(AutomationsView {
+        automations,
+        triggers: subjects::triggers(),
+        fields: subjects::fields(),
+        roles: offered,
+        members,
+        teams,
+        endpoints,
+    })
+}
+
+async fn choices(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    grant: &Grant<keys::IntegrationsManage>,
+) -> Result<Vec<NamedChoice>, DomainError> {
+    sqlx::query(sql)
+        .bind(grant.workspace().as_str())
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(NamedChoice {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// Automation `id`'s newest runs with their steps; `NotFound` outside the workspace.
+pub async fn runs(
+    db: &Db,
+    grant: &Grant<keys::IntegrationsManage>,
+    id: &AutomationId,
+) -> Result<Vec<AutomationRun>, DomainError> {
+    let mut tx = grant.begin(db, false).await?;
+    sqlx::query("SELECT 1 AS x FROM automations WHERE workspace_id = $1 AND id = $2")
+        .bind(grant.workspace().as_str())
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let rows = sqlx::query(
+        "SELECT id, event_type, record_id, depth, status, created_at, finished_at \
+         FROM automation_runs WHERE workspace_id = $1 AND automation_id = $2 \
+         ORDER BY created_at DESC, id DESC LIMIT $3",
+    )
+    .bind(grant.workspace().as_str())
+    .bind(id.as_str())
+    .bind(RUNS_SHOWN)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut runs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let run_id: String = r.try_get("id")?;
+        let steps = sqlx::query(
+            "SELECT position, action, outcome, detail FROM automation_steps \
+             WHERE workspace_id = $1 AND run_id = $2 ORDER BY position",
+        )
+        .bind(grant.workspace().as_str())
+        .bind(&run_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|s| {
+            Ok(AutomationRunStep {
+                position: s.try_get("position")?,
+                action: s.try_get("action")?,
+                outcome: s.try_get("outcome")?,
+                detail: s.try_get("detail")?,
+            })
+        })
+        .collect::<Result<_, DomainError>>()?;
+        runs.push(AutomationRun {
+            id: AutomationRunId::from_db(run_id),
+            event_type: r.try_get("event_type")?,
+            record_id: r.try_get("record_id")?,
+            depth: r.try_get("depth")?,
+            status: r.try_get("status")?,
+            created_at_ms: r.try_get("created_at")?,
+            finished_at_ms: r.try_get("finished_at")?,
+            steps,
+        });
+    }
+    tx.commit().await?;
+    Ok(runs)
+}

@@ -1,0 +1,29 @@
+//! The automation worker of this process: every second it claims pending automation runs and
+//! does their steps. Several processes on one database share the work (the claim is
+//! exclusive), so each run happens once.
+
+use std::time::Duration;
+
+use app::server::integrations::automations::runner;
+use app::server::web::context::ServerContext;
+
+/// Runs claimed at once; a full batch is followed by the next at once.
+const BATCH: i64 = 16;
+
+pub async fn keep_running(ctx: ServerContext) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        loop {
+            match runner::run_due(&ctx.db, &ctx.clock, BATCH).await {
+                Ok(n) if n == BATCH as usize => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "automation runs not claimed; retrying");
+                    break;
+                }
+            }
+        }
+    }
+}
