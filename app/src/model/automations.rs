@@ -166,6 +166,8 @@ pub struct AutomationRun {
     pub id: AutomationRunId,
     pub event_type: String,
     pub record_id: String,
+    /// The record's page, while its kind is one automations act on.
+    pub record_href: Option<String>,
     /// How many automations' changes led to it (1: a person's change).
     pub depth: i64,
     /// `pending`, `running`, `succeeded`, `failed` or `cut` (a loop stopped at its depth).

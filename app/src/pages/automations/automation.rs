@@ -67,9 +67,9 @@ fn automation_view(
             {form::automation_form(&v, Some(&automation), save)}
         </section>
         <section class="card" aria-labelledby="runs-heading">
-            <div class="card-heading">
-                <h2 id="runs-heading">"Runs"</h2>
-                <button type="button" class="btn btn-secondary" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+            <h2 id="runs-heading">"Runs"</h2>
+            <div class="form-actions">
+                <button type="button" class="btn btn-small" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
             <DataTable
                 columns=&["Started", "Event", "Status", "Steps"]
@@ -122,9 +122,16 @@ fn run_row(r: AutomationRun, v: &AutomationsView) -> impl IntoView {
     view! {
         <tr data-run=r.status.clone()>
             <td class="muted">{utc_datetime(r.created_at_ms)}</td>
-            <td class="wrap">{event}<br /><code>{r.record_id}</code>{depth}</td>
+            <td class="wrap">
+                {event}<br />
+                {match r.record_href {
+                    Some(href) => view! { <a href=href><code>{r.record_id}</code></a> }.into_any(),
+                    None => view! { <code>{r.record_id}</code> }.into_any(),
+                }}
+                {depth}
+            </td>
             <td><span class=badge>{r.status.clone()}</span></td>
-            <td class="wrap"><ul class="plain">{steps}</ul></td>
+            <td class="wrap"><ul class="plain-list">{steps}</ul></td>
         </tr>
     }
 }

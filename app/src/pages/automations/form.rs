@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 use crate::api::automations::SaveAutomation;
-use crate::components::form::{field_error, SelectField, SubmitButton, TextField};
+use crate::components::form::{
+    field_error, reset_to_current, SelectField, SubmitButton, TextField,
+};
 use crate::csrf_page::CsrfField;
 use crate::model::{
     Action, AutomationSummary, AutomationsView, Condition, ConditionOp, NamedChoice, Step,
@@ -49,6 +51,7 @@ pub fn automation_form(
     save: ServerAction<SaveAutomation>,
 ) -> AnyView {
     let value = save.value();
+    let node = reset_to_current(value);
     let scope = if existing.is_some() { "edit" } else { "new" };
     let first_trigger = v.triggers.first().map(|t| t.id.clone()).unwrap_or_default();
     let trigger = RwSignal::new(existing.map_or(first_trigger, |e| e.trigger.clone()));
@@ -101,7 +104,7 @@ pub fn automation_form(
         })
         .collect_view();
     view! {
-        <ActionForm action=save attr:class="form" attr:novalidate=true>
+        <ActionForm action=save node_ref=node attr:class="form" attr:novalidate=true>
             <CsrfField />
             {hidden.map(|(id, version)| view! {
                 <input type="hidden" name="id" value=id />
@@ -121,7 +124,7 @@ pub fn automation_form(
                 <For each=move || conditions.get() key=|(k, c)| (*k, serde_json::to_string(c).unwrap_or_default()) let((key, c))>
                     {condition_row(key, c, conditions, trigger, fields.clone())}
                 </For>
-                <button type="button" class="btn btn-secondary" on:click=move |_| {
+                <button type="button" class="btn btn-small" on:click=move |_| {
                     let field = String::new();
                     conditions.update(|rows| {
                         let key = next_key(rows);
@@ -136,7 +139,7 @@ pub fn automation_form(
                 <For each=move || steps.get() key=|(k, s)| (*k, serde_json::to_string(s).unwrap_or_default()) let((key, s))>
                     {step_row(key, s, steps, targets.clone())}
                 </For>
-                <button type="button" class="btn btn-secondary" on:click=move |_| {
+                <button type="button" class="btn btn-small" on:click=move |_| {
                     let step = default_step.clone();
                     steps.update(|rows| {
                         let key = next_key(rows);

@@ -173,10 +173,13 @@ pub async fn runs(
             })
         })
         .collect::<Result<_, DomainError>>()?;
+        let event_type: String = r.try_get("event_type")?;
+        let record_id: String = r.try_get("record_id")?;
         runs.push(AutomationRun {
             id: AutomationRunId::from_db(run_id),
-            event_type: r.try_get("event_type")?,
-            record_id: r.try_get("record_id")?,
+            record_href: subjects::of(&event_type).map(|s| format!("{}/{record_id}", s.kind.path)),
+            event_type,
+            record_id,
             depth: r.try_get("depth")?,
             status: r.try_get("status")?,
             created_at_ms: r.try_get("created_at")?,
