@@ -8,11 +8,12 @@ use std::marker::PhantomData;
 
 use sqlx::Row;
 
-use crate::model::{ApiKeyId, AutomationId, UserId, WorkspaceId};
+use crate::model::{ApiKeyId, UserId, WorkspaceId};
 use crate::permissions::{keys, Key, Permission, PermissionSet, Scope};
 pub use crate::server::access::combined::{combine, Access, Restrictions, RoleContents};
 use crate::server::access::refusals::{Refusals, Refused};
 use crate::server::access::role_loading::{held_role_ids, role_contents};
+pub use crate::server::audit::append::Automated;
 use crate::server::audit::append::{Acting, Origin};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
@@ -52,14 +53,6 @@ struct Request {
     key: Option<ApiKeyId>,
     /// The automation running, if one is: the actor the trail names.
     automation: Option<Automated>,
-}
-
-/// An automation at work, and how deep in a chain of automations' changes its run is (1: a
-/// person's change started it), so the changes it makes start runs one deeper.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Automated {
-    pub id: AutomationId,
-    pub depth: i64,
 }
 
 impl Request {

@@ -42,15 +42,20 @@ pub async fn delete(
     let invited = open_invitations(db, workspace, id).await?;
     // Keys and automations move with the people: their role is narrowed to their maker's at
     // each call or run anyway.
-    let keyed = count_using(db, "api_keys", workspace, id).await?
-        + count_using(db, "automations", workspace, id).await?;
+    let keyed = count_using(db, "api_keys", workspace, id).await?;
+    let automated = count_using(db, "automations", workspace, id).await?;
     let target = match reassign_to.map(str::trim).filter(|t| !t.is_empty()) {
-        _ if holders.is_empty() && invited == 0 && keyed == 0 => None,
+        _ if holders.is_empty() && invited == 0 && keyed + automated == 0 => None,
         None if holders.is_empty() && invited == 0 => {
+            let acting = match (keyed > 0, automated > 0) {
+                (true, false) => "API keys act",
+                (false, true) => "Automations act",
+                _ => "API keys and automations act",
+            };
             return Err(DomainError::invalid(
                 "reassign_to",
-                "API keys or automations act under this role: choose the role they move to.",
-            ))
+                format!("{acting} under this role: choose the role they move to."),
+            ));
         }
         None => {
             return Err(DomainError::invalid(
@@ -87,6 +92,7 @@ pub async fn delete(
                 "holders_moved": holders.len(),
                 "invitations_moved": invited,
                 "api_keys_moved": keyed,
+                "automations_moved": automated,
             })),
         },
     )

@@ -2,7 +2,6 @@
 //! entry — a change, a sign-in, a refusal — has the same shape and joins the chain the same way.
 
 use crate::model::{ApiKeyId, AutomationId, UserId, WorkspaceId};
-use crate::server::access::grants::Automated;
 use crate::server::audit::chain::{self, Content, Detail};
 use crate::server::integrations::webhooks::announced;
 use crate::server::integrations::webhooks::outbox::{self, Message};
@@ -26,6 +25,14 @@ impl Origin {
             user_agent: user_agent.map(|ua| ua.chars().take(USER_AGENT_MAX).collect()),
         }
     }
+}
+
+/// An automation at work, and how deep in a chain of automations' changes its run is (1: a
+/// person's change started it), so the changes it makes start runs one deeper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Automated {
+    pub id: AutomationId,
+    pub depth: i64,
 }
 
 /// Who acted.
