@@ -88,6 +88,8 @@ pub enum Action {
     RoundRobin { team_id: String },
     /// Send the record's event to one webhook endpoint.
     CallWebhook { endpoint_id: String },
+    /// Move a ticket to a status (`resolved`), where its status allows.
+    SetStatus { status: String },
 }
 
 impl Action {
@@ -96,6 +98,7 @@ impl Action {
             Self::Assign { .. } => "assign",
             Self::RoundRobin { .. } => "round_robin",
             Self::CallWebhook { .. } => "call_webhook",
+            Self::SetStatus { .. } => "set_status",
         }
     }
 }
@@ -148,6 +151,8 @@ pub struct AutomationsView {
     pub members: Vec<NamedChoice>,
     pub teams: Vec<NamedChoice>,
     pub endpoints: Vec<NamedChoice>,
+    /// The statuses a step may move a ticket to.
+    pub statuses: Vec<NamedChoice>,
 }
 
 /// One step of one run, as it went.

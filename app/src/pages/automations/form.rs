@@ -14,9 +14,10 @@ use crate::model::{
 };
 
 /// What a step row offers as its kind.
-const STEP_KINDS: [(&str, &str); 3] = [
+const STEP_KINDS: [(&str, &str); 4] = [
     ("round_robin", "Assign in turn within a team"),
     ("assign", "Assign to a member"),
+    ("set_status", "Set the ticket's status"),
     ("call_webhook", "Send to a webhook endpoint"),
 ];
 
@@ -82,6 +83,7 @@ pub fn automation_form(
         members: v.members.clone(),
         teams: v.teams.clone(),
         endpoints: v.endpoints.clone(),
+        statuses: v.statuses.clone(),
     };
     let on_trigger = move |ev: leptos::ev::Event| {
         trigger.set(event_target_value(&ev));
@@ -222,6 +224,7 @@ struct Targets {
     members: Vec<NamedChoice>,
     teams: Vec<NamedChoice>,
     endpoints: Vec<NamedChoice>,
+    statuses: Vec<NamedChoice>,
 }
 
 fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoView {
@@ -229,10 +232,12 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
         Action::Assign { user_id } => ("assign", user_id.clone()),
         Action::RoundRobin { team_id } => ("round_robin", team_id.clone()),
         Action::CallWebhook { endpoint_id } => ("call_webhook", endpoint_id.clone()),
+        Action::SetStatus { status } => ("set_status", status.clone()),
     };
     let choices = match kind {
         "assign" => targets.members.clone(),
         "round_robin" => targets.teams.clone(),
+        "set_status" => targets.statuses.clone(),
         _ => targets.endpoints.clone(),
     };
     let first = move |kind: &str| -> Action {
@@ -243,6 +248,9 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
             },
             "call_webhook" => Action::CallWebhook {
                 endpoint_id: pick(&targets.endpoints),
+            },
+            "set_status" => Action::SetStatus {
+                status: pick(&targets.statuses),
             },
             _ => Action::RoundRobin {
                 team_id: pick(&targets.teams),
@@ -263,6 +271,7 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
     let target_label = match kind {
         "assign" => "Member",
         "round_robin" => "Team",
+        "set_status" => "Status",
         _ => "Endpoint",
     };
     view! {
@@ -277,6 +286,7 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
                     Action::Assign { user_id } => *user_id = id,
                     Action::RoundRobin { team_id } => *team_id = id,
                     Action::CallWebhook { endpoint_id } => *endpoint_id = id,
+                    Action::SetStatus { status } => *status = id,
                 });
             }>
                 <option value="" selected=target.is_empty()>"Choose"</option>

@@ -88,6 +88,9 @@ pub(crate) fn step_words(action: &Action, v: &AutomationsView) -> String {
         Action::CallWebhook { endpoint_id } => {
             format!("Send to {}", name_of(&v.endpoints, endpoint_id))
         }
+        Action::SetStatus { status } => {
+            format!("Set status to {}", name_of(&v.statuses, status))
+        }
     }
 }
 

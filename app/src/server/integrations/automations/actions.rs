@@ -1,21 +1,22 @@
 //! What a step does, inside its own transaction, under the automation's grant: assign the
-//! record (to a member, or to a team's members in turn) or send its event to a webhook
-//! endpoint. Each answers what it did in words for the run log; a refusal is an error the
-//! runner records as the step's failure. An assignment is a change like a person's: checked
-//! against the grant's reach, version bumped, and written to the record's history — which
-//! starts the automations it triggers, one deeper.
+//! record (to a member, or to a team's members in turn), move a ticket to a status, or send
+//! its event to a webhook endpoint. Each answers what it did in words for the run log; a
+//! refusal is an error the runner records as the step's failure. An assignment or a move is a
+//! change like a person's: checked against the grant's reach, version bumped, and written to
+//! the record's history — which starts the automations it triggers, one deeper.
 
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 
 use super::rotation;
 use super::subjects::Subject;
-use crate::model::{Action, AutomationId, WebhookEndpointId};
+use crate::model::{Action, AutomationId, TicketId, TicketStatus, WebhookEndpointId};
 use crate::permissions::{keys, Key, Resource};
 use crate::server::access::grants::{Grant, Held};
 use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::error::DomainError;
+use crate::server::records::tickets::flow;
 use crate::server::records::{assignment, history, rows, version};
 
 /// The run a step belongs to.
@@ -55,7 +56,26 @@ pub async fn perform(
         Action::CallWebhook { endpoint_id } => {
             call_webhook(conn, clock, held, run, endpoint_id).await
         }
+        Action::SetStatus { status } => set_status(conn, clock, held, subject, run, status).await,
     }
+}
+
+/// Moves the run's ticket to `status` with the automation's `tickets.write` grant.
+async fn set_status(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    held: &Held,
+    subject: &Subject,
+    run: &Run<'_>,
+    status: &str,
+) -> Result<String, DomainError> {
+    let to = TicketStatus::from_key(status)
+        .filter(|_| subject.kind.resource == Resource::Tickets)
+        .ok_or_else(|| DomainError::Conflict("Only a ticket's status can be set.".into()))?;
+    let grant = held.grant::<keys::TicketsWrite>()?;
+    let id = TicketId::from_db(run.record_id.to_owned());
+    flow::set_status_in(conn, clock, &grant, &id, to).await?;
+    Ok(format!("Moved to {}.", to.label().to_lowercase()))
 }
 
 /// Assigns with the write grant of the subject's kind, which the automation's role must hold.

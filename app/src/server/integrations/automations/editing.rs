@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::subjects;
 use crate::model::{Action, AutomationId, Condition, Step};
-use crate::permissions::keys;
+use crate::permissions::{keys, Resource};
 use crate::server::access::assignments;
 use crate::server::access::audit::{self, Change};
 use crate::server::access::grants::Grant;
@@ -104,7 +104,7 @@ pub async fn check(
     }
     let mut tx = grant.begin(db, false).await?;
     for step in &steps {
-        check_step(&mut tx, grant, &step.action).await?;
+        check_step(&mut tx, grant, subject, &step.action).await?;
     }
     tx.commit().await?;
     let role_id = form.role_id.trim();
@@ -139,13 +139,25 @@ fn parse_list<T: serde::de::DeserializeOwned>(
     Ok(items)
 }
 
-/// The step's member, team or endpoint is the workspace's own.
+/// The step's member, team or endpoint is the workspace's own; a status is one the trigger's
+/// tickets have.
 async fn check_step(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<keys::IntegrationsManage>,
+    subject: &subjects::Subject,
     action: &Action,
 ) -> Result<(), DomainError> {
     let (sql, id, message) = match action {
+        Action::SetStatus { status } => {
+            let known = subjects::ticket_statuses().iter().any(|s| s.id == *status);
+            if subject.kind.resource == Resource::Tickets && known {
+                return Ok(());
+            }
+            return Err(DomainError::invalid(
+                "steps",
+                "Only a ticket's status can be set: choose a ticket trigger and a status.",
+            ));
+        }
         Action::Assign { user_id } => (
             "SELECT 1 AS x FROM memberships WHERE workspace_id = $1 AND user_id = $2 \
              AND deactivated_at IS NULL",

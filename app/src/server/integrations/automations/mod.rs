@@ -1,9 +1,10 @@
 //! Automations: a record's change (and conditions on the record) starts an ordered list of
-//! steps — assign to a member or round robin within a team, send to a webhook endpoint. Runs
-//! are written with the change ([`trigger`]), run by a worker under the automation's own role,
-//! never beyond its author's access ([`runner`], [`actions`]), logged step by step and
-//! recorded in the trail; an automation's changes start runs one deeper, and loops are cut at
-//! a depth of three. Managed by holders of `integrations.manage` ([`editing`], [`view`]).
+//! steps — assign to a member or round robin within a team, move a ticket to a status, send to
+//! a webhook endpoint. Runs are written with the change ([`trigger`]), run by a worker under
+//! the automation's own role, never beyond its author's access ([`runner`], [`actions`]),
+//! logged step by step and recorded in the trail; an automation's changes start runs one
+//! deeper, and loops are cut at a depth of three. Managed by holders of `integrations.manage`
+//! ([`editing`], [`view`]).
 
 pub mod actions;
 pub mod conditions;

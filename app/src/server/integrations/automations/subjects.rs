@@ -3,7 +3,7 @@
 //! in its history, so a condition reads what the trail shows. A kind is added here once its
 //! records have an assignee (the steps assign).
 
-use crate::model::NamedChoice;
+use crate::model::{NamedChoice, TicketStatus};
 use crate::server::records::kind::RecordKind;
 use crate::server::records::{customers, tickets};
 
@@ -70,6 +70,17 @@ pub fn fields() -> Vec<NamedChoice> {
                 id: format!("{}.{field}", s.kind.noun),
                 name: (*label).to_owned(),
             })
+        })
+        .collect()
+}
+
+/// The statuses a step may move a ticket to.
+pub fn ticket_statuses() -> Vec<NamedChoice> {
+    TicketStatus::ALL
+        .iter()
+        .map(|s| NamedChoice {
+            id: s.key().to_owned(),
+            name: s.label().to_owned(),
         })
         .collect()
 }

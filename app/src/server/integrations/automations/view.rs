@@ -107,6 +107,7 @@ pub async fn view(
         members,
         teams,
         endpoints,
+        statuses: subjects::ticket_statuses(),
     })
 }
 

@@ -51,24 +51,67 @@ async fn step(
     change: impl FnOnce(&crate::model::Ticket) -> Result<Sql, DomainError>,
 ) -> Result<TicketDetail, DomainError> {
     let mut tx = grant.begin(db, true).await?;
-    let before = find(&mut tx, grant, id).await?;
+    let after = step_in(&mut tx, clock, grant, id, Some(expected), action, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// [`step`] in the caller's transaction `conn`, on version `expected` or, with none, on the
+/// version the ticket has now (an automation's step, which saw no form).
+async fn step_in(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::TicketsWrite>,
+    id: &TicketId,
+    expected: Option<i64>,
+    action: &str,
+    change: impl FnOnce(&crate::model::Ticket) -> Result<Sql, DomainError>,
+) -> Result<TicketDetail, DomainError> {
+    let before = find(conn, grant, id).await?;
     let mut set = change(&before)?;
-    version::claim(&mut tx, &KIND, grant, id.as_str(), expected, clock.now_ms()).await?;
+    let expected = expected.unwrap_or(before.version);
+    version::claim(conn, &KIND, grant, id.as_str(), expected, clock.now_ms()).await?;
     set.push(" WHERE workspace_id = ")
         .arg(grant.workspace().as_str())
         .push(" AND id = ")
         .arg(id.as_str());
-    set.query().execute(&mut *tx).await?;
-    let after = detail(&mut tx, grant, id).await?;
+    set.query().execute(&mut *conn).await?;
+    let after = detail(conn, grant, id).await?;
     let event = history::Event {
         action,
         id: id.as_str(),
         before: Some(history::fields(&before)),
         after: Some(history::fields(&after.ticket)),
     };
-    history::record(&mut tx, clock, grant, &KIND, event).await?;
-    tx.commit().await?;
+    history::record(conn, clock, grant, &KIND, event).await?;
     Ok(after)
+}
+
+/// What the history calls a move to `to`.
+fn status_action(to: TicketStatus) -> &'static str {
+    match to {
+        TicketStatus::Open => "reopened",
+        other => other.key(),
+    }
+}
+
+/// The row change moving a ticket to `to` at `now`, refused (saying why) from a status that
+/// does not lead there.
+fn status_change(
+    to: TicketStatus,
+    now: i64,
+) -> impl FnOnce(&crate::model::Ticket) -> Result<Sql, DomainError> {
+    move |ticket| {
+        if let Some(why) = refusal(ticket.status, to) {
+            return Err(DomainError::Conflict(why));
+        }
+        let mut sql = Sql::default();
+        sql.push("UPDATE tickets SET status = ")
+            .arg(to.key())
+            .push(", status_changed_at = ")
+            .int(now);
+        Ok(sql)
+    }
 }
 
 /// Moves a ticket to `to` if its status allows (else `Conflict`, saying why).
@@ -80,23 +123,21 @@ pub async fn set_status(
     expected: i64,
     to: TicketStatus,
 ) -> Result<TicketDetail, DomainError> {
-    let now = clock.now_ms();
-    let action = match to {
-        TicketStatus::Open => "reopened",
-        other => other.key(),
-    };
-    step(db, clock, grant, id, expected, action, |ticket| {
-        if let Some(why) = refusal(ticket.status, to) {
-            return Err(DomainError::Conflict(why));
-        }
-        let mut sql = Sql::default();
-        sql.push("UPDATE tickets SET status = ")
-            .arg(to.key())
-            .push(", status_changed_at = ")
-            .int(now);
-        Ok(sql)
-    })
-    .await
+    let change = status_change(to, clock.now_ms());
+    step(db, clock, grant, id, expected, status_action(to), change).await
+}
+
+/// Moves ticket `id`, as it is now, to `to` in the caller's transaction `conn` (an automation's
+/// step): refused from a status that does not lead there, as a person's move is.
+pub async fn set_status_in(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::TicketsWrite>,
+    id: &TicketId,
+    to: TicketStatus,
+) -> Result<TicketDetail, DomainError> {
+    let change = status_change(to, clock.now_ms());
+    step_in(conn, clock, grant, id, None, status_action(to), change).await
 }
 
 /// Assigns an unassigned ticket (else `Conflict`, naming who has it) to the caller.
