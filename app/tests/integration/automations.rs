@@ -12,7 +12,7 @@ use app::permissions::keys::{
 };
 use app::server::access::{role_deletion, role_editor};
 use app::server::integrations::automations::editing::{self, AutomationForm};
-use app::server::integrations::automations::runner;
+use app::server::integrations::automations::{runner, view};
 use app::server::platform::clock::Clock;
 use app::server::platform::testing::{backends, Fixture, TestDb};
 use app::server::records::customers;
@@ -415,6 +415,45 @@ async fn an_automation_never_acts_beyond_its_author() {
         )
         .await
         .unwrap();
+        // Another workspace's manager neither finds, changes, reads the runs of nor deletes it.
+        let route = t
+            .strings("SELECT id FROM automations WHERE name = 'Route'")
+            .await;
+        let route = app::model::AutomationId::from_client(&route[0]).unwrap();
+        let theirs_manage = app::server::access::grants::require::<IntegrationsManage>(
+            &f.db, &f.clock, &f.owner, &elsewhere,
+        )
+        .await
+        .unwrap();
+        let their_staff = t
+            .strings(&format!(
+                "SELECT id FROM roles WHERE workspace_id = '{}' AND base_role = 'staff'",
+                elsewhere.as_str()
+            ))
+            .await
+            .remove(0);
+        let takeover = form(
+            "Taken",
+            "ticket.create",
+            &[],
+            round_robin(&theirs),
+            &their_staff,
+        );
+        let checked = editing::check(&f.db, &f.clock, &theirs_manage, &takeover)
+            .await
+            .unwrap();
+        let stranger = [
+            editing::update(&f.db, &f.clock, &theirs_manage, &route, 1, checked).await,
+            editing::delete(&f.db, &f.clock, &theirs_manage, &route).await,
+            view::runs(&f.db, &theirs_manage, &route).await.map(drop),
+        ];
+        for refused in stranger {
+            assert_eq!(message(refused.unwrap_err()), "NotFound", "{label}");
+        }
+        let kept = t
+            .strings("SELECT name || ':' || version FROM automations")
+            .await;
+        assert_eq!(kept, vec!["Route:1"], "{label}");
         members::deactivate(&f.db, &f.clock, &f.grant::<TeamWrite>().await, &ruth)
             .await
             .unwrap();

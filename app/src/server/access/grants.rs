@@ -393,18 +393,7 @@ pub(crate) async fn held_by_key(
     workspace: &WorkspaceId,
     role_id: &str,
 ) -> Result<Held, DomainError> {
-    Ok(Held {
-        access: role_within(db, clock, creator, workspace, role_id).await?,
-        user: creator.clone(),
-        workspace: workspace.clone(),
-        request: Request {
-            origin: Origin::default(),
-            refusals: None,
-            clock: clock.clone(),
-            key: Some(key),
-            automation: None,
-        },
-    })
+    delegated(db, clock, creator, workspace, role_id, Delegate::Key(key)).await
 }
 
 /// What an automation may do in a run: its role's access narrowed to what its author holds
@@ -418,28 +407,26 @@ pub(crate) async fn held_by_automation(
     workspace: &WorkspaceId,
     role_id: &str,
 ) -> Result<Held, DomainError> {
-    Ok(Held {
-        access: role_within(db, clock, author, workspace, role_id).await?,
-        user: author.clone(),
-        workspace: workspace.clone(),
-        request: Request {
-            origin: Origin::default(),
-            refusals: None,
-            clock: clock.clone(),
-            key: None,
-            automation: Some(automated),
-        },
-    })
+    let delegate = Delegate::Automation(automated);
+    delegated(db, clock, author, workspace, role_id, delegate).await
 }
 
-/// The access of role `role_id`, narrowed to what `maker` holds now.
-async fn role_within(
+/// Who acts for a person under a role of its own.
+enum Delegate {
+    Key(ApiKeyId),
+    Automation(Automated),
+}
+
+/// What `delegate` may do: role `role_id`'s access narrowed to what `maker` holds now, acting
+/// as `maker` for data scopes and named as the delegate in the trail.
+async fn delegated(
     db: &Db,
     clock: &Clock,
     maker: &UserId,
     workspace: &WorkspaceId,
     role_id: &str,
-) -> Result<Access, DomainError> {
+    delegate: Delegate,
+) -> Result<Held, DomainError> {
     // The maker's roles and the delegated one, loaded together: one pass over the role tables
     // per call instead of two.
     let makers = held_role_ids(db, clock, maker, workspace).await?;
@@ -452,7 +439,22 @@ async fn role_within(
         let makers: Vec<&str> = makers.iter().map(String::as_str).collect();
         combine(&makers, &roles)
     };
-    Ok(combine(&[role_id], &roles).narrowed_to(&maker_access))
+    let (key, automation) = match delegate {
+        Delegate::Key(key) => (Some(key), None),
+        Delegate::Automation(automated) => (None, Some(automated)),
+    };
+    Ok(Held {
+        access: combine(&[role_id], &roles).narrowed_to(&maker_access),
+        user: maker.clone(),
+        workspace: workspace.clone(),
+        request: Request {
+            origin: Origin::default(),
+            refusals: None,
+            clock: clock.clone(),
+            key,
+            automation,
+        },
+    })
 }
 
 /// Checks that `user` holds the key `K` in `workspace`. A refusal is logged as a security

@@ -9,8 +9,8 @@ use crate::server::access::grants::Grant;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 
-/// The keys whose holders see the workspace's team names: those who manage teams, and those
-/// who assign a record to one.
+/// The keys whose holders see the workspace's team names: those who manage teams, those who
+/// assign a record to one, and those who make automations that do.
 pub trait ListsTeams: Key {}
 impl ListsTeams for keys::TeamRead {}
 impl ListsTeams for keys::CustomersWrite {}
@@ -18,6 +18,7 @@ impl ListsTeams for keys::QuotesWrite {}
 impl ListsTeams for keys::OrdersWrite {}
 impl ListsTeams for keys::LicencesWrite {}
 impl ListsTeams for keys::TicketsWrite {}
+impl ListsTeams for keys::IntegrationsManage {}
 
 /// The teams of the grant's workspace, by name.
 pub async fn list<K: ListsTeams>(

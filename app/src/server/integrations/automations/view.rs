@@ -12,9 +12,11 @@ use crate::permissions::keys;
 use crate::server::access::assignments;
 use crate::server::access::grants::Grant;
 use crate::server::access::roles;
+use crate::server::integrations::webhooks::endpoints;
 use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
+use crate::server::workspace::{members, team_options};
 
 /// Runs an automation's log shows.
 const RUNS_SHOWN: i64 = 50;
@@ -78,27 +80,32 @@ pub async fn view(
             last_run_status: last_status,
         });
     }
-    let members = choices(
-        &mut tx,
-        "SELECT u.id, u.display_name AS name FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.deactivated_at IS NULL ORDER BY u.display_name, u.id",
-        grant,
-    )
-    .await?;
-    let teams = choices(
-        &mut tx,
-        "SELECT id, name FROM teams WHERE workspace_id = $1 ORDER BY name, id",
-        grant,
-    )
-    .await?;
-    let endpoints = choices(
-        &mut tx,
-        "SELECT id, url AS name FROM webhook_endpoints WHERE workspace_id = $1 \
-         ORDER BY created_at, id",
-        grant,
-    )
-    .await?;
     tx.commit().await?;
+    let members = members::options(db, grant.workspace())
+        .await?
+        .into_iter()
+        .map(|m| NamedChoice {
+            id: m.user_id.as_str().to_owned(),
+            name: m.label,
+        })
+        .collect();
+    let teams = team_options::list(db, grant)
+        .await?
+        .into_iter()
+        .map(|t| NamedChoice {
+            id: t.id.as_str().to_owned(),
+            name: t.name,
+        })
+        .collect();
+    let endpoints = endpoints::view(db, grant)
+        .await?
+        .endpoints
+        .into_iter()
+        .map(|e| NamedChoice {
+            id: e.id.as_str().to_owned(),
+            name: e.url,
+        })
+        .collect();
     Ok(AutomationsView {
         automations,
         triggers: subjects::triggers(),
@@ -109,25 +116,6 @@ pub async fn view(
         endpoints,
         statuses: subjects::ticket_statuses(),
     })
-}
-
-async fn choices(
-    conn: &mut sqlx::AnyConnection,
-    sql: &str,
-    grant: &Grant<keys::IntegrationsManage>,
-) -> Result<Vec<NamedChoice>, DomainError> {
-    sqlx::query(sql)
-        .bind(grant.workspace().as_str())
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(NamedChoice {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-            })
-        })
-        .collect()
 }
 
 /// Automation `id`'s newest runs with their steps; `NotFound` outside the workspace.
