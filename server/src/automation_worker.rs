@@ -1,10 +1,12 @@
-//! The automation worker of this process: every second it claims pending automation runs and
-//! does their steps. Several processes on one database share the work (the claim is
-//! exclusive), so each run happens once.
+//! The automation worker of this process: every second it starts the periods of scheduled
+//! automations that are due, then claims pending automation runs and does their steps. Several
+//! processes on one database share the work (each period and each run is claimed by one), so
+//! each happens once.
 
 use std::time::Duration;
 
-use app::server::integrations::automations::runner;
+use app::server::integrations::automations::{runner, schedule};
+use app::server::platform::claims;
 use app::server::web::context::ServerContext;
 
 /// Runs claimed at once; a full batch is followed by the next at once.
@@ -13,8 +15,12 @@ const BATCH: i64 = 16;
 pub async fn keep_running(ctx: ServerContext) {
     let mut every = tokio::time::interval(Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let holder = claims::this_process();
     loop {
         every.tick().await;
+        if let Err(e) = schedule::start_due(&ctx.db, &ctx.clock, &holder).await {
+            tracing::warn!(error = %e, "scheduled automations not started; retrying");
+        }
         loop {
             match runner::run_due(&ctx.db, &ctx.clock, BATCH).await {
                 Ok(n) if n == BATCH as usize => continue,

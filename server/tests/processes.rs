@@ -3,8 +3,9 @@
 //! customer whose creation was acknowledged is there with its trail entry, and every chain and
 //! checkpoint verifies (`server audit verify`). Two processes on one database: each of the
 //! trail's scheduled jobs runs once, in one of them; a session made by one works on the other;
-//! every webhook event is delivered once though both deliver; an API key's budget is one per
-//! process, so two processes allow it at most twice.
+//! every webhook event is delivered once though both deliver, and each automation run and each
+//! period of a scheduled automation happens once though both run them; an API key's budget is
+//! one per process, so two processes allow it at most twice.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -499,6 +500,42 @@ async fn two_processes_share_sessions_deliver_each_event_once_and_bound_a_key() 
             runs,
             vec!["succeeded:1"; EVENTS],
             "{label}: {}\n{}",
+            a.said(),
+            b.said()
+        );
+
+        // A scheduled automation made on one: its period starts once, though both schedule;
+        // a run for each customer (twice, should the test straddle Monday 00:00 UTC).
+        let tag = r#"[{"action":{"kind":"add_tag","tag":"Weekly"}}]"#;
+        let weekly = [
+            ("name", "Tag weekly"),
+            ("trigger", "customer.every_week"),
+            ("conditions", "[]"),
+            ("steps", tag),
+            ("role_id", manager.as_str()),
+            ("enabled", "on"),
+        ];
+        post_form(&c, &b.base, &token, "/api/automations/save", &weekly).await;
+        let scheduled =
+            "SELECT status FROM automation_runs WHERE event_type = 'customer.every_week'";
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            let runs = t.strings(scheduled).await;
+            if runs.len() >= EVENTS && runs.iter().all(|s| s == "succeeded") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let periods = t
+            .strings("SELECT holder FROM scheduled_runs WHERE job LIKE 'automation:%'")
+            .await;
+        let runs = t.strings(scheduled).await;
+        assert!((1..=2).contains(&periods.len()), "{label}: {periods:?}");
+        assert_eq!(
+            runs,
+            vec!["succeeded"; EVENTS * periods.len()],
+            "{label}: each period once\n{}\n{}",
             a.said(),
             b.said()
         );

@@ -90,6 +90,10 @@ pub enum Action {
     CallWebhook { endpoint_id: String },
     /// Move a ticket to a status (`resolved`), where its status allows.
     SetStatus { status: String },
+    /// Put a tag on a customer (one that has it keeps it).
+    AddTag { tag: String },
+    /// Open a ticket for the customer (a ticket's: its customer), unassigned.
+    CreateTicket { subject: String },
 }
 
 impl Action {
@@ -99,6 +103,8 @@ impl Action {
             Self::RoundRobin { .. } => "round_robin",
             Self::CallWebhook { .. } => "call_webhook",
             Self::SetStatus { .. } => "set_status",
+            Self::AddTag { .. } => "add_tag",
+            Self::CreateTicket { .. } => "create_ticket",
         }
     }
 }
@@ -125,7 +131,7 @@ pub struct NamedChoice {
 pub struct AutomationSummary {
     pub id: AutomationId,
     pub name: String,
-    /// The event that starts it (`ticket.create`).
+    /// The event that starts it (`ticket.create`), or its schedule (`ticket.every_day`).
     pub trigger: String,
     pub conditions: Vec<Condition>,
     pub steps: Vec<Step>,

@@ -276,6 +276,10 @@ const OUTSIDE_THE_WALL: &[(&str, &str)] = &[
         "automation_runs",
         "as webhook_deliveries: a worker claims due runs of every workspace; their steps are inside",
     ),
+    (
+        "automation_schedules",
+        "the scheduler finds due automations of every workspace; it holds only their trigger",
+    ),
 ];
 
 #[tokio::test]

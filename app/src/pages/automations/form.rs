@@ -14,10 +14,12 @@ use crate::model::{
 };
 
 /// What a step row offers as its kind.
-const STEP_KINDS: [(&str, &str); 4] = [
+const STEP_KINDS: [(&str, &str); 6] = [
     ("round_robin", "Assign in turn within a team"),
     ("assign", "Assign to a member"),
     ("set_status", "Set the ticket's status"),
+    ("add_tag", "Tag the customer"),
+    ("create_ticket", "Open a ticket for the customer"),
     ("call_webhook", "Send to a webhook endpoint"),
 ];
 
@@ -117,6 +119,9 @@ pub fn automation_form(
                 <div class="field">
                     <label for=format!("field-{scope}-trigger")>"When"</label>
                     <select id=format!("field-{scope}-trigger") name="trigger" on:change=on_trigger>{trigger_options}</select>
+                    <Show when=move || trigger.with(|t| t.contains(".every_"))>
+                        <p class="field-hint">"It runs once when saved, for the period it is in, then at the start of each next one, for every record its conditions hold of."</p>
+                    </Show>
                     <p class="field-error" aria-live="polite">{move || field_error(value, "trigger").get()}</p>
                 </div>
             </div>
@@ -233,12 +238,15 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
         Action::RoundRobin { team_id } => ("round_robin", team_id.clone()),
         Action::CallWebhook { endpoint_id } => ("call_webhook", endpoint_id.clone()),
         Action::SetStatus { status } => ("set_status", status.clone()),
+        Action::AddTag { tag } => ("add_tag", tag.clone()),
+        Action::CreateTicket { subject } => ("create_ticket", subject.clone()),
     };
     let choices = match kind {
         "assign" => targets.members.clone(),
         "round_robin" => targets.teams.clone(),
         "set_status" => targets.statuses.clone(),
-        _ => targets.endpoints.clone(),
+        "call_webhook" => targets.endpoints.clone(),
+        _ => Vec::new(),
     };
     let first = move |kind: &str| -> Action {
         let pick = |list: &[NamedChoice]| list.first().map(|c| c.id.clone()).unwrap_or_default();
@@ -251,6 +259,10 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
             },
             "set_status" => Action::SetStatus {
                 status: pick(&targets.statuses),
+            },
+            "add_tag" => Action::AddTag { tag: String::new() },
+            "create_ticket" => Action::CreateTicket {
+                subject: String::new(),
             },
             _ => Action::RoundRobin {
                 team_id: pick(&targets.teams),
@@ -272,7 +284,35 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
         "assign" => "Member",
         "round_robin" => "Team",
         "set_status" => "Status",
+        "add_tag" => "Tag",
+        "create_ticket" => "Subject of the ticket",
         _ => "Endpoint",
+    };
+    let set_target = move |id: String| {
+        update(rows, key, |s| match &mut s.action {
+            Action::Assign { user_id } => *user_id = id,
+            Action::RoundRobin { team_id } => *team_id = id,
+            Action::CallWebhook { endpoint_id } => *endpoint_id = id,
+            Action::SetStatus { status } => *status = id,
+            Action::AddTag { tag } => *tag = id,
+            Action::CreateTicket { subject } => *subject = id,
+        })
+    };
+    // A tag or a subject is typed; anything else is chosen from the workspace's own.
+    let target_input = if matches!(kind, "add_tag" | "create_ticket") {
+        view! {
+            <input type="text" aria-label=target_label value=target maxlength="200"
+                on:input=move |ev| set_target(event_target_value(&ev)) />
+        }
+        .into_any()
+    } else {
+        view! {
+            <select aria-label=target_label on:change=move |ev| set_target(event_target_value(&ev))>
+                <option value="" selected=target.is_empty()>"Choose"</option>
+                {options}
+            </select>
+        }
+        .into_any()
     };
     view! {
         <div class="rule-row" data-step=kind>
@@ -280,18 +320,7 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
                 let action = first(&event_target_value(&ev));
                 update(rows, key, |s| s.action = action);
             }>{kinds}</select>
-            <select aria-label=target_label on:change=move |ev| {
-                let id = event_target_value(&ev);
-                update(rows, key, |s| match &mut s.action {
-                    Action::Assign { user_id } => *user_id = id,
-                    Action::RoundRobin { team_id } => *team_id = id,
-                    Action::CallWebhook { endpoint_id } => *endpoint_id = id,
-                    Action::SetStatus { status } => *status = id,
-                });
-            }>
-                <option value="" selected=target.is_empty()>"Choose"</option>
-                {options}
-            </select>
+            {target_input}
             <span class="check">
                 <input type="checkbox" id=format!("continue-{key}") checked=s.continue_on_failure on:change=move |ev| {
                     let on = event_target_checked(&ev);

@@ -91,6 +91,8 @@ pub(crate) fn step_words(action: &Action, v: &AutomationsView) -> String {
         Action::SetStatus { status } => {
             format!("Set status to {}", name_of(&v.statuses, status))
         }
+        Action::AddTag { tag } => format!("Tag “{tag}”"),
+        Action::CreateTicket { subject } => format!("Open a ticket “{subject}”"),
     }
 }
 

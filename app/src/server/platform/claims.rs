@@ -12,6 +12,20 @@ pub async fn claim(
     holder: &str,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    claim_in(&mut conn, job, slot, holder, now_ms).await
+}
+
+/// [`claim`] inside the caller's transaction, so the claim stands or falls with the work it
+/// guards. On PostgreSQL a second claimer waits for the first's transaction and then finds
+/// the row.
+pub async fn claim_in(
+    conn: &mut sqlx::AnyConnection,
+    job: &str,
+    slot: &str,
+    holder: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO scheduled_runs (job, slot, holder, claimed_ms) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (job, slot) DO NOTHING",
@@ -20,7 +34,7 @@ pub async fn claim(
     .bind(slot)
     .bind(holder)
     .bind(now_ms)
-    .execute(db.pool())
+    .execute(conn)
     .await?
     .rows_affected();
     Ok(inserted == 1)

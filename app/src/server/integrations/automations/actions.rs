@@ -1,6 +1,6 @@
 //! What a step does, inside its own transaction, under the automation's grant: assign the
-//! record (to a member, or to a team's members in turn), move a ticket to a status, or send
-//! its event to a webhook endpoint. Each answers what it did in words for the run log; a
+//! record (to a member, or to a team's members in turn), move a ticket to a status, tag a
+//! customer, open a ticket for the record's customer, or send its event to a webhook endpoint. Each answers what it did in words for the run log; a
 //! refusal is an error the runner records as the step's failure. An assignment or a move is a
 //! change like a person's: checked against the grant's reach, version bumped, and written to
 //! the record's history — which starts the automations it triggers, one deeper.
@@ -10,13 +10,14 @@ use sqlx::Row;
 
 use super::rotation;
 use super::subjects::Subject;
-use crate::model::{Action, AutomationId, TicketId, TicketStatus, WebhookEndpointId};
+use crate::model::{Action, AutomationId, CustomerId, TicketId, TicketStatus, WebhookEndpointId};
 use crate::permissions::{keys, Key, Resource};
 use crate::server::access::grants::{Grant, Held};
 use crate::server::integrations::webhooks::outbox::{self, Message};
 use crate::server::platform::clock::Clock;
 use crate::server::platform::error::DomainError;
-use crate::server::records::tickets::flow;
+use crate::server::records::customers::tags;
+use crate::server::records::tickets::{self, flow, EditForm, TicketForm};
 use crate::server::records::{assignment, history, rows, version};
 
 /// The run a step belongs to.
@@ -57,7 +58,76 @@ pub async fn perform(
             call_webhook(conn, clock, held, run, endpoint_id).await
         }
         Action::SetStatus { status } => set_status(conn, clock, held, subject, run, status).await,
+        Action::AddTag { tag } => add_tag(conn, clock, held, subject, run, tag).await,
+        Action::CreateTicket { subject: title } => {
+            create_ticket(conn, clock, held, subject, run, title).await
+        }
     }
+}
+
+/// Tags the run's customer with the automation's `customers.write` grant.
+async fn add_tag(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    held: &Held,
+    subject: &Subject,
+    run: &Run<'_>,
+    tag: &str,
+) -> Result<String, DomainError> {
+    if subject.kind.resource != Resource::Customers {
+        return Err(DomainError::Conflict(
+            "Only a customer can be tagged.".into(),
+        ));
+    }
+    let tag = tags::clean_one("tag", tag)?;
+    let grant = held.grant::<keys::CustomersWrite>()?;
+    let id = CustomerId::from_db(run.record_id.to_owned());
+    Ok(if tags::add_in(conn, clock, &grant, &id, &tag).await? {
+        format!("Tagged “{tag}”.")
+    } else {
+        format!("Already tagged “{tag}”.")
+    })
+}
+
+/// Opens a ticket titled `title` for the run's customer (a ticket's own customer), in no one's
+/// queue, with the automation's `tickets.write` grant; its first message says which
+/// automation opened it.
+async fn create_ticket(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    held: &Held,
+    subject: &Subject,
+    run: &Run<'_>,
+    title: &str,
+) -> Result<String, DomainError> {
+    let grant = held.grant::<keys::TicketsWrite>()?;
+    let customers = held.grant::<keys::CustomersRead>()?;
+    let customer = match subject.kind.resource {
+        Resource::Customers => run.record_id.to_owned(),
+        Resource::Tickets => {
+            let id = TicketId::from_db(run.record_id.to_owned());
+            tickets::find(conn, &grant, &id)
+                .await?
+                .customer_id
+                .as_str()
+                .to_owned()
+        }
+        other => {
+            return Err(DomainError::Internal(format!(
+                "no automation subject for {other:?}"
+            )))
+        }
+    };
+    let form = TicketForm {
+        customer_id: customer,
+        fields: EditForm {
+            subject: title.to_owned(),
+            ..EditForm::default()
+        },
+        message: format!("Opened by the automation “{}”.", run.automation_name),
+    };
+    let made = tickets::create_in(conn, clock, &grant, &customers, &form).await?;
+    Ok(format!("Opened ticket {}.", made.ticket.reference))
 }
 
 /// Moves the run's ticket to `status` with the automation's `tickets.write` grant.

@@ -7,7 +7,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use super::subjects;
+use super::{schedule, subjects};
 use crate::model::{Action, AutomationId, Condition, Step};
 use crate::permissions::{keys, Resource};
 use crate::server::access::assignments;
@@ -17,6 +17,8 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::db::Db;
 use crate::server::platform::error::DomainError;
 use crate::server::platform::text::LineField;
+use crate::server::records::customers::tags;
+use crate::server::records::tickets;
 
 const NAME: LineField = LineField {
     field: "name",
@@ -140,7 +142,7 @@ fn parse_list<T: serde::de::DeserializeOwned>(
 }
 
 /// The step's member, team or endpoint is the workspace's own; a status is one the trigger's
-/// tickets have.
+/// tickets have; a tag is one line, put on customers only; a ticket to open has a subject.
 async fn check_step(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<keys::IntegrationsManage>,
@@ -148,6 +150,23 @@ async fn check_step(
     action: &Action,
 ) -> Result<(), DomainError> {
     let (sql, id, message) = match action {
+        Action::AddTag { tag } => {
+            if subject.kind.resource != Resource::Customers {
+                return Err(DomainError::invalid(
+                    "steps",
+                    "Only a customer can be tagged: choose a customer trigger.",
+                ));
+            }
+            return tags::clean_one("steps", tag).map(drop);
+        }
+        Action::CreateTicket { subject: title } => {
+            return tickets::SUBJECT.clean(title).map(drop).map_err(|_| {
+                DomainError::invalid(
+                    "steps",
+                    "Give the ticket to open a subject of one line, at most 200 characters.",
+                )
+            });
+        }
         Action::SetStatus { status } => {
             let known = subjects::ticket_statuses().iter().any(|s| s.id == *status);
             if subject.kind.resource == Resource::Tickets && known {
@@ -214,6 +233,14 @@ pub async fn create(
     .execute(&mut *tx)
     .await
     .map_err(|e| DomainError::on_unique(e, taken))?;
+    schedule::keep(
+        &mut tx,
+        grant.workspace(),
+        &id,
+        &checked.trigger,
+        checked.enabled,
+    )
+    .await?;
     let change = Change {
         action: "automation.create",
         target: id.as_str(),
@@ -267,6 +294,14 @@ pub async fn update(
                 .into(),
         ));
     }
+    schedule::keep(
+        &mut tx,
+        grant.workspace(),
+        id,
+        &checked.trigger,
+        checked.enabled,
+    )
+    .await?;
     let change = Change {
         action: "automation.update",
         target: id.as_str(),

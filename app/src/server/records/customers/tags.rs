@@ -157,6 +157,45 @@ pub async fn set(
     Ok(after)
 }
 
+/// Puts the cleaned `tag` on customer `id` within the grant's reach (else `NotFound`), in the
+/// caller's transaction, as a change of its tags; `false` when it carries the tag already.
+pub async fn add_in(
+    conn: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::CustomersWrite>,
+    id: &CustomerId,
+    tag: &str,
+) -> Result<bool, DomainError> {
+    let before = super::find(&mut *conn, grant, id).await?;
+    if before
+        .tags
+        .iter()
+        .any(|t| t.to_lowercase() == tag.to_lowercase())
+    {
+        return Ok(false);
+    }
+    if before.tags.len() >= MAX_TAGS {
+        return Err(DomainError::invalid(
+            "tag",
+            format!("The customer already carries {MAX_TAGS} tags."),
+        ));
+    }
+    let ws = grant.workspace();
+    crate::server::privacy::restriction::refuse_if_restricted(&mut *conn, ws, id.as_str()).await?;
+    let now = clock.now_ms();
+    version::claim(&mut *conn, &KIND, grant, id.as_str(), before.version, now).await?;
+    insert(&mut *conn, ws.as_str(), id.as_str(), tag).await?;
+    let after = super::find(&mut *conn, grant, id).await?;
+    let event = history::Event {
+        action: "tags_set",
+        id: id.as_str(),
+        before: Some(json!({ "tags": before.tags })),
+        after: Some(json!({ "tags": after.tags })),
+    };
+    history::record(&mut *conn, clock, grant, &KIND, event).await?;
+    Ok(true)
+}
+
 /// Puts `tag` on every chosen customer (one that has it already keeps it), all or none, as one
 /// audit entry; a customer left with more than [`MAX_TAGS`] refuses the whole action. Returns
 /// how many customers were chosen.

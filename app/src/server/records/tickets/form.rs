@@ -58,18 +58,20 @@ pub(super) async fn validate(
     })
 }
 
+/// A ticket's subject: one line.
+pub(crate) const SUBJECT: LineField = LineField {
+    field: "subject",
+    subject: "The subject",
+    empty_message: "Give the ticket a subject.",
+    max_chars: 200,
+};
+
 pub(super) async fn validate_edit(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<keys::TicketsWrite>,
     form: &EditForm,
 ) -> Result<ValidEdit, DomainError> {
-    let subject = LineField {
-        field: "subject",
-        subject: "The subject",
-        empty_message: "Give the ticket a subject.",
-        max_chars: 200,
-    }
-    .clean(&form.subject)?;
+    let subject = SUBJECT.clean(&form.subject)?;
     let priority = match form.priority.trim() {
         "" => TicketPriority::Normal,
         key => TicketPriority::from_key(key)

@@ -11,6 +11,7 @@ pub mod thread;
 
 use sqlx::Row;
 
+pub(crate) use self::form::SUBJECT;
 pub use self::form::{EditForm, TicketForm};
 use crate::model::{
     CustomerId, MessageKind, TeamId, Ticket, TicketDetail, TicketId, TicketPage, TicketPriority,
@@ -211,7 +212,7 @@ pub async fn my_open(
     rows.iter().map(from_row).collect()
 }
 
-async fn find<K: Key>(
+pub(crate) async fn find<K: Key>(
     conn: &mut sqlx::AnyConnection,
     grant: &Grant<K>,
     id: &TicketId,
@@ -256,8 +257,21 @@ pub async fn create(
     form: &TicketForm,
 ) -> Result<TicketDetail, DomainError> {
     let mut tx = grant.begin(db, true).await?;
-    let v = form::validate(&mut tx, grant, customers, form).await?;
-    let number = numbering::next(&mut tx, &KIND, grant).await?;
+    let made = create_in(&mut tx, clock, grant, customers, form).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's transaction (an automation's step).
+pub async fn create_in(
+    tx: &mut sqlx::AnyConnection,
+    clock: &Clock,
+    grant: &Grant<keys::TicketsWrite>,
+    customers: &Grant<keys::CustomersRead>,
+    form: &TicketForm,
+) -> Result<TicketDetail, DomainError> {
+    let v = form::validate(&mut *tx, grant, customers, form).await?;
+    let number = numbering::next(&mut *tx, &KIND, grant).await?;
     let id = TicketId::fresh();
     let now = clock.now_ms();
     let e = &v.edit;
@@ -282,16 +296,15 @@ pub async fn create(
     .execute(&mut *tx)
     .await
     .map_err(numbering::race)?;
-    thread::insert(&mut tx, grant, &id, MessageKind::Reply, &v.message, now).await?;
-    let made = detail(&mut tx, grant, &id).await?;
+    thread::insert(&mut *tx, grant, &id, MessageKind::Reply, &v.message, now).await?;
+    let made = detail(&mut *tx, grant, &id).await?;
     let event = history::Event {
         action: "create",
         id: id.as_str(),
         before: None,
         after: Some(history::fields(&made.ticket)),
     };
-    history::record(&mut tx, clock, grant, &KIND, event).await?;
-    tx.commit().await?;
+    history::record(&mut *tx, clock, grant, &KIND, event).await?;
     Ok(made)
 }
 
