@@ -1,11 +1,12 @@
 //! The automation worker of this process: every second it starts the periods of scheduled
-//! automations that are due, then claims pending automation runs and does their steps. Several
+//! automations that are due, sends the mail their steps wrote, then claims pending automation
+//! runs and does their steps. Several
 //! processes on one database share the work (each period and each run is claimed by one), so
 //! each happens once.
 
 use std::time::Duration;
 
-use app::server::integrations::automations::{runner, schedule};
+use app::server::integrations::automations::{mail, runner, schedule};
 use app::server::platform::claims;
 use app::server::web::context::ServerContext;
 
@@ -20,6 +21,9 @@ pub async fn keep_running(ctx: ServerContext) {
         every.tick().await;
         if let Err(e) = schedule::start_due(&ctx.db, &ctx.clock, &holder).await {
             tracing::warn!(error = %e, "scheduled automations not started; retrying");
+        }
+        if let Err(e) = mail::send_due(&ctx.db, &ctx.clock, &ctx.mailer, BATCH).await {
+            tracing::warn!(error = %e, "automations' mail not sent; retrying");
         }
         loop {
             match runner::run_due(&ctx.db, &ctx.clock, BATCH).await {

@@ -94,7 +94,19 @@ pub enum Action {
     AddTag { tag: String },
     /// Open a ticket for the customer (a ticket's: its customer), unassigned.
     CreateTicket { subject: String },
+    /// Send a mail from a template: `{{field}}` stands for the record's field. `to` is
+    /// [`MAIL_TO_CUSTOMER`], [`MAIL_TO_ASSIGNEE`] or a member's id.
+    SendMail {
+        to: String,
+        subject: String,
+        body: String,
+    },
 }
+
+/// A mail step's recipient: the record's customer (a ticket's: its customer's address).
+pub const MAIL_TO_CUSTOMER: &str = "customer";
+/// A mail step's recipient: the member the record is assigned to.
+pub const MAIL_TO_ASSIGNEE: &str = "assignee";
 
 impl Action {
     pub fn key(&self) -> &'static str {
@@ -105,6 +117,7 @@ impl Action {
             Self::SetStatus { .. } => "set_status",
             Self::AddTag { .. } => "add_tag",
             Self::CreateTicket { .. } => "create_ticket",
+            Self::SendMail { .. } => "send_mail",
         }
     }
 }

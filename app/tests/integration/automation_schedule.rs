@@ -101,7 +101,9 @@ async fn a_schedule_runs_once_a_period_for_each_matching_record() {
         assert_eq!(tagged.len(), 2, "{label}: {tagged:?}");
         assert!(tagged.contains(&format!("{acme}:Key account")), "{label}");
         let history = t
-            .strings("SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'customer.tags_set'")
+            .strings(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'customer.tags_set'",
+            )
             .await;
         assert_eq!(
             history,

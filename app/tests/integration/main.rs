@@ -15,6 +15,7 @@ mod audit_checkpoints;
 mod audit_retention;
 mod audit_trail;
 mod audit_viewer;
+mod automation_mail;
 mod automation_schedule;
 mod automation_steps;
 mod automations;

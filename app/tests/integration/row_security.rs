@@ -280,6 +280,10 @@ const OUTSIDE_THE_WALL: &[(&str, &str)] = &[
         "automation_schedules",
         "the scheduler finds due automations of every workspace; it holds only their trigger",
     ),
+    (
+        "automation_mail_queue",
+        "a mail worker claims due mails of every workspace; their messages are inside",
+    ),
 ];
 
 #[tokio::test]

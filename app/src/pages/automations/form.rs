@@ -11,15 +11,17 @@ use crate::components::form::{
 use crate::csrf_page::CsrfField;
 use crate::model::{
     Action, AutomationSummary, AutomationsView, Condition, ConditionOp, NamedChoice, Step,
+    MAIL_TO_ASSIGNEE, MAIL_TO_CUSTOMER,
 };
 
 /// What a step row offers as its kind.
-const STEP_KINDS: [(&str, &str); 6] = [
+const STEP_KINDS: [(&str, &str); 7] = [
     ("round_robin", "Assign in turn within a team"),
     ("assign", "Assign to a member"),
     ("set_status", "Set the ticket's status"),
     ("add_tag", "Tag the customer"),
     ("create_ticket", "Open a ticket for the customer"),
+    ("send_mail", "Send a mail"),
     ("call_webhook", "Send to a webhook endpoint"),
 ];
 
@@ -240,9 +242,24 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
         Action::SetStatus { status } => ("set_status", status.clone()),
         Action::AddTag { tag } => ("add_tag", tag.clone()),
         Action::CreateTicket { subject } => ("create_ticket", subject.clone()),
+        Action::SendMail { to, .. } => ("send_mail", to.clone()),
     };
     let choices = match kind {
         "assign" => targets.members.clone(),
+        "send_mail" => {
+            let mut to = vec![
+                NamedChoice {
+                    id: MAIL_TO_CUSTOMER.into(),
+                    name: "The customer".into(),
+                },
+                NamedChoice {
+                    id: MAIL_TO_ASSIGNEE.into(),
+                    name: "The assignee".into(),
+                },
+            ];
+            to.extend(targets.members.iter().cloned());
+            to
+        }
         "round_robin" => targets.teams.clone(),
         "set_status" => targets.statuses.clone(),
         "call_webhook" => targets.endpoints.clone(),
@@ -263,6 +280,11 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
             "add_tag" => Action::AddTag { tag: String::new() },
             "create_ticket" => Action::CreateTicket {
                 subject: String::new(),
+            },
+            "send_mail" => Action::SendMail {
+                to: MAIL_TO_CUSTOMER.into(),
+                subject: String::new(),
+                body: String::new(),
             },
             _ => Action::RoundRobin {
                 team_id: pick(&targets.teams),
@@ -286,6 +308,7 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
         "set_status" => "Status",
         "add_tag" => "Tag",
         "create_ticket" => "Subject of the ticket",
+        "send_mail" => "Mail to",
         _ => "Endpoint",
     };
     let set_target = move |id: String| {
@@ -296,7 +319,12 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
             Action::SetStatus { status } => *status = id,
             Action::AddTag { tag } => *tag = id,
             Action::CreateTicket { subject } => *subject = id,
+            Action::SendMail { to, .. } => *to = id,
         })
+    };
+    let mail = match &s.action {
+        Action::SendMail { subject, body, .. } => Some(mail_fields(key, rows, subject, body)),
+        _ => None,
     };
     // A tag or a subject is typed; anything else is chosen from the workspace's own.
     let target_input = if matches!(kind, "add_tag" | "create_ticket") {
@@ -329,6 +357,26 @@ fn step_row(key: u32, s: Step, rows: Rows<Step>, targets: Targets) -> impl IntoV
                 <label for=format!("continue-{key}")>"Go on if it fails"</label>
             </span>
             <button type="button" class="btn btn-link" on:click=move |_| rows.update(|r| r.retain(|(k, _)| *k != key))>"Remove"</button>
+            {mail}
+        </div>
+    }
+}
+
+/// A mail step's template: its subject and text, `{{field}}` standing for the record's field.
+fn mail_fields(key: u32, rows: Rows<Step>, subject: &str, body: &str) -> impl IntoView {
+    let set = move |subject_changed: bool, text: String| {
+        update(rows, key, |s| {
+            if let Action::SendMail { subject, body, .. } = &mut s.action {
+                *(if subject_changed { subject } else { body }) = text;
+            }
+        })
+    };
+    view! {
+        <div class="rule-mail">
+            <input type="text" aria-label="Mail subject" placeholder="Subject, such as: We have your ticket “{{subject}}”"
+                maxlength="200" value=subject.to_owned() on:input=move |ev| set(true, event_target_value(&ev)) />
+            <textarea aria-label="Mail text" rows="4" placeholder="Text; {{field}} stands for the record's field"
+                on:input=move |ev| set(false, event_target_value(&ev))>{body.to_owned()}</textarea>
         </div>
     }
 }

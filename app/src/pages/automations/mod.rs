@@ -93,6 +93,14 @@ pub(crate) fn step_words(action: &Action, v: &AutomationsView) -> String {
         }
         Action::AddTag { tag } => format!("Tag “{tag}”"),
         Action::CreateTicket { subject } => format!("Open a ticket “{subject}”"),
+        Action::SendMail { to, subject, .. } => {
+            let whom = match to.as_str() {
+                crate::model::MAIL_TO_CUSTOMER => "the customer".to_owned(),
+                crate::model::MAIL_TO_ASSIGNEE => "the assignee".to_owned(),
+                member => name_of(&v.members, member),
+            };
+            format!("Mail “{subject}” to {whom}")
+        }
     }
 }
 

@@ -8,8 +8,8 @@
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 
-use super::rotation;
 use super::subjects::Subject;
+use super::{mail, rotation};
 use crate::model::{Action, AutomationId, CustomerId, TicketId, TicketStatus, WebhookEndpointId};
 use crate::permissions::{keys, Key, Resource};
 use crate::server::access::grants::{Grant, Held};
@@ -22,6 +22,7 @@ use crate::server::records::{assignment, history, rows, version};
 
 /// The run a step belongs to.
 pub struct Run<'a> {
+    pub run_id: &'a str,
     pub automation: &'a AutomationId,
     pub automation_name: &'a str,
     pub event_type: &'a str,
@@ -61,6 +62,14 @@ pub async fn perform(
         Action::AddTag { tag } => add_tag(conn, clock, held, subject, run, tag).await,
         Action::CreateTicket { subject: title } => {
             create_ticket(conn, clock, held, subject, run, title).await
+        }
+        Action::SendMail {
+            to,
+            subject: title,
+            body,
+        } => {
+            let template = mail::Template { to, title, body };
+            mail::queue(conn, clock, held, subject, run, &template).await
         }
     }
 }
@@ -185,27 +194,8 @@ async fn assign<K: Key>(
     team: Option<&str>,
 ) -> Result<String, DomainError> {
     let kind = subject.kind;
-    let (table, a) = (kind.table, kind.alias);
-    let columns: Vec<String> = subject
-        .fields
-        .iter()
-        .map(|(f, _)| format!("{a}.{f}"))
-        .collect();
-    let row = rows::find_one(
-        conn,
-        kind,
-        &format!("{a}.version, {} FROM {table} {a}", columns.join(", ")),
-        grant,
-        id,
-    )
-    .await?;
-    let mut before = Map::new();
-    for (field, _) in subject.fields {
-        before.insert(
-            (*field).to_owned(),
-            json!(row.try_get::<Option<String>, _>(*field)?),
-        );
-    }
+    let table = kind.table;
+    let (before, at_version) = read(conn, grant, subject, id).await?;
     let current_team = before
         .get("team_id")
         .and_then(Value::as_str)
@@ -213,7 +203,7 @@ async fn assign<K: Key>(
         .to_owned();
     let to = assignment::resolve(conn, grant, kind, user, team.unwrap_or(&current_team)).await?;
     let now = clock.now_ms();
-    version::claim(conn, kind, grant, id, row.try_get("version")?, now).await?;
+    version::claim(conn, kind, grant, id, at_version, now).await?;
     let (user, team) = (to.assigned.as_str(), to.team.as_ref().map(|t| t.as_str()));
     sqlx::query(&format!(
         "UPDATE {table} SET assigned_user_id = $1, team_id = $2 WHERE workspace_id = $3 AND id = $4"
@@ -240,6 +230,33 @@ async fn assign<K: Key>(
         .await?
         .try_get("display_name")?;
     Ok(format!("Assigned to {name}."))
+}
+
+/// The fields of record `id` of `subject` that conditions test, as its history shows them,
+/// and its version; `NotFound` beyond the grant's reach.
+pub(super) async fn read<K: Key>(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant<K>,
+    subject: &Subject,
+    id: &str,
+) -> Result<(Map<String, Value>, i64), DomainError> {
+    let kind = subject.kind;
+    let (table, a) = (kind.table, kind.alias);
+    let columns: Vec<String> = subject
+        .fields
+        .iter()
+        .map(|(f, _)| format!("{a}.{f}"))
+        .collect();
+    let sql = format!("{a}.version, {} FROM {table} {a}", columns.join(", "));
+    let row = rows::find_one(conn, kind, &sql, grant, id).await?;
+    let mut fields = Map::new();
+    for (field, _) in subject.fields {
+        fields.insert(
+            (*field).to_owned(),
+            json!(row.try_get::<Option<String>, _>(*field)?),
+        );
+    }
+    Ok((fields, row.try_get("version")?))
 }
 
 /// Sends the run's event to endpoint `endpoint_id` through the outbox: which record, what

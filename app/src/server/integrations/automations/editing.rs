@@ -7,8 +7,8 @@
 use serde_json::json;
 use sqlx::Row;
 
-use super::{schedule, subjects};
-use crate::model::{Action, AutomationId, Condition, Step};
+use super::{mail, schedule, subjects};
+use crate::model::{Action, AutomationId, Condition, Step, MAIL_TO_ASSIGNEE, MAIL_TO_CUSTOMER};
 use crate::permissions::{keys, Resource};
 use crate::server::access::assignments;
 use crate::server::access::audit::{self, Change};
@@ -166,6 +166,23 @@ async fn check_step(
                     "Give the ticket to open a subject of one line, at most 200 characters.",
                 )
             });
+        }
+        Action::SendMail {
+            to,
+            subject: title,
+            body,
+        } => {
+            let template = mail::Template { to, title, body };
+            mail::check(subject, &template)?;
+            if to == MAIL_TO_CUSTOMER || to == MAIL_TO_ASSIGNEE {
+                return Ok(());
+            }
+            (
+                "SELECT 1 AS x FROM memberships WHERE workspace_id = $1 AND user_id = $2 \
+                 AND deactivated_at IS NULL",
+                to,
+                "Choose an active member of this workspace to mail.",
+            )
         }
         Action::SetStatus { status } => {
             let known = subjects::ticket_statuses().iter().any(|s| s.id == *status);

@@ -141,6 +141,7 @@ async fn run_one(db: &Db, clock: &Clock, run: &Claimed) -> Result<(), DomainErro
             continue;
         }
         let context = Run {
+            run_id: &run.id,
             automation: &run.automation,
             automation_name: &automation.name,
             event_type: &run.event_type,
