@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { callApi, gotoHydrated, ownerWithMember } from "./helpers";
+import { callApi, decodeQuotedPrintable, gotoHydrated, mailsTo, ownerWithMember, signUp } from "./helpers";
 
 test("an automation shares new urgent tickets out in turn within a team", async ({ page, browser }) => {
   const stamp = Date.now();
@@ -92,4 +92,53 @@ test("an automation shares new urgent tickets out in turn within a team", async 
   await expect(page.getByText("Made an automation")).toBeVisible();
   await expect(page.getByText("Changed an automation")).toBeVisible();
   await expect(page.locator("tr", { hasText: "Ran an automation" }).first()).toContainText("Automation Share out urgent tickets");
+});
+
+test("a daily automation tags the matching customers at once and mails each of them", async ({ page }) => {
+  const stamp = Date.now();
+  await signUp(page, `sched-owner+${stamp}@example.com`, "Sam Scheduler", "Schedule Works");
+  const buyer = `buyer+${stamp}@example.com`;
+  const other = `other+${stamp}@example.com`;
+  for (const [name, email] of [["Acme Trading", buyer], ["Globex", other]]) {
+    expect((await callApi(page, "/api/customers/create", {
+      name, email, phone: "", company: "", tax_id: "", notes: "", assigned_user_id: "", team_id: "",
+    })).status()).toBe(200);
+  }
+
+  await gotoHydrated(page, "/settings/automations");
+  const make = page.locator("section", { has: page.locator("#new-automation-heading") });
+  await make.getByLabel("Name", { exact: true }).fill("Welcome Acme daily");
+  await make.getByLabel("When").selectOption({ label: "Each matching customer, every day at 00:00 UTC" });
+  await expect(make.getByText("It runs once when saved")).toBeVisible();
+  await make.getByRole("button", { name: "Add a condition" }).click();
+  await make.getByLabel("Field").selectOption({ label: "Name" });
+  await make.getByLabel("Comparison").selectOption({ label: "contains" });
+  await make.getByLabel("Value").fill("acme");
+  await make.getByLabel("Step").selectOption("add_tag");
+  await make.getByLabel("Tag", { exact: true }).fill("Key account");
+  await make.getByRole("button", { name: "Add a step" }).click();
+  await make.getByLabel("Step").nth(1).selectOption("send_mail");
+  await expect(make.getByLabel("Mail to")).toHaveValue("customer");
+  await make.getByLabel("Mail subject").fill("Welcome, {{name}}");
+  await make.getByLabel("Mail text").fill("Hello {{name}}, glad to have you.");
+  await make.getByLabel("Acts as role").selectOption({ label: "Manager" });
+  await page.screenshot({ path: "test-results/automation-schedule-form.png", fullPage: true });
+  await make.getByRole("button", { name: "Make automation" }).click();
+  const row = page.locator("tr[data-automation='Welcome Acme daily']");
+  await expect(row).toContainText("Each matching customer, every day at 00:00 UTC");
+  await expect(row).toContainText("Tag “Key account”; Mail “Welcome, {{name}}” to the customer");
+
+  // It runs at once for today: Acme only, tagged and mailed.
+  await row.getByRole("link", { name: "Welcome Acme daily" }).click();
+  await expect(async () => {
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await expect(page.locator("tr[data-run='succeeded']")).toHaveCount(1, { timeout: 1_000 });
+    await expect(page.locator("[data-mails]")).toContainText(`Mail to ${buyer}: sent`, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.locator("tr[data-run]")).toHaveCount(1);
+  await expect(page.locator("li[data-outcome='done']", { hasText: "Tagged “Key account”." })).toBeVisible();
+  await page.screenshot({ path: "test-results/automation-schedule-runs.png", fullPage: true });
+  await expect.poll(() => mailsTo(buyer).length).toBe(1);
+  expect(decodeQuotedPrintable(mailsTo(buyer)[0])).toContain("Hello Acme Trading, glad to have you.");
+  expect(mailsTo(other)).toHaveLength(0);
 });

@@ -22,6 +22,22 @@ pub fn TextArea(
     view! { <textarea id=id name=name rows=rows maxlength=maxlength>{content(value)}</textarea> }
 }
 
+/// A multi-line field outside any form's fields, each edit handed to `on_input`; safe whatever
+/// `value` contains.
+#[component]
+pub fn LiveTextArea(
+    label: &'static str,
+    placeholder: &'static str,
+    rows: u16,
+    value: String,
+    on_input: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <textarea aria-label=label placeholder=placeholder rows=rows
+            on:input=move |ev| on_input.run(event_target_value(&ev))>{content(value)}</textarea>
+    }
+}
+
 /// Sets the page's `<title>`, safe whatever `text` contains (a role's name, say).
 #[component]
 pub fn Title(#[prop(into)] text: String) -> impl IntoView {

@@ -199,4 +199,6 @@ pub struct AutomationRun {
     pub created_at_ms: i64,
     pub finished_at_ms: Option<i64>,
     pub steps: Vec<AutomationRunStep>,
+    /// Where each mail its steps wrote is, in words.
+    pub mails: Vec<String>,
 }

@@ -1,6 +1,7 @@
 //! Scheduled automations against real SQLite and PostgreSQL: a period starts one run for each
 //! record the conditions hold of, once however many schedulers look at the same moment; the
-//! next period starts them again; a turned-off automation starts none. And the steps that
+//! next period starts them again; a turned-off automation starts none; finished runs leave the
+//! log after 90 days. And the steps that
 //! add to a record: a tag on a customer, a ticket opened for it.
 
 use std::time::Duration;
@@ -158,6 +159,22 @@ async fn a_schedule_runs_once_a_period_for_each_matching_record() {
             0,
             "{label}"
         );
+
+        // Finished runs leave the log after 90 days, with their steps.
+        f.clock.advance(Duration::from_secs(89 * 24 * 3600));
+        assert_eq!(
+            runner::forget_old(&f.db, &f.clock).await.unwrap(),
+            2,
+            "{label}"
+        );
+        f.clock.advance(Duration::from_secs(24 * 3600));
+        assert_eq!(
+            runner::forget_old(&f.db, &f.clock).await.unwrap(),
+            2,
+            "{label}"
+        );
+        let left = t.strings("SELECT run_id FROM automation_steps").await;
+        assert!(left.is_empty(), "{label}: {left:?}");
     }
 }
 

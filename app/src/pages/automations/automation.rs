@@ -131,7 +131,14 @@ fn run_row(r: AutomationRun, v: &AutomationsView) -> impl IntoView {
                 {depth}
             </td>
             <td><span class=badge>{r.status.clone()}</span></td>
-            <td class="wrap"><ul class="plain-list">{steps}</ul></td>
+            <td class="wrap">
+                <ul class="plain-list">{steps}</ul>
+                {(!r.mails.is_empty()).then(|| view! {
+                    <ul class="plain-list muted" data-mails="">
+                        {r.mails.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                    </ul>
+                })}
+            </td>
         </tr>
     }
 }

@@ -8,6 +8,7 @@ use crate::api::automations::SaveAutomation;
 use crate::components::form::{
     field_error, reset_to_current, SelectField, SubmitButton, TextField,
 };
+use crate::components::raw_text::LiveTextArea;
 use crate::csrf_page::CsrfField;
 use crate::model::{
     Action, AutomationSummary, AutomationsView, Condition, ConditionOp, NamedChoice, Step,
@@ -375,8 +376,8 @@ fn mail_fields(key: u32, rows: Rows<Step>, subject: &str, body: &str) -> impl In
         <div class="rule-mail">
             <input type="text" aria-label="Mail subject" placeholder="Subject, such as: We have your ticket “{{subject}}”"
                 maxlength="200" value=subject.to_owned() on:input=move |ev| set(true, event_target_value(&ev)) />
-            <textarea aria-label="Mail text" rows="4" placeholder="Text; {{field}} stands for the record's field"
-                on:input=move |ev| set(false, event_target_value(&ev))>{body.to_owned()}</textarea>
+            <LiveTextArea label="Mail text" rows=4 placeholder="Text; {{field}} stands for the record's field"
+                value=body.to_owned() on_input=Callback::new(move |text| set(false, text)) />
         </div>
     }
 }

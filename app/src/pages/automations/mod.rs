@@ -34,7 +34,7 @@ fn AutomationsPage() -> impl IntoView {
         <Title text="Automations · Gatehouse" />
         <PageHeader
             title="Automations"
-            lead="When a record is created or changed and your conditions hold, run steps in order: assign it, share it out in turn within a team, or tell a webhook endpoint."
+            lead="When a record is created or changed, or on a schedule, and your conditions hold, run steps in order: assign it or share it out within a team, set a status, tag, open a ticket, send a mail, or tell a webhook endpoint."
         />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -1,5 +1,7 @@
-//! The stored-markup sweep's automations part: an automation named with the hostile string and
-//! a condition testing for it, made and changed, on the automations pages and in the trail.
+//! The stored-markup sweep's automations part: an automation named with the hostile string, a
+//! condition testing for it, a ticket step titled with it and a mail step whose subject and
+//! text are it, made and changed, on the automations pages (the text in its textarea) and in
+//! the trail.
 
 use reqwest::StatusCode;
 
@@ -20,8 +22,12 @@ pub(super) async fn plant_and_read(c: &reqwest::Client, s: &TestServer, label: &
     let role = choices["roles"][0]["id"].as_str().unwrap().to_owned();
     let conditions =
         serde_json::json!([{ "field": "subject", "op": "contains", "value": HOSTILE }]).to_string();
-    let steps =
-        serde_json::json!([{ "action": { "kind": "assign", "user_id": member } }]).to_string();
+    let steps = serde_json::json!([
+        { "action": { "kind": "assign", "user_id": member } },
+        { "action": { "kind": "create_ticket", "subject": HOSTILE } },
+        { "action": { "kind": "send_mail", "to": "customer", "subject": HOSTILE, "body": HOSTILE } },
+    ])
+    .to_string();
     let mut form = vec![
         ("name", HOSTILE),
         ("trigger", "ticket.create"),

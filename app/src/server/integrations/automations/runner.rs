@@ -21,6 +21,9 @@ use crate::server::platform::error::DomainError;
 /// A claimed run is the claimer's for this long; a worker that dies lets it go.
 const LEASE_MS: i64 = 300_000;
 
+/// How long a finished run stays in its automation's log (the trail keeps its entry longer).
+pub const KEEP_RUNS_DAYS: i64 = 90;
+
 /// A claimed run.
 struct Claimed {
     id: String,
@@ -42,6 +45,20 @@ pub async fn run_due(db: &Db, clock: &Clock, limit: i64) -> Result<usize, Domain
         }
     }
     Ok(count)
+}
+
+/// Forgets finished runs older than [`KEEP_RUNS_DAYS`], with their steps and mail, in every
+/// workspace; answers how many. Harmless to run in several processes at once.
+pub async fn forget_old(db: &Db, clock: &Clock) -> Result<u64, DomainError> {
+    let before = clock.now_ms() - KEEP_RUNS_DAYS * 24 * 3_600_000;
+    Ok(sqlx::query(
+        "DELETE FROM automation_runs WHERE status IN ('succeeded', 'failed', 'cut') \
+         AND finished_at < $1",
+    )
+    .bind(before)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
 }
 
 async fn claim(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<Claimed>, DomainError> {

@@ -5,8 +5,8 @@ use sqlx::Row;
 
 use super::subjects;
 use crate::model::{
-    AutomationId, AutomationRun, AutomationRunId, AutomationRunStep, AutomationSummary,
-    AutomationsView, NamedChoice,
+    utc_datetime, AutomationId, AutomationRun, AutomationRunId, AutomationRunStep,
+    AutomationSummary, AutomationsView, NamedChoice,
 };
 use crate::permissions::keys;
 use crate::server::access::assignments;
@@ -162,6 +162,17 @@ pub async fn runs(
             })
         })
         .collect::<Result<_, DomainError>>()?;
+        let mails = sqlx::query(
+            "SELECT to_address, status, attempts, sent_at FROM automation_mails \
+             WHERE workspace_id = $1 AND run_id = $2 ORDER BY created_at, id",
+        )
+        .bind(grant.workspace().as_str())
+        .bind(&run_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(mail_line)
+        .collect::<Result<_, DomainError>>()?;
         let event_type: String = r.try_get("event_type")?;
         let record_id: String = r.try_get("record_id")?;
         runs.push(AutomationRun {
@@ -174,8 +185,28 @@ pub async fn runs(
             created_at_ms: r.try_get("created_at")?,
             finished_at_ms: r.try_get("finished_at")?,
             steps,
+            mails,
         });
     }
     tx.commit().await?;
     Ok(runs)
+}
+
+/// Where a run's mail is, in words; the mail server's own error is in the server's log.
+fn mail_line(m: &sqlx::any::AnyRow) -> Result<String, DomainError> {
+    let to: String = m.try_get("to_address")?;
+    let attempts: i64 = m.try_get("attempts")?;
+    let status: String = m.try_get("status")?;
+    let sent_at: Option<i64> = m.try_get("sent_at")?;
+    Ok(match (status.as_str(), sent_at) {
+        ("sent", Some(at)) => format!("Mail to {to}: sent {}.", utc_datetime(at)),
+        ("failed", _) => format!(
+            "Mail to {to}: not sent after {attempts} attempts; the mail server refused it or \
+             could not be reached."
+        ),
+        _ if attempts > 0 => {
+            format!("Mail to {to}: not sent yet after {attempts} attempts; it is tried again.")
+        }
+        _ => format!("Mail to {to}: waiting to be sent."),
+    })
 }
