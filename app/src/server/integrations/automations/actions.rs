@@ -5,12 +5,13 @@
 //! change like a person's: checked against the grant's reach, version bumped, and written to
 //! the record's history — which starts the automations it triggers, one deeper.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use sqlx::Row;
 
+use super::step::{self, Run};
 use super::subjects::Subject;
 use super::{mail, rotation};
-use crate::model::{Action, AutomationId, CustomerId, TicketId, TicketStatus, WebhookEndpointId};
+use crate::model::{Action, CustomerId, TicketId, TicketStatus, WebhookEndpointId};
 use crate::permissions::{keys, Key, Resource};
 use crate::server::access::grants::{Grant, Held};
 use crate::server::integrations::webhooks::outbox::{self, Message};
@@ -18,18 +19,7 @@ use crate::server::platform::clock::Clock;
 use crate::server::platform::error::DomainError;
 use crate::server::records::customers::tags;
 use crate::server::records::tickets::{self, flow, EditForm, TicketForm};
-use crate::server::records::{assignment, history, rows, version};
-
-/// The run a step belongs to.
-pub struct Run<'a> {
-    pub run_id: &'a str,
-    pub automation: &'a AutomationId,
-    pub automation_name: &'a str,
-    pub event_type: &'a str,
-    pub record_id: &'a str,
-    /// The step's place in its automation (1-based).
-    pub position: i64,
-}
+use crate::server::records::{assignment, history, version};
 
 /// Does `action` for `run`'s record in the transaction `conn`; answers what was done.
 pub async fn perform(
@@ -195,7 +185,7 @@ async fn assign<K: Key>(
 ) -> Result<String, DomainError> {
     let kind = subject.kind;
     let table = kind.table;
-    let (before, at_version) = read(conn, grant, subject, id).await?;
+    let (before, at_version) = step::read(conn, grant, subject, id).await?;
     let current_team = before
         .get("team_id")
         .and_then(Value::as_str)
@@ -230,33 +220,6 @@ async fn assign<K: Key>(
         .await?
         .try_get("display_name")?;
     Ok(format!("Assigned to {name}."))
-}
-
-/// The fields of record `id` of `subject` that conditions test, as its history shows them,
-/// and its version; `NotFound` beyond the grant's reach.
-pub(super) async fn read<K: Key>(
-    conn: &mut sqlx::AnyConnection,
-    grant: &Grant<K>,
-    subject: &Subject,
-    id: &str,
-) -> Result<(Map<String, Value>, i64), DomainError> {
-    let kind = subject.kind;
-    let (table, a) = (kind.table, kind.alias);
-    let columns: Vec<String> = subject
-        .fields
-        .iter()
-        .map(|(f, _)| format!("{a}.{f}"))
-        .collect();
-    let sql = format!("{a}.version, {} FROM {table} {a}", columns.join(", "));
-    let row = rows::find_one(conn, kind, &sql, grant, id).await?;
-    let mut fields = Map::new();
-    for (field, _) in subject.fields {
-        fields.insert(
-            (*field).to_owned(),
-            json!(row.try_get::<Option<String>, _>(*field)?),
-        );
-    }
-    Ok((fields, row.try_get("version")?))
 }
 
 /// Sends the run's event to endpoint `endpoint_id` through the outbox: which record, what

@@ -9,7 +9,7 @@ use lettre::message::Mailbox;
 use serde_json::{Map, Value};
 use sqlx::Row;
 
-use super::actions::{self, Run};
+use super::step::{self, Run};
 use super::subjects::Subject;
 use crate::model::{WorkspaceId, MAIL_TO_ASSIGNEE, MAIL_TO_CUSTOMER};
 use crate::permissions::{keys, Resource};
@@ -123,11 +123,11 @@ pub(super) async fn queue(
     let mut values = match subject.kind.resource {
         Resource::Tickets => {
             let grant = held.grant::<keys::TicketsRead>()?;
-            actions::read(conn, &grant, subject, run.record_id).await?.0
+            step::read(conn, &grant, subject, run.record_id).await?.0
         }
         _ => {
             let grant = held.grant::<keys::CustomersRead>()?;
-            actions::read(conn, &grant, subject, run.record_id).await?.0
+            step::read(conn, &grant, subject, run.record_id).await?.0
         }
     };
     let address = recipient(conn, held, subject, run, template.to, &values).await?;

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod rotation;
 pub mod runner;
 pub mod schedule;
+pub mod step;
 pub mod subjects;
 pub mod trigger;
 pub mod view;

@@ -9,7 +9,8 @@
 
 use sqlx::Row;
 
-use super::actions::{self, Run};
+use super::actions;
+use super::step::Run;
 use super::subjects;
 use crate::model::{AutomationId, Step, UserId, WorkspaceId};
 use crate::server::access::audit::{self, Change};
