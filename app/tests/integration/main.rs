@@ -42,6 +42,7 @@ mod lockout;
 mod login_hours;
 mod mail;
 mod mfa;
+mod owners;
 mod password_expiry;
 mod password_reset;
 mod payments;

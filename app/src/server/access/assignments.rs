@@ -140,7 +140,7 @@ pub async fn assign(
         return Err(sod::refusal(&members::person_name(db, member).await?, pair));
     }
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let before = sqlx::query(
         "SELECT expires_at FROM role_assignments \
          WHERE workspace_id = $1 AND user_id = $2 AND role_id = $3",
@@ -202,7 +202,7 @@ pub async fn unassign(
     role_id: &RoleId,
 ) -> Result<(), DomainError> {
     let workspace = grant.workspace();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     members::check_target(&mut tx, clock, grant, member, "change the roles of").await?;
     let row = sqlx::query(
         "SELECT a.expires_at, r.base_role FROM role_assignments a \

@@ -243,12 +243,23 @@ pub async fn is_owner(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// How many active members hold the Owner role in `workspace`.
+/// How many active members hold the Owner role in `workspace`, for a transaction about to
+/// remove one. Every caller then removes an Owner only if another stays, so two such
+/// transactions must not both count before either commits: on PostgreSQL (READ COMMITTED) the
+/// workspace's row is locked first — `FOR NO KEY UPDATE`, which leaves the rows that merely
+/// reference it alone — so the second waits and counts after the first commits. On SQLite the
+/// callers' write transactions take the database's write lock up front.
 pub async fn active_owner_count(
     conn: &mut sqlx::AnyConnection,
     clock: &Clock,
     workspace: &WorkspaceId,
 ) -> Result<i64, DomainError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(workspace.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
     let row = sqlx::query(
         "SELECT COUNT(DISTINCT a.user_id) AS n FROM role_assignments a \
          JOIN roles r ON r.workspace_id = a.workspace_id AND r.id = a.role_id \

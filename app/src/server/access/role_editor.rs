@@ -310,7 +310,7 @@ pub async fn create(
     guard(db, clock, grant, id.as_str(), &parsed.contents).await?;
     let diff = preview(db, clock, grant, None, draft).await?;
     let r = parsed.contents.restrictions;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO roles (id, workspace_id, name, description, created_at, parent_role_id, \
          allow_export, allow_bulk, max_records) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -450,7 +450,7 @@ pub async fn update(
     let (old_name, _, old) = stored(db, grant.workspace(), id).await?;
     let parsed = parse(draft)?;
     let r = parsed.contents.restrictions;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE roles SET name = $1, description = $2, parent_role_id = $3, allow_export = $4, \
          allow_bulk = $5, max_records = $6 WHERE workspace_id = $7 AND id = $8",

@@ -127,7 +127,7 @@ pub async fn sign_up(
     // transaction should not wait on it.
     let hash = hasher.hash(&input.password).await?;
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let user_id = insert_user(
         &mut tx,
         clock,
@@ -221,7 +221,7 @@ pub async fn create_workspace(
     owner: &UserId,
     name: &WorkspaceName,
 ) -> Result<WorkspaceSummary, DomainError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let workspace = found_workspace(&mut tx, clock, owner, name).await?;
     tx.commit().await?;
     Ok(workspace)
@@ -253,7 +253,7 @@ pub async fn change_password(
         ));
     }
     let hash = vet_new_password(db, hasher, user, new, "new_password").await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     store_password(&mut tx, clock, user, &hash).await?;
     let subject = Subject {
         user: Some(user),

@@ -52,7 +52,7 @@ pub async fn verify_email(db: &Db, clock: &Clock, token: &str) -> Result<(), Dom
         return Err(refused());
     }
     let now = clock.now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Claiming the token and reading its owner in one statement: two clicks cannot both win.
     let row = sqlx::query(
         "UPDATE email_tokens SET used_at = $1 \
@@ -107,7 +107,7 @@ pub async fn issue_reset(
     let user: String = row.try_get("id")?;
     let token = fresh();
     let now = clock.now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE email_tokens SET used_at = $1 \
          WHERE user_id = $2 AND purpose = 'reset_password' AND used_at IS NULL",
@@ -186,7 +186,7 @@ pub async fn reset_password(
         crate::server::identity::accounts::vet_new_password(db, hasher, &user, new, "new_password")
             .await?;
     let now = clock.now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Claimed again inside the transaction: of two uses racing, one wins.
     let claimed = sqlx::query(
         "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \

@@ -31,7 +31,7 @@ pub(crate) async fn count_failure(
     };
     let (threshold, minutes) =
         crate::server::workspace::settings::lockout_for_user(db, user_id).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Counted in the database, so concurrent attempts all count.
     let failures: i64 = sqlx::query(
         "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \

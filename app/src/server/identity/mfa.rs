@@ -141,7 +141,7 @@ pub async fn confirm_totp(
         return Err(wrong_code());
     };
     let now = clock.now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO totp_factors (user_id, secret, last_used_step, created_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, \
@@ -321,7 +321,7 @@ pub async fn disable_email(db: &Db, proof: &Reauthenticated) -> Result<(), Domai
 }
 
 async fn delete_rows(db: &Db, user: &UserId, tables: &[&str]) -> Result<(), DomainError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for table in tables {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(user.as_str())
@@ -427,7 +427,7 @@ pub async fn regenerate_recovery_codes(
     proof: &Reauthenticated,
 ) -> Result<Vec<String>, DomainError> {
     let user = proof.user();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let codes = replace_recovery_codes(&mut tx, clock, user).await?;
     tx.commit().await?;
     Ok(codes)

@@ -74,7 +74,7 @@ pub async fn revoke(
     handle: &str,
     origin: &Origin,
 ) -> Result<(), DomainError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
         .bind(user.as_str())
         .bind(handle)
@@ -98,7 +98,7 @@ pub async fn revoke_others(
     origin: &Origin,
 ) -> Result<u64, DomainError> {
     let keep = keep.map(|id| id_hash(&id)).unwrap_or_default();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
         .bind(user.as_str())
         .bind(keep)

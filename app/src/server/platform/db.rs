@@ -193,6 +193,20 @@ impl Db {
         Ok(tx)
     }
 
+    /// A transaction outside any workspace (sign-in's tables, memberships, roles), taking
+    /// SQLite's write lock up front as [`Self::begin_in`] does for writes: a transaction that
+    /// reads, then writes cannot fail half-way with `database is locked` when another connection
+    /// wrote in between — it waits its turn instead. PostgreSQL needs no such lock.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        self.pool.begin_with(begin).await
+    }
+
     /// Refreshes the planner's statistics after a bulk load (the demo seed), on PostgreSQL:
     /// autovacuum would get there, but only minutes later, and until then the planner guesses
     /// from empty tables — a dashboard measured right after seeding took the wrong plans.

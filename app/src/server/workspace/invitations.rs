@@ -191,7 +191,7 @@ pub async fn resend(
     let id = id.as_str();
     let token = fresh();
     let now = clock.now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE invitations SET token_hash = $1, expires_at = $2 \
          WHERE id = $3 AND workspace_id = $4 AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -419,7 +419,7 @@ pub async fn accept_new(
         ],
     )?;
     let hash = hasher.hash(password).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let user = crate::server::identity::accounts::insert_user(
         &mut tx,
         clock,
@@ -465,7 +465,7 @@ pub async fn accept_existing(
             format!("That is not the password of {}.", open.email),
         ));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     join(&mut tx, clock, &open, &user).await?;
     tx.commit().await?;
     Ok(SignedIn {

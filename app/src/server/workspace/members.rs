@@ -142,7 +142,7 @@ pub async fn deactivate(
     grant: &Grant<keys::TeamWrite>,
     member: &UserId,
 ) -> Result<(), DomainError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let target_is_owner = check_target(&mut tx, clock, grant, member, "deactivate").await?;
     if target_is_owner && grants::active_owner_count(&mut tx, clock, grant.workspace()).await? <= 1
     {
@@ -178,7 +178,7 @@ pub async fn reactivate(
     grant: &Grant<keys::TeamWrite>,
     member: &UserId,
 ) -> Result<(), DomainError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     check_target(&mut tx, clock, grant, member, "reactivate").await?;
     sqlx::query(
         "UPDATE memberships SET deactivated_at = NULL WHERE workspace_id = $1 AND user_id = $2",
@@ -206,7 +206,7 @@ pub async fn end_sessions(
     grant: &Grant<keys::TeamWrite>,
     member: &UserId,
 ) -> Result<u64, DomainError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     check_target(&mut tx, clock, grant, member, "sign out").await?;
     let ended = sessions::revoke_in_workspace(&mut tx, grant.workspace(), member).await?;
     let change = Change {
@@ -229,7 +229,7 @@ pub async fn unlock(
     member: &UserId,
 ) -> Result<(), DomainError> {
     use crate::server::identity::security_events::{record, EventKind, Subject};
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     check_target(&mut tx, clock, grant, member, "unlock").await?;
     sqlx::query("UPDATE users SET locked_until = NULL, failed_sign_ins = 0 WHERE id = $1")
         .bind(member.as_str())
