@@ -28,8 +28,8 @@ const SUBJECT: LineField = LineField {
     max_chars: 200,
 };
 pub const MAX_BODY_CHARS: usize = 5_000;
-/// Attempts before a mail is given up as failed; back-off doubles from a minute (about an hour
-/// in all).
+/// Attempts before a mail is given up as failed; the waits between them double from a minute
+/// (1 + 2 + 4 + 8 + 16: the last attempt about half an hour after the first).
 const MAX_ATTEMPTS: i64 = 6;
 const LEASE_MS: i64 = 120_000;
 
@@ -299,7 +299,10 @@ async fn send_one(
                 Some(now + 60_000 * (1 << (attempts - 1))),
             )
         }
-        Err(e) => ("failed", e.clone(), None),
+        Err(e) => {
+            tracing::warn!(mail = %mail.id, error = %e, "an automation's mail was given up");
+            ("failed", e.clone(), None)
+        }
     };
     sqlx::query(
         "UPDATE automation_mails SET status = $1, attempts = $2, error = $3, sent_at = $4 \
